@@ -1,0 +1,44 @@
+/** The `canhgac` command: one sub-command per module, loaded lazily so each stays cheap to start. */
+
+/** A sub-command module: `run(argv)` returns the process exit code. */
+export interface CommandModule {
+  run(argv: string[]): Promise<number>;
+}
+
+/** Sub-commands by the name the user types; each area registers its own line here. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  version: { summary: 'print the version', load: async () => ({ run: versionCommand }) },
+};
+
+async function versionCommand(): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const { projectRoot } = await import('../core/shared-data.js');
+  const pkg = JSON.parse(await readFile(`${projectRoot}/package.json`, 'utf8')) as { version: string };
+  process.stdout.write(`canhgac ${pkg.version}\n`);
+  return 0;
+}
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `Usage: canhgac <command> [options]\n\nCommands:\n${lines.join('\n')}\n`;
+}
+
+/** Runs the CLI with the given arguments (without node and script path). */
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`canhgac: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await cmd.load()).run(rest);
+  } catch (err) {
+    process.stderr.write(`canhgac ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

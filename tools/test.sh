@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what it needs, starts real Redis and a real OpenSearch
+# node, runs build + typecheck + lint + format + circular-import check + every test, and stops what it started.
+# Idempotent; safe to run again. `--opensearch-only` runs only the OpenSearch integration suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+MODE=${1:-all}
+export CANHGAC_TEST_TMP=${CANHGAC_TEST_TMP:-$ROOT/.tmp}
+mkdir -p "$CANHGAC_TEST_TMP"
+
+step() { printf '\n== %s\n' "$*"; }
+
+cleanup() {
+  set +e
+  [ -n "${STARTED_OPENSEARCH:-}" ] && bash tools/opensearch-node/node.sh stop
+  [ -n "${STARTED_REDIS:-}" ] && bash tools/redis.sh stop
+}
+trap cleanup EXIT
+
+step "System packages"
+bash tools/deps.sh
+
+step "Node packages"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+node tools/check-native.js
+
+step "Build"
+npm run build --silent
+
+if [ "$MODE" != "--opensearch-only" ]; then
+  step "Typecheck"
+  npm run typecheck --silent
+  step "Lint"
+  npm run lint --silent
+  step "Format"
+  npm run format:check --silent
+  step "Circular imports"
+  npm run check:circular --silent
+fi
+
+step "Redis"
+eval "$(bash tools/redis.sh start)"
+STARTED_REDIS=1
+
+step "OpenSearch test node"
+eval "$(bash tools/opensearch-node/node.sh start)"
+STARTED_OPENSEARCH=1
+
+step "Tests"
+JEST=(node --experimental-vm-modules node_modules/jest/bin/jest.js --ci)
+if [ "$MODE" = "--opensearch-only" ]; then
+  "${JEST[@]}" --testPathPatterns 'opensearch'
+else
+  "${JEST[@]}"
+fi
