@@ -1,0 +1,212 @@
+/**
+ * The store seam: an event store (append-mostly, searched by the query AST) and a state store (versioned
+ * documents: alerts, incidents, comments, audit entries, users, API keys, agencies, rules, settings).
+ * Implementations: store/sqlite/ (embedded default) and store/opensearch/ (distributed). Both pass the same
+ * conformance suite (store/conformance/). Tenancy is enforced HERE, in the store: every call takes a Scope.
+ */
+import type { QueryNode } from './query/ast.js';
+
+/** Who is asking: the whole province (SOC analysts, operators) or one agency (its sysadmins, its API keys). */
+export type Scope = { kind: 'all' } | { kind: 'agency'; agencyId: string };
+
+/** The unrestricted scope. */
+export const SCOPE_ALL: Scope = { kind: 'all' };
+
+/** The scope of one agency. */
+export function agencyScope(agencyId: string): Scope {
+  return { kind: 'agency', agencyId };
+}
+
+/** Whether a document of `agencyId` (undefined: a province-wide document) is visible to `scope`. */
+export function inScope(scope: Scope, agencyId: string | null | undefined): boolean {
+  return scope.kind === 'all' || (agencyId !== undefined && agencyId !== null && agencyId === scope.agencyId);
+}
+
+/**
+ * A stored event: the flat normalised record (decision 0001). Required keys: `event.id` (idempotency key),
+ * `@timestamp` (ISO-8601 UTC string, or epoch ms) and `agency.id`.
+ */
+export type StoredEvent = Record<string, unknown>;
+
+/** Why one event of a bulk write was not stored (each one is counted and logged by the store, never silent). */
+export interface RejectedEvent {
+  /** Position in the batch. */
+  index: number;
+  /** A small fixed reason: `missing_id`, `missing_timestamp`, `bad_timestamp`, `missing_agency`, `out_of_scope`. */
+  reason: string;
+}
+
+/** Outcome of a bulk write. written + duplicates + rejected.length = batch length. */
+export interface WriteResult {
+  /** Events stored by this call. */
+  written: number;
+  /** Events whose `event.id` was already stored (replays): ignored, first write wins. */
+  duplicates: number;
+  rejected: RejectedEvent[];
+}
+
+/** Sort of a search: by `@timestamp`, ties broken by `event.id` in the same direction. */
+export interface EventSort {
+  field: '@timestamp';
+  order: 'asc' | 'desc';
+}
+
+/** A search: query AST, time range, sort, page size, and the cursor of the previous page. */
+export interface SearchRequest {
+  /** The query tree (parse text with store/query/parse.ts `parseQuery`). */
+  query: QueryNode;
+  /** Inclusive lower bound of `@timestamp`, epoch ms. */
+  from?: number;
+  /** Exclusive upper bound of `@timestamp`, epoch ms. */
+  to?: number;
+  /** Default `{ field: '@timestamp', order: 'desc' }` (newest first). */
+  sort?: EventSort;
+  /** Page size, 1..10000. */
+  size: number;
+  /** Opaque cursor from the previous page's `next` (search_after style: stable under concurrent writes). */
+  after?: string;
+}
+
+/** One page of results. */
+export interface SearchPage {
+  events: StoredEvent[];
+  /** Cursor for the next page; absent when this page is the last one. */
+  next?: string;
+}
+
+/** An aggregation over the events a query matches in a time range. */
+export type Aggregation =
+  | { kind: 'count' }
+  /** Top-N values of a field by event count (ties: key ascending); keys are the values' string forms. */
+  | { kind: 'terms'; field: string; size: number }
+  /** Event counts per fixed interval of `@timestamp` (bucket key = interval start, epoch ms, UTC-aligned). */
+  | { kind: 'date_histogram'; intervalMs: number };
+
+/** A bucket of terms / date_histogram. */
+export interface Bucket {
+  key: string | number;
+  count: number;
+}
+
+/** Aggregation result: `count` for kind count, `buckets` for the others (empty buckets omitted, sorted). */
+export interface AggregationResult {
+  count?: number;
+  buckets?: Bucket[];
+}
+
+/** An aggregation request. */
+export interface AggregationRequest {
+  query: QueryNode;
+  from?: number;
+  to?: number;
+  agg: Aggregation;
+}
+
+/** The event store. */
+export interface EventStore {
+  /** Stores events idempotently by `event.id`; out-of-scope or malformed events are rejected, not thrown. */
+  write(scope: Scope, events: readonly StoredEvent[]): Promise<WriteResult>;
+  /** One page of matching events. */
+  search(scope: Scope, req: SearchRequest): Promise<SearchPage>;
+  /** One event by `event.id`, or undefined (also when it belongs to another agency than the scope). */
+  get(scope: Scope, id: string): Promise<StoredEvent | undefined>;
+  /** Count, top-N terms or date histogram. */
+  aggregate(scope: Scope, req: AggregationRequest): Promise<AggregationResult>;
+  /** Deletes events with `@timestamp` < cutoffMs (retention); returns how many were deleted. */
+  deleteOlderThan(scope: Scope, cutoffMs: number): Promise<number>;
+  /** Makes every acknowledged write visible to search (OpenSearch refresh; a no-op where writes are visible at once). */
+  refresh(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What every state document carries; the store sets `version` (1 on create, +1 on each put). */
+export interface DocMeta {
+  id: string;
+  /** Optimistic concurrency: the version read, passed back as `expectedVersion` on the next put. */
+  version: number;
+  /** The owning agency; absent for province-wide documents (visible only to `{kind:'all'}`). */
+  agencyId?: string;
+}
+
+/** A stored document of type T. */
+export type Versioned<T> = T & DocMeta;
+
+/** A document as given to `put` (version is the store's business). */
+export type NewDoc<T> = T & { id: string; agencyId?: string };
+
+/** Equality filter on top-level fields; an array value means "any of". */
+export type DocFilter = Record<string, string | number | boolean | null | ReadonlyArray<string | number | boolean>>;
+
+/** Listing options. */
+export interface ListOptions {
+  filter?: DocFilter;
+  /** Sort on one top-level field (string or number values), ties by id. Default id ascending. */
+  sort?: { field: string; order: 'asc' | 'desc' };
+  /** Page size, 1..10000 (default 100). */
+  size?: number;
+  /** Cursor from the previous page. */
+  after?: string;
+}
+
+/** One page of documents. */
+export interface DocPage<T> {
+  docs: Versioned<T>[];
+  next?: string;
+}
+
+/** Put options. */
+export interface PutOptions {
+  /**
+   * undefined: upsert regardless of the stored version; 0: create only (conflict if it exists);
+   * n > 0: update only if the stored version is n (conflict otherwise, also when absent).
+   */
+  expectedVersion?: number;
+}
+
+/** A typed collection of versioned documents. */
+export interface Collection<T extends object> {
+  /** The document, or undefined when absent or outside the scope. */
+  get(scope: Scope, id: string): Promise<Versioned<T> | undefined>;
+  /**
+   * Creates or replaces a document and returns it with its new version. An agency scope may only write its
+   * own agency's documents: `agencyId` defaults to the scope's agency; another agency (in the document or in
+   * the stored one) is refused with CANHGAC_ERR_STORE_SCOPE; a version mismatch is CANHGAC_ERR_STORE_CONFLICT.
+   */
+  put(scope: Scope, doc: NewDoc<T>, opts?: PutOptions): Promise<Versioned<T>>;
+  /** Lists documents in the scope. */
+  list(scope: Scope, opts?: ListOptions): Promise<DocPage<T>>;
+  /** Deletes; false when absent or outside the scope; a version mismatch is CANHGAC_ERR_STORE_CONFLICT. */
+  delete(scope: Scope, id: string, opts?: PutOptions): Promise<boolean>;
+}
+
+/** Collection names used by canhgac (others are allowed: names are [a-z][a-z0-9_]{0,62}). */
+export type CollectionName =
+  | 'alerts'
+  | 'incidents'
+  | 'comments'
+  | 'audit'
+  | 'users'
+  | 'api_keys'
+  | 'agencies'
+  | 'rules'
+  | 'settings'
+  | (string & {});
+
+/** The state store: named collections on one backend. */
+export interface StateStore {
+  collection<T extends object>(name: CollectionName): Collection<T>;
+  close(): Promise<void>;
+}
+
+/** A backend offering both stores (SQLite: one file; OpenSearch: one cluster). */
+export interface Stores {
+  events: EventStore;
+  state: StateStore;
+  close(): Promise<void>;
+}
+
+/** Names valid as collection names. */
+export const COLLECTION_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+/** Maximum page size of searches and listings. */
+export const MAX_PAGE_SIZE = 10000;
