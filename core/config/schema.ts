@@ -1,0 +1,246 @@
+/**
+ * The one configuration schema (JSON Schema, draft 2020-12 subset that ajv validates): every key documented,
+ * unknown keys rejected, defaults filled in. The reference docs (docs/configuration.md) are generated from it.
+ */
+
+/** A JSON Schema node as used here (description mandatory on leaves for the generated docs). */
+export interface SchemaNode {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  pattern?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  additionalProperties?: boolean | SchemaNode;
+  required?: string[];
+  /** Extra environment variable names that set this leaf (besides the generated CANHGAC_<PATH>). */
+  'x-env'?: string[];
+}
+
+const port = (def: number, what: string, env?: string[]): SchemaNode => ({
+  type: 'integer',
+  minimum: 0,
+  maximum: 65535,
+  default: def,
+  description: `TCP/UDP port of ${what} (0 picks a free one).`,
+  ...(env ? { 'x-env': env } : {}),
+});
+const host = (def: string, what: string): SchemaNode => ({
+  type: 'string',
+  default: def,
+  description: `Address ${what} listens on.`,
+});
+const enabled = (def: boolean, what: string): SchemaNode => ({
+  type: 'boolean',
+  default: def,
+  description: `Whether ${what} runs.`,
+});
+const obj = (description: string, properties: Record<string, SchemaNode>, required?: string[]): SchemaNode => ({
+  type: 'object',
+  description,
+  additionalProperties: false,
+  default: {},
+  properties,
+  ...(required ? { required } : {}),
+});
+
+/** The schema of canhgac.yaml. */
+export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yaml).', {
+  dataDir: {
+    type: 'string',
+    default: './data',
+    description: 'Directory for the spool, the SQLite store and state.',
+    'x-env': ['CANHGAC_DATA_DIR'],
+  },
+  timezone: {
+    type: 'string',
+    default: 'Asia/Ho_Chi_Minh',
+    description: 'Time zone for zone-less timestamps, reports and the UI.',
+  },
+  log: obj('Logging.', {
+    level: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+      description: 'Log level.',
+    },
+  }),
+  api: obj('REST API and web console.', {
+    host: host('127.0.0.1', 'the API'),
+    port: port(8080, 'the API and web console', ['CANHGAC_API_PORT']),
+  }),
+  intake: obj('HTTP intake for agents (JSON/NDJSON and Elasticsearch _bulk).', {
+    enabled: enabled(true, 'HTTP intake'),
+    host: host('0.0.0.0', 'HTTP intake'),
+    port: port(9201, 'HTTP intake', ['CANHGAC_INTAKE_PORT']),
+    maxBodyBytes: {
+      type: 'integer',
+      minimum: 1024,
+      default: 10 * 1024 * 1024,
+      description: 'Largest request body on the wire.',
+    },
+    maxDecodedBytes: {
+      type: 'integer',
+      minimum: 1024,
+      default: 100 * 1024 * 1024,
+      description: 'Largest body after gzip decompression.',
+    },
+    maxEventBytes: { type: 'integer', minimum: 256, default: 1024 * 1024, description: 'Largest single event.' },
+    requireApiKey: { type: 'boolean', default: true, description: 'Refuse requests without a valid agent API key.' },
+    apiKeys: {
+      type: 'array',
+      default: [],
+      description:
+        'Agent API keys (sha256 hex of the key; the key itself is never stored) and the agency each one names.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['sha256', 'agency'],
+        properties: {
+          sha256: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'sha256 of the key, hex.' },
+          agency: { type: 'string', description: 'Agency id the key belongs to.' },
+          name: { type: 'string', description: 'A label for the key.' },
+        },
+      },
+    },
+  }),
+  syslog: obj('Syslog sources.', {
+    udp: obj('Syslog over UDP.', {
+      enabled: enabled(true, 'the UDP source'),
+      host: host('0.0.0.0', 'the UDP source'),
+      port: port(5514, 'syslog UDP', ['CANHGAC_SYSLOG_UDP_PORT']),
+      recvBufferBytes: {
+        type: 'integer',
+        minimum: 0,
+        default: 8 * 1024 * 1024,
+        description: 'SO_RCVBUF asked of the kernel (bounded by net.core.rmem_max).',
+      },
+    }),
+    tcp: obj('Syslog over TCP (LF, NUL or octet-counted framing, detected per connection).', {
+      enabled: enabled(true, 'the TCP source'),
+      host: host('0.0.0.0', 'the TCP source'),
+      port: port(5514, 'syslog TCP', ['CANHGAC_SYSLOG_TCP_PORT']),
+      maxMessageBytes: {
+        type: 'integer',
+        minimum: 480,
+        default: 64 * 1024,
+        description: 'Longer messages are truncated (counted).',
+      },
+      idleTimeoutMs: {
+        type: 'integer',
+        minimum: 0,
+        default: 300_000,
+        description: 'Idle connections are closed after this.',
+      },
+    }),
+    tls: obj('Syslog over TLS (RFC 5425).', {
+      enabled: enabled(false, 'the TLS source'),
+      host: host('0.0.0.0', 'the TLS source'),
+      port: port(6514, 'syslog TLS'),
+      certFile: { type: 'string', description: 'Server certificate (PEM).' },
+      keyFile: { type: 'string', description: 'Server private key (PEM).' },
+      caFile: { type: 'string', description: 'CA bundle for client certificates (PEM).' },
+      requireClientCert: {
+        type: 'boolean',
+        default: false,
+        description: 'Refuse clients without a certificate signed by caFile.',
+      },
+    }),
+    relp: obj('RELP (rsyslog omrelp): acknowledged delivery.', {
+      enabled: enabled(true, 'the RELP source'),
+      host: host('0.0.0.0', 'the RELP source'),
+      port: port(2514, 'RELP'),
+    }),
+  }),
+  spool: obj('The durable spool between intake and processing.', {
+    maxBytes: {
+      type: 'integer',
+      minimum: 1024 * 1024,
+      default: 1024 * 1024 * 1024,
+      description: 'Bytes the spool may hold before intake pushes back.',
+    },
+    segmentBytes: {
+      type: 'integer',
+      minimum: 64 * 1024,
+      default: 64 * 1024 * 1024,
+      description: 'Size of one segment file.',
+    },
+    fsync: {
+      type: 'string',
+      enum: ['always', 'interval', 'never'],
+      default: 'always',
+      description: 'When appends reach the disk: always (safe, group commit), interval, never.',
+    },
+    fsyncIntervalMs: { type: 'integer', minimum: 1, default: 200, description: 'With fsync: interval, how often.' },
+  }),
+  agencies: {
+    type: 'array',
+    default: [],
+    description: 'Agencies (codes per Decision 20/2020/QĐ-TTg) and how their senders are recognised.',
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'name'],
+      properties: {
+        id: { type: 'string', description: 'Agency code, e.g. 000.00.31.H40.' },
+        name: { type: 'string', description: 'Agency name.' },
+        networks: {
+          type: 'array',
+          items: { type: 'string', description: 'CIDR.' },
+          default: [],
+          description: 'Sender address ranges (CIDR, IPv4 or IPv6).',
+        },
+        certNames: {
+          type: 'array',
+          items: { type: 'string', description: 'Name.' },
+          default: [],
+          description: 'TLS client certificate subject names.',
+        },
+      },
+    },
+  },
+  rules: obj('Detection rules.', {
+    dirs: {
+      type: 'array',
+      items: { type: 'string', description: 'Directory.' },
+      default: [],
+      description: 'Extra rule directories (e.g. a SigmaHQ checkout), besides the shipped rules.',
+    },
+    disabled: {
+      type: 'array',
+      items: { type: 'string', description: 'Rule id.' },
+      default: [],
+      description: 'Rule ids that do not run.',
+    },
+    placeholdersFile: { type: 'string', description: 'YAML map of placeholder name -> values for |expand.' },
+  }),
+  store: obj('Where events and state live.', {
+    kind: {
+      type: 'string',
+      enum: ['sqlite', 'opensearch'],
+      default: 'sqlite',
+      description: 'sqlite (embedded, default) or opensearch.',
+    },
+    retentionDays: { type: 'integer', minimum: 1, default: 90, description: 'Events older than this are deleted.' },
+    opensearch: obj('OpenSearch connection (store.kind: opensearch).', {
+      url: {
+        type: 'string',
+        description: 'Cluster URL, e.g. https://opensearch:9200.',
+        'x-env': ['CANHGAC_OPENSEARCH_URL'],
+      },
+      username: { type: 'string', description: 'Basic auth user.' },
+      password: {
+        type: 'string',
+        description: 'Basic auth password (prefer the environment: CANHGAC_STORE_OPENSEARCH_PASSWORD).',
+      },
+      caFile: { type: 'string', description: 'CA bundle for the cluster certificate.' },
+      indexPrefix: { type: 'string', default: 'canhgac', description: 'Prefix of every index and alias.' },
+    }),
+  }),
+  redis: obj('Redis for the distributed mode (BullMQ).', {
+    url: { type: 'string', description: 'redis://host:port.', 'x-env': ['CANHGAC_REDIS_URL'] },
+  }),
+});
