@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { registry } from '../../core/metrics.js';
+import { projectRoot } from '../../core/shared-data.js';
+import { WorkerPool } from './pool.js';
+
+// The pool runs compiled workers (dist/); tools/test.sh builds before the tests run.
+const processorModule = join(projectRoot, 'detection', 'pool', 'fixtures', 'test-processor.mjs');
+let pool: WorkerPool | undefined;
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
+
+async function metric(name: string): Promise<number> {
+  const m = await registry.getSingleMetric(name)?.get();
+  return m?.values.reduce((a, v) => a + v.value, 0) ?? 0;
+}
+
+describe('WorkerPool', () => {
+  it('processes batches in parallel and keeps item order', async () => {
+    pool = new WorkerPool({ size: 2, processorModule });
+    await pool.start();
+    const results = await Promise.all([pool.run([1, 2, 3]), pool.run([4]), pool.run([5, 6])]);
+    expect(results.map((r) => r.output)).toEqual([[2, 4, 6], [8], [10, 12]]);
+  });
+
+  it('retries a batch whose worker died on a new worker, losing nothing and doing nothing twice', async () => {
+    pool = new WorkerPool({ size: 1, processorModule });
+    await pool.start();
+    const before = await metric('canhgac_pool_worker_crashes_total');
+    const marker = join(mkdtempSync(join(tmpdir(), 'pool-')), 'seen');
+    const r = await pool.run([1, `crash-once:${marker}`, 3]);
+    expect(r.output).toEqual([2, 'survived', 6]);
+    expect(r.poisoned).toEqual([]);
+    expect(await metric('canhgac_pool_worker_crashes_total')).toBe(before + 1);
+    expect(pool.size).toBe(1);
+  });
+
+  it('isolates an item that always kills its worker and processes the rest', async () => {
+    pool = new WorkerPool({ size: 2, processorModule, maxAttempts: 2 });
+    await pool.start();
+    const r = await pool.run([1, 2, 'crash', 4, 'throw', 6]);
+    expect(r.output).toEqual([2, 4, 8, 12]);
+    expect(r.poisoned.map((p) => p.item).sort()).toEqual(['crash', 'throw']);
+    expect((await pool.run([21])).output).toEqual([42]);
+  });
+
+  it('survives a worker that runs out of memory', async () => {
+    pool = new WorkerPool({ size: 1, processorModule, maxAttempts: 1, maxHeapMb: 64 });
+    await pool.start();
+    const r = await pool.run(['oom', 5]);
+    expect(r.output).toEqual([10]);
+    expect(r.poisoned.map((p) => p.item)).toEqual(['oom']);
+  }, 60_000);
+
+  it('refuses to start when the processor cannot load', async () => {
+    pool = new WorkerPool({ size: 1, processorModule, options: { failStart: true } });
+    await expect(pool.start()).rejects.toThrow(/cannot start/);
+  });
+});
