@@ -32,6 +32,7 @@ public final class TestNode extends Node {
     "org.opensearch.index.reindex.ReindexPlugin",
     "org.opensearch.analysis.common.CommonAnalysisPlugin",
     "org.opensearch.index.mapper.MapperExtrasPlugin",
+    "org.opensearch.painless.PainlessPlugin",
   };
 
   private TestNode(Environment env, Collection<Class<? extends Plugin>> plugins) {
