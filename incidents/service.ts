@@ -1,0 +1,377 @@
+import { createHash } from 'node:crypto';
+import { newEventId } from '../core/ids.js';
+import { KeyedLock } from '../core/keyed-lock.js';
+import { logger } from '../core/log.js';
+import { counter } from '../core/metrics.js';
+import { CanhgacError } from '../core/errors.js';
+import { SCOPE_ALL, type Collection, type Scope, type StateStore, type Versioned } from '../store/types.js';
+import { incidentError } from './errors.js';
+import {
+  attackTags,
+  DEFAULT_GROUPING,
+  DEFAULT_SLA,
+  type GroupingField,
+  groupingKey,
+  isClosed,
+  type SlaPolicy,
+  TRANSITIONS,
+} from './policy.js';
+import type { Alert, AuditEntry, Comment, Incident, IncidentState, SlaBreach, Suppression } from './types.js';
+import { SEVERITIES } from './types.js';
+
+const log = logger('incidents');
+const alertsTotal = counter('canhgac_alerts_total', 'Alerts received by the incident stage, by outcome', ['outcome']);
+const breaches = counter('canhgac_sla_breaches_total', 'SLA clocks breached', ['clock', 'severity']);
+
+/** Options of the incident service. */
+export interface IncidentOptions {
+  grouping?: readonly GroupingField[];
+  sla?: SlaPolicy;
+  /** What recurrence does to a false_positive incident: stay closed (default) or reopen. */
+  reopenFalsePositives?: boolean;
+  /** Bounds of the id lists kept on an incident. */
+  maxIds?: number;
+  now?: () => number;
+}
+
+/** What ingesting an alert did. */
+export interface AlertOutcome {
+  alert: Alert;
+  incident?: Versioned<Incident>;
+  created: boolean;
+  reopened: boolean;
+  suppressed: boolean;
+}
+
+const MAX_RETRIES = 20;
+
+/** A short random pause before retrying a conflicting write (another process won the race). */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
+}
+
+/**
+ * Turns alerts into incidents and carries every analyst action on them, writing the audit trail. All writes use
+ * optimistic concurrency: two analysts (or an analyst and the pipeline) never silently overwrite each other.
+ */
+export class IncidentService {
+  readonly incidents: Collection<Incident>;
+  readonly alerts: Collection<Alert>;
+  readonly comments: Collection<Comment>;
+  readonly audit: Collection<AuditEntry>;
+  readonly suppressions: Collection<Suppression>;
+  private readonly grouping: readonly GroupingField[];
+  private readonly sla: SlaPolicy;
+  private readonly maxIds: number;
+  private readonly now: () => number;
+  /** Alerts of one incident are applied one at a time here; the version check covers other processes. */
+  private readonly lock = new KeyedLock();
+
+  constructor(
+    state: StateStore,
+    private readonly opts: IncidentOptions = {},
+  ) {
+    this.incidents = state.collection<Incident>('incidents');
+    this.alerts = state.collection<Alert>('alerts');
+    this.comments = state.collection<Comment>('comments');
+    this.audit = state.collection<AuditEntry>('audit');
+    this.suppressions = state.collection<Suppression>('suppressions');
+    this.grouping = opts.grouping ?? DEFAULT_GROUPING;
+    this.sla = opts.sla ?? DEFAULT_SLA;
+    this.maxIds = opts.maxIds ?? 50;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The incident id of a grouping key (stable: the same key always lands on the same incident). */
+  static incidentId(key: string): string {
+    return `inc-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+  }
+
+  /** Records an alert and creates, updates or reopens its incident (unless a suppression applies). */
+  async ingestAlert(alert: Alert): Promise<AlertOutcome> {
+    const suppression = await this.activeSuppression(alert);
+    if (suppression) {
+      const stored = { ...alert, suppressedBy: suppression.id };
+      await this.alerts.put(SCOPE_ALL, { ...stored, agencyId: alert.agencyId });
+      alertsTotal.labels('suppressed').inc();
+      return { alert: stored, created: false, reopened: false, suppressed: true };
+    }
+    const key = groupingKey(alert, this.grouping);
+    return this.lock.run(key, () => this.applyAlert(alert, key));
+  }
+
+  private async applyAlert(alert: Alert, key: string): Promise<AlertOutcome> {
+    const id = IncidentService.incidentId(key);
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      const current = await this.incidents.get(SCOPE_ALL, id);
+      const now = this.now();
+      let next: Incident;
+      let created = false;
+      let reopened = false;
+      if (!current) {
+        created = true;
+        next = {
+          id,
+          key,
+          title: alert.ruleTitle,
+          ruleId: alert.ruleId,
+          agencyId: alert.agencyId,
+          ...(alert.host !== undefined ? { host: alert.host } : {}),
+          severity: alert.level,
+          state: 'new',
+          alertCount: 1,
+          firstSeen: alert.ts,
+          lastSeen: alert.ts,
+          attack: attackTags(alert.tags),
+          alertIds: [alert.id],
+          eventIds: alert.eventIds.slice(0, this.maxIds),
+          createdAt: now,
+          updatedAt: now,
+          reopenCount: 0,
+          sla: this.slaFrom(alert.level, now),
+        };
+      } else {
+        const { version: _v, ...base } = current;
+        next = {
+          ...base,
+          alertCount: current.alertCount + 1,
+          firstSeen: Math.min(current.firstSeen, alert.ts),
+          lastSeen: Math.max(current.lastSeen, alert.ts),
+          severity:
+            SEVERITIES.indexOf(alert.level) > SEVERITIES.indexOf(current.severity) ? alert.level : current.severity,
+          alertIds: [alert.id, ...current.alertIds].slice(0, this.maxIds),
+          eventIds: [...new Set([...alert.eventIds, ...current.eventIds])].slice(0, this.maxIds),
+          updatedAt: now,
+        };
+        if (current.state === 'resolved' || (current.state === 'false_positive' && this.opts.reopenFalsePositives)) {
+          reopened = true;
+          next.state = 'new';
+          next.reopenCount = current.reopenCount + 1;
+          next.sla = this.slaFrom(next.severity, now);
+          delete next.acknowledgedAt;
+          delete next.resolvedAt;
+          delete next.assignee;
+        }
+      }
+      try {
+        const saved = await this.incidents.put(SCOPE_ALL, next, { expectedVersion: current ? current.version : 0 });
+        const storedAlert: Alert = { ...alert, incidentId: id };
+        await this.alerts.put(SCOPE_ALL, { ...storedAlert, agencyId: alert.agencyId });
+        if (created || reopened) {
+          await this.writeAudit(
+            'system',
+            created ? 'incident.create' : 'incident.reopen',
+            'incidents',
+            id,
+            alert.agencyId,
+            current ? stateView(current) : undefined,
+            stateView(saved),
+          );
+        }
+        alertsTotal.labels(created ? 'created' : reopened ? 'reopened' : 'grouped').inc();
+        return { alert: storedAlert, incident: saved, created, reopened, suppressed: false };
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+        await backoff(attempt);
+      }
+    }
+    throw incidentError('CANHGAC_ERR_INCIDENT_BUSY', { id });
+  }
+
+  /** Moves an incident to another state (analyst action), within the caller's scope. */
+  async transition(
+    scope: Scope,
+    id: string,
+    to: IncidentState,
+    actor: string,
+    expectedVersion?: number,
+  ): Promise<Versioned<Incident>> {
+    return this.update(scope, id, actor, `incident.${to === 'new' ? 'reopen' : to}`, expectedVersion, (inc, now) => {
+      if (!TRANSITIONS[inc.state].includes(to))
+        throw incidentError('CANHGAC_ERR_INCIDENT_TRANSITION', { from: inc.state, to });
+      inc.state = to;
+      if (to === 'acknowledged' || to === 'in_progress') inc.acknowledgedAt ??= now;
+      if (isClosed(to)) {
+        inc.acknowledgedAt ??= now;
+        inc.resolvedAt = now;
+      }
+      if (to === 'new') {
+        inc.reopenCount += 1;
+        inc.sla = this.slaFrom(inc.severity, now);
+        delete inc.acknowledgedAt;
+        delete inc.resolvedAt;
+      }
+    });
+  }
+
+  /** Assigns (or, with undefined, unassigns) an incident. */
+  async assign(
+    scope: Scope,
+    id: string,
+    assignee: string | undefined,
+    actor: string,
+    expectedVersion?: number,
+  ): Promise<Versioned<Incident>> {
+    return this.update(scope, id, actor, 'incident.assign', expectedVersion, (inc) => {
+      if (assignee === undefined) delete inc.assignee;
+      else inc.assignee = assignee;
+    });
+  }
+
+  /** Adds a comment to an incident in the caller's scope. */
+  async comment(scope: Scope, incidentId: string, author: string, text: string): Promise<Versioned<Comment>> {
+    const inc = await this.incidents.get(scope, incidentId);
+    if (!inc) throw incidentError('CANHGAC_ERR_INCIDENT_NOT_FOUND', { id: incidentId });
+    const c: Comment = { id: newEventId(), incidentId, author, text, at: this.now() };
+    const saved = await this.comments.put(scope, { ...c, agencyId: inc.agencyId }, { expectedVersion: 0 });
+    await this.writeAudit(author, 'comment.create', 'comments', c.id, inc.agencyId, undefined, { incidentId, text });
+    return saved;
+  }
+
+  /** Adds a suppression entry for an agency (with expiry and reason). */
+  async suppress(scope: Scope, s: Omit<Suppression, 'id' | 'createdAt'>): Promise<Versioned<Suppression>> {
+    const doc: Suppression = { ...s, id: newEventId(), createdAt: this.now() };
+    const saved = await this.suppressions.put(scope, { ...doc, agencyId: s.agencyId }, { expectedVersion: 0 });
+    await this.writeAudit(s.createdBy, 'suppression.create', 'suppressions', doc.id, s.agencyId, undefined, doc);
+    return saved;
+  }
+
+  /** Flags SLA clocks that ran out (each once) and returns the breaches for notification. */
+  async checkSla(): Promise<SlaBreach[]> {
+    const now = this.now();
+    const out: SlaBreach[] = [];
+    for (const state of ['new', 'acknowledged', 'in_progress'] as const) {
+      let after: string | undefined;
+      do {
+        const page = await this.incidents.list(SCOPE_ALL, {
+          filter: { state },
+          size: 1000,
+          ...(after ? { after } : {}),
+        });
+        for (const inc of page.docs) {
+          const ack =
+            inc.state === 'new' &&
+            inc.sla.ackDueAt !== undefined &&
+            inc.sla.ackBreachedAt === undefined &&
+            inc.sla.ackDueAt <= now;
+          const res =
+            inc.sla.resolveDueAt !== undefined &&
+            inc.sla.resolveBreachedAt === undefined &&
+            inc.sla.resolveDueAt <= now;
+          if (!ack && !res) continue;
+          try {
+            await this.update(SCOPE_ALL, inc.id, 'system', 'incident.sla_breach', inc.version, (i) => {
+              if (ack) i.sla.ackBreachedAt = now;
+              if (res) i.sla.resolveBreachedAt = now;
+            });
+          } catch (err) {
+            if (isConflict(err)) continue; // changed meanwhile: the next check sees the new state
+            throw err;
+          }
+          if (ack)
+            out.push({
+              incidentId: inc.id,
+              agencyId: inc.agencyId,
+              clock: 'acknowledge',
+              dueAt: inc.sla.ackDueAt!,
+              severity: inc.severity,
+            });
+          if (res)
+            out.push({
+              incidentId: inc.id,
+              agencyId: inc.agencyId,
+              clock: 'resolve',
+              dueAt: inc.sla.resolveDueAt!,
+              severity: inc.severity,
+            });
+        }
+        after = page.next;
+      } while (after);
+    }
+    for (const b of out) breaches.labels(b.clock, b.severity).inc();
+    if (out.length) log.warn({ breaches: out.length }, 'SLA clocks breached');
+    return out;
+  }
+
+  private slaFrom(severity: Incident['severity'], now: number): Incident['sla'] {
+    const p = this.sla[severity];
+    return {
+      ...(p.ackMinutes !== undefined ? { ackDueAt: now + p.ackMinutes * 60_000 } : {}),
+      ...(p.resolveMinutes !== undefined ? { resolveDueAt: now + p.resolveMinutes * 60_000 } : {}),
+    };
+  }
+
+  private async activeSuppression(alert: Alert): Promise<Versioned<Suppression> | undefined> {
+    const page = await this.suppressions.list(SCOPE_ALL, { filter: { agencyId: alert.agencyId }, size: 1000 });
+    const now = this.now();
+    return page.docs.find(
+      (s) => s.expiresAt > now && (!s.ruleId || s.ruleId === alert.ruleId) && (!s.host || s.host === alert.host),
+    );
+  }
+
+  private async update(
+    scope: Scope,
+    id: string,
+    actor: string,
+    action: string,
+    expectedVersion: number | undefined,
+    change: (inc: Incident, now: number) => void,
+  ): Promise<Versioned<Incident>> {
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      const current = await this.incidents.get(scope, id);
+      if (!current) throw incidentError('CANHGAC_ERR_INCIDENT_NOT_FOUND', { id });
+      const { version, ...base } = current;
+      const next: Incident = structuredClone(base);
+      const now = this.now();
+      change(next, now);
+      next.updatedAt = now;
+      try {
+        // With an expected version from the caller (an analyst's form), a conflict is the caller's to resolve.
+        const saved = await this.incidents.put(scope, next, { expectedVersion: expectedVersion ?? version });
+        await this.writeAudit(actor, action, 'incidents', id, current.agencyId, stateView(current), stateView(saved));
+        return saved;
+      } catch (err) {
+        if (!isConflict(err) || expectedVersion !== undefined) throw err;
+        await backoff(attempt);
+      }
+    }
+    throw incidentError('CANHGAC_ERR_INCIDENT_BUSY', { id });
+  }
+
+  private async writeAudit(
+    actor: string,
+    action: string,
+    collection: string,
+    targetId: string,
+    agencyId: string,
+    before: unknown,
+    after: unknown,
+  ): Promise<void> {
+    const entry: AuditEntry = {
+      id: newEventId(),
+      at: this.now(),
+      actor,
+      action,
+      collection,
+      targetId,
+      ...(before !== undefined ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
+    };
+    await this.audit.put(SCOPE_ALL, { ...entry, agencyId }, { expectedVersion: 0 });
+  }
+}
+
+/** The fields of an incident an audit entry records (not the growing id lists). */
+function stateView(inc: Incident): Record<string, unknown> {
+  return {
+    state: inc.state,
+    assignee: inc.assignee ?? null,
+    severity: inc.severity,
+    alertCount: inc.alertCount,
+    sla: inc.sla,
+  };
+}
+
+function isConflict(err: unknown): boolean {
+  return err instanceof CanhgacError && err.code === 'CANHGAC_ERR_STORE_CONFLICT';
+}

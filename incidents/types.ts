@@ -1,0 +1,110 @@
+/** Alerts, incidents and what analysts do with them. Stored through the StateStore (store/types.ts). */
+
+/** Sigma levels, used as incident severity. */
+export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+
+/** Severities from lowest to highest. */
+export const SEVERITIES: readonly Severity[] = ['informational', 'low', 'medium', 'high', 'critical'];
+
+/** Incident life cycle: new -> acknowledged -> in_progress -> resolved | false_positive (reopened on recurrence). */
+export type IncidentState = 'new' | 'acknowledged' | 'in_progress' | 'resolved' | 'false_positive';
+
+/** One detection: a rule or correlation matched, or a host went silent. */
+export interface Alert {
+  id: string;
+  kind: 'rule' | 'correlation' | 'silent_host';
+  ruleId: string;
+  ruleTitle: string;
+  level: Severity;
+  tags: string[];
+  agencyId: string;
+  host?: string;
+  /** Events that made the alert (bounded by the producer). */
+  eventIds: string[];
+  /** When it happened (event time), epoch ms. */
+  ts: number;
+  /** Group-by values of a correlation, or other context fields. */
+  fields?: Record<string, unknown>;
+  /** Set when a suppression entry swallowed it (kept for the record, raises no incident). */
+  suppressedBy?: string;
+  incidentId?: string;
+}
+
+/** SLA clocks of an incident. */
+export interface SlaClock {
+  ackDueAt?: number;
+  resolveDueAt?: number;
+  ackBreachedAt?: number;
+  resolveBreachedAt?: number;
+}
+
+/** Alerts grouped by a key (rule + agency + host by default). */
+export interface Incident {
+  id: string;
+  key: string;
+  title: string;
+  ruleId: string;
+  agencyId: string;
+  host?: string;
+  severity: Severity;
+  state: IncidentState;
+  assignee?: string;
+  alertCount: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** ATT&CK technique/tactic tags of the rule (attack.t1110, attack.credential_access...). */
+  attack: string[];
+  /** The latest alert ids (bounded). */
+  alertIds: string[];
+  /** Sample of event ids (bounded). */
+  eventIds: string[];
+  createdAt: number;
+  updatedAt: number;
+  acknowledgedAt?: number;
+  resolvedAt?: number;
+  reopenCount: number;
+  sla: SlaClock;
+}
+
+/** An analyst's comment on an incident. */
+export interface Comment {
+  id: string;
+  incidentId: string;
+  author: string;
+  text: string;
+  at: number;
+}
+
+/** Who changed what, when, from what to what. Written for every change; never updated. */
+export interface AuditEntry {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  collection: string;
+  targetId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** An exception: alerts of an agency matching it raise no incident until it expires. */
+export interface Suppression {
+  id: string;
+  agencyId: string;
+  /** Empty matches any rule. */
+  ruleId?: string;
+  host?: string;
+  reason: string;
+  expiresAt: number;
+  createdBy: string;
+  createdAt: number;
+}
+
+/** A breach of an SLA clock, raised once per clock. */
+export interface SlaBreach {
+  incidentId: string;
+  agencyId: string;
+  clock: 'acknowledge' | 'resolve';
+  dueAt: number;
+  severity: Severity;
+}
