@@ -1,0 +1,23 @@
+/** Sigma correlation rules: the engine, the store seam and its in-memory implementation. */
+export { type CompileOptions, compileCorrelations, type CompiledCorrelation, neededEntries } from './compile.js';
+export {
+  type BaseMatch,
+  type CorrelationAlert,
+  type CorrelationDropReason,
+  CorrelationEngine,
+  type CorrelationEngineOptions,
+  eventTime,
+} from './engine.js';
+export { CORRELATION_ERRORS, correlationError } from './errors.js';
+export { MemoryCorrelationStore, type MemoryStoreOptions } from './memory-store.js';
+export type {
+  CorrelationStore,
+  CorrelationStoreStats,
+  MaybePromise,
+  ObserveResult,
+  ObserveStatus,
+  SyncCorrelationStore,
+  WindowEntry,
+  WindowSpec,
+} from './types.js';
+export { conditionHolds, GroupWindow } from './window.js';
