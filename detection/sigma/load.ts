@@ -1,0 +1,379 @@
+/**
+ * The public loader: Sigma text or files -> documents of model.ts plus every problem found (file:line:col).
+ * Never throws on bad input; a document with an error is rejected and counted, the others load.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isMap, isScalar, type Node, Pair, type ParsedNode, YAMLMap } from 'yaml';
+import { formatMessage } from '../../core/errors.js';
+import { logger } from '../../core/log.js';
+import { counter } from '../../core/metrics.js';
+import { DETECTION_ERRORS, type DetectionErrorCode } from '../errors.js';
+import { checkReferences, readCorrelation, readFilter } from './correlation.js';
+import { readDetection } from './detection.js';
+import { indexMap, readLogsource, readMeta } from './meta.js';
+import type { DetectionRule, LoadResult, RuleProblem, SigmaDocument } from './model.js';
+import { DEFAULT_YAML_LIMITS, type DocContext, describeNode, parseYaml, YamlLimitError } from './yaml.js';
+
+/** Options of parseRuleText / loadRules. */
+export interface LoadOptions {
+  /** Values of `%name%` placeholders for the `expand` modifier (see loadPlaceholders). */
+  placeholders?: Record<string, string[]>;
+  /** Largest rule file accepted, in bytes (default 4 MiB). */
+  maxFileBytes?: number;
+}
+
+/** Default largest file (real Sigma rules are a few KB; the biggest SigmaHQ file is under 100 KB). */
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+const log = logger('sigma-loader');
+const docsCounter = counter('canhgac_sigma_documents_total', 'Sigma documents read, by outcome', ['outcome']);
+
+function problem(
+  file: string,
+  code: DetectionErrorCode,
+  params: Record<string, unknown>,
+  line = 1,
+  col = 1,
+): RuleProblem {
+  return { file, line, col, code, severity: 'error', message: formatMessage(DETECTION_ERRORS[code].message, params) };
+}
+
+/** Parses one file's text (several YAML documents allowed). References to other files are not checked here. */
+export function parseRuleText(text: string, file: string, opts: LoadOptions = {}): LoadResult {
+  const problems: RuleProblem[] = [];
+  const documents: SigmaDocument[] = [];
+  const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (typeof text !== 'string') {
+    problems.push(problem(file, 'CANHGAC_ERR_SIGMA_FILE_READ', { reason: 'not text' }));
+    return { documents, problems, rejected: 1 };
+  }
+  // Length in UTF-16 units is a lower bound of the UTF-8 size: cheap and enough to stop huge inputs early.
+  if (text.length > max) {
+    problems.push(problem(file, 'CANHGAC_ERR_SIGMA_FILE_TOO_LARGE', { size: text.length, limit: max }));
+    return { documents, problems, rejected: 1 };
+  }
+  let rejected = 0;
+  let parsed: ReturnType<typeof parseYaml>;
+  try {
+    parsed = parseYaml(text, file, problems, DEFAULT_YAML_LIMITS);
+  } catch (e) {
+    problems.push(problem(file, 'CANHGAC_ERR_SIGMA_YAML_SYNTAX', { reason: (e as Error).message ?? String(e) }));
+    return { documents, problems, rejected: 1 };
+  }
+  if (parsed.length === 0 && problems.some((p) => p.severity === 'error')) rejected++;
+  let global: YAMLMap | null = null;
+  let previous: YAMLMap | null = null;
+  for (const { ctx, root } of parsed) {
+    let outcome: 'loaded' | 'rejected' | 'skipped' = 'skipped';
+    try {
+      outcome = readDocument(ctx, root, opts, documents, {
+        getGlobal: () => global,
+        setGlobal: (g) => {
+          global = g;
+        },
+        getPrevious: () => previous,
+        setPrevious: (p) => {
+          previous = p;
+        },
+      });
+    } catch (e) {
+      if (e instanceof YamlLimitError) ctx.add(e.code, e.params, e.loc);
+      else if (e instanceof RangeError)
+        ctx.add('CANHGAC_ERR_SIGMA_YAML_DEPTH', { limit: DEFAULT_YAML_LIMITS.maxDepth }, ctx.loc(root));
+      else
+        ctx.add('CANHGAC_ERR_SIGMA_UNSUPPORTED', { reason: `internal error: ${(e as Error).message}` }, ctx.loc(root));
+      outcome = 'rejected';
+    }
+    if (ctx.failed) outcome = 'rejected';
+    if (outcome === 'rejected') rejected++;
+    docsCounter.inc({ outcome });
+  }
+  return { documents, problems, rejected };
+}
+
+interface Collection {
+  getGlobal(): YAMLMap | null;
+  setGlobal(g: YAMLMap | null): void;
+  getPrevious(): YAMLMap | null;
+  setPrevious(p: YAMLMap | null): void;
+}
+
+function readDocument(
+  ctx: DocContext,
+  root: ParsedNode | null,
+  opts: LoadOptions,
+  out: SigmaDocument[],
+  coll: Collection,
+): 'loaded' | 'rejected' | 'skipped' {
+  if (ctx.failed) return 'rejected';
+  if (root === null) return 'skipped'; // an empty document, e.g. a trailing `---`
+  const node = ctx.deref(root, 0);
+  if (!isMap(node)) {
+    ctx.add('CANHGAC_ERR_SIGMA_NOT_A_MAP', { found: describeNode(node) }, ctx.loc(node));
+    return 'rejected';
+  }
+  let map = node as YAMLMap;
+  // Legacy Sigma 1 collections: `action: global` is merged into the documents after it, `repeat` re-uses the
+  // previous document with changes, `reset` forgets the global part.
+  const top0 = indexMap(ctx, map, 1);
+  const actionPair = top0.get('action');
+  if (actionPair) {
+    const a = ctx.deref(actionPair.value, 1);
+    const action = isScalar(a) ? a.value : undefined;
+    if (action === 'global') {
+      coll.setGlobal(map);
+      return 'skipped';
+    }
+    if (action === 'reset') {
+      coll.setGlobal(null);
+      return 'skipped';
+    }
+    if (action === 'repeat') {
+      const prev = coll.getPrevious();
+      if (prev === null) {
+        ctx.add(
+          'CANHGAC_ERR_SIGMA_FIELD_VALUE',
+          { field: 'action', reason: 'repeat without a previous document' },
+          ctx.loc(a),
+        );
+        return 'rejected';
+      }
+      map = mergeMaps(ctx, prev, map, 1);
+    } else {
+      ctx.add(
+        'CANHGAC_ERR_SIGMA_FIELD_VALUE',
+        { field: 'action', reason: 'must be global, reset or repeat' },
+        ctx.loc(a),
+      );
+      return 'rejected';
+    }
+  }
+  coll.setPrevious(map);
+  const g = coll.getGlobal();
+  if (g !== null) map = mergeMaps(ctx, g, map, 1);
+  const top = indexMap(ctx, map, 1);
+  const rootLoc = ctx.loc(node);
+  let doc: SigmaDocument | null = null;
+  if (top.has('correlation')) doc = readCorrelation(ctx, top, rootLoc);
+  else if (top.has('filter')) doc = readFilter(ctx, top, rootLoc, opts.placeholders);
+  else if (top.has('detection')) {
+    const meta = readMeta(ctx, top, 'rule', rootLoc);
+    const logsource = readLogsource(ctx, top, rootLoc);
+    const dp = top.get('detection')!;
+    const det = readDetection(ctx, ctx.deref(dp.value, 1), ctx.loc(dp.key as Node), opts.placeholders);
+    if (det && logsource && !ctx.failed) {
+      const rule: DetectionRule = { ...meta, kind: 'rule', logsource, ...det };
+      doc = rule;
+    }
+  } else {
+    ctx.add('CANHGAC_ERR_SIGMA_UNKNOWN_KIND', {}, rootLoc);
+  }
+  if (doc === null || ctx.failed) return 'rejected';
+  out.push(doc);
+  return 'loaded';
+}
+
+/** Merges two maps (b wins; nested maps merge), re-using the original pairs so positions stay right. */
+function mergeMaps(ctx: DocContext, a: YAMLMap, b: YAMLMap, depth: number): YAMLMap {
+  const out = new YAMLMap();
+  const ia = indexMap(ctx, a, depth);
+  const ib = indexMap(ctx, b, depth);
+  for (const [k, pa] of ia) {
+    if (k === 'action') continue;
+    const pb = ib.get(k);
+    if (!pb) {
+      out.items.push(pa);
+      continue;
+    }
+    const va = ctx.deref(pa.value, depth);
+    const vb = ctx.deref(pb.value, depth);
+    if (isMap(va) && isMap(vb))
+      out.items.push(new Pair(pb.key, mergeMaps(ctx, va as YAMLMap, vb as YAMLMap, depth + 1)));
+    else out.items.push(pb);
+  }
+  for (const [k, pb] of ib) if (!ia.has(k) && k !== 'action') out.items.push(pb);
+  out.range = b.range;
+  return out;
+}
+
+/** Lists *.yml / *.yaml files under the given files and directories (recursively, sorted, symlink loops avoided). */
+export function listRuleFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (p: string, explicit: boolean): void => {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(p);
+    } catch {
+      if (explicit) out.push(p); // reported as unreadable by the loader
+      return;
+    }
+    const key = `${st.dev}:${st.ino}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p).sort()) walk(join(p, e), false);
+    } else if (explicit || /\.ya?ml$/i.test(p)) {
+      out.push(p);
+    }
+  };
+  for (const p of paths) walk(p, true);
+  return out;
+}
+
+/** Loads rule files and directories, then checks cross-document references and duplicate ids. */
+export async function loadRules(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
+  const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const documents: SigmaDocument[] = [];
+  const problems: RuleProblem[] = [];
+  let rejected = 0;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (const file of listRuleFiles(paths)) {
+    let text: string;
+    try {
+      const st = await stat(file);
+      if (st.size > max) {
+        problems.push(problem(file, 'CANHGAC_ERR_SIGMA_FILE_TOO_LARGE', { size: st.size, limit: max }));
+        rejected++;
+        continue;
+      }
+      const buf = await readFile(file);
+      text = decodeUtf8(buf, decoder);
+    } catch (e) {
+      if (e instanceof Utf8Error)
+        problems.push(problem(file, 'CANHGAC_ERR_SIGMA_INVALID_UTF8', { offset: e.offset }, e.line, e.col));
+      else problems.push(problem(file, 'CANHGAC_ERR_SIGMA_FILE_READ', { reason: (e as Error).message }));
+      rejected++;
+      continue;
+    }
+    const r = parseRuleText(text, file, opts);
+    documents.push(...r.documents);
+    problems.push(...r.problems);
+    rejected += r.rejected;
+  }
+  const refs = checkReferences(documents, problems);
+  rejected += refs.rejected;
+  warnDuplicateIds(refs.kept, problems);
+  if (rejected > 0) log.warn({ rejected, loaded: refs.kept.length }, 'Some Sigma documents were rejected');
+  return { documents: refs.kept, problems, rejected };
+}
+
+function warnDuplicateIds(docs: SigmaDocument[], problems: RuleProblem[]): void {
+  const first = new Map<string, SigmaDocument>();
+  for (const d of docs) {
+    const f = first.get(d.id);
+    if (f === undefined) first.set(d.id, d);
+    else if (f.file !== d.file) {
+      problems.push({
+        ...problem(
+          d.file,
+          'CANHGAC_ERR_SIGMA_DUPLICATE_ID',
+          { id: d.id, first: `${f.file}:${f.loc.line}` },
+          d.loc.line,
+          d.loc.col,
+        ),
+        severity: 'warning',
+      });
+    }
+  }
+}
+
+class Utf8Error extends Error {
+  constructor(
+    readonly offset: number,
+    readonly line: number,
+    readonly col: number,
+  ) {
+    super('invalid UTF-8');
+  }
+}
+
+/** Strict UTF-8 decoding (BOM dropped); on failure finds the first bad byte for the message. */
+function decodeUtf8(buf: Buffer, decoder: { decode(b: Uint8Array): string }): string {
+  try {
+    const s = decoder.decode(buf);
+    return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+  } catch {
+    const offset = firstInvalidUtf8(buf);
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset; i++) {
+      if (buf[i] === 0x0a) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    throw new Utf8Error(offset, line, offset - lineStart + 1);
+  }
+}
+
+/** Offset of the first byte that starts an invalid UTF-8 sequence. */
+export function firstInvalidUtf8(buf: Uint8Array): number {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i]!;
+    let n = 0;
+    if (b < 0x80) n = 0;
+    else if (b >= 0xc2 && b <= 0xdf) n = 1;
+    else if (b >= 0xe0 && b <= 0xef) n = 2;
+    else if (b >= 0xf0 && b <= 0xf4) n = 3;
+    else return i;
+    for (let k = 1; k <= n; k++) {
+      const c = buf[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    // Overlongs, surrogates and > U+10FFFF.
+    if (n === 2 && ((b === 0xe0 && buf[i + 1]! < 0xa0) || (b === 0xed && buf[i + 1]! > 0x9f))) return i;
+    if (n === 3 && ((b === 0xf0 && buf[i + 1]! < 0x90) || (b === 0xf4 && buf[i + 1]! > 0x8f))) return i;
+    i += n + 1;
+  }
+  return buf.length;
+}
+
+/** Reads a placeholders file: a YAML map of name -> list of values (a single string is a one-value list). */
+export function loadPlaceholders(file: string): Record<string, string[]> {
+  const fail = (reason: string): never => {
+    throw new Error(formatMessage(DETECTION_ERRORS.CANHGAC_ERR_SIGMA_PLACEHOLDERS_FILE.message, { file, reason }));
+  };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  return parsePlaceholders(text, file);
+}
+
+/** Parses placeholders text (see loadPlaceholders); throws a described error on a malformed file. */
+export function parsePlaceholders(text: string, file = '<placeholders>'): Record<string, string[]> {
+  const problems: RuleProblem[] = [];
+  const docs = parseYaml(text, file, problems, DEFAULT_YAML_LIMITS);
+  const errs = problems.filter((p) => p.severity === 'error');
+  const fail = (reason: string): never => {
+    throw new Error(formatMessage(DETECTION_ERRORS.CANHGAC_ERR_SIGMA_PLACEHOLDERS_FILE.message, { file, reason }));
+  };
+  if (errs.length > 0) fail(`${errs[0]!.line}:${errs[0]!.col}: ${errs[0]!.message}`);
+  const out: Record<string, string[]> = Object.create(null);
+  const d = docs[0];
+  if (!d || d.root === null) return out;
+  const root = d.ctx.deref(d.root, 0);
+  if (!isMap(root)) fail('must be a map of name -> list of values');
+  for (const [name, p] of indexMap(d.ctx, root as YAMLMap, 1)) {
+    const v = d.ctx.deref(p.value, 1);
+    const vals: string[] = [];
+    const add = (n: Node | null) => {
+      const x = isScalar(n) ? n.value : undefined;
+      if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') vals.push(String(x));
+      else fail(`${name}: values must be strings`);
+    };
+    if (v !== null && 'items' in v && Array.isArray((v as { items: unknown[] }).items) && !isMap(v)) {
+      for (const it of (v as { items: unknown[] }).items) add(d.ctx.deref(it, 2));
+    } else add(v);
+    out[name] = vals;
+  }
+  return out;
+}
+
+export { checkReferences } from './correlation.js';
