@@ -1,0 +1,161 @@
+/**
+ * Logsource routing and the per-route candidate index. A route is the set of rules that apply to one
+ * (product, category, service) of an event; it is built lazily the first time such an event arrives and cached.
+ * Within a route, anchored rules are found through hash lookups (`eq` anchors) and one Aho-Corasick automaton per
+ * field (`sub` anchors); the rest are always run.
+ */
+import type { LogSource } from '../sigma/model.js';
+import { AhoCorasick } from './aho.js';
+import type { Anchor } from './anchors.js';
+import type { EvalContext, FieldTable } from './context.js';
+
+/** What routing needs to know of a compiled rule. */
+export interface Routable {
+  logsource: LogSource;
+  /** null: run on every event of the route. */
+  anchors: Anchor[] | null;
+}
+
+/** Slot value for the keyword pseudo-field in an index entry. */
+const KEYWORDS = -1;
+
+interface EqIndex {
+  slot: number;
+  map: Map<string, number[]>;
+}
+
+interface SubIndex {
+  slot: number;
+  ac: AhoCorasick;
+}
+
+/** The rules of one logsource triple and their candidate index. */
+export class Route {
+  readonly always: Int32Array;
+  readonly eq: EqIndex[] = [];
+  readonly sub: SubIndex[] = [];
+  /** Number of rules in the route (anchored + always). */
+  readonly size: number;
+
+  constructor(rules: readonly Routable[], members: number[], fields: FieldTable, useIndex: boolean) {
+    const always: number[] = [];
+    const eqBySlot = new Map<number, Map<string, number[]>>();
+    const acBySlot = new Map<number, AhoCorasick>();
+    for (const id of members) {
+      const anchors = useIndex ? rules[id]!.anchors : null;
+      if (anchors === null) {
+        always.push(id);
+        continue;
+      }
+      for (const a of anchors) {
+        const slot = a.field === null ? KEYWORDS : fields.slot(a.field);
+        if (a.kind === 'eq') {
+          let m = eqBySlot.get(slot);
+          if (!m) {
+            m = new Map();
+            eqBySlot.set(slot, m);
+          }
+          const ids = m.get(a.lit);
+          if (ids) ids.push(id);
+          else m.set(a.lit, [id]);
+        } else {
+          let ac = acBySlot.get(slot);
+          if (!ac) {
+            ac = new AhoCorasick();
+            acBySlot.set(slot, ac);
+          }
+          ac.add(a.lit, id);
+        }
+      }
+    }
+    for (const [slot, map] of eqBySlot) this.eq.push({ slot, map });
+    for (const [slot, ac] of acBySlot) {
+      ac.build();
+      this.sub.push({ slot, ac });
+    }
+    this.always = Int32Array.from(always);
+    this.size = members.length;
+  }
+
+  /** Calls `mark(ruleNumber)` for every anchored rule whose anchor the current event contains. */
+  candidates(ctx: EvalContext, mark: (id: number) => void): void {
+    for (let i = 0; i < this.eq.length; i++) {
+      const { slot, map } = this.eq[i]!;
+      const t = slot === KEYWORDS ? ctx.keywordsLower() : ctx.lower(slot);
+      if (t === null) continue;
+      if (typeof t === 'string') {
+        const ids = map.get(t);
+        if (ids) for (let j = 0; j < ids.length; j++) mark(ids[j]!);
+      } else {
+        for (const s of t) {
+          const ids = map.get(s);
+          if (ids) for (let j = 0; j < ids.length; j++) mark(ids[j]!);
+        }
+      }
+    }
+    for (let i = 0; i < this.sub.length; i++) {
+      const { slot, ac } = this.sub[i]!;
+      const t = slot === KEYWORDS ? ctx.keywordsLower() : ctx.lower(slot);
+      if (t === null) continue;
+      if (typeof t === 'string') ac.scan(t, mark);
+      else for (const s of t) ac.scan(s, mark);
+    }
+  }
+}
+
+const KEYS = ['product', 'category', 'service'] as const;
+const UNKNOWN = '\u0001';
+
+/** Builds and caches routes by the event's logsource, canonicalised so the cache stays small on hostile input. */
+export class Router {
+  private readonly known: Set<string>[] = [new Set(), new Set(), new Set()];
+  private readonly cache = new Map<string, Route>();
+
+  constructor(
+    private readonly rules: readonly Routable[],
+    private readonly fields: FieldTable,
+    private readonly useIndex: boolean,
+  ) {
+    for (const r of rules) {
+      KEYS.forEach((k, i) => {
+        const v = r.logsource[k];
+        if (v !== undefined) this.known[i]!.add(v.toLowerCase());
+      });
+    }
+  }
+
+  /** Number of routes built so far. */
+  get routes(): number {
+    return this.cache.size;
+  }
+
+  /** The route for an event's `logsource.product` / `logsource.category` / `logsource.service`. */
+  route(p: unknown, c: unknown, s: unknown): Route {
+    const cp = this.canon(0, p);
+    const cc = this.canon(1, c);
+    const cs = this.canon(2, s);
+    const key = `${cp}\0${cc}\0${cs}`;
+    let r = this.cache.get(key);
+    if (!r) {
+      const want = [cp, cc, cs];
+      const members: number[] = [];
+      this.rules.forEach((rule, id) => {
+        const fits = KEYS.every((k, i) => {
+          const v = rule.logsource[k];
+          return v === undefined || v.toLowerCase() === want[i];
+        });
+        if (fits) members.push(id);
+      });
+      r = new Route(this.rules, members, this.fields, this.useIndex);
+      this.cache.set(key, r);
+    }
+    return r;
+  }
+
+  /** A value no rule names (or an absent one) becomes a sentinel that no rule's value equals. */
+  private canon(i: number, v: unknown): string {
+    if (typeof v !== 'string') return UNKNOWN;
+    const l = v.toLowerCase();
+    return this.known[i]!.has(l) ? l : UNKNOWN;
+  }
+}
