@@ -1,0 +1,158 @@
+/**
+ * Firewall bodies carried in syslog: Linux netfilter (`SRC= DST= PROTO= ...` kernel lines), pfSense/OPNsense
+ * `filterlog` CSV, PAN-OS CSV and Cisco ASA `%ASA-6-302013:` tags. All fill the Sigma firewall fields
+ * (`src_ip`, `dst_ip`, `src_port`, `dst_port`, `action`) alongside the vendor's own names.
+ */
+
+import { digitsAt, isDigit } from './time.js';
+import type { Decoded } from './types.js';
+
+function fieldsOf(d: Decoded): Record<string, unknown> {
+  if (!d.fields) d.fields = {};
+  return d.fields;
+}
+
+/** Netfilter log lines: `[prefix] IN=eth0 OUT= ... SRC=a DST=b ... PROTO=TCP SPT=1 DPT=2 ... SYN`. */
+export function iptablesInto(d: Decoded, msg: string): boolean {
+  const src = msg.indexOf(' SRC=');
+  if (src < 0 || msg.indexOf(' DST=', src) < 0) return false;
+  let i = msg.indexOf('IN=');
+  if (i < 0 || i > src) i = src + 1;
+  const f = fieldsOf(d);
+  // The prefix is what the admin put in --log-prefix (after an optional `[uptime]` stamp).
+  let p = 0;
+  if (msg.charCodeAt(0) === 91) {
+    const close = msg.indexOf(']');
+    if (close > 0 && close < i) p = close + 1;
+  }
+  const prefix = msg.slice(p, i).trim();
+  if (prefix) f['netfilter.prefix'] = prefix;
+  const n = msg.length;
+  const flags: string[] = [];
+  while (i < n) {
+    while (i < n && msg.charCodeAt(i) === 32) i++;
+    const ws = i;
+    while (i < n && msg.charCodeAt(i) !== 32) i++;
+    if (i === ws) break;
+    const eq = msg.indexOf('=', ws);
+    if (eq > ws && eq < i) {
+      const k = msg.slice(ws, eq);
+      // LEN appears twice (IP and UDP length); keep the first, the IP packet length.
+      if (f[k] === undefined && k !== '__proto__') f[k] = msg.slice(eq + 1, i);
+    } else flags.push(msg.slice(ws, i));
+  }
+  if (flags.length) f['netfilter.flags'] = flags.join(' ');
+  if (f.SRC !== undefined) f.src_ip = f.SRC;
+  if (f.DST !== undefined) f.dst_ip = f.DST;
+  if (f.SPT !== undefined) f.src_port = Number(f.SPT);
+  if (f.DPT !== undefined) f.dst_port = Number(f.DPT);
+  if (typeof f.PROTO === 'string') f.protocol = f.PROTO.toLowerCase();
+  const pl = prefix.toLowerCase();
+  if (pl.includes('drop') || pl.includes('reject') || pl.includes('block') || pl.includes('deny')) f.action = 'drop';
+  else if (pl.includes('accept') || pl.includes('allow')) f.action = 'accept';
+  d.category = 'firewall';
+  d.product = 'linux';
+  d.service = 'iptables';
+  return true;
+}
+
+function splitCsv(s: string): string[] {
+  return s.split(',');
+}
+
+/** pfSense/OPNsense `filterlog`: rule,sub,anchor,label,iface,reason,action,dir,ipver,... */
+export function filterlogInto(d: Decoded, msg: string, product: string): boolean {
+  const c = splitCsv(msg);
+  if (c.length < 10) return false;
+  const f = fieldsOf(d);
+  f.rule = c[0];
+  f.interface = c[4];
+  f.reason = c[5];
+  f.action = c[6];
+  f.direction = c[7];
+  const v = c[8];
+  let base: number;
+  if (v === '4') {
+    f.protocol = c[16];
+    base = 18;
+  } else if (v === '6') {
+    f.protocol = c[12];
+    base = 15;
+  } else return true;
+  f.src_ip = c[base];
+  f.dst_ip = c[base + 1];
+  const proto = typeof f.protocol === 'string' ? f.protocol.toLowerCase() : '';
+  if ((proto === 'tcp' || proto === 'udp') && c[base + 3] !== undefined) {
+    f.src_port = Number(c[base + 2]);
+    f.dst_port = Number(c[base + 3]);
+  }
+  d.category = 'firewall';
+  d.product = product;
+  return true;
+}
+
+const PAN_TYPES: Record<string, true> = {
+  TRAFFIC: true,
+  THREAT: true,
+  SYSTEM: true,
+  CONFIG: true,
+  GLOBALPROTECT: true,
+  USERID: true,
+  AUTHENTICATION: true,
+  HIPMATCH: true,
+  DECRYPTION: true,
+};
+
+/** PAN-OS CSV bodies: `FUTURE,2024/01/10 10:00:00,serial,TRAFFIC,end,...`. */
+export function panosInto(d: Decoded, msg: string): boolean {
+  const c1 = msg.indexOf(',');
+  if (c1 < 0 || c1 > 12 || digitsAt(msg, c1 + 1, 4) < 0 || msg[c1 + 5] !== '/') return false;
+  const c = splitCsv(msg);
+  const type = c[3];
+  if (type === undefined || !PAN_TYPES[type]) return false;
+  const f = fieldsOf(d);
+  f['panos.type'] = type;
+  f['panos.subtype'] = c[4];
+  d.service = type.toLowerCase();
+  if (type === 'TRAFFIC' || type === 'THREAT') {
+    f.src_ip = c[7];
+    f.dst_ip = c[8];
+    f.rule = c[11];
+    f.src_user = c[12];
+    f.dst_user = c[13];
+    f.application = c[14];
+    f.src_zone = c[16];
+    f.dst_zone = c[17];
+    if (c[24] !== undefined) f.src_port = Number(c[24]);
+    if (c[25] !== undefined) f.dst_port = Number(c[25]);
+    f.protocol = c[29];
+    f.action = c[30];
+  }
+  d.category = 'firewall';
+  d.product = 'paloalto';
+  return true;
+}
+
+/**
+ * Cisco ASA/FTD tags `%ASA-6-302013:` at msg[i]: severity and message id from the tag, message after it.
+ * Returns the index after the tag, or -1.
+ */
+export function asaTagAt(d: Decoded, s: string, i: number): number {
+  if (s.charCodeAt(i) !== 37) return -1;
+  const dash = s.indexOf('-', i + 1);
+  if (dash < 0 || dash - i > 8) return -1;
+  if (!isDigit(s, dash + 1) || s[dash + 2] !== '-') return -1;
+  const colon = s.indexOf(':', dash + 3);
+  if (colon < 0 || colon - dash > 12) return -1;
+  const id = s.slice(dash + 3, colon);
+  if (digitsAt(id, 0, id.length) < 0) return -1;
+  const vendor = s.slice(i + 1, dash).toLowerCase();
+  d.severity = s.charCodeAt(dash + 1) - 48;
+  d.appname = vendor;
+  d.msgid = id;
+  d.product = vendor === 'ftd' ? 'ftd' : 'asa';
+  d.category = 'firewall';
+  let e = colon + 1;
+  if (s.charCodeAt(e) === 32) e++;
+  return e;
+}

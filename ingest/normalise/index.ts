@@ -1,0 +1,10 @@
+/** Normalisation: RawRecord -> flat Sigma event (envelope, logsource, agency attribution). */
+export {
+  createNormaliseContext,
+  type NormaliseContext,
+  type NormaliseOptions,
+  normaliseRecord,
+  streamContext,
+} from './normalise.js';
+export { type Agency, type AgencyConfig, type AgencyTable, agencyTable, UNASSIGNED } from './agency.js';
+export { LINUX_SERVICES, linuxService, resolveLogsource } from './logsource.js';

@@ -1,0 +1,224 @@
+/**
+ * RawRecord -> the flat normalised event of decision 0001. This runs for every record in the worker pool, so
+ * the envelope is one object literal with a fixed key order (one hidden class), timestamps are formatted once
+ * per distinct second, and per-sender state (W3C headers, time caches) lives in a bounded map.
+ */
+
+import type { SigmaEvent } from '../../detection/sigma/model.js';
+import { logger } from '../../core/log.js';
+import { counter } from '../../core/metrics.js';
+import { DECODERS, getDecoder, safeDecode } from '../decoders/index.js';
+import { decoderError } from '../decoders/errors.js';
+import { isValidZone } from '../decoders/time.js';
+import { type DecodeContext, type Decoder, decodeContext, DEFAULT_TZ } from '../decoders/types.js';
+import type { RawRecord } from '../spool/types.js';
+import { type AgencyConfig, type AgencyTable, agencyTable, countUnassigned, UNASSIGNED } from './agency.js';
+import { resolveLogsource } from './logsource.js';
+
+/** Options of createNormaliseContext (the `ingest.decode` and `agencies` configuration). */
+export interface NormaliseOptions {
+  /** Decoder for records without a format hint: a DECODERS name, default `auto`. */
+  format?: string;
+  /** Zone for timestamps without an offset, default Asia/Ho_Chi_Minh. */
+  tz?: string;
+  /** Per-sender zone overrides: sender address -> zone. */
+  sourceTz?: Record<string, string>;
+  /** Keep the raw text as `event.original` (default true). */
+  keepOriginal?: boolean;
+  agencies?: readonly AgencyConfig[];
+  /** Most per-sender states kept before the oldest are forgotten (default 50,000). */
+  maxStreams?: number;
+}
+
+/** Everything normaliseRecord needs: decoder choice, zones, agency table and per-sender state. */
+export interface NormaliseContext {
+  format: string;
+  decoder: Decoder;
+  tz: string;
+  sourceTz: Map<string, string>;
+  keepOriginal: boolean;
+  agencies: AgencyTable;
+  streams: Map<string, DecodeContext>;
+  maxStreams: number;
+  /** Last formatted `@timestamp` (ms -> ISO) and `event.ingested`: consecutive records share the second. */
+  lastTsMs: number;
+  lastTsIso: string;
+  lastInMs: number;
+  lastInIso: string;
+  /** Senders already reported as unassigned (logged once each). */
+  reportedUnassigned: Set<string>;
+}
+
+const log = logger('normalise');
+
+const badFormat = counter(
+  'canhgac_decode_unknown_format_total',
+  'Records whose format hint names no decoder (decoded with auto instead)',
+  ['format'],
+);
+
+/** Builds a context; throws CANHGAC_ERR_DECODER_UNKNOWN / _BAD_TIMEZONE / CANHGAC_ERR_NORMALISE_* on bad config. */
+export function createNormaliseContext(opts: NormaliseOptions = {}): NormaliseContext {
+  const format = opts.format ?? 'auto';
+  const tz = opts.tz ?? DEFAULT_TZ;
+  if (!isValidZone(tz)) throw decoderError('CANHGAC_ERR_DECODER_BAD_TIMEZONE', { tz });
+  const sourceTz = new Map<string, string>();
+  for (const [src, z] of Object.entries(opts.sourceTz ?? {})) {
+    if (!isValidZone(z)) throw decoderError('CANHGAC_ERR_DECODER_BAD_TIMEZONE', { tz: z });
+    sourceTz.set(src, z);
+  }
+  return {
+    format,
+    decoder: getDecoder(format),
+    tz,
+    sourceTz,
+    keepOriginal: opts.keepOriginal ?? true,
+    agencies: agencyTable(opts.agencies ?? []),
+    streams: new Map(),
+    maxStreams: opts.maxStreams ?? 50_000,
+    lastTsMs: Number.NaN,
+    lastTsIso: '',
+    lastInMs: Number.NaN,
+    lastInIso: '',
+    reportedUnassigned: new Set(),
+  };
+}
+
+/** The per-sender decode state (created on first sight; the oldest is evicted past maxStreams). */
+export function streamContext(ctx: NormaliseContext, source: string): DecodeContext {
+  let s = ctx.streams.get(source);
+  if (s === undefined) {
+    if (ctx.streams.size >= ctx.maxStreams) {
+      const oldest = ctx.streams.keys().next().value;
+      if (oldest !== undefined) ctx.streams.delete(oldest);
+    }
+    s = decodeContext(ctx.sourceTz.get(source) ?? ctx.tz);
+    ctx.streams.set(source, s);
+  }
+  return s;
+}
+
+const MAX_MS = 8.64e15;
+
+function isoOf(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** True when a host name is an IP literal (then it is also host.ip). */
+function isIpLiteral(h: string): boolean {
+  const c = h.charCodeAt(0);
+  if (h.indexOf(':') >= 0) return h.length >= 2 && h.length <= 45;
+  if (c < 48 || c > 57) return false;
+  let dots = 0;
+  for (let i = 0; i < h.length; i++) {
+    const k = h.charCodeAt(i);
+    if (k === 46) dots++;
+    else if (k < 48 || k > 57) return false;
+  }
+  return dots === 3;
+}
+
+/** Keys the envelope owns: payload fields under these names are not copied over it. */
+const ENVELOPE: Record<string, true> = {
+  '@timestamp': true,
+  'event.id': true,
+  'event.ingested': true,
+  'event.original': true,
+  'agency.id': true,
+  'agency.name': true,
+  'host.name': true,
+  'host.ip': true,
+  'source.ip': true,
+  message: true,
+  'logsource.product': true,
+  'logsource.category': true,
+  'logsource.service': true,
+};
+
+/**
+ * Decodes and normalises one record into the flat event. Never throws. Returns undefined only for lines that
+ * carry stream state and no event (W3C `#` header lines).
+ */
+export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): SigmaEvent | undefined {
+  const stream = streamContext(ctx, record.source);
+  stream.receivedAt = record.receivedAt;
+  let decoder = ctx.decoder;
+  const hint = record.format;
+  if (hint !== undefined && hint !== 'auto' && hint !== ctx.format) {
+    const d = Object.hasOwn(DECODERS, hint) ? DECODERS[hint] : undefined;
+    if (d) decoder = d;
+    else badFormat.labels(hint.slice(0, 32)).inc();
+  }
+  const d = safeDecode(decoder, record.data, stream);
+  if (d.headerOnly) return undefined;
+  resolveLogsource(d);
+
+  let ms = d.time;
+  if (!(ms >= -MAX_MS && ms <= MAX_MS)) ms = record.receivedAt;
+  let ts: string;
+  if (ms === ctx.lastTsMs) ts = ctx.lastTsIso;
+  else {
+    ts = isoOf(ms);
+    ctx.lastTsMs = ms;
+    ctx.lastTsIso = ts;
+  }
+  let ingested: string;
+  const rin = record.receivedAt;
+  if (rin === ctx.lastInMs) ingested = ctx.lastInIso;
+  else {
+    ingested = rin >= -MAX_MS && rin <= MAX_MS ? isoOf(rin) : isoOf(Date.now());
+    ctx.lastInMs = rin;
+    ctx.lastInIso = ingested;
+  }
+
+  let agencyId: string;
+  let agencyName: string | undefined;
+  if (record.agency !== undefined && record.agency !== '') {
+    agencyId = record.agency;
+    agencyName = ctx.agencies.byId(agencyId)?.name;
+  } else {
+    const a = ctx.agencies.lookup(record.source);
+    agencyId = a.id;
+    agencyName = a === UNASSIGNED ? undefined : a.name;
+    if (a === UNASSIGNED) {
+      countUnassigned();
+      if (!ctx.reportedUnassigned.has(record.source) && ctx.reportedUnassigned.size < 10_000) {
+        ctx.reportedUnassigned.add(record.source);
+        log.warn({ source: record.source }, 'Sender belongs to no configured agency network');
+      }
+    }
+  }
+
+  const host = d.host;
+  const ev: SigmaEvent = {
+    '@timestamp': ts,
+    'event.id': record.id,
+    'event.ingested': ingested,
+    'event.original': ctx.keepOriginal ? record.data : undefined,
+    'agency.id': agencyId,
+    'agency.name': agencyName,
+    'host.name': host,
+    'host.ip': host === undefined ? record.source : isIpLiteral(host) ? host : undefined,
+    'source.ip': record.source,
+    'log.syslog.facility': d.facility >= 0 ? d.facility : undefined,
+    'log.syslog.severity': d.severity >= 0 ? d.severity : undefined,
+    'log.syslog.appname': d.appname,
+    'log.syslog.procid': d.procid,
+    'log.syslog.msgid': d.msgid,
+    'log.syslog.structured_data': d.structuredData,
+    message: d.message,
+    'logsource.product': d.product,
+    'logsource.category': d.category,
+    'logsource.service': d.service,
+    'canhgac.decoder': d.format,
+    'canhgac.decode_error': d.error,
+  };
+  const f = d.fields;
+  if (f !== undefined) {
+    for (const k in f) {
+      if (ENVELOPE[k] === true || !Object.hasOwn(f, k)) continue;
+      ev[k] = f[k];
+    }
+  }
+  return ev;
+}
