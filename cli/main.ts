@@ -8,6 +8,10 @@ export interface CommandModule {
 /** Sub-commands by the name the user types; each area registers its own line here. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   version: { summary: 'print the version', load: async () => ({ run: versionCommand }) },
+  parse: {
+    summary: 'decode and normalise log lines from stdin to JSON events',
+    load: () => import('../ingest/cli.js'),
+  },
 };
 
 async function versionCommand(): Promise<number> {
