@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import { logger } from '../core/log.js';
+import { counter } from '../core/metrics.js';
+import { CanhgacError } from '../core/errors.js';
+import { SEVERITIES, type Severity } from '../incidents/types.js';
+import { SCOPE_ALL, type Collection, type StateStore } from '../store/types.js';
+import { render } from './templates.js';
+import type { ChannelConfig, ChannelSender, Delivery, Notice, RouteConfig } from './types.js';
+
+const log = logger('notify');
+const outcomes = counter('canhgac_notifications_total', 'Notification deliveries by channel type and outcome', [
+  'channel',
+  'outcome',
+]);
+
+/** Notifier options. */
+export interface NotifierOptions {
+  now?: () => number;
+  /** Attempts before a delivery goes to the dead-letter list (default 8). */
+  maxAttempts?: number;
+  /** First retry delay; doubles each attempt up to maxDelayMs (defaults 5 s and 15 min). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+interface ThrottleMark {
+  id: string;
+  lastAt: number;
+}
+
+interface DigestItem {
+  id: string;
+  routeId: string;
+  notice: Notice;
+}
+
+const atLeast = (s: Severity, min: Severity) => SEVERITIES.indexOf(s) >= SEVERITIES.indexOf(min);
+const hashId = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+
+function isConflict(err: unknown): boolean {
+  return err instanceof CanhgacError && err.code === 'CANHGAC_ERR_STORE_CONFLICT';
+}
+
+/**
+ * Routes notices to channels through a durable outbox in the state store: each (notice, channel) pair becomes
+ * one delivery, retried with exponential backoff, dead-lettered after maxAttempts, and logged either way.
+ * Throttling (re-alert interval per incident and route) and digests for low severities happen before the outbox.
+ */
+export class Notifier {
+  readonly channels: Collection<ChannelConfig>;
+  readonly routes: Collection<RouteConfig>;
+  readonly deliveries: Collection<Delivery>;
+  private readonly throttle: Collection<ThrottleMark>;
+  private readonly digest: Collection<DigestItem>;
+  private readonly now: () => number;
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    state: StateStore,
+    private readonly senders: Partial<Record<ChannelConfig['type'], ChannelSender>>,
+    opts: NotifierOptions = {},
+  ) {
+    this.channels = state.collection<ChannelConfig>('channels');
+    this.routes = state.collection<RouteConfig>('routes');
+    this.deliveries = state.collection<Delivery>('deliveries');
+    this.throttle = state.collection<ThrottleMark>('notify_throttle');
+    this.digest = state.collection<DigestItem>('notify_digest');
+    this.now = opts.now ?? Date.now;
+    this.maxAttempts = opts.maxAttempts ?? 8;
+    this.baseDelayMs = opts.baseDelayMs ?? 5000;
+    this.maxDelayMs = opts.maxDelayMs ?? 15 * 60_000;
+  }
+
+  /** Puts a notice in the outbox for every route that wants it; returns how many deliveries were queued. */
+  async notify(notice: Notice): Promise<number> {
+    let queued = 0;
+    for (const route of (await this.routes.list(SCOPE_ALL, { size: 10000 })).docs) {
+      if (route.agencyId && route.agencyId !== notice.agencyId) continue;
+      if (!atLeast(notice.severity, route.minSeverity)) continue;
+      if (route.kinds && !route.kinds.includes(notice.kind)) continue;
+      if (route.digestBelow && notice.kind !== 'digest' && !atLeast(notice.severity, route.digestBelow)) {
+        await this.digest.put(SCOPE_ALL, {
+          id: hashId(route.id, notice.id),
+          routeId: route.id,
+          notice,
+          agencyId: notice.agencyId,
+        });
+        outcomes.labels('digest', 'gathered').inc();
+        continue;
+      }
+      if (notice.incidentId && route.realertMinutes && notice.kind !== 'sla.breach') {
+        const markId = hashId(route.id, notice.incidentId);
+        const mark = await this.throttle.get(SCOPE_ALL, markId);
+        if (mark && this.now() - mark.lastAt < route.realertMinutes * 60_000) {
+          outcomes.labels('route', 'throttled').inc();
+          continue;
+        }
+        await this.throttle.put(SCOPE_ALL, { id: markId, lastAt: this.now() });
+      }
+      for (const channelId of route.channelIds) queued += await this.enqueue(notice, route, channelId);
+    }
+    return queued;
+  }
+
+  private async enqueue(notice: Notice, route: RouteConfig, channelId: string): Promise<number> {
+    const d: Delivery = {
+      id: hashId(notice.id, channelId),
+      noticeId: notice.id,
+      channelId,
+      routeId: route.id,
+      language: route.language,
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: this.now(),
+      notice,
+      createdAt: this.now(),
+    };
+    try {
+      // Create-only: the same notice reaches a channel once, even through two routes or a replay.
+      await this.deliveries.put(SCOPE_ALL, { ...d, agencyId: notice.agencyId }, { expectedVersion: 0 });
+      return 1;
+    } catch (err) {
+      if (isConflict(err)) return 0;
+      throw err;
+    }
+  }
+
+  /** Gathers pending digest items into one digest notice per route. */
+  async flushDigests(): Promise<number> {
+    const items = (await this.digest.list(SCOPE_ALL, { size: 10000 })).docs;
+    const byRoute = new Map<string, DigestItem[]>();
+    for (const it of items) byRoute.set(it.routeId, [...(byRoute.get(it.routeId) ?? []), it]);
+    let sent = 0;
+    for (const [routeId, list] of byRoute) {
+      const route = await this.routes.get(SCOPE_ALL, routeId);
+      if (route) {
+        const top = list.reduce<Severity>(
+          (s, i) => (atLeast(i.notice.severity, s) ? i.notice.severity : s),
+          'informational',
+        );
+        const notice: Notice = {
+          id: `digest-${hashId(...list.map((i) => i.id))}`,
+          kind: 'digest',
+          agencyId: route.agencyId ?? list[0]!.notice.agencyId,
+          severity: top,
+          title: `${list.length}`,
+          items: list.map((i) => i.notice),
+          at: this.now(),
+        };
+        for (const channelId of route.channelIds) sent += await this.enqueue(notice, route, channelId);
+      }
+      for (const it of list) await this.digest.delete(SCOPE_ALL, it.id);
+    }
+    return sent;
+  }
+
+  /** Sends every delivery that is due; failures are rescheduled with backoff or dead-lettered. */
+  async deliverDue(): Promise<{ sent: number; failed: number; dead: number }> {
+    const result = { sent: 0, failed: 0, dead: 0 };
+    const now = this.now();
+    const due = (
+      await this.deliveries.list(SCOPE_ALL, {
+        filter: { state: 'pending' },
+        sort: { field: 'nextAttemptAt', order: 'asc' },
+        size: 500,
+      })
+    ).docs.filter((d) => d.nextAttemptAt <= now);
+    for (const d of due) {
+      const channel = await this.channels.get(SCOPE_ALL, d.channelId);
+      const sender = channel ? this.senders[channel.type] : undefined;
+      const { version, ...base } = d;
+      const next: Delivery = { ...base, attempts: d.attempts + 1 };
+      try {
+        if (!channel?.enabled) throw new Error(`channel ${d.channelId} is missing or disabled`);
+        if (!sender) throw new Error(`no sender for channel type ${channel.type}`);
+        await sender.send(channel, render(d.notice, d.language));
+        next.state = 'sent';
+        next.sentAt = this.now();
+        delete next.lastError;
+        result.sent++;
+        outcomes.labels(channel.type, 'sent').inc();
+      } catch (err) {
+        next.lastError = (err as Error).message.slice(0, 500);
+        const type = channel?.type ?? 'unknown';
+        if (next.attempts >= this.maxAttempts) {
+          next.state = 'dead';
+          result.dead++;
+          outcomes.labels(type, 'dead').inc();
+          log.error(
+            { delivery: d.id, channel: d.channelId, attempts: next.attempts, error: next.lastError },
+            'Notification dead-lettered after its last attempt',
+          );
+        } else {
+          next.nextAttemptAt = this.now() + Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (next.attempts - 1));
+          result.failed++;
+          outcomes.labels(type, 'retry').inc();
+          log.warn(
+            { delivery: d.id, channel: d.channelId, attempts: next.attempts, error: next.lastError },
+            'Notification failed; will retry',
+          );
+        }
+      }
+      await this.deliveries.put(SCOPE_ALL, next, { expectedVersion: version });
+    }
+    return result;
+  }
+
+  /** Runs deliverDue every `intervalMs` (one run at a time). */
+  start(intervalMs = 2000): void {
+    this.timer ??= setInterval(() => {
+      if (this.running) return;
+      this.running = true;
+      this.deliverDue()
+        .catch((err: unknown) => log.error({ err }, 'Delivering notifications failed'))
+        .finally(() => {
+          this.running = false;
+        });
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
