@@ -47,8 +47,9 @@ function tokenize(s: string): Tok[] {
       out.push({ k: c, col: i });
       i++;
     } else if (c === '|') {
+      // Everything after | is a Sigma 1 aggregation; the parser reports it as unsupported.
       out.push({ k: '|', col: i });
-      i++;
+      break;
     } else if (IDENT.test(c)) {
       const start = i;
       while (i < s.length && IDENT.test(s[i]!)) i++;

@@ -24,6 +24,7 @@ export function indexMap(ctx: DocContext, map: YAMLMap, depth: number): TopMap {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$/;
+const LEGACY_DATE = /^\d{4}\/(0[1-9]|1[012])\/(0[1-9]|[12][0-9]|3[01])$/;
 const TAG = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
 const STATUS = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
 const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
@@ -59,7 +60,15 @@ export function readMeta(ctx: DocContext, top: TopMap, kind: DocKind, rootLoc: L
     if (maxLen !== undefined && v.length > maxLen) {
       ctx.add('CANHGAC_ERR_SIGMA_FIELD_VALUE', { field: k, reason: `longer than ${maxLen} characters` }, valLoc(k));
     }
-    if (pattern && !pattern.test(v)) {
+    if (pattern === DATE && LEGACY_DATE.test(v)) {
+      // SigmaHQ wrote YYYY/MM/DD until 2023; the meaning is clear, so this is a warning, not a rejection.
+      ctx.add(
+        'CANHGAC_ERR_SIGMA_DEPRECATED',
+        { what: `${k} ${v}`, reason: 'write dates as YYYY-MM-DD' },
+        valLoc(k),
+        'warning',
+      );
+    } else if (pattern && !pattern.test(v)) {
       ctx.add(
         'CANHGAC_ERR_SIGMA_FIELD_FORMAT',
         { field: k, reason: `${JSON.stringify(v)} is not ${patternName}` },
