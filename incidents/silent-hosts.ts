@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { logger } from '../core/log.js';
+import { counter } from '../core/metrics.js';
+import { SCOPE_ALL, type Collection, type StateStore } from '../store/types.js';
+import { IncidentService } from './service.js';
+import { groupingKey } from './policy.js';
+import type { Alert, Severity } from './types.js';
+
+const log = logger('silent_hosts');
+const silentTotal = counter('canhgac_silent_hosts_total', 'Hosts found silent (raised) and resumed (resolved)', [
+  'change',
+]);
+
+/** The rule id of silent-host incidents. */
+export const SILENT_HOST_RULE = 'canhgac.silent_host';
+
+/** A host canhgac expects to hear from. */
+export interface HostRecord {
+  id: string;
+  agencyId: string;
+  host: string;
+  firstSeen: number;
+  lastSeen: number;
+  /** Events seen since the record was created (approximate under concurrent writers). */
+  events: number;
+  /** false: known but not watched (an operator turned it off). */
+  expected: boolean;
+  /** Minutes of silence before an incident; absent: the agency's or the global default. */
+  thresholdMinutes?: number;
+  silentSince?: number;
+}
+
+/** Options of the silent-host watcher. */
+export interface SilentHostOptions {
+  defaultThresholdMinutes?: number;
+  /** Per-agency thresholds. */
+  agencyThresholdMinutes?: Record<string, number>;
+  severity?: Severity;
+  now?: () => number;
+}
+
+/** The stable id of a host record. */
+export function hostId(agencyId: string, host: string): string {
+  return `host-${createHash('sha256').update(`${agencyId}\u0000${host.toLowerCase()}`).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * Learns the hosts that send logs (from traffic, editable), raises an incident for its agency when one falls
+ * silent past its threshold, and resolves that incident when the host sends again.
+ */
+export class SilentHostWatcher {
+  readonly hosts: Collection<HostRecord>;
+  private readonly pending = new Map<string, { agencyId: string; host: string; lastSeen: number; count: number }>();
+  private readonly now: () => number;
+
+  constructor(
+    state: StateStore,
+    private readonly incidents: IncidentService,
+    private readonly opts: SilentHostOptions = {},
+  ) {
+    this.hosts = state.collection<HostRecord>('hosts');
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Notes that a host sent an event (cheap: aggregated in memory until flush). */
+  observe(agencyId: string, host: string, ts: number): void {
+    const key = `${agencyId}\u0000${host.toLowerCase()}`;
+    const p = this.pending.get(key);
+    if (p) {
+      p.count++;
+      if (ts > p.lastSeen) p.lastSeen = ts;
+    } else this.pending.set(key, { agencyId, host, lastSeen: ts, count: 1 });
+  }
+
+  /** Writes what was observed; hosts that were silent are marked resumed and their incident resolved. */
+  async flush(): Promise<number> {
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of batch) {
+      const id = hostId(p.agencyId, p.host);
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const cur = await this.hosts.get(SCOPE_ALL, id);
+        const next: HostRecord = cur
+          ? { ...stripVersion(cur), lastSeen: Math.max(cur.lastSeen, p.lastSeen), events: cur.events + p.count }
+          : {
+              id,
+              agencyId: p.agencyId,
+              host: p.host,
+              firstSeen: p.lastSeen,
+              lastSeen: p.lastSeen,
+              events: p.count,
+              expected: true,
+            };
+        const resumed = cur?.silentSince !== undefined;
+        if (resumed) delete next.silentSince;
+        try {
+          await this.hosts.put(SCOPE_ALL, next, { expectedVersion: cur ? cur.version : 0 });
+        } catch (err) {
+          if ((err as { code?: string }).code === 'CANHGAC_ERR_STORE_CONFLICT') continue;
+          throw err;
+        }
+        if (resumed) await this.resolve(next);
+        break;
+      }
+    }
+    return batch.length;
+  }
+
+  /** Raises incidents for hosts silent past their threshold; returns the hosts newly found silent. */
+  async check(): Promise<HostRecord[]> {
+    const now = this.now();
+    const found: HostRecord[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.hosts.list(SCOPE_ALL, {
+        filter: { expected: true },
+        size: 1000,
+        ...(after ? { after } : {}),
+      });
+      for (const h of page.docs) {
+        if (h.silentSince !== undefined) continue;
+        const minutes =
+          h.thresholdMinutes ??
+          this.opts.agencyThresholdMinutes?.[h.agencyId] ??
+          this.opts.defaultThresholdMinutes ??
+          60;
+        if (now - h.lastSeen < minutes * 60_000) continue;
+        try {
+          const { version, ...rest } = h;
+          await this.hosts.put(SCOPE_ALL, { ...rest, silentSince: now }, { expectedVersion: version });
+        } catch {
+          continue; // it changed (probably sent again): the next check decides
+        }
+        const alert: Alert = {
+          id: `silent-${h.id}-${now}`,
+          kind: 'silent_host',
+          ruleId: SILENT_HOST_RULE,
+          ruleTitle: `Host ${h.host} stopped sending logs`,
+          level: this.opts.severity ?? 'medium',
+          tags: [],
+          agencyId: h.agencyId,
+          host: h.host,
+          eventIds: [],
+          ts: now,
+          fields: { lastSeen: h.lastSeen, thresholdMinutes: minutes },
+        };
+        await this.incidents.ingestAlert(alert);
+        silentTotal.labels('raised').inc();
+        log.warn({ host: h.host, agency: h.agencyId, lastSeen: h.lastSeen }, 'Host stopped sending logs');
+        found.push({ ...h, silentSince: now });
+      }
+      after = page.next;
+    } while (after);
+    return found;
+  }
+
+  private async resolve(h: HostRecord): Promise<void> {
+    const key = groupingKey({ ruleId: SILENT_HOST_RULE, agencyId: h.agencyId, host: h.host } as Alert, [
+      'ruleId',
+      'agencyId',
+      'host',
+    ]);
+    const id = IncidentService.incidentId(key);
+    const inc = await this.incidents.incidents.get(SCOPE_ALL, id);
+    if (inc && inc.state !== 'resolved' && inc.state !== 'false_positive') {
+      await this.incidents.transition(SCOPE_ALL, id, 'resolved', 'system');
+      silentTotal.labels('resolved').inc();
+      log.info({ host: h.host, agency: h.agencyId }, 'Host sends logs again; silent-host incident resolved');
+    }
+  }
+}
+
+function stripVersion<T extends { version: number }>(doc: T): Omit<T, 'version'> {
+  const { version: _v, ...rest } = doc;
+  return rest;
+}
