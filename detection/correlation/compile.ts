@@ -13,7 +13,8 @@ import { formatMessage } from '../../core/errors.js';
 /** Field names resolved for events of one referenced rule (aliases applied). */
 export interface ResolvedFields {
   group: string[];
-  value: string | undefined;
+  /** condition.field resolved; value_count may name several (the parser joins a YAML list with ','). */
+  value: string[];
 }
 
 /** A correlation ready to run. */

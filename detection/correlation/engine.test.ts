@@ -178,6 +178,20 @@ const cases: Case[] = [
     fires: [{ at: 2, value: 2 }],
   },
   {
+    name: 'value_count over several fields counts distinct tuples (parser joins a field list with a comma)',
+    rules: [
+      correlationRule({ id: 'c', type: 'value_count', rules: ['r'], condition: { field: 'user, domain', gte: 3 } }),
+    ],
+    steps: [
+      { t: 0, rule: 'r', f: { user: 'a', domain: 'x' } },
+      { t: 1, rule: 'r', f: { user: 'a', domain: 'y' } },
+      { t: 2, rule: 'r', f: { user: 'a', domain: 'x' } },
+      { t: 3, rule: 'r', f: { user: 'b' } }, // incomplete tuple: not a value
+      { t: 4, rule: 'r', f: { user: 'b', domain: 'x' } },
+    ],
+    fires: [{ at: 4, value: 3, count: 4 }],
+  },
+  {
     name: 'temporal: recon commands in any order within 5 min, same host and user',
     rules: [
       correlationRule({

@@ -88,6 +88,13 @@ function numeric(v: unknown): number {
   return Number.NaN;
 }
 
+/** condition.field as a list: value_count accepts several (joined with ',' by the parser). */
+function valueFields(rule: CorrelationRule): string[] {
+  const f = rule.condition?.field;
+  if (!f) return [];
+  return rule.type === 'value_count' ? f.split(',').map((x) => x.trim()) : [f];
+}
+
 interface Pending {
   match: BaseMatch;
   event: SigmaEvent;
@@ -270,7 +277,7 @@ export class CorrelationEngine {
       const refText = rule.rules[ref.idx] as string;
       f = {
         group: rule.groupBy.map((g) => resolveField(rule, g, m.id, m.name, refText)),
-        value: rule.condition?.field ? resolveField(rule, rule.condition.field, m.id, m.name, refText) : undefined,
+        value: valueFields(rule).map((v) => resolveField(rule, v, m.id, m.name, refText)),
       };
       cache.set(m.id, f);
       if (ref.corr.ruleIds[ref.idx] === refText) ref.corr.ruleIds[ref.idx] = m.id;
@@ -305,14 +312,19 @@ export class CorrelationEngine {
     entry.id = typeof id === 'string' ? id : '';
     const type = c.spec.type;
     if (type === 'value_count') {
-      const v = valueKey(event[f.value as string]);
-      if (v === undefined) {
-        this.drop('missing_value_field', c, event);
-        return undefined;
+      // Several fields count distinct tuples (all must be present), as the spec links them with AND.
+      let k = '';
+      for (let i = 0; i < f.value.length; i++) {
+        const v = valueKey(event[f.value[i] as string]);
+        if (v === undefined) {
+          this.drop('missing_value_field', c, event);
+          return undefined;
+        }
+        k = i === 0 ? v : `${k}\u001f${v}`;
       }
-      entry.key = v;
+      entry.key = k;
     } else if (type === 'value_sum' || type === 'value_avg' || type === 'value_percentile') {
-      const raw = event[f.value as string];
+      const raw = event[f.value[0] as string];
       if (raw === undefined || raw === null) {
         this.drop('missing_value_field', c, event);
         return undefined;
