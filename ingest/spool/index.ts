@@ -1,0 +1,5 @@
+/** The spool: the durable queue between intake and processing. */
+export { FileSpool, type FileSpoolOptions, type FsyncPolicy } from './file-spool.js';
+export { MemorySpool } from './memory-spool.js';
+export { SPOOL_ERRORS } from './errors.js';
+export * from './types.js';
