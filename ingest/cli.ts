@@ -6,7 +6,9 @@
 
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { pino } from 'pino';
 import { newEventId } from '../core/ids.js';
+import { setRootLogger } from '../core/log.js';
 import { DECODERS } from './decoders/index.js';
 import { createNormaliseContext, normaliseRecord } from './normalise/index.js';
 
@@ -76,6 +78,12 @@ export async function parseStream(
   });
   const source = args.source ?? '127.0.0.1';
   const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  // A closed reader (`| head`) ends the run quietly instead of crashing on EPIPE.
+  let closed = false;
+  output.on('error', () => {
+    closed = true;
+    rl.close();
+  });
   let lines = 0;
   let events = 0;
   let failed = 0;
@@ -84,9 +92,16 @@ export async function parseStream(
     if (buf === '') return;
     const chunk = buf;
     buf = '';
-    if (!output.write(chunk)) await new Promise<void>((resolve) => output.once('drain', resolve));
+    if (closed) return;
+    if (!output.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        output.once('drain', resolve);
+        output.once('error', resolve);
+      });
+    }
   };
   for await (const line of rl) {
+    if (closed) break;
     lines++;
     if (line === '') continue;
     const now = Date.now();
@@ -112,6 +127,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`canhgac parse: ${a}\n\n${USAGE}`);
     return 2;
   }
+  // stdout carries events only: log lines go to stderr.
+  setRootLogger(
+    pino({ level: process.env.CANHGAC_LOG_LEVEL ?? 'warn', base: { service: 'canhgac' } }, pino.destination(2)),
+  );
   const summary = await parseStream(process.stdin, process.stdout, {
     format: a.format,
     ...(a.tz !== undefined ? { tz: a.tz } : {}),

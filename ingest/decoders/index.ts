@@ -9,6 +9,7 @@ import { decoderError } from './errors.js';
 import { decodeJson } from './json.js';
 import { decodeKv, looksLikeKv } from './kv.js';
 import { decodeLeef } from './leef.js';
+import { decodeIptables } from './netfw.js';
 import { decodeRfc3164, decodeRfc5424 } from './syslog.js';
 import { digitsAt, isDigit, monthAt } from './time.js';
 import { type DecodeContext, type Decoded, type Decoder, rawDecoded } from './types.js';
@@ -52,6 +53,7 @@ export function decodeAuto(text: string, ctx: DecodeContext): Decoded {
   if (monthAt(text, 0) >= 0 && text[3] === ' ') return decodeRfc3164(text, ctx);
   if (looksLikeAccess(text, 0)) return decodeWeb(text, ctx, undefined);
   if (looksLikeKv(text, 0)) return decodeKv(text, ctx);
+  if (text.indexOf(' SRC=') > 0) return decodeIptables(text, ctx);
   return rawDecoded(text, 'unrecognised');
 }
 
@@ -71,6 +73,7 @@ export const DECODERS: Record<string, Decoder> = {
   nginx: (t, c) => decodeWeb(t, c, 'nginx'),
   access: (t, c) => decodeWeb(t, c, undefined),
   cbs: decodeCbs,
+  iptables: decodeIptables,
 };
 
 /** The decoder registered under `name`; throws CANHGAC_ERR_DECODER_UNKNOWN otherwise. */

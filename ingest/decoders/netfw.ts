@@ -5,7 +5,8 @@
  */
 
 import { digitsAt, isDigit } from './time.js';
-import type { Decoded } from './types.js';
+import { blank, type DecodeContext, type Decoded, rawDecoded } from './types.js';
+import { clfTime } from './web.js';
 
 function fieldsOf(d: Decoded): Record<string, unknown> {
   if (!d.fields) d.fields = {};
@@ -155,4 +156,23 @@ export function asaTagAt(d: Decoded, s: string, i: number): number {
   let e = colon + 1;
   if (s.charCodeAt(e) === 32) e++;
   return e;
+}
+
+/**
+ * The `iptables` decoder for netfilter lines without a syslog header, e.g. Proxmox's
+ * `0 3 PVEFW-HOST-IN 20/Jun/2022:13:09:14 +0200 policy DROP: IN=... SRC=...`.
+ */
+export function decodeIptables(text: string, ctx: DecodeContext): Decoded {
+  const d = blank('iptables', text);
+  if (!iptablesInto(d, text)) return rawDecoded(text, 'iptables_no_addresses');
+  const src = text.indexOf(' SRC=');
+  // A `dd/Mon/yyyy:hh:mm:ss +zzzz` stamp before the fields (Proxmox) is the event time.
+  for (let i = text.indexOf('/'); i > 2 && i < src; i = text.indexOf('/', i + 1)) {
+    if (text[i + 4] === '/' && text[i - 3] === ' ') {
+      const t = clfTime(text, i - 3, ctx);
+      if (!Number.isNaN(t)) d.time = t;
+      break;
+    }
+  }
+  return d;
 }

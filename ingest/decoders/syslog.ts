@@ -141,14 +141,15 @@ export function decodeRfc5424(text: string, ctx: DecodeContext): Decoded {
   return rfc5424Into(d, text, i, ctx);
 }
 
-/** Scans a 3164 timestamp at s[i] with a per-stream cache of the last one (most lines repeat the second). */
+/** Scans a 3164 timestamp at s[i] with a per-zone cache of the last one (most lines repeat the second). */
 function timeAt(s: string, i: number, ctx: DecodeContext): number {
   const day = Math.floor(ctx.receivedAt / DAY);
-  const key = ctx.lastTimeText;
-  if (key.length > 0 && ctx.lastTimeDay === day && s.startsWith(key, i)) {
+  const z = ctx.zone;
+  const key = z.lastText;
+  if (key.length > 0 && z.lastDay === day && s.startsWith(key, i)) {
     const c = s.charCodeAt(i + key.length);
     if (c === 32 || Number.isNaN(c)) {
-      ctx.scan.ms = ctx.lastTimeMs;
+      ctx.scan.ms = z.lastMs;
       return i + key.length;
     }
   }
@@ -156,9 +157,9 @@ function timeAt(s: string, i: number, ctx: DecodeContext): number {
   if (isDigit(s, i)) ok = scanIso(s, i, ctx.zone, ctx.scan);
   else ok = scanBsd(s, i, ctx.zone, ctx.receivedAt, ctx.scan);
   if (!ok) return -1;
-  ctx.lastTimeText = s.slice(i, ctx.scan.end);
-  ctx.lastTimeMs = ctx.scan.ms;
-  ctx.lastTimeDay = day;
+  z.lastText = s.slice(i, ctx.scan.end);
+  z.lastMs = ctx.scan.ms;
+  z.lastDay = day;
   return ctx.scan.end;
 }
 

@@ -63,6 +63,13 @@ export interface Zone {
   name: string;
   /** Offset of local time from UTC in minutes at the given UTC instant. */
   offsetAt(utcMs: number): number;
+  /**
+   * Last timestamp text parsed in this zone and its value, shared by every stream in the zone (senders
+   * interleave, but most messages of one second carry the same text). Valid only for the same receive day.
+   */
+  lastText: string;
+  lastMs: number;
+  lastDay: number;
 }
 
 const zones = new Map<string, Zone>();
@@ -84,9 +91,9 @@ export function zone(tz: string): Zone {
   if (z) return z;
   const fixed = fixedOffset(tz);
   if (fixed !== undefined) {
-    z = { name: tz, offsetAt: () => fixed };
+    z = { name: tz, offsetAt: () => fixed, lastText: '', lastMs: Number.NaN, lastDay: -1 };
   } else if (!isValidZone(tz)) {
-    z = { name: 'UTC', offsetAt: () => 0 };
+    z = { name: 'UTC', offsetAt: () => 0, lastText: '', lastMs: Number.NaN, lastDay: -1 };
   } else {
     const fmt = new Intl.DateTimeFormat('en-US', {
       timeZone: tz,
@@ -101,6 +108,9 @@ export function zone(tz: string): Zone {
     const cache = new Map<number, number>();
     z = {
       name: tz,
+      lastText: '',
+      lastMs: Number.NaN,
+      lastDay: -1,
       offsetAt(utcMs: number): number {
         const key = Math.floor(utcMs / HOUR);
         const hit = cache.get(key);

@@ -68,7 +68,7 @@ export function rawDecoded(text: string, reason: string): Decoded {
 
 /**
  * Per-stream decoding state (one per sender connection or file): the time zone for zone-less timestamps,
- * the receive time of the current message, W3C `#Fields:` and small caches of the last timestamp parsed.
+ * the receive time of the current message and W3C `#Fields:`.
  */
 export interface DecodeContext {
   /** IANA zone (or ±HH:MM) for timestamps without an offset. */
@@ -78,12 +78,6 @@ export interface DecodeContext {
   receivedAt: number;
   /** W3C extended log `#Fields:` of this stream, already mapped to event field names. */
   w3cFields: string[] | undefined;
-  /** Cache: the last BSD/ISO timestamp text and its value (messages in one second share it). */
-  lastTimeText: string;
-  lastTimeMs: number;
-  lastTimeEnd: number;
-  /** Receive-day bucket the cached year-less time was inferred for (the cache is invalid on another day). */
-  lastTimeDay: number;
   /** Scratch slot for time scanners. */
   scan: TimeScan;
 }
@@ -98,10 +92,6 @@ export function decodeContext(tz: string = DEFAULT_TZ): DecodeContext {
     zone: zone(tz),
     receivedAt: Date.now(),
     w3cFields: undefined,
-    lastTimeText: '',
-    lastTimeMs: Number.NaN,
-    lastTimeEnd: 0,
-    lastTimeDay: -1,
     scan: { ms: Number.NaN, end: 0 },
   };
 }

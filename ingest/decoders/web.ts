@@ -7,8 +7,8 @@
 import { digitsAt, isDigit, localToUtc, monthAt, scanBsd, validClock } from './time.js';
 import { blank, type DecodeContext, type Decoded, rawDecoded } from './types.js';
 
-/** `[17/May/2015:10:05:03 +0000]` at s[i] (s[i] is '['); returns ms or NaN. */
-function clfTime(s: string, i: number, ctx: DecodeContext): number {
+/** `[17/May/2015:10:05:03 +0000]` at s[i] (s[i] is '[' or any one character); returns ms or NaN. */
+export function clfTime(s: string, i: number, ctx: DecodeContext): number {
   const d = digitsAt(s, i + 1, 2);
   const mo = monthAt(s, i + 4);
   const y = digitsAt(s, i + 8, 4);

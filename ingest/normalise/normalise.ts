@@ -49,8 +49,6 @@ export interface NormaliseContext {
   reportedUnassigned: Set<string>;
 }
 
-const log = logger('normalise');
-
 const badFormat = counter(
   'canhgac_decode_unknown_format_total',
   'Records whose format hint names no decoder (decoded with auto instead)',
@@ -100,8 +98,22 @@ export function streamContext(ctx: NormaliseContext, source: string): DecodeCont
 
 const MAX_MS = 8.64e15;
 
+let isoSec = Number.NaN;
+let isoPrefix = '';
+
+/** ISO text of ms, reusing the `YYYY-MM-DDTHH:MM:SS.` prefix of the last second formatted. */
 function isoOf(ms: number): string {
-  return new Date(ms).toISOString();
+  const sec = Math.floor(ms / 1000);
+  if (sec !== isoSec) {
+    const full = new Date(ms).toISOString();
+    // Years beyond 9999 or before 0 have a longer prefix: do not cache those.
+    if (full.length !== 24) return full;
+    isoSec = sec;
+    isoPrefix = full.slice(0, 20);
+    return full;
+  }
+  const r = Math.floor(ms) - sec * 1000;
+  return `${isoPrefix}${r < 10 ? '00' : r < 100 ? '0' : ''}${r}Z`;
 }
 
 /** True when a host name is an IP literal (then it is also host.ip). */
@@ -184,7 +196,7 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
       countUnassigned();
       if (!ctx.reportedUnassigned.has(record.source) && ctx.reportedUnassigned.size < 10_000) {
         ctx.reportedUnassigned.add(record.source);
-        log.warn({ source: record.source }, 'Sender belongs to no configured agency network');
+        logger('normalise').warn({ source: record.source }, 'Sender belongs to no configured agency network');
       }
     }
   }
