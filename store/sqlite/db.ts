@@ -1,0 +1,65 @@
+/** Opening the embedded SQLite file: WAL mode, schema, user functions. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { registerFunctions } from './functions.js';
+
+/** Schema version stored in `PRAGMA user_version`; raise it with a migration when the schema changes. */
+export const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  rid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  ts INTEGER NOT NULL,
+  agency TEXT NOT NULL,
+  host TEXT,
+  product TEXT,
+  category TEXT,
+  service TEXT,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_ts ON events(ts, id);
+CREATE INDEX IF NOT EXISTS events_agency_ts ON events(agency, ts, id);
+CREATE INDEX IF NOT EXISTS events_host_ts ON events(host, ts);
+CREATE INDEX IF NOT EXISTS events_logsource_ts ON events(product, category, ts);
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
+  message, content='', contentless_delete=1, tokenize='trigram'
+);
+CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events BEGIN
+  DELETE FROM events_fts WHERE rowid = old.rid;
+END;
+CREATE TABLE IF NOT EXISTS state (
+  coll TEXT NOT NULL,
+  id TEXT NOT NULL,
+  agency TEXT,
+  version INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (coll, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS state_agency ON state(coll, agency, id);
+`;
+
+/** Options of the embedded store. */
+export interface SqliteOptions {
+  /** Database file; ':memory:' for tests. */
+  path: string;
+  /** Milliseconds to wait for another connection's write lock (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+/** Opens (creating if needed) the canhgac SQLite database with its schema and functions. */
+export function openDatabase(opts: SqliteOptions): Database.Database {
+  if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+  const db = new Database(opts.path);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: durable across application crashes; the spool upstream covers power loss.
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -65536');
+  db.exec(SCHEMA);
+  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  registerFunctions(db);
+  return db;
+}

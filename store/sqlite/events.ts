@@ -1,0 +1,252 @@
+/** The embedded event store: one SQLite table with indexed envelope columns, the JSON event and FTS5. */
+import type Database from 'better-sqlite3';
+import { logger } from '../../core/log.js';
+import { stageTelemetry } from '../../core/metrics.js';
+import { storeError } from '../errors.js';
+import { stringForm, timeForm } from '../query/primitives.js';
+import {
+  type AggregationRequest,
+  type AggregationResult,
+  type EventStore,
+  MAX_PAGE_SIZE,
+  type RejectedEvent,
+  type Scope,
+  type SearchPage,
+  type SearchRequest,
+  type StoredEvent,
+  type WriteResult,
+} from '../types.js';
+import { jsonPath, toSql } from './sql.js';
+
+const log = logger('store_sqlite');
+const telemetry = stageTelemetry('store_sqlite');
+
+/** Events written per transaction: big enough to amortise the commit, small enough to keep readers moving. */
+const TX_BATCH = 5000;
+
+function folded(v: unknown): string | null {
+  const s = stringForm(v);
+  return s === undefined ? null : s.toLowerCase();
+}
+
+/** Encodes a search_after cursor. */
+function encodeCursor(ts: number, id: string): string {
+  return Buffer.from(JSON.stringify([ts, id])).toString('base64url');
+}
+
+function decodeCursor(c: string): [number, string] {
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && typeof v[1] === 'string') {
+      return [v[0] as number, v[1] as string];
+    }
+  } catch {
+    // fall through
+  }
+  throw storeError('CANHGAC_ERR_STORE_CURSOR');
+}
+
+/** The SQLite implementation of EventStore (see store/types.ts for the contract). */
+export class SqliteEventStore implements EventStore {
+  private readonly insert: Database.Statement;
+  private readonly insertFts: Database.Statement;
+  private readonly writeTx: (events: readonly StoredEvent[], scope: Scope, res: WriteResult, base: number) => void;
+  private closed = false;
+
+  constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO events (id, ts, agency, host, product, category, service, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
+    );
+    this.insertFts = db.prepare('INSERT INTO events_fts (rowid, message) VALUES (?, ?)');
+    this.writeTx = db.transaction((events, scope, res, base) => {
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        const reason = this.validate(e, scope);
+        if (reason !== undefined) {
+          res.rejected.push({ index: base + i, reason });
+          continue;
+        }
+        const id = e['event.id'] as string;
+        const ts = timeForm(e['@timestamp']) as number;
+        const info = this.insert.run(
+          id,
+          ts,
+          e['agency.id'] as string,
+          folded(e['host.name']),
+          folded(e['logsource.product']),
+          folded(e['logsource.category']),
+          folded(e['logsource.service']),
+          JSON.stringify(e),
+        );
+        if (info.changes === 0) {
+          res.duplicates++;
+          continue;
+        }
+        res.written++;
+        const msg = stringForm(e.message);
+        if (msg !== undefined) this.insertFts.run(info.lastInsertRowid, msg);
+      }
+    });
+  }
+
+  private validate(e: StoredEvent, scope: Scope): string | undefined {
+    if (e === null || typeof e !== 'object') return 'not_an_object';
+    const id = e['event.id'];
+    if (typeof id !== 'string' || id === '') return 'missing_id';
+    const ts = e['@timestamp'];
+    if (ts === undefined || ts === null) return 'missing_timestamp';
+    if (timeForm(ts) === undefined) return 'bad_timestamp';
+    const agency = e['agency.id'];
+    if (typeof agency !== 'string' || agency === '') return 'missing_agency';
+    if (scope.kind === 'agency' && agency !== scope.agencyId) return 'out_of_scope';
+    return undefined;
+  }
+
+  private check(): void {
+    if (this.closed) throw storeError('CANHGAC_ERR_STORE_CLOSED');
+  }
+
+  async write(scope: Scope, events: readonly StoredEvent[]): Promise<WriteResult> {
+    return this.writeSync(scope, events);
+  }
+
+  /** Synchronous bulk write (the ingest hot path and benchmarks avoid a promise per batch). */
+  writeSync(scope: Scope, events: readonly StoredEvent[]): WriteResult {
+    this.check();
+    const res: WriteResult = { written: 0, duplicates: 0, rejected: [] };
+    telemetry.received(events.length);
+    for (let at = 0; at < events.length; at += TX_BATCH) {
+      this.writeTx(events.slice(at, at + TX_BATCH), scope, res, at);
+    }
+    telemetry.sent(res.written);
+    if (res.rejected.length > 0) this.reportRejected(res.rejected);
+    return res;
+  }
+
+  private reportRejected(rejected: RejectedEvent[]): void {
+    const byReason = new Map<string, number>();
+    for (const r of rejected) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
+    for (const [reason, n] of byReason) telemetry.dropped(reason, n);
+    log.warn({ rejected: Object.fromEntries(byReason) }, 'Rejected events in a bulk write.');
+  }
+
+  private where(scope: Scope, query: SearchRequest['query'], from?: number, to?: number): [string, unknown[]] {
+    const conds: string[] = [];
+    const params: unknown[] = [];
+    if (scope.kind === 'agency') {
+      conds.push('agency = ?');
+      params.push(scope.agencyId);
+    }
+    if (from !== undefined) {
+      conds.push('ts >= ?');
+      params.push(from);
+    }
+    if (to !== undefined) {
+      conds.push('ts < ?');
+      params.push(to);
+    }
+    const q = toSql(query);
+    if (q.sql !== '1') {
+      conds.push(q.sql);
+      params.push(...q.params);
+    }
+    return [conds.length ? conds.join(' AND ') : '1', params];
+  }
+
+  async search(scope: Scope, req: SearchRequest): Promise<SearchPage> {
+    this.check();
+    const size = req.size;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+      throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `size must be 1..${MAX_PAGE_SIZE}` });
+    }
+    const desc = (req.sort?.order ?? 'desc') === 'desc';
+    let [where, params] = this.where(scope, req.query, req.from, req.to);
+    if (req.after !== undefined) {
+      const [ts, id] = decodeCursor(req.after);
+      where += desc ? ' AND (ts, id) < (?, ?)' : ' AND (ts, id) > (?, ?)';
+      params = [...params, ts, id];
+    }
+    const dir = desc ? 'DESC' : 'ASC';
+    const rows = this.db
+      .prepare(`SELECT ts, id, doc FROM events WHERE ${where} ORDER BY ts ${dir}, id ${dir} LIMIT ?`)
+      .all(...params, size + 1) as { ts: number; id: string; doc: string }[];
+    const more = rows.length > size;
+    if (more) rows.pop();
+    const page: SearchPage = { events: rows.map((r) => JSON.parse(r.doc) as StoredEvent) };
+    const last = rows[rows.length - 1];
+    if (more && last) page.next = encodeCursor(last.ts, last.id);
+    return page;
+  }
+
+  /** Streams every matching event in sort order, page by page (retro-hunt, exports). */
+  async *scan(scope: Scope, req: Omit<SearchRequest, 'size' | 'after'>, pageSize = 1000): AsyncIterable<StoredEvent> {
+    let after: string | undefined;
+    do {
+      const page = await this.search(scope, { ...req, size: pageSize, ...(after ? { after } : {}) });
+      yield* page.events;
+      after = page.next;
+    } while (after);
+  }
+
+  async get(scope: Scope, id: string): Promise<StoredEvent | undefined> {
+    this.check();
+    const row = (
+      scope.kind === 'agency'
+        ? this.db.prepare('SELECT doc FROM events WHERE id = ? AND agency = ?').get(id, scope.agencyId)
+        : this.db.prepare('SELECT doc FROM events WHERE id = ?').get(id)
+    ) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as StoredEvent) : undefined;
+  }
+
+  async aggregate(scope: Scope, req: AggregationRequest): Promise<AggregationResult> {
+    this.check();
+    const [where, params] = this.where(scope, req.query, req.from, req.to);
+    const agg = req.agg;
+    switch (agg.kind) {
+      case 'count': {
+        const r = this.db.prepare(`SELECT count(*) AS n FROM events WHERE ${where}`).get(...params) as { n: number };
+        return { count: r.n };
+      }
+      case 'terms': {
+        const size = Math.min(Math.max(1, Math.floor(agg.size)), MAX_PAGE_SIZE);
+        const path = jsonPath(agg.field);
+        const keySql = path === undefined ? 'cg_str(cg_field(doc, ?))' : 'cg_str(doc -> ?)';
+        const rows = this.db
+          .prepare(
+            `SELECT ${keySql} AS k, count(*) AS n FROM events WHERE ${where}
+             GROUP BY k HAVING k IS NOT NULL ORDER BY n DESC, k ASC LIMIT ?`,
+          )
+          .all(path ?? agg.field, ...params, size) as { k: string; n: number }[];
+        return { buckets: rows.map((r) => ({ key: r.k, count: r.n })) };
+      }
+      case 'date_histogram': {
+        const iv = Math.floor(agg.intervalMs);
+        if (!(iv >= 1)) throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: 'intervalMs must be >= 1' });
+        const rows = this.db
+          .prepare(
+            `SELECT ts - (((ts % ?) + ?) % ?) AS k, count(*) AS n FROM events WHERE ${where}
+             GROUP BY k ORDER BY k ASC`,
+          )
+          .all(iv, iv, iv, ...params) as { k: number; n: number }[];
+        return { buckets: rows.map((r) => ({ key: r.k, count: r.n })) };
+      }
+    }
+  }
+
+  async deleteOlderThan(scope: Scope, cutoffMs: number): Promise<number> {
+    this.check();
+    const info =
+      scope.kind === 'agency'
+        ? this.db.prepare('DELETE FROM events WHERE ts < ? AND agency = ?').run(cutoffMs, scope.agencyId)
+        : this.db.prepare('DELETE FROM events WHERE ts < ?').run(cutoffMs);
+    if (info.changes > 0) log.info({ deleted: info.changes, cutoffMs }, 'Deleted events past retention.');
+    return info.changes;
+  }
+
+  async refresh(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,34 @@
+/** The embedded SQLite backend: event store and state store on one file (the default deployment). */
+import type Database from 'better-sqlite3';
+import type { Stores } from '../types.js';
+import { openDatabase, type SqliteOptions } from './db.js';
+import { SqliteEventStore } from './events.js';
+import { SqliteStateStore } from './state.js';
+
+export { openDatabase, SCHEMA_VERSION, type SqliteOptions } from './db.js';
+export { SqliteEventStore } from './events.js';
+export { SqliteStateStore } from './state.js';
+
+/** Both SQLite stores on one database file. */
+export interface SqliteStores extends Stores {
+  events: SqliteEventStore;
+  state: SqliteStateStore;
+  db: Database.Database;
+}
+
+/** Opens the SQLite stores (`path: ':memory:'` for tests). */
+export function openSqliteStores(opts: SqliteOptions): SqliteStores {
+  const db = openDatabase(opts);
+  const events = new SqliteEventStore(db);
+  const state = new SqliteStateStore(db);
+  return {
+    db,
+    events,
+    state,
+    async close() {
+      await events.close();
+      await state.close();
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Query AST -> SQLite WHERE clause. Value comparisons call user functions (functions.ts) that run the very
+ * primitives of the reference evaluator, so semantics are identical; the SQL around them adds the fast paths:
+ * indexed envelope columns (time, agency, lowercased host and logsource) and an FTS5 trigram pre-filter for
+ * substring searches on `message`. Every emitted expression is 0/1, never NULL, so NOT stays two-valued.
+ */
+import { ANY, type PatternPart, type QueryNode } from '../query/ast.js';
+
+/** A compiled WHERE fragment and its positional parameters. */
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}
+
+/** Envelope fields stored lowercased (JavaScript toLowerCase of the string form) in an indexed column. */
+export const FOLDED_COLUMNS: Readonly<Record<string, string>> = {
+  'host.name': 'host',
+  'logsource.product': 'product',
+  'logsource.category': 'category',
+  'logsource.service': 'service',
+};
+
+/** The JSON path of a flat field inside the `doc` column, or undefined when it cannot be quoted safely. */
+export function jsonPath(field: string): string | undefined {
+  return /["\\]/.test(field) || /[\u0000-\u001f]/.test(field) ? undefined : `$."${field}"`;
+}
+
+/** SQL for the JSON text of a field's value (NULL when absent). */
+function valueSql(field: string, params: unknown[]): string {
+  const path = jsonPath(field);
+  if (path !== undefined) {
+    params.push(path);
+    return 'doc -> ?';
+  }
+  // Names SQLite's JSON path syntax cannot quote: read them in JavaScript (slow, but exact).
+  params.push(field);
+  return 'cg_field(doc, ?)';
+}
+
+/** The longest literal segment of a pattern (for index and FTS pre-filters). */
+function longestLiteral(parts: readonly PatternPart[]): string {
+  let best = '';
+  for (const p of parts) if (typeof p === 'string' && p.length > best.length) best = p;
+  return best;
+}
+
+/** Whether the FTS5 trigram tokenizer folds this text the way JavaScript's toLowerCase does (ASCII only). */
+function ftsSafe(s: string): boolean {
+  return s.length >= 3 && /^[\x20-\x7e]+$/.test(s);
+}
+
+/** Compiles a query node to a WHERE fragment over the `events` table (alias-free). */
+export function toSql(node: QueryNode): SqlFragment {
+  const params: unknown[] = [];
+  const sql = emit(node, params);
+  return { sql, params };
+}
+
+function emit(node: QueryNode, params: unknown[]): string {
+  switch (node.kind) {
+    case 'all':
+      return '1';
+    case 'none':
+      return '0';
+    case 'and':
+      return `(${node.args.map((a) => emit(a, params)).join(' AND ')})`;
+    case 'or':
+      return `(${node.args.map((a) => emit(a, params)).join(' OR ')})`;
+    case 'not':
+      return `(NOT ${emit(node.arg, params)})`;
+    case 'exists': {
+      const v = valueSql(node.field, params);
+      return `coalesce(${v} <> 'null', 0)`;
+    }
+    case 'match':
+      return emitMatch(node, params);
+    case 'range':
+      if (node.field === '@timestamp') return emitTimeRange(node, params);
+      return emitValueFn(node.field, node, params);
+    case 'regex':
+    case 'cidr':
+    case 'timepart':
+      return emitValueFn(node.field, node, params);
+    case 'fieldref': {
+      const a = valueSql(node.field, params);
+      const b = valueSql(node.other, params);
+      params.push(JSON.stringify(node));
+      return `cg_ref(${a}, ${b}, ?)`;
+    }
+  }
+}
+
+function emitValueFn(field: string, node: QueryNode, params: unknown[]): string {
+  const v = valueSql(field, params);
+  params.push(JSON.stringify(node));
+  return `cg_v(${v}, ?)`;
+}
+
+function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, params: unknown[]): string {
+  const col = FOLDED_COLUMNS[node.field];
+  const literalOnly = node.parts.every((p) => typeof p === 'string');
+  if (col !== undefined && !node.cased) {
+    if (literalOnly) {
+      params.push(node.parts.join('').toLowerCase());
+      return `coalesce(${col} = ?, 0)`;
+    }
+    const first = node.parts[0];
+    if (typeof first === 'string' && first !== '') {
+      // Prefix range on the index, then the exact test.
+      const p = first.toLowerCase();
+      params.push(p, `${p}\u{10FFFF}`);
+      const pre = `coalesce(${col} >= ? AND ${col} < ?, 0)`;
+      params.push(JSON.stringify(node));
+      return `(${pre} AND cg_s(${col}, ?))`;
+    }
+    params.push(JSON.stringify(node));
+    return `cg_s(${col}, ?)`;
+  }
+  if (node.field === 'message') {
+    const lit = longestLiteral(node.parts);
+    if (ftsSafe(lit) && node.parts.includes(ANY)) {
+      params.push(`"${lit.replace(/"/g, '""')}"`);
+      const pre = 'rid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)';
+      return `(${pre} AND ${emitValueFn(node.field, node, params)})`;
+    }
+  }
+  return emitValueFn(node.field, node, params);
+}
+
+function emitTimeRange(node: Extract<QueryNode, { kind: 'range' }>, params: unknown[]): string {
+  const out: string[] = [];
+  const add = (b: number | string | undefined, op: string) => {
+    if (b === undefined) return;
+    const t = typeof b === 'number' ? b : Date.parse(b);
+    if (Number.isNaN(t)) {
+      out.push('0');
+      return;
+    }
+    params.push(t);
+    out.push(`ts ${op} ?`);
+  };
+  add(node.gt, '>');
+  add(node.gte, '>=');
+  add(node.lt, '<');
+  add(node.lte, '<=');
+  return out.length ? `(${out.join(' AND ')})` : '1';
+}

@@ -1,0 +1,17 @@
+import { runEventStoreConformance, runStateStoreConformance } from '../conformance/index.js';
+import type { EventStore, StateStore } from '../types.js';
+import { openSqliteStores } from './index.js';
+
+runEventStoreConformance('sqlite', async (): Promise<EventStore> => {
+  const s = openSqliteStores({ path: ':memory:' });
+  const events = s.events;
+  // Closing the event store closes the whole in-memory database.
+  return new Proxy(events, {
+    get: (t, k) => (k === 'close' ? () => s.close() : Reflect.get(t, k, t)),
+  });
+});
+
+runStateStoreConformance('sqlite', async (): Promise<StateStore> => {
+  const s = openSqliteStores({ path: ':memory:' });
+  return { collection: (name) => s.state.collection(name), close: () => s.close() };
+});

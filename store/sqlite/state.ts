@@ -1,0 +1,218 @@
+/** The embedded state store: versioned JSON documents per collection in one SQLite table. */
+import type Database from 'better-sqlite3';
+import { storeError } from '../errors.js';
+import {
+  COLLECTION_NAME,
+  type Collection,
+  type CollectionName,
+  type DocPage,
+  type ListOptions,
+  MAX_PAGE_SIZE,
+  type NewDoc,
+  type PutOptions,
+  type Scope,
+  type StateStore,
+  type Versioned,
+} from '../types.js';
+import { jsonPath } from './sql.js';
+
+type Row = { id: string; agency: string | null; version: number; doc: string };
+type SortValue = string | number | null;
+
+function encodeCursor(v: SortValue, id: string): string {
+  return Buffer.from(JSON.stringify([v, id])).toString('base64url');
+}
+
+function decodeCursor(c: string): [SortValue, string] {
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && typeof v[1] === 'string') {
+      const k = v[0] as unknown;
+      if (k === null || typeof k === 'string' || typeof k === 'number') return [k, v[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw storeError('CANHGAC_ERR_STORE_CURSOR');
+}
+
+class SqliteCollection<T extends object> implements Collection<T> {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly name: string,
+    private readonly isClosed: () => boolean,
+  ) {}
+
+  private check(): void {
+    if (this.isClosed()) throw storeError('CANHGAC_ERR_STORE_CLOSED');
+  }
+
+  private row(id: string): Row | undefined {
+    return this.db.prepare('SELECT id, agency, version, doc FROM state WHERE coll = ? AND id = ?').get(this.name, id) as
+      | Row
+      | undefined;
+  }
+
+  async get(scope: Scope, id: string): Promise<Versioned<T> | undefined> {
+    this.check();
+    const r = this.row(id);
+    if (!r || (scope.kind === 'agency' && r.agency !== scope.agencyId)) return undefined;
+    return JSON.parse(r.doc) as Versioned<T>;
+  }
+
+  async put(scope: Scope, doc: NewDoc<T>, opts: PutOptions = {}): Promise<Versioned<T>> {
+    this.check();
+    if (typeof doc?.id !== 'string' || doc.id === '') {
+      throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: 'a document needs a non-empty string id' });
+    }
+    return this.db.transaction((): Versioned<T> => {
+      let agencyId = doc.agencyId;
+      if (agencyId !== undefined && (typeof agencyId !== 'string' || agencyId === '')) {
+        throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: 'agencyId must be a non-empty string' });
+      }
+      if (scope.kind === 'agency') {
+        agencyId ??= scope.agencyId;
+        if (agencyId !== scope.agencyId) {
+          throw storeError('CANHGAC_ERR_STORE_SCOPE', { collection: this.name, id: doc.id, agencyId: scope.agencyId });
+        }
+      }
+      const cur = this.row(doc.id);
+      if (cur && scope.kind === 'agency' && cur.agency !== scope.agencyId) {
+        throw storeError('CANHGAC_ERR_STORE_SCOPE', { collection: this.name, id: doc.id, agencyId: scope.agencyId });
+      }
+      this.checkVersion(doc.id, opts.expectedVersion, cur);
+      const version = (cur?.version ?? 0) + 1;
+      const stored = { ...doc, id: doc.id, version } as Versioned<T>;
+      if (agencyId === undefined) delete (stored as { agencyId?: string }).agencyId;
+      else stored.agencyId = agencyId;
+      this.db
+        .prepare(
+          `INSERT INTO state (coll, id, agency, version, doc) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(coll, id) DO UPDATE SET agency = excluded.agency, version = excluded.version, doc = excluded.doc`,
+        )
+        .run(this.name, doc.id, agencyId ?? null, version, JSON.stringify(stored));
+      return stored;
+    })();
+  }
+
+  private checkVersion(id: string, expected: number | undefined, cur: Row | undefined): void {
+    if (expected === undefined) return;
+    const actual = cur?.version ?? 0;
+    if (expected !== actual) {
+      throw storeError(
+        'CANHGAC_ERR_STORE_CONFLICT',
+        { collection: this.name, id, expected, actual },
+        { details: { collection: this.name, id, expected, actual } },
+      );
+    }
+  }
+
+  async delete(scope: Scope, id: string, opts: PutOptions = {}): Promise<boolean> {
+    this.check();
+    return this.db.transaction((): boolean => {
+      const cur = this.row(id);
+      if (!cur || (scope.kind === 'agency' && cur.agency !== scope.agencyId)) {
+        if (opts.expectedVersion !== undefined && opts.expectedVersion !== 0)
+          this.checkVersion(id, opts.expectedVersion, undefined);
+        return false;
+      }
+      this.checkVersion(id, opts.expectedVersion, cur);
+      this.db.prepare('DELETE FROM state WHERE coll = ? AND id = ?').run(this.name, id);
+      return true;
+    })();
+  }
+
+  async list(scope: Scope, opts: ListOptions = {}): Promise<DocPage<T>> {
+    this.check();
+    const size = opts.size ?? 100;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+      throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `size must be 1..${MAX_PAGE_SIZE}` });
+    }
+    const conds = ['coll = ?'];
+    const params: unknown[] = [this.name];
+    if (scope.kind === 'agency') {
+      conds.push('agency = ?');
+      params.push(scope.agencyId);
+    }
+    for (const [field, want] of Object.entries(opts.filter ?? {})) {
+      const v = this.fieldSql(field, params);
+      if (want === null) {
+        conds.push(`(${v} IS NULL OR ${v} = 'null')`);
+        params.push(...params.slice(-1));
+      } else if (Array.isArray(want)) {
+        if (want.length === 0) conds.push('0');
+        else {
+          conds.push(`${v} IN (${want.map(() => '?').join(', ')})`);
+          params.push(...want.map((w) => JSON.stringify(w)));
+        }
+      } else {
+        conds.push(`${v} = ?`);
+        params.push(JSON.stringify(want));
+      }
+    }
+    const sortField = opts.sort?.field ?? 'id';
+    const desc = opts.sort?.order === 'desc';
+    let keySql = 'id';
+    const keyParams: unknown[] = [];
+    if (sortField !== 'id') {
+      const path = jsonPath(sortField);
+      if (path === undefined) throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `cannot sort on ${sortField}` });
+      keySql = 'json_extract(doc, ?)';
+      keyParams.push(path);
+    }
+    if (opts.after !== undefined) {
+      const [k, id] = decodeCursor(opts.after);
+      if (sortField === 'id') {
+        conds.push(desc ? 'id < ?' : 'id > ?');
+        params.push(id);
+      } else if (k === null) {
+        conds.push(desc ? `(${keySql} IS NULL AND id < ?)` : `(${keySql} IS NOT NULL OR id > ?)`);
+        params.push(...keyParams, id);
+      } else if (desc) {
+        conds.push(`(${keySql} < ? OR ${keySql} IS NULL OR (${keySql} = ? AND id < ?))`);
+        params.push(...keyParams, k, ...keyParams, ...keyParams, k, id);
+      } else {
+        conds.push(`(${keySql} > ? OR (${keySql} = ? AND id > ?))`);
+        params.push(...keyParams, k, ...keyParams, k, id);
+      }
+    }
+    const dir = desc ? 'DESC' : 'ASC';
+    const order = sortField === 'id' ? `id ${dir}` : `${keySql} ${dir}, id ${dir}`;
+    const rows = this.db
+      .prepare(`SELECT id, doc, ${keySql} AS k FROM state WHERE ${conds.join(' AND ')} ORDER BY ${order} LIMIT ?`)
+      .all(...keyParams, ...params, ...(sortField === 'id' ? [] : keyParams), size + 1) as {
+      id: string;
+      doc: string;
+      k: SortValue;
+    }[];
+    const more = rows.length > size;
+    if (more) rows.pop();
+    const page: DocPage<T> = { docs: rows.map((r) => JSON.parse(r.doc) as Versioned<T>) };
+    const last = rows[rows.length - 1];
+    if (more && last) page.next = encodeCursor(sortField === 'id' ? null : last.k, last.id);
+    return page;
+  }
+
+  private fieldSql(field: string, params: unknown[]): string {
+    const path = jsonPath(field);
+    if (path === undefined) throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `cannot filter on ${field}` });
+    params.push(path);
+    return '(doc -> ?)';
+  }
+}
+
+/** The SQLite implementation of StateStore. */
+export class SqliteStateStore implements StateStore {
+  private closed = false;
+  constructor(private readonly db: Database.Database) {}
+
+  collection<T extends object>(name: CollectionName): Collection<T> {
+    if (!COLLECTION_NAME.test(name))
+      throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `bad collection name ${name}` });
+    return new SqliteCollection<T>(this.db, name, () => this.closed);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
