@@ -1,0 +1,235 @@
+/**
+ * The bulk writer: batches create operations into `_bulk` requests under size, byte and concurrency limits,
+ * retries whole requests and single items on 429/5xx with exponential backoff, and parks documents that can
+ * never be indexed (mapping conflicts, malformed values) in a dead-letter index with the reason. Nothing is
+ * dropped silently: each outcome is counted and the caller learns it per document.
+ */
+import type { Client } from '@opensearch-project/opensearch';
+import { logger } from '../../core/log.js';
+import { counter } from '../../core/metrics.js';
+import { storeError } from '../errors.js';
+import { errorReason, rest, statusOf } from './client.js';
+
+/** Limits of the bulk writer. */
+export interface BulkOptions {
+  /** Documents per `_bulk` request (default 2000). */
+  maxDocs?: number;
+  /** Bytes per `_bulk` request (default 5 MiB). */
+  maxBytes?: number;
+  /** `_bulk` requests in flight at once (default 2). */
+  concurrency?: number;
+  /** Retries of a request or item after a 429/5xx/connection failure (default 6). */
+  maxRetries?: number;
+  /** First backoff in ms, doubled each retry with jitter (default 200). */
+  backoffMs?: number;
+  /** Backoff ceiling in ms (default 10000). */
+  maxBackoffMs?: number;
+}
+
+/** One document to create: the target index, its `_id` and its source (already serialised). */
+export interface BulkDoc {
+  index: string;
+  id: string;
+  json: string;
+}
+
+/** What became of one document. */
+export type BulkOutcome = 'created' | 'duplicate' | 'dead_letter';
+
+/** Where dead letters go and how they are described. */
+export interface DeadLetterSink {
+  /** Stores the documents with their reasons; throws if they could not be stored (the caller must not ack). */
+  park(items: { doc: BulkDoc; status: number; reason: string }[]): Promise<void>;
+}
+
+const log = logger('store_opensearch');
+const retriesTotal = counter('canhgac_store_opensearch_retries_total', 'Bulk retries after 429/5xx, by scope', [
+  'scope',
+]);
+const deadTotal = counter(
+  'canhgac_store_opensearch_dead_letters_total',
+  'Documents parked in the dead-letter index, by error type',
+  ['type'],
+);
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Whether a status is worth retrying (throttled, server error, connection failure). */
+export function retryable(status: number): boolean {
+  return status === 429 || status === 0 || status >= 500;
+}
+
+/** Batches documents into `_bulk` create requests; see BulkOptions for the limits. */
+export class BulkWriter {
+  private readonly maxDocs: number;
+  private readonly maxBytes: number;
+  private readonly concurrency: number;
+  private readonly maxRetries: number;
+  private readonly backoffMs: number;
+  private readonly maxBackoffMs: number;
+  private inFlight = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly client: Client,
+    private readonly dlq: DeadLetterSink,
+    opts: BulkOptions = {},
+  ) {
+    this.maxDocs = opts.maxDocs ?? 2000;
+    this.maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
+    this.concurrency = Math.max(1, opts.concurrency ?? 2);
+    this.maxRetries = opts.maxRetries ?? 6;
+    this.backoffMs = opts.backoffMs ?? 200;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 10000;
+  }
+
+  /** Writes the documents (split into requests by the limits); outcomes in input order. */
+  async write(docs: readonly BulkDoc[]): Promise<BulkOutcome[]> {
+    const out: BulkOutcome[] = new Array(docs.length);
+    const jobs: Promise<void>[] = [];
+    let start = 0;
+    let bytes = 0;
+    for (let k = 0; k < docs.length; k++) {
+      const size = docs[k]!.json.length + docs[k]!.id.length + docs[k]!.index.length + 40;
+      if (k > start && (k - start >= this.maxDocs || bytes + size > this.maxBytes)) {
+        jobs.push(this.run(docs, start, k, out));
+        start = k;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    if (start < docs.length) jobs.push(this.run(docs, start, docs.length, out));
+    const settled = await Promise.allSettled(jobs);
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
+    return out;
+  }
+
+  private async slot(): Promise<void> {
+    while (this.inFlight >= this.concurrency) await new Promise<void>((r) => this.waiters.push(r));
+    this.inFlight++;
+  }
+
+  private release(): void {
+    this.inFlight--;
+    this.waiters.shift()?.();
+  }
+
+  private async run(docs: readonly BulkDoc[], from: number, to: number, out: BulkOutcome[]): Promise<void> {
+    await this.slot();
+    try {
+      let pending: number[] = [];
+      for (let k = from; k < to; k++) pending.push(k);
+      for (let attempt = 0; ; attempt++) {
+        const { retry, dead } = await this.send(docs, pending, out, attempt);
+        if (dead.length > 0) {
+          await this.dlq.park(dead);
+          for (const d of dead) deadTotal.labels(d.type).inc();
+        }
+        if (retry.length === 0) return;
+        if (attempt >= this.maxRetries) {
+          throw storeError('CANHGAC_ERR_STORE_UNAVAILABLE', {
+            reason: `${retry.length} documents still refused (429/5xx) after ${attempt} retries`,
+          });
+        }
+        retriesTotal.labels(retry.length === pending.length ? 'request' : 'items').inc();
+        await sleep(this.delay(attempt));
+        pending = retry;
+      }
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Exponential backoff with full jitter above half the step, so throttled writers spread out. */
+  private delay(attempt: number): number {
+    const step = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** attempt);
+    return step / 2 + Math.random() * (step / 2);
+  }
+
+  private async send(
+    docs: readonly BulkDoc[],
+    pending: number[],
+    out: BulkOutcome[],
+    attempt: number,
+  ): Promise<{ retry: number[]; dead: { doc: BulkDoc; status: number; reason: string; type: string }[] }> {
+    let body = '';
+    for (const k of pending) {
+      const d = docs[k]!;
+      body += `{"create":{"_index":${JSON.stringify(d.index)},"_id":${JSON.stringify(d.id)}}}\n${d.json}\n`;
+    }
+    let items: unknown[];
+    try {
+      const res = await this.client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: body });
+      items = ((res.body as { items?: unknown[] }).items ?? []) as unknown[];
+    } catch (err) {
+      const status = statusOf(err);
+      if (!retryable(status)) {
+        throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `_bulk refused with ${status}` }, { cause: err });
+      }
+      log.warn({ status, attempt, docs: pending.length }, 'Bulk request failed; retrying with backoff.');
+      return { retry: pending, dead: [] };
+    }
+    if (items.length !== pending.length) {
+      throw storeError('CANHGAC_ERR_STORE_UNAVAILABLE', {
+        reason: `_bulk answered ${items.length} items for ${pending.length}`,
+      });
+    }
+    const retry: number[] = [];
+    const dead: { doc: BulkDoc; status: number; reason: string; type: string }[] = [];
+    for (let j = 0; j < items.length; j++) {
+      const k = pending[j]!;
+      const item = (items[j] as { create?: { status?: number; error?: unknown } }).create ?? {};
+      const status = item.status ?? 0;
+      if (status === 201 || status === 200) out[k] = 'created';
+      else if (status === 409) out[k] = 'duplicate';
+      else if (retryable(status)) retry.push(k);
+      else {
+        out[k] = 'dead_letter';
+        const type = String((item.error as { type?: unknown } | undefined)?.type ?? 'unknown');
+        dead.push({ doc: docs[k]!, status, reason: errorReason({ error: item.error }), type });
+      }
+    }
+    if (dead.length > 0) {
+      log.warn(
+        { count: dead.length, reason: dead[0]!.reason },
+        'Documents refused by OpenSearch; parking them in the dead-letter index.',
+      );
+    }
+    return { retry, dead };
+  }
+}
+
+/** A dead-letter sink writing to one index (`<prefix>-dlq`), `_id` = the document's id so replays stay single. */
+export function indexDeadLetters(client: Client, index: string): DeadLetterSink {
+  return {
+    async park(items) {
+      let body = '';
+      const now = new Date().toISOString();
+      for (const it of items) {
+        const doc = {
+          '@timestamp': now,
+          'event.id': it.doc.id,
+          'agency.id': agencyOf(it.doc.json),
+          target_index: it.doc.index,
+          status: it.status,
+          reason: it.reason,
+          original: it.doc.json,
+        };
+        body += `{"index":{"_index":${JSON.stringify(index)},"_id":${JSON.stringify(it.doc.id)}}}\n${JSON.stringify(doc)}\n`;
+      }
+      const res = await rest(client, 'POST', '/_bulk', undefined, { ndjson: body });
+      if (res.body.errors === true) {
+        throw storeError('CANHGAC_ERR_STORE_UNAVAILABLE', { reason: 'the dead-letter index refused documents' });
+      }
+    },
+  };
+}
+
+function agencyOf(json: string): string | null {
+  try {
+    const v = (JSON.parse(json) as Record<string, unknown>)['agency.id'];
+    return typeof v === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The distributed backend: event store and state store on one OpenSearch cluster. `openOpenSearchStores`
+ * connects, installs or upgrades the versioned mappings, and sets up retention (ISM, else a deletion job).
+ */
+import type { Client } from '@opensearch-project/opensearch';
+import { logger } from '../../core/log.js';
+import { SCOPE_ALL, type Stores } from '../types.js';
+import type { BulkOptions } from './bulk.js';
+import { createClient, type OpenSearchOptions } from './client.js';
+import { OpenSearchEventStore } from './event-store.js';
+import {
+  defaultMappings,
+  ensureSchema,
+  type IndexSettings,
+  installIsmRetention,
+  type Layout,
+  layout,
+  type Mappings,
+} from './schema.js';
+import { OpenSearchStateStore } from './state-store.js';
+
+export { BulkWriter, type BulkOptions, type BulkDoc, type BulkOutcome } from './bulk.js';
+export { createClient, type OpenSearchOptions } from './client.js';
+export { OpenSearchEventStore } from './event-store.js';
+export { toDsl, searchQuery, re2ToLucene } from './query.js';
+export { defaultMappings, ensureSchema, layout, loadMapping, type Mappings } from './schema.js';
+export { OpenSearchStateStore } from './state-store.js';
+
+const log = logger('store_opensearch');
+
+/** Everything the OpenSearch backend needs. */
+export interface OpenSearchStoreOptions extends OpenSearchOptions {
+  bulk?: BulkOptions;
+  index?: IndexSettings;
+  /** Keep events this many days (undefined: forever). */
+  retentionDays?: number;
+  /** How often the fallback deletion job runs, ms (default 1 hour). */
+  retentionEveryMs?: number;
+  /** Mappings to install (default: the versioned files in mappings/). */
+  mappings?: Mappings;
+}
+
+/** The OpenSearch stores plus what an operator may want to look at. */
+export interface OpenSearchStores extends Stores {
+  events: OpenSearchEventStore;
+  state: OpenSearchStateStore;
+  client: Client;
+  layout: Layout;
+  /** How retention runs: `ism`, `job` (no ISM plugin), or `none`. */
+  retention: 'ism' | 'job' | 'none';
+}
+
+/** Deletes events past retention on a timer (used when the cluster has no ISM plugin). */
+export class RetentionJob {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly events: OpenSearchEventStore,
+    private readonly days: number,
+    private readonly everyMs: number,
+  ) {}
+
+  /** One pass: deletes events older than `days`; returns how many. */
+  async runOnce(now = Date.now()): Promise<number> {
+    const n = await this.events.deleteOlderThan(SCOPE_ALL, now - this.days * 86_400_000);
+    if (n > 0) log.info({ deleted: n, days: this.days }, 'Deleted events past retention.');
+    return n;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => {
+      this.runOnce().catch((err: unknown) => log.error({ err }, 'Retention pass failed; next pass retries.'));
+    }, this.everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Connects, installs/upgrades the schema and returns both stores. */
+export async function openOpenSearchStores(opts: OpenSearchStoreOptions): Promise<OpenSearchStores> {
+  const client = createClient(opts);
+  const l = layout(opts.prefix ?? 'canhgac');
+  await ensureSchema(client, l, opts.mappings ?? defaultMappings(), opts.index);
+  const events = new OpenSearchEventStore(client, l, opts.bulk);
+  const state = new OpenSearchStateStore(client, l);
+  let retention: OpenSearchStores['retention'] = 'none';
+  let job: RetentionJob | undefined;
+  if (opts.retentionDays !== undefined) {
+    if (await installIsmRetention(client, l, opts.retentionDays)) retention = 'ism';
+    else {
+      retention = 'job';
+      job = new RetentionJob(events, opts.retentionDays, opts.retentionEveryMs ?? 3_600_000);
+      job.start();
+      log.info({ days: opts.retentionDays }, 'No ISM plugin on the cluster; retention runs as a deletion job.');
+    }
+  }
+  return {
+    events,
+    state,
+    client,
+    layout: l,
+    retention,
+    async close() {
+      job?.stop();
+      await events.close();
+      await state.close();
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,287 @@
+/**
+ * The OpenSearch state store: one index per collection (`<prefix>-state-<name>`), the document whole in `doc`,
+ * its top-level scalars copied to `k` / `n` / `b` for filters and sorting. Optimistic versions are checked
+ * against a realtime get and written with `if_seq_no`/`if_primary_term`, so two writers never both win.
+ */
+import type { Client } from '@opensearch-project/opensearch';
+import { storeError } from '../errors.js';
+import {
+  COLLECTION_NAME,
+  type Collection,
+  type CollectionName,
+  type DocFilter,
+  type DocPage,
+  inScope,
+  type ListOptions,
+  MAX_PAGE_SIZE,
+  type NewDoc,
+  type PutOptions,
+  type Scope,
+  type StateStore,
+  type Versioned,
+} from '../types.js';
+import { type Json, rest } from './client.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { scopeFilter } from './query.js';
+import type { Layout } from './schema.js';
+
+/** Top-level field names copied for filtering (others stay in `doc` only). */
+const INDEXABLE = /^[A-Za-z_][A-Za-z0-9_-]{0,100}$/;
+
+interface Stored {
+  id: string;
+  version: number;
+  agencyId?: string;
+  doc: Json;
+}
+
+interface Current {
+  src: Stored;
+  seqNo: number;
+  primaryTerm: number;
+}
+
+function indexed(id: string, version: number, agencyId: string | undefined, body: Json): Json {
+  const k: Json = {};
+  const n: Json = {};
+  const b: Json = {};
+  const all: Json = { ...body, id, version, ...(agencyId === undefined ? {} : { agencyId }) };
+  for (const [f, v] of Object.entries(all)) {
+    if (!INDEXABLE.test(f)) continue;
+    const vals = Array.isArray(v) ? v : [v];
+    const ks: string[] = [];
+    const ns: number[] = [];
+    const bs: boolean[] = [];
+    for (const x of vals) {
+      if (typeof x === 'string') ks.push(x);
+      else if (typeof x === 'number' && Number.isFinite(x)) ns.push(x);
+      else if (typeof x === 'boolean') bs.push(x);
+    }
+    if (ks.length) k[f] = Array.isArray(v) ? ks : ks[0];
+    if (ns.length) n[f] = Array.isArray(v) ? ns : ns[0];
+    if (bs.length) b[f] = Array.isArray(v) ? bs : bs[0];
+  }
+  return { id, version, ...(agencyId === undefined ? {} : { agencyId }), doc: body, k, n, b };
+}
+
+function filterClause(field: string, value: DocFilter[string]): Json {
+  if (!INDEXABLE.test(field)) {
+    throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `cannot filter on field ${JSON.stringify(field)}` });
+  }
+  if (value === null) {
+    return {
+      bool: {
+        must_not: [
+          { exists: { field: `k.${field}` } },
+          { exists: { field: `n.${field}` } },
+          { exists: { field: `b.${field}` } },
+        ],
+      },
+    };
+  }
+  if (Array.isArray(value)) {
+    return { bool: { should: value.map((v) => filterClause(field, v)), minimum_should_match: 1 } };
+  }
+  const prefix = typeof value === 'string' ? 'k' : typeof value === 'number' ? 'n' : 'b';
+  return { term: { [`${prefix}.${field}`]: value } };
+}
+
+/** The state store over one cluster and prefix. */
+export class OpenSearchStateStore implements StateStore {
+  private readonly made = new Map<string, Promise<void>>();
+  private readonly cols = new Map<string, Collection<object>>();
+  private closed = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly l: Layout,
+  ) {}
+
+  collection<T extends object>(name: CollectionName): Collection<T> {
+    if (!COLLECTION_NAME.test(name)) {
+      throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `bad collection name ${JSON.stringify(name)}` });
+    }
+    let c = this.cols.get(name);
+    if (!c) {
+      c = new OpenSearchCollection<object>(
+        this.client,
+        `${this.l.prefix}-state-${name}`,
+        name,
+        () => this.ensure(name),
+        () => this.closed,
+      );
+      this.cols.set(name, c);
+    }
+    return c as Collection<T>;
+  }
+
+  /** Creates the collection's index once (the state template gives it its mapping). */
+  private ensure(name: string): Promise<void> {
+    let p = this.made.get(name);
+    if (!p) {
+      p = rest(this.client, 'PUT', `/${this.l.prefix}-state-${name}`, undefined, { ok: [400] }).then(
+        () => undefined,
+        (err) => {
+          this.made.delete(name);
+          throw err;
+        },
+      );
+      this.made.set(name, p);
+    }
+    return p;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+class OpenSearchCollection<T extends object> implements Collection<T> {
+  constructor(
+    private readonly client: Client,
+    private readonly index: string,
+    private readonly name: string,
+    private readonly ensure: () => Promise<void>,
+    private readonly isClosed: () => boolean,
+  ) {}
+
+  private async ready(): Promise<void> {
+    if (this.isClosed()) throw storeError('CANHGAC_ERR_STORE_CLOSED');
+    await this.ensure();
+  }
+
+  private async current(id: string): Promise<Current | undefined> {
+    const res = await rest(this.client, 'GET', `/${this.index}/_doc/${encodeURIComponent(id)}`, undefined, {
+      ok: [404],
+    });
+    if (res.status === 404 || res.body.found !== true) return undefined;
+    return {
+      src: res.body._source as Stored,
+      seqNo: Number(res.body._seq_no),
+      primaryTerm: Number(res.body._primary_term),
+    };
+  }
+
+  private out(s: Stored): Versioned<T> {
+    return {
+      ...(s.doc as T),
+      id: s.id,
+      version: s.version,
+      ...(s.agencyId === undefined ? {} : { agencyId: s.agencyId }),
+    } as Versioned<T>;
+  }
+
+  private conflict(id: string, expected: number | undefined, actual: number | undefined): Error {
+    return storeError('CANHGAC_ERR_STORE_CONFLICT', {
+      collection: this.name,
+      id,
+      expected: expected ?? 'any',
+      actual: actual ?? 'none',
+    });
+  }
+
+  private scopeError(id: string, agencyId: string | undefined): Error {
+    return storeError('CANHGAC_ERR_STORE_SCOPE', { collection: this.name, id, agencyId: agencyId ?? 'province' });
+  }
+
+  async get(scope: Scope, id: string): Promise<Versioned<T> | undefined> {
+    await this.ready();
+    const cur = await this.current(id);
+    if (!cur || !inScope(scope, cur.src.agencyId)) return undefined;
+    return this.out(cur.src);
+  }
+
+  async put(scope: Scope, doc: NewDoc<T>, opts: PutOptions = {}): Promise<Versioned<T>> {
+    await this.ready();
+    const id = doc.id;
+    if (typeof id !== 'string' || id === '') {
+      throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: 'a document needs a non-empty string id' });
+    }
+    const agencyId = doc.agencyId ?? (scope.kind === 'agency' ? scope.agencyId : undefined);
+    if (!inScope(scope, agencyId)) throw this.scopeError(id, agencyId);
+    const { id: _i, version: _v, agencyId: _a, ...rest0 } = doc as NewDoc<T> & { version?: unknown };
+    const body = rest0 as Json;
+    const expected = opts.expectedVersion;
+    for (;;) {
+      const cur = await this.current(id);
+      if (cur && !inScope(scope, cur.src.agencyId)) throw this.scopeError(id, cur.src.agencyId);
+      if (expected === 0 && cur) throw this.conflict(id, 0, cur.src.version);
+      if (expected !== undefined && expected > 0 && cur?.src.version !== expected) {
+        throw this.conflict(id, expected, cur?.src.version);
+      }
+      const version = (cur?.src.version ?? 0) + 1;
+      const src = indexed(id, version, agencyId, body);
+      const path = `/${this.index}/${cur ? '_doc' : '_create'}/${encodeURIComponent(id)}`;
+      const querystring: Record<string, string | number> = { refresh: 'true' };
+      if (cur) {
+        querystring.if_seq_no = cur.seqNo;
+        querystring.if_primary_term = cur.primaryTerm;
+      }
+      const res = await rest(this.client, 'PUT', path, src, { ok: [409], querystring });
+      if (res.status === 409) {
+        // Someone wrote between our read and our write: an unconditional put retries, a conditional one lost.
+        if (expected === undefined) continue;
+        const now = await this.current(id);
+        throw this.conflict(id, expected, now?.src.version);
+      }
+      return this.out(src as unknown as Stored);
+    }
+  }
+
+  async list(scope: Scope, opts: ListOptions = {}): Promise<DocPage<T>> {
+    await this.ready();
+    const size = opts.size ?? 100;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+      throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `page size ${size} outside 1..${MAX_PAGE_SIZE}` });
+    }
+    const filter: Json[] = [];
+    const s = scopeFilter(scope, 'agencyId');
+    if (s) filter.push(s);
+    for (const [f, v] of Object.entries(opts.filter ?? {})) filter.push(filterClause(f, v));
+    const sort: Json[] = [];
+    // Ties by id in the sort's direction (a descending listing is the ascending one reversed).
+    let idOrder: 'asc' | 'desc' = 'asc';
+    if (opts.sort) {
+      idOrder = opts.sort.order;
+      const { field, order } = opts.sort;
+      if (!INDEXABLE.test(field)) {
+        throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `cannot sort on field ${JSON.stringify(field)}` });
+      }
+      sort.push({ [`n.${field}`]: { order, missing: '_last', unmapped_type: 'double' } });
+      sort.push({ [`k.${field}`]: { order, missing: '_last', unmapped_type: 'keyword' } });
+    }
+    sort.push({ id: { order: idOrder } });
+    const body: Json = { query: { bool: { filter } }, sort, size: size + 1, track_total_hits: false };
+    if (opts.after !== undefined) body.search_after = decodeCursor(opts.after);
+    const res = await rest(this.client, 'POST', `/${this.index}/_search`, body);
+    const hits = ((res.body.hits as { hits?: unknown[] } | undefined)?.hits ?? []) as {
+      _source: Stored;
+      sort: unknown[];
+    }[];
+    const more = hits.length > size;
+    const page = more ? hits.slice(0, size) : hits;
+    const docs = page.map((h) => this.out(h._source));
+    return more ? { docs, next: encodeCursor(page[page.length - 1]!.sort) } : { docs };
+  }
+
+  async delete(scope: Scope, id: string, opts: PutOptions = {}): Promise<boolean> {
+    await this.ready();
+    const expected = opts.expectedVersion;
+    for (;;) {
+      const cur = await this.current(id);
+      if (!cur || !inScope(scope, cur.src.agencyId)) return false;
+      if (expected !== undefined && cur.src.version !== expected) throw this.conflict(id, expected, cur.src.version);
+      const res = await rest(this.client, 'DELETE', `/${this.index}/_doc/${encodeURIComponent(id)}`, undefined, {
+        ok: [404, 409],
+        querystring: { refresh: 'true', if_seq_no: cur.seqNo, if_primary_term: cur.primaryTerm },
+      });
+      if (res.status === 404) return false;
+      if (res.status === 409) {
+        if (expected === undefined) continue;
+        const now = await this.current(id);
+        throw this.conflict(id, expected, now?.src.version);
+      }
+      return true;
+    }
+  }
+}
