@@ -8,6 +8,14 @@ export interface CommandModule {
 /** Sub-commands by the name the user types; each area registers its own line here. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   version: { summary: 'print the version', load: async () => ({ run: versionCommand }) },
+  rules: {
+    summary: 'validate Sigma rules, test them on events, match a rule set over an event file',
+    load: () => import('../detection/cli.js'),
+  },
+  bench: {
+    summary: 'benchmarks: bench detect --rules <paths...> --events <file>',
+    load: () => import('../detection/bench.js'),
+  },
   parse: {
     summary: 'decode and normalise log lines from stdin to JSON events',
     load: () => import('../ingest/cli.js'),

@@ -94,3 +94,11 @@ describe('event file reader', () => {
     expect(r.events.filter((e) => e['logsource.category'] === 'process_creation')).toHaveLength(2);
   });
 });
+
+describe('JSON lines resynchronisation', () => {
+  it('an unclosed line does not swallow the lines after it', async () => {
+    const r = await loadEventFile(file(`${WIN}\n{"EventID": broken\n${WIN}\n{"a": {"b": 1}\n${WIN}\n`));
+    expect(r.events).toHaveLength(3);
+    expect(r.problems.map((p) => p.line)).toEqual([2, 4]);
+  });
+});

@@ -90,6 +90,10 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
   let recLine = 1;
   let skipping = false;
   let garbageReported = false;
+  // JSON lines (decided by the first record: it started and ended on one line): a raw newline inside a record
+  // cannot be valid JSON, so the record is reported there and the next line is read afresh, instead of one
+  // broken line swallowing the rest of the file.
+  let jsonLines: boolean | undefined;
   // Text state.
   let textRest = '';
   let textLine = 1;
@@ -145,7 +149,19 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
     let segStart = depth > 0 ? 0 : -1;
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i]!;
-      if (b === NL) line++;
+      if (b === NL) {
+        line++;
+        if (depth > 0 && jsonLines) {
+          tel.received();
+          problem(recStart, recLine, 'JSON record not closed at the end of its line');
+          depth = 0;
+          inStr = false;
+          parts = [];
+          partBytes = 0;
+          segStart = -1;
+          continue;
+        }
+      }
       if (depth === 0) {
         if (b === OPEN) {
           depth = 1;
@@ -183,6 +199,7 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
           parts = [];
           partBytes = 0;
           segStart = -1;
+          if (jsonLines === undefined) jsonLines = recLine === line;
           tel.received();
           let v: unknown;
           try {

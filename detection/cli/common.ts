@@ -1,0 +1,78 @@
+/** What `canhgac rules ...` and `canhgac bench detect` share: loading a rule set and matching across categories. */
+import { Engine, type RuleMatch } from '../engine/index.js';
+import { loadPlaceholders, loadRules } from '../sigma/load.js';
+import type { LoadResult, SigmaEvent } from '../sigma/model.js';
+
+/** A rule problem in the shape the CLI prints (`file:line:col: message`). */
+export interface CliProblem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+/** Rules loaded and compiled, with every problem of both steps. */
+export interface RuleSet {
+  load: LoadResult;
+  engine: Engine;
+  /** Documents accepted by both the loader and the engine. */
+  loaded: number;
+  /** Documents rejected by the loader or the engine. */
+  rejected: number;
+  errors: CliProblem[];
+  warnings: CliProblem[];
+}
+
+/** Loads rule files/directories (with optional placeholders file) and compiles them. */
+export async function loadRuleSet(paths: string[], placeholdersFile?: string): Promise<RuleSet> {
+  const placeholders = placeholdersFile ? loadPlaceholders(placeholdersFile) : undefined;
+  const load = await loadRules(paths, placeholders ? { placeholders } : {});
+  const engine = new Engine(load.documents);
+  const errors: CliProblem[] = [];
+  const warnings: CliProblem[] = [];
+  for (const p of load.problems) {
+    const q = { file: p.file, line: p.line, col: p.col, message: p.message };
+    (p.severity === 'error' ? errors : warnings).push(q);
+  }
+  for (const r of engine.rejected) errors.push({ file: r.file, line: r.line, col: r.col, message: r.message });
+  return {
+    load,
+    engine,
+    loaded: load.documents.length - engine.rejected.length,
+    rejected: load.rejected + engine.rejected.length,
+    errors,
+    warnings,
+  };
+}
+
+/**
+ * The rules that match an event across every category it belongs to. An event may carry several categories
+ * (`logsource.categories`, e.g. Sysmon 13 = registry_set + registry_event) while the engine routes on the one
+ * `logsource.category`; until it routes on the array, each extra category is tried in turn and matches are
+ * de-duplicated by rule. Events with one category cost a single engine call.
+ */
+export function matchEvent(engine: Engine, ev: SigmaEvent): RuleMatch[] {
+  const first = engine.match(ev);
+  const cats = ev['logsource.categories'];
+  if (!Array.isArray(cats) || cats.length < 2) return first;
+  const primary = ev['logsource.category'];
+  let out: RuleMatch[] | null = null;
+  try {
+    for (const c of cats) {
+      if (c === primary || typeof c !== 'string') continue;
+      ev['logsource.category'] = c;
+      const more = engine.match(ev);
+      if (more.length === 0) continue;
+      if (out === null) out = [...first];
+      for (const m of more) if (!out.includes(m)) out.push(m);
+    }
+  } finally {
+    ev['logsource.category'] = primary;
+  }
+  return out ?? first;
+}
+
+/** `file:line:col: message`. */
+export function describeProblem(p: CliProblem): string {
+  return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+}
