@@ -191,6 +191,18 @@ function tagAt(d: Decoded, s: string, i: number): number {
     d.appname = s.slice(i, j);
     end = j + 1;
   } else {
+    // `-- root[2421]: ...` (login) — a tag with spaces, accepted only when it ends in `[digits]:`.
+    const br = s.indexOf('[', j);
+    if (br > 0 && br < limit) {
+      const close = s.indexOf(']', br);
+      if (close > br + 1 && close - br <= 11 && s.charCodeAt(close + 1) === 58 && digitsOnly(s, br + 1, close)) {
+        d.appname = s.slice(i, br);
+        d.procid = s.slice(br + 1, close);
+        end = close + 2;
+        if (s.charCodeAt(end) === 32) end++;
+        return end;
+      }
+    }
     // `syslogd 1.4.1: restart.` — a program name followed by its version.
     if (!isDigit(s, j + 1)) return -1;
     let k = j + 1;
@@ -201,6 +213,11 @@ function tagAt(d: Decoded, s: string, i: number): number {
   }
   if (s.charCodeAt(end) === 32) end++;
   return end;
+}
+
+function digitsOnly(s: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!isDigit(s, k)) return false;
+  return true;
 }
 
 /** Whether the token at s[i..e) cannot be a host name (it is a tag or the start of a body). */
@@ -238,6 +255,7 @@ function rfc3164Into(d: Decoded, s: string, i: number, ctx: DecodeContext): Deco
       if (e < n) {
         d.host = s.slice(i, e);
         i = e + 1;
+        while (s.charCodeAt(i) === 32) i++;
         // Cisco: `host : %ASA-...`.
         if (s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 32) i += 2;
       }

@@ -156,16 +156,39 @@ const DAY = 86_400_000;
  */
 export function inferYear(month: number, day: number, h: number, mi: number, s: number, receivedAt: number, z: Zone) {
   const recvLocal = new Date(receivedAt + z.offsetAt(receivedAt) * 60_000);
-  const y = recvLocal.getUTCFullYear();
+  let y = recvLocal.getUTCFullYear();
+  if (month === 1 && day === 29) {
+    // Feb 29 only exists in leap years: the most recent one (sent late, or this year's).
+    while (!isLeap(y)) y--;
+    return localToUtc(Date.UTC(y, month, day, h, mi, s), z);
+  }
   let t = localToUtc(Date.UTC(y, month, day, h, mi, s), z);
   if (t > receivedAt + 7 * DAY) t = localToUtc(Date.UTC(y - 1, month, day, h, mi, s), z);
   else if (t < receivedAt - 358 * DAY) t = localToUtc(Date.UTC(y + 1, month, day, h, mi, s), z);
   return t;
 }
 
-/** Valid ranges for a wall-clock time; rejects 25:00 or month 13 before Date.UTC silently rolls them over. */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Valid ranges for a wall-clock time; rejects 25:00, month 13 or Apr 31 before Date.UTC rolls them over. */
 export function validClock(mo: number, d: number, h: number, mi: number, s: number): boolean {
-  return mo >= 0 && mo <= 11 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
+  return (
+    mo >= 0 &&
+    mo <= 11 &&
+    d >= 1 &&
+    d <= MONTH_DAYS[mo]! &&
+    h >= 0 &&
+    h <= 23 &&
+    mi >= 0 &&
+    mi <= 59 &&
+    s >= 0 &&
+    s <= 60
+  );
+}
+
+/** Whether `y` is a Gregorian leap year. */
+export function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
 /** Result slot for parsers that return a time and the index just after it (avoids allocating a tuple). */

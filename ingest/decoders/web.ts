@@ -195,8 +195,10 @@ export function apacheErrorInto(d: Decoded, s: string, i: number, ctx: DecodeCon
       j = lc + 1;
     }
   }
-  // Apache 2.4 adds [pid N:tid M] and [client ip:port] blocks before the text.
+  // Apache 2.4 adds [pid N:tid M] and [client ip:port] blocks before the text: read them as fields but keep
+  // them in the message, as the log shows it.
   while (s.charCodeAt(j) === 32) j++;
+  const msgStart = j;
   while (s.charCodeAt(j) === 91) {
     const bc = s.indexOf(']', j);
     if (bc < 0) break;
@@ -213,7 +215,7 @@ export function apacheErrorInto(d: Decoded, s: string, i: number, ctx: DecodeCon
     while (s.charCodeAt(j) === 32) j++;
   }
   d.fields = f;
-  d.message = s.slice(j).trimEnd();
+  d.message = s.slice(msgStart).trimEnd();
   if (Number.isNaN(d.time)) d.time = time;
   d.appname ??= 'apache';
   d.product = 'apache';
