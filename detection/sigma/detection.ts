@@ -60,12 +60,9 @@ export function readDetection(
       continue;
     }
     if (key === 'timeframe') {
-      ctx.add(
-        'CANHGAC_ERR_SIGMA_DEPRECATED',
-        { what: 'detection.timeframe', reason: 'use a correlation rule' },
-        keyLoc,
-        'warning',
-      );
+      // Sigma 1 aggregation window; the schema rejects it (it is not a search), and so does canhgac.
+      const reason = 'timeframe is Sigma 1 aggregation syntax: write a correlation rule instead';
+      ctx.add('CANHGAC_ERR_SIGMA_FIELD_VALUE', { field: 'detection.timeframe', reason }, keyLoc);
       continue;
     }
     if (RESERVED.has(key) || reservedExtra.includes(key)) continue;

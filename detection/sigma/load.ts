@@ -202,26 +202,64 @@ function mergeMaps(ctx: DocContext, a: YAMLMap, b: YAMLMap, depth: number): YAML
 export function listRuleFiles(paths: string[]): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  const walk = (p: string, explicit: boolean): void => {
+  const walkDir = (dir: string): void => {
+    const st = statSync(dir);
+    const key = `${st.dev}:${st.ino}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      // Only symlinks need a stat to know what they point to; plain entries are typed by readdir.
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const t = statSync(p);
+          isDir = t.isDirectory();
+          isFile = t.isFile();
+        } catch {
+          continue;
+        }
+      }
+      if (isDir) walkDir(p);
+      else if (isFile && /\.ya?ml$/i.test(e.name)) out.push(p);
+    }
+  };
+  for (const p of paths) {
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(p);
     } catch {
-      if (explicit) out.push(p); // reported as unreadable by the loader
-      return;
+      out.push(p); // reported as unreadable by the loader
+      continue;
     }
-    const key = `${st.dev}:${st.ino}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    if (st.isDirectory()) {
-      for (const e of readdirSync(p).sort()) walk(join(p, e), false);
-    } else if (explicit || /\.ya?ml$/i.test(p)) {
-      out.push(p);
-    }
-  };
-  for (const p of paths) walk(p, true);
+    if (st.isDirectory()) walkDir(p);
+    else out.push(p);
+  }
   return out;
 }
+
+type FileRead = { text: string } | { problem: RuleProblem };
+
+async function readRuleFile(file: string, max: number, decoder: { decode(b: Uint8Array): string }): Promise<FileRead> {
+  try {
+    const st = await stat(file);
+    if (st.size > max)
+      return { problem: problem(file, 'CANHGAC_ERR_SIGMA_FILE_TOO_LARGE', { size: st.size, limit: max }) };
+    return { text: decodeUtf8(await readFile(file), decoder) };
+  } catch (e) {
+    if (e instanceof Utf8Error) {
+      return { problem: problem(file, 'CANHGAC_ERR_SIGMA_INVALID_UTF8', { offset: e.offset }, e.line, e.col) };
+    }
+    return { problem: problem(file, 'CANHGAC_ERR_SIGMA_FILE_READ', { reason: (e as Error).message }) };
+  }
+}
+
+/** Files read ahead of parsing: enough to hide I/O latency, few enough to bound memory. */
+const READ_AHEAD = 32;
 
 /** Loads rule files and directories, then checks cross-document references and duplicate ids. */
 export async function loadRules(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
@@ -230,27 +268,23 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
   const problems: RuleProblem[] = [];
   let rejected = 0;
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  for (const file of listRuleFiles(paths)) {
-    let text: string;
-    try {
-      const st = await stat(file);
-      if (st.size > max) {
-        problems.push(problem(file, 'CANHGAC_ERR_SIGMA_FILE_TOO_LARGE', { size: st.size, limit: max }));
-        rejected++;
-        continue;
-      }
-      const buf = await readFile(file);
-      text = decodeUtf8(buf, decoder);
-    } catch (e) {
-      if (e instanceof Utf8Error)
-        problems.push(problem(file, 'CANHGAC_ERR_SIGMA_INVALID_UTF8', { offset: e.offset }, e.line, e.col));
-      else problems.push(problem(file, 'CANHGAC_ERR_SIGMA_FILE_READ', { reason: (e as Error).message }));
+  const files = listRuleFiles(paths);
+  const pending: Promise<FileRead>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < files.length && pending.length < READ_AHEAD) pending.push(readRuleFile(files[next++]!, max, decoder));
+  };
+  for (let i = 0; i < files.length; i++) {
+    fill();
+    const got = await pending.shift()!;
+    if ('problem' in got) {
+      problems.push(got.problem);
       rejected++;
       continue;
     }
-    const r = parseRuleText(text, file, opts);
-    documents.push(...r.documents);
-    problems.push(...r.problems);
+    const r = parseRuleText(got.text, files[i]!, opts);
+    for (const d of r.documents) documents.push(d);
+    for (const p of r.problems) problems.push(p);
     rejected += r.rejected;
   }
   const refs = checkReferences(documents, problems);
