@@ -5,9 +5,28 @@
  * per character.
  */
 
+/** Marks a code unit whose lowercase is not one context-free code unit (İ, Σ, surrogates): scan a lowered copy. */
+const SPECIAL = 0xffff;
+let lowerTable: Uint16Array | undefined;
+
+/** For each UTF-16 code unit, its lowercase when that is one context-free code unit, else SPECIAL. */
+function lowerUnits(): Uint16Array {
+  if (!lowerTable) {
+    lowerTable = new Uint16Array(65536);
+    for (let u = 0; u < 65536; u++) {
+      const l = String.fromCharCode(u).toLowerCase();
+      const special = l.length !== 1 || u === 0x3a3 || (u >= 0xd800 && u <= 0xdfff);
+      lowerTable[u] = special ? SPECIAL : l.charCodeAt(0);
+    }
+  }
+  return lowerTable;
+}
+
 /** A built automaton: needles map to the payload ids (rule numbers) given when adding them. */
 export class AhoCorasick {
   private readonly classOf = new Uint16Array(65536);
+  /** classOf of each unit's lowercase (SPECIAL: fall back to lowercasing the text), for case-blind scans. */
+  private readonly foldOf = new Uint16Array(65536);
   private width = 1;
   private delta: Int32Array = new Int32Array(0);
   /** Payload ids emitted at a node: outStart[node]..outStart[node+1] in outIds. */
@@ -44,6 +63,11 @@ export class AhoCorasick {
     }
     const w = classes;
     this.width = w;
+    const lower = lowerUnits();
+    for (let u = 0; u < 65536; u++) {
+      const l = lower[u]!;
+      this.foldOf[u] = l === SPECIAL ? SPECIAL : this.classOf[l]!;
+    }
     // Trie as growable child tables.
     const children: Int32Array[] = [new Int32Array(w)];
     const own: number[][] = [[]];
@@ -114,6 +138,33 @@ export class AhoCorasick {
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       node = delta[node * w + classOf[text.charCodeAt(i)]!]!;
+      if (node === 0) continue;
+      let o = node;
+      if (outStart[o] === outStart[o + 1]) o = this.dictLink[o]!;
+      while (o > 0) {
+        for (let j = outStart[o]!; j < outStart[o + 1]!; j++) emit(this.outIds[j]!);
+        o = this.dictLink[o]!;
+      }
+    }
+  }
+
+  /**
+   * Like `scan(text.toLowerCase(), emit)` without lowercasing the text (no allocation): each code unit is folded
+   * through a table; a unit whose lowercase depends on context or spans two units makes it scan a lowered copy.
+   */
+  scanFolded(text: string, emit: (id: number) => void): void {
+    const delta = this.delta;
+    const foldOf = this.foldOf;
+    const outStart = this.outStart;
+    const w = this.width;
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const k = foldOf[text.charCodeAt(i)]!;
+      if (k === SPECIAL) {
+        this.scan(text.toLowerCase(), emit);
+        return;
+      }
+      node = delta[node * w + k]!;
       if (node === 0) continue;
       let o = node;
       if (outStart[o] === outStart[o + 1]) o = this.dictLink[o]!;

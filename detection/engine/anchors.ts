@@ -5,8 +5,9 @@
  * The analysis only ever over-approximates: it may make a rule a candidate needlessly, never miss one.
  */
 import type { Condition, DetectionItem, Search, ValueMatcher } from '../sigma/model.js';
-import { exactText, longestLiteral, normalisePattern } from './pattern.js';
+import { exactText, keywordForm, longestLiteral, normalisePattern } from './pattern.js';
 import { searchesOf } from './reference.js';
+import { requiredLiteral } from './relit.js';
 
 /** One literal: `field` null means the keyword texts of the event. */
 export interface Anchor {
@@ -21,7 +22,8 @@ export const MIN_SUB = 3;
 /** A non-empty anchor set (alternatives), the empty set (can never match), or null (no usable anchor). */
 type Anchors = Anchor[] | null;
 
-function matcherAnchor(field: string | null, m: ValueMatcher): Anchor | null {
+function matcherAnchor(field: string | null, vm: ValueMatcher): Anchor | null {
+  const m = field === null ? keywordForm(vm) : vm;
   switch (m.t) {
     case 'str': {
       // Cased literals are folded here; folding is context-free only for ASCII (Greek final sigma is not).
@@ -30,6 +32,10 @@ function matcherAnchor(field: string | null, m: ValueMatcher): Anchor | null {
       const exact = exactText(norm);
       if (exact !== undefined) return { field, kind: 'eq', lit: exact };
       const lit = longestLiteral(norm);
+      return lit.length >= MIN_SUB ? { field, kind: 'sub', lit } : null;
+    }
+    case 're': {
+      const lit = requiredLiteral(m.source, m.i);
       return lit.length >= MIN_SUB ? { field, kind: 'sub', lit } : null;
     }
     case 'num':

@@ -8,7 +8,7 @@ import RE2 from 're2';
 import type { Condition, DetectionItem, Search, ValueMatcher } from '../sigma/model.js';
 import type { EvalContext, FieldTable } from './context.js';
 import { engineError } from './errors.js';
-import { compilePattern, exactText, normalisePattern, type TextTest } from './pattern.js';
+import { compilePattern, exactText, keywordForm, normalisePattern, type TextTest } from './pattern.js';
 import { searchesOf } from './reference.js';
 import { inNetwork, numericValue, parseNetwork, scalarText, timePart } from './values.js';
 
@@ -95,7 +95,34 @@ export function anyOf(ps: Predicate[]): Predicate {
 }
 
 function compileSearch(s: Search, fields: FieldTable, rule: string): Predicate {
-  return anyOf(s.alternatives.map((alt) => allOf(alt.map((item) => compileItem(item, fields, rule)))));
+  return anyOf(
+    s.alternatives.map((alt) => {
+      // AND is commutative and items have no side effects: cheap tests first, regexes and keywords last.
+      const ordered = alt.map((item, i) => ({ item, i, cost: itemCost(item) }));
+      ordered.sort((a, b) => a.cost - b.cost || a.i - b.i);
+      return allOf(ordered.map((o) => compileItem(o.item, fields, rule)));
+    }),
+  );
+}
+
+const MATCHER_COST: Record<ValueMatcher['t'], number> = {
+  null: 1,
+  exists: 1,
+  num: 1,
+  bool: 1,
+  str: 2,
+  cmp: 3,
+  time: 4,
+  fieldref: 4,
+  cidr: 5,
+  re: 6,
+};
+
+/** A rough relative cost of evaluating an item, for ordering the items of an AND. */
+function itemCost(item: DetectionItem): number {
+  let c = 0;
+  for (const m of item.matchers) c = Math.max(c, MATCHER_COST[m.t]);
+  return (item.field === null ? 10 : 0) + c + Math.min(item.matchers.length, 50) / 100;
 }
 
 /** One detection item: OR (or AND with `all`) of its matchers, negated for |neq. */
@@ -177,7 +204,8 @@ function fieldMatcher(m: ValueMatcher, slot: number, rule: string): Predicate {
   }
 }
 
-function keywordMatcher(m: ValueMatcher, rule: string): Predicate {
+function keywordMatcher(km: ValueMatcher, rule: string): Predicate {
+  const m = keywordForm(km);
   let test: TextTest;
   let lower = false;
   switch (m.t) {

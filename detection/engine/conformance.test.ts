@@ -424,11 +424,22 @@ const rows: Row[] = [
     ],
   },
   {
-    name: 'exact keyword',
-    rule: rule([keywords('kw', ['reboot'])], 'kw'),
+    name: 'keywords are substring searches',
+    rule: rule([keywords('kw', ['event::clear', ' -ExternalUrl '])], 'kw'),
     cases: [
-      [{ message: 'REBOOT' }, true],
-      [{ message: 'reboot now' }, false],
+      [{ message: 'EVENT::CLEAR' }, true],
+      [{ message: 'mimikatz # event::clear done' }, true],
+      [{ message: 'Set-OabVirtualDirectory -ExternalUrl x' }, true],
+      [{ message: 'event:clear' }, false],
+    ],
+  },
+  {
+    name: 'keywords with a number',
+    rule: rule([keywords('kw', [4624])], 'kw'),
+    cases: [
+      [{ message: '4624' }, true],
+      [{ message: 'x 4624' }, true],
+      [{ message: '462' }, false],
     ],
   },
   // --- conditions

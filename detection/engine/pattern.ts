@@ -3,10 +3,20 @@
  * startsWith, endsWith, includes, ordered indexOf for `*`-only patterns, a two-pointer glob with `?`).
  * Literal parts are case-folded one by one, exactly as the reference interpreter does.
  */
-import { ANY, ONE, type PatternPart } from '../sigma/model.js';
+import { ANY, ONE, type PatternPart, type ValueMatcher } from '../sigma/model.js';
 
 /** A test over already case-folded text. */
 export type TextTest = (t: string) => boolean;
+
+/**
+ * Keyword values are substring searches ("searching for keywords across an entire event"): strings are wrapped
+ * in `*`, numbers and booleans searched as their text.
+ */
+export function keywordForm(m: ValueMatcher): ValueMatcher {
+  if (m.t === 'str') return { t: 'str', parts: [ANY, ...m.parts, ANY], cased: m.cased };
+  if (m.t === 'num' || m.t === 'bool') return { t: 'str', parts: [ANY, String(m.value), ANY], cased: false };
+  return m;
+}
 
 /** Folded, normalised pattern: adjacent literals merged, runs of `*` collapsed. */
 export function normalisePattern(parts: PatternPart[], cased: boolean): PatternPart[] {

@@ -17,6 +17,7 @@ import type {
 } from '../sigma/model.js';
 import { ANY, ONE } from '../sigma/model.js';
 import { engineError } from './errors.js';
+import { keywordForm } from './pattern.js';
 import { inNetwork, numericValue, parseNetwork, scalarText, timePart } from './values.js';
 
 /** What `explain` reports: the verdict, the searches that held and the filters that excluded the event. */
@@ -165,8 +166,9 @@ function elementHolds(m: ValueMatcher, e: unknown, ev: SigmaEvent, rule: string)
 
 function matcherHolds(m: ValueMatcher, item: DetectionItem, ev: SigmaEvent, rule: string): boolean {
   if (item.field === null) {
-    // Keywords have no field: null/exists make no sense there and never hold.
-    return keywordTexts(ev).some((t) => elementHolds(m, t, ev, rule));
+    // Keywords have no field: null/exists make no sense there and never hold; strings are substring searches.
+    const km = keywordForm(m);
+    return keywordTexts(ev).some((t) => elementHolds(km, t, ev, rule));
   }
   const v = fieldValue(ev, item.field);
   if (m.t === 'null') return v === undefined || v === null;

@@ -95,10 +95,11 @@ export class Route {
     }
     for (let i = 0; i < this.sub.length; i++) {
       const { slot, ac } = this.sub[i]!;
-      const t = slot === KEYWORDS ? ctx.keywordsLower() : ctx.lower(slot);
+      // Case-blind scan of the original text: no lowercase copy of long fields just to find candidates.
+      const t = slot === KEYWORDS ? ctx.keywords() : ctx.text(slot);
       if (t === null) continue;
-      if (typeof t === 'string') ac.scan(t, mark);
-      else for (const s of t) ac.scan(s, mark);
+      if (typeof t === 'string') ac.scanFolded(t, mark);
+      else for (const s of t) ac.scanFolded(s, mark);
     }
   }
 }
@@ -131,6 +132,21 @@ export class Router {
 
   /** The route for an event's `logsource.product` / `logsource.category` / `logsource.service`. */
   route(p: unknown, c: unknown, s: unknown): Route {
+    // Consecutive events of one source share a logsource: skip the key building.
+    if (p === this.lastP && c === this.lastC && s === this.lastS && this.last) return this.last;
+    this.lastP = p;
+    this.lastC = c;
+    this.lastS = s;
+    this.last = this.lookup(p, c, s);
+    return this.last;
+  }
+
+  private lastP: unknown;
+  private lastC: unknown;
+  private lastS: unknown;
+  private last: Route | undefined;
+
+  private lookup(p: unknown, c: unknown, s: unknown): Route {
     const cp = this.canon(0, p);
     const cc = this.canon(1, c);
     const cs = this.canon(2, s);
