@@ -1,0 +1,138 @@
+/**
+ * The store conformance suite against a real Redis (CANHGAC_TEST_REDIS_URL, started by tools/test.sh):
+ * the whole conformance table through the Lua script, the bounds, and two workers sharing one window.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { Redis } from 'ioredis';
+import { CONFORMANCE_CASES, checkFires, runStepsAsync } from './conformance-cases.js';
+import { type CorrelationAlert, CorrelationEngine } from './engine.js';
+import { RedisCorrelationStore } from './redis-store.js';
+import { correlationRule } from './testing.js';
+
+const url = process.env.CANHGAC_TEST_REDIS_URL;
+if (!url) {
+  process.stderr.write('SKIPPED: redis-store.int.test.ts needs CANHGAC_TEST_REDIS_URL (tools/redis.sh start).\n');
+}
+const d = url ? describe : describe.skip;
+
+d('RedisCorrelationStore', () => {
+  let redis: Redis;
+  const prefixes: string[] = [];
+  const store = (opts: { maxGroups?: number; expiryGraceMs?: number } = {}) => {
+    const prefix = `test-${randomUUID()}:`;
+    prefixes.push(prefix);
+    return new RedisCorrelationStore(redis, { prefix, ...opts });
+  };
+
+  beforeAll(() => {
+    redis = new Redis(url as string, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  });
+  afterAll(async () => {
+    for (const p of prefixes) await new RedisCorrelationStore(redis, { prefix: p }).clear();
+    redis.disconnect();
+  });
+
+  it.each(CONFORMANCE_CASES.map((c) => [c.name, c] as const))('conformance: %s', async (_n, c) => {
+    const engine = new CorrelationEngine(c.rules, { store: store() });
+    checkFires(c, await runStepsAsync(engine, c.steps), expect);
+  });
+
+  it('gives the same alerts as the in-memory store on random sequences', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            dt: fc.integer({ min: 0, max: 10 }),
+            jitter: fc.integer({ min: -8, max: 0 }),
+            g: fc.constantFrom('a', 'b'),
+            v: fc.integer({ min: 0, max: 4 }),
+          }),
+          { maxLength: 40 },
+        ),
+        fc.constantFrom('event_count', 'value_count', 'value_sum', 'value_percentile', 'value_avg') as fc.Arbitrary<
+          'event_count' | 'value_count' | 'value_sum' | 'value_percentile' | 'value_avg'
+        >,
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 40 }),
+        async (xs, type, k, span) => {
+          const rule = correlationRule({
+            id: 'p',
+            type,
+            rules: ['r'],
+            groupBy: ['g'],
+            timespanMs: span,
+            condition: { field: 'v', gte: type === 'event_count' || type === 'value_count' ? k : k * 2 },
+          });
+          const mem = new CorrelationEngine([rule], { maxEntriesPerGroup: 5 });
+          const red = new CorrelationEngine([rule], { store: store(), maxEntriesPerGroup: 5 });
+          let clock = 0;
+          const strip = (a: CorrelationAlert) => ({ ...a, id: '' });
+          for (const x of xs) {
+            clock += x.dt;
+            const ev = { g: x.g, v: x.v };
+            const want = mem.process(ev, [{ id: 'r' }], clock + x.jitter).map(strip);
+            const got = (await red.processAsync(ev, [{ id: 'r' }], clock + x.jitter)).map(strip);
+            expect(got).toEqual(want);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('two workers share one window', async () => {
+    const shared = `test-${randomUUID()}:`;
+    prefixes.push(shared);
+    const rule = correlationRule({
+      id: 'bf',
+      type: 'event_count',
+      rules: ['r'],
+      groupBy: ['ip'],
+      condition: { gte: 4 },
+    });
+    const w1 = new CorrelationEngine([rule], { store: new RedisCorrelationStore(redis, { prefix: shared }) });
+    const w2 = new CorrelationEngine([rule], { store: new RedisCorrelationStore(redis, { prefix: shared }) });
+    const fired = await Promise.all(
+      [0, 1, 2, 3, 4, 5, 6, 7].map((i) => (i % 2 ? w1 : w2).processAsync({ ip: 'x' }, [{ id: 'r' }], 1000 + i)),
+    );
+    expect(fired.flat()).toHaveLength(2);
+  });
+
+  it('evicts the least recently touched group at the cap and counts it', async () => {
+    const s = store({ maxGroups: 2 });
+    const engine = new CorrelationEngine(
+      [correlationRule({ id: 'c', type: 'event_count', rules: ['r'], groupBy: ['ip'], condition: { gte: 2 } })],
+      { store: s, now: () => 1000 },
+    );
+    await engine.processAsync({ ip: 'a' }, [{ id: 'r' }], 1);
+    await engine.processAsync({ ip: 'b' }, [{ id: 'r' }], 2);
+    await engine.processAsync({ ip: 'c' }, [{ id: 'r' }], 3); // evicts a
+    expect(await engine.processAsync({ ip: 'a' }, [{ id: 'r' }], 4)).toHaveLength(0); // a starts again (evicts b)
+    expect(await engine.processAsync({ ip: 'c' }, [{ id: 'r' }], 5)).toHaveLength(1);
+    expect(s.stats().evictedGroups).toBe(2);
+    expect(await s.fetchStats()).toMatchObject({ groups: 2, evictedGroups: 2 });
+  });
+
+  it('caps entries per group and expires idle groups', async () => {
+    const s = store({ expiryGraceMs: 50 });
+    const engine = new CorrelationEngine(
+      [
+        correlationRule({
+          id: 'c',
+          type: 'value_sum',
+          rules: ['r'],
+          timespanMs: 100,
+          condition: { field: 'v', gte: 1000 },
+        }),
+      ],
+      { store: s, maxEntriesPerGroup: 3 },
+    );
+    for (let t = 0; t < 5; t++) await engine.processAsync({ v: 1 }, [{ id: 'r' }], t);
+    expect(s.stats().evictedEntries).toBe(2);
+    expect((await s.fetchStats()).entries).toBe(3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await s.fetchStats()).entries).toBe(0); // PEXPIRE timespan + grace
+  });
+});
