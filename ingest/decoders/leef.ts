@@ -32,7 +32,11 @@ export function leefInto(d: Decoded, s: string, i: number, ctx: DecodeContext): 
   let delim = '\t';
   if (version.startsWith('2')) {
     const p = s.indexOf('|', j);
-    if (p >= 0 && p - j <= 6) {
+    if (p === j && s.charCodeAt(j + 1) === 124) {
+      // `||`: the delimiter is the pipe itself.
+      delim = '|';
+      j += 2;
+    } else if (p >= 0 && p - j <= 6) {
       const f = s.slice(j, p);
       const hex = f.length > 1 ? hexDelimiter(f) : undefined;
       if (f.length === 1) delim = f;
