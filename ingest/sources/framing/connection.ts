@@ -1,0 +1,260 @@
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { newEventId } from '../../../core/ids.js';
+import { type RawRecord, type Spool, SpoolFullError, type Transport } from '../../spool/types.js';
+import { type Framing, type FramerSink, SyslogFramer } from './framer.js';
+import type { SourceTelemetry } from './telemetry.js';
+
+/** What every stream (TCP, TLS) connection handler needs. */
+export interface StreamIntakeOptions {
+  transport: Transport;
+  spool: Spool;
+  telemetry: SourceTelemetry;
+  log: Logger;
+  framing: Framing;
+  maxMessageBytes: number;
+  /** Close a connection silent for this long (0 = never). Never applied while we are the ones pausing it. */
+  idleTimeoutMs: number;
+  /** Pause reading a connection while this many of its bytes wait for the spool. */
+  maxInflightBytes: number;
+  /** Decoder hint copied into each record. */
+  format?: string;
+  /** Agency known from the connection (TLS client certificate). */
+  agencyOf?: (socket: Socket) => string | undefined;
+}
+
+// Per-record bytes of JSON envelope around `data`, for in-flight accounting only.
+const ENVELOPE = 160;
+
+/** One connection: frames its bytes, appends records to the spool, pauses the socket instead of dropping. */
+class Connection implements FramerSink {
+  private readonly framer: SyslogFramer;
+  private readonly source: string;
+  private readonly agency: string | undefined;
+  private batch: RawRecord[] = [];
+  private batchBytes = 0;
+  private inflight = 0;
+  private waitingRoom = false;
+  private readonly retries: Array<{ recs: RawRecord[]; bytes: number }> = [];
+  private paused = false;
+  closed = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly o: StreamIntakeOptions,
+    private readonly owner: StreamIntake,
+  ) {
+    this.framer = new SyslogFramer(this, { framing: o.framing, maxMessageBytes: o.maxMessageBytes });
+    this.source = socket.remoteAddress ?? 'unknown';
+    this.agency = o.agencyOf?.(socket);
+  }
+
+  message(msg: string, truncated: boolean): void {
+    if (truncated) this.o.telemetry.truncated.inc();
+    const now = Date.now();
+    this.batch.push({
+      id: newEventId(now),
+      receivedAt: now,
+      transport: this.o.transport,
+      source: this.source,
+      agency: this.agency,
+      format: this.o.format,
+      data: msg,
+    });
+    this.batchBytes += msg.length + ENVELOPE;
+  }
+
+  framingError(offset: number, reason: string): void {
+    this.o.telemetry.framingErrors.inc();
+    this.o.telemetry.error('receiving', 'framing');
+    this.o.log.warn({ source: this.source, offset, reason }, 'Bad syslog framing: resyncing at the next delimiter');
+  }
+
+  onData(chunk: Buffer): void {
+    this.o.telemetry.bytes.inc(chunk.length);
+    this.framer.push(chunk);
+    this.flush();
+  }
+
+  onEnd(): void {
+    this.framer.end();
+    this.flush();
+  }
+
+  /** Sends the framed batch to the spool (one append per chunk read; the spool group-commits across sockets). */
+  flush(): void {
+    if (this.batch.length === 0) return;
+    const recs = this.batch;
+    const bytes = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    this.o.telemetry.received(recs.length);
+    if (this.retries.length > 0) {
+      // Keep order behind records already waiting for room.
+      this.retries.push({ recs, bytes });
+      this.inflight += bytes;
+      this.updateFlow();
+      return;
+    }
+    this.submit(recs, bytes, false);
+  }
+
+  private submit(recs: RawRecord[], bytes: number, isRetry: boolean): void {
+    if (!isRetry) this.inflight += bytes;
+    const p = this.o.spool.append(recs).then(
+      () => {
+        this.inflight -= bytes;
+        this.o.telemetry.sent(recs.length);
+        this.updateFlow();
+        if (this.closed && !this.busy) this.owner.lingering.delete(this);
+      },
+      (e: unknown) => {
+        if (e instanceof SpoolFullError) {
+          this.retries.push({ recs, bytes });
+          this.waitForRoom();
+        } else {
+          this.inflight -= bytes;
+          this.o.telemetry.dropped('spool_error', recs.length);
+          this.o.telemetry.error('sending', 'spool_append');
+          this.o.log.error(
+            { err: e, records: recs.length, source: this.source },
+            'Dropped records: spool append failed',
+          );
+        }
+        this.updateFlow();
+      },
+    );
+    this.owner.track(p);
+  }
+
+  private waitForRoom(): void {
+    if (this.waitingRoom) return;
+    this.waitingRoom = true;
+    // onceRoom fires when some room is free, maybe less than a waiting batch needs: a short delay keeps a
+    // retry that fails again from spinning.
+    this.o.spool.onceRoom(() =>
+      setTimeout(() => {
+        this.waitingRoom = false;
+        const rs = this.retries.splice(0);
+        for (const r of rs) this.submit(r.recs, r.bytes, true);
+        this.updateFlow();
+      }, 5),
+    );
+  }
+
+  /** Pauses the socket while the spool is full or too much of this connection is in flight; resumes after. */
+  updateFlow(): void {
+    if (!this.o.spool.hasRoom() && !this.closed) this.waitForRoom();
+    const stop =
+      this.owner.stopping || this.waitingRoom || this.retries.length > 0 || this.inflight > this.o.maxInflightBytes;
+    if (stop && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+      if (this.waitingRoom) this.o.telemetry.pauses.inc();
+    } else if (!stop && this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** Whether records of this connection still wait for the spool. */
+  get busy(): boolean {
+    return this.inflight > 0 || this.retries.length > 0;
+  }
+
+  /** Counts what can no longer reach the spool (shutdown with a full spool). */
+  abandon(): void {
+    let n = 0;
+    for (const r of this.retries.splice(0)) n += r.recs.length;
+    if (n > 0) {
+      this.o.telemetry.dropped('shutdown_spool_full', n);
+      this.o.log.error({ records: n, source: this.source }, 'Dropped records at shutdown: the spool stayed full');
+    }
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+}
+
+/** Handles accepted stream sockets for a TCP or TLS source. */
+export class StreamIntake {
+  private readonly conns = new Set<Connection>();
+  private readonly pending = new Set<Promise<void>>();
+  /** Closed connections whose records still wait for the spool. */
+  readonly lingering = new Set<Connection>();
+  stopping = false;
+
+  constructor(private readonly o: StreamIntakeOptions) {}
+
+  /** Open connections. */
+  get connections(): number {
+    return this.conns.size;
+  }
+
+  /** Adopts one accepted socket. */
+  handle(socket: Socket): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const c = new Connection(socket, this.o, this);
+    this.conns.add(c);
+    this.o.telemetry.connections.inc();
+    socket.setNoDelay(true);
+    if (this.o.idleTimeoutMs > 0) {
+      socket.setTimeout(this.o.idleTimeoutMs, () => {
+        if (c.isPaused) return; // our own back-pressure, not an idle sender
+        this.o.telemetry.idleClosed.inc();
+        this.o.log.info({ source: socket.remoteAddress }, 'Closing an idle syslog connection');
+        socket.end();
+      });
+    }
+    socket.on('data', (chunk: Buffer) => c.onData(chunk));
+    socket.on('end', () => c.onEnd());
+    socket.on('error', (e) => {
+      this.o.telemetry.error('receiving', 'socket');
+      this.o.log.debug({ err: e, source: socket.remoteAddress }, 'Syslog connection error');
+    });
+    socket.on('close', () => {
+      c.closed = true;
+      this.conns.delete(c);
+      // A closed sender may still have records waiting for room: stop() must wait for (or count) them.
+      if (c.busy) this.lingering.add(c);
+      this.o.telemetry.connections.dec();
+    });
+  }
+
+  /** Remembers an append so stop() can wait for it. */
+  track(p: Promise<void>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  /** Stops reading every connection, waits (up to `graceMs`) for what was read to reach the spool, closes all. */
+  async stop(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    for (const c of this.conns) {
+      c.updateFlow();
+      c.flush();
+    }
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline) {
+      if (this.pending.size > 0) await Promise.race([Promise.all(this.pending), sleep(50)]);
+      else if ([...this.conns, ...this.lingering].some((c) => c.busy)) await sleep(20);
+      else break;
+    }
+    const closing: Promise<unknown>[] = [];
+    for (const c of [...this.conns, ...this.lingering]) {
+      c.abandon();
+      if (!c.socket.destroyed) closing.push(new Promise((r) => c.socket.once('close', r)));
+      c.socket.destroy();
+    }
+    this.lingering.clear();
+    await Promise.all(closing);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

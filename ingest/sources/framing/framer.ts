@@ -1,0 +1,201 @@
+/**
+ * Syslog stream framing (RFC 6587): octet-counted (`LEN SP MSG`, RFC 5425 over TLS), LF-delimited or
+ * NUL-delimited. One framer per connection; bytes go in as they arrive, in chunks split anywhere, and whole
+ * messages come out. Never throws on input: bad framing is reported with its byte offset and the framer
+ * resynchronises at the next delimiter.
+ */
+
+/** How a stream is framed; `auto` decides per message (a leading non-zero digit means octet-counted). */
+export type Framing = 'auto' | 'octet-counted' | 'lf' | 'nul';
+
+/** Framer options. */
+export interface FramerOptions {
+  framing?: Framing;
+  /** Longer messages are truncated to this many bytes (counted), the rest skipped. Default 64 KiB. */
+  maxMessageBytes?: number;
+}
+
+/** Where framed messages and problems go (one object per connection, no per-message closures). */
+export interface FramerSink {
+  /** One complete message (UTF-8 decoded). `truncated` when it was cut at maxMessageBytes. */
+  message(msg: string, truncated: boolean): void;
+  /** Bad framing at stream byte `offset`; the framer skips to the next delimiter. */
+  framingError(offset: number, reason: string): void;
+}
+
+// Framer states (plain numbers: the hot path compares small integers).
+/** At the start of a message: decide its framing. */
+const START = 0;
+/** Skipping bytes to the next delimiter (after truncation or a framing error). */
+const SKIP_TO_DELIM = 1;
+/** Skipping `skip` bytes of an oversized octet-counted message. */
+const SKIP_N = 2;
+
+const LF = 0x0a;
+const NUL = 0x00;
+const SP = 0x20;
+const MAX_LEN_DIGITS = 10;
+
+/** Frames one byte stream into syslog messages. */
+export class SyslogFramer {
+  private readonly framing: Framing;
+  private readonly max: number;
+  private carry: Buffer | undefined;
+  /** Stream offset of the first byte of `carry` (or of the next chunk when there is none). */
+  private base = 0;
+  private st = START;
+  private skip = 0;
+  /** The delimiter of non-transparent framing once known (auto: whichever of LF/NUL shows first). */
+  private delim = -1;
+
+  constructor(
+    private readonly sink: FramerSink,
+    opts: FramerOptions = {},
+  ) {
+    this.framing = opts.framing ?? 'auto';
+    this.max = opts.maxMessageBytes ?? 64 * 1024;
+    if (this.framing === 'lf') this.delim = LF;
+    else if (this.framing === 'nul') this.delim = NUL;
+  }
+
+  /** Total bytes consumed so far (the stream offset reported in errors). */
+  get offset(): number {
+    return this.base + (this.carry?.length ?? 0);
+  }
+
+  /** Feeds the next chunk of the stream. */
+  push(chunk: Buffer): void {
+    let data: Buffer;
+    if (this.carry) {
+      data = Buffer.concat([this.carry, chunk]);
+      this.carry = undefined;
+    } else data = chunk;
+    const used = this.process(data);
+    if (used < data.length) this.carry = Buffer.from(data.subarray(used));
+    this.base += used;
+  }
+
+  /** The stream ended: an unterminated delimited message still counts; a partial octet frame is an error. */
+  end(): void {
+    const c = this.carry;
+    this.carry = undefined;
+    if (!c || this.st !== START) return;
+    let p = 0;
+    while (p < c.length && (c[p] === LF || c[p] === NUL || c[p] === 0x0d)) p++;
+    if (p === c.length) return;
+    const octet =
+      this.framing === 'octet-counted' ||
+      (this.framing === 'auto' && isOctetStart(c[p]!) && parseHeader(c, p).kind !== 'bad');
+    if (octet) {
+      this.sink.framingError(this.base + p, 'stream ended inside an octet-counted frame');
+      return;
+    }
+    this.emit(c, p, c.length, false, true);
+  }
+
+  private process(d: Buffer): number {
+    let p = 0;
+    const n = d.length;
+    while (p < n) {
+      if (this.st === SKIP_N) {
+        const k = Math.min(this.skip, n - p);
+        this.skip -= k;
+        p += k;
+        if (this.skip === 0) this.st = START;
+        continue;
+      }
+      if (this.st === SKIP_TO_DELIM) {
+        const i = this.findDelim(d, p);
+        if (i < 0) return n;
+        p = i + 1;
+        this.st = START;
+        continue;
+      }
+      const b = d[p]!;
+      // Stray delimiters between messages (keep-alives, a LF after an octet frame) carry nothing.
+      if (b === LF || b === NUL || b === 0x0d) {
+        p++;
+        continue;
+      }
+      if (this.framing === 'octet-counted' || (this.framing === 'auto' && isOctetStart(b))) {
+        const h = parseHeader(d, p);
+        if (h.kind === 'incomplete') return p;
+        if (h.kind === 'ok') {
+          const start = h.next;
+          if (h.len <= this.max) {
+            if (n - start < h.len) return p;
+            this.emit(d, start, start + h.len, false, false);
+            p = start + h.len;
+          } else {
+            if (n - start < this.max) return p;
+            this.emit(d, start, start + this.max, true, false);
+            this.skip = h.len - this.max;
+            this.st = SKIP_N;
+            p = start + this.max;
+          }
+          continue;
+        }
+        if (this.framing === 'octet-counted') {
+          this.sink.framingError(this.base + p, h.reason);
+          this.st = SKIP_TO_DELIM;
+          continue;
+        }
+        // auto: a line that merely starts with a digit ("2024-05-01 ...") is a delimited message.
+      }
+      const i = this.findDelim(d, p);
+      if (i < 0) {
+        if (n - p > this.max) {
+          this.emit(d, p, p + this.max, true, true);
+          this.st = SKIP_TO_DELIM;
+          return n;
+        }
+        return p;
+      }
+      if (i - p > this.max) {
+        this.emit(d, p, p + this.max, true, true);
+      } else this.emit(d, p, i, false, true);
+      p = i + 1;
+    }
+    return p;
+  }
+
+  private findDelim(d: Buffer, from: number): number {
+    if (this.delim >= 0) return d.indexOf(this.delim, from);
+    const lf = d.indexOf(LF, from);
+    const nul = d.indexOf(NUL, from);
+    if (lf < 0 && nul < 0) return -1;
+    // The first delimiter seen fixes the stream's framing: a NUL inside an LF stream is then data.
+    this.delim = lf < 0 ? NUL : nul < 0 ? LF : lf < nul ? LF : NUL;
+    return this.delim === LF ? lf : nul;
+  }
+
+  private emit(d: Buffer, s: number, e: number, truncated: boolean, delimited: boolean): void {
+    // CRLF senders: the CR belongs to the delimiter, not the message.
+    if (delimited && e > s && d[e - 1] === 0x0d) e--;
+    if (e <= s) return;
+    this.sink.message(d.toString('utf8', s, e), truncated);
+  }
+}
+
+function isOctetStart(b: number): boolean {
+  return b >= 0x31 && b <= 0x39;
+}
+
+type Header = { kind: 'ok'; len: number; next: number } | { kind: 'incomplete' } | { kind: 'bad'; reason: string };
+
+function parseHeader(d: Buffer, p: number): Header {
+  let len = 0;
+  let i = p;
+  while (i < d.length) {
+    const c = d[i]!;
+    if (c === SP) {
+      if (i === p) return { kind: 'bad', reason: 'octet count missing' };
+      return { kind: 'ok', len, next: i + 1 };
+    }
+    if (c < 0x30 || c > 0x39) return { kind: 'bad', reason: `unexpected byte 0x${c.toString(16)} in octet count` };
+    if (i - p >= MAX_LEN_DIGITS) return { kind: 'bad', reason: 'octet count too long' };
+    len = len * 10 + (c - 0x30);
+    i++;
+  }
+  return { kind: 'incomplete' };
+}
