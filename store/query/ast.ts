@@ -11,10 +11,18 @@
  * - Case-insensitive comparison (`cased: false`, Sigma's default) lowercases both sides with JavaScript's
  *   `toLowerCase()` (Unicode aware, so Vietnamese capitals fold too).
  * - The field `@timestamp` compares as epoch milliseconds in `range` nodes (ISO strings are parsed).
+ * - Arrays: a value node holds when any non-null element holds (Sigma engine semantics); `exists` holds for any
+ *   present non-null value. Fields are own keys of the event only.
+ * - Numbers in `range`: a finite number, or a string that is a finite number after trimming.
+ * - The pseudo-field `@keywords` (KEYWORDS_FIELD) is Sigma's keyword search: the event's `message` when it is
+ *   a string, else every top-level string value (any may match).
  */
 import { ANY, ONE, type PatternPart } from '../../detection/sigma/model.js';
 
 export { ANY, ONE, type PatternPart };
+
+/** Pseudo-field of Sigma keyword searches: `message` when a string, else any top-level string value. */
+export const KEYWORDS_FIELD = '@keywords';
 
 /** A node of the query tree. */
 export type QueryNode =
@@ -138,12 +146,22 @@ export function toQueryString(node: QueryNode): string {
     case 'match':
       return `${fieldText(node.field)}:${patternText(node.parts)}`;
     case 'range': {
+      const lo = node.gte ?? node.gt;
+      const hi = node.lte ?? node.lt;
+      const single =
+        !(node.gt !== undefined && node.gte !== undefined) && !(node.lt !== undefined && node.lte !== undefined);
+      if (single && lo !== undefined && hi !== undefined) {
+        // One bracket range keeps both bounds on the same array element.
+        const open = node.gte !== undefined ? '[' : '{';
+        const close = node.lte !== undefined ? ']' : '}';
+        return `${fieldText(node.field)}:${open}${valueText(lo)} TO ${valueText(hi)}${close}`;
+      }
       const parts: string[] = [];
       if (node.gt !== undefined) parts.push(`${fieldText(node.field)}:>${valueText(node.gt)}`);
       if (node.gte !== undefined) parts.push(`${fieldText(node.field)}:>=${valueText(node.gte)}`);
       if (node.lt !== undefined) parts.push(`${fieldText(node.field)}:<${valueText(node.lt)}`);
       if (node.lte !== undefined) parts.push(`${fieldText(node.field)}:<=${valueText(node.lte)}`);
-      return parts.length ? parts.join(' AND ') : `_exists_:${fieldText(node.field)}`;
+      return parts.length ? parts.join(' AND ') : `${fieldText(node.field)}:[* TO *]`;
     }
     case 'exists':
       return `_exists_:${fieldText(node.field)}`;
@@ -159,7 +177,9 @@ export function toQueryString(node: QueryNode): string {
 }
 
 function wrap(n: QueryNode): string {
-  return n.kind === 'and' || n.kind === 'or' ? `(${toQueryString(n)})` : toQueryString(n);
+  const text = toQueryString(n);
+  const composite = n.kind === 'and' || n.kind === 'or' || (n.kind === 'range' && text.includes(' AND '));
+  return composite ? `(${text})` : text;
 }
 
 const SPECIAL = /[\s\\:()"*?[\]{}<>=!^~/+-]/;

@@ -2,7 +2,7 @@
  * The in-memory reference evaluator of the query AST: the definition of what a query means. Backends (SQLite,
  * OpenSearch) are tested against it on generated queries and corpora.
  */
-import type { QueryNode } from './ast.js';
+import { KEYWORDS_FIELD, type QueryNode } from './ast.js';
 import { cidrTest, fieldrefTest, matchTest, rangeTest, regexTest, timepartTest, type ValueTest } from './primitives.js';
 
 /** A compiled query: tests one flat event. */
@@ -35,7 +35,10 @@ export function compileQuery(node: QueryNode): EventPredicate {
     }
     case 'exists': {
       const field = node.field;
-      return (e) => e[field] !== undefined && e[field] !== null;
+      return (e) => {
+        const v = fieldValue(e, field);
+        return v !== undefined && v !== null;
+      };
     }
     case 'match':
       return onField(node.field, matchTest(node.parts, node.cased));
@@ -51,13 +54,31 @@ export function compileQuery(node: QueryNode): EventPredicate {
       const t = fieldrefTest(node.mode, node.cased);
       const a = node.field;
       const b = node.other;
-      return (e) => t(e[a], e[b]);
+      return (e) => t(fieldValue(e, a), fieldValue(e, b));
     }
   }
 }
 
 function onField(field: string, test: ValueTest): EventPredicate {
-  return (e) => test(e[field]);
+  return (e) => test(fieldValue(e, field));
+}
+
+/** A field's value: own keys only; `@keywords` is message-or-every-string-value. */
+export function fieldValue(e: Record<string, unknown>, field: string): unknown {
+  if (field === KEYWORDS_FIELD) return keywordValue(e);
+  return Object.hasOwn(e, field) ? e[field] : undefined;
+}
+
+/** Sigma keyword search texts: `message` when it is a string, else every top-level string value. */
+export function keywordValue(e: Record<string, unknown>): string | string[] {
+  const m = Object.hasOwn(e, 'message') ? e.message : undefined;
+  if (typeof m === 'string') return m;
+  const out: string[] = [];
+  for (const k of Object.keys(e)) {
+    const v = e[k];
+    if (typeof v === 'string') out.push(v);
+  }
+  return out;
 }
 
 /** Evaluates a query against one event (compiles each time: use compileQuery for many events). */

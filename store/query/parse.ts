@@ -265,7 +265,7 @@ class Parser {
     const node: Extract<QueryNode, { kind: 'range' }> = { kind: 'range', field };
     if (lo !== undefined) node[open.incl ? 'gte' : 'gt'] = lo;
     if (hi !== undefined) node[close.incl ? 'lte' : 'lt'] = hi;
-    return lo === undefined && hi === undefined ? q.exists(field) : node;
+    return node;
   }
 
   private bound(field: string): number | string | undefined {
@@ -295,7 +295,6 @@ class Parser {
       node[op === '>' ? 'gt' : op === '>=' ? 'gte' : op === '<' ? 'lt' : 'lte'] = v;
       return node;
     }
-    if (raw === '*') return q.exists(field);
     return q.match(field, toParts(raw, false));
   }
 }

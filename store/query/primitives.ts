@@ -2,33 +2,21 @@
  * The value-level comparisons of the query AST, compiled once per node. The in-memory evaluator and the SQLite
  * user functions both call these, so the two agree by construction on what one field value matches; the
  * differential tests then check the boolean structure, the indexed fast paths and full-text pre-filters.
+ * Value coercions (text, number, time, IP) are the Sigma engine's own (detection/engine/values.ts), so a
+ * retro-hunt answers what the live engine answers.
  */
-import ipaddr from 'ipaddr.js';
 import RE2 from 're2';
+import { inNetwork, numericValue, parseNetwork, scalarText, timePart } from '../../detection/engine/values.js';
 import { ANY, ONE, type PatternPart } from './ast.js';
 
-/** A compiled test of one field value. */
+/** A compiled test of one field value (arrays: any non-null element). */
 export type ValueTest = (value: unknown) => boolean;
 
-/** The string form of a value (see ast.ts): strings, finite numbers and booleans; undefined otherwise. */
-export function stringForm(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : undefined;
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  return undefined;
-}
+/** The string form of a scalar (see ast.ts): strings, numbers and booleans; undefined otherwise. */
+export const stringForm: (v: unknown) => string | undefined = scalarText;
 
-const NUMERIC = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** The numeric form of a value: a finite number, or a string holding a finite decimal number. */
-export function numericForm(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && NUMERIC.test(v)) {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
-}
+/** The numeric form of a value: a finite number, or a string that is a finite number after trimming. */
+export const numericForm: (v: unknown) => number | undefined = numericValue;
 
 /** Epoch ms of a timestamp value (ISO string or number), or undefined. */
 export function timeForm(v: unknown): number | undefined {
@@ -38,6 +26,18 @@ export function timeForm(v: unknown): number | undefined {
     return Number.isNaN(t) ? undefined : t;
   }
   return undefined;
+}
+
+/** Lifts a scalar test to field values: null/absent never match, an array matches when any element does. */
+export function onValue(test: (scalar: unknown) => boolean): ValueTest {
+  return (v) => {
+    if (v === null || v === undefined) return false;
+    if (Array.isArray(v)) {
+      for (const e of v) if (e !== null && e !== undefined && test(e)) return true;
+      return false;
+    }
+    return test(v);
+  };
 }
 
 /**
@@ -128,10 +128,10 @@ function globMatch(parts: readonly PatternPart[], s: string): boolean {
 /** A `match` node's value test. */
 export function matchTest(parts: readonly PatternPart[], cased: boolean): ValueTest {
   const test = compilePattern(parts, cased);
-  return (v) => {
+  return onValue((v) => {
     const s = stringForm(v);
     return s !== undefined && test(s);
-  };
+  });
 }
 
 /** Range bounds of a `range` node. */
@@ -169,18 +169,17 @@ export function rangeTest(b: RangeBounds, time = false): ValueTest {
   add(b.gte, (c) => c >= 0);
   add(b.lt, (c) => c < 0);
   add(b.lte, (c) => c <= 0);
-  return (v) => {
-    if (v === null || v === undefined) return false;
+  return onValue((v) => {
     for (const c of checks) if (!c(v)) return false;
     return true;
-  };
+  });
 }
 
 const regexCache = new Map<string, RE2 | null>();
 
 /** Compiles an RE2 regex (cached); null when RE2 rejects the source (the node then matches nothing). */
 export function compileRegex(source: string, i: boolean, m: boolean, s: boolean): RE2 | null {
-  const flags = `${i ? 'i' : ''}${m ? 'm' : ''}${s ? 's' : ''}u`;
+  const flags = `${i ? 'i' : ''}${m ? 'm' : ''}${s ? 's' : ''}`;
   const key = `${flags}/${source}`;
   let re = regexCache.get(key);
   if (re === undefined) {
@@ -204,37 +203,22 @@ export function regexValid(source: string, i = false, m = false, s = false): boo
 export function regexTest(source: string, i: boolean, m: boolean, s: boolean): ValueTest {
   const re = compileRegex(source, i, m, s);
   if (!re) return () => false;
-  return (v) => {
+  return onValue((v) => {
     const str = stringForm(v);
     return str !== undefined && re.test(str);
-  };
+  });
 }
 
-/** Parses a CIDR, or undefined when it is not one. */
-export function parseCidr(cidr: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
-  try {
-    return ipaddr.parseCIDR(cidr.trim());
-  } catch {
-    return undefined;
-  }
+/** Whether a CIDR (or a bare address) parses; translators report the ones that do not. */
+export function cidrValid(cidr: string): boolean {
+  return parseNetwork(cidr) !== undefined;
 }
 
-/** A `cidr` node's value test (IPv4-mapped IPv6 addresses count as IPv4). */
+/** A `cidr` node's value test: string values only, IPv4 four-part decimal, IPv4-mapped IPv6 counts as IPv4. */
 export function cidrTest(cidr: string): ValueTest {
-  const net = parseCidr(cidr);
+  const net = parseNetwork(cidr);
   if (!net) return () => false;
-  const kind = net[0].kind();
-  return (v) => {
-    const s = stringForm(v);
-    if (s === undefined || !ipaddr.isValid(s)) return false;
-    let addr: ipaddr.IPv4 | ipaddr.IPv6;
-    try {
-      addr = ipaddr.process(s);
-    } catch {
-      return false;
-    }
-    return addr.kind() === kind && addr.match(net);
-  };
+  return onValue((v) => typeof v === 'string' && inNetwork(v, net));
 }
 
 /** A `fieldref` comparison of two values. */
@@ -242,7 +226,7 @@ export function fieldrefTest(
   mode: 'equals' | 'contains' | 'startswith' | 'endswith',
   cased: boolean,
 ): (a: unknown, b: unknown) => boolean {
-  return (a, b) => {
+  const one = (a: unknown, b: unknown): boolean => {
     let x = stringForm(a);
     let y = stringForm(b);
     if (x === undefined || y === undefined) return false;
@@ -261,36 +245,11 @@ export function fieldrefTest(
         return x.endsWith(y);
     }
   };
-}
-
-/** ISO-8601 week number (1-53) of a UTC date. */
-function isoWeek(d: Date): number {
-  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
-  const day = t.getUTCDay() || 7;
-  t.setUTCDate(t.getUTCDate() + 4 - day);
-  const yearStart = Date.UTC(t.getUTCFullYear(), 0, 1);
-  return Math.ceil(((t.getTime() - yearStart) / 86400000 + 1) / 7);
+  // The first field may be an array (any element); the other is compared as one scalar, as the engine does.
+  return (a, b) => onValue((e) => one(e, b))(a);
 }
 
 /** A `timepart` node's value test (UTC). */
 export function timepartTest(unit: 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year', value: number): ValueTest {
-  return (v) => {
-    const t = timeForm(v);
-    if (t === undefined) return false;
-    const d = new Date(t);
-    switch (unit) {
-      case 'minute':
-        return d.getUTCMinutes() === value;
-      case 'hour':
-        return d.getUTCHours() === value;
-      case 'day':
-        return d.getUTCDate() === value;
-      case 'week':
-        return isoWeek(d) === value;
-      case 'month':
-        return d.getUTCMonth() + 1 === value;
-      case 'year':
-        return d.getUTCFullYear() === value;
-    }
-  };
+  return onValue((v) => timePart(v, unit) === value);
 }

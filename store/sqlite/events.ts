@@ -29,6 +29,19 @@ function folded(v: unknown): string | null {
   return s === undefined ? null : s.toLowerCase();
 }
 
+/** What the FTS index holds for a message: its text, or an array's element texts one per line. */
+function ftsText(v: unknown): string | undefined {
+  if (Array.isArray(v)) {
+    const parts: string[] = [];
+    for (const e of v) {
+      const s = stringForm(e);
+      if (s !== undefined) parts.push(s);
+    }
+    return parts.length ? parts.join('\n') : undefined;
+  }
+  return stringForm(v);
+}
+
 /** Encodes a search_after cursor. */
 function encodeCursor(ts: number, id: string): string {
   return Buffer.from(JSON.stringify([ts, id])).toString('base64url');
@@ -84,7 +97,7 @@ export class SqliteEventStore implements EventStore {
           continue;
         }
         res.written++;
-        const msg = stringForm(e.message);
+        const msg = ftsText(e.message);
         if (msg !== undefined) this.insertFts.run(info.lastInsertRowid, msg);
       }
     });

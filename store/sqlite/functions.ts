@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { QueryNode } from '../query/ast.js';
+import { keywordValue } from '../query/evaluate.js';
 import {
   cidrTest,
   fieldrefTest,
@@ -90,6 +91,10 @@ export function registerFunctions(db: Database.Database): void {
     const v = (JSON.parse(doc) as Record<string, unknown>)[String(name)];
     return v === undefined ? null : JSON.stringify(v);
   });
+  // cg_kw(doc): the keyword texts of an event (Sigma keywords) as JSON text.
+  db.function('cg_kw', opts, (doc: unknown) =>
+    typeof doc === 'string' ? JSON.stringify(keywordValue(JSON.parse(doc) as Record<string, unknown>)) : null,
+  );
   // cg_str(jsonText): the string form (terms aggregation keys), NULL when there is none.
   db.function('cg_str', opts, (json: unknown) => stringForm(decodeJson(json)) ?? null);
 }

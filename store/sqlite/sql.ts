@@ -4,7 +4,7 @@
  * indexed envelope columns (time, agency, lowercased host and logsource) and an FTS5 trigram pre-filter for
  * substring searches on `message`. Every emitted expression is 0/1, never NULL, so NOT stays two-valued.
  */
-import { ANY, type PatternPart, type QueryNode } from '../query/ast.js';
+import { ANY, KEYWORDS_FIELD, type PatternPart, type QueryNode } from '../query/ast.js';
 
 /** A compiled WHERE fragment and its positional parameters. */
 export interface SqlFragment {
@@ -27,6 +27,10 @@ export function jsonPath(field: string): string | undefined {
 
 /** SQL for the JSON text of a field's value (NULL when absent). */
 function valueSql(field: string, params: unknown[]): string {
+  if (field === KEYWORDS_FIELD) {
+    // The message when it is a string (cheap), else every top-level string value (parsed in JavaScript).
+    return `CASE WHEN json_type(doc, '$."message"') = 'text' THEN doc -> '$."message"' ELSE cg_kw(doc) END`;
+  }
   const path = jsonPath(field);
   if (path !== undefined) {
     params.push(path);
@@ -101,8 +105,10 @@ function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, params: unknown[
   const literalOnly = node.parts.every((p) => typeof p === 'string');
   if (col !== undefined && !node.cased) {
     if (literalOnly) {
+      // The column is NULL when the value is not a scalar (an array): then the exact test reads the document.
       params.push(node.parts.join('').toLowerCase());
-      return `coalesce(${col} = ?, 0)`;
+      const fast = `coalesce(${col} = ?, 0)`;
+      return `(${fast} OR (${col} IS NULL AND ${emitValueFn(node.field, node, params)}))`;
     }
     const first = node.parts[0];
     if (typeof first === 'string' && first !== '') {
@@ -111,17 +117,23 @@ function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, params: unknown[
       params.push(p, `${p}\u{10FFFF}`);
       const pre = `coalesce(${col} >= ? AND ${col} < ?, 0)`;
       params.push(JSON.stringify(node));
-      return `(${pre} AND cg_s(${col}, ?))`;
+      const fast = `(${pre} AND cg_s(${col}, ?))`;
+      return `(${fast} OR (${col} IS NULL AND ${emitValueFn(node.field, node, params)}))`;
     }
     params.push(JSON.stringify(node));
-    return `cg_s(${col}, ?)`;
+    return `(cg_s(${col}, ?) OR (${col} IS NULL AND ${emitValueFn(node.field, node, params)}))`;
   }
-  if (node.field === 'message') {
+  if (node.field === 'message' || node.field === KEYWORDS_FIELD) {
     const lit = longestLiteral(node.parts);
     if (ftsSafe(lit) && node.parts.includes(ANY)) {
       params.push(`"${lit.replace(/"/g, '""')}"`);
       const pre = 'rid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)';
-      return `(${pre} AND ${emitValueFn(node.field, node, params)})`;
+      if (node.field === 'message') return `(${pre} AND ${emitValueFn(node.field, node, params)})`;
+      // Keywords: the FTS index holds string messages; events without one are checked value by value.
+      const isText = `json_type(doc, '$."message"') = 'text'`;
+      const onMessage = `(${pre} AND ${isText} AND ${emitValueFn('message', { ...node, field: 'message' }, params)})`;
+      const other = `(coalesce(json_type(doc, '$."message"') <> 'text', 1) AND ${emitValueFn(node.field, node, params)})`;
+      return `(${onMessage} OR ${other})`;
     }
   }
   return emitValueFn(node.field, node, params);
