@@ -1,0 +1,190 @@
+import { describe, expect, it } from '@jest/globals';
+import { CanhgacError } from '../../core/errors.js';
+import { registry } from '../../core/metrics.js';
+import type { RawRecord } from '../spool/types.js';
+import { agencyTable, createNormaliseContext, linuxService, normaliseRecord, UNASSIGNED } from './index.js';
+
+const RECV = Date.UTC(2026, 10, 22, 3, 0, 0);
+
+function rec(data: string, extra: Partial<RawRecord> = {}): RawRecord {
+  return {
+    id: '0193f0c2-0000-7000-8000-000000000001',
+    receivedAt: RECV,
+    transport: 'udp',
+    source: '10.1.2.3',
+    data,
+    ...extra,
+  };
+}
+
+const AGENCIES = [
+  { id: '000.00.00.H40', name: 'Sở Thông tin và Truyền thông', networks: ['10.1.0.0/16', '2001:db8:1::/48'] },
+  { id: '000.00.01.H40', name: 'Phòng máy chủ', networks: ['10.1.2.0/24'], certNames: ['pmc.sotttt.gov.vn'] },
+  { id: '000.00.02.H40', name: 'Sở Tài chính', networks: ['10.2.0.0/16', '192.0.2.7'] },
+];
+
+async function counterValue(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const m = registry.getSingleMetric(name);
+  if (!m) return 0;
+  const v = (await m.get()).values.find((x) => Object.entries(labels).every(([k, l]) => x.labels[k] === l));
+  return v?.value ?? 0;
+}
+
+describe('normaliseRecord', () => {
+  it('builds the envelope of decision 0001 from a syslog record', () => {
+    const ctx = createNormaliseContext({ agencies: AGENCIES });
+    const line = '<38>Nov 22 09:59:58 web01 sshd[4242]: Failed password for root from 203.0.113.5 port 4000 ssh2';
+    const ev = normaliseRecord(rec(line), ctx)!;
+    expect(ev).toMatchObject({
+      '@timestamp': '2026-11-22T02:59:58.000Z',
+      'event.id': '0193f0c2-0000-7000-8000-000000000001',
+      'event.ingested': '2026-11-22T03:00:00.000Z',
+      'event.original': line,
+      'agency.id': '000.00.01.H40',
+      'agency.name': 'Phòng máy chủ',
+      'host.name': 'web01',
+      'source.ip': '10.1.2.3',
+      'log.syslog.facility': 4,
+      'log.syslog.severity': 6,
+      'log.syslog.appname': 'sshd',
+      'log.syslog.procid': '4242',
+      message: 'Failed password for root from 203.0.113.5 port 4000 ssh2',
+      'logsource.product': 'linux',
+      'logsource.service': 'sshd',
+    });
+    expect(ev['canhgac.decode_error']).toBeUndefined();
+  });
+
+  it('keeps undecodable messages as raw events and counts the reason', async () => {
+    const ctx = createNormaliseContext();
+    const before = await counterValue('canhgac_decode_failures_total', { reason: 'unrecognised' });
+    const ev = normaliseRecord(rec('??? not a log line'), ctx)!;
+    expect(ev.message).toBe('??? not a log line');
+    expect(ev['event.original']).toBe('??? not a log line');
+    expect(ev['canhgac.decode_error']).toBe('unrecognised');
+    expect(ev['@timestamp']).toBe('2026-11-22T03:00:00.000Z');
+    expect(await counterValue('canhgac_decode_failures_total', { reason: 'unrecognised' })).toBe(before + 1);
+  });
+
+  it('honours the format hint, keepOriginal and per-sender zones', () => {
+    const ctx = createNormaliseContext({ keepOriginal: false, sourceTz: { '10.9.9.9': 'UTC' } });
+    const line = '2021/12/01 13:53:33 [error] 31#31: *46 boom, client: 1.2.3.4';
+    const vn = normaliseRecord(rec(line, { format: 'nginx' }), ctx)!;
+    expect(vn['@timestamp']).toBe('2021-12-01T06:53:33.000Z');
+    expect(vn['event.original']).toBeUndefined();
+    const utc = normaliseRecord(rec(line, { source: '10.9.9.9' }), ctx)!;
+    expect(utc['@timestamp']).toBe('2021-12-01T13:53:33.000Z');
+    // An unknown hint falls back to the context's decoder instead of failing the record.
+    expect(normaliseRecord(rec(line, { format: 'bogus' }), ctx)!['logsource.product']).toBe('nginx');
+  });
+
+  it('W3C header lines produce no event but set the stream columns', () => {
+    const ctx = createNormaliseContext();
+    expect(normaliseRecord(rec('#Fields: date time c-ip cs-method cs-uri-stem sc-status'), ctx)).toBeUndefined();
+    const ev = normaliseRecord(rec('2024-01-01 00:00:01 1.2.3.4 GET /x 404'), ctx)!;
+    expect(ev).toMatchObject({ 'c-ip': '1.2.3.4', 'cs-method': 'GET', 'sc-status': 404, 'logsource.product': 'iis' });
+    // Another sender has its own stream state.
+    const other = normaliseRecord(rec('2024-01-01 00:00:01 1.2.3.4 GET /x 404', { source: '10.1.2.4' }), ctx)!;
+    expect(other['cs-method']).toBeUndefined();
+  });
+
+  it('payload fields never overwrite the envelope', () => {
+    const ctx = createNormaliseContext();
+    const ev = normaliseRecord(
+      rec('{"message":"m","source.ip":"6.6.6.6","agency.id":"evil","host":{"name":"h"},"user":"u"}'),
+      ctx,
+    )!;
+    expect([ev['source.ip'], ev['agency.id'], ev['host.name'], ev.user]).toEqual(['10.1.2.3', 'unassigned', 'h', 'u']);
+  });
+
+  it('events share one key order for the envelope (stable shape)', () => {
+    const ctx = createNormaliseContext();
+    const a = normaliseRecord(rec('<13>Nov 22 09:59:58 h sshd[1]: x'), ctx)!;
+    const b = normaliseRecord(rec('CEF:0|V|P|1|2|n|3|src=1.2.3.4'), ctx)!;
+    const c = normaliseRecord(rec('garbage'), ctx)!;
+    const head = (o: object) => Object.keys(o).slice(0, 21);
+    expect(head(b)).toEqual(head(a));
+    expect(head(c)).toEqual(head(a));
+  });
+
+  it('rejects a bad configuration with typed errors', () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as CanhgacError).code;
+      }
+      return undefined;
+    };
+    expect(code(() => createNormaliseContext({ format: 'nope' }))).toBe('CANHGAC_ERR_DECODER_UNKNOWN');
+    expect(code(() => createNormaliseContext({ tz: 'Mars/Olympus' }))).toBe('CANHGAC_ERR_DECODER_BAD_TIMEZONE');
+    expect(code(() => agencyTable([{ id: 'a', name: 'A', networks: ['10.0.0.0/33'] }]))).toBe(
+      'CANHGAC_ERR_NORMALISE_BAD_NETWORK',
+    );
+    expect(code(() => agencyTable([{ id: 'a', name: 'A', networks: ['not-an-ip/8'] }]))).toBe(
+      'CANHGAC_ERR_NORMALISE_BAD_NETWORK',
+    );
+    expect(() => agencyTable([{ id: '', name: 'A' }])).toThrow(CanhgacError);
+  });
+});
+
+describe('agency attribution', () => {
+  const t = agencyTable(AGENCIES);
+
+  it('longest prefix wins, IPv4 and IPv6, mapped addresses and bare hosts', () => {
+    expect(t.lookup('10.1.2.3').id).toBe('000.00.01.H40');
+    expect(t.lookup('10.1.3.3').id).toBe('000.00.00.H40');
+    expect(t.lookup('::ffff:10.1.2.9').id).toBe('000.00.01.H40');
+    expect(t.lookup('2001:db8:1:ff::1').id).toBe('000.00.00.H40');
+    expect(t.lookup('[2001:db8:1::5]').id).toBe('000.00.00.H40');
+    expect(t.lookup('192.0.2.7').id).toBe('000.00.02.H40');
+    expect(t.lookup('192.0.2.8')).toBe(UNASSIGNED);
+    expect(t.lookup('not an address')).toBe(UNASSIGNED);
+    expect(t.byCertName('PMC.sotttt.gov.vn')?.id).toBe('000.00.01.H40');
+  });
+
+  it('record.agency wins; unknown senders are unassigned and counted', async () => {
+    const ctx = createNormaliseContext({ agencies: AGENCIES });
+    const ev = normaliseRecord(rec('<13>Nov 22 09:59:58 h p: m', { agency: '000.00.02.H40' }), ctx)!;
+    expect([ev['agency.id'], ev['agency.name']]).toEqual(['000.00.02.H40', 'Sở Tài chính']);
+    const before = await counterValue('canhgac_agency_unassigned_total');
+    const un = normaliseRecord(rec('<13>Nov 22 09:59:58 h p: m', { source: '172.16.0.1' }), ctx)!;
+    expect([un['agency.id'], un['agency.name']]).toEqual(['unassigned', undefined]);
+    expect(await counterValue('canhgac_agency_unassigned_total')).toBe(before + 1);
+  });
+});
+
+describe('logsource', () => {
+  it.each([
+    ['sshd', 'sshd'],
+    ['sshd(pam_unix)', 'sshd'],
+    ['sshd-session', 'sshd'],
+    ['CRON', 'cron'],
+    ['sudo', 'sudo'],
+    ['su', 'su'],
+    ['auditd', 'auditd'],
+    ['kernel', 'kernel'],
+    ['/usr/sbin/cron', 'cron'],
+    ['charon', 'syslog'],
+  ])('%s -> service %s', (app, svc) => {
+    expect(linuxService(app)).toBe(svc);
+  });
+
+  it('firewalls, web servers and CEF vendors', () => {
+    const ctx = createNormaliseContext();
+    const ls = (line: string) => {
+      const e = normaliseRecord(rec(line), ctx)!;
+      return [e['logsource.product'], e['logsource.category'], e['logsource.service']];
+    };
+    expect(ls('<190>date=2024-01-01 time=00:00:00 devid=FG1 logid=1 type=event action=Add')).toEqual([
+      'fortigate',
+      'firewall',
+      'event',
+    ]);
+    expect(ls('<166>%ASA-6-302013: Built')).toEqual(['asa', 'firewall', undefined]);
+    expect(
+      ls('<190>Nov 22 09:59:58 www nginx: 1.2.3.4 - - [22/Nov/2026:09:59:58 +0700] "GET / HTTP/1.1" 200 1'),
+    ).toEqual(['nginx', 'webserver', undefined]);
+    expect(ls('CEF:0|Palo Alto Networks|PAN-OS|10|x|y|3|src=1.1.1.1')).toEqual(['paloalto', 'firewall', undefined]);
+  });
+});
