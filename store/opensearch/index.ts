@@ -23,7 +23,7 @@ export { BulkWriter, type BulkOptions, type BulkDoc, type BulkOutcome } from './
 export { createClient, type OpenSearchOptions } from './client.js';
 export { OpenSearchEventStore } from './event-store.js';
 export { toDsl, searchQuery, re2ToLucene } from './query.js';
-export { defaultMappings, ensureSchema, layout, loadMapping, type Mappings } from './schema.js';
+export { defaultMappings, ensureSchema, indexSchemaVersion, layout, loadMapping, type Mappings } from './schema.js';
 export { OpenSearchStateStore } from './state-store.js';
 
 const log = logger('store_opensearch');

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { Client } from '@opensearch-project/opensearch';
+import { compileQuery } from '../query/evaluate.js';
+import { ANY, ONE, type QueryNode, q } from '../query/ast.js';
+import { agencyScope, SCOPE_ALL, type StoredEvent } from '../types.js';
+import { rest } from './client.js';
+import {
+  defaultMappings,
+  indexSchemaVersion,
+  type Mappings,
+  openOpenSearchStores,
+  type OpenSearchStores,
+  RetentionJob,
+} from './index.js';
+import { describeOpenSearch, testPrefix } from './test-env.js';
+
+const A = '000.00.31.H40';
+const B = '000.00.32.H40';
+const T0 = Date.UTC(2026, 2, 1, 8, 30); // a Sunday, ISO week 9
+
+function ev(n: number, agency: string, minutes: number, fields: Record<string, unknown>): StoredEvent {
+  return {
+    '@timestamp': new Date(T0 + minutes * 60_000).toISOString(),
+    'event.id': `e${String(n).padStart(3, '0')}`,
+    'agency.id': agency,
+    ...fields,
+  };
+}
+
+const CORPUS: StoredEvent[] = [
+  ev(1, A, 0, {
+    'host.ip': '10.1.2.3',
+    'source.ip': '192.168.5.5',
+    User: 'admin',
+    TargetUser: 'Admin',
+    message: 'Login OK',
+  }),
+  ev(2, A, 1, {
+    'host.ip': '10.200.0.1',
+    'c-ip': '2001:db8::7',
+    User: 'root',
+    TargetUser: 'rooted',
+    CommandLine: 'cmd /c whoami',
+  }),
+  ev(3, A, 90, {
+    'host.ip': '172.16.0.4',
+    SourceIp: '10.0.0.9',
+    User: 'ĐỨC',
+    TargetUser: 'đức',
+    CommandLine: 'powershell -enc AAAA',
+  }),
+  ev(4, B, 24 * 60, {
+    'host.ip': 'not-an-ip',
+    User: 'svc_backup',
+    TargetUser: 'backup',
+    CommandLine: 'wmic /node:x process call create',
+  }),
+  ev(5, B, 45 * 24 * 60, { 'host.ip': '10.1.9.9', User: 'a1b2', TargetUser: 'zz', message: 'ID 4624 logon 10 times' }),
+  ev(6, A, 2, { User: 'x?y', CommandLine: 'a*b', message: 'Mật khẩu SAI cho người dùng' }),
+];
+
+const HUNT: [string, QueryNode][] = [
+  ['regex digits', { kind: 'regex', field: 'User', source: '\\d', i: false, m: false, s: false }],
+  ['regex anchored', { kind: 'regex', field: 'User', source: '^ro+t$', i: false, m: false, s: false }],
+  [
+    'regex case-insensitive',
+    { kind: 'regex', field: 'CommandLine', source: 'POWERSHELL\\s+-enc', i: true, m: false, s: false },
+  ],
+  ['regex alternation', { kind: 'regex', field: 'CommandLine', source: 'whoami|wmic', i: false, m: false, s: false }],
+  ['cidr host.ip v4', { kind: 'cidr', field: 'host.ip', cidr: '10.0.0.0/8' }],
+  ['cidr narrow', { kind: 'cidr', field: 'host.ip', cidr: '10.1.0.0/16' }],
+  ['cidr payload v4', { kind: 'cidr', field: 'SourceIp', cidr: '10.0.0.0/24' }],
+  ['cidr payload v6', { kind: 'cidr', field: 'c-ip', cidr: '2001:db8::/32' }],
+  ['cidr source.ip', { kind: 'cidr', field: 'source.ip', cidr: '192.168.0.0/16' }],
+  ['fieldref equals', { kind: 'fieldref', field: 'User', other: 'TargetUser', mode: 'equals', cased: false }],
+  ['fieldref equals cased', { kind: 'fieldref', field: 'User', other: 'TargetUser', mode: 'equals', cased: true }],
+  ['fieldref startswith', { kind: 'fieldref', field: 'TargetUser', other: 'User', mode: 'startswith', cased: false }],
+  ['fieldref contains', { kind: 'fieldref', field: 'User', other: 'TargetUser', mode: 'contains', cased: false }],
+  ['fieldref endswith', { kind: 'fieldref', field: 'User', other: 'TargetUser', mode: 'endswith', cased: false }],
+  ['timepart hour', { kind: 'timepart', field: '@timestamp', unit: 'hour', value: 10 }],
+  ['timepart minute', { kind: 'timepart', field: '@timestamp', unit: 'minute', value: 31 }],
+  ['timepart day', { kind: 'timepart', field: '@timestamp', unit: 'day', value: 2 }],
+  ['timepart month', { kind: 'timepart', field: '@timestamp', unit: 'month', value: 4 }],
+  ['timepart week', { kind: 'timepart', field: '@timestamp', unit: 'week', value: 9 }],
+  ['timepart year', { kind: 'timepart', field: '@timestamp', unit: 'year', value: 2026 }],
+  ['match one-char wildcard', q.match('User', ['r', ONE, ONE, 't'])],
+  ['match literal ? and *', q.or(q.eq('User', 'x?y'), q.match('CommandLine', ['a*', ANY]))],
+  ['match Vietnamese case-insensitive', q.match('message', [ANY, 'mật khẩu sai', ANY])],
+  ['match Vietnamese keyword', q.eq('User', 'đức')],
+  ['not exists', q.not(q.exists('CommandLine'))],
+  ['numeric range in message-free field', { kind: 'range', field: 'User', gte: 'r', lt: 't' }],
+];
+
+describeOpenSearch('OpenSearch store on a real node', (url) => {
+  let s: OpenSearchStores;
+
+  beforeAll(async () => {
+    s = await openOpenSearchStores({ node: url, prefix: testPrefix() });
+    const res = await s.events.write(SCOPE_ALL, CORPUS);
+    expect(res).toEqual({ written: CORPUS.length, duplicates: 0, rejected: [] });
+    await s.events.refresh();
+  });
+
+  afterAll(async () => {
+    await rest(s.client, 'DELETE', `/${s.layout.prefix}-*`, undefined, { ok: [404] });
+    await s.close();
+  });
+
+  it('answers through the official client: index, bulk, search and _cat', async () => {
+    const c = new Client({ node: url });
+    const idx = `${s.layout.prefix}-raw`;
+    await c.index({ index: idx, id: '1', body: { a: 1 }, refresh: true });
+    await c.bulk({ body: [{ index: { _index: idx, _id: '2' } }, { a: 2 }], refresh: true });
+    const r = await c.search({ index: idx, body: { query: { match_all: {} } } });
+    expect((r.body.hits.total as { value: number }).value).toBe(2);
+    const cat = await c.cat.indices({ index: idx, format: 'json' });
+    expect(JSON.stringify(cat.body)).toContain(idx);
+    await c.close();
+  });
+
+  it('stores events in daily indices behind the alias', async () => {
+    const cat = await rest(s.client, 'GET', `/_cat/aliases/${s.layout.eventsAlias}`, undefined, {
+      querystring: { format: 'json' },
+    });
+    const indices = (Object.values(cat.body) as { index: string }[]).map((r) => r.index).sort();
+    expect(indices).toEqual([
+      `${s.layout.prefix}-events-2026.03.01`,
+      `${s.layout.prefix}-events-2026.03.02`,
+      `${s.layout.prefix}-events-2026.04.15`,
+    ]);
+  });
+
+  for (const [name, node] of HUNT) {
+    it(`runs the retro-hunt node "${name}" like the reference evaluator`, async () => {
+      const want = CORPUS.filter(compileQuery(node))
+        .map((e) => e['event.id'])
+        .sort();
+      const page = await s.events.search(SCOPE_ALL, { query: node, size: 100 });
+      expect(page.events.map((e) => e['event.id']).sort()).toEqual(want);
+    });
+  }
+
+  it('parks a mapping conflict in the dead-letter index with its reason, storing the rest', async () => {
+    const bad = ev(50, A, 5, { host: 'a concrete value where an object is mapped' });
+    const good = ev(51, A, 5, { User: 'fine' });
+    const res = await s.events.write(SCOPE_ALL, [bad, good]);
+    expect(res).toEqual({ written: 1, duplicates: 0, rejected: [{ index: 0, reason: 'dead_letter' }] });
+    // A replay parks it again under the same id: one dead letter, not two.
+    await s.events.write(SCOPE_ALL, [bad]);
+    await s.events.refresh();
+    const dl = await s.events.deadLetters(SCOPE_ALL);
+    expect(dl).toHaveLength(1);
+    expect(dl[0]).toMatchObject({ 'event.id': 'e050', 'agency.id': A, status: 400 });
+    expect(String(dl[0]!.reason)).toMatch(/mapper_parsing_exception|object/);
+    expect(JSON.parse(String(dl[0]!.original))).toEqual(bad);
+    expect(await s.events.deadLetters(agencyScope(B))).toHaveLength(0);
+    expect(await s.events.get(SCOPE_ALL, 'e051')).toEqual(good);
+  });
+});
+
+describeOpenSearch('OpenSearch schema upgrade and retention', (url) => {
+  it('upgrades the template and live indices when the schema version rises', async () => {
+    const prefix = testPrefix();
+    const s1 = await openOpenSearchStores({ node: url, prefix });
+    await s1.events.write(SCOPE_ALL, [ev(1, A, 0, {})]);
+    const index = `${prefix}-events-2026.03.01`;
+    expect(await indexSchemaVersion(s1.client, index)).toBe(1);
+    await s1.close();
+
+    const m: Mappings = structuredClone(defaultMappings());
+    m.events._meta.schema_version = 2;
+    (m.events.properties as Record<string, unknown>)['ThreatIndicator'] = { type: 'keyword' };
+    const s2 = await openOpenSearchStores({ node: url, prefix, mappings: m });
+    expect(await indexSchemaVersion(s2.client, index)).toBe(2);
+    const tpl = await rest(s2.client, 'GET', `/_index_template/${prefix}-events`);
+    expect(JSON.stringify(tpl.body)).toContain('ThreatIndicator');
+    const mapping = await rest(s2.client, 'GET', `/${index}/_mapping`);
+    expect(JSON.stringify(mapping.body)).toContain('ThreatIndicator');
+    await rest(s2.client, 'DELETE', `/${prefix}-*`, undefined, { ok: [404] });
+    await s2.close();
+  });
+
+  it('falls back to a deletion job without ISM, dropping whole old days and trimming the boundary day', async () => {
+    const prefix = testPrefix();
+    const s = await openOpenSearchStores({ node: url, prefix, retentionDays: 30, retentionEveryMs: 3_600_000 });
+    expect(s.retention).toBe('job');
+    const day = 86_400_000;
+    const now = Date.UTC(2026, 5, 10, 12);
+    const events = [
+      ev(1, A, (now - 40 * day - T0) / 60_000, {}),
+      ev(2, B, (now - 35 * day - T0) / 60_000, {}),
+      ev(3, A, (now - 30 * day - 3_600_000 - T0) / 60_000, {}),
+      ev(4, A, (now - 30 * day + 3_600_000 - T0) / 60_000, {}),
+      ev(5, B, (now - 1 * day - T0) / 60_000, {}),
+    ];
+    expect((await s.events.write(SCOPE_ALL, events)).written).toBe(5);
+    await s.events.refresh();
+    const job = new RetentionJob(s.events, 30, 3_600_000);
+    expect(await job.runOnce(now)).toBe(3);
+    await s.events.refresh();
+    const left = await s.events.search(SCOPE_ALL, { query: q.all(), size: 10 });
+    expect(left.events.map((e) => e['event.id']).sort()).toEqual(['e004', 'e005']);
+    await rest(s.client, 'DELETE', `/${prefix}-*`, undefined, { ok: [404] });
+    await s.close();
+  });
+});
