@@ -169,7 +169,7 @@ describeOpenSearch('OpenSearch schema upgrade and retention', (url) => {
 
     const m: Mappings = structuredClone(defaultMappings());
     m.events._meta.schema_version = 2;
-    (m.events.properties as Record<string, unknown>)['ThreatIndicator'] = { type: 'keyword' };
+    (m.events.properties as Record<string, unknown>).ThreatIndicator = { type: 'keyword' };
     const s2 = await openOpenSearchStores({ node: url, prefix, mappings: m });
     expect(await indexSchemaVersion(s2.client, index)).toBe(2);
     const tpl = await rest(s2.client, 'GET', `/_index_template/${prefix}-events`);
