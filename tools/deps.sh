@@ -7,6 +7,7 @@ check() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
 check redis-server redis-server
 check redis-cli redis-tools
 check logger bsdutils
+check java openjdk-17-jdk-headless
 check mvn maven
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
