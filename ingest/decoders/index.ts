@@ -4,6 +4,7 @@
  */
 
 import { counter } from '../../core/metrics.js';
+import { decodeAudit, looksLikeAudit } from './audit.js';
 import { decodeCef } from './cef.js';
 import { decoderError } from './errors.js';
 import { decodeJson } from './json.js';
@@ -52,7 +53,7 @@ export function decodeAuto(text: string, ctx: DecodeContext): Decoded {
   }
   if (monthAt(text, 0) >= 0 && text[3] === ' ') return decodeRfc3164(text, ctx);
   if (looksLikeAccess(text, 0)) return decodeWeb(text, ctx, undefined);
-  if (looksLikeKv(text, 0)) return decodeKv(text, ctx);
+  if (looksLikeKv(text, 0)) return looksLikeAudit(text, 0) ? decodeAudit(text, ctx) : decodeKv(text, ctx);
   if (text.indexOf(' SRC=') > 0) return decodeIptables(text, ctx);
   return rawDecoded(text, 'unrecognised');
 }
@@ -74,6 +75,7 @@ export const DECODERS: Record<string, Decoder> = {
   access: (t, c) => decodeWeb(t, c, undefined),
   cbs: decodeCbs,
   iptables: decodeIptables,
+  auditd: decodeAudit,
 };
 
 /** The decoder registered under `name`; throws CANHGAC_ERR_DECODER_UNKNOWN otherwise. */

@@ -37,8 +37,8 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** Moves an already-normalised event (Windows, Azure rows) into `d`, envelope keys into their slots. */
-function fromEvent(d: Decoded, ev: SigmaEvent, ctx: DecodeContext): Decoded {
+/** Moves an already-normalised event (Windows, Azure rows, auditd) into `d`, envelope keys into their slots. */
+export function fromEvent(d: Decoded, ev: SigmaEvent, ctx: DecodeContext): Decoded {
   d.time = timeOf(ev['@timestamp'], ctx);
   d.host = str(ev['host.name']);
   d.product = str(ev['logsource.product']);

@@ -4,6 +4,7 @@
  * `%ASA-...:` tags). The body then goes through decodeBody (CEF, LEEF, key=value, netfilter, web logs...).
  */
 
+import { auditInto, looksLikeAudit } from './audit.js';
 import { cefInto, cefStart } from './cef.js';
 import { kvInto, looksLikeKv } from './kv.js';
 import { leefInto } from './leef.js';
@@ -303,6 +304,7 @@ export function decodeBody(d: Decoded, msg: string, ctx: DecodeContext): void {
   if (c0 === 76 && msg.startsWith('LEEF:') && leefInto(d, msg, 0, ctx)) return;
   const app = d.appname;
   if (app === undefined) {
+    if ((c0 === 116 || c0 === 110) && looksLikeAudit(msg, 0) && auditInto(d, msg, ctx)) return;
     if (looksLikeKv(msg, 0)) {
       kvInto(d, msg, 0, ctx);
       return;
@@ -314,6 +316,7 @@ export function decodeBody(d: Decoded, msg: string, ctx: DecodeContext): void {
     iptablesInto(d, msg);
     return;
   }
+  if ((c0 === 116 || c0 === 110) && looksLikeAudit(msg, 0) && auditInto(d, msg, ctx)) return;
   if (app === 'filterlog') {
     filterlogInto(d, msg, 'pfsense');
     return;

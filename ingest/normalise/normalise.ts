@@ -98,22 +98,29 @@ export function streamContext(ctx: NormaliseContext, source: string): DecodeCont
 
 const MAX_MS = 8.64e15;
 
-let isoSec = Number.NaN;
-let isoPrefix = '';
+/** The last second formatted by isoOf: its `YYYY-MM-DDTHH:MM:SS.` prefix. */
+interface IsoCache {
+  sec: number;
+  prefix: string;
+}
 
-/** ISO text of ms, reusing the `YYYY-MM-DDTHH:MM:SS.` prefix of the last second formatted. */
-function isoOf(ms: number): string {
+// Two caches: event times and receive times are different seconds, so one cache would thrash between them.
+const tsCache: IsoCache = { sec: Number.NaN, prefix: '' };
+const inCache: IsoCache = { sec: Number.NaN, prefix: '' };
+
+/** ISO text of ms, reusing the prefix of the last second formatted through the same cache. */
+function isoOf(ms: number, c: IsoCache): string {
   const sec = Math.floor(ms / 1000);
-  if (sec !== isoSec) {
+  if (sec !== c.sec) {
     const full = new Date(ms).toISOString();
     // Years beyond 9999 or before 0 have a longer prefix: do not cache those.
     if (full.length !== 24) return full;
-    isoSec = sec;
-    isoPrefix = full.slice(0, 20);
+    c.sec = sec;
+    c.prefix = full.slice(0, 20);
     return full;
   }
   const r = Math.floor(ms) - sec * 1000;
-  return `${isoPrefix}${r < 10 ? '00' : r < 100 ? '0' : ''}${r}Z`;
+  return `${c.prefix}${r < 10 ? '00' : r < 100 ? '0' : ''}${r}Z`;
 }
 
 /** True when a host name is an IP literal (then it is also host.ip). */
@@ -170,7 +177,7 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
   let ts: string;
   if (ms === ctx.lastTsMs) ts = ctx.lastTsIso;
   else {
-    ts = isoOf(ms);
+    ts = isoOf(ms, tsCache);
     ctx.lastTsMs = ms;
     ctx.lastTsIso = ts;
   }
@@ -178,7 +185,7 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
   const rin = record.receivedAt;
   if (rin === ctx.lastInMs) ingested = ctx.lastInIso;
   else {
-    ingested = rin >= -MAX_MS && rin <= MAX_MS ? isoOf(rin) : isoOf(Date.now());
+    ingested = rin >= -MAX_MS && rin <= MAX_MS ? isoOf(rin, inCache) : isoOf(Date.now(), inCache);
     ctx.lastInMs = rin;
     ctx.lastInIso = ingested;
   }
