@@ -64,6 +64,8 @@ export interface FieldPipeline {
   templates: Array<{ target: string; parts: string[]; refs: string[] }>;
   convert: Array<[string, Conversion]>;
   values: Array<[string, Map<string, string>]>;
+  /** Reused per event to read every source before writing (no per-event allocation). */
+  scratch: unknown[];
 }
 
 function scalarOk(v: unknown): v is string | number | boolean {
@@ -139,6 +141,7 @@ export function parsePipelineText(
     templates: [],
     convert: [],
     values: [],
+    scratch: [],
   };
   const section = (key: string): Record<string, unknown> => {
     const v = root[key];
@@ -245,10 +248,12 @@ export function applyPipelines(pipelines: readonly FieldPipeline[], ev: SigmaEve
     applied++;
     // Read every source before writing any target, so ProcessId -> ParentProcessId and NewProcessId -> ProcessId
     // both see the original values.
-    const read = p.fields.map(([src]) => ev[src]);
+    const read = p.scratch;
+    for (let i = 0; i < p.fields.length; i++) read[i] = ev[p.fields[i]![0]];
     if (p.mode === 'move') for (const [src] of p.fields) delete ev[src];
     for (let i = 0; i < p.fields.length; i++) {
       const v = read[i];
+      read[i] = undefined; // do not keep the event's values alive until the next one
       const dst = p.fields[i]![1];
       if (v === undefined || v === null) continue;
       if (p.mode === 'fill' && ev[dst] !== undefined && ev[dst] !== null) continue;

@@ -43,40 +43,54 @@ function str(v: unknown): string | undefined {
  * else is read as an (empty) NXLog record and comes out as a Windows event without EventID or Channel.
  */
 export function normaliseWindowsEvent(obj: unknown, opts: WindowsNormaliseOptions = {}): SigmaEvent {
-  const payload: SigmaEvent = {};
+  const out = newEvent();
   let sys: SystemValues;
   const o = isRecord(obj) ? obj : {};
   const shape = windowsShape(o);
-  if (shape === 'evtx') sys = readEvtx(o, payload);
-  else if (shape === 'winlogbeat') sys = readWinlogbeat(o, payload);
-  else sys = readNxlog(o, payload);
-  return finish(sys, payload, opts);
+  if (shape === 'evtx') sys = readEvtx(o, out);
+  else if (shape === 'winlogbeat') sys = readWinlogbeat(o, out);
+  else sys = readNxlog(o, out);
+  return finish(sys, out, opts);
 }
 
-/** Builds the envelope (fixed key order, so events share one object shape) and applies the pipelines. */
-function finish(sys: SystemValues, payload: SigmaEvent, opts: WindowsNormaliseOptions): SigmaEvent {
+/**
+ * A fresh event whose envelope keys come first, always in the same order (one hidden class to start from);
+ * readers then write the payload straight into it, and finish() sets the envelope values, which therefore win
+ * over a payload field of the same name. Absent envelope values stay as undefined keys (JSON output omits
+ * them): deleting would push the object into V8's slow dictionary mode.
+ */
+function newEvent(): SigmaEvent {
+  return {
+    '@timestamp': undefined,
+    'host.name': undefined,
+    'logsource.product': 'windows',
+    'logsource.service': undefined,
+    'logsource.category': undefined,
+    'logsource.categories': undefined,
+    EventID: undefined,
+    Channel: undefined,
+    Provider_Name: undefined,
+    Computer: undefined,
+  };
+}
+
+/** Sets the envelope from the System values and applies the field-mapping pipelines. */
+function finish(sys: SystemValues, out: SigmaEvent, opts: WindowsNormaliseOptions): SigmaEvent {
   const eventId = eventIdOf(sys.eventId);
   const rawChannel = str(sys.channel);
   const channel = rawChannel === undefined ? undefined : (CANONICAL_CHANNEL[rawChannel.toLowerCase()] ?? rawChannel);
   const computer = str(sys.computer);
   const ls = windowsLogsource(channel, eventId);
-  const out: SigmaEvent = {
-    '@timestamp': toIsoUtc(sys.time),
-    'host.name': computer,
-    'logsource.product': 'windows',
-    'logsource.service': ls.service,
-    'logsource.category': ls.categories?.[0],
-    'logsource.categories': ls.categories,
-    EventID: eventId,
-    Channel: channel,
-    Provider_Name: str(sys.provider),
-    Computer: computer,
-  };
-  for (const k in payload) {
-    if (Object.hasOwn(payload, k) && !Object.hasOwn(out, k)) put(out, k, payload[k]);
-  }
-  // Absent envelope values stay as undefined keys (JSON output omits them): deleting would push the object
-  // into V8's slow dictionary mode on the hot path.
+  out['@timestamp'] = toIsoUtc(sys.time);
+  out['host.name'] = computer;
+  out['logsource.product'] = 'windows';
+  out['logsource.service'] = ls.service;
+  out['logsource.category'] = ls.categories?.[0];
+  out['logsource.categories'] = ls.categories;
+  out.EventID = eventId;
+  out.Channel = channel;
+  out.Provider_Name = str(sys.provider);
+  out.Computer = computer;
   applyPipelines(opts.pipelines ?? shippedPipelines(), out);
   return out;
 }
@@ -117,9 +131,9 @@ export function readEventXml(root: XmlElement, payload: SigmaEvent): SystemValue
 export function windowsEventFromXml(xml: string, opts: WindowsNormaliseOptions = {}): SigmaEvent | undefined {
   const root = parseXml(xml);
   if (root?.name !== 'Event' || !child(root, 'System')) return undefined;
-  const payload: SigmaEvent = {};
-  const sys = readEventXml(root, payload);
-  return finish(sys, payload, opts);
+  const out = newEvent();
+  const sys = readEventXml(root, out);
+  return finish(sys, out, opts);
 }
 
 /** Normalises the System+payload read by another reader (Sysmon for Linux reuses the envelope logic). */
@@ -128,5 +142,7 @@ export function finishWindowsEvent(
   payload: SigmaEvent,
   opts: WindowsNormaliseOptions = {},
 ): SigmaEvent {
-  return finish(sys, payload, opts);
+  const out = newEvent();
+  for (const k in payload) if (Object.hasOwn(payload, k)) put(out, k, payload[k]);
+  return finish(sys, out, opts);
 }

@@ -1,5 +1,6 @@
 /** Timestamp parsing for event shapes whose clocks disagree (zone-less local strings, epoch, ISO with 9 digits). */
 
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ISO_LIKE = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?\s*(Z|z|[+-]\d{2}:?\d{2})?$/;
 
 /**
@@ -8,6 +9,8 @@ const ISO_LIKE = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?
  * zone is unknown here, and a consistent guess beats dropping the time. Numbers are epoch seconds (< 1e11) or ms.
  */
 export function toIsoUtc(v: unknown): string | undefined {
+  // Most shippers already write the canonical form: keep the string, only check that it is a real date.
+  if (typeof v === 'string' && v.length === 24 && CANONICAL.test(v)) return Number.isNaN(Date.parse(v)) ? undefined : v;
   let ms: number;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return undefined;
