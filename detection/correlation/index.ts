@@ -10,6 +10,7 @@ export {
 } from './engine.js';
 export { CORRELATION_ERRORS, correlationError } from './errors.js';
 export { MemoryCorrelationStore, type MemoryStoreOptions } from './memory-store.js';
+export { RedisCorrelationStore, type RedisStoreOptions } from './redis-store.js';
 export type {
   CorrelationStore,
   CorrelationStoreStats,

@@ -1,6 +1,7 @@
 /**
- * The in-process CorrelationStore: one Map per correlation (group key -> window), kept in last-touch order
- * so expiry and least-recently-used eviction only look at the front. Bounded three ways: entries per group
+ * The in-process CorrelationStore: per correlation a Map (group key -> window) for lookup and an intrusive
+ * list in last-touch order, so touching allocates nothing and expiry and least-recently-used eviction only
+ * look at the head. Bounded three ways: entries per group
  * (WindowSpec.maxEntries), number of groups (maxGroups) and entries across all groups (maxTotalEntries).
  * Every eviction and expiry is counted (Prometheus + stats()) and logged, never silent.
  */
@@ -21,9 +22,30 @@ export interface MemoryStoreOptions {
   sweepEvery?: number;
 }
 
+/** One correlation's groups: a map for lookup and a doubly linked list in last-touch order (head = oldest). */
 interface PerCorrelation {
+  id: string;
   spanMs: number;
   groups: Map<string, GroupWindow>;
+  head: GroupWindow | null;
+  tail: GroupWindow | null;
+}
+
+function unlink(per: PerCorrelation, w: GroupWindow): void {
+  if (w.prev) w.prev.next = w.next;
+  else per.head = w.next;
+  if (w.next) w.next.prev = w.prev;
+  else per.tail = w.prev;
+  w.prev = null;
+  w.next = null;
+}
+
+function append(per: PerCorrelation, w: GroupWindow): void {
+  w.prev = per.tail;
+  w.next = null;
+  if (per.tail) per.tail.next = w;
+  else per.head = w;
+  per.tail = w;
 }
 
 const log = logger('correlation-store');
@@ -45,6 +67,13 @@ export class MemoryCorrelationStore implements SyncCorrelationStore {
     'Correlation groups evicted to stay within the store bounds, by reason (group_cap, entry_budget)',
     ['reason'],
   );
+  // Labelled children resolved once: eviction is a hot path under a flood of new groups (a scan).
+  private readonly evictedBy = {
+    group_cap: this.evictedGroupsCounter.labels('group_cap'),
+    entry_budget: this.evictedGroupsCounter.labels('entry_budget'),
+  };
+  /** The per-correlation entries as an array, so eviction scans heads without an iterator. */
+  private perList: PerCorrelation[] = [];
   private readonly evictedEntriesCounter = counter(
     'canhgac_correlation_entries_evicted_total',
     'Correlation window entries evicted because a group reached its per-group entry cap',
@@ -67,19 +96,24 @@ export class MemoryCorrelationStore implements SyncCorrelationStore {
     if (++this.sinceSweep >= this.sweepEvery) this.sweep(nowMs);
     let per = this.byCorr.get(correlationId);
     if (!per) {
-      per = { spanMs: spec.spanMs, groups: new Map() };
+      per = { id: correlationId, spanMs: spec.spanMs, groups: new Map(), head: null, tail: null };
       this.byCorr.set(correlationId, per);
+      this.perList = [...this.byCorr.values()];
     }
     let w = per.groups.get(groupKey);
     if (w) {
-      // Re-insert so the Map stays in last-touch order (front = least recently touched).
-      per.groups.delete(groupKey);
+      if (per.tail !== w) {
+        unlink(per, w);
+        append(per, w);
+      }
     } else {
       if (this.groupCount >= this.maxGroups) this.evictOldest('group_cap');
       w = new GroupWindow(spec);
+      w.key = groupKey;
+      per.groups.set(groupKey, w);
+      append(per, w);
       this.groupCount++;
     }
-    per.groups.set(groupKey, w);
     w.touched = nowMs;
     const before = w.size;
     const evicted = w.observe(entry, this.out);
@@ -104,15 +138,16 @@ export class MemoryCorrelationStore implements SyncCorrelationStore {
     let n = 0;
     for (const [id, per] of this.byCorr) {
       const limit = nowMs - per.spanMs - this.graceMs;
-      for (const [key, w] of per.groups) {
-        if (w.touched > limit) break;
-        per.groups.delete(key);
+      for (let w = per.head; w !== null && w.touched <= limit; w = per.head) {
+        unlink(per, w);
+        per.groups.delete(w.key);
         this.groupCount--;
         this.entryCount -= w.size;
         n++;
       }
       if (per.groups.size === 0) this.byCorr.delete(id);
     }
+    this.perList = [...this.byCorr.values()];
     if (n > 0) {
       this.s.expiredGroups += n;
       this.expiredCounter.inc(n);
@@ -125,6 +160,7 @@ export class MemoryCorrelationStore implements SyncCorrelationStore {
   /** Drops every window. */
   clear(): void {
     this.byCorr.clear();
+    this.perList = [];
     this.groupCount = 0;
     this.entryCount = 0;
     this.groupsGauge.set(0);
@@ -138,28 +174,21 @@ export class MemoryCorrelationStore implements SyncCorrelationStore {
   /** Evicts the least recently touched group across all correlations (fronts of the per-correlation maps). */
   private evictOldest(reason: 'group_cap' | 'entry_budget'): void {
     let bestPer: PerCorrelation | undefined;
-    let bestId = '';
-    let bestKey = '';
-    let bestTouched = Number.POSITIVE_INFINITY;
-    for (const [id, per] of this.byCorr) {
-      const first = per.groups.entries().next();
-      if (first.done) continue;
-      const [key, w] = first.value;
-      if (w.touched < bestTouched) {
-        bestTouched = w.touched;
+    for (const per of this.perList) {
+      if (per.head !== null && (bestPer === undefined || per.head.touched < (bestPer.head as GroupWindow).touched)) {
         bestPer = per;
-        bestId = id;
-        bestKey = key;
       }
     }
     if (!bestPer) return;
-    const w = bestPer.groups.get(bestKey) as GroupWindow;
+    const bestId = bestPer.id;
+    const w = bestPer.head as GroupWindow;
     // An emptied per-correlation map stays (observe() may hold it); sweep() removes empty ones.
-    bestPer.groups.delete(bestKey);
+    unlink(bestPer, w);
+    bestPer.groups.delete(w.key);
     this.groupCount--;
     this.entryCount -= w.size;
     this.s.evictedGroups++;
-    this.evictedGroupsCounter.labels(reason).inc();
+    this.evictedBy[reason].inc();
     if (this.s.evictedGroups === 1 || this.s.evictedGroups % 10_000 === 0) {
       log.warn(
         { correlation: bestId, reason, total: this.s.evictedGroups, maxGroups: this.maxGroups },

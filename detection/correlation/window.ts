@@ -91,6 +91,11 @@ export class GroupWindow {
   newest = Number.NEGATIVE_INFINITY;
   /** Wall-clock time of the last observation, for expiry. */
   touched = 0;
+  /** Links of the store's last-touch list (intrusive, so touching a group allocates nothing). */
+  prev: GroupWindow | null = null;
+  next: GroupWindow | null = null;
+  /** The group key, for removal from the store's map when evicted from the list. */
+  key = '';
   private sum = 0;
   private readonly ruleCounts: number[] | undefined;
   private present = 0;
