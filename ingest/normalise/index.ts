@@ -3,6 +3,7 @@ export {
   createNormaliseContext,
   type NormaliseContext,
   type NormaliseOptions,
+  normaliseBatch,
   normaliseRecord,
   streamContext,
 } from './normalise.js';

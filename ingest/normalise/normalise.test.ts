@@ -2,7 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { CanhgacError } from '../../core/errors.js';
 import { registry } from '../../core/metrics.js';
 import type { RawRecord } from '../spool/types.js';
-import { agencyTable, createNormaliseContext, linuxService, normaliseRecord, UNASSIGNED } from './index.js';
+import {
+  agencyTable,
+  createNormaliseContext,
+  linuxService,
+  normaliseBatch,
+  normaliseRecord,
+  UNASSIGNED,
+} from './index.js';
 
 const RECV = Date.UTC(2026, 10, 22, 3, 0, 0);
 
@@ -186,5 +193,27 @@ describe('logsource', () => {
       ls('<190>Nov 22 09:59:58 www nginx: 1.2.3.4 - - [22/Nov/2026:09:59:58 +0700] "GET / HTTP/1.1" 200 1'),
     ).toEqual(['nginx', 'webserver', undefined]);
     expect(ls('CEF:0|Palo Alto Networks|PAN-OS|10|x|y|3|src=1.1.1.1')).toEqual(['paloalto', 'firewall', undefined]);
+  });
+});
+
+describe('normaliseBatch', () => {
+  it('appends events and counts received, sent and header lines', async () => {
+    const ctx = createNormaliseContext();
+    const labels = { component: 'normalise' };
+    const r0 = await counterValue('canhgac_component_received_events_total', labels);
+    const s0 = await counterValue('canhgac_component_sent_events_total', labels);
+    const out: Record<string, unknown>[] = [];
+    const n = normaliseBatch(
+      [rec('#Fields: date time c-ip'), rec('2024-01-01 00:00:01 1.2.3.4'), rec('<13>Nov 22 09:59:58 h p: m')],
+      ctx,
+      out,
+    );
+    expect(n).toBe(2);
+    expect(out).toHaveLength(2);
+    expect(await counterValue('canhgac_component_received_events_total', labels)).toBe(r0 + 3);
+    expect(await counterValue('canhgac_component_sent_events_total', labels)).toBe(s0 + 2);
+    expect(
+      await counterValue('canhgac_component_dropped_events_total', { component: 'normalise', reason: 'header_line' }),
+    ).toBeGreaterThanOrEqual(1);
   });
 });

@@ -6,7 +6,7 @@
 
 import type { SigmaEvent } from '../../detection/sigma/model.js';
 import { logger } from '../../core/log.js';
-import { counter } from '../../core/metrics.js';
+import { counter, type StageTelemetry, stageTelemetry } from '../../core/metrics.js';
 import { DECODERS, getDecoder, safeDecode } from '../decoders/index.js';
 import { decoderError } from '../decoders/errors.js';
 import { isValidZone } from '../decoders/time.js';
@@ -240,4 +240,27 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
     }
   }
   return ev;
+}
+
+let telemetry: StageTelemetry | undefined;
+
+/**
+ * Normalises a batch (what the worker pool receives) into `out`, counting the stage's telemetry once per
+ * batch: received = records, sent = events, dropped('header_line') = W3C header lines that carry no event.
+ * Returns the number of events appended.
+ */
+export function normaliseBatch(records: readonly RawRecord[], ctx: NormaliseContext, out: SigmaEvent[]): number {
+  telemetry ??= stageTelemetry('normalise');
+  let n = 0;
+  for (let i = 0; i < records.length; i++) {
+    const ev = normaliseRecord(records[i]!, ctx);
+    if (ev !== undefined) {
+      out.push(ev);
+      n++;
+    }
+  }
+  telemetry.received(records.length);
+  if (n > 0) telemetry.sent(n);
+  if (n < records.length) telemetry.dropped('header_line', records.length - n);
+  return n;
 }
