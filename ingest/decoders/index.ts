@@ -102,8 +102,15 @@ export function countDecodeFailure(reason: string): void {
  */
 export function safeDecode(decoder: Decoder, text: string, ctx: DecodeContext): Decoded {
   let d: Decoded;
-  const last = text.charCodeAt(text.length - 1);
-  if (last === 10 || last === 13) text = text.replace(/[\r\n]+$/, '');
+  // Trailing CR/LF/NUL (some senders append them): trimmed by hand, a `/[\r\n]+$/` would be quadratic on
+  // a line of newlines followed by text.
+  let end = text.length;
+  for (;;) {
+    const c = text.charCodeAt(end - 1);
+    if (c !== 10 && c !== 13 && c !== 0) break;
+    end--;
+  }
+  if (end < text.length) text = text.slice(0, end);
   if (text.length > MAX_DECODE_LENGTH) d = rawDecoded(text, 'too_long');
   else {
     try {

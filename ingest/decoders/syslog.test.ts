@@ -207,6 +207,10 @@ describe('registry and auto detection', () => {
   it('safeDecode strips line ends, keeps huge lines raw and survives throwing decoders', () => {
     expect(safeDecode(DECODERS.auto!, 'Jan  1 00:00:00 h a: m\r\n', ctx()).message).toBe('m');
     expect(safeDecode(DECODERS.auto!, 'x'.repeat((1 << 20) + 1), ctx()).error).toBe('too_long');
+    expect(safeDecode(DECODERS.auto!, 'Jan  1 00:00:00 h a: m\0\n', ctx()).message).toBe('m');
+    const t0 = Date.now();
+    safeDecode(DECODERS.auto!, `${'\n'.repeat(200_000)}x\n`, ctx());
+    expect(Date.now() - t0).toBeLessThan(1000);
     const bad = safeDecode(
       () => {
         throw new Error('bug');
