@@ -75,3 +75,57 @@ describe('example correlation rules', () => {
     expect(corr.shouldAlert({ id: '6d1e9f3a-8b2c-4d5e-a7f0-4b3c2d1e6f06', name: 'ssh_many_failures' })).toBe(false);
   });
 });
+
+describe('problems found in YAML correlations carry the file position', () => {
+  it('reports a chain cycle and an unknown rule at the correlation documents', () => {
+    const text = [
+      'title: A',
+      'name: corr_a',
+      'correlation:',
+      '  type: temporal',
+      '  rules: [corr_b, base]',
+      '  group-by: [host.name]',
+      '  timespan: 5m',
+      '---',
+      'title: B',
+      'name: corr_b',
+      'correlation:',
+      '  type: event_count',
+      '  rules: [corr_a]',
+      '  group-by: [host.name]',
+      '  timespan: 5m',
+      '  condition:',
+      '    gte: 2',
+      '---',
+      'title: C',
+      'name: corr_c',
+      'correlation:',
+      '  type: event_count',
+      '  rules: [no_such_rule]',
+      '  group-by: [host.name]',
+      '  timespan: 1h',
+      '  condition:',
+      '    gte: 2',
+      '---',
+      'title: Base',
+      'name: base',
+      'logsource: { product: linux }',
+      'detection:',
+      '  sel: { message: x }',
+      '  condition: sel',
+      '',
+    ].join('\n');
+    const res = parseRuleText(text, 'mr_bad.yml');
+    const corr = new CorrelationEngine(
+      res.documents.filter((d) => d.kind === 'correlation'),
+      { knownRules: res.documents.filter((d) => d.kind === 'rule') },
+    );
+    const where = corr.problems.map((p) => [p.code, p.file, p.line]);
+    expect(where).toEqual([
+      ['CANHGAC_ERR_CORRELATION_CYCLE', 'mr_bad.yml', 1],
+      ['CANHGAC_ERR_CORRELATION_CYCLE', 'mr_bad.yml', 9],
+      ['CANHGAC_ERR_CORRELATION_UNKNOWN_RULE', 'mr_bad.yml', 19],
+    ]);
+    expect(corr.rules).toEqual([]);
+  });
+});
