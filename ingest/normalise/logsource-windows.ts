@@ -91,47 +91,50 @@ export const CANONICAL_CHANNEL: Readonly<Record<string, string>> = {
   'microsoft-windows-windows defender/operational': 'Microsoft-Windows-Windows Defender/Operational',
 };
 
+/** Category lists are shared by every event that carries them: frozen, so no consumer can alter another's. */
+const f = (...c: string[]): readonly string[] => Object.freeze(c);
+
 /** Sysmon EventID -> categories, most specific first (taxonomy appendix; pySigma sysmon pipeline). */
 const SYSMON: Readonly<Record<number, readonly string[]>> = {
-  1: ['process_creation'],
-  2: ['file_change'],
-  3: ['network_connection'],
-  4: ['sysmon_status'],
-  5: ['process_termination'],
-  6: ['driver_load'],
-  7: ['image_load'],
-  8: ['create_remote_thread'],
-  9: ['raw_access_thread'],
-  10: ['process_access'],
-  11: ['file_event'],
-  12: ['registry_add', 'registry_delete', 'registry_event'],
-  13: ['registry_set', 'registry_event'],
-  14: ['registry_rename', 'registry_event'],
-  15: ['create_stream_hash'],
-  16: ['sysmon_status'],
-  17: ['pipe_created'],
-  18: ['pipe_created'],
-  19: ['wmi_event'],
-  20: ['wmi_event'],
-  21: ['wmi_event'],
-  22: ['dns_query'],
-  23: ['file_delete'],
-  24: ['clipboard_capture'],
-  25: ['process_tampering'],
-  26: ['file_delete_detected', 'file_delete'],
-  27: ['file_block_executable'],
-  28: ['file_block_shredding'],
-  29: ['file_executable_detected'],
-  255: ['sysmon_error'],
+  1: f('process_creation'),
+  2: f('file_change'),
+  3: f('network_connection'),
+  4: f('sysmon_status'),
+  5: f('process_termination'),
+  6: f('driver_load'),
+  7: f('image_load'),
+  8: f('create_remote_thread'),
+  9: f('raw_access_thread'),
+  10: f('process_access'),
+  11: f('file_event'),
+  12: f('registry_add', 'registry_delete', 'registry_event'),
+  13: f('registry_set', 'registry_event'),
+  14: f('registry_rename', 'registry_event'),
+  15: f('create_stream_hash'),
+  16: f('sysmon_status'),
+  17: f('pipe_created'),
+  18: f('pipe_created'),
+  19: f('wmi_event'),
+  20: f('wmi_event'),
+  21: f('wmi_event'),
+  22: f('dns_query'),
+  23: f('file_delete'),
+  24: f('clipboard_capture'),
+  25: f('process_tampering'),
+  26: f('file_delete_detected', 'file_delete'),
+  27: f('file_block_executable'),
+  28: f('file_block_shredding'),
+  29: f('file_executable_detected'),
+  255: f('sysmon_error'),
 };
 
-const PROCESS_CREATION: readonly string[] = ['process_creation'];
-const PS_MODULE: readonly string[] = ['ps_module'];
-const PS_SCRIPT: readonly string[] = ['ps_script'];
+const PROCESS_CREATION = f('process_creation');
+const PS_MODULE = f('ps_module');
+const PS_SCRIPT = f('ps_script');
 const PS_CLASSIC: Readonly<Record<number, readonly string[]>> = {
-  400: ['ps_classic_start'],
-  600: ['ps_classic_provider_start'],
-  800: ['ps_classic_script'],
+  400: f('ps_classic_start'),
+  600: f('ps_classic_provider_start'),
+  800: f('ps_classic_script'),
 };
 
 /** Categories for the (service, EventID) pairs outside Sysmon that the taxonomy or pySigma names. */
@@ -151,10 +154,18 @@ function otherCategories(service: string | undefined, eventId: number): readonly
 
 /** Derives the Sigma service and categories of a Windows event from its Channel and EventID. */
 export function windowsLogsource(channel: string | undefined, eventId: number | undefined): WindowsLogsource {
-  const service = channel === undefined ? undefined : CHANNEL_SERVICE[channel.toLowerCase()];
+  const lc = channel?.toLowerCase();
+  // Own keys only: a Channel named `constructor` must not find Object.prototype.constructor.
+  const service = lc !== undefined && Object.hasOwn(CHANNEL_SERVICE, lc) ? CHANNEL_SERVICE[lc] : undefined;
   if (eventId === undefined) return { service, categories: undefined };
   const categories = service === 'sysmon' ? SYSMON[eventId] : otherCategories(service, eventId);
   return { service, categories };
+}
+
+/** The canonical spelling of a Channel (own keys only), or the Channel as given. */
+export function canonicalChannel(channel: string): string {
+  const lc = channel.toLowerCase();
+  return Object.hasOwn(CANONICAL_CHANNEL, lc) ? CANONICAL_CHANNEL[lc]! : channel;
 }
 
 /** Categories of a Sysmon for Linux event (taxonomy: process_creation 1, network_connection 3, file_event 11). */

@@ -26,6 +26,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { logger } from '../../core/log.js';
+import { counter } from '../../core/metrics.js';
 import { projectRoot } from '../../core/shared-data.js';
 import type { SigmaEvent } from '../../detection/sigma/model.js';
 
@@ -205,13 +207,19 @@ export function loadPipelines(dir: string): { pipelines: FieldPipeline[]; proble
 
 /** The pipelines canhgac ships (rules/pipelines/), loaded once on first use. */
 let shipped: FieldPipeline[] | undefined;
-/** The shipped pipelines; problems in them are programming errors and throw (a test loads them all). */
+/**
+ * The shipped pipelines. Normalisation must never throw, so a broken or missing file is logged and counted once
+ * and the valid pipelines are used (a test loads them all, so this only happens to a damaged installation).
+ */
 export function shippedPipelines(): FieldPipeline[] {
   if (!shipped) {
     const r = loadPipelines(join(projectRoot, 'rules', 'pipelines'));
-    if (r.problems.length) {
-      const p = r.problems[0]!;
-      throw new Error(`${p.file}:${p.line}:${p.col}: ${p.message}`);
+    for (const p of r.problems) {
+      counter('canhgac_pipeline_load_errors_total', 'Field-mapping pipeline files that could not be used').inc();
+      logger('pipelines').error(
+        { file: p.file, line: p.line, col: p.col, code: p.code, reason: p.message },
+        'A field-mapping pipeline could not be loaded; events are normalised without it.',
+      );
     }
     shipped = r.pipelines;
   }

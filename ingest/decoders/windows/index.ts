@@ -6,7 +6,7 @@
  * then the field-mapping pipelines of rules/pipelines/ so rules see Sigma names.
  */
 import type { SigmaEvent } from '../../../detection/sigma/model.js';
-import { CANONICAL_CHANNEL, windowsLogsource } from '../../normalise/logsource-windows.js';
+import { canonicalChannel, sysmonLinuxCategories, windowsLogsource } from '../../normalise/logsource-windows.js';
 import { applyPipelines, type FieldPipeline, shippedPipelines } from '../../normalise/pipelines.js';
 import { isRecord, put, readEvtx, readNxlog, readWinlogbeat, type SystemValues, windowsShape } from './shapes.js';
 import { toIsoUtc } from './time.js';
@@ -78,12 +78,16 @@ function newEvent(): SigmaEvent {
 function finish(sys: SystemValues, out: SigmaEvent, opts: WindowsNormaliseOptions): SigmaEvent {
   const eventId = eventIdOf(sys.eventId);
   const rawChannel = str(sys.channel);
-  const channel = rawChannel === undefined ? undefined : (CANONICAL_CHANNEL[rawChannel.toLowerCase()] ?? rawChannel);
+  const channel = rawChannel === undefined ? undefined : canonicalChannel(rawChannel);
   const computer = str(sys.computer);
-  const ls = windowsLogsource(channel, eventId);
+  // Sysmon for Linux writes the same event shapes; its events are product linux (taxonomy: linux sysmon).
+  const linux = channel !== undefined && channel.startsWith('Linux-Sysmon');
+  const ls = linux
+    ? { service: 'sysmon', categories: eventId === undefined ? undefined : sysmonLinuxCategories(eventId) }
+    : windowsLogsource(channel, eventId);
   out['@timestamp'] = toIsoUtc(sys.time);
   out['host.name'] = computer;
-  out['logsource.product'] = 'windows';
+  out['logsource.product'] = linux ? 'linux' : 'windows';
   out['logsource.service'] = ls.service;
   out['logsource.category'] = ls.categories?.[0];
   out['logsource.categories'] = ls.categories;

@@ -262,3 +262,27 @@ describe('robustness', () => {
     expect(toIsoUtc('2024-13-45T99:00:00Z')).toBeUndefined();
   });
 });
+
+describe('edge cases', () => {
+  it('a Channel named like an Object.prototype member is just unknown', () => {
+    for (const c of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const e = normaliseWindowsEvent({ EventID: 1, Channel: c });
+      expect(e['logsource.service']).toBeUndefined();
+      expect(e.Channel).toBe(c);
+    }
+  });
+
+  it('Sysmon for Linux in an EVTX-like shape is product linux', () => {
+    const e = normaliseWindowsEvent({ Event: { System: { EventID: '1', Channel: 'Linux-Sysmon/Operational' } } });
+    expect(e).toMatchObject({
+      'logsource.product': 'linux',
+      'logsource.service': 'sysmon',
+      'logsource.category': 'process_creation',
+    });
+  });
+
+  it('category lists are frozen: one consumer cannot change another event', () => {
+    const e = normaliseWindowsEvent({ EventID: 13, Channel: 'Microsoft-Windows-Sysmon/Operational' });
+    expect(Object.isFrozen(e['logsource.categories'])).toBe(true);
+  });
+});
