@@ -79,7 +79,7 @@ const events = Array.from({ length: N }, (_, i) => ({
 }));
 let n = 0;
 let alerts = 0;
-let ts = Date.parse('2026-11-22T00:00:00Z');
+let ts = Date.parse('2024-05-01T00:00:00Z');
 const t0 = process.hrtime.bigint();
 const deadline = t0 + BigInt(Math.round(seconds * 1e9));
 while (process.hrtime.bigint() < deadline) {

@@ -66,3 +66,47 @@ describe('alert contents', () => {
     expect(engine.process({}, [{ id: 'r' }], 9_000)).toHaveLength(1); // exactly 1000 ms late: accepted
   });
 });
+
+describe('untrusted input', () => {
+  it('replaces an event time far ahead of the wall clock by the wall clock', () => {
+    const now = 1_000_000;
+    const engine = new CorrelationEngine(
+      [correlationRule({ id: 'c', type: 'event_count', rules: ['r'], timespanMs: 10_000, condition: { gte: 2 } })],
+      { now: () => now },
+    );
+    // A host whose clock is 7 h ahead (local time written as UTC) must not make the real events late.
+    expect(engine.process({}, [{ id: 'r' }], now + 7 * 3_600_000)).toHaveLength(0);
+    const [a] = engine.process({}, [{ id: 'r' }], now - 1000);
+    expect(a?.firstTs).toBe(now - 1000);
+    expect(a?.lastTs).toBe(now);
+    const off = new CorrelationEngine(
+      [correlationRule({ id: 'c', type: 'event_count', rules: ['r'], timespanMs: 10_000, condition: { gte: 2 } })],
+      { now: () => now, maxFutureMs: Number.POSITIVE_INFINITY },
+    );
+    off.process({}, [{ id: 'r' }], now + 7 * 3_600_000);
+    expect(off.process({}, [{ id: 'r' }], now - 1000)).toHaveLength(0); // late against the bogus time
+  });
+
+  it('keys odd and huge values without crashing, and long values by prefix + hash', () => {
+    const engine = new CorrelationEngine([
+      correlationRule({
+        id: 'c',
+        type: 'value_count',
+        rules: ['r'],
+        groupBy: ['g'],
+        condition: { field: 'v', gte: 3 },
+      }),
+    ]);
+    const big = 'x'.repeat(100_000);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const steps: Array<Record<string, unknown>> = [
+      { g: { nested: [1, 2n] }, v: big },
+      { g: { nested: [1, 2n] }, v: `${big}y` },
+      { g: { nested: [1, 2n] }, v: cyclic },
+    ];
+    const fired = steps.flatMap((ev, i) => engine.process(ev, [{ id: 'r' }], i));
+    expect(fired).toHaveLength(1);
+    expect(fired[0]?.value).toBe(3);
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { newEventId } from '../../core/ids.js';
 import { logger } from '../../core/log.js';
-import { type StageTelemetry, stageTelemetry } from '../../core/metrics.js';
+import { counter, type StageTelemetry, stageTelemetry } from '../../core/metrics.js';
 import type { CorrelationRule, CorrelationType, RuleProblem, SigmaEvent } from '../sigma/model.js';
 import {
   type CompileOptions,
@@ -53,6 +53,12 @@ export interface CorrelationEngineOptions extends CompileOptions {
   store?: CorrelationStore;
   /** Wall clock for expiry (default Date.now). */
   now?: () => number;
+  /**
+   * An event time further than this ahead of the wall clock is replaced by the wall clock (counted), so one
+   * host with a wrong clock or time zone cannot push its group's window into the future and make every later
+   * event late (default 300 000 ms; Infinity turns it off).
+   */
+  maxFutureMs?: number;
 }
 
 /** Why an observation was dropped (the `reason` label of canhgac_component_dropped_events_total). */
@@ -74,12 +80,34 @@ export function eventTime(v: unknown): number {
   return Number.NaN;
 }
 
+/** Keys longer than this are shortened to a prefix plus a hash, so one huge field value cannot bloat memory. */
+const MAX_KEY_CHARS = 512;
+
+/** FNV-1a over UTF-16 code units, as 8 hex digits (collisions only matter between equally long, equal-prefix keys). */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
 /** The string a group-by or value_count value is keyed by; undefined when the field is absent or null. */
 function valueKey(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return JSON.stringify(v);
+  let s: string;
+  if (typeof v === 'string') s = v;
+  else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') s = String(v);
+  else {
+    try {
+      s = JSON.stringify(v) ?? String(v);
+    } catch {
+      // Untrusted input: a value JSON cannot write (BigInt inside, cycles) still gets a key.
+      s = String(v);
+    }
+  }
+  return s.length <= MAX_KEY_CHARS ? s : `${s.slice(0, 200)}\u2026${s.length}:${fnv1a(s)}`;
 }
 
 function numeric(v: unknown): number {
@@ -113,6 +141,11 @@ export class CorrelationEngine {
   private readonly telemetry: StageTelemetry = stageTelemetry('correlation');
   private readonly entry: WindowEntry = { ts: 0, rule: 0, num: Number.NaN, key: '', id: '' };
   private readonly targets: CorrelationRef[] = [];
+  private readonly maxFutureMs: number;
+  private readonly futureCounter = counter(
+    'canhgac_correlation_future_timestamps_total',
+    'Events whose time was too far ahead of the wall clock and was replaced by it for correlation',
+  );
 
   constructor(rules: readonly CorrelationRule[], opts: CorrelationEngineOptions = {}) {
     const set = compileCorrelations(rules, opts);
@@ -125,6 +158,7 @@ export class CorrelationEngine {
     }
     this.store = opts.store ?? new MemoryCorrelationStore();
     this.now = opts.now ?? Date.now;
+    this.maxFutureMs = opts.maxFutureMs ?? 300_000;
     for (const p of this.problems) {
       log.warn({ file: p.file, line: p.line, col: p.col, code: p.code }, `Correlation rule problem: ${p.message}`);
     }
@@ -154,7 +188,7 @@ export class CorrelationEngine {
   process(event: SigmaEvent, matches: readonly BaseMatch[], ts?: number): readonly CorrelationAlert[] {
     let alerts: CorrelationAlert[] | undefined;
     let queue: Pending[] | undefined;
-    const t = ts ?? eventTime(event['@timestamp']);
+    const t = this.eventTs(event, ts);
     let received = false;
     for (const m of matches) {
       const targets = this.collectTargets(m);
@@ -205,7 +239,7 @@ export class CorrelationEngine {
     ts?: number,
   ): Promise<readonly CorrelationAlert[]> {
     const alerts: CorrelationAlert[] = [];
-    const t = ts ?? eventTime(event['@timestamp']);
+    const t = this.eventTs(event, ts);
     const queue: Pending[] = [];
     let received = false;
     for (const m of matches) {
@@ -245,6 +279,17 @@ export class CorrelationEngine {
   /** The store's bound counters. */
   stats(): CorrelationStoreStats {
     return this.store.stats();
+  }
+
+  /** The event's time, with a time too far in the future replaced by the wall clock (NaN: unusable). */
+  private eventTs(event: SigmaEvent, ts: number | undefined): number {
+    const t = ts ?? eventTime(event['@timestamp']);
+    if (!Number.isFinite(this.maxFutureMs)) return t;
+    const now = this.now();
+    if (!(t > now + this.maxFutureMs)) return t;
+    this.futureCounter.inc();
+    log.debug({ eventId: event['event.id'], ts: t, now }, 'Event time ahead of the wall clock; wall clock used');
+    return now;
   }
 
   /** Correlations fed by a rule or correlation identified by id or name (each correlation once). */

@@ -27,7 +27,7 @@ function load(file: string) {
   return { base, corr, alerts, feed };
 }
 
-const T0 = Date.parse('2026-11-22T02:00:00Z');
+const T0 = Date.parse('2024-05-01T02:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
 const sshd = { 'logsource.product': 'linux', 'logsource.service': 'sshd', 'host.name': 'web01' };
 
