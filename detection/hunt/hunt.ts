@@ -1,0 +1,55 @@
+/** Retro-hunt: run a Sigma rule over stored history through the store's own query engine. */
+import type { QueryNode } from '../../store/query/ast.js';
+import type { EventStore, Scope, StoredEvent } from '../../store/types.js';
+import type { DetectionRule, SigmaFilter } from '../sigma/model.js';
+import { huntError } from './errors.js';
+import { translateRule } from './translate.js';
+
+/** Options of a hunt. */
+export interface HuntOptions {
+  /** Inclusive start, epoch ms. */
+  from: number;
+  /** Exclusive end, epoch ms. */
+  to: number;
+  /** Whose events: a scoped caller only ever hunts its own agency. */
+  scope: Scope;
+  /** Sigma filters; those that apply to the rule exclude events as in the live engine. */
+  filters?: readonly SigmaFilter[];
+  /** Events per store round trip (default 1000). */
+  pageSize?: number;
+}
+
+/**
+ * Streams the stored events of [from, to) the rule matches, oldest first. Throws CANHGAC_ERR_HUNT_UNSUPPORTED
+ * (with the reasons) before reading anything when the rule cannot be translated.
+ */
+export async function* hunt(store: EventStore, rule: DetectionRule, opts: HuntOptions): AsyncIterable<StoredEvent> {
+  const t = translateRule(rule, opts.filters ?? []);
+  if (!t.ok) throw huntError('CANHGAC_ERR_HUNT_UNSUPPORTED', { rule: rule.id, reasons: t.reasons.join('; ') });
+  yield* huntQuery(store, t.query, opts);
+}
+
+/** Streams the events of [from, to) a query tree matches, oldest first (search_after paging). */
+export async function* huntQuery(
+  store: EventStore,
+  query: QueryNode,
+  opts: Omit<HuntOptions, 'filters'>,
+): AsyncIterable<StoredEvent> {
+  if (!Number.isFinite(opts.from) || !Number.isFinite(opts.to) || opts.from > opts.to) {
+    throw huntError('CANHGAC_ERR_HUNT_RANGE', { reason: 'from and to must be times with from <= to' });
+  }
+  const size = opts.pageSize ?? 1000;
+  let after: string | undefined;
+  do {
+    const page = await store.search(opts.scope, {
+      query,
+      from: opts.from,
+      to: opts.to,
+      size,
+      sort: { field: '@timestamp', order: 'asc' },
+      ...(after ? { after } : {}),
+    });
+    yield* page.events;
+    after = page.next;
+  } while (after);
+}
