@@ -81,7 +81,7 @@ function finish(sys: SystemValues, out: SigmaEvent, opts: WindowsNormaliseOption
   const channel = rawChannel === undefined ? undefined : canonicalChannel(rawChannel);
   const computer = str(sys.computer);
   // Sysmon for Linux writes the same event shapes; its events are product linux (taxonomy: linux sysmon).
-  const linux = channel !== undefined && channel.startsWith('Linux-Sysmon');
+  const linux = channel?.startsWith('Linux-Sysmon') === true;
   const ls = linux
     ? { service: 'sysmon', categories: eventId === undefined ? undefined : sysmonLinuxCategories(eventId) }
     : windowsLogsource(channel, eventId);
