@@ -119,6 +119,14 @@ describe('parseRuleText', () => {
     expect(r.rejected).toBe(1);
   });
 
+  it('rejects a million nested brackets quickly, at the right place', () => {
+    const t0 = performance.now();
+    const r = parseRuleText(`title: t\nx: ${'['.repeat(1_000_000)}`, 'flow.yml');
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(r.problems[0]).toMatchObject({ code: 'CANHGAC_ERR_SIGMA_YAML_DEPTH', line: 2, col: 1004 });
+    expect(r.rejected).toBe(1);
+  });
+
   it('rejects deeply nested YAML', () => {
     const deep = `title: t\nlogsource: {product: x}\ndetection:\n  sel: ${'['.repeat(3000)}${']'.repeat(3000)}\n  condition: sel\n`;
     const r = parseRuleText(deep, 'deep.yml');

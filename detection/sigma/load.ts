@@ -2,8 +2,7 @@
  * The public loader: Sigma text or files -> documents of model.ts plus every problem found (file:line:col).
  * Never throws on bad input; a document with an error is rejected and counted, the others load.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, type Node, Pair, type ParsedNode, YAMLMap } from 'yaml';
 import { formatMessage } from '../../core/errors.js';
@@ -59,7 +58,10 @@ export function parseRuleText(text: string, file: string, opts: LoadOptions = {}
   try {
     parsed = parseYaml(text, file, problems, DEFAULT_YAML_LIMITS);
   } catch (e) {
-    problems.push(problem(file, 'CANHGAC_ERR_SIGMA_YAML_SYNTAX', { reason: (e as Error).message ?? String(e) }));
+    // The YAML composer recurses: pathological indentation nesting ends in a RangeError.
+    if (e instanceof RangeError) {
+      problems.push(problem(file, 'CANHGAC_ERR_SIGMA_YAML_DEPTH', { limit: DEFAULT_YAML_LIMITS.maxDepth }));
+    } else problems.push(problem(file, 'CANHGAC_ERR_SIGMA_YAML_SYNTAX', { reason: (e as Error).message ?? String(e) }));
     return { documents, problems, rejected: 1 };
   }
   if (parsed.length === 0 && problems.some((p) => p.severity === 'error')) rejected++;
@@ -202,11 +204,13 @@ function mergeMaps(ctx: DocContext, a: YAMLMap, b: YAMLMap, depth: number): YAML
 export function listRuleFiles(paths: string[]): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  const walkDir = (dir: string): void => {
-    const st = statSync(dir);
-    const key = `${st.dev}:${st.ino}`;
-    if (seen.has(key)) return;
-    seen.add(key);
+  const walkDir = (dir: string, viaLink: boolean): void => {
+    // Only a directory reached through a symlink can close a loop; its real path is remembered.
+    if (viaLink) {
+      const real = realpathSync(dir);
+      if (seen.has(real)) return;
+      seen.add(real);
+    }
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
     );
@@ -224,7 +228,7 @@ export function listRuleFiles(paths: string[]): string[] {
           continue;
         }
       }
-      if (isDir) walkDir(p);
+      if (isDir) walkDir(p, e.isSymbolicLink());
       else if (isFile && /\.ya?ml$/i.test(e.name)) out.push(p);
     }
   };
@@ -236,30 +240,46 @@ export function listRuleFiles(paths: string[]): string[] {
       out.push(p); // reported as unreadable by the loader
       continue;
     }
-    if (st.isDirectory()) walkDir(p);
-    else out.push(p);
+    if (st.isDirectory()) {
+      seen.add(realpathSync(p));
+      walkDir(p, false);
+    } else out.push(p);
   }
   return out;
 }
 
 type FileRead = { text: string } | { problem: RuleProblem };
 
-async function readRuleFile(file: string, max: number, decoder: { decode(b: Uint8Array): string }): Promise<FileRead> {
+/**
+ * Reads one file with the fewest system calls (open, fstat, read, close): syscalls are the dominant cost of
+ * loading thousands of small files on sandboxed or network file systems.
+ */
+function readRuleFile(file: string, max: number, decoder: { decode(b: Uint8Array): string }): FileRead {
+  let fd: number | undefined;
   try {
-    const st = await stat(file);
-    if (st.size > max)
-      return { problem: problem(file, 'CANHGAC_ERR_SIGMA_FILE_TOO_LARGE', { size: st.size, limit: max }) };
-    return { text: decodeUtf8(await readFile(file), decoder) };
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    if (size > max) return { problem: problem(file, 'CANHGAC_ERR_SIGMA_FILE_TOO_LARGE', { size, limit: max }) };
+    const buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return { text: decodeUtf8(got === size ? buf : buf.subarray(0, got), decoder) };
   } catch (e) {
     if (e instanceof Utf8Error) {
       return { problem: problem(file, 'CANHGAC_ERR_SIGMA_INVALID_UTF8', { offset: e.offset }, e.line, e.col) };
     }
     return { problem: problem(file, 'CANHGAC_ERR_SIGMA_FILE_READ', { reason: (e as Error).message }) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-/** Files read ahead of parsing: enough to hide I/O latency, few enough to bound memory. */
-const READ_AHEAD = 32;
+/** Files parsed between two yields to the event loop, so a server reloading rules stays responsive. */
+const YIELD_EVERY = 200;
 
 /** Loads rule files and directories, then checks cross-document references and duplicate ids. */
 export async function loadRules(paths: string[], opts: LoadOptions = {}): Promise<LoadResult> {
@@ -269,14 +289,9 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
   let rejected = 0;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const files = listRuleFiles(paths);
-  const pending: Promise<FileRead>[] = [];
-  let next = 0;
-  const fill = () => {
-    while (next < files.length && pending.length < READ_AHEAD) pending.push(readRuleFile(files[next++]!, max, decoder));
-  };
   for (let i = 0; i < files.length; i++) {
-    fill();
-    const got = await pending.shift()!;
+    if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
+    const got = readRuleFile(files[i]!, max, decoder);
     if ('problem' in got) {
       problems.push(got.problem);
       rejected++;

@@ -172,6 +172,22 @@ export interface ParsedDoc {
  */
 export function parseYaml(text: string, file: string, problems: RuleProblem[], limits: YamlLimits): ParsedDoc[] {
   const lc = new LineCounter();
+  const deep = flowNestingAt(text, FLOW_PRESCAN_DEPTH);
+  if (deep >= 0) {
+    // The YAML library takes seconds on hundreds of thousands of nested brackets: refuse before parsing.
+    lc.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0 && i < deep; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+    const at = lc.linePos(deep);
+    problems.push({
+      file,
+      line: at.line,
+      col: at.col,
+      message: formatMessage(DETECTION_ERRORS.CANHGAC_ERR_SIGMA_YAML_DEPTH.message, { limit: FLOW_PRESCAN_DEPTH }),
+      code: 'CANHGAC_ERR_SIGMA_YAML_DEPTH',
+      severity: 'error',
+    });
+    return [];
+  }
   const docs = parseAllDocuments(text, {
     lineCounter: lc,
     prettyErrors: false,
@@ -187,7 +203,10 @@ export function parseYaml(text: string, file: string, problems: RuleProblem[], l
       ctx.add('CANHGAC_ERR_SIGMA_DOC_TOO_LARGE', { size, limit: limits.maxDocBytes }, ctx.locAt(doc.range[0]));
     }
     for (const e of doc.errors) {
-      ctx.add('CANHGAC_ERR_SIGMA_YAML_SYNTAX', { reason: firstLine(e.message) }, ctx.locAt(e.pos[0]));
+      // The library turns its own stack overflow (deep indentation nesting) into a document error.
+      if (e.message.includes('Maximum call stack')) {
+        ctx.add('CANHGAC_ERR_SIGMA_YAML_DEPTH', { limit: limits.maxDepth }, ctx.locAt(e.pos[0]));
+      } else ctx.add('CANHGAC_ERR_SIGMA_YAML_SYNTAX', { reason: firstLine(e.message) }, ctx.locAt(e.pos[0]));
     }
     for (const w of doc.warnings) {
       ctx.add('CANHGAC_ERR_SIGMA_YAML_SYNTAX', { reason: firstLine(w.message) }, ctx.locAt(w.pos[0]), 'warning');
@@ -195,6 +214,21 @@ export function parseYaml(text: string, file: string, problems: RuleProblem[], l
     out.push({ ctx, root: doc.contents });
   });
   return out;
+}
+
+/** Bracket depth at which the pre-scan gives up (far above maxDepth: quoted brackets can only inflate it). */
+const FLOW_PRESCAN_DEPTH = 1000;
+
+/** Offset where unquoted-agnostic bracket nesting first exceeds `limit`, or -1 (a cheap over-estimate). */
+export function flowNestingAt(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return -1;
 }
 
 function firstLine(s: string): string {
