@@ -17,7 +17,7 @@ export type Dsl = Record<string, unknown>;
 /** Fields mapped as dates (no keyword form: matched by value, ranges in epoch ms). */
 export const DATE_FIELDS: ReadonlySet<string> = new Set(['@timestamp', 'event.ingested']);
 
-/** Fields with no `.lc` / doc values (a `wildcard` field keeps its own lowercase subfield). */
+/** Fields without doc values (scripts cannot read them): `message` is searched through its wildcard `lc`. */
 const NO_DOC_VALUES: ReadonlySet<string> = new Set(['message', 'event.original']);
 
 const MATCH_ALL: Dsl = { match_all: {} };
