@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { CONFORMANCE_CASES, checkFires, runStepsAsync } from './conformance-cases.js';
 import { type CorrelationAlert, CorrelationEngine } from './engine.js';
+import type { CorrelationRule } from '../sigma/model.js';
 import { RedisCorrelationStore } from './redis-store.js';
 import { correlationRule } from './testing.js';
 
@@ -40,6 +41,16 @@ d('RedisCorrelationStore', () => {
   });
 
   it('gives the same alerts as the in-memory store on random sequences', async () => {
+    type T = CorrelationRule['type'];
+    const types: T[] = [
+      'event_count',
+      'value_count',
+      'value_sum',
+      'value_avg',
+      'value_percentile',
+      'temporal',
+      'temporal_ordered',
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -48,22 +59,25 @@ d('RedisCorrelationStore', () => {
             jitter: fc.integer({ min: -8, max: 0 }),
             g: fc.constantFrom('a', 'b'),
             v: fc.integer({ min: 0, max: 4 }),
+            r: fc.integer({ min: 0, max: 2 }),
           }),
           { maxLength: 40 },
         ),
-        fc.constantFrom('event_count', 'value_count', 'value_sum', 'value_percentile', 'value_avg') as fc.Arbitrary<
-          'event_count' | 'value_count' | 'value_sum' | 'value_percentile' | 'value_avg'
-        >,
+        fc.constantFrom(...types),
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 1, max: 40 }),
-        async (xs, type, k, span) => {
+        fc.boolean(),
+        async (xs, type, k, span, withCondition) => {
+          const temporal = type === 'temporal' || type === 'temporal_ordered';
           const rule = correlationRule({
             id: 'p',
             type,
-            rules: ['r'],
+            rules: temporal ? ['r0', 'r1', 'r2'] : ['r0'],
             groupBy: ['g'],
             timespanMs: span,
-            condition: { field: 'v', gte: type === 'event_count' || type === 'value_count' ? k : k * 2 },
+            ...(temporal && !withCondition
+              ? {}
+              : { condition: { field: 'v', gte: type === 'value_sum' || type === 'value_avg' ? k * 2 : k } }),
           });
           const mem = new CorrelationEngine([rule], { maxEntriesPerGroup: 5 });
           const red = new CorrelationEngine([rule], { store: store(), maxEntriesPerGroup: 5 });
@@ -72,13 +86,14 @@ d('RedisCorrelationStore', () => {
           for (const x of xs) {
             clock += x.dt;
             const ev = { g: x.g, v: x.v };
-            const want = mem.process(ev, [{ id: 'r' }], clock + x.jitter).map(strip);
-            const got = (await red.processAsync(ev, [{ id: 'r' }], clock + x.jitter)).map(strip);
+            const m = [{ id: temporal ? `r${x.r}` : 'r0' }];
+            const want = mem.process(ev, m, clock + x.jitter).map(strip);
+            const got = (await red.processAsync(ev, m, clock + x.jitter)).map(strip);
             expect(got).toEqual(want);
           }
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 40 },
     );
   });
 
