@@ -1,0 +1,34 @@
+import type { Spool } from '../spool/types.js';
+import { sourceError } from './framing/errors.js';
+import { HttpIntakeSource } from './http/source.js';
+import { RelpSource } from './relp/source.js';
+import { SyslogTcpSource } from './syslog-tcp/source.js';
+import { SyslogTlsSource } from './syslog-tls/source.js';
+import { SyslogUdpSource } from './syslog-udp/source.js';
+
+/** What every intake source is: a listener with a lifecycle that appends RawRecords to the spool. */
+export interface Source {
+  /** Starts listening; resolves with the bound port. */
+  start(): Promise<number>;
+  /** Graceful: stop accepting, get what was read into the spool, close connections. */
+  stop(): Promise<void>;
+}
+
+/** Builds a source from its (partial, validated by the source) configuration. */
+export type SourceFactory = (config: object, spool: Spool) => Source;
+
+/** The source kinds, keyed by the name used in the configuration file (`sources: [{ kind: syslog_tcp, ... }]`). */
+export const SOURCE_KINDS: Readonly<Record<string, SourceFactory>> = Object.freeze({
+  syslog_udp: (c, s) => new SyslogUdpSource(c, s),
+  syslog_tcp: (c, s) => new SyslogTcpSource(c, s),
+  syslog_tls: (c, s) => new SyslogTlsSource(c, s),
+  relp: (c, s) => new RelpSource(c, s),
+  http: (c, s) => new HttpIntakeSource(c, s),
+});
+
+/** Creates a source by kind; an unknown kind is CANHGAC_ERR_SOURCE_UNKNOWN_KIND. */
+export function createSource(kind: string, config: object, spool: Spool): Source {
+  const f = Object.hasOwn(SOURCE_KINDS, kind) ? SOURCE_KINDS[kind] : undefined;
+  if (!f) throw sourceError('CANHGAC_ERR_SOURCE_UNKNOWN_KIND', { kind, known: Object.keys(SOURCE_KINDS).join(', ') });
+  return f(config, spool);
+}
