@@ -7,26 +7,35 @@
 
 /** Marks a code unit whose lowercase is not one context-free code unit (İ, Σ, surrogates): scan a lowered copy. */
 const SPECIAL = 0xffff;
-let lowerTable: Uint16Array | undefined;
+let foldTemplate: Uint16Array | undefined;
+let upperOf: Map<number, number[]> | undefined;
 
-/** For each UTF-16 code unit, its lowercase when that is one context-free code unit, else SPECIAL. */
-function lowerUnits(): Uint16Array {
-  if (!lowerTable) {
-    lowerTable = new Uint16Array(65536);
+/** Builds, once: the template of special units and, per lowercase unit, the units that lowercase to it. */
+function foldTables(): [Uint16Array, Map<number, number[]>] {
+  if (!foldTemplate || !upperOf) {
+    foldTemplate = new Uint16Array(65536);
+    upperOf = new Map();
     for (let u = 0; u < 65536; u++) {
       const l = String.fromCharCode(u).toLowerCase();
-      const special = l.length !== 1 || u === 0x3a3 || (u >= 0xd800 && u <= 0xdfff);
-      lowerTable[u] = special ? SPECIAL : l.charCodeAt(0);
+      if (l.length !== 1 || u === 0x3a3 || (u >= 0xd800 && u <= 0xdfff)) foldTemplate[u] = SPECIAL;
+      else {
+        const lc = l.charCodeAt(0);
+        if (lc !== u) {
+          const us = upperOf.get(lc);
+          if (us) us.push(u);
+          else upperOf.set(lc, [u]);
+        }
+      }
     }
   }
-  return lowerTable;
+  return [foldTemplate, upperOf];
 }
 
 /** A built automaton: needles map to the payload ids (rule numbers) given when adding them. */
 export class AhoCorasick {
   private readonly classOf = new Uint16Array(65536);
   /** classOf of each unit's lowercase (SPECIAL: fall back to lowercasing the text), for case-blind scans. */
-  private readonly foldOf = new Uint16Array(65536);
+  private foldOf = new Uint16Array(0);
   private width = 1;
   private delta: Int32Array = new Int32Array(0);
   /** Payload ids emitted at a node: outStart[node]..outStart[node+1] in outIds. */
@@ -63,11 +72,15 @@ export class AhoCorasick {
     }
     const w = classes;
     this.width = w;
-    const lower = lowerUnits();
-    for (let u = 0; u < 65536; u++) {
-      const l = lower[u]!;
-      this.foldOf[u] = l === SPECIAL ? SPECIAL : this.classOf[l]!;
+    const [template, uppers] = foldTables();
+    const fold = template.slice();
+    for (let c = 0; c < 65536; c++) {
+      const k = this.classOf[c]!;
+      if (k === 0) continue;
+      if (fold[c] !== SPECIAL && String.fromCharCode(c).toLowerCase().charCodeAt(0) === c) fold[c] = k;
+      for (const u of uppers.get(c) ?? []) fold[u] = k;
     }
+    this.foldOf = fold;
     // Trie as growable child tables.
     const children: Int32Array[] = [new Int32Array(w)];
     const own: number[][] = [[]];

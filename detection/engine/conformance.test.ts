@@ -93,6 +93,40 @@ const rows: Row[] = [
       [{ CommandLine: 'axbb' }, true],
     ],
   },
+  {
+    name: 'Greek final sigma lowercases by context (index scan must agree)',
+    rule: one({ 'Title|contains': 'λογος' }),
+    cases: [
+      [{ Title: 'ΛΟΓΟΣ' }, true],
+      [{ Title: 'xx ΛΟΓΟΣ' }, true],
+      [{ Title: 'ΛΟΓΟΣX' }, false],
+    ],
+  },
+  {
+    name: 'dotted capital I lowercases to two code units',
+    rule: one({ 'Name|contains': 'i̇stanbul' }),
+    cases: [
+      [{ Name: 'İSTANBUL office' }, true],
+      [{ Name: 'ISTANBUL office' }, false],
+    ],
+  },
+  {
+    name: 'non-ASCII contains (index scan of folded text)',
+    rule: one({ 'message|contains': 'đăng nhập thất bại' }),
+    cases: [
+      [{ message: 'Người dùng ĐĂNG NHẬP THẤT BẠI lần 3' }, true],
+      [{ message: 'đăng nhập thành công' }, false],
+    ],
+  },
+  {
+    name: 'regex rule anchored on its literal',
+    rule: one({ 'CommandLine|re': '\\\\temp\\\\[a-z]+\\.exe' }),
+    cases: [
+      [{ CommandLine: 'run C:\\Temp\\abc.exe' }, false],
+      [{ CommandLine: 'run C:\\temp\\abc.exe' }, true],
+      [{ CommandLine: 'run C:\\TEMP\\abc.exe' }, false],
+    ],
+  },
   // --- escape table (\* \? \\ escaped; any other backslash literal)
   {
     name: 'escaped star is literal',
