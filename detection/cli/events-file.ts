@@ -9,6 +9,10 @@ import { createReadStream } from 'node:fs';
 import { logger } from '../../core/log.js';
 import { stageTelemetry } from '../../core/metrics.js';
 import type { SigmaEvent } from '../sigma/model.js';
+import type { WINDOWS_ERRORS } from '../../ingest/decoders/windows/errors.js';
+
+/** The catalogue codes an event file problem carries. */
+export type EventsErrorCode = keyof typeof WINDOWS_ERRORS & `CANHGAC_ERR_EVENTS_${string}`;
 import { isWindowsEvent, normaliseWindowsEvent } from '../../ingest/decoders/windows/index.js';
 import {
   type AuditRecord,
@@ -24,7 +28,7 @@ export interface EventFileProblem {
   offset: number;
   line: number;
   message: string;
-  code: string;
+  code: EventsErrorCode;
 }
 
 /** Options of readEventFile. */
@@ -73,7 +77,12 @@ function isSpace(b: number): boolean {
  */
 export async function* readEventFile(path: string, opts: ReadEventsOptions = {}): AsyncGenerator<SigmaEvent> {
   const maxBytes = opts.maxRecordBytes ?? 16 * 1024 * 1024;
-  const problem = (offset: number, line: number, message: string, code = 'CANHGAC_ERR_EVENTS_MALFORMED'): void => {
+  const problem = (
+    offset: number,
+    line: number,
+    message: string,
+    code: EventsErrorCode = 'CANHGAC_ERR_EVENTS_MALFORMED',
+  ): void => {
     tel.dropped('malformed');
     log.warn({ path, offset, line, code }, 'Skipped a malformed event record.');
     opts.onProblem?.({ offset, line, message, code });

@@ -30,6 +30,7 @@ import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
 import { projectRoot } from '../../core/shared-data.js';
 import type { SigmaEvent } from '../../detection/sigma/model.js';
+import type { WINDOWS_ERRORS } from '../decoders/windows/errors.js';
 
 /** A problem in a pipeline file, with its location. */
 export interface PipelineProblem {
@@ -37,7 +38,7 @@ export interface PipelineProblem {
   line: number;
   col: number;
   message: string;
-  code: string;
+  code: keyof typeof WINDOWS_ERRORS & `CANHGAC_ERR_PIPELINE_${string}`;
 }
 
 type Mode = 'copy' | 'move' | 'fill';
