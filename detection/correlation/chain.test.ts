@@ -194,3 +194,19 @@ describe('asynchronous stores', () => {
     expect(() => async.process({ '@timestamp': 9, User: 'x' }, [failedLogin])).toThrow(/processAsync/);
   });
 });
+
+describe('processAsync with the in-memory store', () => {
+  it('concurrent calls do not read each other’s results', async () => {
+    const rules = [
+      correlationRule({ id: 'a', type: 'event_count', rules: ['ra'], condition: { gte: 2 } }),
+      correlationRule({ id: 'b', type: 'event_count', rules: ['rb'], condition: { gte: 5 } }),
+    ];
+    const engine = new CorrelationEngine(rules);
+    const calls = [];
+    for (let i = 0; i < 4; i++) {
+      calls.push(engine.processAsync({}, [{ id: 'ra' }], i), engine.processAsync({}, [{ id: 'rb' }], i));
+    }
+    const ids = (await Promise.all(calls)).flat().map((a) => a.correlation.id);
+    expect(ids).toEqual(['a', 'a']);
+  });
+});

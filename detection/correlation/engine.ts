@@ -258,7 +258,9 @@ export class CorrelationEngine {
       const p = queue.shift() as Pending;
       for (const ref of [...this.collectTargets(p.match)]) {
         // A fresh entry per call: an asynchronous store may still read it after the next observation starts.
-        const r = await this.observe(ref, p.match, p.event, p.ts, { ts: 0, rule: 0, num: Number.NaN, key: '', id: '' });
+        const pending = this.observe(ref, p.match, p.event, p.ts, { ts: 0, rule: 0, num: Number.NaN, key: '', id: '' });
+        // A synchronous store's result object is reused: read it before yielding to another processAsync call.
+        const r = pending instanceof Promise ? await pending : pending;
         if (r === undefined) continue;
         const a = this.onResult(ref, r, p.event, p.match);
         if (a) {
