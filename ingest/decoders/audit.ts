@@ -5,7 +5,7 @@
  */
 
 import { auditRecordEvent, parseAuditLine } from '../normalise/otrf-linux.js';
-import { fromEvent } from './json.js';
+import { fromEvent } from './event.js';
 import { blank, type DecodeContext, type Decoded, rawDecoded } from './types.js';
 
 /** True when s[i] starts an audit record (`type=` or `node=` ... `msg=audit(`). */

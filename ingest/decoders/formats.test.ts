@@ -131,6 +131,27 @@ describe('JSON', () => {
     expect(d.fields?.CommandLine).toBe('cmd /c whoami');
   });
 
+  it('decodes a raw syslog line shipped as the message of an agent document', () => {
+    const d = decodeJson(
+      JSON.stringify({
+        '@timestamp': '2026-11-22T03:00:05Z',
+        host: { name: 'srv1' },
+        log: { file: { path: '/var/log/auth.log' } },
+        message: 'Nov 22 09:59:58 srv1 sshd[77]: Failed password for root from 1.2.3.4 port 22 ssh2',
+      }),
+      ctx(),
+    );
+    expect([d.format, d.appname, d.procid, d.host, iso(d.time), d.message]).toEqual([
+      'json-syslog',
+      'sshd',
+      '77',
+      'srv1',
+      '2026-11-22T02:59:58.000Z',
+      'Failed password for root from 1.2.3.4 port 22 ssh2',
+    ]);
+    expect(d.fields?.['log.file.path']).toBe('/var/log/auth.log');
+  });
+
   it('drops __proto__ keys instead of changing prototypes', () => {
     const d = decodeJson('{"__proto__":{"polluted":1},"a":1}', ctx());
     expect(Object.getPrototypeOf(d.fields)).toBe(Object.prototype);

@@ -4,9 +4,10 @@
  * lifted into the envelope.
  */
 
-import type { SigmaEvent } from '../../detection/sigma/model.js';
 import { isAzureSyslogRow, normaliseAzureSyslogRow } from '../normalise/otrf-linux.js';
-import { scanIso } from './time.js';
+import { fromEvent, str, timeOf } from './event.js';
+import { decodeRfc3164 } from './syslog.js';
+import { monthAt } from './time.js';
 import { blank, type DecodeContext, type Decoded, rawDecoded } from './types.js';
 import { isWindowsEvent, normaliseWindowsEvent } from './windows/index.js';
 
@@ -27,31 +28,6 @@ export function flattenInto(out: Record<string, unknown>, o: Record<string, unkn
   }
 }
 
-function timeOf(v: unknown, ctx: DecodeContext): number {
-  if (typeof v === 'number' && Number.isFinite(v)) return v < 1e11 ? v * 1000 : v;
-  if (typeof v === 'string' && scanIso(v, 0, ctx.zone, ctx.scan)) return ctx.scan.ms;
-  return Number.NaN;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** Moves an already-normalised event (Windows, Azure rows, auditd) into `d`, envelope keys into their slots. */
-export function fromEvent(d: Decoded, ev: SigmaEvent, ctx: DecodeContext): Decoded {
-  d.time = timeOf(ev['@timestamp'], ctx);
-  d.host = str(ev['host.name']);
-  d.product = str(ev['logsource.product']);
-  d.category = str(ev['logsource.category']);
-  d.service = str(ev['logsource.service']);
-  const app = str(ev['log.syslog.appname']);
-  if (app) d.appname = app;
-  const msg = str(ev.message);
-  if (msg) d.message = msg;
-  d.fields = ev;
-  return d;
-}
-
 /** Fills `d` from a parsed JSON object. */
 export function jsonObjectInto(d: Decoded, o: Record<string, unknown>, ctx: DecodeContext): Decoded {
   if (isWindowsEvent(o)) return fromEvent(d, normaliseWindowsEvent(o), ctx);
@@ -62,8 +38,33 @@ export function jsonObjectInto(d: Decoded, o: Record<string, unknown>, ctx: Deco
   d.time = timeOf(f['@timestamp'] ?? f.timestamp ?? f.time ?? f.EventTime ?? f.date, ctx);
   d.host = str(f['host.name']) ?? str(f.hostname) ?? str(f.host) ?? str(f.Hostname);
   const msg = str(f.message) ?? str(f.msg) ?? str(f.Message);
-  if (msg) d.message = msg;
+  if (msg) {
+    d.message = msg;
+    // Agents without parsing (Filebeat, Fluent Bit tail) ship the raw syslog line as the message.
+    if ((monthAt(msg, 0) >= 0 && msg.charCodeAt(3) === 32) || msg.charCodeAt(0) === 60) syslogMessageInto(d, msg, ctx);
+  }
   return d;
+}
+
+/** Merges a syslog line carried in a JSON message: its program, pid, time and body fields. */
+function syslogMessageInto(d: Decoded, msg: string, ctx: DecodeContext): void {
+  const inner = decodeRfc3164(msg, ctx);
+  if (inner.error !== undefined) return;
+  d.format = 'json-syslog';
+  d.message = inner.message;
+  d.appname = inner.appname;
+  d.procid = inner.procid;
+  d.msgid = inner.msgid;
+  d.facility = inner.facility;
+  d.severity = inner.severity;
+  d.structuredData = inner.structuredData;
+  d.host ??= inner.host;
+  // The line's own time is when it happened; a shipper's @timestamp is when it was read.
+  if (!Number.isNaN(inner.time)) d.time = inner.time;
+  d.product = inner.product;
+  d.category = inner.category;
+  d.service = inner.service;
+  if (inner.fields) Object.assign(d.fields!, inner.fields);
 }
 
 /** The `json` decoder: one JSON object per message. */

@@ -34,7 +34,7 @@ export const LINUX_SERVICES: Readonly<Record<string, string>> = {
 };
 
 /** Syslog formats whose unrecognised programs are Linux services. */
-const SYSLOG_FORMATS: Record<string, true> = { rfc3164: true, rfc5424: true };
+const SYSLOG_FORMATS: Record<string, true> = { rfc3164: true, rfc5424: true, 'json-syslog': true };
 
 const serviceCache = new Map<string, string>();
 
