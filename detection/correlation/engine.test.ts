@@ -110,3 +110,25 @@ describe('untrusted input', () => {
     expect(fired[0]?.value).toBe(3);
   });
 });
+
+describe('missingGroupField', () => {
+  const rule = correlationRule({
+    id: 'c',
+    type: 'event_count',
+    rules: ['r'],
+    groupBy: ['host', 'user'],
+    condition: { gte: 2 },
+  });
+  it("'group' puts events without the field in their own group, reported as null", () => {
+    const engine = new CorrelationEngine([rule], { missingGroupField: 'group' });
+    expect(engine.process({ host: 'h' }, [{ id: 'r' }], 1)).toHaveLength(0);
+    expect(engine.process({ host: 'h', user: 'u' }, [{ id: 'r' }], 2)).toHaveLength(0);
+    const [a] = engine.process({ host: 'h', user: null }, [{ id: 'r' }], 3);
+    expect(a?.group).toEqual({ host: 'h', user: null });
+  });
+  it("'drop' (default) does not count them", () => {
+    const engine = new CorrelationEngine([rule]);
+    engine.process({ host: 'h' }, [{ id: 'r' }], 1);
+    expect(engine.process({ host: 'h' }, [{ id: 'r' }], 2)).toHaveLength(0);
+  });
+});

@@ -59,6 +59,11 @@ export interface CorrelationEngineOptions extends CompileOptions {
    * event late (default 300 000 ms; Infinity turns it off).
    */
   maxFutureMs?: number;
+  /**
+   * An event without a group-by field: 'drop' (default; counted, like `stats ... by` in Splunk or an
+   * Elasticsearch terms aggregation) or 'group' (absent values form their own group, like SQL GROUP BY NULL).
+   */
+  missingGroupField?: 'drop' | 'group';
 }
 
 /** Why an observation was dropped (the `reason` label of canhgac_component_dropped_events_total). */
@@ -79,6 +84,9 @@ export function eventTime(v: unknown): number {
   if (v instanceof Date) return v.getTime();
   return Number.NaN;
 }
+
+/** The key part of an absent group-by value with missingGroupField 'group' (a NUL, which log values do not carry). */
+const MISSING = '\u0000';
 
 /** Keys longer than this are shortened to a prefix plus a hash, so one huge field value cannot bloat memory. */
 const MAX_KEY_CHARS = 512;
@@ -142,6 +150,7 @@ export class CorrelationEngine {
   private readonly entry: WindowEntry = { ts: 0, rule: 0, num: Number.NaN, key: '', id: '' };
   private readonly targets: CorrelationRef[] = [];
   private readonly maxFutureMs: number;
+  private readonly groupMissing: boolean;
   private readonly futureCounter = counter(
     'canhgac_correlation_future_timestamps_total',
     'Events whose time was too far ahead of the wall clock and was replaced by it for correlation',
@@ -159,6 +168,7 @@ export class CorrelationEngine {
     this.store = opts.store ?? new MemoryCorrelationStore();
     this.now = opts.now ?? Date.now;
     this.maxFutureMs = opts.maxFutureMs ?? 300_000;
+    this.groupMissing = opts.missingGroupField === 'group';
     for (const p of this.problems) {
       log.warn({ file: p.file, line: p.line, col: p.col, code: p.code }, `Correlation rule problem: ${p.message}`);
     }
@@ -344,10 +354,13 @@ export class CorrelationEngine {
     const f = this.fields(ref, m);
     let key = '';
     for (let i = 0; i < f.group.length; i++) {
-      const v = valueKey(event[f.group[i] as string]);
+      let v = valueKey(event[f.group[i] as string]);
       if (v === undefined) {
-        this.drop('missing_group_field', c, event);
-        return undefined;
+        if (!this.groupMissing) {
+          this.drop('missing_group_field', c, event);
+          return undefined;
+        }
+        v = MISSING;
       }
       key = i === 0 ? v : `${key}\u001f${v}`;
     }
@@ -402,7 +415,7 @@ export class CorrelationEngine {
     const f = this.fields(ref, m);
     const group: Record<string, unknown> = {};
     rule.groupBy.forEach((g, i) => {
-      group[g] = event[f.group[i] as string];
+      group[g] = event[f.group[i] as string] ?? null;
     });
     return {
       id: newEventId(),
