@@ -60,6 +60,30 @@ maybe('canhgac rules', () => {
     expect(r.stderr).toContain('"matches":2');
   });
 
+  it('match runs correlation rules over the base matches', async () => {
+    const r = await canhgac(
+      'rules',
+      'match',
+      '--rules',
+      join(here, 'fixtures', 'correlation'),
+      '--events',
+      events,
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.event, l.rule_title])).toEqual([
+      [0, 'Whoami Any'],
+      [1, 'Whoami Any'],
+      [1, 'Discovery Burst On One Host'],
+    ]);
+    expect(lines[2]!.correlation).toMatchObject({ type: 'event_count', group: { Computer: 'WS1' }, count: 2 });
+    expect(r.stderr).toContain('"correlation_alerts":1');
+  });
+
   it('test says which selections made an event match, and which held without a match', async () => {
     const r = await canhgac('rules', 'test', join(rules, 'whoami.yml'), events);
     expect(r.code).toBe(0);

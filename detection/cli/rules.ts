@@ -4,6 +4,7 @@
  * usage error, 1 when it could not run (unreadable files and the like).
  */
 import { parseArgs } from 'node:util';
+import { CorrelationEngine } from '../correlation/index.js';
 import { explain } from '../engine/index.js';
 import { describeProblem, loadRuleSet, matchEvent } from './common.js';
 import { type EventFileProblem, readEventFile } from './events-file.js';
@@ -156,8 +157,14 @@ async function match(p: Parsed): Promise<number> {
   if (rulePaths.length === 0 || !eventsFile) return usage('match needs --rules <paths...> and --events <file>');
   const set = await loadRuleSet(rulePaths, p.values.placeholders);
   if (set.errors.length) err(`${set.errors.length} rule problems (run 'canhgac rules validate' for details)\n`);
+  // Correlation rules in the rule set run over the base matches, in file order (event time from @timestamp).
+  const corr = set.engine.correlations.length
+    ? new CorrelationEngine(set.engine.correlations, { knownRules: set.engine.rules, maxFutureMs: Infinity })
+    : undefined;
+  for (const pr of corr?.problems ?? []) err(`${describeProblem(pr)}\n`);
   let index = 0;
   let matches = 0;
+  let alerts = 0;
   let skipped = 0;
   const perRule = new Map<string, number>();
   const started = process.hrtime.bigint();
@@ -167,7 +174,8 @@ async function match(p: Parsed): Promise<number> {
       reportEventProblem(eventsFile, pr);
     },
   })) {
-    for (const m of matchEvent(set.engine, ev)) {
+    const found = matchEvent(set.engine, ev);
+    for (const m of found) {
       matches++;
       perRule.set(m.id, (perRule.get(m.id) ?? 0) + 1);
       if (p.values.json) {
@@ -175,6 +183,22 @@ async function match(p: Parsed): Promise<number> {
       } else {
         const ts = typeof ev['@timestamp'] === 'string' ? ` ${ev['@timestamp']}` : '';
         out(`event ${index}${ts}: [${m.level ?? '-'}] ${m.title} (${m.id})\n`);
+      }
+    }
+    if (corr && found.length) {
+      for (const a of corr.process(ev, found)) {
+        alerts++;
+        const c = a.correlation;
+        if (p.values.json) {
+          const extra = { type: a.type, group: a.group, value: a.value, count: a.count, rule_ids: a.ruleIds };
+          out(
+            `${JSON.stringify({ event: index, rule_id: c.id, rule_title: c.title, level: c.level ?? null, correlation: extra })}\n`,
+          );
+        } else {
+          out(
+            `event ${index}: CORRELATION [${c.level ?? '-'}] ${c.title} (${c.id}) ${a.type} ${JSON.stringify(a.group)} = ${a.value}\n`,
+          );
+        }
       }
     }
     index++;
@@ -186,6 +210,7 @@ async function match(p: Parsed): Promise<number> {
     events: index,
     skipped,
     matches,
+    correlation_alerts: alerts,
     rules_matched: perRule.size,
     seconds: Math.round(seconds * 1000) / 1000,
   };
