@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { CanhgacError } from '../../core/errors.js';
 import { registry } from '../../core/metrics.js';
 import type { RawRecord } from '../spool/types.js';
@@ -215,5 +216,28 @@ describe('normaliseBatch', () => {
     expect(
       await counterValue('canhgac_component_dropped_events_total', { component: 'normalise', reason: 'header_line' }),
     ).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('@timestamp formatting cache', () => {
+  it('matches Date#toISOString for interleaved nearby and far times', () => {
+    const ctx = createNormaliseContext({ tz: 'UTC' });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -5e12, max: 5e12 }),
+        fc.array(fc.integer({ min: -40_000, max: 40_000 }), { minLength: 1, maxLength: 30 }),
+        (base, deltas) => {
+          for (const d of deltas) {
+            const ms = base + d;
+            const ev = normaliseRecord(rec('garbage', { receivedAt: ms }), ctx)!;
+            expect([ev['@timestamp'], ev['event.ingested']]).toEqual([
+              new Date(ms).toISOString(),
+              new Date(ms).toISOString(),
+            ]);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

@@ -98,29 +98,39 @@ export function streamContext(ctx: NormaliseContext, source: string): DecodeCont
 
 const MAX_MS = 8.64e15;
 
-/** The last second formatted by isoOf: its `YYYY-MM-DDTHH:MM:SS.` prefix. */
+/**
+ * Recently formatted seconds and their `YYYY-MM-DDTHH:MM:SS.` prefixes, direct-mapped by second: senders in
+ * different zones or with skewed clocks interleave a few distinct seconds, which a single entry would thrash.
+ */
 interface IsoCache {
-  sec: number;
-  prefix: string;
+  secs: Float64Array;
+  prefixes: string[];
 }
 
-// Two caches: event times and receive times are different seconds, so one cache would thrash between them.
-const tsCache: IsoCache = { sec: Number.NaN, prefix: '' };
-const inCache: IsoCache = { sec: Number.NaN, prefix: '' };
+const SLOTS = 16;
 
-/** ISO text of ms, reusing the prefix of the last second formatted through the same cache. */
+function isoCache(): IsoCache {
+  return { secs: new Float64Array(SLOTS).fill(Number.NaN), prefixes: new Array<string>(SLOTS).fill('') };
+}
+
+// Event times and receive times get their own caches.
+const tsCache = isoCache();
+const inCache = isoCache();
+
+/** ISO text of ms, reusing the prefix of a recently formatted second. */
 function isoOf(ms: number, c: IsoCache): string {
   const sec = Math.floor(ms / 1000);
-  if (sec !== c.sec) {
+  const slot = sec & (SLOTS - 1);
+  if (c.secs[slot] !== sec) {
     const full = new Date(ms).toISOString();
     // Years beyond 9999 or before 0 have a longer prefix: do not cache those.
     if (full.length !== 24) return full;
-    c.sec = sec;
-    c.prefix = full.slice(0, 20);
+    c.secs[slot] = sec;
+    c.prefixes[slot] = full.slice(0, 20);
     return full;
   }
   const r = Math.floor(ms) - sec * 1000;
-  return `${c.prefix}${r < 10 ? '00' : r < 100 ? '0' : ''}${r}Z`;
+  return `${c.prefixes[slot]}${r < 10 ? '00' : r < 100 ? '0' : ''}${r}Z`;
 }
 
 /** True when a host name is an IP literal (then it is also host.ip). */
@@ -234,9 +244,9 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
   };
   const f = d.fields;
   if (f !== undefined) {
+    // Decoders build `fields` as plain objects (no inherited enumerable keys), so no hasOwn check here.
     for (const k in f) {
-      if (ENVELOPE[k] === true || !Object.hasOwn(f, k)) continue;
-      ev[k] = f[k];
+      if (ENVELOPE[k] !== true) ev[k] = f[k];
     }
   }
   return ev;
