@@ -16,6 +16,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'benchmarks: bench detect --rules <paths...> --events <file>',
     load: () => import('../detection/bench.js'),
   },
+  hunt: {
+    summary: 'run Sigma rules over stored events: hunt --rule FILE --from T [--to T] [--json]',
+    load: () => import('../detection/hunt/cli.js'),
+  },
   parse: {
     summary: 'decode and normalise log lines from stdin to JSON events',
     load: () => import('../ingest/cli.js'),

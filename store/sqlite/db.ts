@@ -46,6 +46,10 @@ export interface SqliteOptions {
   path: string;
   /** Milliseconds to wait for another connection's write lock (default 5000). */
   busyTimeoutMs?: number;
+  /** Delete events older than this many days, hourly (undefined: keep forever). */
+  retentionDays?: number;
+  /** How often retention runs, ms (default 1 hour). */
+  retentionEveryMs?: number;
 }
 
 /** Opens (creating if needed) the canhgac SQLite database with its schema and functions. */

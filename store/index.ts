@@ -1,0 +1,54 @@
+/**
+ * The store layer's front door: opens the configured backend. SQLite (one file under dataDir) is the default
+ * when no OpenSearch URL is configured; OpenSearch is loaded only when asked for, so the embedded start stays
+ * light.
+ */
+import { join } from 'node:path';
+import type { Stores } from './types.js';
+
+export * from './types.js';
+export { STORE_ERRORS, storeError } from './errors.js';
+export { parseQuery } from './query/parse.js';
+export { compileQuery, evaluate } from './query/evaluate.js';
+export { q, toQueryString, type QueryNode } from './query/ast.js';
+
+/** The store part of the configuration (core/config/schema.ts `store` plus `dataDir`). */
+export interface StoreConfig {
+  dataDir: string;
+  store?: {
+    kind?: 'sqlite' | 'opensearch';
+    retentionDays?: number;
+    opensearch?: { url?: string; username?: string; password?: string; caFile?: string; indexPrefix?: string };
+  };
+}
+
+/** The SQLite file inside a data directory. */
+export function sqlitePath(dataDir: string): string {
+  return join(dataDir, 'canhgac.db');
+}
+
+/**
+ * Opens the configured stores: OpenSearch when `store.kind` is opensearch (a URL is then required), else SQLite.
+ * `retention: false` for tools that only read (hunt, reports): they must not delete anything as a side effect.
+ */
+export async function openStores(config: StoreConfig, opts: { retention?: boolean } = {}): Promise<Stores> {
+  const s = { ...(config.store ?? {}) };
+  if (opts.retention === false) delete s.retentionDays;
+  const os = s.opensearch;
+  if (s.kind === 'opensearch') {
+    if (!os?.url) throw new Error('store.kind is opensearch but store.opensearch.url is not set');
+    const { openOpenSearchStores } = await import('./opensearch/index.js');
+    return openOpenSearchStores({
+      node: os.url,
+      ...(os.indexPrefix ? { prefix: os.indexPrefix } : {}),
+      ...(os.username && os.password ? { auth: { username: os.username, password: os.password } } : {}),
+      ...(os.caFile ? { tls: { caFile: os.caFile } } : {}),
+      ...(s.retentionDays !== undefined ? { retentionDays: s.retentionDays } : {}),
+    });
+  }
+  const { openSqliteStores } = await import('./sqlite/index.js');
+  return openSqliteStores({
+    path: sqlitePath(config.dataDir),
+    ...(s.retentionDays !== undefined ? { retentionDays: s.retentionDays } : {}),
+  });
+}
