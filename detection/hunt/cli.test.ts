@@ -48,7 +48,14 @@ describe('canhgac hunt', () => {
   const exec = async (argv: string[]) => {
     let out = '';
     let err = '';
-    const code = await run(argv, { out: (s) => void (out += s), err: (s) => void (err += s) });
+    const code = await run(argv, {
+      out: (s) => {
+        out += s;
+      },
+      err: (s) => {
+        err += s;
+      },
+    });
     return { code, out, err };
   };
 
