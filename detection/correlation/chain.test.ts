@@ -210,3 +210,16 @@ describe('processAsync with the in-memory store', () => {
     expect(ids).toEqual(['a', 'a']);
   });
 });
+
+describe('rule warnings', () => {
+  it('warns when a growing count has only an upper bound, and still runs the rule', () => {
+    const engine = new CorrelationEngine([
+      correlationRule({ id: 'few', type: 'event_count', rules: ['r'], condition: { lt: 5 } }),
+      correlationRule({ id: 'avg', type: 'value_avg', rules: ['r'], condition: { field: 'v', lte: 1 } }),
+    ]);
+    expect(engine.problems.map((p) => [p.code, p.severity, p.message.includes('first event')])).toEqual([
+      ['CANHGAC_ERR_CORRELATION_CONDITION', 'warning', true],
+    ]);
+    expect(engine.rules.map((r) => r.id)).toEqual(['few', 'avg']);
+  });
+});

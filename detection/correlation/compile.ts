@@ -119,6 +119,19 @@ function validate(rule: CorrelationRule, opts: CompileOptions): { problems: Rule
   if (!COUNT_TYPES.has(rule.type) && c !== undefined && !hasBound(c)) {
     out.push(problem(rule, 'CANHGAC_ERR_CORRELATION_CONDITION', { reason: 'condition has no bound' }));
   }
+  const growing = rule.type === 'event_count' || rule.type === 'value_count' || rule.type === 'temporal';
+  if (growing && c && hasBound(c) && c.gt === undefined && c.gte === undefined && c.eq === undefined) {
+    // Counts only grow while a window fills, and the condition is tested on every event: an upper bound alone
+    // already holds at the first event. Legal, but almost never what the author meant.
+    out.push(
+      problem(
+        rule,
+        'CANHGAC_ERR_CORRELATION_CONDITION',
+        { reason: 'the condition has no lower bound, so it holds as soon as the first event arrives' },
+        'warning',
+      ),
+    );
+  }
   if (VALUE_TYPES.has(rule.type) && !c?.field) {
     out.push(problem(rule, 'CANHGAC_ERR_CORRELATION_FIELD', { type: rule.type }));
   }
