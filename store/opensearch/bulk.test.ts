@@ -123,3 +123,21 @@ describe('BulkWriter', () => {
     expect(calls.flat()).toEqual(docs(10).map((d) => d.id));
   });
 });
+
+describe('BulkWriter flush interval', () => {
+  it('coalesces small writes made within the interval into one request', async () => {
+    const { url, calls } = await fake(() => ({ status: 200 }));
+    const w = new BulkWriter(createClient({ node: url }), sink(), { ...fast, flushIntervalMs: 50 });
+    const all = docs(6);
+    const [a, b] = await Promise.all([w.write(all.slice(0, 3)), w.write(all.slice(3))]);
+    expect([...a, ...b]).toEqual(Array(6).fill('created'));
+    expect(calls).toEqual([all.map((d) => d.id)]);
+  });
+
+  it('rejects every waiting write when its request finally fails', async () => {
+    const { url } = await fake(() => ({ status: 503 }));
+    const w = new BulkWriter(createClient({ node: url }), sink(), { ...fast, maxRetries: 1, flushIntervalMs: 20 });
+    const r = await Promise.allSettled([w.write(docs(2)), w.write(docs(2))]);
+    expect(r.map((x) => x.status)).toEqual(['rejected', 'rejected']);
+  });
+});

@@ -24,6 +24,17 @@ export interface BulkOptions {
   backoffMs?: number;
   /** Backoff ceiling in ms (default 10000). */
   maxBackoffMs?: number;
+  /** Longest wait of a buffered document before its request is sent, ms (default 0: send at once). */
+  flushIntervalMs?: number;
+}
+
+/** One write() call waiting for the outcomes of its documents, which may travel in several requests. */
+interface Owner {
+  out: BulkOutcome[];
+  left: number;
+  resolve: (out: BulkOutcome[]) => void;
+  reject: (err: unknown) => void;
+  failed: boolean;
 }
 
 /** One document to create: the target index, its `_id` and its source (already serialised). */
@@ -67,8 +78,14 @@ export class BulkWriter {
   private readonly maxRetries: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly flushIntervalMs: number;
   private inFlight = 0;
   private readonly waiters: (() => void)[] = [];
+  private buf: BulkDoc[] = [];
+  private owners: Owner[] = [];
+  private pos: number[] = [];
+  private bufBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly client: Client,
@@ -81,27 +98,64 @@ export class BulkWriter {
     this.maxRetries = opts.maxRetries ?? 6;
     this.backoffMs = opts.backoffMs ?? 200;
     this.maxBackoffMs = opts.maxBackoffMs ?? 10000;
+    this.flushIntervalMs = opts.flushIntervalMs ?? 0;
   }
 
-  /** Writes the documents (split into requests by the limits); outcomes in input order. */
-  async write(docs: readonly BulkDoc[]): Promise<BulkOutcome[]> {
-    const out: BulkOutcome[] = new Array(docs.length);
-    const jobs: Promise<void>[] = [];
-    let start = 0;
-    let bytes = 0;
-    for (let k = 0; k < docs.length; k++) {
-      const size = docs[k]!.json.length + docs[k]!.id.length + docs[k]!.index.length + 40;
-      if (k > start && (k - start >= this.maxDocs || bytes + size > this.maxBytes)) {
-        jobs.push(this.run(docs, start, k, out));
-        start = k;
-        bytes = 0;
+  /**
+   * Writes the documents; resolves with their outcomes in input order once all are settled. Documents join a
+   * shared buffer sent when it reaches maxDocs/maxBytes, at once when flushIntervalMs is 0 (the default), else
+   * at most flushIntervalMs after the first buffered document, so many small writes make few requests.
+   */
+  write(docs: readonly BulkDoc[]): Promise<BulkOutcome[]> {
+    if (docs.length === 0) return Promise.resolve([]);
+    return new Promise<BulkOutcome[]>((resolve, reject) => {
+      const owner: Owner = { out: new Array(docs.length), left: docs.length, resolve, reject, failed: false };
+      for (let k = 0; k < docs.length; k++) {
+        const d = docs[k]!;
+        const size = d.json.length + d.id.length + d.index.length + 40;
+        if (this.buf.length > 0 && (this.buf.length >= this.maxDocs || this.bufBytes + size > this.maxBytes)) {
+          this.flush();
+        }
+        this.buf.push(d);
+        this.owners.push(owner);
+        this.pos.push(k);
+        this.bufBytes += size;
       }
-      bytes += size;
-    }
-    if (start < docs.length) jobs.push(this.run(docs, start, docs.length, out));
-    const settled = await Promise.allSettled(jobs);
-    for (const s of settled) if (s.status === 'rejected') throw s.reason;
-    return out;
+      if (this.flushIntervalMs === 0 || this.buf.length >= this.maxDocs) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
+    });
+  }
+
+  /** Sends whatever is buffered now (also called by the interval timer). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.buf.length === 0) return;
+    const docs = this.buf;
+    const owners = this.owners;
+    const pos = this.pos;
+    this.buf = [];
+    this.owners = [];
+    this.pos = [];
+    this.bufBytes = 0;
+    const out: BulkOutcome[] = new Array(docs.length);
+    this.run(docs, 0, docs.length, out).then(
+      () => {
+        for (let j = 0; j < docs.length; j++) {
+          const o = owners[j]!;
+          if (o.failed) continue;
+          o.out[pos[j]!] = out[j]!;
+          if (--o.left === 0) o.resolve(o.out);
+        }
+      },
+      (err: unknown) => {
+        for (const o of owners) {
+          if (o.failed) continue;
+          o.failed = true;
+          o.reject(err);
+        }
+      },
+    );
   }
 
   private async slot(): Promise<void> {

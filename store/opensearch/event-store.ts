@@ -215,6 +215,8 @@ export class OpenSearchEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    // Buffered documents (flushIntervalMs > 0) still go out; their writers are waiting for outcomes.
+    this.writer.flush();
     this.closed = true;
   }
 
