@@ -37,6 +37,21 @@ maybe('canhgac rules', () => {
     expect(Object.keys(o.errors[0]!).sort()).toEqual(['col', 'file', 'line', 'message']);
   });
 
+  it('validate checks pipelines/ folders as field-mapping pipelines, not as Sigma rules', async () => {
+    const r = await canhgac('rules', 'validate', join(here, 'fixtures', 'with-pipelines'), '--json');
+    const o = JSON.parse(r.stdout) as { loaded: number; rejected: number; errors: Array<Record<string, unknown>> };
+    expect(o.loaded).toBe(1);
+    expect(o.rejected).toBe(1);
+    expect(o.errors).toEqual([
+      {
+        file: join(here, 'fixtures', 'with-pipelines', 'pipelines', 'bad.yml'),
+        line: 3,
+        col: 7,
+        message: "'mode' must be copy, move or fill",
+      },
+    ]);
+  });
+
   it('validate prints file:line:col: message for humans', async () => {
     const r = await canhgac('rules', 'validate', join(rules, 'broken.yml'));
     expect(r.code).toBe(0);

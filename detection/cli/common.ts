@@ -1,6 +1,9 @@
 /** What `canhgac rules ...` and `canhgac bench detect` share: loading a rule set and matching across categories. */
 import { Engine, type RuleMatch } from '../engine/index.js';
-import { loadPlaceholders, loadRules } from '../sigma/load.js';
+import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { parsePipelineText } from '../../ingest/normalise/pipelines.js';
+import { listRuleFiles, loadPlaceholders, loadRules } from '../sigma/load.js';
 import type { LoadResult, SigmaEvent } from '../sigma/model.js';
 
 /** A rule problem in the shape the CLI prints (`file:line:col: message`). */
@@ -26,10 +29,23 @@ export interface RuleSet {
 /** Loads rule files/directories (with optional placeholders file) and compiles them. */
 export async function loadRuleSet(paths: string[], placeholdersFile?: string): Promise<RuleSet> {
   const placeholders = placeholdersFile ? loadPlaceholders(placeholdersFile) : undefined;
-  const load = await loadRules(paths, placeholders ? { placeholders } : {});
+  // rules/ ships field-mapping pipelines beside the Sigma rules (rules/pipelines/): those files are checked as
+  // pipelines, not reported as broken Sigma rules.
+  const files = listRuleFiles(paths);
+  const pipelineFiles = files.filter((f) => basename(dirname(f)) === 'pipelines');
+  const ruleFiles = files.filter((f) => basename(dirname(f)) !== 'pipelines');
+  const load = ruleFiles.length
+    ? await loadRules(ruleFiles, placeholders ? { placeholders } : {})
+    : { documents: [], problems: [], rejected: 0 };
   const engine = new Engine(load.documents);
   const errors: CliProblem[] = [];
   const warnings: CliProblem[] = [];
+  let badPipelines = 0;
+  for (const f of pipelineFiles) {
+    const r = parsePipelineText(readFileSync(f, 'utf8'), f);
+    if (!r.pipeline) badPipelines++;
+    for (const p of r.problems) errors.push({ file: p.file, line: p.line, col: p.col, message: p.message });
+  }
   for (const p of load.problems) {
     const q = { file: p.file, line: p.line, col: p.col, message: p.message };
     (p.severity === 'error' ? errors : warnings).push(q);
@@ -39,7 +55,7 @@ export async function loadRuleSet(paths: string[], placeholdersFile?: string): P
     load,
     engine,
     loaded: load.documents.length - engine.rejected.length,
-    rejected: load.rejected + engine.rejected.length,
+    rejected: load.rejected + engine.rejected.length + badPipelines,
     errors,
     warnings,
   };
