@@ -32,7 +32,6 @@ export const DETECTION_ERRORS = defineErrors({
   CANHGAC_ERR_SIGMA_FIELD_TYPE: { status: 400, message: 'Field {field} must be {expected}, found {found}' },
   CANHGAC_ERR_SIGMA_FIELD_VALUE: { status: 400, message: 'Field {field}: {reason}' },
   CANHGAC_ERR_SIGMA_FIELD_FORMAT: { status: 400, message: 'Field {field} is not well formed: {reason}' },
-  CANHGAC_ERR_SIGMA_UNKNOWN_FIELD: { status: 400, message: 'Unknown top-level field {field}' },
   CANHGAC_ERR_SIGMA_DEPRECATED: { status: 400, message: '{what} is deprecated: {reason}' },
   CANHGAC_ERR_SIGMA_DUPLICATE_ID: { status: 409, message: 'Duplicate rule id {id} (first defined at {first})' },
   CANHGAC_ERR_SIGMA_UNKNOWN_MODIFIER: { status: 400, message: 'Unknown modifier {modifier}' },

@@ -148,6 +148,13 @@ export function readCorrelation(ctx: DocContext, top: TopMap, rootLoc: Loc): Cor
       }
     }
   }
+  // Aliases map a rule (by name or id) to its field: a rule not in `rules` is a typo that would never match.
+  for (const [alias, per] of Object.entries(aliases)) {
+    for (const rule of Object.keys(per)) {
+      if (rules.length > 0 && !rules.includes(rule))
+        bad(`alias ${alias} names ${rule}, which is not in rules`, alV!.loc);
+    }
+  }
   let generate = false;
   const gen = top.get('generate') ?? m.get('generate');
   if (gen) {

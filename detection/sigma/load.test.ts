@@ -277,3 +277,14 @@ describe('modifier registry', () => {
     expect([...names].sort()).toEqual(Object.keys(MODIFIERS).sort());
   });
 });
+
+describe('error catalogue', () => {
+  it('documents every CANHGAC_ERR_SIGMA_* code in README.md', async () => {
+    const { DETECTION_ERRORS } = await import('../errors.js');
+    const readme = readFileSync(join(import.meta.dirname, 'README.md'), 'utf8');
+    const missing = Object.keys(DETECTION_ERRORS).filter(
+      (c) => c.startsWith('CANHGAC_ERR_SIGMA_') && !readme.includes(c),
+    );
+    expect(missing).toEqual([]);
+  });
+});

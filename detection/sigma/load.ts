@@ -8,7 +8,7 @@ import { isMap, isScalar, type Node, Pair, type ParsedNode, YAMLMap } from 'yaml
 import { formatMessage } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
-import { DETECTION_ERRORS, type DetectionErrorCode } from '../errors.js';
+import { DETECTION_ERRORS, type DetectionErrorCode, detectionError } from '../errors.js';
 import { checkReferences, readCorrelation, readFilter } from './correlation.js';
 import { readDetection } from './detection.js';
 import { indexMap, readLogsource, readMeta } from './meta.js';
@@ -381,10 +381,10 @@ export function firstInvalidUtf8(buf: Uint8Array): number {
   return buf.length;
 }
 
-/** Reads a placeholders file: a YAML map of name -> list of values (a single string is a one-value list). */
+/** Reads a placeholders file: a YAML map of name -> list of values (a single string is a one-value list); throws CanhgacError. */
 export function loadPlaceholders(file: string): Record<string, string[]> {
   const fail = (reason: string): never => {
-    throw new Error(formatMessage(DETECTION_ERRORS.CANHGAC_ERR_SIGMA_PLACEHOLDERS_FILE.message, { file, reason }));
+    throw detectionError('CANHGAC_ERR_SIGMA_PLACEHOLDERS_FILE', { file, reason });
   };
   let text: string;
   try {
@@ -401,7 +401,7 @@ export function parsePlaceholders(text: string, file = '<placeholders>'): Record
   const docs = parseYaml(text, file, problems, DEFAULT_YAML_LIMITS);
   const errs = problems.filter((p) => p.severity === 'error');
   const fail = (reason: string): never => {
-    throw new Error(formatMessage(DETECTION_ERRORS.CANHGAC_ERR_SIGMA_PLACEHOLDERS_FILE.message, { file, reason }));
+    throw detectionError('CANHGAC_ERR_SIGMA_PLACEHOLDERS_FILE', { file, reason });
   };
   if (errs.length > 0) fail(`${errs[0]!.line}:${errs[0]!.col}: ${errs[0]!.message}`);
   const out: Record<string, string[]> = Object.create(null);

@@ -151,3 +151,31 @@ describe('modifiers appendix', () => {
     expect(errorCodes('F|cidr|contains', '10.0.0.0/8')).toEqual(['CANHGAC_ERR_SIGMA_MODIFIER_CHAIN']);
   });
 });
+
+describe('value resolution never throws', () => {
+  it('on random modifier chains and values', async () => {
+    const fc = (await import('fast-check')).default;
+    const { MODIFIERS } = await import('./modifiers.js');
+    const names = [...Object.keys(MODIFIERS), 'bogus', ''];
+    const scalar = fc.oneof(
+      fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s)),
+      fc.integer().map(String),
+      fc.constantFrom('null', 'true', 'false', "'10.0.0.0/8'", "'a*b?c'", "'\\\\*'", "' -x /y'", "'%p%'", "'(a'"),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...names), { maxLength: 4 }),
+        fc.oneof(
+          scalar,
+          fc.array(scalar, { maxLength: 4 }).map((a) => `[${a.join(', ')}]`),
+        ),
+        (mods, value) => {
+          const key = ['F', ...mods].join('|');
+          const r = parseRuleText(rule(JSON.stringify(key), value), 'fz.yml', { placeholders: { p: ['x', 'y*'] } });
+          expect(r.documents.length + r.rejected).toBe(1);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
