@@ -3,7 +3,9 @@ export {
   createNormaliseContext,
   type NormaliseContext,
   type NormaliseOptions,
+  type NormaliseConfig,
   normaliseBatch,
+  normaliseOptionsFromConfig,
   normaliseRecord,
   streamContext,
 } from './normalise.js';

@@ -8,6 +8,7 @@ import {
   createNormaliseContext,
   linuxService,
   normaliseBatch,
+  normaliseOptionsFromConfig,
   normaliseRecord,
   UNASSIGNED,
 } from './index.js';
@@ -113,6 +114,23 @@ describe('normaliseRecord', () => {
     const head = (o: object) => Object.keys(o).slice(0, 21);
     expect(head(b)).toEqual(head(a));
     expect(head(c)).toEqual(head(a));
+  });
+
+  it('reads its options from the loaded configuration', () => {
+    const ctx = createNormaliseContext(
+      normaliseOptionsFromConfig({
+        timezone: 'UTC',
+        agencies: AGENCIES,
+        decode: { format: 'rfc3164', keepOriginal: false, sourceTimezones: { '10.9.9.9': '+07:00' } },
+      }),
+    );
+    expect([ctx.tz, ctx.format, ctx.keepOriginal, ctx.agencies.size, ctx.sourceTz.get('10.9.9.9')]).toEqual([
+      'UTC',
+      'rfc3164',
+      false,
+      3,
+      '+07:00',
+    ]);
   });
 
   it('rejects a bad configuration with typed errors', () => {

@@ -30,6 +30,27 @@ export interface NormaliseOptions {
   maxStreams?: number;
 }
 
+/**
+ * The parts of canhgac.yaml the normaliser reads: `timezone` and `agencies` exist in core/config/schema.ts;
+ * `decode` (default format, event.original, per-sender zones) is proposed there.
+ */
+export interface NormaliseConfig {
+  timezone?: string;
+  agencies?: readonly AgencyConfig[];
+  decode?: { format?: string; keepOriginal?: boolean; sourceTimezones?: Record<string, string> };
+}
+
+/** NormaliseOptions from the loaded configuration. */
+export function normaliseOptionsFromConfig(cfg: NormaliseConfig): NormaliseOptions {
+  const o: NormaliseOptions = {};
+  if (cfg.timezone !== undefined) o.tz = cfg.timezone;
+  if (cfg.agencies !== undefined) o.agencies = cfg.agencies;
+  if (cfg.decode?.format !== undefined) o.format = cfg.decode.format;
+  if (cfg.decode?.keepOriginal !== undefined) o.keepOriginal = cfg.decode.keepOriginal;
+  if (cfg.decode?.sourceTimezones !== undefined) o.sourceTz = cfg.decode.sourceTimezones;
+  return o;
+}
+
 /** Everything normaliseRecord needs: decoder choice, zones, agency table and per-sender state. */
 export interface NormaliseContext {
   format: string;
