@@ -8,50 +8,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainSkip, sharedPath } from '../core/shared-data.js';
 import { Engine } from '../detection/engine/index.js';
+import { otrfLogsource } from '../detection/engine/testkit.js';
 import type { SigmaEvent } from '../detection/sigma/model.js';
 import { loadRules } from '../detection/sigma/load.js';
-
-const SYSMON: Record<number, string> = {
-  1: 'process_creation',
-  2: 'file_change',
-  3: 'network_connection',
-  5: 'process_termination',
-  6: 'driver_load',
-  7: 'image_load',
-  8: 'create_remote_thread',
-  9: 'raw_access_thread',
-  10: 'process_access',
-  11: 'file_event',
-  12: 'registry_add',
-  13: 'registry_set',
-  14: 'registry_rename',
-  15: 'create_stream_hash',
-  17: 'pipe_created',
-  18: 'pipe_created',
-  19: 'wmi_event',
-  22: 'dns_query',
-  23: 'file_delete',
-  25: 'process_tampering',
-  26: 'file_delete_detected',
-};
-
-/** Crude logsource attribution, enough for a benchmark (the real one lives in ingest/normalise). */
-function withLogsource(e: SigmaEvent): SigmaEvent {
-  const ch = String(e.Channel ?? '').toLowerCase();
-  const id = Number(e.EventID);
-  e['logsource.product'] = 'windows';
-  if (ch.includes('sysmon')) {
-    e['logsource.category'] = SYSMON[id];
-    e['logsource.service'] = 'sysmon';
-  } else if (ch === 'security') e['logsource.service'] = 'security';
-  else if (ch === 'system') e['logsource.service'] = 'system';
-  else if (ch.includes('powershell')) {
-    e['logsource.service'] = 'powershell';
-    if (id === 4104) e['logsource.category'] = 'ps_script';
-    if (id === 4103) e['logsource.category'] = 'ps_module';
-  } else if (ch.includes('wmi')) e['logsource.service'] = 'wmi';
-  return e;
-}
 
 function jsonFiles(dir: string): string[] {
   const out: string[] = [];
@@ -81,7 +40,7 @@ async function main(): Promise<void> {
     for (const line of readFileSync(f, 'utf8').split('\n')) {
       if (!line.trim()) continue;
       try {
-        events.push(withLogsource(JSON.parse(line) as SigmaEvent));
+        events.push(otrfLogsource(JSON.parse(line) as SigmaEvent));
       } catch {
         // a broken line in the corpus is not the engine's problem
       }

@@ -10,6 +10,7 @@ import type {
   LogSource,
   PatternPart,
   Search,
+  SigmaEvent,
   SigmaFilter,
   ValueMatcher,
 } from '../sigma/model.js';
@@ -191,4 +192,46 @@ export function filter(rules: string[], searches: Search[], cond: string, logsou
     conditions: [condition(cond)],
     conditionText: [cond],
   };
+}
+
+const SYSMON: Record<number, string> = {
+  1: 'process_creation',
+  2: 'file_change',
+  3: 'network_connection',
+  5: 'process_termination',
+  6: 'driver_load',
+  7: 'image_load',
+  8: 'create_remote_thread',
+  9: 'raw_access_thread',
+  10: 'process_access',
+  11: 'file_event',
+  12: 'registry_add',
+  13: 'registry_set',
+  14: 'registry_rename',
+  15: 'create_stream_hash',
+  17: 'pipe_created',
+  18: 'pipe_created',
+  19: 'wmi_event',
+  22: 'dns_query',
+  23: 'file_delete',
+  25: 'process_tampering',
+  26: 'file_delete_detected',
+};
+
+/** Crude logsource attribution, enough for a benchmark (the real one lives in ingest/normalise). */
+export function otrfLogsource(e: SigmaEvent): SigmaEvent {
+  const ch = String(e.Channel ?? '').toLowerCase();
+  const id = Number(e.EventID);
+  e['logsource.product'] = 'windows';
+  if (ch.includes('sysmon')) {
+    e['logsource.category'] = SYSMON[id];
+    e['logsource.service'] = 'sysmon';
+  } else if (ch === 'security') e['logsource.service'] = 'security';
+  else if (ch === 'system') e['logsource.service'] = 'system';
+  else if (ch.includes('powershell')) {
+    e['logsource.service'] = 'powershell';
+    if (id === 4104) e['logsource.category'] = 'ps_script';
+    if (id === 4103) e['logsource.category'] = 'ps_module';
+  } else if (ch.includes('wmi')) e['logsource.service'] = 'wmi';
+  return e;
 }
