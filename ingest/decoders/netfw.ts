@@ -135,24 +135,34 @@ export function panosInto(d: Decoded, msg: string): boolean {
 }
 
 /**
- * Cisco ASA/FTD tags `%ASA-6-302013:` at msg[i]: severity and message id from the tag, message after it.
- * Returns the index after the tag, or -1.
+ * Cisco tags `%FACILITY-SEVERITY-MNEMONIC:` at s[i]: ASA/FTD (`%ASA-6-302013:`, numeric message ids, firewall)
+ * and IOS (`%SYS-5-CONFIG_I:`). Severity and message id come from the tag. Returns the index after it, or -1.
  */
 export function asaTagAt(d: Decoded, s: string, i: number): number {
   if (s.charCodeAt(i) !== 37) return -1;
   const dash = s.indexOf('-', i + 1);
-  if (dash < 0 || dash - i > 8) return -1;
+  if (dash < 0 || dash - i > 24) return -1;
   if (!isDigit(s, dash + 1) || s[dash + 2] !== '-') return -1;
   const colon = s.indexOf(':', dash + 3);
-  if (colon < 0 || colon - dash > 12) return -1;
+  if (colon < 0 || colon - dash > 40 || colon === dash + 3) return -1;
   const id = s.slice(dash + 3, colon);
-  if (digitsAt(id, 0, id.length) < 0) return -1;
-  const vendor = s.slice(i + 1, dash).toLowerCase();
+  for (let k = 0; k < id.length; k++) {
+    const c = id.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95)) return -1;
+  }
+  const facility = s.slice(i + 1, dash);
+  const vendor = facility.toLowerCase();
+  const numeric = digitsAt(id, 0, id.length) >= 0;
   d.severity = s.charCodeAt(dash + 1) - 48;
-  d.appname = vendor;
   d.msgid = id;
-  d.product = vendor === 'ftd' ? 'ftd' : 'asa';
-  d.category = 'firewall';
+  if (numeric && (vendor === 'asa' || vendor === 'ftd' || vendor === 'pix' || vendor === 'fwsm')) {
+    d.appname = vendor;
+    d.product = vendor === 'ftd' ? 'ftd' : 'asa';
+    d.category = 'firewall';
+  } else {
+    d.appname = facility;
+    d.product = 'cisco';
+  }
   let e = colon + 1;
   if (s.charCodeAt(e) === 32) e++;
   return e;

@@ -146,6 +146,21 @@ describe('RFC 3164 variants', () => {
     ]);
   });
 
+  it('reads Cisco timestamp quirks: colon after the time, IOS sequence numbers, `*` and UTC', () => {
+    let d = decodeRfc3164('<166>Jan 10 2024 10:00:00: %ASA-6-302013: Built', ctx());
+    expect([d.host, d.appname, d.msgid, d.message]).toEqual([undefined, 'asa', '302013', 'Built']);
+    d = decodeRfc3164('<189>45: *Mar  1 18:48:50.483 UTC: %SYS-5-CONFIG_I: Configured from console by vty0', ctx());
+    expect([iso(d.time), d.host, d.appname, d.msgid, d.severity, d.product, d.message]).toEqual([
+      '2026-03-01T18:48:50.483Z',
+      undefined,
+      'SYS',
+      'CONFIG_I',
+      5,
+      'cisco',
+      'Configured from console by vty0',
+    ]);
+  });
+
   it('reads netfilter and filterlog bodies', () => {
     let d = decodeRfc3164(
       'Sep 27 20:56:38 gw kernel: [  203.842973] IPTABLES-DROP: IN=eth0 OUT= SRC=1.2.3.4 DST=10.0.0.1 LEN=76 PROTO=TCP SPT=4000 DPT=22 LEN=56 SYN',

@@ -9,7 +9,7 @@ import { cefInto, cefStart } from './cef.js';
 import { kvInto, looksLikeKv } from './kv.js';
 import { leefInto } from './leef.js';
 import { asaTagAt, filterlogInto, iptablesInto, panosInto } from './netfw.js';
-import { isDigit, scanBsd, scanIso } from './time.js';
+import { isDigit, scanBsd, scanIso, zone } from './time.js';
 import { blank, type DecodeContext, type Decoded, rawDecoded, type StructuredData } from './types.js';
 import { accessInto, apacheErrorInto, looksLikeAccess, looksLikeNginxError, nginxErrorInto } from './web.js';
 
@@ -239,12 +239,37 @@ function notAHost(s: string, i: number, e: number): boolean {
 function rfc3164Into(d: Decoded, s: string, i: number, ctx: DecodeContext): Decoded {
   const hadPri = i > 0;
   while (s.charCodeAt(i) === 32) i++;
+  let ciscoTime = false;
+  if (hadPri) {
+    // Cisco IOS: `<189>45: *Mar  1 18:48:50.483 UTC: %SYS-5-CONFIG_I: ...` (sequence number, `*` or `.`
+    // when the clock is not synchronised, zone name after the time).
+    let k = i;
+    while (k < i + 10 && isDigit(s, k)) k++;
+    if (k > i && s.charCodeAt(k) === 58 && s.charCodeAt(k + 1) === 32) {
+      i = k + 2;
+      ciscoTime = true;
+    }
+    const c = s.charCodeAt(i);
+    if (c === 42 || c === 46) {
+      i++;
+      ciscoTime = true;
+    }
+  }
   let hasTime = false;
   const te = timeAt(s, i, ctx);
   if (te > 0) {
     d.time = ctx.scan.ms;
     hasTime = true;
+    const ts = i;
     i = te;
+    if (s.startsWith(' UTC', i) || s.startsWith(' GMT', i)) {
+      // An explicit UTC zone after the clock overrides the stream's zone.
+      if (scanBsd(s, ts, zone('UTC'), ctx.receivedAt, ctx.scan)) d.time = ctx.scan.ms;
+      i += 4;
+      ciscoTime = true;
+    }
+    // `Jan 10 2024 10:00:00: %ASA-...` and IOS put a colon after the time.
+    if (s.charCodeAt(i) === 58 && (ciscoTime || s.charCodeAt(i + 2) === 37)) i++;
     while (s.charCodeAt(i) === 32) i++;
   }
   if (!hasTime && !hadPri) return rawDecoded(s, 'rfc3164_no_header');
