@@ -62,3 +62,15 @@ describe('field-mapping pipelines', () => {
     expect(r.pipeline).toBeUndefined();
   });
 });
+
+describe('template alternatives', () => {
+  it('the first template whose fields are all present wins', () => {
+    const p = parsePipelineText("name: t\ntemplates:\n  User: ['{TD}\\{TU}', '{SD}\\{SU}']\n", 't.yml').pipeline!;
+    const a: Record<string, unknown> = { TD: '-', TU: '-', SD: 'DOM', SU: 'me' };
+    applyPipelines([p], a);
+    expect(a.User).toBe('DOM\\me');
+    const b: Record<string, unknown> = { TD: 'NT AUTHORITY', TU: 'SYSTEM', SD: 'DOM', SU: 'me' };
+    applyPipelines([p], b);
+    expect(b.User).toBe('NT AUTHORITY\\SYSTEM');
+  });
+});

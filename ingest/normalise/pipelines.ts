@@ -15,7 +15,8 @@
  * mode: copy                    # copy (keep the source field; default) | move (drop it) | fill (only when absent)
  * fields:                       # source field -> Sigma field (all read before any is written)
  *   NewProcessName: Image
- * templates:                    # Sigma field -> template over source fields; skipped when a field is missing
+ * templates:                    # Sigma field -> template over source fields, or a list of them: the first
+ *                               # whose fields are all present (not empty, not '-') is used
  *   User: '{SubjectDomainName}\{SubjectUserName}'
  * convert:                      # Sigma field -> hex_to_decimal | lower | upper
  *   ProcessId: hex_to_decimal
@@ -64,7 +65,7 @@ export interface FieldPipeline {
   when: Array<{ field: string; values: Array<string | number | boolean> }>;
   mode: Mode;
   fields: Array<[string, string]>;
-  templates: Array<{ target: string; parts: string[]; refs: string[] }>;
+  templates: Array<{ target: string; alts: Array<{ parts: string[]; refs: string[] }> }>;
   convert: Array<[string, Conversion]>;
   values: Array<[string, Map<string, string>]>;
   /** Reused per event to read every source before writing (no per-event allocation). */
@@ -166,10 +167,11 @@ export function parsePipelineText(
     } else p.fields.push([src, dst]);
   }
   for (const [dst, t] of Object.entries(section('templates'))) {
-    const parsed = typeof t === 'string' ? parseTemplate(t) : undefined;
-    if (!parsed || parsed.refs.length === 0 || dst === '__proto__')
-      at(offsetOf('templates'), `templates.${dst} must be a '{field}' template`);
-    else p.templates.push({ target: dst, ...parsed });
+    const list = Array.isArray(t) ? t : [t];
+    const alts = list.map((x) => (typeof x === 'string' ? parseTemplate(x) : undefined));
+    if (alts.length === 0 || alts.some((a) => !a || a.refs.length === 0) || dst === '__proto__') {
+      at(offsetOf('templates'), `templates.${dst} must be a '{field}' template or a list of them`);
+    } else p.templates.push({ target: dst, alts: alts as Array<{ parts: string[]; refs: string[] }> });
   }
   for (const [dst, c] of Object.entries(section('convert'))) {
     if (typeof c !== 'string' || !CONVERSIONS.has(c)) {
@@ -249,6 +251,17 @@ function convert(v: unknown, c: Conversion): unknown {
   return v;
 }
 
+/** The template with the event's values, or undefined when one is absent, empty or `-` (Windows for "none"). */
+function fillTemplate(t: { parts: string[]; refs: string[] }, ev: SigmaEvent): string | undefined {
+  let s = t.parts[0]!;
+  for (let i = 0; i < t.refs.length; i++) {
+    const v = ev[t.refs[i]!];
+    if (v === undefined || v === null || v === '' || v === '-') return undefined;
+    s += String(v) + t.parts[i + 1]!;
+  }
+  return s;
+}
+
 /** Applies the pipelines whose `when` holds to the event, in place; returns the number applied. */
 export function applyPipelines(pipelines: readonly FieldPipeline[], ev: SigmaEvent): number {
   let applied = 0;
@@ -270,17 +283,13 @@ export function applyPipelines(pipelines: readonly FieldPipeline[], ev: SigmaEve
     }
     for (const t of p.templates) {
       if (p.mode === 'fill' && ev[t.target] !== undefined) continue;
-      let s = t.parts[0]!;
-      let complete = true;
-      for (let i = 0; i < t.refs.length; i++) {
-        const v = ev[t.refs[i]!];
-        if (v === undefined || v === null || v === '' || v === '-') {
-          complete = false;
+      for (const alt of t.alts) {
+        const s = fillTemplate(alt, ev);
+        if (s !== undefined) {
+          ev[t.target] = s;
           break;
         }
-        s += String(v) + t.parts[i + 1]!;
       }
-      if (complete) ev[t.target] = s;
     }
     for (const [field, c] of p.convert) if (ev[field] !== undefined) ev[field] = convert(ev[field], c);
     for (const [field, map] of p.values) {
