@@ -98,3 +98,14 @@ describe('MemoryCorrelationStore bounds', () => {
     expect(fired).toBe(1);
   });
 });
+
+describe('MemoryCorrelationStore and rule reloads', () => {
+  it('keeps windows for an unchanged rule and drops them when the rule with that id changes', () => {
+    const s = new MemoryCorrelationStore();
+    s.observe('c', 'g', spec, entry(1), 1);
+    s.observe('c', 'g', { ...spec }, entry(2), 2); // same content, new object (engine rebuilt)
+    expect(s.observe('c', 'g', spec, entry(3), 3).count).toBe(3);
+    expect(s.observe('c', 'g', { ...spec, spanMs: 5000 }, entry(4), 4).count).toBe(1);
+    expect(s.stats()).toMatchObject({ groups: 1, entries: 1, expiredGroups: 1 });
+  });
+});

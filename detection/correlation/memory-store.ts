@@ -25,6 +25,8 @@ export interface MemoryStoreOptions {
 /** One correlation's groups: a map for lookup and a doubly linked list in last-touch order (head = oldest). */
 interface PerCorrelation {
   id: string;
+  /** The spec the groups were built with (a reloaded rule with the same id may bring another). */
+  spec: WindowSpec;
   spanMs: number;
   groups: Map<string, GroupWindow>;
   head: GroupWindow | null;
@@ -95,8 +97,15 @@ export class MemoryCorrelationStore implements SyncCorrelationStore {
   observe(correlationId: string, groupKey: string, spec: WindowSpec, entry: WindowEntry, nowMs: number): ObserveResult {
     if (++this.sinceSweep >= this.sweepEvery) this.sweep(nowMs);
     let per = this.byCorr.get(correlationId);
+    if (per && per.spec !== spec && JSON.stringify(per.spec) !== JSON.stringify(spec)) {
+      // The rule changed (reload with the same id): windows built for the old spec are meaningless now.
+      this.dropCorrelation(per);
+      per = undefined;
+    } else if (per) {
+      per.spec = spec;
+    }
     if (!per) {
-      per = { id: correlationId, spanMs: spec.spanMs, groups: new Map(), head: null, tail: null };
+      per = { id: correlationId, spec, spanMs: spec.spanMs, groups: new Map(), head: null, tail: null };
       this.byCorr.set(correlationId, per);
       this.perList = [...this.byCorr.values()];
     }
@@ -169,6 +178,21 @@ export class MemoryCorrelationStore implements SyncCorrelationStore {
   /** A snapshot of the bound counters. */
   stats(): CorrelationStoreStats {
     return { groups: this.groupCount, entries: this.entryCount, ...this.s };
+  }
+
+  /** Forgets every group of one correlation (its rule changed), counted as expired. */
+  private dropCorrelation(per: PerCorrelation): void {
+    let n = 0;
+    for (const w of per.groups.values()) {
+      this.entryCount -= w.size;
+      n++;
+    }
+    this.groupCount -= n;
+    this.byCorr.delete(per.id);
+    this.perList = [...this.byCorr.values()];
+    this.s.expiredGroups += n;
+    this.expiredCounter.inc(n);
+    log.info({ correlation: per.id, groups: n }, 'Correlation rule changed; its windows were dropped');
   }
 
   /** Evicts the least recently touched group across all correlations (fronts of the per-correlation maps). */
