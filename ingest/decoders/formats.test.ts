@@ -152,6 +152,19 @@ describe('JSON', () => {
     expect(d.fields?.['log.file.path']).toBe('/var/log/auth.log');
   });
 
+  it('decodes JSON carried in syslog (NXLog to_json), Windows events included', () => {
+    const body = JSON.stringify({ EventID: 4625, Channel: 'Security', Hostname: 'DC01', TargetUserName: 'admin' });
+    const d = decodeRfc3164(`<14>Nov 22 10:00:00 relay nxlog: ${body}`, ctx());
+    expect([d.host, d.product, d.fields?.EventID, d.fields?.TargetUserName]).toEqual([
+      'DC01',
+      'windows',
+      4625,
+      'admin',
+    ]);
+    const g = decodeRfc3164('<14>Nov 22 10:00:00 app1 myapp: {"user":"u","action":"login"}', ctx());
+    expect([g.host, g.appname, g.fields?.user]).toEqual(['app1', 'myapp', 'u']);
+  });
+
   it('drops __proto__ keys instead of changing prototypes', () => {
     const d = decodeJson('{"__proto__":{"polluted":1},"a":1}', ctx());
     expect(Object.getPrototypeOf(d.fields)).toBe(Object.prototype);

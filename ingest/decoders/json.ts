@@ -6,7 +6,7 @@
 
 import { isAzureSyslogRow, normaliseAzureSyslogRow } from '../normalise/otrf-linux.js';
 import { fromEvent, str, timeOf } from './event.js';
-import { decodeRfc3164 } from './syslog.js';
+import { decodeRfc3164, setJsonBodyDecoder } from './syslog.js';
 import { monthAt } from './time.js';
 import { blank, type DecodeContext, type Decoded, rawDecoded } from './types.js';
 import { isWindowsEvent, normaliseWindowsEvent } from './windows/index.js';
@@ -78,3 +78,31 @@ export function decodeJson(text: string, ctx: DecodeContext): Decoded {
   if (!isObj(v)) return rawDecoded(text, 'json_not_object');
   return jsonObjectInto(blank('json', text), v, ctx);
 }
+
+/**
+ * A JSON object inside a syslog message (NXLog `to_json()`, Windows events over syslog): its fields join the
+ * syslog envelope; the object's own time, host and log source win when it has them.
+ */
+export function jsonBodyInto(d: Decoded, msg: string, ctx: DecodeContext): boolean {
+  if (msg.charCodeAt(msg.length - 1) !== 125) return false;
+  let v: unknown;
+  try {
+    v = JSON.parse(msg);
+  } catch {
+    return false;
+  }
+  if (!isObj(v)) return false;
+  const inner = jsonObjectInto(blank('json', msg), v, ctx);
+  if (!Number.isNaN(inner.time)) d.time = inner.time;
+  if (inner.host !== undefined) d.host = inner.host;
+  if (inner.product !== undefined) {
+    d.product = inner.product;
+    d.category = inner.category;
+    d.service = inner.service;
+  }
+  if (inner.message !== msg) d.message = inner.message;
+  d.fields = d.fields ? Object.assign(d.fields, inner.fields) : inner.fields;
+  return true;
+}
+
+setJsonBodyDecoder(jsonBodyInto);

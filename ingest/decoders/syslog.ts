@@ -314,6 +314,14 @@ export function decodeRfc3164(text: string, ctx: DecodeContext): Decoded {
   return rfc3164Into(d, text, i, ctx);
 }
 
+/** Decodes a JSON object carried in a syslog message (NXLog `to_json()`); set by json.ts to keep imports acyclic. */
+let jsonBody: ((d: Decoded, msg: string, ctx: DecodeContext) => boolean) | undefined;
+
+/** Registers the JSON body decoder (called once by json.ts). */
+export function setJsonBodyDecoder(fn: (d: Decoded, msg: string, ctx: DecodeContext) => boolean): void {
+  jsonBody = fn;
+}
+
 const WEB_APPS: Record<string, string> = { nginx: 'nginx', httpd: 'apache', apache2: 'apache', apache: 'apache' };
 
 /**
@@ -327,6 +335,7 @@ export function decodeBody(d: Decoded, msg: string, ctx: DecodeContext): void {
     if (st >= 0 && cefInto(d, msg, st, ctx)) return;
   }
   if (c0 === 76 && msg.startsWith('LEEF:') && leefInto(d, msg, 0, ctx)) return;
+  if (c0 === 123 && jsonBody !== undefined && jsonBody(d, msg, ctx)) return;
   const app = d.appname;
   if (app === undefined) {
     if ((c0 === 116 || c0 === 110) && looksLikeAudit(msg, 0) && auditInto(d, msg, ctx)) return;
