@@ -7,6 +7,17 @@ check() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
 check redis-server redis-server
 check redis-cli redis-tools
 check logger bsdutils
+check openssl openssl
+check rsyslogd rsyslog
+# rsyslog's TLS and RELP plugins, and the shared libraries of the unpacked syslog-ng (loggen) that
+# tests/ingest/syslog-ng-local.sh fetches (syslog-ng-core conflicts with rsyslog, so it is not installed).
+checkfile() { compgen -G "$1" >/dev/null || need+=("$2"); }
+checkfile '/usr/lib/*/rsyslog/lmnsd_gtls.so' rsyslog-gnutls
+checkfile '/usr/lib/*/rsyslog/omrelp.so' rsyslog-relp
+checkfile '/usr/lib/*/libivykis.so.0' libivykis0
+checkfile '/usr/lib/*/libnet.so.1' libnet1
+checkfile '/usr/lib/*/libpcre.so.3' libpcre3
+checkfile '/usr/lib/*/libwrap.so.0' libwrap0
 check java openjdk-17-jdk-headless
 check mvn maven
 if [ ${#need[@]} -gt 0 ]; then
