@@ -5,6 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { CorrelationCondition, CorrelationType } from '../sigma/model.js';
+import { neededEntries } from './compile.js';
 import { CorrelationEngine } from './engine.js';
 import { correlationRule } from './testing.js';
 import { conditionHolds } from './window.js';
@@ -34,6 +35,7 @@ function reference(
   span: number,
   lateness: number,
   cond: CorrelationCondition | undefined,
+  cap: number,
 ): Fire[] {
   const groups = new Map<string, { kept: Array<Ev & { seq: number }>; newest: number }>();
   const fires: Fire[] = [];
@@ -47,7 +49,13 @@ function reference(
     g.kept.push({ ...e, seq: i });
     g.newest = Math.max(g.newest, e.ts);
     const newest = g.newest;
-    const win = g.kept.filter((x) => x.ts > newest - span).sort((a, b) => a.ts - b.ts || a.seq - b.seq);
+    let win = g.kept.filter((x) => x.ts > newest - span).sort((a, b) => a.ts - b.ts || a.seq - b.seq);
+    if (win.length > cap) {
+      // The per-group entry cap evicts the oldest entries of the window.
+      const gone = new Set(win.slice(0, win.length - cap));
+      g.kept = g.kept.filter((x) => !gone.has(x));
+      win = win.slice(win.length - cap);
+    }
     let v: number;
     if (type === 'event_count') v = win.length;
     else if (type === 'value_count') v = new Set(win.map((x) => x.value)).size;
@@ -100,6 +108,7 @@ function engineFires(
   span: number,
   lateness: number,
   cond: CorrelationCondition | undefined,
+  cap: number,
 ): Fire[] {
   const valueType = type === 'value_count' || type === 'value_sum';
   const condition = cond && valueType ? { ...cond, field: 'v' } : cond;
@@ -114,7 +123,7 @@ function engineFires(
         ...(condition ? { condition } : {}),
       }),
     ],
-    { allowedLatenessMs: lateness, maxEntriesPerGroup: 10_000 },
+    { allowedLatenessMs: lateness, maxEntriesPerGroup: cap },
   );
   const fires: Fire[] = [];
   events.forEach((e, i) => {
@@ -133,9 +142,24 @@ function engineFires(
   return fires;
 }
 
+/** The cap the engine applies: the option, at least the rule count, raised to a count threshold. */
+function effectiveCap(
+  type: CorrelationType,
+  cond: CorrelationCondition | undefined,
+  cap: number,
+  rules: number,
+): number {
+  const counting = type === 'event_count' || type === 'value_count';
+  const need = counting
+    ? neededEntries(correlationRule({ type, rules: ['r0'], ...(cond ? { condition: cond } : {}) }))
+    : 1;
+  return Math.max(cap, rules, need);
+}
+
 const params = fc.record({
   span: fc.integer({ min: 1, max: 60 }),
   lateness: fc.oneof(fc.constant(Number.POSITIVE_INFINITY), fc.integer({ min: 0, max: 10 })),
+  cap: fc.oneof(fc.constant(10_000), fc.integer({ min: 1, max: 8 })),
 });
 
 describe('windowed engine = brute-force reference', () => {
@@ -144,8 +168,8 @@ describe('windowed engine = brute-force reference', () => {
       fc.assert(
         fc.property(eventsArb, params, condArb, (events, p, cond) => {
           const c = type === 'value_sum' ? { ...cond } : cond;
-          expect(engineFires(type, events, p.span, p.lateness, c)).toEqual(
-            reference(type, events, p.span, p.lateness, c),
+          expect(engineFires(type, events, p.span, p.lateness, c, p.cap)).toEqual(
+            reference(type, events, p.span, p.lateness, c, effectiveCap(type, c, p.cap, 1)),
           );
         }),
         { numRuns: 300 },
@@ -156,8 +180,8 @@ describe('windowed engine = brute-force reference', () => {
     it(`${type} on random sequences (all rules, or a condition on rules present)`, () => {
       fc.assert(
         fc.property(eventsArb, params, fc.option(condArb, { nil: undefined }), (events, p, cond) => {
-          expect(engineFires(type, events, p.span, p.lateness, cond)).toEqual(
-            reference(type, events, p.span, p.lateness, cond),
+          expect(engineFires(type, events, p.span, p.lateness, cond, p.cap)).toEqual(
+            reference(type, events, p.span, p.lateness, cond, effectiveCap(type, cond, p.cap, RULES.length)),
           );
         }),
         { numRuns: 200 },
