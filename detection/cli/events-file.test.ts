@@ -102,3 +102,27 @@ describe('JSON lines resynchronisation', () => {
     expect(r.problems.map((p) => p.line)).toEqual([2, 4]);
   });
 });
+
+describe('chunk boundaries', () => {
+  it('any chunk size gives the same events as JSON.parse, in JSON lines and pretty-printed files', async () => {
+    const obj = fc.dictionary(
+      fc.string({ maxLength: 6 }).filter((k) => k !== '__proto__'),
+      fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 })),
+      { minKeys: 1, maxKeys: 5 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(obj, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        async (objs, chunk, pretty) => {
+          const text = objs.map((o) => (pretty ? JSON.stringify(o, null, 2) : JSON.stringify(o))).join('\n');
+          const r = await loadEventFile(file(text), { chunkBytes: chunk });
+          expect(r.problems).toEqual([]);
+          expect(r.events).toEqual(objs.map((o) => JSON.parse(JSON.stringify(o))));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -37,6 +37,8 @@ export interface ReadEventsOptions {
   onProblem?: (p: EventFileProblem) => void;
   /** Largest record accepted, in bytes (default 16 MiB). */
   maxRecordBytes?: number;
+  /** Read chunk size (default 1 MiB); tests use tiny chunks to cross every boundary. */
+  chunkBytes?: number;
 }
 
 const log = logger('event_file');
@@ -87,7 +89,7 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
     log.warn({ path, offset, line, code }, 'Skipped a malformed event record.');
     opts.onProblem?.({ offset, line, message, code });
   };
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
   let mode: 'unknown' | 'json' | 'text' = 'unknown';
   // JSON scanner state, byte-level (UTF-8 multi-byte sequences never contain these ASCII bytes).
   let depth = 0;
@@ -256,9 +258,12 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
 }
 
 /** Reads a whole event file into memory (bench and small test files); problems are returned, not thrown. */
-export async function loadEventFile(path: string): Promise<{ events: SigmaEvent[]; problems: EventFileProblem[] }> {
+export async function loadEventFile(
+  path: string,
+  opts: Omit<ReadEventsOptions, 'onProblem'> = {},
+): Promise<{ events: SigmaEvent[]; problems: EventFileProblem[] }> {
   const events: SigmaEvent[] = [];
   const problems: EventFileProblem[] = [];
-  for await (const e of readEventFile(path, { onProblem: (p) => problems.push(p) })) events.push(e);
+  for await (const e of readEventFile(path, { ...opts, onProblem: (p) => problems.push(p) })) events.push(e);
   return { events, problems };
 }
