@@ -165,6 +165,22 @@ describe('JSON', () => {
     expect([g.host, g.appname, g.fields?.user]).toEqual(['app1', 'myapp', 'u']);
   });
 
+  it('reads Snare MSWinEventLog lines over syslog', () => {
+    const d = decodeRfc3164(
+      '<14>Nov 22 10:00:00 DC01 MSWinEventLog\t1\tSecurity\t123\tSun Nov 22 10:00:00 2026\t4625\tMicrosoft-Windows-Security-Auditing\tN/A\tN/A\tFailure Audit\tDC01.so.gov.vn\tLogon\t\tAn account failed to log on.\t42',
+      ctx('UTC'),
+    );
+    expect([d.host, d.product, d.service, d.fields?.EventID, d.fields?.Channel, d.message, iso(d.time)]).toEqual([
+      'DC01.so.gov.vn',
+      'windows',
+      'security',
+      4625,
+      'Security',
+      'An account failed to log on.',
+      '2026-11-22T10:00:00.000Z',
+    ]);
+  });
+
   it('drops __proto__ keys instead of changing prototypes', () => {
     const d = decodeJson('{"__proto__":{"polluted":1},"a":1}', ctx());
     expect(Object.getPrototypeOf(d.fields)).toBe(Object.prototype);

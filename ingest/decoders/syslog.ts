@@ -9,6 +9,7 @@ import { cefInto, cefStart } from './cef.js';
 import { kvInto, looksLikeKv } from './kv.js';
 import { leefInto } from './leef.js';
 import { asaTagAt, filterlogInto, iptablesInto, panosInto } from './netfw.js';
+import { snareInto } from './snare.js';
 import { isDigit, scanBsd, scanIso, zone } from './time.js';
 import { blank, type DecodeContext, type Decoded, rawDecoded, type StructuredData } from './types.js';
 import { accessInto, apacheErrorInto, looksLikeAccess, looksLikeNginxError, nginxErrorInto } from './web.js';
@@ -297,7 +298,7 @@ function rfc3164Into(d: Decoded, s: string, i: number, ctx: DecodeContext): Deco
     d.message = s.slice(asa).trimEnd();
     return d;
   }
-  const m = looksLikeKv(s, i) ? -1 : tagAt(d, s, i);
+  const m = looksLikeKv(s, i) || s.startsWith('MSWinEventLog\t', i) ? -1 : tagAt(d, s, i);
   d.message = s.slice(m < 0 ? i : m).trimEnd();
   decodeBody(d, d.message, ctx);
   return d;
@@ -336,6 +337,7 @@ export function decodeBody(d: Decoded, msg: string, ctx: DecodeContext): void {
   }
   if (c0 === 76 && msg.startsWith('LEEF:') && leefInto(d, msg, 0, ctx)) return;
   if (c0 === 123 && jsonBody !== undefined && jsonBody(d, msg, ctx)) return;
+  if (c0 === 77 && snareInto(d, msg, ctx)) return;
   const app = d.appname;
   if (app === undefined) {
     if ((c0 === 116 || c0 === 110) && looksLikeAudit(msg, 0) && auditInto(d, msg, ctx)) return;
