@@ -144,6 +144,7 @@ export class CorrelationEngine {
   private readonly correlations: CompiledCorrelation[];
   private readonly refIndex: Map<string, CorrelationRef[]>;
   private readonly byIdentity = new Map<string, CompiledCorrelation>();
+  private readonly generates = new Map<string, boolean>();
   private readonly store: CorrelationStore;
   private readonly now: () => number;
   private readonly telemetry: StageTelemetry = stageTelemetry('correlation');
@@ -164,6 +165,17 @@ export class CorrelationEngine {
     for (const c of this.correlations) {
       this.byIdentity.set(c.rule.id, c);
       if (c.rule.name) this.byIdentity.set(c.rule.name, c);
+    }
+    // Per referenced id or name: does any correlation referencing it say generate: true? (read per base match)
+    const mark = (key: string, refs: readonly CorrelationRef[]) => {
+      const any = refs.some((r) => r.corr.rule.generate);
+      this.generates.set(key, (this.generates.get(key) ?? false) || any);
+    };
+    for (const [key, refs] of this.refIndex) mark(key, refs);
+    for (const c of this.correlations) {
+      if (c.parents.length === 0) continue;
+      mark(c.rule.id, c.parents);
+      if (c.rule.name) mark(c.rule.name, c.parents);
     }
     this.store = opts.store ?? new MemoryCorrelationStore();
     this.now = opts.now ?? Date.now;
@@ -189,9 +201,10 @@ export class CorrelationEngine {
    * none of them says generate: true (Sigma's default is false: only the correlation alerts).
    */
   shouldAlert(rule: BaseMatch): boolean {
-    const refs = this.parentsOf(rule);
-    if (refs.length === 0) return true;
-    return refs.some((r) => r.corr.rule.generate);
+    const byId = this.generates.get(rule.id);
+    const byName = rule.name !== undefined ? this.generates.get(rule.name) : undefined;
+    if (byId === undefined && byName === undefined) return true;
+    return byId === true || byName === true;
   }
 
   /** Processes one event's base-rule matches with a synchronous store; returns the alerts that fired. */
@@ -305,12 +318,6 @@ export class CorrelationEngine {
   }
 
   /** Correlations fed by a rule or correlation identified by id or name (each correlation once). */
-  private parentsOf(m: BaseMatch): CorrelationRef[] {
-    const own = this.byIdentity.get(m.id) ?? (m.name !== undefined ? this.byIdentity.get(m.name) : undefined);
-    if (own) return own.parents;
-    return this.collectTargets(m);
-  }
-
   private collectTargets(m: BaseMatch): CorrelationRef[] {
     const own = this.byIdentity.get(m.id) ?? (m.name !== undefined ? this.byIdentity.get(m.name) : undefined);
     if (own) return own.parents;
