@@ -12,6 +12,7 @@ export const DETECTION_ERRORS = defineErrors({
     status: 413,
     message: 'YAML document is {size} bytes, more than the limit of {limit}',
   },
+  CANHGAC_ERR_SIGMA_TOO_MANY_DOCS: { status: 413, message: 'More than {limit} YAML documents in one file' },
   CANHGAC_ERR_SIGMA_INVALID_UTF8: {
     status: 400,
     message: 'Rule file is not valid UTF-8 (first bad byte at offset {offset})',

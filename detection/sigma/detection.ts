@@ -47,6 +47,7 @@ export function readDetection(
       sev?: 'error' | 'warning',
     ) => ctx.add(code, params, loc, sev),
   };
+  ctx.checkUniqueKeys(node as YAMLMap, 1);
   for (const pair of (node as YAMLMap).items) {
     const key = scalarValue(isScalar(pair.key) ? (pair.key as Scalar).value : null);
     const keyLoc = ctx.loc(pair.key as Node);
@@ -195,6 +196,7 @@ function valueIn(ctx: DocContext, n: Node | null): ValueIn {
 function readMap(ctx: DocContext, map: YAMLMap, depth: number, env: Env): DetectionItem[] | null {
   const out: DetectionItem[] = [];
   let ok = true;
+  ctx.checkUniqueKeys(map, depth);
   for (const pair of map.items) {
     const keyNode = ctx.deref(pair.key, depth);
     const keyLoc = ctx.loc(keyNode);

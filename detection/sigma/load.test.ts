@@ -288,3 +288,16 @@ describe('error catalogue', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('denial-of-service guards', () => {
+  it('refuses many documents, oversized documents and reports duplicate keys without quadratic work', () => {
+    expect(parseRuleText('a: 1\n---\n'.repeat(10_000), 'docs.yml').problems[0]!.code).toBe(
+      'CANHGAC_ERR_SIGMA_TOO_MANY_DOCS',
+    );
+    const big = `title: t\nx: '${'a'.repeat(1_100_000)}'\n`;
+    expect(parseRuleText(big, 'doc.yml').problems[0]!.code).toBe('CANHGAC_ERR_SIGMA_DOC_TOO_LARGE');
+    const dup = parseRuleText(RULE.replace('  filter:\n', '  filter:\n    User: a\n'), 'dup.yml');
+    expect(dup.problems[0]).toMatchObject({ code: 'CANHGAC_ERR_SIGMA_YAML_SYNTAX', line: 15 });
+    expect(parseRuleText(`${RULE}---\n`, 'trailing.yml').problems).toEqual([]);
+  });
+});

@@ -19,12 +19,12 @@ import { DEFAULT_YAML_LIMITS, type DocContext, describeNode, parseYaml, YamlLimi
 export interface LoadOptions {
   /** Values of `%name%` placeholders for the `expand` modifier (see loadPlaceholders). */
   placeholders?: Record<string, string[]>;
-  /** Largest rule file accepted, in bytes (default 4 MiB). */
+  /** Largest rule file accepted, in bytes (default 2 MiB). */
   maxFileBytes?: number;
 }
 
 /** Default largest file (real Sigma rules are a few KB; the biggest SigmaHQ file is under 100 KB). */
-export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 const log = logger('sigma-loader');
 const docsCounter = counter('canhgac_sigma_documents_total', 'Sigma documents read, by outcome', ['outcome']);
@@ -110,7 +110,8 @@ function readDocument(
   coll: Collection,
 ): 'loaded' | 'rejected' | 'skipped' {
   if (ctx.failed) return 'rejected';
-  if (root === null) return 'skipped'; // an empty document, e.g. a trailing `---`
+  // An empty document, e.g. a trailing `---`, is nothing to load and nothing wrong.
+  if (root === null || (isScalar(root) && root.value === null && !root.source)) return 'skipped';
   const node = ctx.deref(root, 0);
   if (!isMap(node)) {
     ctx.add('CANHGAC_ERR_SIGMA_NOT_A_MAP', { found: describeNode(node) }, ctx.loc(node));

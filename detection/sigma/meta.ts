@@ -12,6 +12,7 @@ export type TopMap = Map<string, Pair>;
 /** Indexes a map node by its string keys. */
 export function indexMap(ctx: DocContext, map: YAMLMap, depth: number): TopMap {
   const out: TopMap = new Map();
+  ctx.checkUniqueKeys(map, depth);
   for (const p of map.items) {
     const k = ctx.deref(p.key, depth);
     if (isScalar(k)) {

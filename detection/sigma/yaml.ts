@@ -30,6 +30,8 @@ export interface YamlLimits {
   maxNodes: number;
   /** Maximum size of one YAML document in bytes (UTF-16 code units of its text). */
   maxDocBytes: number;
+  /** Maximum YAML documents in one file. */
+  maxDocuments: number;
 }
 
 /** The default limits (documented in detection/sigma/README.md). */
@@ -38,6 +40,7 @@ export const DEFAULT_YAML_LIMITS: YamlLimits = {
   maxDepth: 64,
   maxNodes: 100_000,
   maxDocBytes: 1024 * 1024,
+  maxDocuments: 500,
 };
 
 /** Thrown inside a document walk when a limit is hit; caught by the loader, which records one problem. */
@@ -95,6 +98,31 @@ export class DocContext {
       code,
       severity,
     });
+  }
+
+  private readonly keyChecked = new WeakSet<object>();
+
+  /**
+   * Reports duplicate keys of a map once (the YAML library's own check is quadratic in the number of keys, an
+   * easy denial of service, so it is off and done here with a Set).
+   */
+  checkUniqueKeys(map: YAMLMap, depth: number): void {
+    if (this.keyChecked.has(map)) return;
+    this.keyChecked.add(map);
+    const seen = new Set<string>();
+    for (const p of map.items) {
+      const k = this.deref(p.key, depth);
+      if (!isScalar(k)) continue;
+      const key = String(scalarValue(k.value));
+      if (seen.has(key)) {
+        this.add(
+          'CANHGAC_ERR_SIGMA_YAML_SYNTAX',
+          { reason: `duplicate key ${JSON.stringify(key)} in a map` },
+          this.loc(k),
+        );
+      }
+      seen.add(key);
+    }
   }
 
   /** Follows an alias (counting it against the budget) and counts the node; throws YamlLimitError past a limit. */
@@ -172,6 +200,19 @@ export interface ParsedDoc {
  */
 export function parseYaml(text: string, file: string, problems: RuleProblem[], limits: YamlLimits): ParsedDoc[] {
   const lc = new LineCounter();
+  const pre = prescanDocuments(text, limits);
+  if (pre !== null) {
+    const lines = lineStarts(text, pre.offset);
+    problems.push({
+      file,
+      line: lines.line,
+      col: lines.col,
+      message: formatMessage(DETECTION_ERRORS[pre.code].message, pre.params),
+      code: pre.code,
+      severity: 'error',
+    });
+    return [];
+  }
   const deep = flowNestingAt(text, FLOW_PRESCAN_DEPTH);
   if (deep >= 0) {
     // The YAML library takes seconds on hundreds of thousands of nested brackets: refuse before parsing.
@@ -191,7 +232,7 @@ export function parseYaml(text: string, file: string, problems: RuleProblem[], l
   const docs = parseAllDocuments(text, {
     lineCounter: lc,
     prettyErrors: false,
-    uniqueKeys: true,
+    uniqueKeys: false,
     strict: true,
   });
   const list = Array.isArray(docs) ? docs : [];
@@ -214,6 +255,44 @@ export function parseYaml(text: string, file: string, problems: RuleProblem[], l
     out.push({ ctx, root: doc.contents });
   });
   return out;
+}
+
+/**
+ * Document count and sizes from the `---` / `...` lines, before the parser runs: the parser needs seconds for
+ * hundreds of thousands of documents or a multi-megabyte document, so those are refused up front.
+ */
+function prescanDocuments(
+  text: string,
+  limits: YamlLimits,
+): { code: DetectionErrorCode; params: Record<string, unknown>; offset: number } | null {
+  let docs = 1;
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n---', start);
+    const sep = nl < 0 ? text.length : nl + 1;
+    if (sep - start > limits.maxDocBytes) {
+      return {
+        code: 'CANHGAC_ERR_SIGMA_DOC_TOO_LARGE',
+        params: { size: sep - start, limit: limits.maxDocBytes },
+        offset: start,
+      };
+    }
+    if (nl < 0) return null;
+    if (++docs > limits.maxDocuments) {
+      return { code: 'CANHGAC_ERR_SIGMA_TOO_MANY_DOCS', params: { limit: limits.maxDocuments }, offset: sep };
+    }
+    start = sep;
+  }
+}
+
+function lineStarts(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    last = i;
+  }
+  return { line, col: offset - last };
 }
 
 /** Bracket depth at which the pre-scan gives up (far above maxDepth: quoted brackets can only inflate it). */
