@@ -18,6 +18,8 @@ export interface FiredRule {
   level: string;
   events: number;
   tagged: boolean;
+  /** Where the matching events came from (`Security 4688`, `Sysmon 1`, `auditd`, ...). */
+  via: string[];
 }
 
 /** The outcome for one dataset. */
@@ -75,6 +77,14 @@ function fits(rule: DetectionRule, product: unknown, service: unknown, cats: rea
   return true;
 }
 
+/** A short name of where an event came from, for the report. */
+function sourceName(ev: SigmaEvent): string {
+  const ch = typeof ev.Channel === 'string' ? ev.Channel : undefined;
+  if (ch === undefined) return String(ev['logsource.service'] ?? ev['logsource.category'] ?? ev['logsource.product']);
+  const short = ch.replace(/^Microsoft-Windows-/, '').replace(/\/Operational$/, '');
+  return ev.EventID === undefined ? short : `${short} ${String(ev.EventID)}`;
+}
+
 /** The dataset folders (each with one metadata YAML and one event file). */
 export function listDatasets(otrfDir: string): Array<{ name: string; meta: string; events: string }> {
   const out: Array<{ name: string; meta: string; events: string }> = [];
@@ -108,10 +118,12 @@ export async function evaluateDataset(
       let f = fired.get(m.id);
       if (!f) {
         const tagged = ruleTechniques(m.rule).some((t) => techniques.some((d) => related(d, t)));
-        f = { id: m.id, title: m.title, level: m.level ?? '-', events: 0, tagged };
+        f = { id: m.id, title: m.title, level: m.level ?? '-', events: 0, tagged, via: [] };
         fired.set(m.id, f);
       }
       f.events++;
+      const src = sourceName(ev);
+      if (!f.via.includes(src)) f.via.push(src);
     }
   }
   let candidates = 0;
@@ -193,13 +205,16 @@ export function renderReport(results: readonly DatasetResult[], rules: number): 
     '',
     '## Rules that fired, per dataset',
     '',
-    '`*` marks rules tagged with the dataset technique; xN is the number of events.',
+    '`*` marks rules tagged with the dataset technique; xN is the number of events, "via" where they came from (Security 4688 events reach process_creation rules through rules/pipelines/windows-security-4688.yml).',
     '',
   );
   for (const r of results) {
     lines.push(`### ${r.name}`, '', `Log sources seen: ${r.logsources.map((l) => `\`${l}\``).join(', ')}`, '');
-    for (const f of r.fired)
-      lines.push(`- ${f.tagged ? '\\* ' : ''}${f.title} [${f.level}] x${f.events} (\`${f.id}\`)`);
+    for (const f of r.fired) {
+      lines.push(
+        `- ${f.tagged ? '\\* ' : ''}${f.title} [${f.level}] x${f.events} via ${f.via.join(', ')} (\`${f.id}\`)`,
+      );
+    }
     if (r.fired.length === 0) lines.push('- none');
     lines.push('');
   }
