@@ -22,10 +22,16 @@ step "System packages"
 bash tools/deps.sh
 
 step "Node packages"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+# `npm install`, not `npm ci`: the lock file records only this platform's optional binaries (biome, swc), which
+# `npm ci` refuses as out of sync. Native modules (better-sqlite3, re2) build from source here (allowScripts).
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  npm install --no-audit --no-fund
 fi
-node tools/check-native.js
+if ! node tools/check-native.js; then
+  echo "Rebuilding native modules" >&2
+  npm rebuild better-sqlite3 re2 --foreground-scripts
+  node tools/check-native.js
+fi
 
 step "Build"
 npm run build --silent
