@@ -56,9 +56,14 @@ eval "$(bash tools/opensearch-node/node.sh start)"
 STARTED_OPENSEARCH=1
 
 step "Tests"
-JEST=(node --experimental-vm-modules node_modules/jest/bin/jest.js --ci)
+# Two workers: jest's default on a 2-core machine is one.
+JEST=(node --experimental-vm-modules node_modules/jest/bin/jest.js --ci --maxWorkers=2 --json --outputFile="$CANHGAC_TEST_TMP/jest.json")
+status=0
 if [ "$MODE" = "--opensearch-only" ]; then
-  "${JEST[@]}" --testPathPatterns 'opensearch'
+  "${JEST[@]}" --testPathPatterns 'opensearch' || status=$?
 else
-  "${JEST[@]}"
+  "${JEST[@]}" || status=$?
 fi
+# One plain closing line for CI: 'N passed, N failed, N skipped'.
+node -e 'const r=require(process.argv[1]);console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests+r.numTodoTests} skipped`)' "$CANHGAC_TEST_TMP/jest.json" || true
+exit $status
