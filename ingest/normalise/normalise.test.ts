@@ -97,6 +97,12 @@ describe('normaliseRecord', () => {
     expect(other['cs-method']).toBeUndefined();
   });
 
+  it('survives a record whose payload is not a string', () => {
+    const ctx = createNormaliseContext();
+    const ev = normaliseRecord(rec(undefined as unknown as string), ctx)!;
+    expect([ev.message, ev['canhgac.decode_error']]).toEqual(['', 'empty']);
+  });
+
   it('payload fields never overwrite the envelope', () => {
     const ctx = createNormaliseContext();
     const ev = normaliseRecord(

@@ -68,6 +68,9 @@ export interface NormaliseContext {
   lastInIso: string;
   /** Senders already reported as unassigned (logged once each). */
   reportedUnassigned: Set<string>;
+  /** The last sender and its state (runs of one sender skip the map). */
+  lastSource: string | undefined;
+  lastStream: DecodeContext | undefined;
 }
 
 const badFormat = counter(
@@ -100,11 +103,15 @@ export function createNormaliseContext(opts: NormaliseOptions = {}): NormaliseCo
     lastInMs: Number.NaN,
     lastInIso: '',
     reportedUnassigned: new Set(),
+    lastSource: undefined,
+    lastStream: undefined,
   };
 }
 
 /** The per-sender decode state (created on first sight; the oldest is evicted past maxStreams). */
 export function streamContext(ctx: NormaliseContext, source: string): DecodeContext {
+  // Batches usually hold runs of records from one sender: skip the map for a repeat.
+  if (source === ctx.lastSource && ctx.lastStream !== undefined) return ctx.lastStream;
   let s = ctx.streams.get(source);
   if (s === undefined) {
     if (ctx.streams.size >= ctx.maxStreams) {
@@ -114,6 +121,8 @@ export function streamContext(ctx: NormaliseContext, source: string): DecodeCont
     s = decodeContext(ctx.sourceTz.get(source) ?? ctx.tz);
     ctx.streams.set(source, s);
   }
+  ctx.lastSource = source;
+  ctx.lastStream = s;
   return s;
 }
 
@@ -199,7 +208,9 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
     if (d) decoder = d;
     else badFormat.labels(hint.slice(0, 32)).inc();
   }
-  const d = safeDecode(decoder, record.data, stream);
+  // A spool record is untrusted bytes too: a missing or non-string payload becomes an (empty) raw event.
+  const data = typeof record.data === 'string' ? record.data : String(record.data ?? '');
+  const d = safeDecode(decoder, data, stream);
   if (d.headerOnly) return undefined;
   resolveLogsource(d);
 
@@ -244,7 +255,7 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
     '@timestamp': ts,
     'event.id': record.id,
     'event.ingested': ingested,
-    'event.original': ctx.keepOriginal ? record.data : undefined,
+    'event.original': ctx.keepOriginal ? data : undefined,
     'agency.id': agencyId,
     'agency.name': agencyName,
     'host.name': host,
