@@ -265,3 +265,34 @@ describe('@timestamp formatting cache', () => {
     );
   });
 });
+
+describe('normaliseRecord on arbitrary records', () => {
+  it('never throws and always returns an event with the envelope (or nothing for W3C headers)', () => {
+    const ctx = createNormaliseContext({ agencies: AGENCIES });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString()),
+        ),
+        fc.oneof(fc.ipV4(), fc.ipV6(), fc.string({ maxLength: 20 })),
+        fc.option(fc.constantFrom('auto', 'rfc5424', 'json', 'cef', 'w3c', 'nope', '__proto__', 'constructor'), {
+          nil: undefined,
+        }),
+        fc.oneof(fc.integer({ min: -1e16, max: 1e16 }), fc.constant(Number.NaN)),
+        (data, source, format, receivedAt) => {
+          const r: RawRecord = { id: 'x', receivedAt, transport: 'tcp', source, data };
+          if (format !== undefined) r.format = format;
+          const ev = normaliseRecord(r, ctx);
+          if (ev === undefined) return;
+          expect(typeof ev['@timestamp']).toBe('string');
+          expect(typeof ev['event.ingested']).toBe('string');
+          expect(ev['source.ip']).toBe(source);
+          expect(typeof ev['agency.id']).toBe('string');
+          expect(typeof ev.message).toBe('string');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

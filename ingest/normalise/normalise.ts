@@ -200,7 +200,10 @@ const ENVELOPE: Record<string, true> = {
  */
 export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): SigmaEvent | undefined {
   const stream = streamContext(ctx, record.source);
-  stream.receivedAt = record.receivedAt;
+  // A receive time outside Date's range (corrupt record) would make every time below invalid: use now.
+  let rin = record.receivedAt;
+  if (!(rin >= -MAX_MS && rin <= MAX_MS)) rin = Date.now();
+  stream.receivedAt = rin;
   let decoder = ctx.decoder;
   const hint = record.format;
   if (hint !== undefined && hint !== 'auto' && hint !== ctx.format) {
@@ -215,7 +218,7 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
   resolveLogsource(d);
 
   let ms = d.time;
-  if (!(ms >= -MAX_MS && ms <= MAX_MS)) ms = record.receivedAt;
+  if (!(ms >= -MAX_MS && ms <= MAX_MS)) ms = rin;
   let ts: string;
   if (ms === ctx.lastTsMs) ts = ctx.lastTsIso;
   else {
@@ -224,10 +227,9 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
     ctx.lastTsIso = ts;
   }
   let ingested: string;
-  const rin = record.receivedAt;
   if (rin === ctx.lastInMs) ingested = ctx.lastInIso;
   else {
-    ingested = rin >= -MAX_MS && rin <= MAX_MS ? isoOf(rin, inCache) : isoOf(Date.now(), inCache);
+    ingested = isoOf(rin, inCache);
     ctx.lastInMs = rin;
     ctx.lastInIso = ingested;
   }
