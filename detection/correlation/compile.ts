@@ -45,6 +45,8 @@ export interface CompileOptions {
   allowedLatenessMs?: number;
   /** Event ids carried by an alert (default 100). */
   maxEventIds?: number;
+  /** After an alert, the same group stays quiet for this long in event time (default 0: off). */
+  suppressMs?: number;
   /** Ids and names of the loaded detection rules; when given, unknown references are errors. */
   knownRules?: ReadonlyArray<{ id: string; name?: string | undefined }>;
 }
@@ -241,6 +243,7 @@ export function compileCorrelations(rules: readonly CorrelationRule[], opts: Com
       maxEntries,
       allowedLatenessMs: opts.allowedLatenessMs ?? Number.POSITIVE_INFINITY,
       maxEventIds: opts.maxEventIds ?? 100,
+      suppressMs: opts.suppressMs ?? 0,
     };
     const c: CompiledCorrelation = {
       rule,

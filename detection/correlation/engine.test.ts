@@ -132,3 +132,17 @@ describe('missingGroupField', () => {
     expect(engine.process({ host: 'h' }, [{ id: 'r' }], 2)).toHaveLength(0);
   });
 });
+
+describe('suppressMs', () => {
+  it('raises one alert per group per suppression period; windows still reset', () => {
+    const engine = new CorrelationEngine(
+      [correlationRule({ id: 'c', type: 'event_count', rules: ['r'], groupBy: ['ip'], condition: { gte: 2 } })],
+      { suppressMs: 10_000 },
+    );
+    const fire = (t: number, ip = 'a') => engine.process({ ip }, [{ id: 'r' }], t).length;
+    expect([fire(0), fire(1)]).toEqual([0, 1]); // fires at 1: quiet until 10 001
+    expect([fire(2), fire(3), fire(4), fire(5)]).toEqual([0, 0, 0, 0]); // held twice, suppressed, reset
+    expect([fire(2, 'b'), fire(3, 'b')]).toEqual([0, 1]); // another group is not affected
+    expect([fire(10_000), fire(10_001)]).toEqual([0, 1]); // the period is over at 10 001
+  });
+});

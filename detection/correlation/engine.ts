@@ -152,6 +152,10 @@ export class CorrelationEngine {
   private readonly targets: CorrelationRef[] = [];
   private readonly maxFutureMs: number;
   private readonly groupMissing: boolean;
+  private readonly suppressedCounter = counter(
+    'canhgac_correlation_suppressed_total',
+    'Correlation fires not raised because the group was inside its suppression period (suppressMs)',
+  );
   private readonly futureCounter = counter(
     'canhgac_correlation_future_timestamps_total',
     'Events whose time was too far ahead of the wall clock and was replaced by it for correlation',
@@ -415,6 +419,10 @@ export class CorrelationEngine {
     const c = ref.corr;
     if (r.status === 'late') {
       this.drop('late', c, event);
+      return undefined;
+    }
+    if (r.suppressed) {
+      this.suppressedCounter.inc();
       return undefined;
     }
     if (!r.fired) return undefined;

@@ -14,6 +14,7 @@ const spec: WindowSpec = {
   maxEntries: 5,
   allowedLatenessMs: Number.POSITIVE_INFINITY,
   maxEventIds: 10,
+  suppressMs: 0,
 };
 const entry = (ts: number): WindowEntry => ({ ts, rule: 0, num: Number.NaN, key: '', id: `e${ts}` });
 

@@ -36,13 +36,14 @@ function reference(
   lateness: number,
   cond: CorrelationCondition | undefined,
   cap: number,
+  suppress = 0,
 ): Fire[] {
-  const groups = new Map<string, { kept: Array<Ev & { seq: number }>; newest: number }>();
+  const groups = new Map<string, { kept: Array<Ev & { seq: number }>; newest: number; quietUntil: number }>();
   const fires: Fire[] = [];
   events.forEach((e, i) => {
     let g = groups.get(e.group);
     if (!g) {
-      g = { kept: [], newest: Number.NEGATIVE_INFINITY };
+      g = { kept: [], newest: Number.NEGATIVE_INFINITY, quietUntil: Number.NEGATIVE_INFINITY };
       groups.set(e.group, g);
     }
     if (e.ts <= g.newest - span || g.newest - e.ts > lateness) return;
@@ -67,7 +68,17 @@ function reference(
     }
     const holds = cond ? conditionHolds(cond, v) : v === RULES.length;
     if (holds) {
-      fires.push({ at: i, group: e.group, value: v, count: win.length, firstTs: win[0]?.ts as number, lastTs: newest });
+      if (newest >= g.quietUntil) {
+        fires.push({
+          at: i,
+          group: e.group,
+          value: v,
+          count: win.length,
+          firstTs: win[0]?.ts as number,
+          lastTs: newest,
+        });
+        if (suppress > 0) g.quietUntil = newest + suppress;
+      }
       g.kept = [];
     }
   });
@@ -109,6 +120,7 @@ function engineFires(
   lateness: number,
   cond: CorrelationCondition | undefined,
   cap: number,
+  suppress = 0,
 ): Fire[] {
   const valueType = type === 'value_count' || type === 'value_sum';
   const condition = cond && valueType ? { ...cond, field: 'v' } : cond;
@@ -123,7 +135,7 @@ function engineFires(
         ...(condition ? { condition } : {}),
       }),
     ],
-    { allowedLatenessMs: lateness, maxEntriesPerGroup: cap },
+    { allowedLatenessMs: lateness, maxEntriesPerGroup: cap, suppressMs: suppress },
   );
   const fires: Fire[] = [];
   events.forEach((e, i) => {
@@ -160,6 +172,7 @@ const params = fc.record({
   span: fc.integer({ min: 1, max: 60 }),
   lateness: fc.oneof(fc.constant(Number.POSITIVE_INFINITY), fc.integer({ min: 0, max: 10 })),
   cap: fc.oneof(fc.constant(10_000), fc.integer({ min: 1, max: 8 })),
+  suppress: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 60 })),
 });
 
 describe('windowed engine = brute-force reference', () => {
@@ -168,8 +181,8 @@ describe('windowed engine = brute-force reference', () => {
       fc.assert(
         fc.property(eventsArb, params, condArb, (events, p, cond) => {
           const c = type === 'value_sum' ? { ...cond } : cond;
-          expect(engineFires(type, events, p.span, p.lateness, c, p.cap)).toEqual(
-            reference(type, events, p.span, p.lateness, c, effectiveCap(type, c, p.cap, 1)),
+          expect(engineFires(type, events, p.span, p.lateness, c, p.cap, p.suppress)).toEqual(
+            reference(type, events, p.span, p.lateness, c, effectiveCap(type, c, p.cap, 1), p.suppress),
           );
         }),
         { numRuns: 300 },
@@ -180,8 +193,16 @@ describe('windowed engine = brute-force reference', () => {
     it(`${type} on random sequences (all rules, or a condition on rules present)`, () => {
       fc.assert(
         fc.property(eventsArb, params, fc.option(condArb, { nil: undefined }), (events, p, cond) => {
-          expect(engineFires(type, events, p.span, p.lateness, cond, p.cap)).toEqual(
-            reference(type, events, p.span, p.lateness, cond, effectiveCap(type, cond, p.cap, RULES.length)),
+          expect(engineFires(type, events, p.span, p.lateness, cond, p.cap, p.suppress)).toEqual(
+            reference(
+              type,
+              events,
+              p.span,
+              p.lateness,
+              cond,
+              effectiveCap(type, cond, p.cap, RULES.length),
+              p.suppress,
+            ),
           );
         }),
         { numRuns: 200 },

@@ -10,7 +10,8 @@ export const OBSERVE_LUA = `-- canhgac correlation window: one observation, atom
 --       3 per-correlation index zset (group key -> last touch), 4 stats hash.
 -- ARGV: 1 type, 2 spanMs, 3 ruleCount, 4-9 gt gte lt lte eq neq ('' = absent), 10 percentile, 11 maxEntries,
 --       12 allowedLatenessMs (-1 = none), 13 maxEventIds, 14 ts, 15 rule, 16 num ('' = none), 17 key, 18 id,
---       19 nowMs, 20 graceMs, 21 maxGroups, 22 group key, 23 key prefix of the correlation's groups.
+--       19 nowMs, 20 graceMs, 21 maxGroups, 22 group key, 23 key prefix of the correlation's groups,
+--       24 suppressMs.
 local zk, hk, idx, stk = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local typ = ARGV[1]
 local span = tonumber(ARGV[2])
@@ -31,6 +32,7 @@ local grace = tonumber(ARGV[20])
 local maxGroups = tonumber(ARGV[21])
 local groupKey = ARGV[22]
 local prefix = ARGV[23]
+local suppressMs = tonumber(ARGV[24])
 local ttl = math.floor(span + grace)
 local temporal = (typ == 'temporal' or typ == 'temporal_ordered')
 
@@ -71,14 +73,14 @@ end
 local function fmt(v) return string.format('%.17g', v) end
 
 local newest = tonumber(redis.call('HGET', hk, 'newest'))
-local function result(status, fired, value, count, firstTs, lastTs, ids, rules, evictedEntries)
+local function result(status, fired, value, count, firstTs, lastTs, ids, rules, evictedEntries, suppressed)
   redis.call('PEXPIRE', zk, ttl)
   redis.call('PEXPIRE', hk, ttl)
   if evictedEntries > 0 then redis.call('HINCRBY', stk, 'evictedEntries', evictedEntries) end
   if evictedGroups > 0 then redis.call('HINCRBY', stk, 'evictedGroups', evictedGroups) end
   if expiredGroups > 0 then redis.call('HINCRBY', stk, 'expiredGroups', expiredGroups) end
   return { status, fired, fmt(value), count, fmt(firstTs), fmt(lastTs), ids, rules, evictedEntries, evictedGroups,
-    expiredGroups }
+    expiredGroups, suppressed or 0 }
 end
 
 local function aggregate(n)
@@ -149,6 +151,15 @@ if n == 0 then redis.call('HSET', hk, 'sum', '0') end
 local v = aggregate(n)
 if not holds(v) then return result(0, 0, v, n, 0, 0, {}, {}, evictedEntries) end
 
+local suppressUntil = tonumber(redis.call('HGET', hk, 'suppressUntil'))
+local keepSeq = redis.call('HGET', hk, 'seq')
+if suppressUntil ~= nil and newest < suppressUntil then
+  -- Inside the suppression period: reset the window without an alert.
+  redis.call('DEL', zk, hk)
+  redis.call('HSET', hk, 'newest', fmt(newest), 'seq', keepSeq, 'suppressUntil', fmt(suppressUntil))
+  return result(0, 0, v, n, 0, 0, {}, {}, evictedEntries, 1)
+end
+
 local all = redis.call('ZRANGE', zk, 0, -1, 'WITHSCORES')
 local firstTs = tonumber(all[2])
 local ids, seen, rules = {}, {}, {}
@@ -158,8 +169,12 @@ for i = #all - 1, 1, -2 do
   if #ids < maxIds and d[4] ~= '' then table.insert(ids, 1, d[4]) end
 end
 for r = 0, ruleCount - 1 do if seen[r] then table.insert(rules, r) end end
-local keepSeq = redis.call('HGET', hk, 'seq')
 redis.call('DEL', zk, hk)
 redis.call('HSET', hk, 'newest', fmt(newest), 'seq', keepSeq)
+if suppressMs > 0 then
+  redis.call('HSET', hk, 'suppressUntil', fmt(newest + suppressMs))
+elseif suppressUntil ~= nil then
+  redis.call('HSET', hk, 'suppressUntil', fmt(suppressUntil))
+end
 return result(0, 1, v, n, firstTs, newest, ids, rules, evictedEntries)
 `;

@@ -67,7 +67,8 @@ d('RedisCorrelationStore', () => {
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 1, max: 40 }),
         fc.boolean(),
-        async (xs, type, k, span, withCondition) => {
+        fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30 })),
+        async (xs, type, k, span, withCondition, suppressMs) => {
           const temporal = type === 'temporal' || type === 'temporal_ordered';
           const rule = correlationRule({
             id: 'p',
@@ -79,8 +80,8 @@ d('RedisCorrelationStore', () => {
               ? {}
               : { condition: { field: 'v', gte: type === 'value_sum' || type === 'value_avg' ? k * 2 : k } }),
           });
-          const mem = new CorrelationEngine([rule], { maxEntriesPerGroup: 5 });
-          const red = new CorrelationEngine([rule], { store: store(), maxEntriesPerGroup: 5 });
+          const mem = new CorrelationEngine([rule], { maxEntriesPerGroup: 5, suppressMs });
+          const red = new CorrelationEngine([rule], { store: store(), maxEntriesPerGroup: 5, suppressMs });
           let clock = 0;
           const strip = (a: CorrelationAlert) => ({ ...a, id: '' });
           for (const x of xs) {
@@ -95,6 +96,21 @@ d('RedisCorrelationStore', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('suppresses fires of a group until lastTs + suppressMs (boundary included)', async () => {
+    const engine = new CorrelationEngine(
+      [correlationRule({ id: 'c', type: 'event_count', rules: ['r'], groupBy: ['ip'], condition: { gte: 2 } })],
+      { store: store(), suppressMs: 10_000 },
+    );
+    const fire = async (t: number, ip = 'a') => (await engine.processAsync({ ip }, [{ id: 'r' }], t)).length;
+    const seq: number[] = [];
+    for (const [t, ip] of [[0], [1], [2], [3], [4], [5], [2, 'b'], [3, 'b'], [10_000], [10_001]] as Array<
+      [number, string?]
+    >) {
+      seq.push(await fire(t, ip));
+    }
+    expect(seq).toEqual([0, 1, 0, 0, 0, 0, 0, 1, 0, 1]);
   });
 
   it('two workers share one window', async () => {

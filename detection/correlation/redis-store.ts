@@ -23,7 +23,20 @@ export interface RedisStoreOptions {
   expiryGraceMs?: number;
 }
 
-type ObserveReply = [number, number, string, number, string, string, string[], number[], number, number, number];
+type ObserveReply = [
+  number,
+  number,
+  string,
+  number,
+  string,
+  string,
+  string[],
+  number[],
+  number,
+  number,
+  number,
+  number,
+];
 type ObserveCommand = (...args: Array<string | number>) => Promise<ObserveReply>;
 
 const log = logger('correlation-store');
@@ -109,8 +122,9 @@ export class RedisCorrelationStore implements CorrelationStore {
       this.maxGroups,
       groupKey,
       groups,
+      spec.suppressMs,
     );
-    const [status, fired, value, count, firstTs, lastTs, ids, rules, evEntries, evGroups, expired] = reply;
+    const [status, fired, value, count, firstTs, lastTs, ids, rules, evEntries, evGroups, expired, suppressed] = reply;
     if (evEntries > 0) {
       this.local.evictedEntries += evEntries;
       this.evictedEntriesCounter.inc(evEntries);
@@ -127,6 +141,7 @@ export class RedisCorrelationStore implements CorrelationStore {
     return {
       status: status === 1 ? 'late' : 'accepted',
       fired: fired === 1,
+      suppressed: suppressed === 1,
       value: Number(value),
       count,
       firstTs: Number(firstTs),

@@ -25,6 +25,11 @@ export interface WindowSpec {
   allowedLatenessMs: number;
   /** How many event ids an alert carries at most (the newest ones of the window). */
   maxEventIds: number;
+  /**
+   * After a fire, further fires of the same group are suppressed until `lastTs + suppressMs` (event time): the
+   * window still resets when the condition holds, but no alert is raised. 0: every fire alerts.
+   */
+  suppressMs: number;
 }
 
 /** One observation for one (correlation, group): a base-rule match or a chained correlation alert. */
@@ -60,6 +65,8 @@ export interface ObserveResult {
   eventIds: string[];
   /** Indices of the referenced rules present in the window (only filled when fired). */
   rules: number[];
+  /** The condition held but the group is inside its suppression period (the window was reset, no alert). */
+  suppressed: boolean;
 }
 
 /** Counters a store keeps about its own bounds. */

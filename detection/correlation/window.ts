@@ -10,6 +10,8 @@
  *   most allowedLatenessMs older than `newest`; otherwise they are reported late (the caller counts the drop).
  * - The condition is tested after every accepted entry; when it holds the window fires and is reset (emptied),
  *   so the next alert needs a fresh set of events. `newest` survives the reset, so lateness is still judged.
+ * - With suppressMs, a group that fired stays quiet until `lastTs + suppressMs`: windows whose condition holds
+ *   in that period are reset without an alert (counted by the engine as suppressed).
  */
 import type { CorrelationCondition } from '../sigma/model.js';
 import type { ObserveResult, WindowEntry, WindowSpec } from './types.js';
@@ -79,7 +81,17 @@ function percentileOfScratch(n: number, p: number): number {
 
 /** A fresh result object (the in-memory store reuses one per store). */
 export function newResult(): ObserveResult {
-  return { status: 'accepted', fired: false, value: 0, count: 0, firstTs: 0, lastTs: 0, eventIds: [], rules: [] };
+  return {
+    status: 'accepted',
+    fired: false,
+    suppressed: false,
+    value: 0,
+    count: 0,
+    firstTs: 0,
+    lastTs: 0,
+    eventIds: [],
+    rules: [],
+  };
 }
 
 /** The window of one (correlation, group). */
@@ -89,6 +101,8 @@ export class GroupWindow {
   private seq = 0;
   /** Newest event time seen by this group (survives resets); -Infinity before the first entry. */
   newest = Number.NEGATIVE_INFINITY;
+  /** Event time before which a fire is suppressed (survives resets). */
+  private suppressUntil = Number.NEGATIVE_INFINITY;
   /** Wall-clock time of the last observation, for expiry. */
   touched = 0;
   /** Links of the store's last-touch list (intrusive, so touching a group allocates nothing). */
@@ -120,6 +134,7 @@ export class GroupWindow {
   observe(e: WindowEntry, out: ObserveResult): number {
     const spec = this.spec;
     out.fired = false;
+    out.suppressed = false;
     out.eventIds = EMPTY_IDS;
     out.rules = EMPTY_RULES;
     if (e.ts <= this.newest - spec.spanMs || this.newest - e.ts > spec.allowedLatenessMs) {
@@ -166,9 +181,14 @@ export class GroupWindow {
         ? conditionHolds(c, v)
         : (spec.type === 'temporal' || spec.type === 'temporal_ordered') && v === spec.ruleCount;
     if (holds) {
-      this.snapshot(out);
+      if (this.newest < this.suppressUntil) {
+        out.suppressed = true;
+      } else {
+        this.snapshot(out);
+        out.fired = true;
+        if (spec.suppressMs > 0) this.suppressUntil = this.newest + spec.suppressMs;
+      }
       this.reset();
-      out.fired = true;
     }
     return evicted;
   }
