@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { decodeCef } from './cef.js';
+import { decodeJson } from './json.js';
 import { DECODERS, decodeContext } from './index.js';
 import { decodeKv } from './kv.js';
 import { decodeLeef } from './leef.js';
 import { decodeRfc3164, decodeRfc5424 } from './syslog.js';
+import { decodeW3c } from './w3c.js';
 import type { DecodeContext, Decoded } from './types.js';
 import { decodeWeb } from './web.js';
 
@@ -256,6 +258,44 @@ describe('round trips', () => {
             'cs-user-agent': ua,
           });
           expect(d.fields?.['cs-uri-query']).toBe(query);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('W3C: values come back under the declared columns', () => {
+    const cols = ['s-ip', 'cs-method', 'cs-uri-stem', 'cs-uri-query', 'cs(User-Agent)', 'c-ip'];
+    const names = ['s-ip', 'cs-method', 'cs-uri-stem', 'cs-uri-query', 'cs-user-agent', 'c-ip'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.stringMatching(/^[!-~]{1,20}$/).filter((v) => v !== '-'),
+          { minLength: 6, maxLength: 6 },
+        ),
+        (vals) => {
+          const c = ctx();
+          decodeW3c(`#Fields: date time ${cols.join(' ')}`, c);
+          const d = decodeW3c(`2024-03-01 12:34:56 ${vals.join(' ')}`, c);
+          expect(d.time).toBe(Date.UTC(2024, 2, 1, 12, 34, 56));
+          names.forEach((n, i) => expect(d.fields?.[n]).toBe(vals[i]));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('JSON: flat objects come back as fields', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.stringMatching(/^[a-z_][a-z0-9_]{0,10}$/).filter((k) => k !== '__proto__'),
+          fc.oneof(fc.string(), fc.integer(), fc.boolean()),
+        ),
+        (o) => {
+          const d = decodeJson(JSON.stringify(o), ctx());
+          expect(d.error).toBeUndefined();
+          expect(d.fields).toEqual(o);
         },
       ),
       { numRuns: 200 },
