@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { checkReferences, parseCondition } from './condition.js';
 import type { Condition, DetectionItem, Loc, Search } from './model.js';
-import { resolveItem, type ValueIn } from './values.js';
+import { type ResolveEnv, resolveItem, type ValueIn } from './values.js';
 import { type DocContext, describeNode, scalarValue } from './yaml.js';
 
 /** Searches and conditions read from a detection-like map. */
@@ -38,15 +38,7 @@ export function readDetection(
   let condPair: Pair | null = null;
   // Searches that failed already have their problem; the condition check must not report them again.
   const broken: string[] = [];
-  const env = {
-    placeholders,
-    report: (
-      code: Parameters<DocContext['add']>[0],
-      params: Record<string, unknown>,
-      loc: Loc,
-      sev?: 'error' | 'warning',
-    ) => ctx.add(code, params, loc, sev),
-  };
+  const env: ResolveEnv = { placeholders, report: (code, params, loc, sev) => ctx.add(code, params, loc, sev) };
   ctx.checkUniqueKeys(node as YAMLMap, 1);
   for (const pair of (node as YAMLMap).items) {
     const key = scalarValue(isScalar(pair.key) ? (pair.key as Scalar).value : null);
@@ -138,12 +130,7 @@ function scalarOffset(ctx: DocContext, n: Node, col: number): Loc {
   return ctx.loc(n);
 }
 
-interface Env {
-  placeholders: Record<string, string[]> | undefined;
-  report: (code: Parameters<DocContext['add']>[0], p: Record<string, unknown>, l: Loc, s?: 'error' | 'warning') => void;
-}
-
-function readSearch(ctx: DocContext, name: string, node: Node | null, at: Loc, env: Env): Search | null {
+function readSearch(ctx: DocContext, name: string, node: Node | null, at: Loc, env: ResolveEnv): Search | null {
   const bad = (reason: string, where: Loc = at): null => {
     ctx.add('CANHGAC_ERR_SIGMA_SEARCH', { name, reason }, where);
     return null;
@@ -193,7 +180,7 @@ function valueIn(ctx: DocContext, n: Node | null): ValueIn {
 }
 
 /** One map of `field|mods: values` (AND of its entries). */
-function readMap(ctx: DocContext, map: YAMLMap, depth: number, env: Env): DetectionItem[] | null {
+function readMap(ctx: DocContext, map: YAMLMap, depth: number, env: ResolveEnv): DetectionItem[] | null {
   const out: DetectionItem[] = [];
   let ok = true;
   ctx.checkUniqueKeys(map, depth);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { explainSkip, sharedPath } from '../../core/shared-data.js';
-import { loadRules, parsePlaceholders, parseRuleText } from './load.js';
+import { listRuleFiles, loadRules, parsePlaceholders, parseRuleText } from './load.js';
 import type { CorrelationRule, DetectionRule, SigmaFilter } from './model.js';
 import { MODIFIERS } from './modifiers.js';
 
@@ -248,6 +248,8 @@ filter:
       const r = await loadRules([dir]);
       expect(r.rejected).toBe(1);
       expect(r.problems.map((p) => p.code)).toContain('CANHGAC_ERR_SIGMA_REFERENCE');
+      symlinkSync(dir, join(dir, 'loop')); // a symlink loop must not hang or duplicate files
+      expect(listRuleFiles([dir])).toEqual([join(dir, 'a.yml')]);
       writeFileSync(join(dir, 'bad.yml'), Buffer.from([0x74, 0x69, 0x3a, 0x20, 0xc3, 0x28, 0x0a]));
       const u = await loadRules([join(dir, 'bad.yml')]);
       expect(u.problems[0]).toMatchObject({ code: 'CANHGAC_ERR_SIGMA_INVALID_UTF8', line: 1, col: 5 });

@@ -2,7 +2,17 @@
  * The public loader: Sigma text or files -> documents of model.ts plus every problem found (file:line:col).
  * Never throws on bad input; a document with an error is rejected and counted, the others load.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  type Dirent,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, type Node, Pair, type ParsedNode, YAMLMap } from 'yaml';
 import { formatMessage } from '../../core/errors.js';
@@ -28,6 +38,10 @@ export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 const log = logger('sigma-loader');
 const docsCounter = counter('canhgac_sigma_documents_total', 'Sigma documents read, by outcome', ['outcome']);
+const problemsCounter = counter('canhgac_sigma_problems_total', 'Problems found while loading Sigma rules', [
+  'code',
+  'severity',
+]);
 
 function problem(
   file: string,
@@ -207,14 +221,19 @@ export function listRuleFiles(paths: string[]): string[] {
   const seen = new Set<string>();
   const walkDir = (dir: string, viaLink: boolean): void => {
     // Only a directory reached through a symlink can close a loop; its real path is remembered.
-    if (viaLink) {
-      const real = realpathSync(dir);
-      if (seen.has(real)) return;
-      seen.add(real);
+    let entries: Dirent[];
+    try {
+      if (viaLink) {
+        const real = realpathSync(dir);
+        if (seen.has(real)) return;
+        seen.add(real);
+      }
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      out.push(dir); // the loader reports it as unreadable instead of the walk throwing
+      return;
     }
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    );
+    entries = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const p = join(dir, e.name);
       // Only symlinks need a stat to know what they point to; plain entries are typed by readdir.
@@ -304,6 +323,7 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
     rejected += r.rejected;
   }
   const refs = checkReferences(documents, problems);
+  for (const p of problems) problemsCounter.inc({ code: p.code, severity: p.severity });
   rejected += refs.rejected;
   warnDuplicateIds(refs.kept, problems);
   if (rejected > 0) log.warn({ rejected, loaded: refs.kept.length }, 'Some Sigma documents were rejected');
