@@ -278,7 +278,9 @@ describe('round trips', () => {
           decodeW3c(`#Fields: date time ${cols.join(' ')}`, c);
           const d = decodeW3c(`2024-03-01 12:34:56 ${vals.join(' ')}`, c);
           expect(d.time).toBe(Date.UTC(2024, 2, 1, 12, 34, 56));
-          names.forEach((n, i) => expect(d.fields?.[n]).toBe(vals[i]));
+          names.forEach((n, i) => {
+            expect(d.fields?.[n]).toBe(vals[i]);
+          });
         },
       ),
       { numRuns: 200 },
