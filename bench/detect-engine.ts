@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const before = engine.stats;
   let n = 0;
   let matched = 0;
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const deadline = start + seconds * 1000;
   while (performance.now() < deadline) {
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
     n += events.length;
   }
   const el = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSec = (cpu.user + cpu.system) / 1e6;
   const after = engine.stats;
   const perEvent = (after.rulesEvaluated - before.rulesEvaluated) / (after.events - before.events);
   const rss = process.memoryUsage().rss / 1048576;
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
       compileMs: Math.round(t2 - t1),
       events: events.length,
       eventsPerSec: Math.round(n / el),
+      eventsPerCpuSec: Math.round(n / cpuSec),
       rulesEvaluatedPerEvent: Number(perEvent.toFixed(2)),
       matchesPerPass: matched / (n / events.length),
       routes: after.routes,

@@ -2,11 +2,15 @@
  * Aho-Corasick over lowercase needles: one automaton per (route, field) finds every indexed literal of a field
  * value in one pass. The automaton is a full DFA over a compressed alphabet (only the characters that occur in
  * needles get a column; every other character sends the scan back to the root), so the scan is one table read
- * per character.
+ * per character. States are stored pre-multiplied by the row width, and states that emit are stored negative,
+ * so the common path per character is two loads and one sign test.
  */
 
-/** Marks a code unit whose lowercase is not one context-free code unit (İ, Σ, surrogates): scan a lowered copy. */
+/** Fold-table marker of a code unit whose lowercase is not one context-free unit (İ, Σ, surrogates). */
 const SPECIAL = 0xffff;
+/** Table value met on a SPECIAL unit: scan a lowered copy instead. */
+const BAIL = -0x40000000;
+
 let foldTemplate: Uint16Array | undefined;
 let upperOf: Map<number, number[]> | undefined;
 
@@ -33,10 +37,12 @@ function foldTables(): [Uint16Array, Map<number, number[]>] {
 
 /** A built automaton: needles map to the payload ids (rule numbers) given when adding them. */
 export class AhoCorasick {
-  private readonly classOf = new Uint16Array(65536);
-  /** classOf of each unit's lowercase (SPECIAL: fall back to lowercasing the text), for case-blind scans. */
+  /** Column of each (lowercase) code unit; 0 = no needle has it. */
+  private classOf = new Uint16Array(0);
+  /** Column of each unit's lowercase, for case-blind scans; the last column for SPECIAL units. */
   private foldOf = new Uint16Array(0);
   private width = 1;
+  /** Encoded next state per (state, column): s*width, or -(s*width)-1 when s emits, or BAIL. */
   private delta: Int32Array = new Int32Array(0);
   /** Payload ids emitted at a node: outStart[node]..outStart[node+1] in outIds. */
   private outStart: Int32Array = new Int32Array(0);
@@ -63,35 +69,26 @@ export class AhoCorasick {
 
   /** Builds the DFA; call once after every add. */
   build(): void {
+    const classOf = new Uint16Array(65536);
     let classes = 1;
     for (const needle of this.pending.keys()) {
       for (let i = 0; i < needle.length; i++) {
         const c = needle.charCodeAt(i);
-        if (this.classOf[c] === 0) this.classOf[c] = classes++;
+        if (classOf[c] === 0) classOf[c] = classes++;
       }
     }
-    const w = classes;
-    this.width = w;
-    const [template, uppers] = foldTables();
-    const fold = template.slice();
-    for (let c = 0; c < 65536; c++) {
-      const k = this.classOf[c]!;
-      if (k === 0) continue;
-      if (fold[c] !== SPECIAL && String.fromCharCode(c).toLowerCase().charCodeAt(0) === c) fold[c] = k;
-      for (const u of uppers.get(c) ?? []) fold[u] = k;
-    }
-    this.foldOf = fold;
-    // Trie as growable child tables.
-    const children: Int32Array[] = [new Int32Array(w)];
+    // Columns: 0 = other characters, 1..classes-1 = needle characters, classes = SPECIAL units.
+    const w = classes + 1;
+    const children: Int32Array[] = [new Int32Array(classes)];
     const own: number[][] = [[]];
     for (const [needle, ids] of this.pending) {
       let node = 0;
       for (let i = 0; i < needle.length; i++) {
-        const k = this.classOf[needle.charCodeAt(i)]!;
+        const k = classOf[needle.charCodeAt(i)]!;
         let next = children[node]![k]!;
         if (next === 0) {
           next = children.length;
-          children.push(new Int32Array(w));
+          children.push(new Int32Array(classes));
           own.push([]);
           children[node]![k] = next;
         }
@@ -100,16 +97,14 @@ export class AhoCorasick {
       own[node]!.push(...ids);
     }
     const n = children.length;
-    const delta = new Int32Array(n * w);
+    const go = new Int32Array(n * classes);
     const fail = new Int32Array(n);
     const dict = new Int32Array(n).fill(-1);
-    // BFS: delta(node, k) = child or delta(fail(node), k); column 0 (unknown characters) always goes to root.
     const queue: number[] = [];
-    for (let k = 1; k < w; k++) {
+    for (let k = 1; k < classes; k++) {
       const c = children[0]![k]!;
       if (c !== 0) {
-        delta[k] = c;
-        fail[c] = 0;
+        go[k] = c;
         queue.push(c);
       }
     }
@@ -117,14 +112,23 @@ export class AhoCorasick {
       const u = queue[qi]!;
       const f = fail[u]!;
       dict[u] = own[f]!.length > 0 ? f : dict[f]!;
-      for (let k = 1; k < w; k++) {
+      for (let k = 1; k < classes; k++) {
         const c = children[u]![k]!;
         if (c !== 0) {
-          fail[c] = delta[f * w + k]!;
-          delta[u * w + k] = c;
+          fail[c] = go[f * classes + k]!;
+          go[u * classes + k] = c;
           queue.push(c);
-        } else delta[u * w + k] = delta[f * w + k]!;
+        } else go[u * classes + k] = go[f * classes + k]!;
       }
+    }
+    const emits = (v: number) => own[v]!.length > 0 || dict[v]! >= 0;
+    const delta = new Int32Array(n * w);
+    for (let u = 0; u < n; u++) {
+      for (let k = 0; k < classes; k++) {
+        const v = go[u * classes + k]!;
+        delta[u * w + k] = emits(v) ? -(v * w) - 1 : v * w;
+      }
+      delta[u * w + classes] = BAIL;
     }
     const outStart = new Int32Array(n + 1);
     let total = 0;
@@ -135,6 +139,19 @@ export class AhoCorasick {
     outStart[n] = total;
     const outIds = new Int32Array(total);
     for (let i = 0; i < n; i++) outIds.set(own[i]!, outStart[i]!);
+
+    const [template, uppers] = foldTables();
+    const fold = new Uint16Array(65536);
+    for (let u = 0; u < 65536; u++) if (template[u] === SPECIAL) fold[u] = classes;
+    for (let c = 0; c < 65536; c++) {
+      const k = classOf[c]!;
+      if (k === 0) continue;
+      if (template[c] !== SPECIAL && String.fromCharCode(c).toLowerCase().charCodeAt(0) === c) fold[c] = k;
+      for (const u of uppers.get(c) ?? []) fold[u] = k;
+    }
+    this.classOf = classOf;
+    this.foldOf = fold;
+    this.width = w;
     this.delta = delta;
     this.outStart = outStart;
     this.outIds = outIds;
@@ -142,21 +159,27 @@ export class AhoCorasick {
     this.pending.clear();
   }
 
-  /** Calls `emit(id)` for every payload whose needle occurs in `text` (an id may be emitted more than once). */
+  /** Emits the payloads of a node and of its dictionary-suffix chain. */
+  private emitAt(node: number, emit: (id: number) => void): void {
+    const outStart = this.outStart;
+    let o = node;
+    while (o > 0) {
+      for (let j = outStart[o]!; j < outStart[o + 1]!; j++) emit(this.outIds[j]!);
+      o = this.dictLink[o]!;
+    }
+  }
+
+  /** Calls `emit(id)` for every payload whose needle occurs in an already lowercase `text` (ids may repeat). */
   scan(text: string, emit: (id: number) => void): void {
     const delta = this.delta;
     const classOf = this.classOf;
-    const outStart = this.outStart;
     const w = this.width;
-    let node = 0;
+    let s = 0;
     for (let i = 0; i < text.length; i++) {
-      node = delta[node * w + classOf[text.charCodeAt(i)]!]!;
-      if (node === 0) continue;
-      let o = node;
-      if (outStart[o] === outStart[o + 1]) o = this.dictLink[o]!;
-      while (o > 0) {
-        for (let j = outStart[o]!; j < outStart[o + 1]!; j++) emit(this.outIds[j]!);
-        o = this.dictLink[o]!;
+      s = delta[s + classOf[text.charCodeAt(i)]!]!;
+      if (s < 0) {
+        s = -s - 1;
+        this.emitAt(s / w, emit);
       }
     }
   }
@@ -168,22 +191,17 @@ export class AhoCorasick {
   scanFolded(text: string, emit: (id: number) => void): void {
     const delta = this.delta;
     const foldOf = this.foldOf;
-    const outStart = this.outStart;
     const w = this.width;
-    let node = 0;
+    let s = 0;
     for (let i = 0; i < text.length; i++) {
-      const k = foldOf[text.charCodeAt(i)]!;
-      if (k === SPECIAL) {
-        this.scan(text.toLowerCase(), emit);
-        return;
-      }
-      node = delta[node * w + k]!;
-      if (node === 0) continue;
-      let o = node;
-      if (outStart[o] === outStart[o + 1]) o = this.dictLink[o]!;
-      while (o > 0) {
-        for (let j = outStart[o]!; j < outStart[o + 1]!; j++) emit(this.outIds[j]!);
-        o = this.dictLink[o]!;
+      s = delta[s + foldOf[text.charCodeAt(i)]!]!;
+      if (s < 0) {
+        if (s === BAIL) {
+          this.scan(text.toLowerCase(), emit);
+          return;
+        }
+        s = -s - 1;
+        this.emitAt(s / w, emit);
       }
     }
   }
