@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
@@ -12,11 +12,19 @@ const bin = join(projectRoot, 'bin', 'canhgac.js');
 const built = existsSync(join(projectRoot, 'dist', 'detection', 'cli.js'));
 
 function canhgac(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return canhgacIn(undefined, ...args);
+}
+
+function canhgacIn(
+  input: string | undefined,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [bin, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err && typeof err.code === 'number' ? err.code : err ? 1 : 0;
       resolve({ code, stdout, stderr });
     });
+    child.stdin?.end(input ?? '');
   });
 }
 
@@ -97,6 +105,13 @@ maybe('canhgac rules', () => {
     ]);
     expect(lines[2]!.correlation).toMatchObject({ type: 'event_count', group: { Computer: 'WS1' }, count: 2 });
     expect(r.stderr).toContain('"correlation_alerts":1');
+  });
+
+  it('match reads events from standard input with --events -', async () => {
+    const line = readFileSync(events, 'utf8').split('\n')[0]!;
+    const r = await canhgacIn(`${line}\n`, 'rules', 'match', '--rules', rules, '--events', '-', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ event: 0, rule_title: 'Whoami Execution' });
   });
 
   it('test says which selections made an event match, and which held without a match', async () => {

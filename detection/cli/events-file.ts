@@ -74,7 +74,7 @@ function isSpace(b: number): boolean {
 }
 
 /**
- * Streams the normalised events of a file. Text that does not start with `{` or `[` is read as auditd lines.
+ * Streams the normalised events of a file (`-`: standard input). Text that does not start with `{` or `[` is read as auditd lines.
  * Problems go to opts.onProblem and to the `event_file` telemetry (dropped, reason malformed).
  */
 export async function* readEventFile(path: string, opts: ReadEventsOptions = {}): AsyncGenerator<SigmaEvent> {
@@ -89,7 +89,8 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
     log.warn({ path, offset, line, code }, 'Skipped a malformed event record.');
     opts.onProblem?.({ offset, line, message, code });
   };
-  const stream = createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
+  // `-` is standard input (`zcat events.json.gz | canhgac rules match --rules r --events -`).
+  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
   let mode: 'unknown' | 'json' | 'text' = 'unknown';
   // JSON scanner state, byte-level (UTF-8 multi-byte sequences never contain these ASCII bytes).
   let depth = 0;
