@@ -5,7 +5,7 @@
 /** Redis Lua: one correlation observation, atomically; mirrors GroupWindow.observe in window.ts. */
 export const OBSERVE_LUA = `-- canhgac correlation window: one observation, atomically (insert, prune, cap, aggregate, test, reset on fire).
 -- Same semantics as window.ts (GroupWindow); the store conformance suite runs against both.
--- KEYS: 1 entries zset (score ts, member "<seq 15 digits>|<json [rule, num|false, key, id]>"),
+-- KEYS: 1 entries zset (score ts, member "<seq 15 digits>|<json [rule, num as text|false, key, id]>"),
 --       2 state hash (newest, seq, sum, present, distinct, r:<rule>, v:<value>),
 --       3 per-correlation index zset (group key -> last touch), 4 stats hash.
 -- ARGV: 1 type, 2 spanMs, 3 ruleCount, 4-9 gt gte lt lte eq neq ('' = absent), 10 percentile, 11 maxEntries,
@@ -64,7 +64,7 @@ local function add(e, d)
     if (d == 1 and n == 1) or (d == -1 and n == 0) then redis.call('HINCRBY', hk, 'distinct', d) end
     if n == 0 then redis.call('HDEL', hk, 'v:' .. e[3]) end
   elseif e[2] ~= false then
-    redis.call('HINCRBYFLOAT', hk, 'sum', string.format('%.17g', d * e[2]))
+    redis.call('HINCRBYFLOAT', hk, 'sum', string.format('%.17g', d * tonumber(e[2])))
   end
 end
 local function removeRange(members)
@@ -107,7 +107,7 @@ local function aggregate(n)
   -- value_percentile, nearest rank
   if n == 0 then return 0 end
   local vals = {}
-  for i, m in ipairs(all) do vals[i] = decode(m)[2] end
+  for i, m in ipairs(all) do vals[i] = tonumber(decode(m)[2]) end
   table.sort(vals)
   local rank = math.max(1, math.ceil((pct / 100) * n))
   return vals[rank]
@@ -131,7 +131,8 @@ if newest ~= nil and (ts <= newest - span or (lateness >= 0 and newest - ts > la
 end
 
 local seq = redis.call('HINCRBY', hk, 'seq', 1)
-local e = { rule, num or false, key, id }
+-- The number travels as text: cjson writes numbers with 14 digits only.
+local e = { rule, num and string.format('%.17g', num) or false, key, id }
 redis.call('ZADD', zk, ARGV[14], string.format('%015d', seq) .. '|' .. cjson.encode(e))
 if newest == nil or ts > newest then newest = ts end
 redis.call('HSET', hk, 'newest', fmt(newest))

@@ -113,6 +113,23 @@ d('RedisCorrelationStore', () => {
     expect(seq).toEqual([0, 1, 0, 0, 0, 0, 0, 1, 0, 1]);
   });
 
+  it('keeps full float precision for sums, averages and percentiles', async () => {
+    const mk = (type: 'value_sum' | 'value_avg' | 'value_percentile') =>
+      correlationRule({ id: type, type, rules: ['r'], condition: { field: 'v', gt: 0.3, percentile: 50 } });
+    const rules = [mk('value_sum'), mk('value_avg'), mk('value_percentile')];
+    const mem = new CorrelationEngine(rules);
+    const red = new CorrelationEngine(rules, { store: store() });
+    const strip = (a: CorrelationAlert) => ({ ...a, id: '' });
+    for (const [t, v] of [
+      [0, 0.1234567890123456],
+      [1, 0.30000000000000004],
+    ] as const) {
+      expect((await red.processAsync({ v }, [{ id: 'r' }], t)).map(strip)).toEqual(
+        mem.process({ v }, [{ id: 'r' }], t).map(strip),
+      );
+    }
+  });
+
   it('two workers share one window', async () => {
     const shared = `test-${randomUUID()}:`;
     prefixes.push(shared);
