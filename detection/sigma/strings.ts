@@ -87,7 +87,8 @@ export function literalOf(parts: readonly PatternPart[]): string {
 /** The dash characters windash permutes: hyphen, slash, en dash, em dash, horizontal bar. */
 export const WINDASH_CHARS = ['-', '/', '\u2013', '\u2014', '\u2015'] as const;
 const DASHES = new Set<string>(WINDASH_CHARS);
-const WORD = /[A-Za-z0-9_]/;
+/** Word characters as Python's Unicode-aware `\\b` sees them (pySigma's windash regex runs in Python). */
+const WORD = /[\p{L}\p{N}_]/u;
 
 /**
  * windash: every dash that starts a command-line flag (not preceded by a word character, followed by one; the

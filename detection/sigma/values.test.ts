@@ -49,6 +49,16 @@ describe('escape table (rules specification, "Escape Character")', () => {
   it.each(table)('%j', (raw, parts) => {
     expect(parseSigmaString(raw, false)).toEqual(parts);
   });
+  it('escaping every special character gives the literal back (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '\\', '*', '?', '%', 'b', ' ') }), (lit) => {
+        const escaped = lit.replace(/[\\*?]/g, (c) => `\\${c}`);
+        expect(parseSigmaString(escaped, false)).toEqual(lit === '' ? [] : [lit]);
+      }),
+      { numRuns: 300 },
+    );
+  });
   it('reads YAML single-quoted values the same way', () => {
     expect(matchers('Image', "'\\\\cmd.exe'")).toEqual([str(['\\cmd.exe'])]);
     expect(matchers('Image|endswith', "'\\cmd.exe'")).toEqual([str([ANY, '\\cmd.exe'])]);
