@@ -6,6 +6,7 @@
  */
 import { KEYWORDS_FIELD, type QueryKind, type QueryNode, q, walk } from '../../store/query/ast.js';
 import { cidrValid, regexValid } from '../../store/query/primitives.js';
+import { keywordForm } from '../engine/pattern.js';
 import { filterApplies, searchesOf } from '../engine/reference.js';
 import type { Condition, DetectionItem, DetectionRule, Search, SigmaFilter, ValueMatcher } from '../sigma/model.js';
 
@@ -25,8 +26,10 @@ export function logsourceQuery(ls: DetectionRule['logsource']): QueryNode {
   return q.and(...parts);
 }
 
-function matcherQuery(m: ValueMatcher, field: string | null, reasons: string[]): QueryNode {
+function matcherQuery(matcher: ValueMatcher, field: string | null, reasons: string[]): QueryNode {
   const f = field ?? KEYWORDS_FIELD;
+  // Keywords are substring searches in the engine (strings wrapped in `*`, numbers and booleans as text).
+  const m = field === null ? keywordForm(matcher) : matcher;
   switch (m.t) {
     case 'str':
       return q.match(f, m.parts, m.cased);

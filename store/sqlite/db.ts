@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS events (
   product TEXT,
   category TEXT,
   service TEXT,
-  doc TEXT NOT NULL
+  -- The whole event as JSONB (SQLite's binary JSON): field reads skip re-parsing the text.
+  doc BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_ts ON events(ts, id);
 CREATE INDEX IF NOT EXISTS events_agency_ts ON events(agency, ts, id);
@@ -26,6 +27,7 @@ CREATE INDEX IF NOT EXISTS events_logsource_ts ON events(product, category, ts);
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
   message, content='', contentless_delete=1, tokenize='trigram'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts_vocab USING fts5vocab(events_fts, 'row');
 CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events BEGIN
   DELETE FROM events_fts WHERE rowid = old.rid;
 END;

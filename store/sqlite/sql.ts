@@ -4,7 +4,7 @@
  * indexed envelope columns (time, agency, lowercased host and logsource) and an FTS5 trigram pre-filter for
  * substring searches on `message`. Every emitted expression is 0/1, never NULL, so NOT stays two-valued.
  */
-import { ANY, KEYWORDS_FIELD, type PatternPart, type QueryNode } from '../query/ast.js';
+import { ANY, KEYWORDS_FIELD, ONE, type PatternPart, type QueryNode } from '../query/ast.js';
 
 /** A compiled WHERE fragment and its positional parameters. */
 export interface SqlFragment {
@@ -29,7 +29,7 @@ export function jsonPath(field: string): string | undefined {
 function valueSql(field: string, params: unknown[]): string {
   if (field === KEYWORDS_FIELD) {
     // The message when it is a string (cheap), else every top-level string value (parsed in JavaScript).
-    return `CASE WHEN json_type(doc, '$."message"') = 'text' THEN doc -> '$."message"' ELSE cg_kw(doc) END`;
+    return `CASE WHEN json_type(doc, '$."message"') = 'text' THEN doc -> '$."message"' ELSE cg_kw(json(doc)) END`;
   }
   const path = jsonPath(field);
   if (path !== undefined) {
@@ -38,7 +38,7 @@ function valueSql(field: string, params: unknown[]): string {
   }
   // Names SQLite's JSON path syntax cannot quote: read them in JavaScript (slow, but exact).
   params.push(field);
-  return 'cg_field(doc, ?)';
+  return 'cg_field(json(doc), ?)';
 }
 
 /** The longest literal segment of a pattern (for index and FTS pre-filters). */
@@ -53,31 +53,46 @@ function ftsSafe(s: string): boolean {
   return s.length >= 3 && /^[\x20-\x7e]+$/.test(s);
 }
 
-/** Compiles a query node to a WHERE fragment over the `events` table (alias-free). */
-export function toSql(node: QueryNode): SqlFragment {
-  const params: unknown[] = [];
-  const sql = emit(node, params);
-  return { sql, params };
+/** Planner hints from the store. */
+export interface SqlOptions {
+  /**
+   * Whether the FTS pre-filter pays for this literal (it is selective). Without it a substring search scans in
+   * time order and stops at the page size, which beats materialising every match of a common word.
+   */
+  ftsUseful?: (literal: string) => boolean;
 }
 
-function emit(node: QueryNode, params: unknown[]): string {
+interface Ctx {
+  params: unknown[];
+  opts: SqlOptions;
+}
+
+/** Compiles a query node to a WHERE fragment over the `events` table (alias-free). */
+export function toSql(node: QueryNode, opts: SqlOptions = {}): SqlFragment {
+  const ctx: Ctx = { params: [], opts };
+  const sql = emit(node, ctx);
+  return { sql, params: ctx.params };
+}
+
+function emit(node: QueryNode, ctx: Ctx): string {
+  const params = ctx.params;
   switch (node.kind) {
     case 'all':
       return '1';
     case 'none':
       return '0';
     case 'and':
-      return `(${node.args.map((a) => emit(a, params)).join(' AND ')})`;
+      return `(${node.args.map((a) => emit(a, ctx)).join(' AND ')})`;
     case 'or':
-      return `(${node.args.map((a) => emit(a, params)).join(' OR ')})`;
+      return `(${node.args.map((a) => emit(a, ctx)).join(' OR ')})`;
     case 'not':
-      return `(NOT ${emit(node.arg, params)})`;
+      return `(NOT ${emit(node.arg, ctx)})`;
     case 'exists': {
       const v = valueSql(node.field, params);
       return `coalesce(${v} <> 'null', 0)`;
     }
     case 'match':
-      return emitMatch(node, params);
+      return emitMatch(node, ctx);
     case 'range':
       if (node.field === '@timestamp') return emitTimeRange(node, params);
       return emitValueFn(node.field, node, params);
@@ -100,7 +115,34 @@ function emitValueFn(field: string, node: QueryNode, params: unknown[]): string 
   return `cg_v(${v}, ?)`;
 }
 
-function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, params: unknown[]): string {
+/** A LIKE pattern (escape `\\`) for a case-insensitive wildcard pattern, literals folded by JavaScript. */
+function likePattern(parts: readonly PatternPart[]): string {
+  let out = '';
+  for (const p of parts) {
+    if (p === ANY) out += '%';
+    else if (p === ONE) out += '_';
+    else out += p.toLowerCase().replace(/[\\%_]/g, '\\$&');
+  }
+  return out;
+}
+
+/**
+ * Case-insensitive pattern match on a payload field without calling JavaScript for the common case: a text
+ * value made only of printable ASCII is decided by LIKE (ASCII case folding equals toLowerCase there, `_` is one
+ * character either way); anything else (non-ASCII text, numbers, booleans, arrays) goes to the exact function.
+ */
+function emitLike(node: Extract<QueryNode, { kind: 'match' }>, path: string, params: unknown[]): string {
+  const pat = likePattern(node.parts);
+  const key = JSON.stringify(node);
+  params.push(path, path, path, key, path, pat, path, key);
+  return `(CASE coalesce(json_type(doc, ?), 'absent')
+    WHEN 'text' THEN (CASE WHEN (doc ->> ?) GLOB '*[^ -~]*' THEN cg_v(doc -> ?, ?) ELSE (doc ->> ?) LIKE ? ESCAPE '\\' END)
+    WHEN 'absent' THEN 0 WHEN 'null' THEN 0 WHEN 'object' THEN 0
+    ELSE cg_v(doc -> ?, ?) END)`;
+}
+
+function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, ctx: Ctx): string {
+  const params = ctx.params;
   const col = FOLDED_COLUMNS[node.field];
   const literalOnly = node.parts.every((p) => typeof p === 'string');
   if (col !== undefined && !node.cased) {
@@ -123,20 +165,23 @@ function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, params: unknown[
     params.push(JSON.stringify(node));
     return `(cg_s(${col}, ?) OR (${col} IS NULL AND ${emitValueFn(node.field, node, params)}))`;
   }
-  if (node.field === 'message' || node.field === KEYWORDS_FIELD) {
-    const lit = longestLiteral(node.parts);
-    if (ftsSafe(lit) && node.parts.includes(ANY)) {
+  if (node.field === KEYWORDS_FIELD) {
+    // Keywords: the message when it is a string (with the message's fast paths), else every string value.
+    const onMessage = emitMatch({ ...node, field: 'message' }, ctx);
+    params.push(JSON.stringify(node));
+    return `(CASE WHEN json_type(doc, '$."message"') = 'text' THEN ${onMessage} ELSE cg_v(cg_kw(json(doc)), ?) END)`;
+  }
+  const path = jsonPath(node.field);
+  let pre = '';
+  if (node.field === 'message') {
+    const lit = longestLiteral(node.parts).toLowerCase();
+    if (ftsSafe(lit) && node.parts.includes(ANY) && (ctx.opts.ftsUseful?.(lit) ?? true)) {
       params.push(`"${lit.replace(/"/g, '""')}"`);
-      const pre = 'rid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)';
-      if (node.field === 'message') return `(${pre} AND ${emitValueFn(node.field, node, params)})`;
-      // Keywords: the FTS index holds string messages; events without one are checked value by value.
-      const isText = `json_type(doc, '$."message"') = 'text'`;
-      const onMessage = `(${pre} AND ${isText} AND ${emitValueFn('message', { ...node, field: 'message' }, params)})`;
-      const other = `(coalesce(json_type(doc, '$."message"') <> 'text', 1) AND ${emitValueFn(node.field, node, params)})`;
-      return `(${onMessage} OR ${other})`;
+      pre = 'rid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?) AND ';
     }
   }
-  return emitValueFn(node.field, node, params);
+  const test = path !== undefined && !node.cased ? emitLike(node, path, params) : emitValueFn(node.field, node, params);
+  return pre ? `(${pre}${test})` : test;
 }
 
 function emitTimeRange(node: Extract<QueryNode, { kind: 'range' }>, params: unknown[]): string {
