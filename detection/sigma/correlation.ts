@@ -286,32 +286,41 @@ export function checkReferences(
   docs: SigmaDocument[],
   problems: RuleProblem[],
 ): { kept: SigmaDocument[]; rejected: number } {
-  const known = new Set<string>();
-  for (const d of docs) {
-    known.add(d.id);
-    if (d.name !== undefined) known.add(d.name);
-  }
-  const kept: SigmaDocument[] = [];
+  let kept = docs;
   let rejected = 0;
-  for (const d of docs) {
-    if (d.kind === 'rule') {
-      kept.push(d);
-      continue;
+  const reported = new Set<SigmaDocument>();
+  // Repeat until nothing changes: a correlation over a rejected correlation must go too.
+  for (;;) {
+    const known = new Set<string>();
+    for (const d of kept) {
+      known.add(d.id);
+      if (d.name !== undefined) known.add(d.name);
     }
-    const missing = d.rules.filter((r) => !known.has(r));
-    for (const ref of missing) {
-      problems.push({
-        file: d.file,
-        line: d.loc.line,
-        col: d.loc.col,
-        message: formatMessage(DETECTION_ERRORS.CANHGAC_ERR_SIGMA_REFERENCE.message, { ref }),
-        code: 'CANHGAC_ERR_SIGMA_REFERENCE',
-        // A filter naming rules that are not loaded is harmless (it filters nothing); a correlation cannot work.
-        severity: d.kind === 'correlation' ? 'error' : 'warning',
-      });
+    const next: SigmaDocument[] = [];
+    for (const d of kept) {
+      if (d.kind === 'rule') {
+        next.push(d);
+        continue;
+      }
+      const missing = d.rules.filter((r) => !known.has(r));
+      if (missing.length > 0 && !reported.has(d)) {
+        reported.add(d);
+        for (const ref of missing) {
+          problems.push({
+            file: d.file,
+            line: d.loc.line,
+            col: d.loc.col,
+            message: formatMessage(DETECTION_ERRORS.CANHGAC_ERR_SIGMA_REFERENCE.message, { ref }),
+            code: 'CANHGAC_ERR_SIGMA_REFERENCE',
+            // A filter naming rules that are not loaded is harmless (it filters nothing); a correlation cannot work.
+            severity: d.kind === 'correlation' ? 'error' : 'warning',
+          });
+        }
+      }
+      if (missing.length > 0 && d.kind === 'correlation') rejected++;
+      else next.push(d);
     }
-    if (missing.length > 0 && d.kind === 'correlation') rejected++;
-    else kept.push(d);
+    if (next.length === kept.length) return { kept: next, rejected };
+    kept = next;
   }
-  return { kept, rejected };
 }

@@ -248,6 +248,13 @@ filter:
       const r = await loadRules([dir]);
       expect(r.rejected).toBe(1);
       expect(r.problems.map((p) => p.code)).toContain('CANHGAC_ERR_SIGMA_REFERENCE');
+      // A correlation over the rejected correlation is rejected too (two rejections in all).
+      writeFileSync(
+        join(dir, 'b.yml'),
+        'title: Chain\ncorrelation:\n  type: temporal\n  rules: [many_failed]\n  group-by: [User]\n  timespan: 1h\n',
+      );
+      expect((await loadRules([dir])).rejected).toBe(2);
+      rmSync(join(dir, 'b.yml'));
       symlinkSync(dir, join(dir, 'loop')); // a symlink loop must not hang or duplicate files
       expect(listRuleFiles([dir])).toEqual([join(dir, 'a.yml')]);
       writeFileSync(join(dir, 'bad.yml'), Buffer.from([0x74, 0x69, 0x3a, 0x20, 0xc3, 0x28, 0x0a]));
