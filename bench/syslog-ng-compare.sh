@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The same TCP load from syslog-ng's loggen into syslog-ng (network() source -> file()) and into canhgac (TCP
+# source -> FileSpool), one after the other; prints one JSON line with both rates and the ratio.
+# Each rate is messages / seconds from loggen's start until the last message is stored (syslog-ng: lines in
+# its output file; canhgac: records read back from the spool). Neither fsyncs per message by default
+# (syslog-ng's file() does not; canhgac runs with --fsync never unless FSYNC=always|interval).
+#   bash bench/syslog-ng-compare.sh            (MESSAGES=1000000 CONNECTIONS=4 SIZE=300 FSYNC=never)
+# syslog-ng and loggen come from tests/ingest/syslog-ng-local.sh (syslog-ng-core conflicts with rsyslog).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+MESSAGES=${MESSAGES:-1000000}
+CONNECTIONS=${CONNECTIONS:-4}
+SIZE=${SIZE:-300}
+FSYNC=${FSYNC:-never}
+PER=$(( (MESSAGES + CONNECTIONS - 1) / CONNECTIONS ))
+TOTAL=$(( PER * CONNECTIONS ))
+SNG=tests/ingest/syslog-ng-local.sh
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/canhgac-sng-compare.XXXXXX")
+SNG_PID=""; SINK_PID=""
+cleanup() {
+  [ -n "$SNG_PID" ] && kill "$SNG_PID" 2>/dev/null || true
+  [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+now() { date +%s.%N; }
+loggen_run() { "$SNG" loggen -i -S -r 10000000 -n "$PER" -s "$SIZE" --active-connections="$CONNECTIONS" -I 600 -Q 127.0.0.1 "$1" >/dev/null 2>&1; }
+wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+
+"$SNG" root >/dev/null
+
+# --- syslog-ng
+P1=$(free_port)
+cat > "$WORK/syslog-ng.conf" <<CONF
+@version: 3.38
+options { threaded(yes); stats-freq(0); keep-hostname(yes); log-fifo-size(100000); };
+source s_net { network(ip("127.0.0.1") port($P1) transport("tcp") max-connections(1000) log-iw-size(100000)); };
+destination d_file { file("$WORK/syslog-ng.out"); };
+log { source(s_net); destination(d_file); };
+CONF
+"$SNG" syslog-ng -F -f "$WORK/syslog-ng.conf" --persist-file="$WORK/sng.persist" --pidfile="$WORK/sng.pid" \
+  --control="$WORK/sng.ctl" >"$WORK/syslog-ng.log" 2>&1 &
+SNG_PID=$!
+wait_port "$P1"
+t0=$(now)
+loggen_run "$P1"
+while [ "$(wc -l <"$WORK/syslog-ng.out" 2>/dev/null || echo 0)" -lt "$TOTAL" ]; do
+  sleep 0.05
+  if [ "$(awk "BEGIN{print ($(now) - $t0 > 600)}")" = 1 ]; then echo "syslog-ng did not store $TOTAL lines" >&2; break; fi
+done
+t1=$(now)
+SNG_STORED=$(wc -l <"$WORK/syslog-ng.out")
+kill "$SNG_PID"; wait "$SNG_PID" 2>/dev/null || true; SNG_PID=""
+rm -f "$WORK/syslog-ng.out"
+
+# --- canhgac
+if [ -f dist/bench/syslog-tcp-sink.js ] && [ dist/bench/syslog-tcp-sink.js -nt bench/syslog-tcp-sink.ts ]; then
+  SINK=(node dist/bench/syslog-tcp-sink.js)
+else
+  SINK=(node --import "$ROOT/tests/ingest/ts-register.mjs" bench/syslog-tcp-sink.ts)
+fi
+CANHGAC_LOG_LEVEL=warn "${SINK[@]}" --expect "$TOTAL" --fsync "$FSYNC" >"$WORK/sink.out" 2>"$WORK/sink.err" &
+SINK_PID=$!
+for _ in $(seq 200); do grep -q READY "$WORK/sink.out" 2>/dev/null && break; sleep 0.1; done
+P2=$(awk '/READY/ {print $2}' "$WORK/sink.out")
+t2=$(now)
+loggen_run "$P2"
+wait "$SINK_PID" || true; SINK_PID=""
+t3=$(now)
+CG_STORED=$(tail -1 "$WORK/sink.out" | node -e "process.stdin.on('data',d=>console.log(JSON.parse(d).received))")
+
+node -e "
+const [n, a, b, sa, sb, fs] = process.argv.slice(1);
+const sng = Number(sa) / Number(a), cg = Number(sb) / Number(b);
+console.log(JSON.stringify({ bench: 'syslog-ng-compare', transport: 'tcp', messages: Number(n),
+  syslog_ng: { stored: Number(sa), seconds: +Number(a).toFixed(3), msgs_per_s: Math.round(sng) },
+  canhgac: { stored: Number(sb), seconds: +Number(b).toFixed(3), msgs_per_s: Math.round(cg), fsync: fs },
+  ratio_canhgac_to_syslog_ng: +(cg / sng).toFixed(3) }));
+" "$TOTAL" "$(awk "BEGIN{print $t1 - $t0}")" "$(awk "BEGIN{print $t3 - $t2}")" "$SNG_STORED" "$CG_STORED" "$FSYNC"

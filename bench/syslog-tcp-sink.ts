@@ -1,0 +1,46 @@
+/**
+ * canhgac's side of bench/syslog-ng-compare.sh: a TCP syslog source into a FileSpool, drained by a reader.
+ * Prints `READY <port>` once listening, then, when --expect records were read (or --timeout s passed), one
+ * JSON line with the count and the seconds from the first to the last record, and exits.
+ *
+ *   node dist/bench/syslog-tcp-sink.js --expect 1000000 [--port 0] [--fsync never|interval|always]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileSpool, type FsyncPolicy } from '../ingest/spool/file-spool.js';
+import { SyslogTcpSource } from '../ingest/sources/syslog-tcp/source.js';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
+}
+
+const expect = Number(arg('expect', '100000'));
+const fsync = arg('fsync', 'never') as FsyncPolicy;
+const timeoutS = Number(arg('timeout', '300'));
+const dir = mkdtempSync(join(tmpdir(), 'canhgac-bench-sink-'));
+try {
+  const spool = await FileSpool.open({ dir, fsync, maxBytes: 8 * 1024 * 1024 * 1024, name: 'bench-sink' });
+  const src = new SyslogTcpSource({ host: '127.0.0.1', port: Number(arg('port', '0')) }, spool);
+  const port = await src.start();
+  process.stdout.write(`READY ${port}\n`);
+  let received = 0;
+  let first = 0n;
+  let last = 0n;
+  const deadline = Date.now() + timeoutS * 1000;
+  while (received < expect && Date.now() < deadline) {
+    const b = await spool.read(10_000, 200);
+    if (!b) continue;
+    if (received === 0) first = process.hrtime.bigint();
+    received += b.records.length;
+    last = process.hrtime.bigint();
+    await spool.commit(b.cursor);
+  }
+  await src.stop();
+  await spool.close();
+  const secs = Number(last - first) / 1e9;
+  process.stdout.write(`${JSON.stringify({ received, seconds: Number(secs.toFixed(3)), fsync })}\n`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
