@@ -161,6 +161,35 @@ describe('RFC 3164 variants', () => {
     ]);
   });
 
+  it('reads MikroTik RouterOS topics and firewall lines', () => {
+    let d = decodeRfc3164(
+      '<134>Nov 22 10:00:00 MikroTik firewall,info DROP_WINBOX input: in:ether1 out:(unknown 0), src-mac 00:0c:42:00:00:01, proto TCP (SYN), 203.0.113.5:51234->192.168.88.1:8291, len 52',
+      ctx(),
+    );
+    expect([d.host, d.appname, d.product, d.category]).toEqual(['MikroTik', 'firewall,info', 'mikrotik', 'firewall']);
+    expect(d.fields).toMatchObject({
+      chain: 'input',
+      'mikrotik.prefix': 'DROP_WINBOX',
+      'mikrotik.in_interface': 'ether1',
+      protocol: 'tcp',
+      src_ip: '203.0.113.5',
+      src_port: 51234,
+      dst_ip: '192.168.88.1',
+      dst_port: 8291,
+    });
+    d = decodeRfc3164(
+      '<134>Nov 22 10:00:00 gw system,error,critical login failure for user admin from 1.2.3.4 via winbox',
+      ctx(),
+    );
+    expect([d.appname, d.product, d.message]).toEqual([
+      'system,error,critical',
+      'mikrotik',
+      'login failure for user admin from 1.2.3.4 via winbox',
+    ]);
+    d = decodeRfc3164('<134>Nov 22 10:00:00 gw some words here', ctx());
+    expect([d.appname, d.product]).toEqual([undefined, undefined]);
+  });
+
   it('reads netfilter and filterlog bodies', () => {
     let d = decodeRfc3164(
       'Sep 27 20:56:38 gw kernel: [  203.842973] IPTABLES-DROP: IN=eth0 OUT= SRC=1.2.3.4 DST=10.0.0.1 LEN=76 PROTO=TCP SPT=4000 DPT=22 LEN=56 SYN',

@@ -8,6 +8,7 @@ import { auditInto, looksLikeAudit } from './audit.js';
 import { cefInto, cefStart } from './cef.js';
 import { kvInto, looksLikeKv } from './kv.js';
 import { leefInto } from './leef.js';
+import { mikrotikInto } from './mikrotik.js';
 import { asaTagAt, filterlogInto, iptablesInto, panosInto } from './netfw.js';
 import { snareInto } from './snare.js';
 import { isDigit, scanBsd, scanIso, zone } from './time.js';
@@ -346,6 +347,7 @@ export function decodeBody(d: Decoded, msg: string, ctx: DecodeContext): void {
       return;
     }
     if (isDigit(msg, 0) && panosInto(d, msg)) return;
+    if (c0 >= 97 && c0 <= 122) mikrotikInto(d, msg);
     return;
   }
   if (app === 'kernel') {
