@@ -26,6 +26,11 @@ export interface BulkOptions {
   maxBackoffMs?: number;
   /** Longest wait of a buffered document before its request is sent, ms (default 0: send at once). */
   flushIntervalMs?: number;
+  /**
+   * Timeout of one `_bulk` request, ms (default 120000). Longer than searches': a timed-out request that the
+   * node still completes comes back on retry as duplicates, so timing out early only adds work to a busy node.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** One write() call waiting for the outcomes of its documents, which may travel in several requests. */
@@ -79,6 +84,7 @@ export class BulkWriter {
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly flushIntervalMs: number;
+  private readonly requestTimeoutMs: number;
   private inFlight = 0;
   private readonly waiters: (() => void)[] = [];
   private buf: BulkDoc[] = [];
@@ -99,6 +105,7 @@ export class BulkWriter {
     this.backoffMs = opts.backoffMs ?? 200;
     this.maxBackoffMs = opts.maxBackoffMs ?? 10000;
     this.flushIntervalMs = opts.flushIntervalMs ?? 0;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 120_000;
   }
 
   /**
@@ -213,7 +220,10 @@ export class BulkWriter {
     }
     let items: unknown[];
     try {
-      const res = await this.client.transport.request({ method: 'POST', path: '/_bulk', bulkBody: body });
+      const res = await this.client.transport.request(
+        { method: 'POST', path: '/_bulk', bulkBody: body },
+        { requestTimeout: this.requestTimeoutMs },
+      );
       items = ((res.body as { items?: unknown[] }).items ?? []) as unknown[];
     } catch (err) {
       const status = statusOf(err);

@@ -56,7 +56,9 @@ const CORPUS: StoredEvent[] = [
     CommandLine: 'wmic /node:x process call create',
   }),
   ev(5, B, 45 * 24 * 60, { 'host.ip': '10.1.9.9', User: 'a1b2', TargetUser: 'zz', message: 'ID 4624 logon 10 times' }),
-  ev(6, A, 2, { User: 'x?y', CommandLine: 'a*b', message: 'Mật khẩu SAI cho người dùng' }),
+  ev(6, A, 2, { User: 'x?y', CommandLine: 'a*b', message: 'Mật khẩu SAI cho người dùng', 'sc-bytes': '1500' }),
+  ev(7, B, 3, { 'sc-bytes': '20', User: 'Z' }),
+  ev(8, B, 4, { 'sc-bytes': 'not a number' }),
 ];
 
 const HUNT: [string, QueryNode][] = [
@@ -88,7 +90,8 @@ const HUNT: [string, QueryNode][] = [
   ['match Vietnamese case-insensitive', q.match('message', [ANY, 'mật khẩu sai', ANY])],
   ['match Vietnamese keyword', q.eq('User', 'đức')],
   ['not exists', q.not(q.exists('CommandLine'))],
-  ['numeric range in message-free field', { kind: 'range', field: 'User', gte: 'r', lt: 't' }],
+  ['numeric range on numeric strings', { kind: 'range', field: 'sc-bytes', gte: 100 }],
+  ['string range', { kind: 'range', field: 'User', gte: 'r', lt: 't' }],
 ];
 
 describeOpenSearch('OpenSearch store on a real node', (url) => {
