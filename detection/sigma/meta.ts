@@ -26,6 +26,7 @@ export function indexMap(ctx: DocContext, map: YAMLMap, depth: number): TopMap {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$/;
 const LEGACY_DATE = /^\d{4}\/(0[1-9]|1[012])\/(0[1-9]|[12][0-9]|3[01])$/;
+const SIGMA1_TAG = /^(attack|cve|detection)\.[^_]*_/;
 const TAG = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
 const STATUS = ['stable', 'test', 'experimental', 'deprecated', 'unsupported'];
 const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
@@ -145,6 +146,12 @@ export function readMeta(ctx: DocContext, top: TopMap, kind: DocKind, rootLoc: L
   const fields = kind === 'rule' ? list('fields', { unique: true }) : [];
   const falsepositives = list('falsepositives', { unique: true, minLen: kind === 'rule' ? 2 : undefined });
   const tags = kind === 'rule' ? list('tags', { unique: true, pattern: TAG }) : list('tags');
+  const oldTag = tags.find((t) => SIGMA1_TAG.test(t));
+  if (oldTag !== undefined) {
+    // Sigma 2.0 replaced underscores by dashes in the attack, cve and detection namespaces.
+    const reason = 'Sigma 2 writes attack/cve/detection tags with dashes';
+    ctx.add('CANHGAC_ERR_SIGMA_DEPRECATED', { what: `tag ${oldTag}`, reason }, valLoc('tags'), 'warning');
+  }
   if (kind === 'rule') list('scope', { minLen: 2 });
   const levelRaw = str('level');
   let level: RuleMeta['level'];
@@ -205,7 +212,15 @@ function checkRelated(ctx: DocContext, n: Node | null, at: Loc): void {
       const v = ctx.deref(p.value, 3);
       const s = isScalar(v) ? (v as Scalar).value : undefined;
       const ok = typeof s === 'string' && (k === 'id' ? UUID.test(s) : RELATED.includes(s));
-      if (!ok) {
+      if (k === 'type' && s === 'obsoletes') {
+        // Sigma 1 spelling, renamed in 2.0: the meaning is clear, so warn (the schema rejects it).
+        ctx.add(
+          'CANHGAC_ERR_SIGMA_DEPRECATED',
+          { what: 'related type obsoletes', reason: 'write obsolete' },
+          ctx.loc(v),
+          'warning',
+        );
+      } else if (!ok) {
         const reason = k === 'id' ? 'not a UUID' : `must be one of ${RELATED.join(', ')}`;
         ctx.add('CANHGAC_ERR_SIGMA_FIELD_VALUE', { field: `related.${k}`, reason }, ctx.loc(v ?? e));
       }
