@@ -6,7 +6,18 @@ import fc from 'fast-check';
 import { ANY, KEYWORDS_FIELD, ONE, type PatternPart, type QueryNode } from './ast.js';
 
 /** Fields of generated events. */
-export const GEN_FIELDS = ['host.name', 'message', 'User', 'EventID', 'Score', 'Tags', 'c-ip', 'Image'] as const;
+export const GEN_FIELDS = [
+  'host.name',
+  'message',
+  'User',
+  'EventID',
+  'Score',
+  'Tags',
+  'c-ip',
+  'Image',
+  'we"ird',
+  'constructor',
+] as const;
 
 // Letters chosen to exercise case folding (ASCII and Vietnamese capitals) and characters special to SQL,
 // JSON, LIKE/GLOB and the FTS5 query syntax.
@@ -36,6 +47,8 @@ export const eventArb: fc.Arbitrary<Record<string, unknown>> = fc.record(
     Tags: fc.array(scalar, { maxLength: 3 }),
     'c-ip': ip,
     Image: word,
+    'we"ird': scalar,
+    constructor: word,
   },
   { requiredKeys: [] },
 );

@@ -124,3 +124,14 @@ describe('parseQuery', () => {
     );
   });
 });
+
+describe('README examples', () => {
+  it('every search in the README table parses', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const md = readFileSync(fileURLToPath(new URL('./README.md', import.meta.url)), 'utf8');
+    const rows = [...md.matchAll(/^\| `([^`]+)`(?:, `([^`]+)`)? \|/gm)];
+    expect(rows.length).toBeGreaterThan(10);
+    for (const r of rows) for (const text of [r[1], r[2]]) if (text) expect(() => parseQuery(text)).not.toThrow();
+  });
+});

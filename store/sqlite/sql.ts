@@ -143,7 +143,7 @@ function emitLike(node: Extract<QueryNode, { kind: 'match' }>, path: string, par
 
 function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, ctx: Ctx): string {
   const params = ctx.params;
-  const col = FOLDED_COLUMNS[node.field];
+  const col = Object.hasOwn(FOLDED_COLUMNS, node.field) ? FOLDED_COLUMNS[node.field] : undefined;
   const literalOnly = node.parts.every((p) => typeof p === 'string');
   if (col !== undefined && !node.cased) {
     if (literalOnly) {
