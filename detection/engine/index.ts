@@ -4,17 +4,17 @@
  * It never throws on an event: a rule that fails on one is counted, logged once, and treated as not matching.
  */
 import { logger } from '../../core/log.js';
-import { stageTelemetry, type StageTelemetry } from '../../core/metrics.js';
+import { counter, stageTelemetry, type StageTelemetry } from '../../core/metrics.js';
 import { CanhgacError } from '../../core/errors.js';
 import type { CorrelationRule, DetectionRule, SigmaDocument, SigmaEvent, SigmaFilter } from '../sigma/model.js';
 import { type Anchor, ruleAnchors } from './anchors.js';
 import { allOf, compileConditions, type Predicate } from './compile.js';
 import { EvalContext, FieldTable } from './context.js';
 import { engineError } from './errors.js';
-import { filterApplies } from './reference.js';
+import { type Explanation, explain, filterApplies, logsourceApplies } from './reference.js';
 import { Router } from './routes.js';
 
-export { explain, referenceMatch, type Explanation } from './reference.js';
+export { explain, logsourceApplies, referenceMatch, type Explanation } from './reference.js';
 
 /** One matched rule, as correlation, alerting and storage need it; one frozen object per rule, shared. */
 export interface RuleMatch {
@@ -67,6 +67,10 @@ interface CompiledRule {
   failed: boolean;
 }
 
+/** Rules evaluated (candidates + unanchored); divided by events received it is the rules-per-event figure. */
+const RULES_EVALUATED = counter('canhgac_engine_rules_evaluated_total', 'Sigma rules evaluated on events');
+/** Rule matches. */
+const MATCHES = counter('canhgac_engine_matches_total', 'Sigma rule matches');
 const NO_MATCHES: RuleMatch[] = Object.freeze([]) as unknown as RuleMatch[];
 const FLUSH_EVERY = 4096;
 
@@ -89,6 +93,7 @@ export class Engine {
   private readonly log = logger('engine');
   private readonly counts = { events: 0, rulesEvaluated: 0, matches: 0, errors: 0 };
   private unflushed = { events: 0, matches: 0 };
+  private flushedEvaluated = 0;
 
   constructor(docs: SigmaDocument[], opts: EngineOptions = {}) {
     this.telemetry = stageTelemetry(opts.component ?? 'engine');
@@ -197,6 +202,18 @@ export class Engine {
       this.telemetry.dropped('not_an_object');
       return NO_MATCHES;
     }
+    try {
+      return this.matchObject(event);
+    } catch (e) {
+      // Per-rule and index failures are handled inside; this is the last guard (e.g. a throwing logsource getter).
+      this.counts.errors++;
+      this.telemetry.error('processing', 'CANHGAC_ERR_ENGINE_EVENT');
+      this.log.warn({ err: (e as Error)?.message }, 'Event could not be matched; counted as no match.');
+      return NO_MATCHES;
+    }
+  }
+
+  private matchObject(event: SigmaEvent): RuleMatch[] {
     const ctx = this.ctx;
     ctx.reset(event);
     const route = this.router.route(
@@ -211,7 +228,18 @@ export class Engine {
     }
     const cand = this.cand;
     cand.length = 0;
-    if (route.sub.length > 0 || route.eq.length > 0) route.candidates(ctx, this.mark);
+    if (route.sub.length > 0 || route.eq.length > 0) {
+      try {
+        route.candidates(ctx, this.mark);
+      } catch (e) {
+        // The event could not be read (a throwing getter, say): run every rule, each guarded below.
+        this.counts.errors++;
+        this.telemetry.error('processing', 'CANHGAC_ERR_ENGINE_EVENT');
+        this.log.warn({ err: (e as Error)?.message }, 'Candidate index failed on an event; running every rule.');
+        const always = new Set(route.always);
+        for (const id of route.members) if (!always.has(id)) this.mark(id);
+      }
+    }
     let out: RuleMatch[] | null = null;
     const always = route.always;
     for (let i = 0; i < always.length; i++) {
@@ -260,10 +288,26 @@ export class Engine {
     }
   }
 
+  /**
+   * Explains one loaded rule (by id or name) on an event with the reference interpreter, for `canhgac rules test`:
+   * whether its logsource applies, which searches held, which filters excluded it. Undefined for an unknown rule.
+   */
+  explain(rule: string, event: SigmaEvent): (Explanation & { logsource: boolean }) | undefined {
+    const c = this.compiled.find((x) => x.rule.id === rule || x.rule.name === rule);
+    if (!c) return undefined;
+    const fs = this.filters.filter((f) => filterApplies(f, c.rule));
+    const logsource = logsourceApplies(c.rule.logsource, event);
+    const e = explain(c.rule, event, fs);
+    return { ...e, matched: logsource && e.matched, logsource };
+  }
+
   /** Pushes the event and match counts to the Prometheus registry (also done every 4096 events). */
   flushMetrics(): void {
     this.telemetry.received(this.unflushed.events);
     this.telemetry.sent(this.unflushed.events);
+    RULES_EVALUATED.inc(this.counts.rulesEvaluated - this.flushedEvaluated);
+    MATCHES.inc(this.unflushed.matches);
+    this.flushedEvaluated = this.counts.rulesEvaluated;
     this.unflushed.events = 0;
     this.unflushed.matches = 0;
   }

@@ -36,6 +36,8 @@ export class Route {
   readonly sub: SubIndex[] = [];
   /** Number of rules in the route (anchored + always). */
   readonly size: number;
+  /** Every rule of the route (the fallback when the index cannot read an event). */
+  readonly members: Int32Array;
 
   constructor(rules: readonly Routable[], members: number[], fields: FieldTable, useIndex: boolean) {
     const always: number[] = [];
@@ -75,6 +77,7 @@ export class Route {
     }
     this.always = Int32Array.from(always);
     this.size = members.length;
+    this.members = Int32Array.from(members);
   }
 
   /** Calls `mark(ruleNumber)` for every anchored rule whose anchor the current event contains. */
