@@ -176,7 +176,12 @@ function valueIn(ctx: DocContext, n: Node | null): ValueIn {
   if (n === null) return { v: null, text: 'null', loc: ctx.loc(null) };
   const s = n as Scalar;
   const v = scalarValue(s.value);
-  return { v, text: s.source ?? String(v), loc: ctx.loc(n) };
+  const text = s.source ?? String(v);
+  // A number the double cannot hold exactly (long ids), or .inf/.nan, is matched as the text written.
+  if (typeof v === 'number' && (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v)))) {
+    return { v: text, text, loc: ctx.loc(n) };
+  }
+  return { v, text, loc: ctx.loc(n) };
 }
 
 /** One map of `field|mods: values` (AND of its entries). */

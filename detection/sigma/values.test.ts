@@ -150,6 +150,8 @@ describe('modifiers appendix', () => {
     expect(matchers('F', '4624')).toEqual([{ t: 'num', value: 4624 }]);
     expect(matchers('F|contains', '4624')).toEqual([str([ANY, '4624', ANY])]);
     expect(matchers('F', 'true')).toEqual([{ t: 'bool', value: true }]);
+    expect(matchers('F', '12345678901234567890')).toEqual([str(['12345678901234567890'])]);
+    expect(matchers('F', '.nan')).toEqual([str(['.nan'])]);
     expect(errorCodes('F', "['', null]")).toEqual(['CANHGAC_ERR_SIGMA_NULL_IN_LIST']);
     const kw = parseRuleText(rule("'|all'", '[a, b]'), 'k.yml').documents[0] as DetectionRule;
     expect(kw.searches.sel!.alternatives[0]![0]!.field).toBeNull();
