@@ -22,6 +22,31 @@ export function encodeRecord(r: RawRecord): Buffer {
   return buf;
 }
 
+/** Encodes records into one buffer (one allocation per append, not one per record). */
+export function encodeRecords(rs: readonly RawRecord[]): Buffer {
+  if (rs.length === 1) return encodeRecord(rs[0]!);
+  const jsons: string[] = new Array(rs.length);
+  const lens: number[] = new Array(rs.length);
+  let total = 0;
+  for (let i = 0; i < rs.length; i++) {
+    const j = JSON.stringify(rs[i]);
+    jsons[i] = j;
+    const n = Buffer.byteLength(j);
+    lens[i] = n;
+    total += HEADER_BYTES + n;
+  }
+  const buf = Buffer.allocUnsafe(total);
+  let p = 0;
+  for (let i = 0; i < rs.length; i++) {
+    const n = lens[i]!;
+    buf.write(jsons[i]!, p + HEADER_BYTES, n, 'utf8');
+    buf.writeUInt32LE(n, p);
+    buf.writeUInt32LE(crc32(buf.subarray(p + HEADER_BYTES, p + HEADER_BYTES + n)), p + 4);
+    p += HEADER_BYTES + n;
+  }
+  return buf;
+}
+
 /** The result of checking the record that starts at `pos` in `buf`. */
 export type FrameCheck =
   | { kind: 'ok'; end: number }

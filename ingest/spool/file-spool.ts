@@ -3,7 +3,7 @@ import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { logger } from '../../core/log.js';
-import { decodePayload, encodeRecord } from './codec.js';
+import { decodePayload, encodeRecords } from './codec.js';
 import { spoolError } from './errors.js';
 import { spoolMetrics, type SpoolMetrics } from './metrics.js';
 import { listSegments, scanSegment, segmentPath, syncDir } from './segment-io.js';
@@ -239,18 +239,13 @@ export class FileSpool implements Spool {
   append(records: RawRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(spoolError('CANHGAC_ERR_SPOOL_CLOSED'));
     if (records.length === 0) return Promise.resolve();
-    const bufs: Buffer[] = new Array(records.length);
-    let bytes = 0;
-    for (let i = 0; i < records.length; i++) {
-      const b = encodeRecord(records[i]!);
-      bufs[i] = b;
-      bytes += b.length;
-    }
+    const buf = encodeRecords(records);
+    const bytes = buf.length;
     if (!this.hasRoom(bytes)) {
       this.m.fullRejections.inc();
       return Promise.reject(new SpoolFullError(this.retryAfterMs));
     }
-    for (const b of bufs) this.pending.push(b);
+    this.pending.push(buf);
     this.pendingBytes += bytes;
     this.pendingRecords += records.length;
     this.m.appends.inc();
@@ -261,7 +256,6 @@ export class FileSpool implements Spool {
   }
 
   // Group commit: whatever accumulated while the previous write+fsync ran goes out in one write and one fsync.
-  // The flag clears in the same synchronous step as the final emptiness check, so no append is stranded.
   // `flushing` clears in the same synchronous step as the final emptiness check, so no append is stranded.
   private async flushLoop(): Promise<void> {
     while (this.pending.length > 0) {
