@@ -1,6 +1,7 @@
 /**
  * The event file reader of `canhgac rules test|match` and `canhgac bench detect`: JSON lines, concatenated or
- * pretty-printed JSON objects, a top-level JSON array, or raw auditd text; streamed (a file of any size is read
+ * pretty-printed JSON objects, a top-level JSON array, or text lines (auditd, or anything the intake decoders
+ * read: syslog, CEF, LEEF, W3C...); streamed (a file of any size is read
  * in chunks), each record normalised (Windows shapes, Azure Syslog rows, auditd) or, when it has no known
  * shape, passed on as an already-flat event. A malformed record is reported with its byte offset and line and
  * skipped, never a crash.
@@ -14,6 +15,11 @@ import type { WINDOWS_ERRORS } from '../../ingest/decoders/windows/errors.js';
 /** The catalogue codes an event file problem carries. */
 export type EventsErrorCode = keyof typeof WINDOWS_ERRORS & `CANHGAC_ERR_EVENTS_${string}`;
 import { isWindowsEvent, normaliseWindowsEvent } from '../../ingest/decoders/windows/index.js';
+import {
+  createNormaliseContext,
+  normaliseRecord as intakeNormalise,
+  type NormaliseContext,
+} from '../../ingest/normalise/normalise.js';
 import {
   type AuditRecord,
   auditExecveEvent,
@@ -111,6 +117,7 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
   let textLine = 1;
   let textOffset = 0;
   let group: AuditRecord[] = [];
+  let nctx: NormaliseContext | undefined;
   let offset = 0;
   let line = 1;
 
@@ -130,7 +137,18 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
     tel.received();
     const r = parseAuditLine(t);
     if (!r) {
-      problem(lineOffset, lineNo, 'not an auditd record (type=... msg=audit(...))', 'CANHGAC_ERR_EVENTS_UNKNOWN_SHAPE');
+      // Any other text line goes through the intake decoders (syslog 5424/3164, CEF, LEEF, W3C, ...), exactly as
+      // it would arrive over syslog; lines they cannot read become raw events (canhgac.decode_error), as there.
+      yield* flushGroup();
+      nctx ??= createNormaliseContext({ keepOriginal: false });
+      const ev = intakeNormalise(
+        { id: String(lineNo), receivedAt: Date.now(), transport: 'tcp', source: '', data: t },
+        nctx,
+      );
+      if (ev) {
+        tel.sent();
+        yield ev;
+      }
       return;
     }
     if (group.length && group[0]!.serial !== r.serial) yield* flushGroup();

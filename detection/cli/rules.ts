@@ -15,8 +15,8 @@ const USAGE = `Usage:
   canhgac rules test <rule.yml> <events> [--placeholders FILE] [--json]
   canhgac rules match --rules <paths...> --events <file> [--placeholders FILE] [--json]
 
-Events files: JSON lines or concatenated JSON (Windows NXLog/Winlogbeat/EVTX shapes, Azure Syslog rows,
-already-normalised flat events) or raw auditd text.
+Events files (- for stdin): JSON lines or concatenated JSON (Windows NXLog/Winlogbeat/EVTX shapes, Azure Syslog rows,
+already-normalised flat events) or text lines (auditd, syslog, CEF, LEEF, W3C...).
 `;
 
 function out(s: string): void {
