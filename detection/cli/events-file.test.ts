@@ -142,3 +142,23 @@ describe('chunk boundaries', () => {
     );
   });
 });
+
+describe('text limits and encodings', () => {
+  it('an endless text line is reported and skipped; the next lines are read', async () => {
+    const long = 'x'.repeat(5000);
+    const r = await loadEventFile(
+      file(`type=CWD msg=audit(1.0:1): cwd="/"\n${long}\ntype=CWD msg=audit(2.0:2): cwd="/tmp"\n`),
+      {
+        maxRecordBytes: 1000,
+        chunkBytes: 700,
+      },
+    );
+    expect(r.problems).toMatchObject([{ line: 2, offset: 35 }]);
+    expect(r.events.map((e) => e.cwd)).toEqual(['/', '/tmp']);
+  });
+
+  it('UTF-8 characters cut by a chunk boundary stay whole', async () => {
+    const r = await loadEventFile(file('type=CWD msg=audit(1.0:1): cwd="/home/người dùng/tệp"\n'), { chunkBytes: 3 });
+    expect(r.events[0]!.cwd).toBe('/home/người dùng/tệp');
+  });
+});

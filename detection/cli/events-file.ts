@@ -7,6 +7,7 @@
  * skipped, never a crash.
  */
 import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { logger } from '../../core/log.js';
 import { stageTelemetry } from '../../core/metrics.js';
 import type { SigmaEvent } from '../sigma/model.js';
@@ -118,6 +119,8 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
   let textOffset = 0;
   let group: AuditRecord[] = [];
   let nctx: NormaliseContext | undefined;
+  let textSkipping = false;
+  const utf8 = new StringDecoder('utf8');
   let offset = 0;
   let line = 1;
 
@@ -131,7 +134,7 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
       }
     }
   };
-  const textLineEvents = function* (l: string, lineNo: number, lineOffset: number): Generator<SigmaEvent> {
+  const textLineEvents = function* (l: string, lineNo: number): Generator<SigmaEvent> {
     const t = l.endsWith('\r') ? l.slice(0, -1) : l;
     if (!t.trim()) return;
     tel.received();
@@ -166,13 +169,34 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
       mode = chunk[k] === OPEN || chunk[k] === OPEN_ARR ? 'json' : 'text';
     }
     if (mode === 'text') {
-      const s = textRest + chunk.toString('utf8');
+      // StringDecoder keeps a UTF-8 sequence cut by the chunk boundary for the next chunk.
+      let s = textRest + utf8.write(chunk);
+      if (textSkipping) {
+        const nl = s.indexOf('\n');
+        if (nl < 0) {
+          textOffset += Buffer.byteLength(s);
+          textRest = '';
+          continue;
+        }
+        textOffset += Buffer.byteLength(s.slice(0, nl)) + 1;
+        textLine++;
+        s = s.slice(nl + 1);
+        textSkipping = false;
+      }
       const lines = s.split('\n');
       textRest = lines.pop() ?? '';
       for (const l of lines) {
-        yield* textLineEvents(l, textLine, textOffset);
+        yield* textLineEvents(l, textLine);
         textOffset += Buffer.byteLength(l) + 1;
         textLine++;
+      }
+      if (textRest.length > maxBytes) {
+        // One endless line must not hold the whole file in memory: report it and skip to the next newline.
+        tel.received();
+        problem(textOffset, textLine, `line longer than ${maxBytes} bytes`);
+        textOffset += Buffer.byteLength(textRest);
+        textRest = '';
+        textSkipping = true;
       }
       continue;
     }
@@ -268,7 +292,8 @@ export async function* readEventFile(path: string, opts: ReadEventsOptions = {})
     offset += chunk.length;
   }
   if (mode === 'text') {
-    if (textRest) yield* textLineEvents(textRest, textLine, textOffset);
+    textRest += utf8.end();
+    if (textRest && !textSkipping) yield* textLineEvents(textRest, textLine);
     yield* flushGroup();
   } else if (depth > 0) {
     tel.received();
