@@ -208,6 +208,63 @@ export function runEventStoreConformance(name: string, factory: EventStoreFactor
     });
   });
 
+  describe(`EventStore conformance (lists): ${name}`, () => {
+    let store: EventStore;
+    const tag = `l${randomUUID().slice(0, 8)}`;
+    const ev = (n: number, fields: Record<string, unknown>): StoredEvent => ({
+      '@timestamp': new Date(T0 + n * 1000).toISOString(),
+      'event.id': `${tag}-${n}`,
+      'agency.id': AGENCY_A,
+      ...fields,
+    });
+    const evs = [
+      ev(1, { Tags: ['b', 'B', 'cmd', 'b'], Ports: [22, 445] }),
+      ev(2, { Tags: 'b', Ports: 80 }),
+      ev(3, { Tags: [], Ports: [null, 8080] }),
+      ev(4, { Tags: [{ nested: 'b' }] }),
+    ];
+    beforeAll(async () => {
+      store = await factory();
+      await store.write(SCOPE_ALL, evs);
+      await store.refresh();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it('matches a list when any element matches', async () => {
+      for (const text of [
+        'Tags:b',
+        'Tags:cmd',
+        'Ports:>400',
+        'Ports:[20 TO 25]',
+        'NOT Tags:b',
+        '_exists_:Tags',
+        'Tags:*',
+      ]) {
+        const pred = compileQuery(parseQuery(text));
+        const page = await store.search(SCOPE_ALL, {
+          query: parseQuery(text),
+          size: 10,
+          sort: { field: '@timestamp', order: 'asc' },
+        });
+        expect({ text, ids: ids(page.events) }).toEqual({ text, ids: ids(evs.filter(pred)) });
+      }
+    });
+
+    it('counts each distinct value of a list once per event in terms', async () => {
+      const terms = await store.aggregate(SCOPE_ALL, {
+        query: parseQuery(''),
+        agg: { kind: 'terms', field: 'Tags', size: 10 },
+      });
+      expect(terms.buckets).toEqual([
+        { key: 'b', count: 2 },
+        { key: 'B', count: 1 },
+        { key: 'cmd', count: 1 },
+      ]);
+    });
+  });
+
   describe(`EventStore conformance (retention): ${name}`, () => {
     let store: EventStore;
     const tag = `r${randomUUID().slice(0, 8)}`;

@@ -246,13 +246,14 @@ export class SqliteEventStore implements EventStore {
         return { count: r.n };
       }
       case 'terms': {
+        // Each distinct value of an event counts once (a list counts each of its elements), like OpenSearch.
         const size = Math.min(Math.max(1, Math.floor(agg.size)), MAX_PAGE_SIZE);
         const path = jsonPath(agg.field);
-        const keySql = path === undefined ? 'cg_str(cg_field(json(doc), ?))' : 'cg_str(doc -> ?)';
+        const valueSql = path === undefined ? 'cg_field(json(doc), ?)' : 'doc -> ?';
         const rows = this.db
           .prepare(
-            `SELECT ${keySql} AS k, count(*) AS n FROM events WHERE ${where}
-             GROUP BY k HAVING k IS NOT NULL ORDER BY n DESC, k ASC LIMIT ?`,
+            `SELECT t.value AS k, count(*) AS n FROM events, json_each(cg_terms(${valueSql})) AS t
+             WHERE ${where} GROUP BY k ORDER BY n DESC, k ASC LIMIT ?`,
           )
           .all(path ?? agg.field, ...params, size) as { k: string; n: number }[];
         return { buckets: rows.map((r) => ({ key: r.k, count: r.n })) };

@@ -95,6 +95,21 @@ export function registerFunctions(db: Database.Database): void {
   db.function('cg_kw', opts, (doc: unknown) =>
     typeof doc === 'string' ? JSON.stringify(keywordValue(JSON.parse(doc) as Record<string, unknown>)) : null,
   );
+  // cg_terms(jsonText): the distinct string forms of a value (an array's scalar elements) as a JSON array.
+  db.function('cg_terms', opts, (json: unknown) => {
+    const v = decodeJson(json);
+    if (v === undefined || v === null) return '[]';
+    if (!Array.isArray(v)) {
+      const s = stringForm(v);
+      return s === undefined ? '[]' : JSON.stringify([s]);
+    }
+    const out = new Set<string>();
+    for (const e of v) {
+      const s = e === null ? undefined : stringForm(e);
+      if (s !== undefined) out.add(s);
+    }
+    return JSON.stringify([...out]);
+  });
   // cg_str(jsonText): the string form (terms aggregation keys), NULL when there is none.
   db.function('cg_str', opts, (json: unknown) => stringForm(decodeJson(json)) ?? null);
 }
