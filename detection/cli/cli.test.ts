@@ -123,6 +123,18 @@ maybe('canhgac rules', () => {
     expect(r.stdout).toContain('event 1: no match Whoami Execution: selection_img held, condition not met');
   });
 
+  it('test --json gives one object per event and rule where a selection held', async () => {
+    const r = await canhgac('rules', 'test', join(rules, 'whoami.yml'), events, '--json');
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({ event: 0, matched: true, searches: ['selection_img', 'selection_parent'] }),
+      expect.objectContaining({ event: 1, matched: false, logsource_applies: true, searches: ['selection_img'] }),
+    ]);
+  });
+
   it('usage errors exit 2; unknown benchmark too', async () => {
     expect((await canhgac('rules', 'match', '--events', events)).code).toBe(2);
     expect((await canhgac('rules', 'frobnicate')).code).toBe(2);
