@@ -6,7 +6,7 @@
 
 import { digitsAt, isDigit, scanBsd, scanIso } from './time.js';
 import { blank, type DecodeContext, type Decoded, rawDecoded } from './types.js';
-import { vendorHint } from './vendors.js';
+import { firewallAliases, vendorHint } from './vendors.js';
 
 /** Index just after `CEF:` (and an optional space) when s[i] starts a CEF message, headerless `0|` too; else -1. */
 export function cefStart(s: string, i: number): number {
@@ -129,6 +129,7 @@ export function cefInto(d: Decoded, s: string, i: number, ctx: DecodeContext): b
     'cef.severity': h[6],
   };
   parseCefExtension(s, ext, fields);
+  firewallAliases(fields, 'src', 'dst', 'spt', 'dpt', 'act');
   d.fields = d.fields ? Object.assign(d.fields, fields) : fields;
   const msg = fields.msg;
   d.message = typeof msg === 'string' ? msg : h[5]!;

@@ -40,6 +40,30 @@ describe('CEF', () => {
     expect(d.message).toBe('line1\nline2');
   });
 
+  it('adds the Sigma firewall names from CEF, LEEF and FortiGate keys', () => {
+    expect(
+      decodeCef('CEF:0|V|P|1|1|x|5|src=1.1.1.1 dst=2.2.2.2 spt=1000 dpt=22 act=blocked', ctx()).fields,
+    ).toMatchObject({
+      src_ip: '1.1.1.1',
+      dst_ip: '2.2.2.2',
+      src_port: 1000,
+      dst_port: 22,
+      action: 'blocked',
+    });
+    expect(decodeLeef('LEEF:1.0|V|P|1|1|src=1.1.1.1\tdstPort=443', ctx()).fields).toMatchObject({
+      src_ip: '1.1.1.1',
+      dst_port: 443,
+    });
+    expect(
+      decodeKv('logid=1 devid=F srcip=1.1.1.1 dstip=2.2.2.2 dstport=3389 action=deny', ctx()).fields,
+    ).toMatchObject({
+      src_ip: '1.1.1.1',
+      dst_ip: '2.2.2.2',
+      dst_port: 3389,
+      action: 'deny',
+    });
+  });
+
   it('maps vendors to Sigma products and reads rt', () => {
     const d = decodeCef('CEF:0|Fortinet|Fortigate|7.0|1|x|5|rt=1700000000000 dvchost=fw1', ctx());
     expect([d.product, d.category, d.host, iso(d.time)]).toEqual([

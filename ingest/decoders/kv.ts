@@ -5,6 +5,7 @@
 
 import { digitsAt, localToUtc, scanIso, zone } from './time.js';
 import { blank, type DecodeContext, type Decoded, rawDecoded } from './types.js';
+import { firewallAliases } from './vendors.js';
 
 function isKeyChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
@@ -109,6 +110,7 @@ export function kvInto(d: Decoded, s: string, i: number, ctx: DecodeContext): bo
   if (fields.devid !== undefined || fields.logid !== undefined || fields.log_id !== undefined) {
     d.product = 'fortigate';
     d.category = 'firewall';
+    firewallAliases(fields, 'srcip', 'dstip', 'srcport', 'dstport', 'action');
     if (typeof fields.type === 'string') d.service = fields.type;
   }
   const msg = fields.msg ?? fields.logdesc ?? fields.desc;

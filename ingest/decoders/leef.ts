@@ -5,7 +5,7 @@
 
 import { scanIso } from './time.js';
 import { blank, type DecodeContext, type Decoded, rawDecoded } from './types.js';
-import { vendorHint } from './vendors.js';
+import { firewallAliases, vendorHint } from './vendors.js';
 
 function hexDelimiter(f: string): string | undefined {
   let h = f;
@@ -62,6 +62,7 @@ export function leefInto(d: Decoded, s: string, i: number, ctx: DecodeContext): 
     }
     j = e + delim.length;
   }
+  firewallAliases(fields, 'src', 'dst', 'srcPort', 'dstPort', 'action');
   d.fields = d.fields ? Object.assign(d.fields, fields) : fields;
   d.message = h[4]!;
   const dt = fields.devTime;

@@ -53,3 +53,27 @@ export function slug(s: string): string {
   }
   return out || 'unknown';
 }
+
+/**
+ * Adds the Sigma firewall taxonomy names (`src_ip`, `dst_ip`, `src_port`, `dst_port`, `action`) from a
+ * vendor's own keys, leaving names the event already has alone. Ports become numbers.
+ */
+export function firewallAliases(
+  f: Record<string, unknown>,
+  src: string,
+  dst: string,
+  spt: string,
+  dpt: string,
+  act: string,
+) {
+  if (f.src_ip === undefined && f[src] !== undefined) f.src_ip = f[src];
+  if (f.dst_ip === undefined && f[dst] !== undefined) f.dst_ip = f[dst];
+  if (f.src_port === undefined && f[spt] !== undefined) f.src_port = portOf(f[spt]);
+  if (f.dst_port === undefined && f[dpt] !== undefined) f.dst_port = portOf(f[dpt]);
+  if (f.action === undefined && f[act] !== undefined) f.action = f[act];
+}
+
+function portOf(v: unknown): unknown {
+  const n = typeof v === 'string' && v !== '' ? Number(v) : Number.NaN;
+  return Number.isInteger(n) ? n : v;
+}
