@@ -85,6 +85,28 @@ describe('SigmaHQ corpus', () => {
     expect(main.documents.length).toBeGreaterThanOrEqual(3757);
   });
 
+  it('gives every DetectionItem and matcher kind one object shape (backends read them in hot loops)', () => {
+    const itemShapes = new Set<string>();
+    const matcherShapes = new Map<string, Set<string>>();
+    for (const d of main.documents) {
+      if (d.kind === 'correlation') continue;
+      for (const s of Object.values(d.searches)) {
+        for (const alt of s.alternatives) {
+          for (const item of alt) {
+            itemShapes.add(Object.keys(item).join());
+            for (const m of item.matchers) {
+              const set = matcherShapes.get(m.t) ?? new Set<string>();
+              set.add(Object.keys(m).join());
+              matcherShapes.set(m.t, set);
+            }
+          }
+        }
+      }
+    }
+    expect([...itemShapes]).toEqual(['field,modifiers,matchers,all,negate,loc']);
+    for (const [t, shapes] of matcherShapes) expect([t, shapes.size]).toEqual([t, 1]);
+  });
+
   it('loads rules-placeholder with a placeholders file, and rejects them without one', async () => {
     const placeholders = loadPlaceholders(placeholdersFile);
     const withP = await loadRules([join(sigma, 'rules-placeholder')], { placeholders });

@@ -90,10 +90,9 @@ export function resolveItem(
     else groups.push(g);
   }
   if (!ok) return null;
-  const base = { field, modifiers, negate, loc };
   if (all && groups.some((g) => g.length > 1)) {
     // AND over values, OR over each value's variants: one item per value, all in the same alternative.
-    return groups.map((g) => ({ ...base, matchers: g, all: false }));
+    return groups.map((g) => ({ field, modifiers, matchers: g, all: false, negate, loc }));
   }
   const matchers = groups.flat();
   // Long literal lists (hash lists run to thousands) are fine; only expansion beyond them is bounded.
@@ -101,7 +100,8 @@ export function resolveItem(
     env.report('CANHGAC_ERR_SIGMA_EXPANSION', { limit: MAX_EXPANSION }, loc);
     return null;
   }
-  return [{ field: base.field, modifiers: base.modifiers, matchers, all, negate: base.negate, loc: base.loc }];
+  // Same property order everywhere: backends read these objects in hot loops (one hidden class).
+  return [{ field, modifiers, matchers, all, negate, loc }];
 }
 
 /** Rejects unknown modifiers and chains that have no meaning; reports every problem found. */
