@@ -4,10 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { KEYWORDS_FIELD, type QueryKind, toQueryString, walk } from '../query/ast.js';
 import { compileQuery } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
 import { agencyScope, type EventStore, SCOPE_ALL, type Scope, type StoredEvent } from '../types.js';
-import { AGENCY_A, AGENCY_B, CONFORMANCE_QUERIES, conformanceEvents, T0 } from './fixtures.js';
+import { AGENCY_A, AGENCY_B, CONFORMANCE_QUERIES, conformanceEvents, HUNT_QUERIES, T0 } from './fixtures.js';
 
 /** Makes a fresh, empty event store; `close()` of the store must release it. */
 export type EventStoreFactory = () => Promise<EventStore>;
@@ -44,8 +45,18 @@ function expectedOrder(evs: StoredEvent[], order: 'asc' | 'desc'): string[] {
   return ids(sorted);
 }
 
+/** What a backend declares it cannot run (its retro-hunt reports such rules instead of running them). */
+export interface EventStoreConformanceOptions {
+  skipKinds?: QueryKind[];
+  skipKeywords?: boolean;
+}
+
 /** Defines the conformance tests of an EventStore implementation. */
-export function runEventStoreConformance(name: string, factory: EventStoreFactory): void {
+export function runEventStoreConformance(
+  name: string,
+  factory: EventStoreFactory,
+  opts: EventStoreConformanceOptions = {},
+): void {
   describe(`EventStore conformance: ${name}`, () => {
     const tag = `c${randomUUID().slice(0, 8)}`;
     const corpus = conformanceEvents(tag);
@@ -263,6 +274,35 @@ export function runEventStoreConformance(name: string, factory: EventStoreFactor
         { key: 'cmd', count: 1 },
       ]);
     });
+  });
+
+  describe(`EventStore conformance (retro-hunt node kinds): ${name}`, () => {
+    let store: EventStore;
+    const tag = `k${randomUUID().slice(0, 8)}`;
+    const corpus = conformanceEvents(tag);
+    beforeAll(async () => {
+      store = await factory();
+      await store.write(SCOPE_ALL, corpus);
+      await store.refresh();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    it.each(HUNT_QUERIES.map((q) => [toQueryString(q), q] as const))(
+      'answers %s like the reference evaluator',
+      async (_t, query) => {
+        const unsupported = new Set<string>();
+        walk(query, (n) => {
+          if (opts.skipKinds?.includes(n.kind)) unsupported.add(n.kind);
+          if ('field' in n && n.field === KEYWORDS_FIELD && opts.skipKeywords) unsupported.add('keywords');
+        });
+        if (unsupported.size > 0) return; // the backend declared it cannot run these (its hunt reports them)
+        const pred = compileQuery(query);
+        const page = await store.search(SCOPE_ALL, { query, size: 100, sort: { field: '@timestamp', order: 'desc' } });
+        expect(ids(page.events)).toEqual(expectedOrder(corpus.filter(pred), 'desc'));
+      },
+    );
   });
 
   describe(`EventStore conformance (retention): ${name}`, () => {

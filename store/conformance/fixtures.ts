@@ -1,4 +1,5 @@
 /** The fixed corpus and queries the store conformance suite runs against every implementation. */
+import { ANY, KEYWORDS_FIELD, type QueryNode } from '../query/ast.js';
 import type { StoredEvent } from '../types.js';
 
 /** Two agencies, so every operation can be checked for leaks across them. */
@@ -116,4 +117,25 @@ export const CONFORMANCE_QUERIES: readonly string[] = [
   'c-ip:10.*',
   'message:"Process created"',
   'message:process*',
+];
+
+/** Query trees of the node kinds only the Sigma retro-hunt produces (the search language cannot write them). */
+export const HUNT_QUERIES: readonly QueryNode[] = [
+  { kind: 'regex', field: 'CommandLine', source: '^(cmd|powershell)\\b', i: false, m: false, s: false },
+  { kind: 'regex', field: 'Image', source: 'SYSTEM32', i: true, m: false, s: false },
+  { kind: 'cidr', field: 'c-ip', cidr: '10.0.0.0/8' },
+  { kind: 'cidr', field: 'c-ip', cidr: '203.0.113.0/24' },
+  { kind: 'fieldref', field: 'cs-method', other: 'cs-method', mode: 'equals', cased: true },
+  { kind: 'timepart', field: '@timestamp', unit: 'hour', value: 1 },
+  { kind: 'match', field: KEYWORDS_FIELD, parts: [ANY, 'password', ANY], cased: false },
+  { kind: 'match', field: 'User', parts: ['nguyễn văn a'], cased: true },
+  { kind: 'match', field: 'EventID', parts: ['4688'], cased: true },
+  { kind: 'range', field: 'Score', gt: 3, lte: 12 },
+  {
+    kind: 'and',
+    args: [
+      { kind: 'match', field: 'logsource.product', parts: ['WINDOWS'], cased: false },
+      { kind: 'not', arg: { kind: 'regex', field: 'CommandLine', source: 'whoami', i: false, m: false, s: false } },
+    ],
+  },
 ];
