@@ -81,4 +81,23 @@ describe('SQLite search equals the reference evaluator', () => {
     }
     await s.close();
   });
+
+  it('runs rules with thousands of values (SQLite caps expression depth at 1000)', async () => {
+    const s = openSqliteStores({ path: ':memory:' });
+    await s.events.write(SCOPE_ALL, withEnvelope([{ User: 'V2999' }, { User: 'v3000' }]));
+    const values = Array.from({ length: 3000 }, (_, i) => ({
+      kind: 'match' as const,
+      field: 'User',
+      parts: [`v${i}`],
+      cased: false,
+    }));
+    for (const query of [
+      { kind: 'or' as const, args: values },
+      { kind: 'not' as const, arg: { kind: 'or' as const, args: values } },
+    ]) {
+      const page = await s.events.search(SCOPE_ALL, { query, size: 10, sort: { field: '@timestamp', order: 'asc' } });
+      expect(page.events.map((e) => e['event.id'])).toEqual(query.kind === 'or' ? ['e0000'] : ['e0001']);
+    }
+    await s.close();
+  });
 });

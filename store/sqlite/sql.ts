@@ -82,9 +82,9 @@ function emit(node: QueryNode, ctx: Ctx): string {
     case 'none':
       return '0';
     case 'and':
-      return `(${node.args.map((a) => emit(a, ctx)).join(' AND ')})`;
+      return balanced(node.args, ' AND ', ctx);
     case 'or':
-      return `(${node.args.map((a) => emit(a, ctx)).join(' OR ')})`;
+      return balanced(node.args, ' OR ', ctx);
     case 'not':
       return `(NOT ${emit(node.arg, ctx)})`;
     case 'exists': {
@@ -107,6 +107,18 @@ function emit(node: QueryNode, ctx: Ctx): string {
       return `cg_ref(${a}, ${b}, ?)`;
     }
   }
+}
+
+/**
+ * `a OR b OR c ...` parses into a left-deep tree as deep as the list is long, and SQLite refuses trees deeper
+ * than 1000 (Sigma rules list hundreds of values): emit long lists as balanced groups of at most 16 instead.
+ */
+function balanced(args: readonly QueryNode[], op: string, ctx: Ctx): string {
+  if (args.length <= 16) return `(${args.map((a) => emit(a, ctx)).join(op)})`;
+  const size = Math.ceil(args.length / 16);
+  const groups: string[] = [];
+  for (let i = 0; i < args.length; i += size) groups.push(balanced(args.slice(i, i + size), op, ctx));
+  return `(${groups.join(op)})`;
 }
 
 function emitValueFn(field: string, node: QueryNode, params: unknown[]): string {
