@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -255,6 +255,13 @@ filter:
       );
       expect((await loadRules([dir])).rejected).toBe(2);
       rmSync(join(dir, 'b.yml'));
+      mkdirSync(join(dir, 'odd.yml'));
+      writeFileSync(join(dir, 'odd.yml', 'inner.yml'), 'title: x\n');
+      const odd = await loadRules([join(dir, 'odd.yml')]);
+      expect(odd.problems.map((p) => [p.file, p.code])).toEqual([
+        [join(dir, 'odd.yml', 'inner.yml'), 'CANHGAC_ERR_SIGMA_UNKNOWN_KIND'],
+      ]);
+      rmSync(join(dir, 'odd.yml'), { recursive: true });
       symlinkSync(dir, join(dir, 'loop')); // a symlink loop must not hang or duplicate files
       expect(listRuleFiles([dir])).toEqual([join(dir, 'a.yml')]);
       writeFileSync(join(dir, 'bad.yml'), Buffer.from([0x74, 0x69, 0x3a, 0x20, 0xc3, 0x28, 0x0a]));

@@ -216,7 +216,7 @@ function mergeMaps(ctx: DocContext, a: YAMLMap, b: YAMLMap, depth: number): YAML
 }
 
 /** Lists *.yml / *.yaml files under the given files and directories (recursively, sorted, symlink loops avoided). */
-export function listRuleFiles(paths: string[]): string[] {
+export function listRuleFiles(paths: string[], opts: { forceDirectory?: boolean } = {}): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   const walkDir = (dir: string, viaLink: boolean): void => {
@@ -253,6 +253,12 @@ export function listRuleFiles(paths: string[]): string[] {
     }
   };
   for (const p of paths) {
+    // A path named *.yml is taken as a file without a stat (callers such as the CLI pass thousands of them);
+    // the loader walks it after all if fstat says it is a directory.
+    if (!opts.forceDirectory && /\.ya?ml$/i.test(p)) {
+      out.push(p);
+      continue;
+    }
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(p);
@@ -268,7 +274,7 @@ export function listRuleFiles(paths: string[]): string[] {
   return out;
 }
 
-type FileRead = { text: string } | { problem: RuleProblem };
+type FileRead = { text: string } | { problem: RuleProblem } | { directory: true };
 
 /**
  * Reads one file with the fewest system calls (open, fstat, read, close): syscalls are the dominant cost of
@@ -278,7 +284,9 @@ function readRuleFile(file: string, max: number, decoder: { decode(b: Uint8Array
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { directory: true };
+    const size = st.size;
     if (size > max) return { problem: problem(file, 'CANHGAC_ERR_SIGMA_FILE_TOO_LARGE', { size, limit: max }) };
     const buf = Buffer.allocUnsafe(size);
     let got = 0;
@@ -312,6 +320,10 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
   for (let i = 0; i < files.length; i++) {
     if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
     const got = readRuleFile(files[i]!, max, decoder);
+    if ('directory' in got) {
+      files.splice(i + 1, 0, ...listRuleFiles([files[i]!], { forceDirectory: true }));
+      continue;
+    }
     if ('problem' in got) {
       problems.push(got.problem);
       rejected++;
