@@ -112,6 +112,22 @@ describe('normaliseRecord', () => {
     expect([ev['source.ip'], ev['agency.id'], ev['host.name'], ev.user]).toEqual(['10.1.2.3', 'unassigned', 'h', 'u']);
   });
 
+  it('payload keys that would clash with envelope objects or leaves move under payload.', () => {
+    const ctx = createNormaliseContext();
+    const ev = normaliseRecord(
+      rec('{"message":"m","host":"h1","source":"s","log":{"level":"x"},"message.extra":1,"event":{"code":"4"}}'),
+      ctx,
+    )!;
+    expect(ev['host.name']).toBe('h1');
+    expect(ev['payload.host']).toBe('h1');
+    expect(ev['payload.source']).toBe('s');
+    expect(ev['log.level']).toBe('x');
+    expect(ev['payload.message.extra']).toBe(1);
+    expect(ev['event.code']).toBe('4');
+    expect(ev.host).toBeUndefined();
+    expect(ev.source).toBeUndefined();
+  });
+
   it('events share one key order for the envelope (stable shape)', () => {
     const ctx = createNormaliseContext();
     const a = normaliseRecord(rec('<13>Nov 22 09:59:58 h sshd[1]: x'), ctx)!;

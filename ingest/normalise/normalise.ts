@@ -195,6 +195,44 @@ const ENVELOPE: Record<string, true> = {
 };
 
 /**
+ * Envelope keys that are objects in the stored document (`host` holds `host.name`...): a payload field named
+ * exactly like one would be a scalar where the store has an object, and the document would be refused.
+ */
+const OBJECT_ROOTS: Record<string, true> = {
+  host: true,
+  agency: true,
+  event: true,
+  log: true,
+  'log.syslog': true,
+  source: true,
+  logsource: true,
+  canhgac: true,
+};
+
+/** Envelope leaves that payload keys must not extend (`message.x` would make `message` an object). */
+const LEAVES: Record<string, true> = {
+  ...ENVELOPE,
+  'log.syslog.facility': true,
+  'log.syslog.severity': true,
+  'log.syslog.appname': true,
+  'log.syslog.procid': true,
+  'log.syslog.msgid': true,
+  'canhgac.decoder': true,
+  'canhgac.decode_error': true,
+};
+
+/** The key a payload field is stored under: its own, or `payload.<key>` when it would clash with the envelope. */
+function payloadKey(k: string): string {
+  if (OBJECT_ROOTS[k] === true) return `payload.${k}`;
+  let dot = k.indexOf('.');
+  while (dot > 0) {
+    if (LEAVES[k.slice(0, dot)] === true) return `payload.${k}`;
+    dot = k.indexOf('.', dot + 1);
+  }
+  return k;
+}
+
+/**
  * Decodes and normalises one record into the flat event. Never throws. Returns undefined only for lines that
  * carry stream state and no event (W3C `#` header lines).
  */
@@ -280,7 +318,7 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
   if (f !== undefined) {
     // Decoders build `fields` as plain objects (no inherited enumerable keys), so no hasOwn check here.
     for (const k in f) {
-      if (ENVELOPE[k] !== true) ev[k] = f[k];
+      if (ENVELOPE[k] !== true) ev[payloadKey(k)] = f[k];
     }
   }
   return ev;
