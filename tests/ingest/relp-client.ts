@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import { encodeRelp, RelpParser } from '../../ingest/sources/relp/parser.js';
 
 /**
@@ -14,13 +15,13 @@ export class RelpClient {
   closed = false;
 
   /** Connects and performs the `open` handshake. */
-  static async connect(port: number, host = '127.0.0.1'): Promise<RelpClient> {
+  static async connect(port: number, host = '127.0.0.1', tls?: ConnectionOptions): Promise<RelpClient> {
     const c = new RelpClient();
-    await c.init(port, host);
+    await c.init(port, host, tls);
     return c;
   }
 
-  private async init(port: number, host: string): Promise<void> {
+  private async init(port: number, host: string, tls: ConnectionOptions | undefined): Promise<void> {
     this.parser = new RelpParser({
       frame: (f) => {
         if (f.command === 'serverclose') {
@@ -36,7 +37,9 @@ export class RelpClient {
       error: (offset, reason) => this.fail(new Error(`bad RELP response at ${offset}: ${reason}`)),
     });
     this.sock = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host, port }, () => resolve(s));
+      const s: Socket = tls
+        ? tlsConnect({ host, port, ...tls }, () => resolve(s))
+        : connect({ host, port }, () => resolve(s));
       s.once('error', reject);
     });
     this.sock.on('data', (d: Buffer) => this.parser.push(d));

@@ -235,4 +235,56 @@ ruleset(name="fwd") {
     },
     30_000,
   );
+
+  (relpOk ? it : it.skip)(
+    'forwards over RELP with TLS (omrelp tls="on"), client certificate naming the agency',
+    async () => {
+      const pki = makeTestPki(['relay2.sotttt.example']);
+      const client = pki.clients['relay2.sotttt.example']!;
+      const spool = new MemorySpool();
+      const src = new RelpSource(
+        {
+          host: '127.0.0.1',
+          port: 0,
+          cert: pki.serverCert,
+          key: pki.serverKey,
+          ca: pki.caFile,
+          certAgencies: { 'relay2.sotttt.example': '000.00.00.H41' },
+        },
+        spool,
+      );
+      const relpPort = await src.start();
+      const inPort = await freePort();
+      const rs = await runRsyslog(
+        'relp-tls',
+        `global(workDirectory="@DIR@")
+module(load="imtcp")
+module(load="omrelp")
+input(type="imtcp" address="127.0.0.1" port="${inPort}" ruleset="fwd")
+ruleset(name="fwd") {
+  action(type="omrelp" target="127.0.0.1" port="${relpPort}" tls="on" tls.caCert="${pki.caFile}"
+         tls.myCert="${client.cert}" tls.myPrivKey="${client.key}" tls.authMode="name"
+         tls.permittedPeer=["localhost"])
+}
+`,
+        inPort,
+      );
+      try {
+        const n = 100;
+        await feed(
+          inPort,
+          Array.from({ length: n }, (_, i) => `<14>Nov 22 10:00:00 db2 app[7]: via rsyslog relp tls seq=${i}`),
+        );
+        await until(() => spool.stats().records === n);
+        const recs = spool.peek();
+        expect(recs.every((r) => r.transport === 'relp' && r.agency === '000.00.00.H41')).toBe(true);
+        expect(recs.map((r) => Number(/seq=(\d+)$/.exec(r.data)?.[1]))).toEqual(Array.from({ length: n }, (_, i) => i));
+      } finally {
+        await stopChild(rs);
+        await src.stop();
+        rmSync(pki.dir, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
 });

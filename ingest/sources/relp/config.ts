@@ -1,4 +1,5 @@
 import { checkInt, resolveConfig } from '../framing/config.js';
+import { sourceError } from '../framing/errors.js';
 
 /** Configuration of the RELP source (rsyslog omrelp: reliable delivery, ack after the spool). */
 export interface RelpConfig {
@@ -16,6 +17,18 @@ export interface RelpConfig {
   maxConnections: number;
   /** Decoder hint for every record; absent = auto. */
   format?: string;
+  /** RELP over TLS (omrelp `tls="on"`) when set: server certificate chain (PEM text or path). */
+  cert?: string;
+  /** Server private key (PEM text or path), with `cert`. */
+  key?: string;
+  /** CA bundle client certificates must chain to (PEM text or path); enables client verification. */
+  ca?: string;
+  /** Ask clients for a certificate (default: true when `ca` is set). */
+  requestClientCert: boolean;
+  /** Refuse clients without a valid certificate (default true; only with requestClientCert). */
+  rejectUnauthorized: boolean;
+  /** Client certificate name (CN or SAN DNS) -> agency id. */
+  certAgencies?: Record<string, string>;
 }
 
 /** Defaults: 0.0.0.0:2514, 128 KiB messages, 1024 frames in flight, 10 min idle timeout. */
@@ -26,11 +39,17 @@ export const DEFAULT_RELP: RelpConfig = {
   maxWindow: 1024,
   idleTimeoutMs: 10 * 60 * 1000,
   maxConnections: 10_000,
+  requestClientCert: false,
+  rejectUnauthorized: true,
 };
 
 /** Defaults merged with `given`, validated. */
 export function relpConfig(given?: Partial<RelpConfig>): RelpConfig {
   const c = resolveConfig('relp', DEFAULT_RELP, given);
+  if (given?.ca && given.requestClientCert === undefined) c.requestClientCert = true;
+  if (Boolean(c.cert) !== Boolean(c.key)) {
+    throw sourceError('CANHGAC_ERR_SOURCE_BAD_CONFIG', { kind: 'relp', reason: 'TLS needs both cert and key' });
+  }
   checkInt('relp', 'port', c.port, 0, 65535);
   checkInt('relp', 'maxMessageBytes', c.maxMessageBytes, 16, 64 * 1024 * 1024);
   checkInt('relp', 'maxWindow', c.maxWindow, 1, 1_000_000);

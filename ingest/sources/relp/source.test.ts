@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { readFileSync, rmSync } from 'node:fs';
+import { makeTestPki } from '../../../tests/ingest/certs.js';
 import { connect } from 'node:net';
 import { RelpClient } from '../../../tests/ingest/relp-client.js';
 import { MemorySpool } from '../../spool/memory-spool.js';
@@ -93,5 +95,30 @@ describe('RelpSource', () => {
     await closed;
     expect(got).toBe('1 rsp 20 500 session not open\n2 rsp 25 500 command not supported\n');
     expect(spool.stats().records).toBe(0);
+  });
+
+  it('speaks RELP over TLS and names the agency from the client certificate', async () => {
+    const pki = makeTestPki(['relay.sotttt.example']);
+    try {
+      const spool = new MemorySpool();
+      const port = await start(spool, {
+        cert: pki.serverCert,
+        key: pki.serverKey,
+        ca: pki.caFile,
+        certAgencies: { 'relay.sotttt.example': '000.00.00.H40' },
+      });
+      const cl = pki.clients['relay.sotttt.example']!;
+      const c = await RelpClient.connect(port, '127.0.0.1', {
+        ca: readFileSync(pki.caFile),
+        cert: readFileSync(cl.cert),
+        key: readFileSync(cl.key),
+        servername: 'localhost',
+      });
+      await c.send('<13>over tls');
+      expect(spool.peek().map((r) => [r.data, r.agency])).toEqual([['<13>over tls', '000.00.00.H40']]);
+      await c.close();
+    } finally {
+      rmSync(pki.dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { newEventId } from '../../../core/ids.js';
 import { logger } from '../../../core/log.js';
 import { type RawRecord, type Spool, SpoolFullError } from '../../spool/types.js';
 import { sourceError } from '../framing/errors.js';
 import { type SourceTelemetry, sourceTelemetry } from '../framing/telemetry.js';
+import { certAgency, loadPem } from '../syslog-tls/source.js';
 import { type RelpConfig, relpConfig } from './config.js';
 import { encodeRelp, type RelpFrame, RelpParser, type RelpSink } from './parser.js';
 
@@ -21,6 +23,7 @@ type Item =
 class RelpConnection implements RelpSink {
   private readonly parser: RelpParser;
   private readonly source: string;
+  private readonly agency: string | undefined;
   private queue: Item[] = [];
   private unacked = 0;
   private busy = false;
@@ -37,6 +40,7 @@ class RelpConnection implements RelpSink {
   ) {
     this.parser = new RelpParser(this, src.config.maxMessageBytes);
     this.source = socket.remoteAddress ?? 'unknown';
+    this.agency = src.tls ? certAgency(socket as TLSSocket, src.config.certAgencies) : undefined;
   }
 
   frame(f: RelpFrame): void {
@@ -56,7 +60,7 @@ class RelpConnection implements RelpSink {
             receivedAt: now,
             transport: 'relp',
             source: this.source,
-            agency: undefined,
+            agency: this.agency,
             format: this.src.config.format,
             data: f.data,
           },
@@ -197,9 +201,36 @@ export class RelpSource {
     return this.conns.size;
   }
 
+  /** Whether sessions run over TLS (cert and key configured). */
+  get tls(): boolean {
+    return Boolean(this.config.cert);
+  }
+
+  private createServer(): Server {
+    const c = this.config;
+    if (!c.cert || !c.key) return createServer({ noDelay: true }, (s) => this.handle(s));
+    const server = createTlsServer(
+      {
+        cert: loadPem('relp', 'cert', c.cert),
+        key: loadPem('relp', 'key', c.key),
+        ...(c.ca ? { ca: loadPem('relp', 'ca', c.ca) } : {}),
+        requestCert: c.requestClientCert,
+        rejectUnauthorized: c.requestClientCert && c.rejectUnauthorized,
+        minVersion: 'TLSv1.2',
+        handshakeTimeout: 30_000,
+      },
+      (s) => this.handle(s),
+    );
+    server.on('tlsClientError', (e, sock) => {
+      this.t.error('receiving', 'tls_handshake');
+      log.warn({ err: e.message, source: sock.remoteAddress }, 'TLS handshake with a RELP client failed');
+    });
+    return server;
+  }
+
   /** Starts listening; resolves with the bound port. */
   async start(): Promise<number> {
-    const server = createServer({ noDelay: true }, (s) => this.handle(s));
+    const server = this.createServer();
     server.maxConnections = this.config.maxConnections;
     server.on('drop', () => this.t.dropped('max_connections'));
     this.server = server;
@@ -212,7 +243,7 @@ export class RelpSource {
     });
     server.on('error', (e) => log.error({ err: e }, 'RELP server error'));
     const bound = (server.address() as { port: number }).port;
-    log.info({ host, port: bound }, 'RELP source listening');
+    log.info({ host, port: bound, tls: this.tls }, 'RELP source listening');
     return bound;
   }
 
