@@ -10,7 +10,7 @@ import type { EvalContext, FieldTable } from './context.js';
 import { engineError } from './errors.js';
 import { compilePattern, exactText, keywordForm, normalisePattern, type TextTest } from './pattern.js';
 import { searchesOf } from './reference.js';
-import { inNetwork, numericValue, parseNetwork, scalarText, timePart } from './values.js';
+import { networkTest, numericValue, scalarText, timePart } from './values.js';
 
 /** A compiled predicate over the current event of a context. */
 export type Predicate = (ctx: EvalContext) => boolean;
@@ -262,9 +262,9 @@ function elemTest(m: ValueMatcher, rule: string): ElemTest {
       return (e) => (typeof e === 'boolean' ? e === value : typeof e === 'string' && e.toLowerCase() === text);
     }
     case 'cidr': {
-      const net = parseNetwork(m.cidr);
-      if (!net) throw engineError('CANHGAC_ERR_ENGINE_CIDR', { rule, cidr: m.cidr });
-      return (e) => typeof e === 'string' && inNetwork(e, net);
+      const test = networkTest(m.cidr);
+      if (!test) throw engineError('CANHGAC_ERR_ENGINE_CIDR', { rule, cidr: m.cidr });
+      return (e) => typeof e === 'string' && test(e);
     }
     case 'fieldref':
       return fieldrefTest(m);

@@ -315,6 +315,20 @@ const rows: Row[] = [
       [{ DestinationIp: 'not an ip' }, false],
       [{ DestinationIp: '10.1' }, false],
       [{ DestinationIp: '::ffff:10.0.0.1' }, true],
+      [{ DestinationIp: '010.1.2.3' }, false],
+      [{ DestinationIp: '10.1.2.256' }, false],
+      [{ DestinationIp: ' 10.1.2.3' }, false],
+      [{ DestinationIp: '9.255.255.255' }, false],
+      [{ DestinationIp: '11.0.0.0' }, false],
+    ],
+  },
+  {
+    name: 'cidr /0 and /32',
+    rule: one({ 'A|cidr': '0.0.0.0/0', 'B|cidr': '192.168.1.7' }),
+    cases: [
+      [{ A: '255.255.255.255', B: '192.168.1.7' }, true],
+      [{ A: '1.1.1.1', B: '192.168.1.8' }, false],
+      [{ A: '::1', B: '192.168.1.7' }, false],
     ],
   },
   {

@@ -228,7 +228,7 @@ export class Engine {
     }
     const cand = this.cand;
     cand.length = 0;
-    if (route.sub.length > 0 || route.eq.length > 0) {
+    if (route.indexed) {
       try {
         route.candidates(ctx, this.mark);
       } catch (e) {

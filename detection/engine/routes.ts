@@ -38,11 +38,18 @@ export class Route {
   readonly size: number;
   /** Every rule of the route (the fallback when the index cannot read an event). */
   readonly members: Int32Array;
+  /** Whether any rule of the route is anchored (else candidates() has nothing to do). */
+  readonly indexed: boolean;
+  /** Keyword substring needles (with field automata holding them too). */
+  private kw: AhoCorasick | null = null;
+  /** Names of the fields that have an automaton (those also carry the keyword needles). */
+  private readonly merged = new Set<string>();
 
   constructor(rules: readonly Routable[], members: number[], fields: FieldTable, useIndex: boolean) {
     const always: number[] = [];
     const eqBySlot = new Map<number, Map<string, number[]>>();
     const acBySlot = new Map<number, AhoCorasick>();
+    const kwPending: [string, number][] = [];
     for (const id of members) {
       const anchors = useIndex ? rules[id]!.anchors : null;
       if (anchors === null) {
@@ -67,14 +74,26 @@ export class Route {
             acBySlot.set(slot, ac);
           }
           ac.add(a.lit, id);
+          if (slot === KEYWORDS) kwPending.push([a.lit, id]);
         }
       }
     }
     for (const [slot, map] of eqBySlot) this.eq.push({ slot, map });
+    // Keyword needles also go into every field automaton, so a field is scanned once for both; the keyword
+    // automaton then only scans the strings no field automaton covers (over-approximating is safe here).
+    const kw = acBySlot.get(KEYWORDS);
+    acBySlot.delete(KEYWORDS);
     for (const [slot, ac] of acBySlot) {
+      for (const [lit, id] of kwPending) ac.add(lit, id);
       ac.build();
       this.sub.push({ slot, ac });
+      this.merged.add(fields.names[slot]!);
     }
+    if (kw) {
+      kw.build();
+      this.kw = kw;
+    }
+    this.indexed = this.eq.length > 0 || this.sub.length > 0 || this.kw !== null;
     this.always = Int32Array.from(always);
     this.size = members.length;
     this.members = Int32Array.from(members);
@@ -99,10 +118,23 @@ export class Route {
     for (let i = 0; i < this.sub.length; i++) {
       const { slot, ac } = this.sub[i]!;
       // Case-blind scan of the original text: no lowercase copy of long fields just to find candidates.
-      const t = slot === KEYWORDS ? ctx.keywords() : ctx.text(slot);
+      const t = ctx.text(slot);
       if (t === null) continue;
       if (typeof t === 'string') ac.scanFolded(t, mark);
       else for (const s of t) ac.scanFolded(s, mark);
+    }
+    const kw = this.kw;
+    if (kw === null) return;
+    const ev = ctx.ev;
+    const m = Object.hasOwn(ev, 'message') ? ev.message : undefined;
+    if (typeof m === 'string') {
+      if (!this.merged.has('message')) kw.scanFolded(m, mark);
+      return;
+    }
+    for (const k in ev) {
+      if (!Object.hasOwn(ev, k) || this.merged.has(k)) continue;
+      const v = ev[k];
+      if (typeof v === 'string') kw.scanFolded(v, mark);
     }
   }
 }

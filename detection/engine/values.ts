@@ -93,3 +93,30 @@ export function inNetwork(text: string, net: Network): boolean {
   if (a.kind() !== net[0].kind()) return false;
   return a.match(net);
 }
+
+const V4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
+/**
+ * A fast |cidr test for the compiled engine: IPv4 text is parsed by hand into a 32-bit number (the same
+ * four-part-decimal rule as inNetwork), anything else goes through inNetwork. Undefined for an invalid CIDR.
+ */
+export function networkTest(cidr: string): ((text: string) => boolean) | undefined {
+  const net = parseNetwork(cidr);
+  if (!net) return undefined;
+  if (net[0].kind() !== 'ipv4') return (t) => t.includes(':') && inNetwork(t, net);
+  const bits = net[1];
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const base = ((net[0] as ipaddr.IPv4).octets.reduce((a, o) => a * 256 + o, 0) & mask) >>> 0;
+  return (t) => {
+    if (t.includes(':')) return inNetwork(t, net);
+    const m = V4.exec(t);
+    if (!m) return false;
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    const c = Number(m[3]);
+    const d = Number(m[4]);
+    if (a > 255 || b > 255 || c > 255 || d > 255) return false;
+    const ip = (((a << 24) >>> 0) + (b << 16) + (c << 8) + d) >>> 0;
+    return (ip & mask) >>> 0 === base;
+  };
+}
