@@ -401,6 +401,7 @@ export class FileSpool implements Spool {
       }
     }
     if (records.length === 0) return undefined;
+    this.m.readRecords.inc(records.length);
     const cursor = { segment: this.readSeg, offset: this.readOff };
     this.cursorCounts.set(`${cursor.segment}:${cursor.offset}`, this.readRecordsSeen);
     return { records, cursor };
@@ -444,6 +445,7 @@ export class FileSpool implements Spool {
     await rename(tmp, join(dir, COMMIT_FILE));
     if (this.fsync !== 'never') await syncDir(dir);
     this.committed = { segment: c.segment, offset: c.offset };
+    this.m.commits.inc();
     // Records behind the cursor: exact when the cursor came from read(), else recomputed from segments.
     const key = `${c.segment}:${c.offset}`;
     const seen = this.cursorCounts.get(key);

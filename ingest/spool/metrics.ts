@@ -19,6 +19,8 @@ export interface SpoolMetrics {
   ioErrors: C;
   segmentsCreated: C;
   segmentsDeleted: C;
+  readRecords: C;
+  commits: C;
 }
 
 /** Metrics of the spool named `name` (label `spool`). */
@@ -40,5 +42,7 @@ export function spoolMetrics(name: string): SpoolMetrics {
     ioErrors: c('canhgac_spool_io_errors_total', 'Failed spool writes'),
     segmentsCreated: c('canhgac_spool_segments_created_total', 'Segment files created'),
     segmentsDeleted: c('canhgac_spool_segments_deleted_total', 'Fully committed segment files deleted'),
+    readRecords: c('canhgac_spool_read_records_total', 'Records handed to the pipeline by read() (replays included)'),
+    commits: c('canhgac_spool_commits_total', 'Durable commits of the read position'),
   };
 }

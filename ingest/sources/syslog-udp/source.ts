@@ -43,6 +43,7 @@ export class SyslogUdpSource {
   private readonly t = sourceTelemetry('syslog_udp');
   private socket: Socket | undefined;
   private batch: RawRecord[] = [];
+  private batchBytes = 0;
   private flushQueued = false;
   private readonly pending = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
@@ -96,7 +97,8 @@ export class SyslogUdpSource {
   }
 
   private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
-    this.t.bytes.inc(msg.length);
+    // Counted per batch: a prom-client label lookup per datagram is measurable at 100k msg/s.
+    this.batchBytes += msg.length;
     let end = messageEnd(msg);
     if (end === 0) {
       this.t.dropped('empty');
@@ -126,6 +128,10 @@ export class SyslogUdpSource {
 
   private flush(): void {
     this.flushQueued = false;
+    if (this.batchBytes > 0) {
+      this.t.bytes.inc(this.batchBytes);
+      this.batchBytes = 0;
+    }
     if (this.batch.length === 0) return;
     const recs = this.batch;
     this.batch = [];
