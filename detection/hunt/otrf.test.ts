@@ -123,4 +123,31 @@ describe('retro-hunt equals the live engine on OTRF data with SigmaHQ rules', ()
     expect(mismatched).toEqual([]);
     expect(unsupported).toEqual([]);
   }, 120_000);
+
+  it('translates every SigmaHQ detection rule into SQL SQLite accepts', async () => {
+    const dirs = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => sharedPath('sigma', d));
+    if (dirs.some((d) => !d)) return explainSkip('SigmaHQ rules');
+    const loaded = await loadRules(dirs as string[]);
+    const engine = new Engine(loaded.documents);
+    const s = openSqliteStores({ path: ':memory:' });
+    const failures: string[] = [];
+    let n = 0;
+    for (const d of loaded.documents) {
+      if (d.kind !== 'rule') continue;
+      const t = translateRule(d, engine.filters);
+      if (!t.ok) {
+        if (!engine.rejected.some((r) => r.id === d.id)) failures.push(`${d.id}: ${t.reasons.join('; ')}`);
+        continue;
+      }
+      try {
+        await s.events.search(SCOPE_ALL, { query: t.query, size: 1 });
+        n++;
+      } catch (e) {
+        failures.push(`${d.id} ${d.title}: ${(e as Error).message}`);
+      }
+    }
+    await s.close();
+    expect(failures).toEqual([]);
+    expect(n).toBeGreaterThan(3000);
+  }, 120_000);
 });

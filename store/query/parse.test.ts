@@ -130,7 +130,7 @@ describe('README examples', () => {
     const { readFileSync } = await import('node:fs');
     const { fileURLToPath } = await import('node:url');
     const md = readFileSync(fileURLToPath(new URL('./README.md', import.meta.url)), 'utf8');
-    const rows = [...md.matchAll(/^\| `([^`]+)`(?:, `([^`]+)`)? \|/gm)];
+    const rows = [...md.matchAll(/^\| `([^`]+)`(?:, `([^`]+)`)?\s*\|/gm)];
     expect(rows.length).toBeGreaterThan(10);
     for (const r of rows) for (const text of [r[1], r[2]]) if (text) expect(() => parseQuery(text)).not.toThrow();
   });

@@ -25,6 +25,16 @@ export function jsonPath(field: string): string | undefined {
   return /["\\]/.test(field) || /[\u0000-\u001f]/.test(field) ? undefined : `$."${field}"`;
 }
 
+/**
+ * A SQL text literal, for the constants the compiler itself makes (JSON paths without quotes or control
+ * characters, JSON-serialised nodes, which escape control characters): inlining them keeps Sigma rules with
+ * thousands of values under SQLite's limit of 32766 bound parameters. User text stays in bound parameters.
+ */
+function sqlText(s: string): string {
+  if (s.includes('\u0000')) throw new Error('NUL in a compiler constant');
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
 /** SQL for the JSON text of a field's value (NULL when absent). */
 function valueSql(field: string, params: unknown[]): string {
   if (field === KEYWORDS_FIELD) {
@@ -32,10 +42,7 @@ function valueSql(field: string, params: unknown[]): string {
     return `CASE WHEN json_type(doc, '$."message"') = 'text' THEN doc -> '$."message"' ELSE cg_kw(json(doc)) END`;
   }
   const path = jsonPath(field);
-  if (path !== undefined) {
-    params.push(path);
-    return 'doc -> ?';
-  }
+  if (path !== undefined) return `doc -> ${sqlText(path)}`;
   // Names SQLite's JSON path syntax cannot quote: read them in JavaScript (slow, but exact).
   params.push(field);
   return 'cg_field(json(doc), ?)';
@@ -103,8 +110,7 @@ function emit(node: QueryNode, ctx: Ctx): string {
     case 'fieldref': {
       const a = valueSql(node.field, params);
       const b = valueSql(node.other, params);
-      params.push(JSON.stringify(node));
-      return `cg_ref(${a}, ${b}, ?)`;
+      return `cg_ref(${a}, ${b}, ${sqlText(JSON.stringify(node))})`;
     }
   }
 }
@@ -123,8 +129,7 @@ function balanced(args: readonly QueryNode[], op: string, ctx: Ctx): string {
 
 function emitValueFn(field: string, node: QueryNode, params: unknown[]): string {
   const v = valueSql(field, params);
-  params.push(JSON.stringify(node));
-  return `cg_v(${v}, ?)`;
+  return `cg_v(${v}, ${sqlText(JSON.stringify(node))})`;
 }
 
 /** A LIKE pattern (escape `\\`) for a case-insensitive wildcard pattern, literals folded by JavaScript. */
@@ -145,12 +150,13 @@ function likePattern(parts: readonly PatternPart[]): string {
  */
 function emitLike(node: Extract<QueryNode, { kind: 'match' }>, path: string, params: unknown[]): string {
   const pat = likePattern(node.parts);
-  const key = JSON.stringify(node);
-  params.push(path, path, path, key, path, pat, path, key);
-  return `(CASE coalesce(json_type(doc, ?), 'absent')
-    WHEN 'text' THEN (CASE WHEN (doc ->> ?) GLOB '*[^ -~]*' THEN cg_v(doc -> ?, ?) ELSE (doc ->> ?) LIKE ? ESCAPE '\\' END)
+  const key = sqlText(JSON.stringify(node));
+  const p = sqlText(path);
+  params.push(pat);
+  return `(CASE coalesce(json_type(doc, ${p}), 'absent')
+    WHEN 'text' THEN (CASE WHEN (doc ->> ${p}) GLOB '*[^ -~]*' THEN cg_v(doc -> ${p}, ${key}) ELSE (doc ->> ${p}) LIKE ? ESCAPE '\\' END)
     WHEN 'absent' THEN 0 WHEN 'null' THEN 0 WHEN 'object' THEN 0
-    ELSE cg_v(doc -> ?, ?) END)`;
+    ELSE cg_v(doc -> ${p}, ${key}) END)`;
 }
 
 function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, ctx: Ctx): string {
@@ -170,18 +176,15 @@ function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, ctx: Ctx): strin
       const p = first.toLowerCase();
       params.push(p, `${p}\u{10FFFF}`);
       const pre = `coalesce(${col} >= ? AND ${col} < ?, 0)`;
-      params.push(JSON.stringify(node));
-      const fast = `(${pre} AND cg_s(${col}, ?))`;
+      const fast = `(${pre} AND cg_s(${col}, ${sqlText(JSON.stringify(node))}))`;
       return `(${fast} OR (${col} IS NULL AND ${emitValueFn(node.field, node, params)}))`;
     }
-    params.push(JSON.stringify(node));
-    return `(cg_s(${col}, ?) OR (${col} IS NULL AND ${emitValueFn(node.field, node, params)}))`;
+    return `(cg_s(${col}, ${sqlText(JSON.stringify(node))}) OR (${col} IS NULL AND ${emitValueFn(node.field, node, params)}))`;
   }
   if (node.field === KEYWORDS_FIELD) {
     // Keywords: the message when it is a string (with the message's fast paths), else every string value.
     const onMessage = emitMatch({ ...node, field: 'message' }, ctx);
-    params.push(JSON.stringify(node));
-    return `(CASE WHEN json_type(doc, '$."message"') = 'text' THEN ${onMessage} ELSE cg_v(cg_kw(json(doc)), ?) END)`;
+    return `(CASE WHEN json_type(doc, '$."message"') = 'text' THEN ${onMessage} ELSE cg_v(cg_kw(json(doc)), ${sqlText(JSON.stringify(node))}) END)`;
   }
   const path = jsonPath(node.field);
   let pre = '';
