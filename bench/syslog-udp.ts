@@ -54,7 +54,7 @@ s.connect(port, '127.0.0.1', () => {
 const dir = mkdtempSync(join(tmpdir(), 'canhgac-bench-udp-'));
 try {
   const spool = await FileSpool.open({ dir, fsync, maxBytes: 4 * 1024 * 1024 * 1024, name: 'bench-udp' });
-  const src = new SyslogUdpSource({ host: '127.0.0.1', port: 0, recvBufferSize: rcvbuf }, spool);
+  const src = new SyslogUdpSource({ host: '127.0.0.1', port: 0, recvBufferBytes: rcvbuf }, spool);
   const port = await src.start();
   let received = 0;
   let reading = true;

@@ -21,7 +21,8 @@ export function resolveConfig<T extends object>(kind: string, defaults: T, given
 }
 
 // Keys without a default that any stream source accepts.
-const OPTIONAL_KEYS = ['format', 'name', 'cert', 'key', 'ca', 'certAgencies'];
+// `enabled` belongs to the service's wiring (core/config schema); sources accept and ignore it.
+const OPTIONAL_KEYS = ['format', 'name', 'enabled', 'certFile', 'keyFile', 'caFile', 'certAgencies'];
 
 /** Throws unless `v` is an integer in [min, max]. */
 export function checkInt(kind: string, key: string, v: number, min: number, max: number): void {

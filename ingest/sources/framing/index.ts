@@ -4,3 +4,4 @@ export { StreamIntake, type StreamIntakeOptions } from './connection.js';
 export { type SourceTelemetry, sourceTelemetry } from './telemetry.js';
 export { SOURCE_ERRORS, sourceError } from './errors.js';
 export { checkInt, resolveConfig } from './config.js';
+export { certAgency, checkTlsConfig, loadPem, type SourceTlsConfig, tlsServerOptions } from './tls.js';

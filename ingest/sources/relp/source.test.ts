@@ -102,9 +102,9 @@ describe('RelpSource', () => {
     try {
       const spool = new MemorySpool();
       const port = await start(spool, {
-        cert: pki.serverCert,
-        key: pki.serverKey,
-        ca: pki.caFile,
+        certFile: pki.serverCert,
+        keyFile: pki.serverKey,
+        caFile: pki.caFile,
         certAgencies: { 'relay.sotttt.example': '000.00.00.H40' },
       });
       const cl = pki.clients['relay.sotttt.example']!;

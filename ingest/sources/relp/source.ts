@@ -5,7 +5,7 @@ import { logger } from '../../../core/log.js';
 import { type RawRecord, type Spool, SpoolFullError } from '../../spool/types.js';
 import { sourceError } from '../framing/errors.js';
 import { type SourceTelemetry, sourceTelemetry } from '../framing/telemetry.js';
-import { certAgency, loadPem } from '../syslog-tls/source.js';
+import { certAgency, tlsServerOptions } from '../framing/tls.js';
 import { type RelpConfig, relpConfig } from './config.js';
 import { encodeRelp, type RelpFrame, RelpParser, type RelpSink } from './parser.js';
 
@@ -203,24 +203,13 @@ export class RelpSource {
 
   /** Whether sessions run over TLS (cert and key configured). */
   get tls(): boolean {
-    return Boolean(this.config.cert);
+    return Boolean(this.config.certFile);
   }
 
   private createServer(): Server {
     const c = this.config;
-    if (!c.cert || !c.key) return createServer({ noDelay: true }, (s) => this.handle(s));
-    const server = createTlsServer(
-      {
-        cert: loadPem('relp', 'cert', c.cert),
-        key: loadPem('relp', 'key', c.key),
-        ...(c.ca ? { ca: loadPem('relp', 'ca', c.ca) } : {}),
-        requestCert: c.requestClientCert,
-        rejectUnauthorized: c.requestClientCert && c.rejectUnauthorized,
-        minVersion: 'TLSv1.2',
-        handshakeTimeout: 30_000,
-      },
-      (s) => this.handle(s),
-    );
+    if (!this.tls) return createServer({ noDelay: true }, (s) => this.handle(s));
+    const server = createTlsServer(tlsServerOptions('relp', c), (s) => this.handle(s));
     server.on('tlsClientError', (e, sock) => {
       this.t.error('receiving', 'tls_handshake');
       log.warn({ err: e.message, source: sock.remoteAddress }, 'TLS handshake with a RELP client failed');

@@ -22,13 +22,13 @@ export interface SyslogTcpConfig {
   format?: string;
 }
 
-/** Defaults: 0.0.0.0:1514, auto framing, 64 KiB messages, 10 min idle timeout, 10,000 connections. */
+/** Defaults: 0.0.0.0:5514, auto framing, 64 KiB messages, 5 min idle timeout, 10,000 connections. */
 export const DEFAULT_SYSLOG_TCP: SyslogTcpConfig = {
   host: '0.0.0.0',
-  port: 1514,
+  port: 5514,
   framing: 'auto',
   maxMessageBytes: 64 * 1024,
-  idleTimeoutMs: 10 * 60 * 1000,
+  idleTimeoutMs: 5 * 60 * 1000,
   maxConnections: 10_000,
   maxInflightBytes: 1024 * 1024,
 };

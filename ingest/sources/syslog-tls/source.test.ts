@@ -39,9 +39,10 @@ describe('SyslogTlsSource', () => {
       {
         host: '127.0.0.1',
         port: 0,
-        cert: pki.serverCert,
-        key: pki.serverKey,
-        ca: pki.caFile,
+        certFile: pki.serverCert,
+        keyFile: pki.serverKey,
+        caFile: pki.caFile,
+        requireClientCert: true,
         certAgencies: { 'host1.sotttt.example': '000.00.00.H40' },
       },
       spool,
@@ -75,7 +76,25 @@ describe('SyslogTlsSource', () => {
     }
   });
 
+  it('serves clients without a certificate when one is not required (no agency for them)', async () => {
+    const spool = new MemorySpool();
+    const src = new SyslogTlsSource(
+      { host: '127.0.0.1', port: 0, certFile: pki.serverCert, keyFile: pki.serverKey, caFile: pki.caFile },
+      spool,
+    );
+    const port = await src.start();
+    try {
+      const s = await tlsClient(port);
+      s.write('<13>anonymous\n');
+      await until(() => spool.stats().records === 1);
+      expect(spool.peek()[0]?.agency).toBeUndefined();
+      s.destroy();
+    } finally {
+      await src.stop();
+    }
+  });
+
   it('requires a certificate and key', () => {
-    expect(() => new SyslogTlsSource({ port: 0 }, new MemorySpool())).toThrow(/cert and key/);
+    expect(() => new SyslogTlsSource({ port: 0 }, new MemorySpool())).toThrow(/certFile and keyFile/);
   });
 });

@@ -7,7 +7,7 @@ export interface SyslogUdpConfig {
   /** Listen port (0 = any free port, for tests). */
   port: number;
   /** SO_RCVBUF asked of the kernel, bytes: bursts queue here while the event loop is busy (capped by rmem_max). */
-  recvBufferSize: number;
+  recvBufferBytes: number;
   /** Longer datagrams are truncated (counted). */
   maxMessageBytes: number;
   /** Records per spool append (datagrams received in one event-loop turn are appended together). */
@@ -18,11 +18,11 @@ export interface SyslogUdpConfig {
   format?: string;
 }
 
-/** Defaults: 0.0.0.0:1514, 8 MiB receive buffer, whole datagrams, batches of 512, kernel stats every 5 s. */
+/** Defaults: 0.0.0.0:5514, 8 MiB receive buffer, whole datagrams, batches of 512, kernel stats every 5 s. */
 export const DEFAULT_SYSLOG_UDP: SyslogUdpConfig = {
   host: '0.0.0.0',
-  port: 1514,
-  recvBufferSize: 8 * 1024 * 1024,
+  port: 5514,
+  recvBufferBytes: 8 * 1024 * 1024,
   maxMessageBytes: 65535,
   batchSize: 512,
   kernelStatsIntervalMs: 5000,
@@ -32,7 +32,7 @@ export const DEFAULT_SYSLOG_UDP: SyslogUdpConfig = {
 export function syslogUdpConfig(given?: Partial<SyslogUdpConfig>): SyslogUdpConfig {
   const c = resolveConfig('syslog_udp', DEFAULT_SYSLOG_UDP, given);
   checkInt('syslog_udp', 'port', c.port, 0, 65535);
-  checkInt('syslog_udp', 'recvBufferSize', c.recvBufferSize, 4096, 2 ** 31 - 1);
+  checkInt('syslog_udp', 'recvBufferBytes', c.recvBufferBytes, 4096, 2 ** 31 - 1);
   checkInt('syslog_udp', 'maxMessageBytes', c.maxMessageBytes, 16, 65535);
   checkInt('syslog_udp', 'batchSize', c.batchSize, 1, 100_000);
   checkInt('syslog_udp', 'kernelStatsIntervalMs', c.kernelStatsIntervalMs, 0, 2 ** 31 - 1);

@@ -61,8 +61,12 @@ export class SyslogUdpSource {
 
   /** Starts listening; resolves with the bound port. */
   async start(): Promise<number> {
-    const { host, port, recvBufferSize } = this.config;
-    const sock = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize, reuseAddr: false });
+    const { host, port, recvBufferBytes } = this.config;
+    const sock = createSocket({
+      type: isIPv6(host) ? 'udp6' : 'udp4',
+      recvBufferSize: recvBufferBytes,
+      reuseAddr: false,
+    });
     this.socket = sock;
     sock.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
     await new Promise<void>((resolve, reject) => {
@@ -80,9 +84,9 @@ export class SyslogUdpSource {
     // The kernel caps SO_RCVBUF at net.core.rmem_max (and reports double what it books): say what we got.
     const granted = sock.getRecvBufferSize();
     rcvbufGauge.set(granted);
-    if (granted < recvBufferSize) {
+    if (granted < recvBufferBytes) {
       log.warn(
-        { asked: recvBufferSize, granted },
+        { asked: recvBufferBytes, granted },
         'The kernel granted a smaller UDP receive buffer than configured: raise net.core.rmem_max',
       );
     }
