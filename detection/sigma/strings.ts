@@ -15,6 +15,8 @@ const PLACEHOLDER_NAME = /^[A-Za-z0-9_.-]+$/;
  * wildcard, `\\\*` a backslash then a literal star, and three or four backslashes both give two.
  */
 export function parseSigmaString(s: string, placeholders: boolean): RawPart[] {
+  // Fast path: most values have no special character at all (checked without a regex or allocation).
+  if (!hasSpecial(s, placeholders)) return s === '' ? [] : [s];
   const out: RawPart[] = [];
   let lit = '';
   const flush = () => {
@@ -55,6 +57,15 @@ export function parseSigmaString(s: string, placeholders: boolean): RawPart[] {
   }
   flush();
   return out;
+}
+
+function hasSpecial(s: string, placeholders: boolean): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // \\ * ? and, with placeholders, %
+    if (c === 0x5c || c === 0x2a || c === 0x3f || (placeholders && c === 0x25)) return true;
+  }
+  return false;
 }
 
 /** Joins adjacent literals and collapses runs of ANY, so every backend sees one canonical pattern. */

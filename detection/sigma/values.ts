@@ -83,9 +83,11 @@ export function resolveItem(
     }
     if (!ok) return null;
   }
+  // Modifiers that act on string values, computed once per entry rather than per value.
+  const stringMods = modifiers.filter((m) => m !== 'all' && m !== 'neq' && m !== 'cased');
   const groups: ValueMatcher[][] = [];
   for (const v of values) {
-    const g = resolveValue(field, modifiers, mods, v, env);
+    const g = resolveValue(field, modifiers, mods, stringMods, v, env);
     if (g === null) ok = false;
     else groups.push(g);
   }
@@ -165,6 +167,7 @@ function resolveValue(
   field: string | null,
   modifiers: string[],
   mods: Set<string>,
+  stringMods: string[],
   v: ValueIn,
   env: ResolveEnv,
 ): ValueMatcher[] | null {
@@ -232,7 +235,6 @@ function resolveValue(
     return [{ t: 'fieldref', field: v.v, mode, cased: mods.has('cased') }];
   }
   // String path: plain value, position modifiers, transforms.
-  const stringMods = modifiers.filter((m) => m !== 'all' && m !== 'neq' && m !== 'cased');
   if (typeof v.v === 'boolean') {
     if (stringMods.length > 0) return typeErr(`a boolean cannot take ${stringMods.join('|')}`);
     if (mods.has('cased')) return typeErr('cased applies to strings');
