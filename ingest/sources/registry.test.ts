@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { MemorySpool } from '../spool/memory-spool.js';
-import { createSource, SOURCE_KINDS } from './registry.js';
+import { createSource, createSyslogSources, SOURCE_KINDS } from './registry.js';
 
 describe('source registry', () => {
   it('knows every source kind and refuses unknown ones with a typed error', async () => {
@@ -9,5 +9,20 @@ describe('source registry', () => {
     const src = createSource('syslog_tcp', { host: '127.0.0.1', port: 0 }, new MemorySpool());
     expect(await src.start()).toBeGreaterThan(0);
     await src.stop();
+  });
+
+  it('builds the enabled sources of the syslog configuration section', async () => {
+    const srcs = createSyslogSources(
+      {
+        udp: { enabled: true, host: '127.0.0.1', port: 0 },
+        tcp: { enabled: true, host: '127.0.0.1', port: 0 },
+        tls: { enabled: false },
+        relp: { host: '127.0.0.1', port: 0 },
+      },
+      new MemorySpool(),
+    );
+    expect(srcs.length).toBe(3);
+    for (const s of srcs) expect(await s.start()).toBeGreaterThan(0);
+    for (const s of srcs) await s.stop();
   });
 });

@@ -32,3 +32,21 @@ export function createSource(kind: string, config: object, spool: Spool): Source
   if (!f) throw sourceError('CANHGAC_ERR_SOURCE_UNKNOWN_KIND', { kind, known: Object.keys(SOURCE_KINDS).join(', ') });
   return f(config, spool);
 }
+
+/** The `syslog` section of the configuration: one object per transport, each with an optional `enabled`. */
+export type SyslogSection = Partial<
+  Record<'udp' | 'tcp' | 'tls' | 'relp', { enabled?: boolean; [key: string]: unknown }>
+>;
+
+const SYSLOG_KINDS = { udp: 'syslog_udp', tcp: 'syslog_tcp', tls: 'syslog_tls', relp: 'relp' } as const;
+
+/** Builds the enabled sources of the configuration's `syslog` section (not started). */
+export function createSyslogSources(section: SyslogSection, spool: Spool): Source[] {
+  const out: Source[] = [];
+  for (const [key, kind] of Object.entries(SYSLOG_KINDS)) {
+    const cfg = section[key as keyof SyslogSection];
+    if (!cfg || cfg.enabled === false) continue;
+    out.push(createSource(kind, cfg, spool));
+  }
+  return out;
+}
