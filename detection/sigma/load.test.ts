@@ -154,6 +154,7 @@ describe('parseRuleText', () => {
   it('merges legacy action: global collections into each following document', () => {
     const text = `action: global
 title: Global part
+id: 0b3a2b96-d7fc-4cb9-80e4-4a545fe95f46
 logsource:
   product: windows
 detection:
@@ -178,7 +179,11 @@ detection:
       ['Global part', 'windows', 'security'],
       ['Global part', 'windows', 'system'],
     ]);
-    expect(docs[1]!.searches.sel!.loc.line).toBe(17);
+    expect(docs[1]!.searches.sel!.loc.line).toBe(18);
+    expect(docs.map((d) => d.id)).toEqual([
+      '0b3a2b96-d7fc-4cb9-80e4-4a545fe95f46',
+      '0b3a2b96-d7fc-4cb9-80e4-4a545fe95f46#2',
+    ]);
   });
 });
 

@@ -106,6 +106,15 @@ export function parseRuleText(text: string, file: string, opts: LoadOptions = {}
     if (outcome === 'rejected') rejected++;
     docsCounter.inc({ outcome });
   }
+  // Documents of one legacy collection share the global part's id: later ones get `id#doc` so every loaded
+  // document stays addressable by a unique id.
+  if (documents.length > 1) {
+    const ids = new Set<string>();
+    for (const d of documents) {
+      if (ids.has(d.id)) d.id = `${d.id}#${d.doc}`;
+      ids.add(d.id);
+    }
+  }
   return { documents, problems, rejected };
 }
 
