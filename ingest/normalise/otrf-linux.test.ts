@@ -97,6 +97,20 @@ describe('Azure Syslog rows', () => {
     expect(e).toMatchObject({ 'logsource.service': 'sshd', message: 'Accepted password for x', 'host.name': 'h' });
   });
 
+  it('facility and severity names become the numeric codes the syslog decoders store', () => {
+    const e = normaliseAzureSyslogRow({
+      Computer: 'h',
+      SyslogMessage: 'x',
+      ProcessName: 'sshd',
+      Facility: 'authpriv',
+      SeverityLevel: 'Warning',
+    });
+    expect([e['log.syslog.facility'], e['log.syslog.severity']]).toEqual([10, 4]);
+    expect(
+      normaliseAzureSyslogRow({ Computer: 'h', SyslogMessage: 'x', Facility: 'bogus' })['log.syslog.facility'],
+    ).toBeUndefined();
+  });
+
   it('every row of the OTRF log4shell set is a Sysmon for Linux event (../shared)', () => {
     const dir = sharedPath('corpus', 'otrf', 'syslog_sysmon_log4shell_cve2021_44228_jndi_reference');
     if (!dir) return explainSkip('OTRF Sysmon for Linux rows');

@@ -73,9 +73,53 @@ export function normaliseAzureSyslogRow(o: Record<string, unknown>): SigmaEvent 
     message: msg,
     'log.syslog.appname': program,
     'log.syslog.procid': s(o.ProcessID),
-    'log.syslog.facility.name': s(o.Facility),
-    'log.syslog.severity.name': s(o.SeverityLevel),
+    // Numbers, as the syslog decoders store them: one shape per key, or OpenSearch mappings conflict.
+    'log.syslog.facility': syslogCode(FACILITIES, s(o.Facility)),
+    'log.syslog.severity': syslogCode(SEVERITIES, s(o.SeverityLevel)),
   };
+}
+
+/** RFC 5424 facility and severity names (with the common aliases) in code order. */
+const FACILITIES = [
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+  'ntp',
+  'security',
+  'console',
+  'solaris-cron',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
+];
+const SEVERITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
+const SEVERITY_ALIASES: Record<string, string> = {
+  emergency: 'emerg',
+  critical: 'crit',
+  error: 'err',
+  warn: 'warning',
+  informational: 'info',
+};
+
+function syslogCode(names: readonly string[], name: string | undefined): number | undefined {
+  if (name === undefined) return undefined;
+  const n = name.trim().toLowerCase();
+  const i = names.indexOf(SEVERITY_ALIASES[n] ?? n);
+  return i >= 0 ? i : undefined;
 }
 
 const AUDIT_HEAD = /^(?:node=(\S+) )?type=(\S+) msg=audit\((\d+(?:\.\d+)?):(\d+)\):\s?/;
