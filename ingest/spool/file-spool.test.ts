@@ -186,6 +186,21 @@ describe('FileSpool', () => {
     await expect(s.append([rec(2)])).rejects.toThrow(/closed/);
   });
 
+  it('never deletes new segments because of a stale commit file (segment ids keep growing)', async () => {
+    let s = await FileSpool.open({ dir });
+    await s.append([rec(1)]);
+    await drain(s);
+    await s.close();
+    // Segments gone (an operator cleaned up), the commit file left behind.
+    for (const f of await readdir(dir)) if (f.endsWith('.seg')) await rm(join(dir, f));
+    s = await FileSpool.open({ dir });
+    await s.append([rec(2)]);
+    await s.close();
+    s = await FileSpool.open({ dir });
+    expect((await drain(s)).map((r) => r.id)).toEqual(['id-2']);
+    await s.close();
+  });
+
   it('ignores a corrupt commit file by replaying (at-least-once)', async () => {
     let s = await FileSpool.open({ dir });
     await s.append([rec(1)]);

@@ -117,7 +117,11 @@ export class FileSpool implements Spool {
     // Segments wholly behind the commit survive when a crash hit between commit and delete.
     for (const id of ids) if (id < this.committed.segment) await unlink(segmentPath(dir, id));
     ids = ids.filter((id) => id >= this.committed.segment);
-    if (ids.length === 0 || ids[0]! > this.committed.segment) this.committed = { segment: ids[0] ?? 1, offset: 0 };
+    // Segment ids only grow: an empty directory continues after the committed segment, so a stale commit
+    // file can never make the next open delete new segments as "behind the commit".
+    if (ids.length === 0 || ids[0]! > this.committed.segment) {
+      this.committed = { segment: ids[0] ?? this.committed.segment + 1, offset: 0 };
+    }
     for (const id of ids) {
       const fh = await open(segmentPath(dir, id), 'r+');
       try {
