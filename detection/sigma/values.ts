@@ -41,13 +41,8 @@ const TIME_UNITS = { minute: [0, 59], hour: [0, 23], day: [1, 31], week: [1, 53]
 type TimeUnit = keyof typeof TIME_UNITS;
 const CMP = new Set(['lt', 'lte', 'gt', 'gte']);
 
-/** A value on its way through the chain: a pattern (maybe bytes), or a scalar not yet turned into a string. */
-type Work =
-  | { k: 'str'; parts: PatternPart[]; bytes: boolean }
-  | { k: 'num'; v: number; text: string }
-  | { k: 'bool'; v: boolean }
-  | { k: 'null' }
-  | { k: 'done'; m: ValueMatcher };
+/** A string value on its way through the chain: a pattern, or (after utf16*) a byte string. */
+type StrWork = { k: 'str'; parts: PatternPart[]; bytes: boolean };
 
 /**
  * Resolves one entry. `isList` tells whether the YAML value was a list (for the `all` check).
@@ -244,7 +239,7 @@ function resolveValue(
     return [{ t: 'num', value: v.v }];
   }
   const text = typeof v.v === 'number' ? v.text : v.v;
-  let work: Work[];
+  let work: StrWork[];
   if (mods.has('expand')) {
     const expanded = expandPlaceholders(parseSigmaString(text, true), v.loc, env);
     if (expanded === null) return null;
@@ -253,9 +248,8 @@ function resolveValue(
     work = [{ k: 'str', parts: normalise(parseSigmaString(text, false) as PatternPart[]), bytes: false }];
   }
   for (const m of stringMods) {
-    const next: Work[] = [];
+    const next: StrWork[] = [];
     for (const w of work) {
-      if (w.k !== 'str') return typeErr(`${m} needs a string`);
       const r = applyStringModifier(m, w, fname, v.loc, env);
       if (r === null) return null;
       next.push(...r);
@@ -267,10 +261,8 @@ function resolveValue(
     work = next;
   }
   const cased = mods.has('cased');
-  return work.map((w) => (w.k === 'str' ? { t: 'str', parts: w.parts, cased } : { t: 'null' }));
+  return work.map((w): ValueMatcher => ({ t: 'str', parts: w.parts, cased }));
 }
-
-type StrWork = { k: 'str'; parts: PatternPart[]; bytes: boolean };
 
 function applyStringModifier(m: string, w: StrWork, fname: string, loc: Loc, env: ResolveEnv): StrWork[] | null {
   const noWildcards = (): boolean => {
