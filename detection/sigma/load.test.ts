@@ -145,7 +145,17 @@ describe('parseRuleText', () => {
     // Mutations of a real rule reach deeper into the validators than random text does.
     fc.assert(
       fc.property(fc.nat(RULE.length), fc.string({ maxLength: 8 }), fc.nat(6), (at, ins, del) => {
-        parseRuleText(RULE.slice(0, at) + ins + RULE.slice(at + del), 'm.yml');
+        const text = RULE.slice(0, at) + ins + RULE.slice(at + del);
+        const r = parseRuleText(text, 'm.yml');
+        // Every problem points inside the text, and every rejection has an error to show for it.
+        const lines = text.split('\n');
+        for (const p of r.problems) {
+          expect(p.line).toBeGreaterThanOrEqual(1);
+          expect(p.line).toBeLessThanOrEqual(lines.length);
+          expect(p.col).toBeGreaterThanOrEqual(1);
+          expect(p.col).toBeLessThanOrEqual((lines[p.line - 1] ?? '').length + 1);
+        }
+        if (r.rejected > 0) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
       }),
       { numRuns: 300 },
     );
