@@ -577,6 +577,8 @@ const rows: Row[] = [
       [{ A: 1, 'logsource.product': 'linux', 'logsource.category': 'process_creation' }, false],
       [{ A: 1, 'logsource.product': 'windows' }, false],
       [{ A: 1 }, false],
+      [{ A: 1, 'logsource.product': 'windows', 'logsource.categories': ['x', 'PROCESS_CREATION'] }, true],
+      [{ A: 1, 'logsource.product': 'windows', 'logsource.category': 'y', 'logsource.categories': ['x'] }, false],
     ],
   },
 ];

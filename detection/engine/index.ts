@@ -220,6 +220,7 @@ export class Engine {
       event['logsource.product'],
       event['logsource.category'],
       event['logsource.service'],
+      event['logsource.categories'],
     );
     if (route.size === 0) return NO_MATCHES;
     if (++this.stamp === 0xffffffff) {

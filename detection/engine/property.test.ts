@@ -218,6 +218,7 @@ function eventArb(pool: string[]): fc.Arbitrary<SigmaEvent> {
         { 'logsource.product': 'windows' },
         { 'logsource.product': 'Linux', 'logsource.category': 'auth' },
         { 'logsource.service': 'sshd', 'logsource.product': 'linux' },
+        { 'logsource.product': 'linux', 'logsource.category': 'x', 'logsource.categories': ['Auth', 'y'] },
       ),
     )
     .map(([fields, ls]) => {

@@ -59,13 +59,19 @@ export function logsourceFits(outer: LogSource, inner: LogSource): boolean {
   return true;
 }
 
-/** Whether a rule applies to an event by logsource: every key the rule names equals the event's (any case). */
+/**
+ * Whether a rule applies to an event by logsource: every key the rule names equals the event's (any case); the
+ * category may also be any string of the event's `logsource.categories` array.
+ */
 export function logsourceApplies(ls: LogSource, ev: SigmaEvent): boolean {
   for (const k of ['product', 'category', 'service'] as const) {
-    const want = ls[k];
+    const want = ls[k]?.toLowerCase();
     if (want === undefined) continue;
     const have = fieldValue(ev, `logsource.${k}`);
-    if (typeof have !== 'string' || have.toLowerCase() !== want.toLowerCase()) return false;
+    if (typeof have === 'string' && have.toLowerCase() === want) continue;
+    const many = k === 'category' ? fieldValue(ev, 'logsource.categories') : undefined;
+    if (Array.isArray(many) && many.some((c) => typeof c === 'string' && c.toLowerCase() === want)) continue;
+    return false;
   }
   return true;
 }

@@ -165,14 +165,18 @@ export class Router {
     return this.cache.size;
   }
 
-  /** The route for an event's `logsource.product` / `logsource.category` / `logsource.service`. */
-  route(p: unknown, c: unknown, s: unknown): Route {
+  /**
+   * The route for an event's `logsource.product` / `logsource.category` / `logsource.service`, plus the optional
+   * `logsource.categories` array (an event of several categories, e.g. Sysmon 13 = registry_set + registry_event).
+   */
+  route(p: unknown, c: unknown, s: unknown, cats?: unknown): Route {
+    if (Array.isArray(cats) && cats.length > 0) return this.lookup(p, this.categorySet(c, cats), s);
     // Consecutive events of one source share a logsource: skip the key building.
     if (p === this.lastP && c === this.lastC && s === this.lastS && this.last) return this.last;
     this.lastP = p;
     this.lastC = c;
     this.lastS = s;
-    this.last = this.lookup(p, c, s);
+    this.last = this.lookup(p, [this.canon(1, c)], s);
     return this.last;
   }
 
@@ -181,20 +185,27 @@ export class Router {
   private lastS: unknown;
   private last: Route | undefined;
 
-  private lookup(p: unknown, c: unknown, s: unknown): Route {
+  /** Known categories among the primary one and the array, sorted and unique (so the key is canonical). */
+  private categorySet(c: unknown, cats: unknown[]): string[] {
+    const set = new Set<string>([this.canon(1, c)]);
+    for (const x of cats) set.add(this.canon(1, x));
+    if (set.size > 1) set.delete(UNKNOWN);
+    return [...set].sort();
+  }
+
+  private lookup(p: unknown, cats: string[], s: unknown): Route {
     const cp = this.canon(0, p);
-    const cc = this.canon(1, c);
     const cs = this.canon(2, s);
-    const key = `${cp}\0${cc}\0${cs}`;
+    const key = `${cp}\0${cats.join('\u0002')}\0${cs}`;
     let r = this.cache.get(key);
     if (!r) {
-      const want = [cp, cc, cs];
       const members: number[] = [];
       this.rules.forEach((rule, id) => {
-        const fits = KEYS.every((k, i) => {
-          const v = rule.logsource[k];
-          return v === undefined || v.toLowerCase() === want[i];
-        });
+        const { product, category, service } = rule.logsource;
+        const fits =
+          (product === undefined || product.toLowerCase() === cp) &&
+          (category === undefined || cats.includes(category.toLowerCase())) &&
+          (service === undefined || service.toLowerCase() === cs);
         if (fits) members.push(id);
       });
       r = new Route(this.rules, members, this.fields, this.useIndex);
