@@ -20,6 +20,7 @@ import { type Json, rest } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { scopeFilter, searchQuery } from './query.js';
 import { dayOfIndex, eventsIndexFor, type Layout } from './schema.js';
+import { needsRewrite, restore, rewrite } from './shape.js';
 
 const log = logger('store_opensearch');
 const DAY_MS = 86_400_000;
@@ -73,7 +74,11 @@ export class OpenSearchEventStore implements EventStore {
         rejected.push({ index: k, reason });
         continue;
       }
-      docs.push({ index: eventsIndexFor(this.l, ts as number), id: id as string, json: JSON.stringify(e) });
+      docs.push({
+        index: eventsIndexFor(this.l, ts as number),
+        id: id as string,
+        json: JSON.stringify(needsRewrite(e) ? rewrite(e) : e),
+      });
       positions.push(k);
     }
     const outcomes = docs.length > 0 ? await this.writer.write(docs) : [];
@@ -112,7 +117,7 @@ export class OpenSearchEventStore implements EventStore {
     const hits = await this.hits(body);
     const more = hits.length > req.size;
     const page = more ? hits.slice(0, req.size) : hits;
-    const events = page.map((h) => h._source);
+    const events = page.map((h) => restore(h._source));
     return more ? { events, next: encodeCursor(page[page.length - 1]!.sort) } : { events };
   }
 
@@ -132,7 +137,8 @@ export class OpenSearchEventStore implements EventStore {
     const s = scopeFilter(scope);
     if (s) filter.push(s);
     const hits = await this.hits({ query: { bool: { filter } }, size: 1 });
-    return hits[0]?._source;
+    const h = hits[0];
+    return h ? restore(h._source) : undefined;
   }
 
   async aggregate(scope: Scope, req: AggregationRequest): Promise<AggregationResult> {
@@ -231,8 +237,15 @@ export class OpenSearchEventStore implements EventStore {
       { query: s ? { bool: { filter: [s] } } : { match_all: {} }, size, sort: [{ '@timestamp': 'desc' }] },
       { querystring: { ignore_unavailable: true } },
     );
-    return (((res.body.hits as { hits?: unknown[] } | undefined)?.hits ?? []) as { _source: Json }[]).map(
-      (h) => h._source,
-    );
+    return (((res.body.hits as { hits?: unknown[] } | undefined)?.hits ?? []) as { _source: Json }[]).map((h) => {
+      // The dead letter keeps the indexed form; show the event as it was written.
+      const src = { ...h._source };
+      try {
+        src.original = JSON.stringify(restore(JSON.parse(String(src.original)) as Json));
+      } catch {
+        // an unparsable original is shown as stored
+      }
+      return src;
+    });
   }
 }

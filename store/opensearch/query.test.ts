@@ -58,7 +58,9 @@ describe('query AST to OpenSearch DSL', () => {
     expect(re2ToLucene('a.b', false, false)).toBe('.*(a[^\n]b).*');
     expect(re2ToLucene('"<@>"', false, true)).toBe('.*(\\"\\<\\@\\>\\").*');
     expect(re2ToLucene('[\\w.-]+@x', false, true)).toBe('.*([a-zA-Z0-9_.-]+\\@x).*');
-    expect(() => re2ToLucene('\\bword', false, false)).toThrow(CanhgacError);
+    expect(re2ToLucene('[a-c_]x', false, false, true)).toBe('.*([a-cA-C_]x).*');
+    expect(re2ToLucene('\\bword\\b', false, false)).toBe('(.*[^a-zA-Z0-9_])?(word)([^a-zA-Z0-9_].*)?');
+    expect(() => re2ToLucene('a\\b-b', false, false)).toThrow(CanhgacError);
     expect(() => re2ToLucene('a(?=b)', false, false)).toThrow(CanhgacError);
   });
 

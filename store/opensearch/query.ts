@@ -3,13 +3,14 @@
  * (mappings/events.json): every value is a keyword holding its string form, `<field>.lc` is the same value
  * lowercased by the `lowercase` normalizer (Unicode aware, so Vietnamese capitals fold like JavaScript's
  * toLowerCase), `<field>.num` its number, `<field>.ip` (address-like fields) its IP.
- * Limits, each refused with CANHGAC_ERR_STORE_INVALID rather than answered wrongly: regex features Lucene lacks
- * (`\b`, backreferences, lookaround, Unicode classes), time parts of fields that are not dates, field references
- * on `@timestamp`/`message`. Case-insensitive regexes fold ASCII only (Lucene's case_insensitive flag).
+ * Limits, each refused with CANHGAC_ERR_STORE_INVALID rather than answered wrongly: regex features Lucene
+ * lacks (`\b` inside a pattern, backreferences, lookaround, Unicode classes), time parts of fields that are not
+ * dates, field references on `@timestamp`/`message`. Case-insensitive regexes fold ASCII only (Lucene's case_insensitive flag).
  */
-import { ANY, ONE, type PatternPart, type QueryNode } from '../query/ast.js';
+import { ANY, KEYWORDS_FIELD, ONE, type PatternPart, type QueryNode } from '../query/ast.js';
 import { storeError } from '../errors.js';
 import type { Scope } from '../types.js';
+import { KEYWORDS_INDEX_FIELD, PRESENT_FIELD } from './shape.js';
 
 /** A query DSL object. */
 export type Dsl = Record<string, unknown>;
@@ -27,8 +28,23 @@ function unsupported(what: string): Error {
   return storeError('CANHGAC_ERR_STORE_INVALID', { reason: `the OpenSearch store cannot run ${what}` });
 }
 
-/** Translates a query tree to DSL (filter context: no scoring). */
+/**
+ * Translates a query tree to DSL (filter context: no scoring). Sigma's keyword pseudo-field runs on `message`
+ * and on the indexed top-level strings of events without a string message (see shape.ts).
+ */
 export function toDsl(node: QueryNode): Dsl {
+  if ('field' in node && node.field === KEYWORDS_FIELD) {
+    return {
+      bool: {
+        should: [fieldDsl({ ...node, field: 'message' }), fieldDsl({ ...node, field: KEYWORDS_INDEX_FIELD })],
+        minimum_should_match: 1,
+      },
+    };
+  }
+  return fieldDsl(node);
+}
+
+function fieldDsl(node: QueryNode): Dsl {
   switch (node.kind) {
     case 'all':
       return MATCH_ALL;
@@ -41,7 +57,13 @@ export function toDsl(node: QueryNode): Dsl {
     case 'not':
       return { bool: { must_not: [toDsl(node.arg)] } };
     case 'exists':
-      return { exists: { field: node.field } };
+      // Values that index nothing by themselves (objects, empty lists) are recorded as present.
+      return {
+        bool: {
+          should: [{ exists: { field: node.field } }, { term: { [PRESENT_FIELD]: node.field } }],
+          minimum_should_match: 1,
+        },
+      };
     case 'match':
       return matchDsl(node.field, node.parts, node.cased);
     case 'range':
@@ -172,7 +194,12 @@ function regexDsl(field: string, source: string, i: boolean, m: boolean, s: bool
   }
   return {
     regexp: {
-      [field]: { value: re2ToLucene(src, m, s), flags: 'NONE', case_insensitive: ci, max_determinized_states: 20000 },
+      [field]: {
+        value: re2ToLucene(src, m, s, ci),
+        flags: 'NONE',
+        case_insensitive: ci,
+        max_determinized_states: 20000,
+      },
     },
   };
 }
@@ -186,7 +213,7 @@ const LITERAL_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: 
  * where the pattern is not anchored, classes spelled out, non-capturing groups made plain, lazy quantifiers
  * made greedy (same set of matching values), Lucene's extra operators escaped.
  */
-export function re2ToLucene(src: string, m: boolean, s: boolean): string {
+export function re2ToLucene(src: string, m: boolean, s: boolean, ci = false): string {
   let body = src;
   let anchoredStart = false;
   let anchoredEnd = false;
@@ -197,6 +224,18 @@ export function re2ToLucene(src: string, m: boolean, s: boolean): string {
   if (body.endsWith('$') && !isEscaped(body, body.length - 1)) {
     anchoredEnd = true;
     body = body.slice(0, -1);
+  }
+  // Lucene has no \b. At either end of the pattern, next to a word character or a group, it means "the
+  // value's edge or a non-word character there", which whole-value matching can spell out; elsewhere refuse.
+  let boundaryStart = false;
+  let boundaryEnd = false;
+  if (body.startsWith('\\b') && /[\w(]/.test(body[2] ?? '')) {
+    boundaryStart = true;
+    body = body.slice(2);
+  }
+  if (body.endsWith('\\b') && !isEscaped(body, body.length - 2) && /[\w)]/.test(body[body.length - 3] ?? '')) {
+    boundaryEnd = true;
+    body = body.slice(0, -2);
   }
   let out = '';
   let inClass = false;
@@ -219,6 +258,15 @@ export function re2ToLucene(src: string, m: boolean, s: boolean): string {
     }
     if (inClass) {
       if (c === ']') inClass = false;
+      else if (ci && isAsciiLetter(c)) {
+        // Lucene's case_insensitive folds literals, not classes: spell both cases out.
+        const hi = body[k + 2];
+        if (body[k + 1] === '-' && hi !== undefined && isAsciiLetter(hi) && isLower(c) === isLower(hi)) {
+          out += `${c}-${hi}${swapCase(c)}-${swapCase(hi)}`;
+          k += 2;
+        } else out += c + swapCase(c);
+        continue;
+      }
       out += LUCENE_RESERVED.test(c) ? `\\${c}` : c;
       continue;
     }
@@ -254,9 +302,21 @@ export function re2ToLucene(src: string, m: boolean, s: boolean): string {
     }
     out += LUCENE_RESERVED.test(c) ? `\\${c}` : c;
   }
-  const start = anchoredStart ? (m ? '(.*\n)?' : '') : '.*';
-  const end = anchoredEnd ? (m ? '(\n.*)?' : '') : '.*';
+  const start = anchoredStart ? (m ? '(.*\n)?' : '') : boundaryStart ? '(.*[^a-zA-Z0-9_])?' : '.*';
+  const end = anchoredEnd ? (m ? '(\n.*)?' : '') : boundaryEnd ? '([^a-zA-Z0-9_].*)?' : '.*';
   return `${start}(${out})${end}`;
+}
+
+function isAsciiLetter(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+function isLower(c: string): boolean {
+  return c >= 'a' && c <= 'z';
+}
+
+function swapCase(c: string): string {
+  return isLower(c) ? c.toUpperCase() : c.toLowerCase();
 }
 
 function isEscaped(str: string, at: number): boolean {
