@@ -275,12 +275,17 @@ export class FileSpool implements Spool {
           await this.rotate();
           seg = this.segments[this.segments.length - 1]!;
         }
-        const data = bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs, bytes);
         let done = 0;
         try {
-          while (done < data.length) {
-            const { bytesWritten } = await this.active.write(data, done, data.length - done, seg.size + done);
-            done += bytesWritten;
+          // One writev of every append's buffer (no copy); a short write (e.g. beyond IOV_MAX buffers)
+          // finishes from a concatenated copy.
+          if (bufs.length > 1) done = (await this.active.writev(bufs, seg.size)).bytesWritten;
+          if (done < bytes) {
+            const data = bufs.length === 1 ? bufs[0]! : Buffer.concat(bufs, bytes);
+            while (done < bytes) {
+              const { bytesWritten } = await this.active.write(data, done, bytes - done, seg.size + done);
+              done += bytesWritten;
+            }
           }
         } catch (e) {
           // Leave no partial record behind: the next write starts at seg.size again.
