@@ -140,6 +140,13 @@ export class Route {
 }
 
 const KEYS = ['product', 'category', 'service'] as const;
+
+function sameList(a: unknown[] | undefined, b: unknown[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 const UNKNOWN = '\u0001';
 
 /** Builds and caches routes by the event's logsource, canonicalised so the cache stays small on hostile input. */
@@ -170,15 +177,20 @@ export class Router {
    * `logsource.categories` array (an event of several categories, e.g. Sysmon 13 = registry_set + registry_event).
    */
   route(p: unknown, c: unknown, s: unknown, cats?: unknown): Route {
-    if (Array.isArray(cats) && cats.length > 0) return this.lookup(p, this.categorySet(c, cats), s);
+    const many = Array.isArray(cats) && cats.length > 0 ? (cats as unknown[]) : undefined;
     // Consecutive events of one source share a logsource: skip the key building.
-    if (p === this.lastP && c === this.lastC && s === this.lastS && this.last) return this.last;
+    if (p === this.lastP && c === this.lastC && s === this.lastS && this.last && sameList(many, this.lastCats)) {
+      return this.last;
+    }
     this.lastP = p;
     this.lastC = c;
     this.lastS = s;
-    this.last = this.lookup(p, [this.canon(1, c)], s);
+    this.lastCats = many ? many.slice() : undefined;
+    this.last = this.lookup(p, many ? this.categorySet(c, many) : [this.canon(1, c)], s);
     return this.last;
   }
+
+  private lastCats: unknown[] | undefined;
 
   private lastP: unknown;
   private lastC: unknown;
