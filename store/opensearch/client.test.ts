@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createClient, rest } from './client.js';
+import { optionsFromConfig } from './index.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -91,5 +92,21 @@ describe('OpenSearch client options', () => {
     } finally {
       if (dir) rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('reads the configuration store section', () => {
+    expect(
+      optionsFromConfig({
+        retentionDays: 90,
+        opensearch: { url: 'https://os:9200', username: 'u', password: 'p', caFile: '/ca.pem', indexPrefix: 'tinh' },
+      }),
+    ).toEqual({
+      node: 'https://os:9200',
+      prefix: 'tinh',
+      auth: { username: 'u', password: 'p' },
+      tls: { caFile: '/ca.pem' },
+      retentionDays: 90,
+    });
+    expect(() => optionsFromConfig({})).toThrow(/store.opensearch.url/);
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { Client } from '@opensearch-project/opensearch';
 import { logger } from '../../core/log.js';
+import { storeError } from '../errors.js';
 import { SCOPE_ALL, type Stores } from '../types.js';
 import type { BulkOptions } from './bulk.js';
 import { createClient, type OpenSearchOptions } from './client.js';
@@ -110,5 +111,28 @@ export async function openOpenSearchStores(opts: OpenSearchStoreOptions): Promis
       await state.close();
       await client.close();
     },
+  };
+}
+
+/** The `store` section of canhgac's configuration (core/config/schema.ts), as far as this backend reads it. */
+export interface OpenSearchStoreConfig {
+  retentionDays?: number;
+  opensearch?: { url?: string; username?: string; password?: string; caFile?: string; indexPrefix?: string };
+}
+
+/** Store options from the configuration's `store` section (store.kind: opensearch). */
+export function optionsFromConfig(store: OpenSearchStoreConfig): OpenSearchStoreOptions {
+  const os = store.opensearch ?? {};
+  if (!os.url) {
+    throw storeError('CANHGAC_ERR_STORE_INVALID', {
+      reason: 'store.opensearch.url is required when store.kind is opensearch',
+    });
+  }
+  return {
+    node: os.url,
+    prefix: os.indexPrefix ?? 'canhgac',
+    ...(os.username !== undefined ? { auth: { username: os.username, password: os.password ?? '' } } : {}),
+    ...(os.caFile !== undefined ? { tls: { caFile: os.caFile } } : {}),
+    ...(store.retentionDays !== undefined ? { retentionDays: store.retentionDays } : {}),
   };
 }
