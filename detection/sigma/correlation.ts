@@ -127,7 +127,7 @@ export function readCorrelation(ctx: DocContext, top: TopMap, rootLoc: Loc): Cor
     bad(`${type} needs condition.field`, condV!.loc);
   }
 
-  const aliases: Record<string, Record<string, string>> = {};
+  const aliases: Record<string, Record<string, string>> = Object.create(null); // user-chosen names: no prototype to pollute
   const alV = get('aliases');
   if (alV) {
     if (!isMap(alV.n)) bad('aliases must be a map', alV.loc);
@@ -138,7 +138,7 @@ export function readCorrelation(ctx: DocContext, top: TopMap, rootLoc: Loc): Cor
           bad(`alias ${alias} must map rule names to field names`, ctx.loc(v ?? (p.key as Node)));
           continue;
         }
-        const per: Record<string, string> = {};
+        const per: Record<string, string> = Object.create(null);
         for (const [rule, q] of indexMap(ctx, v as YAMLMap, 4)) {
           const f = ctx.deref(q.value, 4);
           if (isScalar(f) && typeof f.value === 'string') per[rule] = f.value;

@@ -9,7 +9,6 @@ import {
   isMap,
   isScalar,
   isSeq,
-  LineCounter,
   type Node,
   type ParsedNode,
   parseAllDocuments,
@@ -19,6 +18,29 @@ import {
 import { DETECTION_ERRORS, type DetectionErrorCode } from '../errors.js';
 import { formatMessage } from '../../core/errors.js';
 import type { Loc, RuleProblem } from './model.js';
+
+/**
+ * Line starts of a text, found once, for offset -> line:col. The YAML library's LineCounter misses newlines
+ * inside tokens it gives up on during error recovery, so positions are computed from the text itself.
+ */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+  /** 1-based line and column (UTF-16 units) of an offset. */
+  loc(offset: number): Loc {
+    const st = this.starts;
+    let lo = 0;
+    let hi = st.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (st[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - st[lo]! + 1 };
+  }
+}
 
 /** Limits applied while reading YAML; defaults are far above any real Sigma rule. */
 export interface YamlLimits {
@@ -65,7 +87,7 @@ export class DocContext {
     readonly file: string,
     readonly index: number,
     readonly doc: Document.Parsed,
-    private readonly lc: LineCounter,
+    private readonly lc: LineIndex,
     readonly problems: RuleProblem[],
     readonly limits: YamlLimits,
   ) {}
@@ -78,8 +100,7 @@ export class DocContext {
 
   /** 1-based line/col of a character offset. */
   locAt(offset: number): Loc {
-    const p = this.lc.linePos(offset);
-    return { line: p.line, col: p.col };
+    return this.lc.loc(offset);
   }
 
   /** Records a problem at a location; errors mark the document as rejected. */
@@ -155,7 +176,7 @@ export function toPlain(ctx: DocContext, node: unknown, depth = 0): Plain {
   if (isScalar(n)) return scalarValue(n.value);
   if (isSeq(n)) return (n as YAMLSeq).items.map((it) => toPlain(ctx, it, depth + 1));
   if (isMap(n)) {
-    const out: { [k: string]: Plain } = {};
+    const out: { [k: string]: Plain } = Object.create(null);
     for (const p of (n as YAMLMap).items) {
       const k = toPlain(ctx, p.key, depth + 1);
       out[String(k)] = toPlain(ctx, p.value, depth + 1);
@@ -199,10 +220,10 @@ export interface ParsedDoc {
  * context (ctx.failed); the caller skips those.
  */
 export function parseYaml(text: string, file: string, problems: RuleProblem[], limits: YamlLimits): ParsedDoc[] {
-  const lc = new LineCounter();
+  const lc = new LineIndex(text);
   const pre = prescanDocuments(text, limits);
   if (pre !== null) {
-    const lines = lineStarts(text, pre.offset);
+    const lines = lc.loc(pre.offset);
     problems.push({
       file,
       line: lines.line,
@@ -216,9 +237,7 @@ export function parseYaml(text: string, file: string, problems: RuleProblem[], l
   const deep = flowNestingAt(text, FLOW_PRESCAN_DEPTH);
   if (deep >= 0) {
     // The YAML library takes seconds on hundreds of thousands of nested brackets: refuse before parsing.
-    lc.addNewLine(0);
-    for (let i = text.indexOf('\n'); i >= 0 && i < deep; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
-    const at = lc.linePos(deep);
+    const at = lc.loc(deep);
     problems.push({
       file,
       line: at.line,
@@ -230,7 +249,6 @@ export function parseYaml(text: string, file: string, problems: RuleProblem[], l
     return [];
   }
   const docs = parseAllDocuments(text, {
-    lineCounter: lc,
     prettyErrors: false,
     uniqueKeys: false,
     strict: true,
@@ -283,16 +301,6 @@ function prescanDocuments(
     }
     start = sep;
   }
-}
-
-function lineStarts(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let last = -1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    last = i;
-  }
-  return { line, col: offset - last };
 }
 
 /** Bracket depth at which the pre-scan gives up (far above maxDepth: quoted brackets can only inflate it). */
