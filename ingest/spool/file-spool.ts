@@ -314,6 +314,8 @@ export class FileSpool implements Spool {
         this.log.error({ err: e }, 'Spool write failed: rejecting the appends of this group');
         const err = spoolError('CANHGAC_ERR_SPOOL_IO', { op: 'append', reason: (e as Error).message }, { cause: e });
         for (const w of waiters) w.reject(err);
+        // The refused bytes no longer count against the bound.
+        this.wakeRoom();
       }
     }
     this.flushing = undefined;
