@@ -26,6 +26,37 @@ detection:
 level: high
 `;
 
+const CORR = `title: Many failed logins
+name: many_failed
+correlation:
+  type: event_count
+  rules:
+    - failed_login
+  group-by:
+    - User
+  timespan: 5m
+  condition:
+    gte: 10
+    lt: 100
+---
+title: Failed login
+name: failed_login
+logsource: {product: windows, service: security}
+detection:
+  sel:
+    EventID: 4625
+  condition: sel
+---
+title: Filter admins
+logsource: {product: windows}
+filter:
+  rules:
+    - failed_login
+  selection:
+    User|startswith: adm_
+  condition: not selection
+`;
+
 /** Where the first error is: [line, col, code]. */
 function firstError(text: string): [number, number, string] {
   const r = parseRuleText(text, 'x.yml');
@@ -144,19 +175,25 @@ describe('parseRuleText', () => {
     );
     // Mutations of a real rule reach deeper into the validators than random text does.
     fc.assert(
-      fc.property(fc.nat(RULE.length), fc.string({ maxLength: 8 }), fc.nat(6), (at, ins, del) => {
-        const text = RULE.slice(0, at) + ins + RULE.slice(at + del);
-        const r = parseRuleText(text, 'm.yml');
-        // Every problem points inside the text, and every rejection has an error to show for it.
-        const lines = text.split('\n');
-        for (const p of r.problems) {
-          expect(p.line).toBeGreaterThanOrEqual(1);
-          expect(p.line).toBeLessThanOrEqual(lines.length);
-          expect(p.col).toBeGreaterThanOrEqual(1);
-          expect(p.col).toBeLessThanOrEqual((lines[p.line - 1] ?? '').length + 1);
-        }
-        if (r.rejected > 0) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
-      }),
+      fc.property(
+        fc.constantFrom(RULE, CORR),
+        fc.nat(600),
+        fc.string({ maxLength: 8 }),
+        fc.nat(6),
+        (base, at, ins, del) => {
+          const text = base.slice(0, at) + ins + base.slice(at + del);
+          const r = parseRuleText(text, 'm.yml');
+          // Every problem points inside the text, and every rejection has an error to show for it.
+          const lines = text.split('\n');
+          for (const p of r.problems) {
+            expect(p.line).toBeGreaterThanOrEqual(1);
+            expect(p.line).toBeLessThanOrEqual(lines.length);
+            expect(p.col).toBeGreaterThanOrEqual(1);
+            expect(p.col).toBeLessThanOrEqual((lines[p.line - 1] ?? '').length + 1);
+          }
+          if (r.rejected > 0) expect(r.problems.some((p) => p.severity === 'error')).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -198,38 +235,8 @@ detection:
 });
 
 describe('correlations and filters', () => {
-  const corr = `title: Many failed logins
-name: many_failed
-correlation:
-  type: event_count
-  rules:
-    - failed_login
-  group-by:
-    - User
-  timespan: 5m
-  condition:
-    gte: 10
-    lt: 100
----
-title: Failed login
-name: failed_login
-logsource: {product: windows, service: security}
-detection:
-  sel:
-    EventID: 4625
-  condition: sel
----
-title: Filter admins
-logsource: {product: windows}
-filter:
-  rules:
-    - failed_login
-  selection:
-    User|startswith: adm_
-  condition: not selection
-`;
   it('parses correlation and filter documents', () => {
-    const r = parseRuleText(corr, 'c.yml');
+    const r = parseRuleText(CORR, 'c.yml');
     expect(r.problems).toEqual([]);
     const c = r.documents[0] as CorrelationRule;
     expect(c).toMatchObject({
@@ -247,11 +254,11 @@ filter:
     expect(Object.keys(f.searches)).toEqual(['selection']);
   });
   it('checks correlation fields', () => {
-    const bad = corr.replace('timespan: 5m', 'timespan: 5 minutes').replace('type: event_count', 'type: event_sum');
+    const bad = CORR.replace('timespan: 5m', 'timespan: 5 minutes').replace('type: event_count', 'type: event_sum');
     const codes = parseRuleText(bad, 'c.yml').problems.map((p) => p.code);
     expect(codes).toContain('CANHGAC_ERR_SIGMA_TIMESPAN');
     expect(codes).toContain('CANHGAC_ERR_SIGMA_CORRELATION');
-    const noField = corr.replace('type: event_count', 'type: value_count');
+    const noField = CORR.replace('type: event_count', 'type: value_count');
     expect(parseRuleText(noField, 'c.yml').problems.map((p) => p.message)).toContain(
       'Correlation: value_count needs condition.field',
     );
@@ -259,7 +266,7 @@ filter:
   it('checks references once every file is loaded', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'canhgac-sigma-'));
     try {
-      writeFileSync(join(dir, 'a.yml'), corr.replace('- failed_login\n  group-by', '- missing_rule\n  group-by'));
+      writeFileSync(join(dir, 'a.yml'), CORR.replace('- failed_login\n  group-by', '- missing_rule\n  group-by'));
       const r = await loadRules([dir]);
       expect(r.rejected).toBe(1);
       expect(r.problems.map((p) => p.code)).toContain('CANHGAC_ERR_SIGMA_REFERENCE');
