@@ -112,14 +112,19 @@ class Connection implements FramerSink {
         if (e instanceof SpoolFullError) {
           this.retries.push({ recs, bytes });
           this.waitForRoom();
-        } else {
+        } else if ((e as { code?: string }).code === 'CANHGAC_ERR_SPOOL_CLOSED') {
           this.inflight -= bytes;
-          this.o.telemetry.dropped('spool_error', recs.length);
+          this.o.telemetry.dropped('spool_closed', recs.length);
+          this.o.log.error({ records: recs.length, source: this.source }, 'Dropped records: the spool is closed');
+        } else {
+          // A failing disk (ENOSPC, EIO) may recover: hold the records, keep the socket paused, retry in 1 s.
           this.o.telemetry.error('sending', 'spool_append');
           this.o.log.error(
             { err: e, records: recs.length, source: this.source },
-            'Dropped records: spool append failed',
+            'Spool append failed: pausing the connection and retrying in 1 s',
           );
+          this.retries.push({ recs, bytes });
+          this.waitForRoom(1000);
         }
         this.updateFlow();
       },
@@ -127,7 +132,7 @@ class Connection implements FramerSink {
     this.owner.track(p);
   }
 
-  private waitForRoom(): void {
+  private waitForRoom(delayMs = 5): void {
     if (this.waitingRoom) return;
     this.waitingRoom = true;
     // onceRoom fires when some room is free, maybe less than a waiting batch needs: a short delay keeps a
@@ -138,7 +143,7 @@ class Connection implements FramerSink {
         const rs = this.retries.splice(0);
         for (const r of rs) this.submit(r.recs, r.bytes, true);
         this.updateFlow();
-      }, 5),
+      }, delayMs),
     );
   }
 

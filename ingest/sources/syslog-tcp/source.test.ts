@@ -106,6 +106,26 @@ describe('SyslogTcpSource', () => {
     s.destroy();
   });
 
+  it('holds and retries records when the spool append fails with an I/O error (disk full), losing none', async () => {
+    class FlakySpool extends MemorySpool {
+      failures = 2;
+      override append(records: RawRecord[]): Promise<void> {
+        if (this.failures > 0) {
+          this.failures--;
+          return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+        }
+        return super.append(records);
+      }
+    }
+    const spool = new FlakySpool();
+    const { port } = await start(spool);
+    const s = await open(port);
+    await write(s, '<13>one\n<13>two\n');
+    await until(() => spool.stats().records === 2, 8000);
+    expect(spool.peek().map((r) => r.data)).toEqual(['<13>one', '<13>two']);
+    s.destroy();
+  });
+
   it('truncates oversized messages (counted) and reports bad octet counts', async () => {
     const spool = new MemorySpool();
     const before = await metric('canhgac_source_truncated_messages_total', { component: 'syslog_tcp' });
