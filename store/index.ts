@@ -28,14 +28,16 @@ export function sqlitePath(dataDir: string): string {
 }
 
 /**
- * Opens the configured stores: OpenSearch when `store.kind` is opensearch (a URL is then required), else SQLite.
+ * Opens the configured stores: OpenSearch when an OpenSearch URL is configured (or `store.kind` is opensearch,
+ * which then requires the URL), else the embedded SQLite file `<dataDir>/canhgac.db`.
  * `retention: false` for tools that only read (hunt, reports): they must not delete anything as a side effect.
  */
 export async function openStores(config: StoreConfig, opts: { retention?: boolean } = {}): Promise<Stores> {
   const s = { ...(config.store ?? {}) };
   if (opts.retention === false) delete s.retentionDays;
   const os = s.opensearch;
-  if (s.kind === 'opensearch') {
+  // The embedded store is the default "when no OpenSearch URL is configured": a URL alone selects OpenSearch.
+  if (s.kind === 'opensearch' || os?.url) {
     if (!os?.url) throw new Error('store.kind is opensearch but store.opensearch.url is not set');
     const { openOpenSearchStores } = await import('./opensearch/index.js');
     return openOpenSearchStores({

@@ -135,7 +135,11 @@ export async function run(
   const { toQueryString } = await import('../../store/query/ast.js');
   const config = loadConfig({ ...(args.config ? { file: args.config } : {}), overrides: { dataDir: args.dataDir } });
   const storeCfg = config as unknown as import('../../store/index.js').StoreConfig;
-  if (storeCfg.store?.kind !== 'opensearch' && !existsSync(store.sqlitePath(config.dataDir))) {
+  if (
+    storeCfg.store?.kind !== 'opensearch' &&
+    !storeCfg.store?.opensearch?.url &&
+    !existsSync(store.sqlitePath(config.dataDir))
+  ) {
     io.err(`canhgac hunt: no event store at ${store.sqlitePath(config.dataDir)} (check --data-dir)\n`);
     return 1;
   }
