@@ -7,7 +7,7 @@
  * Prints one JSON line per figure. Run once, not in a loop (the machine is shared):
  *
  *   npm run build && eval "$(bash tools/opensearch-node/node.sh start)" &&
- *   node dist/bench/opensearch-bulk.js [--events 200000] [--search-events 1000000] [--concurrency 2] [--keep]
+ *   node dist/bench/opensearch-bulk.js [--events 200000] [--search-events 1000000] [--concurrency 2] [--batch 10000] [--keep]
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from '@opensearch-project/opensearch';
@@ -28,7 +28,7 @@ const URL = process.env.CANHGAC_TEST_OPENSEARCH_URL;
 const EVENTS = flag('events', 200_000);
 const SEARCH_EVENTS = flag('search-events', 1_000_000);
 const CONCURRENCY = flag('concurrency', 2);
-const BATCH = flag('batch', 5_000);
+const BATCH = flag('batch', 10_000);
 const SEARCHES = flag('searches', 30);
 const FLUSH_BYTES = 5 * 1024 * 1024;
 const KEEP = process.argv.includes('--keep');

@@ -214,9 +214,16 @@ export class BulkWriter {
     attempt: number,
   ): Promise<{ retry: number[]; dead: { doc: BulkDoc; status: number; reason: string; type: string }[] }> {
     let body = '';
+    // Consecutive documents mostly share their daily index: serialise its action prefix once.
+    let lastIndex = '';
+    let prefix = '';
     for (const k of pending) {
       const d = docs[k]!;
-      body += `{"create":{"_index":${JSON.stringify(d.index)},"_id":${JSON.stringify(d.id)}}}\n${d.json}\n`;
+      if (d.index !== lastIndex) {
+        lastIndex = d.index;
+        prefix = `{"create":{"_index":${JSON.stringify(d.index)},"_id":`;
+      }
+      body += `${prefix}${JSON.stringify(d.id)}}}\n${d.json}\n`;
     }
     let items: unknown[];
     try {
