@@ -34,7 +34,7 @@ export const DETECTION_ERRORS = defineErrors({
   CANHGAC_ERR_SIGMA_FIELD_VALUE: { status: 400, message: 'Field {field}: {reason}' },
   CANHGAC_ERR_SIGMA_FIELD_FORMAT: { status: 400, message: 'Field {field} is not well formed: {reason}' },
   CANHGAC_ERR_SIGMA_DEPRECATED: { status: 400, message: '{what} is deprecated: {reason}' },
-  CANHGAC_ERR_SIGMA_DUPLICATE_ID: { status: 409, message: 'Duplicate rule id {id} (first defined at {first})' },
+  CANHGAC_ERR_SIGMA_DUPLICATE_ID: { status: 409, message: 'Duplicate rule {id} (first defined at {first})' },
   CANHGAC_ERR_SIGMA_UNKNOWN_MODIFIER: { status: 400, message: 'Unknown modifier {modifier}' },
   CANHGAC_ERR_SIGMA_MODIFIER_CHAIN: { status: 400, message: 'Modifier chain not allowed: {reason}' },
   CANHGAC_ERR_SIGMA_ALL_SINGLE: { status: 400, message: "Modifier 'all' on a single value" },

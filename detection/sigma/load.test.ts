@@ -277,6 +277,12 @@ describe('correlations and filters', () => {
       );
       expect((await loadRules([dir])).rejected).toBe(2);
       rmSync(join(dir, 'b.yml'));
+      writeFileSync(join(dir, 'c.yml'), CORR.split('---\n')[1]!);
+      const dup = await loadRules([dir]);
+      expect(dup.problems.filter((p) => p.code === 'CANHGAC_ERR_SIGMA_DUPLICATE_ID').map((p) => p.severity)).toEqual([
+        'warning',
+      ]);
+      rmSync(join(dir, 'c.yml'));
       mkdirSync(join(dir, 'odd.yml'));
       writeFileSync(join(dir, 'odd.yml', 'inner.yml'), 'title: x\n');
       const odd = await loadRules([join(dir, 'odd.yml')]);

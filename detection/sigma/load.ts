@@ -351,23 +351,29 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
   return { documents: refs.kept, problems, rejected };
 }
 
+/** Duplicate ids across files, and duplicate names anywhere (correlations refer to rules by name), warn. */
 function warnDuplicateIds(docs: SigmaDocument[], problems: RuleProblem[]): void {
-  const first = new Map<string, SigmaDocument>();
+  const firstId = new Map<string, SigmaDocument>();
+  const firstName = new Map<string, SigmaDocument>();
+  const warn = (d: SigmaDocument, what: string, f: SigmaDocument) =>
+    problems.push({
+      ...problem(
+        d.file,
+        'CANHGAC_ERR_SIGMA_DUPLICATE_ID',
+        { id: what, first: `${f.file}:${f.loc.line}` },
+        d.loc.line,
+        d.loc.col,
+      ),
+      severity: 'warning',
+    });
   for (const d of docs) {
-    const f = first.get(d.id);
-    if (f === undefined) first.set(d.id, d);
-    else if (f.file !== d.file) {
-      problems.push({
-        ...problem(
-          d.file,
-          'CANHGAC_ERR_SIGMA_DUPLICATE_ID',
-          { id: d.id, first: `${f.file}:${f.loc.line}` },
-          d.loc.line,
-          d.loc.col,
-        ),
-        severity: 'warning',
-      });
-    }
+    const f = firstId.get(d.id);
+    if (f === undefined) firstId.set(d.id, d);
+    else if (f.file !== d.file) warn(d, `id ${d.id}`, f);
+    if (d.name === undefined) continue;
+    const n = firstName.get(d.name);
+    if (n === undefined) firstName.set(d.name, d);
+    else warn(d, `name ${d.name}`, n);
   }
 }
 
