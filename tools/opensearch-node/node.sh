@@ -90,6 +90,7 @@ start() {
   until healthy "$port"; do
     if ! alive; then
       tail -n 80 "$DIR/node.log" >&2
+      rm -f "$DIR/pid" "$DIR/port"
       die "The node exited during start (log above)."
     fi
     if [ $SECONDS -ge $deadline ]; then
