@@ -218,10 +218,14 @@ export function selectSearches(pattern: string, names: readonly string[]): strin
 export function checkReferences(cond: Condition, text: string, names: readonly string[]): ConditionIssue[] {
   const issues: ConditionIssue[] = [];
   const set = new Set(names);
+  // A plain scan, not a RegExp built from rule text (rule-supplied patterns only ever run on RE2).
   const colOf = (word: string): number => {
-    const re = new RegExp(`(^|[^A-Za-z0-9_*.\\-])${word.replace(/[.*\\-]/g, '\\$&')}(?![A-Za-z0-9_*.\\-])`);
-    const m = re.exec(text);
-    return m ? m.index + m[1]!.length : 0;
+    for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+      const before = i > 0 ? text[i - 1]! : ' ';
+      const after = text[i + word.length] ?? ' ';
+      if (!IDENT.test(before) && !IDENT.test(after)) return i;
+    }
+    return 0;
   };
   const walk = (c: Condition): void => {
     switch (c.op) {
