@@ -50,6 +50,8 @@ export class AhoCorasick {
   /** The nearest proper suffix node with output (-1 when none). */
   private dictLink: Int32Array = new Int32Array(0);
   private readonly pending = new Map<string, number[]>();
+  /** Length of the shortest needle: shorter texts cannot contain any (folding never shortens a text). */
+  private minLen = 0;
 
   /** Registers a needle (already lowercase) for a payload id. */
   add(needle: string, id: number): void {
@@ -149,6 +151,9 @@ export class AhoCorasick {
       if (template[c] !== SPECIAL && String.fromCharCode(c).toLowerCase().charCodeAt(0) === c) fold[c] = k;
       for (const u of uppers.get(c) ?? []) fold[u] = k;
     }
+    let minLen = Number.MAX_SAFE_INTEGER;
+    for (const needle of this.pending.keys()) minLen = Math.min(minLen, needle.length);
+    this.minLen = minLen;
     this.classOf = classOf;
     this.foldOf = fold;
     this.width = w;
@@ -171,6 +176,7 @@ export class AhoCorasick {
 
   /** Calls `emit(id)` for every payload whose needle occurs in an already lowercase `text` (ids may repeat). */
   scan(text: string, emit: (id: number) => void): void {
+    if (text.length < this.minLen) return;
     const delta = this.delta;
     const classOf = this.classOf;
     const w = this.width;
@@ -189,6 +195,7 @@ export class AhoCorasick {
    * through a table; a unit whose lowercase depends on context or spans two units makes it scan a lowered copy.
    */
   scanFolded(text: string, emit: (id: number) => void): void {
+    if (text.length < this.minLen) return;
     const delta = this.delta;
     const foldOf = this.foldOf;
     const w = this.width;

@@ -131,10 +131,10 @@ export class Route {
       if (!this.merged.has('message')) kw.scanFolded(m, mark);
       return;
     }
+    // Inherited enumerable keys (none on plain objects) would only add candidates, never lose one.
     for (const k in ev) {
-      if (!Object.hasOwn(ev, k) || this.merged.has(k)) continue;
       const v = ev[k];
-      if (typeof v === 'string') kw.scanFolded(v, mark);
+      if (typeof v === 'string' && !this.merged.has(k)) kw.scanFolded(v, mark);
     }
   }
 }
