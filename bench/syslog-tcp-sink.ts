@@ -1,15 +1,17 @@
 /**
- * canhgac's side of bench/syslog-ng-compare.sh: a TCP syslog source into a FileSpool, drained by a reader.
- * Prints `READY <port>` once listening, then, when --expect records were read (or --timeout s passed), one
- * JSON line with the count and the seconds from the first to the last record, and exits.
+ * canhgac's side of bench/syslog-ng-compare.sh: a TCP (or --transport udp) syslog source into a FileSpool,
+ * drained by a reader. Prints `READY <port>` once listening, then, when --expect records were read, or nothing
+ * arrived for --idle seconds after the first record (UDP loses), or --timeout s passed, one JSON line with the
+ * count and the seconds from the first to the last record, and exits.
  *
- *   node dist/bench/syslog-tcp-sink.js --expect 1000000 [--port 0] [--fsync never|interval|always]
+ *   node dist/bench/syslog-tcp-sink.js --expect 1000000 [--transport tcp|udp] [--port 0] [--fsync never]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSpool, type FsyncPolicy } from '../ingest/spool/file-spool.js';
 import { SyslogTcpSource } from '../ingest/sources/syslog-tcp/source.js';
+import { SyslogUdpSource } from '../ingest/sources/syslog-udp/source.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,28 +21,46 @@ function arg(name: string, def: string): string {
 const expect = Number(arg('expect', '100000'));
 const fsync = arg('fsync', 'never') as FsyncPolicy;
 const timeoutS = Number(arg('timeout', '300'));
+const idleS = Number(arg('idle', '3'));
+const udp = arg('transport', 'tcp') === 'udp';
 const dir = mkdtempSync(join(tmpdir(), 'canhgac-bench-sink-'));
 try {
   const spool = await FileSpool.open({ dir, fsync, maxBytes: 8 * 1024 * 1024 * 1024, name: 'bench-sink' });
-  const src = new SyslogTcpSource({ host: '127.0.0.1', port: Number(arg('port', '0')) }, spool);
+  const listen = { host: '127.0.0.1', port: Number(arg('port', '0')) };
+  const src = udp
+    ? new SyslogUdpSource({ ...listen, recvBufferBytes: 32 * 1024 * 1024 }, spool)
+    : new SyslogTcpSource(listen, spool);
   const port = await src.start();
   process.stdout.write(`READY ${port}\n`);
   let received = 0;
   let first = 0n;
   let last = 0n;
+  let lastAt = 0;
   const deadline = Date.now() + timeoutS * 1000;
   while (received < expect && Date.now() < deadline) {
     const b = await spool.read(10_000, 200);
-    if (!b) continue;
+    if (!b) {
+      if (received > 0 && Number(process.hrtime.bigint() - last) / 1e9 > idleS) break;
+      continue;
+    }
     if (received === 0) first = process.hrtime.bigint();
     received += b.records.length;
     last = process.hrtime.bigint();
+    lastAt = Date.now();
     await spool.commit(b.cursor);
   }
   await src.stop();
   await spool.close();
   const secs = Number(last - first) / 1e9;
-  process.stdout.write(`${JSON.stringify({ received, seconds: Number(secs.toFixed(3)), fsync })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      received,
+      seconds: Number(secs.toFixed(3)),
+      last_at: lastAt / 1000,
+      fsync,
+      transport: udp ? 'udp' : 'tcp',
+    })}\n`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
