@@ -1,19 +1,27 @@
 import { runEventStoreConformance, runStateStoreConformance } from '../conformance/index.js';
 import type { EventStore, StateStore } from '../types.js';
-import { openOpenSearchStores } from './index.js';
+import { rest } from './client.js';
+import { openOpenSearchStores, type OpenSearchStores } from './index.js';
 import { describeOpenSearch, testPrefix } from './test-env.js';
+
+/** Closing a conformance store drops its indices, so a long test run does not fill the node. */
+async function dispose(s: OpenSearchStores): Promise<void> {
+  await rest(s.client, 'DELETE', `/${s.layout.prefix}-*`, undefined, { ok: [404] });
+  await rest(s.client, 'DELETE', `/_index_template/${s.layout.prefix}-*`, undefined, { ok: [404] });
+  await s.close();
+}
 
 // The shared store conformance suite against a real OpenSearch node, each suite on its own index prefix.
 describeOpenSearch('OpenSearch store conformance', (url) => {
   runEventStoreConformance('opensearch', async (): Promise<EventStore> => {
     const s = await openOpenSearchStores({ node: url, prefix: testPrefix() });
     return new Proxy(s.events, {
-      get: (t, k) => (k === 'close' ? () => s.close() : Reflect.get(t, k, t)),
+      get: (t, k) => (k === 'close' ? () => dispose(s) : Reflect.get(t, k, t)),
     });
   });
 
   runStateStoreConformance('opensearch', async (): Promise<StateStore> => {
     const s = await openOpenSearchStores({ node: url, prefix: testPrefix() });
-    return { collection: (name) => s.state.collection(name), close: () => s.close() };
+    return { collection: (name) => s.state.collection(name), close: () => dispose(s) };
   });
 });

@@ -107,6 +107,7 @@ describeOpenSearch('OpenSearch store on a real node', (url) => {
 
   afterAll(async () => {
     await rest(s.client, 'DELETE', `/${s.layout.prefix}-*`, undefined, { ok: [404] });
+    await rest(s.client, 'DELETE', `/_index_template/${s.layout.prefix}-*`, undefined, { ok: [404] });
     await s.close();
   });
 
@@ -273,6 +274,7 @@ describeOpenSearch('OpenSearch schema upgrade and retention', (url) => {
     const mapping = await rest(s2.client, 'GET', `/${index}/_mapping`);
     expect(JSON.stringify(mapping.body)).toContain('ThreatIndicator');
     await rest(s2.client, 'DELETE', `/${prefix}-*`, undefined, { ok: [404] });
+    await rest(s2.client, 'DELETE', `/_index_template/${prefix}-*`, undefined, { ok: [404] });
     await s2.close();
   });
 
@@ -297,6 +299,7 @@ describeOpenSearch('OpenSearch schema upgrade and retention', (url) => {
     const left = await s.events.search(SCOPE_ALL, { query: q.all(), size: 10 });
     expect(left.events.map((e) => e['event.id']).sort()).toEqual(['e004', 'e005']);
     await rest(s.client, 'DELETE', `/${prefix}-*`, undefined, { ok: [404] });
+    await rest(s.client, 'DELETE', `/_index_template/${prefix}-*`, undefined, { ok: [404] });
     await s.close();
   });
 });
