@@ -1,0 +1,269 @@
+/**
+ * Contract: the Express router holds exactly the operations of api/openapi.yaml, every operation has a case
+ * here, and every response (success and error) validates against the document's response schema.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type express from 'express';
+import { createApiApp } from './app.js';
+import { AGENCY_A, type Fixture, startFixture } from './fixture.js';
+import { loadSpec, type Operation } from './openapi.js';
+
+const spec = loadSpec();
+let f: Fixture;
+
+beforeAll(async () => {
+  f = await startFixture();
+});
+afterAll(async () => {
+  await f.close();
+});
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** Every (METHOD path) the router answers, found by walking Express's own layers. */
+function routerRoutes(app: express.Application): string[] {
+  const out: string[] = [];
+  const walk = (stack: Layer[]) => {
+    for (const l of stack) {
+      if (l.route) for (const m of Object.keys(l.route.methods)) out.push(`${m.toUpperCase()} ${l.route.path}`);
+      else if (l.handle?.stack) walk(l.handle.stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return out.sort();
+}
+
+type Case = { method?: string; path: string; key?: string; body?: unknown; status: number };
+
+/** One documented call per operation, with the status it must answer. */
+function cases(): Record<string, Case> {
+  const k = f.keys;
+  const a = f.a;
+  return {
+    healthz: { path: '/healthz', status: 200 },
+    readyz: { path: '/readyz', status: 200 },
+    metrics: { path: '/metrics', key: k.admin, status: 200 },
+    openapi: { path: '/api/v1/openapi.json', status: 200 },
+    login: {
+      path: '/api/v1/auth/login',
+      body: { username: 'admin-amark-91c2', password: 'password-of-amark-91c2' },
+      status: 200,
+    },
+    logout: { path: '/api/v1/auth/logout', key: k.viewer_a, status: 204 },
+    me: { path: '/api/v1/auth/me', key: k.agency_admin_a, status: 200 },
+    listIncidents: { path: '/api/v1/incidents?state=new&limit=5&sort=-lastSeen', key: k.analyst, status: 200 },
+    bulkUpdateIncidents: {
+      path: '/api/v1/incidents/bulk',
+      key: k.analyst,
+      body: { ids: [a.incident, 'nope'], assignee: 'lan' },
+      status: 200,
+    },
+    getIncident: { path: `/api/v1/incidents/${a.incident}`, key: k.viewer_a, status: 200 },
+    updateIncident: {
+      path: `/api/v1/incidents/${a.incident}`,
+      key: k.agency_admin_a,
+      body: { state: 'acknowledged' },
+      status: 200,
+    },
+    listComments: { path: `/api/v1/incidents/${a.incident}/comments`, key: k.viewer_a, status: 200 },
+    addComment: {
+      path: `/api/v1/incidents/${a.incident}/comments`,
+      key: k.analyst,
+      body: { text: 'Đã kiểm tra' },
+      status: 201,
+    },
+    listAlerts: { path: `/api/v1/alerts?incidentId=${a.incident}`, key: k.analyst, status: 200 },
+    getAlert: { path: `/api/v1/alerts/${a.alert}`, key: k.analyst, status: 200 },
+    searchEvents: { path: '/api/v1/events?q=message:*root*&from=2026-01-01T00:00:00Z', key: k.viewer_a, status: 200 },
+    getEvent: { path: `/api/v1/events/${a.event}`, key: k.analyst, status: 200 },
+    aggregateEvents: { path: '/api/v1/aggregations?kind=terms&field=host.name', key: k.viewer_all, status: 200 },
+    listAudit: { path: '/api/v1/audit?limit=20', key: k.admin, status: 200 },
+    listUsers: { path: '/api/v1/users', key: k.admin, status: 200 },
+    createUser: {
+      path: '/api/v1/users',
+      key: k.admin,
+      body: { username: 'thu.nguyen', password: 'a long passphrase 1', role: 'analyst' },
+      status: 201,
+    },
+    getUser: { path: `/api/v1/users/${a.user}`, key: k.admin, status: 200 },
+    updateUser: { path: '/api/v1/users/thu.nguyen', key: k.admin, body: { role: 'viewer' }, status: 200 },
+    deleteUser: { method: 'DELETE', path: '/api/v1/users/thu.nguyen', key: k.admin, status: 204 },
+    setPassword: {
+      path: `/api/v1/users/${a.user}/password`,
+      key: k.admin,
+      body: { password: 'another long passphrase' },
+      status: 204,
+    },
+    unlockUser: { path: `/api/v1/users/${a.user}/unlock`, key: k.admin, status: 204 },
+    listApiKeys: { path: '/api/v1/api-keys', key: k.admin, status: 200 },
+    createApiKey: { path: '/api/v1/api-keys', key: k.admin, body: { name: 'grafana', role: 'viewer' }, status: 201 },
+    revokeApiKey: { method: 'DELETE', path: `/api/v1/api-keys/${a.apiKey}`, key: k.admin, status: 204 },
+    listAgencies: { path: '/api/v1/agencies', key: k.viewer_a, status: 200 },
+    createAgency: {
+      path: '/api/v1/agencies',
+      key: k.admin,
+      body: { id: '000.00.33.H40', name: 'Sở Y tế', networks: ['10.3.0.0/16'] },
+      status: 201,
+    },
+    getAgency: { path: `/api/v1/agencies/${AGENCY_A}`, key: k.agency_admin_a, status: 200 },
+    updateAgency: {
+      path: '/api/v1/agencies/000.00.33.H40',
+      key: k.admin,
+      body: { certificateNames: ['syt.example.vn'] },
+      status: 200,
+    },
+    deleteAgency: { method: 'DELETE', path: '/api/v1/agencies/000.00.33.H40', key: k.admin, status: 204 },
+    listAgentKeys: { path: `/api/v1/agencies/${AGENCY_A}/keys`, key: k.agency_admin_a, status: 200 },
+    createAgentKey: {
+      path: `/api/v1/agencies/${AGENCY_A}/keys`,
+      key: k.agency_admin_a,
+      body: { name: 'web01' },
+      status: 201,
+    },
+    listHosts: { path: '/api/v1/hosts?silent=false', key: k.viewer_a, status: 200 },
+    getHost: { path: `/api/v1/hosts/${a.host}`, key: k.viewer_a, status: 200 },
+    updateHost: { path: `/api/v1/hosts/${a.host}`, key: k.agency_admin_a, body: { thresholdMinutes: 30 }, status: 200 },
+    listChannels: { path: '/api/v1/channels', key: k.agency_admin_a, status: 200 },
+    createChannel: {
+      path: '/api/v1/channels',
+      key: k.agency_admin_a,
+      body: { type: 'webhook', name: 'hook', settings: { url: 'https://example.org/h', secret: 's3cret' } },
+      status: 201,
+    },
+    getChannel: { path: `/api/v1/channels/${a.channel}`, key: k.agency_admin_a, status: 200 },
+    updateChannel: {
+      path: `/api/v1/channels/${a.channel}`,
+      key: k.agency_admin_a,
+      body: { enabled: false },
+      status: 200,
+    },
+    deleteChannel: { method: 'DELETE', path: `/api/v1/channels/${a.channel}`, key: k.admin, status: 204 },
+    listRoutes: { path: '/api/v1/routes', key: k.agency_admin_a, status: 200 },
+    createRoute: {
+      path: '/api/v1/routes',
+      key: k.admin,
+      body: { minSeverity: 'high', channelIds: [f.b.channel] },
+      status: 201,
+    },
+    getRoute: { path: `/api/v1/routes/${a.route}`, key: k.agency_admin_a, status: 200 },
+    updateRoute: {
+      path: `/api/v1/routes/${a.route}`,
+      key: k.agency_admin_a,
+      body: { minSeverity: 'critical' },
+      status: 200,
+    },
+    deleteRoute: { method: 'DELETE', path: `/api/v1/routes/${a.route}`, key: k.agency_admin_a, status: 204 },
+    listRules: { path: '/api/v1/rules?enabled=true', key: k.analyst, status: 200 },
+    uploadRule: {
+      path: '/api/v1/rules',
+      key: k.analyst,
+      body: {
+        text: 'title: SSH root\nid: 2f1c2a3b-0000-4000-8000-000000000001\nlogsource: {product: linux}\ndetection:\n  sel: {message|contains: root}\n  condition: sel\n',
+      },
+      status: 201,
+    },
+    getRule: { path: `/api/v1/rules/${a.rule}`, key: k.analyst, status: 200 },
+    updateRule: { path: `/api/v1/rules/${a.rule}`, key: k.analyst, body: { enabled: false }, status: 200 },
+    deleteRule: {
+      method: 'DELETE',
+      path: '/api/v1/rules/2f1c2a3b-0000-4000-8000-000000000001',
+      key: k.admin,
+      status: 204,
+    },
+    testRule: {
+      path: `/api/v1/rules/${a.rule}/test`,
+      key: k.analyst,
+      body: { events: [{ message: 'x amark-91c2 y' }, { message: 'no' }] },
+      status: 200,
+    },
+    huntRule: {
+      path: `/api/v1/rules/${a.rule}/hunt`,
+      key: k.analyst,
+      body: { from: '2026-01-01T00:00:00Z' },
+      status: 200,
+    },
+    getSettings: { path: '/api/v1/settings', key: k.analyst, status: 200 },
+    putSettings: {
+      method: 'PUT',
+      path: '/api/v1/settings',
+      key: k.admin,
+      body: { values: { retentionDays: 90 } },
+      status: 200,
+    },
+  };
+}
+
+function responseValidator(op: Operation, status: number) {
+  return op.responses.has(String(status)) ? op.responses.get(String(status)) : op.responses.get('default');
+}
+
+describe('contract', () => {
+  it('the router holds exactly the documented operations', () => {
+    const app = createApiApp({ stores: f.stores, spec });
+    const documented = spec.operations.map((o) => `${o.method.toUpperCase()} ${o.expressPath}`).sort();
+    expect(routerRoutes(app)).toEqual(documented);
+  });
+
+  it('every documented operation has a case', () => {
+    expect(Object.keys(cases()).sort()).toEqual(spec.operations.map((o) => o.operationId).sort());
+  });
+
+  it('each operation answers its case and the response matches the document', async () => {
+    const all = cases();
+    // Document order, so a create runs before its get/update/delete.
+    const order = [
+      'createUser',
+      'updateUser',
+      'deleteUser',
+      'createAgency',
+      'updateAgency',
+      'deleteAgency',
+      'uploadRule',
+      'deleteRule',
+    ];
+    const ops = [...spec.operations].sort((x, y) => order.indexOf(x.operationId) - order.indexOf(y.operationId));
+    let checked = 0;
+    for (const op of ops) {
+      const c = all[op.operationId]!;
+      const method =
+        c.method ??
+        (c.body !== undefined
+          ? op.method === 'put'
+            ? 'PUT'
+            : op.method === 'patch'
+              ? 'PATCH'
+              : 'POST'
+          : op.method.toUpperCase());
+      const r = await f.call(method, c.path, {
+        ...(c.key ? { key: c.key } : {}),
+        ...(c.body !== undefined ? { body: c.body } : {}),
+      });
+      if (r.status !== c.status) throw new Error(`${op.operationId}: ${r.status} ${r.text.slice(0, 300)}`);
+      const v = responseValidator(op, r.status);
+      if (v && !v(r.body)) throw new Error(`${op.operationId}: response does not match: ${JSON.stringify(v.errors)}`);
+      if (r.status === 204) expect(r.text).toBe('');
+      checked++;
+    }
+    expect(checked).toBe(spec.operations.length);
+  });
+
+  it('error responses of every operation match the Error schema', async () => {
+    for (const op of spec.operations) {
+      if (op.permission === 'public') continue;
+      const path = op.path.replace(/\{\w+\}/g, 'x');
+      const r = await f.call(op.method.toUpperCase(), path, {});
+      expect(r.status).toBe(401);
+      const v = responseValidator(op, 401) ?? spec.byId.get('listIncidents')!.responses.get('default');
+      expect(v?.(r.body)).toBe(true);
+    }
+  });
+
+  it('unknown routes answer 404 in the error shape', async () => {
+    const r = await f.call('GET', '/api/v1/nope', { key: f.keys.admin });
+    expect(r.status).toBe(404);
+    expect((r.body as { error: { code: string } }).error.code).toBe('CANHGAC_ERR_API_NO_ROUTE');
+  });
+});

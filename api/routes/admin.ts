@@ -1,0 +1,147 @@
+/** Users, API keys and settings (administrators only, except a user changing their own password). */
+import { SCOPE_ALL } from '../../store/types.js';
+import type { Role } from '../auth/roles.js';
+import { type ApiKeyDoc, publicKey, publicUser, type User } from '../auth/service.js';
+import { pageBody, paging, type RouteDef } from '../context.js';
+import { apiError } from '../errors.js';
+
+/** Settings every deployment starts with (the document `settings/global`). */
+export const DEFAULT_SETTINGS: Record<string, unknown> = { defaultLanguage: 'vi', sessionHours: 12 };
+
+interface SettingsDoc {
+  id: string;
+  values: Record<string, unknown>;
+}
+
+/** Routes of this file. */
+export const adminRoutes: RouteDef[] = [
+  {
+    method: 'get',
+    path: '/api/v1/users',
+    operationId: 'listUsers',
+    handle: async ({ svc, query }) => pageBody<User>(await svc.auth.users.list(SCOPE_ALL, paging(query)), publicUser),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/users',
+    operationId: 'createUser',
+    handle: async ({ svc, body, actor }) => {
+      const b = body as { username: string; password: string; role: Role; agencyId?: string };
+      return { status: 201, body: publicUser(await svc.auth.createUser(actor, b)) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/users/:id',
+    operationId: 'getUser',
+    handle: async ({ svc, params }) => {
+      const u = await svc.auth.users.get(SCOPE_ALL, params.id!);
+      if (!u) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'user', id: params.id });
+      return { body: publicUser(u) };
+    },
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/users/:id',
+    operationId: 'updateUser',
+    handle: async ({ svc, params, body, actor }) => ({
+      body: publicUser(
+        await svc.auth.updateUser(
+          actor,
+          params.id!,
+          body as { role?: Role; agencyId?: string | null; disabled?: boolean },
+        ),
+      ),
+    }),
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/users/:id',
+    operationId: 'deleteUser',
+    handle: async ({ svc, params, actor }) => {
+      if (!(await svc.auth.deleteUser(actor, params.id!)))
+        throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'user', id: params.id });
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/users/:id/password',
+    operationId: 'setPassword',
+    handle: async ({ svc, params, body, principal, actor }) => {
+      const b = body as { password: string; currentPassword?: string };
+      const self = principal?.kind === 'user' && principal.id === params.id;
+      const admin = principal?.role === 'admin';
+      if (!self && !admin) throw apiError('CANHGAC_ERR_API_FORBIDDEN', { action: "set another user's password" });
+      if (!admin) {
+        // Someone holding a stolen session must still know the password to change it.
+        if (!b.currentPassword) throw apiError('CANHGAC_ERR_API_VALIDATION', { reason: 'currentPassword is required' });
+        await svc.auth.checkPassword(params.id!, b.currentPassword);
+      }
+      await svc.auth.setPassword(actor, params.id!, b.password);
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/users/:id/unlock',
+    operationId: 'unlockUser',
+    handle: async ({ svc, params, actor }) => {
+      await svc.auth.unlock(actor, params.id!);
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/api-keys',
+    operationId: 'listApiKeys',
+    handle: async ({ svc, query }) =>
+      pageBody<ApiKeyDoc>(await svc.auth.keys.list(SCOPE_ALL, paging(query)), publicKey),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/api-keys',
+    operationId: 'createApiKey',
+    handle: async ({ svc, body, actor }) => {
+      const made = await svc.auth.createKey(actor, SCOPE_ALL, body as { name: string; role: Role; agencyId?: string });
+      return { status: 201, body: { key: made.key, apiKey: publicKey(made.doc) } };
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/api-keys/:id',
+    operationId: 'revokeApiKey',
+    handle: async ({ svc, params, actor }) => {
+      if (!(await svc.auth.revokeKey(actor, SCOPE_ALL, params.id!)))
+        throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'API key', id: params.id });
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/settings',
+    operationId: 'getSettings',
+    handle: async ({ svc, scope }) => {
+      const doc = await svc.stores.state.collection<SettingsDoc>('settings').get(scope, 'global');
+      return { body: { version: doc?.version ?? 0, values: { ...DEFAULT_SETTINGS, ...(doc?.values ?? {}) } } };
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/v1/settings',
+    operationId: 'putSettings',
+    handle: async ({ svc, scope, body, actor }) => {
+      const b = body as { values: Record<string, unknown>; version?: number };
+      const coll = svc.stores.state.collection<SettingsDoc>('settings');
+      const before = await coll.get(scope, 'global');
+      const values = { ...(before?.values ?? {}), ...b.values };
+      const saved = await coll.put(
+        scope,
+        { id: 'global', values },
+        b.version !== undefined ? { expectedVersion: b.version } : {},
+      );
+      await svc.auth.writeAudit(actor, 'settings.update', 'settings', 'global', undefined, before?.values, values);
+      return { body: { version: saved.version, values: { ...DEFAULT_SETTINGS, ...values } } };
+    },
+  },
+];

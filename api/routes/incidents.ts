@@ -1,0 +1,149 @@
+/** Incidents (list, get, update, comments, bulk) and alerts. Scope goes to the store; no agency filter by hand. */
+import { CanhgacError } from '../../core/errors.js';
+import type { Alert, Comment, Incident, IncidentState } from '../../incidents/types.js';
+import type { Versioned } from '../../store/types.js';
+import { type Ctx, filterFrom, pageBody, paging, type Reply, type RouteDef } from '../context.js';
+import { apiError } from '../errors.js';
+
+interface IncidentPatch {
+  state?: IncidentState;
+  assignee?: string | null;
+  version?: number;
+}
+
+/** The default order of the queue: most recently active first. */
+export const DEFAULT_INCIDENT_SORT = { field: 'lastSeen', order: 'desc' } as const;
+
+function sortOf(text: unknown): { field: string; order: 'asc' | 'desc' } {
+  if (typeof text !== 'string') return DEFAULT_INCIDENT_SORT;
+  return text.startsWith('-') ? { field: text.slice(1), order: 'desc' } : { field: text, order: 'asc' };
+}
+
+async function applyPatch(ctx: Ctx, id: string, patch: IncidentPatch): Promise<Versioned<Incident>> {
+  const svc = ctx.svc.incidents;
+  let version = patch.version;
+  let result: Versioned<Incident> | undefined;
+  if (patch.state !== undefined) {
+    result = await svc.transition(ctx.scope, id, patch.state, ctx.actor, version);
+    version = result.version;
+  }
+  if (patch.assignee !== undefined) {
+    result = await svc.assign(ctx.scope, id, patch.assignee ?? undefined, ctx.actor, version);
+  }
+  if (!result) {
+    result = await svc.incidents.get(ctx.scope, id);
+    if (!result) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'incident', id });
+  }
+  return result;
+}
+
+/** Routes of this file. */
+export const incidentRoutes: RouteDef[] = [
+  {
+    method: 'get',
+    path: '/api/v1/incidents',
+    operationId: 'listIncidents',
+    handle: async ({ svc, scope, query }): Promise<Reply> =>
+      pageBody(
+        await svc.incidents.incidents.list(scope, {
+          filter: filterFrom(query, ['state', 'severity', 'agencyId', 'assignee', 'ruleId', 'host']),
+          sort: sortOf(query.sort),
+          ...paging(query),
+        }),
+      ),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/incidents/bulk',
+    operationId: 'bulkUpdateIncidents',
+    handle: async (ctx) => {
+      const b = ctx.body as { ids: string[] } & IncidentPatch;
+      const results: unknown[] = [];
+      // One at a time: each incident's update retries on conflicts; a bulk of 500 stays cheap for the store.
+      for (const id of b.ids) {
+        try {
+          await applyPatch(ctx, id, {
+            ...(b.state ? { state: b.state } : {}),
+            ...('assignee' in b ? { assignee: b.assignee } : {}),
+          });
+          results.push({ id, ok: true });
+        } catch (err) {
+          if (!(err instanceof CanhgacError) || err.status >= 500) throw err;
+          results.push({ id, ok: false, error: err.toJSON() });
+        }
+      }
+      return { body: { results } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/incidents/:id',
+    operationId: 'getIncident',
+    handle: async ({ svc, scope, params }) => {
+      const inc = await svc.incidents.incidents.get(scope, params.id!);
+      if (!inc) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'incident', id: params.id });
+      return { body: inc };
+    },
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/incidents/:id',
+    operationId: 'updateIncident',
+    handle: async (ctx) => ({ body: await applyPatch(ctx, ctx.params.id!, ctx.body as IncidentPatch) }),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/incidents/:id/comments',
+    operationId: 'listComments',
+    handle: async ({ svc, scope, params, query }) => {
+      const inc = await svc.incidents.incidents.get(scope, params.id!);
+      if (!inc) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'incident', id: params.id });
+      const page = await svc.incidents.comments.list(scope, {
+        filter: { incidentId: inc.id },
+        sort: { field: 'at', order: 'asc' },
+        ...paging(query),
+      });
+      return pageBody<Comment>(page);
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/incidents/:id/comments',
+    operationId: 'addComment',
+    handle: async ({ svc, scope, params, body, actor }) => {
+      try {
+        return {
+          status: 201,
+          body: await svc.incidents.comment(scope, params.id!, actor, (body as { text: string }).text),
+        };
+      } catch (err) {
+        if (err instanceof CanhgacError && err.code === 'CANHGAC_ERR_INCIDENT_NOT_FOUND')
+          throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'incident', id: params.id });
+        throw err;
+      }
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/alerts',
+    operationId: 'listAlerts',
+    handle: async ({ svc, scope, query }) =>
+      pageBody<Alert>(
+        await svc.incidents.alerts.list(scope, {
+          filter: filterFrom(query, ['incidentId', 'ruleId', 'agencyId']),
+          sort: { field: 'ts', order: 'desc' },
+          ...paging(query),
+        }),
+      ),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/alerts/:id',
+    operationId: 'getAlert',
+    handle: async ({ svc, scope, params }) => {
+      const a = await svc.incidents.alerts.get(scope, params.id!);
+      if (!a) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'alert', id: params.id });
+      return { body: a };
+    },
+  },
+];

@@ -1,0 +1,136 @@
+/** Notification channels and routes (an agency admin manages its own agency's, through its Scope). */
+import { newEventId } from '../../core/ids.js';
+import type { ChannelConfig, RouteConfig } from '../../notify/types.js';
+import type { Versioned } from '../../store/types.js';
+import type { Ctx, RouteDef } from '../context.js';
+import { pageBody, paging } from '../context.js';
+import { apiError } from '../errors.js';
+import { createDoc, deleteDoc, getOr404, updateDoc } from './crud.js';
+
+const SECRET_SETTINGS = new Set(['secret', 'token', 'url', 'apiBase']);
+
+/** A channel as the API shows it: secrets (tokens, webhook URLs) never leave the server. */
+export function publicChannel(c: Versioned<ChannelConfig>): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c.settings ?? {})) settings[k] = SECRET_SETTINGS.has(k) ? '[hidden]' : v;
+  return { ...c, settings };
+}
+
+const channels = (ctx: Ctx) => ctx.svc.stores.state.collection<ChannelConfig>('channels');
+const routes = (ctx: Ctx) => ctx.svc.stores.state.collection<RouteConfig>('routes');
+
+/** A route may only name channels its caller can see (else an agency could send its notices to another's). */
+async function checkChannels(ctx: Ctx, ids: readonly string[] | undefined): Promise<void> {
+  for (const [i, id] of (ids ?? []).entries()) {
+    if (!(await channels(ctx).get(ctx.scope, id)))
+      throw apiError('CANHGAC_ERR_API_VALIDATION', { reason: `body/channelIds/${i}: no channel ${id}` });
+  }
+}
+
+/** Routes of this file. */
+export const notifyRoutes: RouteDef[] = [
+  {
+    method: 'get',
+    path: '/api/v1/channels',
+    operationId: 'listChannels',
+    handle: async (ctx) => pageBody(await channels(ctx).list(ctx.scope, paging(ctx.query)), publicChannel),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/channels',
+    operationId: 'createChannel',
+    handle: async (ctx) => {
+      const b = ctx.body as Omit<ChannelConfig, 'id'>;
+      const doc = { ...b, id: newEventId(), enabled: b.enabled ?? true };
+      return {
+        status: 201,
+        body: publicChannel(await createDoc(ctx, channels(ctx), 'channel', 'channels', doc, publicChannel)),
+      };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/channels/:id',
+    operationId: 'getChannel',
+    handle: async (ctx) => ({ body: publicChannel(await getOr404(ctx, channels(ctx), 'channel')) }),
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/channels/:id',
+    operationId: 'updateChannel',
+    handle: async (ctx) => {
+      const b = ctx.body as Partial<ChannelConfig>;
+      const saved = await updateDoc(
+        ctx,
+        channels(ctx),
+        'channel',
+        'channels',
+        (d) => {
+          if (b.name !== undefined) d.name = b.name;
+          if (b.settings !== undefined) d.settings = b.settings;
+          if (b.enabled !== undefined) d.enabled = b.enabled;
+        },
+        publicChannel,
+      );
+      return { body: publicChannel(saved) };
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/channels/:id',
+    operationId: 'deleteChannel',
+    handle: async (ctx) => {
+      await deleteDoc(ctx, channels(ctx), 'channel', 'channels', publicChannel);
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/routes',
+    operationId: 'listRoutes',
+    handle: async (ctx) => pageBody(await routes(ctx).list(ctx.scope, paging(ctx.query))),
+  },
+  {
+    method: 'post',
+    path: '/api/v1/routes',
+    operationId: 'createRoute',
+    handle: async (ctx) => {
+      const b = ctx.body as Omit<RouteConfig, 'id' | 'language'> & { language?: RouteConfig['language'] };
+      await checkChannels(ctx, b.channelIds);
+      const doc: RouteConfig = { ...b, id: newEventId(), language: b.language ?? 'vi' };
+      return { status: 201, body: await createDoc(ctx, routes(ctx), 'route', 'routes', doc) };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/routes/:id',
+    operationId: 'getRoute',
+    handle: async (ctx) => ({ body: await getOr404(ctx, routes(ctx), 'route') }),
+  },
+  {
+    method: 'patch',
+    path: '/api/v1/routes/:id',
+    operationId: 'updateRoute',
+    handle: async (ctx) => {
+      const b = ctx.body as Partial<RouteConfig>;
+      await checkChannels(ctx, b.channelIds);
+      return {
+        body: await updateDoc(ctx, routes(ctx), 'route', 'routes', (d) => {
+          if (b.minSeverity !== undefined) d.minSeverity = b.minSeverity;
+          if (b.channelIds !== undefined) d.channelIds = b.channelIds;
+          if (b.language !== undefined) d.language = b.language;
+          if (b.realertMinutes !== undefined) d.realertMinutes = b.realertMinutes;
+        }),
+      };
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/routes/:id',
+    operationId: 'deleteRoute',
+    handle: async (ctx) => {
+      await deleteDoc(ctx, routes(ctx), 'route', 'routes');
+      return { status: 204 };
+    },
+  },
+];

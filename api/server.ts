@@ -1,0 +1,56 @@
+/** Serving the API: listen on api.host:api.port, bootstrap the first administrator, close cleanly. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { logger } from '../core/log.js';
+import { type ApiDeps, createApiApp, servicesOf } from './app.js';
+
+const log = logger('api');
+
+/** The part of the configuration the API reads (core/config/schema.ts `api:`). */
+export interface ApiConfig {
+  api?: { host?: string; port?: number };
+}
+
+/** A running API server. */
+export interface RunningApi {
+  server: Server;
+  /** `http://host:port` actually bound (port 0 picks a free one). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the API (`canhgac start` calls it); CANHGAC_ADMIN_PASSWORD / CANHGAC_BOOTSTRAP_API_KEY apply here. */
+export async function startApi(
+  config: ApiConfig,
+  deps: ApiDeps,
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunningApi> {
+  const app = createApiApp(deps);
+  await servicesOf(app).auth.bootstrap(env);
+  const server = createServer(app);
+  // Slow clients cannot hold sockets forever.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+  const host = config.api?.host ?? '127.0.0.1';
+  const port = config.api?.port ?? 8080;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  log.info({ url }, 'API listening');
+  return {
+    server,
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
