@@ -180,6 +180,8 @@ async function main(): Promise<void> {
       canhgac_events_per_s: Math.round(oursEps),
       helper_events_per_s: Math.round(helperEps),
       ratio: Number((oursEps / helperEps).toFixed(3)),
+      floor: 0.9,
+      meets_floor: oursEps / helperEps >= 0.9,
       canhgac_rejected: oursRejected,
       helper_dropped: helperFailed,
     }),
