@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { newEventId } from '../../../core/ids.js';
 import { type RawRecord, type Spool, SpoolFullError, type Transport } from '../../spool/types.js';
+import { senderAddress } from './address.js';
 import { type Framing, type FramerSink, SyslogFramer } from './framer.js';
 import type { SourceTelemetry } from './telemetry.js';
 
@@ -45,7 +46,7 @@ class Connection implements FramerSink {
     private readonly owner: StreamIntake,
   ) {
     this.framer = new SyslogFramer(this, { framing: o.framing, maxMessageBytes: o.maxMessageBytes });
-    this.source = socket.remoteAddress ?? 'unknown';
+    this.source = senderAddress(socket.remoteAddress);
     this.agency = o.agencyOf?.(socket);
   }
 

@@ -3,5 +3,6 @@ export { type Framing, type FramerOptions, type FramerSink, SyslogFramer } from 
 export { StreamIntake, type StreamIntakeOptions } from './connection.js';
 export { type SourceTelemetry, sourceTelemetry } from './telemetry.js';
 export { SOURCE_ERRORS, sourceError } from './errors.js';
+export { senderAddress } from './address.js';
 export { checkInt, resolveConfig } from './config.js';
 export { certAgency, checkTlsConfig, loadPem, type SourceTlsConfig, tlsServerOptions } from './tls.js';

@@ -3,6 +3,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { newEventId } from '../../../core/ids.js';
 import { logger } from '../../../core/log.js';
 import { type RawRecord, type Spool, SpoolFullError } from '../../spool/types.js';
+import { senderAddress } from '../framing/address.js';
 import { sourceError } from '../framing/errors.js';
 import { type SourceTelemetry, sourceTelemetry } from '../framing/telemetry.js';
 import { certAgency, tlsServerOptions } from '../framing/tls.js';
@@ -39,7 +40,7 @@ class RelpConnection implements RelpSink {
     private readonly t: SourceTelemetry,
   ) {
     this.parser = new RelpParser(this, src.config.maxMessageBytes);
-    this.source = socket.remoteAddress ?? 'unknown';
+    this.source = senderAddress(socket.remoteAddress);
     this.agency = src.tls ? certAgency(socket as TLSSocket, src.config.certAgencies) : undefined;
   }
 

@@ -5,6 +5,7 @@ import { logger } from '../../../core/log.js';
 import { counter, gauge } from '../../../core/metrics.js';
 import type { RawRecord, Spool } from '../../spool/types.js';
 import { SpoolFullError } from '../../spool/types.js';
+import { senderAddress } from '../framing/address.js';
 import { sourceError } from '../framing/errors.js';
 import { sourceTelemetry } from '../framing/telemetry.js';
 import { type SyslogUdpConfig, syslogUdpConfig } from './config.js';
@@ -117,7 +118,7 @@ export class SyslogUdpSource {
       id: newEventId(now),
       receivedAt: now,
       transport: 'udp',
-      source: rinfo.address,
+      source: senderAddress(rinfo.address),
       agency: undefined,
       format: this.config.format,
       data: msg.toString('utf8', 0, end),
