@@ -579,6 +579,10 @@ const rows: Row[] = [
       [{ A: 1 }, false],
       [{ A: 1, 'logsource.product': 'windows', 'logsource.categories': ['x', 'PROCESS_CREATION'] }, true],
       [{ A: 1, 'logsource.product': 'windows', 'logsource.category': 'y', 'logsource.categories': ['x'] }, false],
+      [
+        { A: 1, 'logsource.product': 'windows', 'logsource.categories': ['a', 'b', 'c', 'd', 'process_creation'] },
+        false,
+      ],
     ],
   },
 ];

@@ -18,7 +18,7 @@ import type {
 import { ANY, ONE } from '../sigma/model.js';
 import { engineError } from './errors.js';
 import { keywordForm } from './pattern.js';
-import { inNetwork, numericValue, parseNetwork, scalarText, timePart } from './values.js';
+import { inNetwork, MAX_CATEGORIES, numericValue, parseNetwork, scalarText, timePart } from './values.js';
 
 /** What `explain` reports: the verdict, the searches that held and the filters that excluded the event. */
 export interface Explanation {
@@ -70,7 +70,12 @@ export function logsourceApplies(ls: LogSource, ev: SigmaEvent): boolean {
     const have = fieldValue(ev, `logsource.${k}`);
     if (typeof have === 'string' && have.toLowerCase() === want) continue;
     const many = k === 'category' ? fieldValue(ev, 'logsource.categories') : undefined;
-    if (Array.isArray(many) && many.some((c) => typeof c === 'string' && c.toLowerCase() === want)) continue;
+    if (
+      Array.isArray(many) &&
+      many.slice(0, MAX_CATEGORIES).some((c) => typeof c === 'string' && c.toLowerCase() === want)
+    ) {
+      continue;
+    }
     return false;
   }
   return true;

@@ -5,7 +5,9 @@
  * field (`sub` anchors); the rest are always run.
  */
 import type { LogSource } from '../sigma/model.js';
+import { counter } from '../../core/metrics.js';
 import { AhoCorasick } from './aho.js';
+import { MAX_CATEGORIES } from './values.js';
 import type { Anchor } from './anchors.js';
 import type { EvalContext, FieldTable } from './context.js';
 
@@ -140,6 +142,13 @@ export class Route {
 }
 
 const KEYS = ['product', 'category', 'service'] as const;
+/** Routes kept before the cache starts over. */
+export const MAX_ROUTES = 512;
+const TRUNCATED = counter(
+  'canhgac_engine_categories_truncated_total',
+  'Events whose logsource.categories array was longer than the engine considers',
+);
+const ROUTE_RESETS = counter('canhgac_engine_route_cache_resets_total', 'Times the logsource route cache was cleared');
 
 function sameList(a: unknown[] | undefined, b: unknown[] | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
@@ -197,10 +206,15 @@ export class Router {
   private lastS: unknown;
   private last: Route | undefined;
 
-  /** Known categories among the primary one and the array, sorted and unique (so the key is canonical). */
+  /**
+   * Known categories among the primary one and the array, sorted and unique (so the key is canonical). Only the
+   * first MAX_CATEGORIES entries count: real events carry one to three, and hostile arrays must not be able to
+   * mint a new route (an automaton build) per event.
+   */
   private categorySet(c: unknown, cats: unknown[]): string[] {
     const set = new Set<string>([this.canon(1, c)]);
-    for (const x of cats) set.add(this.canon(1, x));
+    if (cats.length > MAX_CATEGORIES) TRUNCATED.inc();
+    for (let i = 0; i < cats.length && i < MAX_CATEGORIES; i++) set.add(this.canon(1, cats[i]));
     if (set.size > 1) set.delete(UNKNOWN);
     return [...set].sort();
   }
@@ -211,6 +225,11 @@ export class Router {
     const key = `${cp}\0${cats.join('\u0002')}\0${cs}`;
     let r = this.cache.get(key);
     if (!r) {
+      if (this.cache.size >= MAX_ROUTES) {
+        // Only reachable with many distinct category combinations: start over rather than grow without bound.
+        this.cache.clear();
+        ROUTE_RESETS.inc();
+      }
       const members: number[] = [];
       this.rules.forEach((rule, id) => {
         const { product, category, service } = rule.logsource;

@@ -4,6 +4,9 @@
  */
 import ipaddr from 'ipaddr.js';
 
+/** Entries of an event's `logsource.categories` taken into account (real events carry one to three). */
+export const MAX_CATEGORIES = 4;
+
 /** A field value as a number for lt/lte/gt/gte: finite numbers, or strings that are a finite number. */
 export function numericValue(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
