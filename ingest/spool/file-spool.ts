@@ -392,18 +392,26 @@ export class FileSpool implements Spool {
         continue;
       }
       const fh = await this.readHandle(seg.id);
-      const limit = Math.min(seg.size, this.readOff + READ_CHUNK);
-      const end = await scanSegment(fh, this.readOff, seg.size, (f) => {
-        const r = decodePayload(f.buf, f.payloadStart, f.payloadEnd);
-        if (r) records.push(r);
-        else {
-          this.m.corruptRecords.inc();
-          this.log.warn({ segment: seg.id, offset: this.readOff }, 'Skipping a spool record that is not a RawRecord');
-        }
-        this.readOff = f.next;
-        this.readRecordsSeen++;
-        return records.length < max && f.next < limit;
-      });
+      // Size the read to the request: a read of a few records should not pull a whole megabyte.
+      const chunk = Math.min(READ_CHUNK, Math.max(4096, (max - records.length) * 512));
+      const limit = Math.min(seg.size, this.readOff + chunk);
+      const end = await scanSegment(
+        fh,
+        this.readOff,
+        seg.size,
+        (f) => {
+          const r = decodePayload(f.buf, f.payloadStart, f.payloadEnd);
+          if (r) records.push(r);
+          else {
+            this.m.corruptRecords.inc();
+            this.log.warn({ segment: seg.id, offset: this.readOff }, 'Skipping a spool record that is not a RawRecord');
+          }
+          this.readOff = f.next;
+          this.readRecordsSeen++;
+          return records.length < max && f.next < limit;
+        },
+        chunk,
+      );
       if (end.bad) {
         // Cannot happen without disk corruption: what we wrote was checked. Skip the rest of the segment, loudly.
         this.m.corruptRecords.inc();

@@ -54,16 +54,18 @@ const CHUNK = 1024 * 1024;
 
 /**
  * Walks the records of a segment from `start` up to `limit` (file offset), calling `visit` for each valid one
- * until it returns false. Reads in chunks so a 64 MiB segment does not need 64 MiB of memory.
+ * until it returns false. Reads in chunks of `chunk` bytes (grown for a larger record) so a 64 MiB segment
+ * does not need 64 MiB of memory.
  */
 export async function scanSegment(
   fh: FileHandle,
   start: number,
   limit: number,
   visit: (f: FoundFrame) => boolean,
+  chunk = CHUNK,
 ): Promise<ScanEnd> {
   let pos = start;
-  let buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(HEADER_BYTES, limit - start)));
+  let buf = Buffer.allocUnsafe(Math.min(chunk, Math.max(HEADER_BYTES, limit - start)));
   while (pos < limit) {
     const want = Math.min(buf.length, limit - pos);
     const { bytesRead } = await fh.read(buf, 0, want, pos);
