@@ -50,6 +50,19 @@ export class OpenSearchEventStore implements EventStore {
     this.writer = new BulkWriter(client, indexDeadLetters(client, l.deadLetters), bulk);
   }
 
+  private lastDay = Number.NaN;
+  private lastIndex = '';
+
+  /** The daily index of a timestamp; batches are mostly one day, so the name is built once per day seen. */
+  private indexFor(ts: number): string {
+    const day = Math.floor(ts / DAY_MS);
+    if (day !== this.lastDay) {
+      this.lastDay = day;
+      this.lastIndex = eventsIndexFor(this.l, ts);
+    }
+    return this.lastIndex;
+  }
+
   private open(): void {
     if (this.closed) throw storeError('CANHGAC_ERR_STORE_CLOSED');
   }
@@ -74,11 +87,15 @@ export class OpenSearchEventStore implements EventStore {
         rejected.push({ index: k, reason });
         continue;
       }
-      docs.push({
-        index: eventsIndexFor(this.l, ts as number),
-        id: id as string,
-        json: JSON.stringify(needsRewrite(e) ? rewrite(e) : e),
-      });
+      let json: string;
+      try {
+        json = JSON.stringify(needsRewrite(e) ? rewrite(e) : e);
+      } catch {
+        // BigInt or a cycle: not JSON, cannot be stored; reported like any other malformed event.
+        rejected.push({ index: k, reason: 'unserialisable' });
+        continue;
+      }
+      docs.push({ index: this.indexFor(ts as number), id: id as string, json });
       positions.push(k);
     }
     const outcomes = docs.length > 0 ? await this.writer.write(docs) : [];

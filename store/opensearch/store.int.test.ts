@@ -237,6 +237,20 @@ describeOpenSearch('OpenSearch store on a real node', (url) => {
     );
   });
 
+  it('rejects events that are not JSON (BigInt, cycles) without failing the batch', async () => {
+    const cyclic: Record<string, unknown> = ev(60, A, 5, {});
+    cyclic.Self = cyclic;
+    const res = await s.events.write(SCOPE_ALL, [ev(61, A, 5, { Big: 10n }), cyclic, ev(62, A, 5, { User: 'ok' })]);
+    expect(res).toEqual({
+      written: 1,
+      duplicates: 0,
+      rejected: [
+        { index: 0, reason: 'unserialisable' },
+        { index: 1, reason: 'unserialisable' },
+      ],
+    });
+  });
+
   it('parks a mapping conflict in the dead-letter index with its reason, storing the rest', async () => {
     const bad = ev(50, A, 5, { host: 'a concrete value where an object is mapped' });
     const good = ev(51, A, 5, { User: 'fine' });
