@@ -202,6 +202,14 @@ describe('FileSpool', () => {
     await s.close();
   });
 
+  it('refuses a second open of the same directory while the first is open', async () => {
+    const s = await FileSpool.open({ dir });
+    await expect(FileSpool.open({ dir })).rejects.toThrow(/in use by process/);
+    await s.close();
+    const again = await FileSpool.open({ dir });
+    await again.close();
+  });
+
   it('ignores a corrupt commit file by replaying (at-least-once)', async () => {
     let s = await FileSpool.open({ dir });
     await s.append([rec(1)]);

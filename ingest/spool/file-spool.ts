@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { logger } from '../../core/log.js';
 import { decodePayload, encodeRecords } from './codec.js';
@@ -42,6 +42,9 @@ interface Waiter {
   resolve: () => void;
   reject: (e: unknown) => void;
 }
+
+// Directories open in this process: the pid lock cannot tell two spools of one process apart.
+const openDirs = new Set<string>();
 
 const COMMIT_FILE = 'commit';
 const LOCK_FILE = 'lock';
@@ -104,7 +107,15 @@ export class FileSpool implements Spool {
   /** Opens (or creates) the spool in `opts.dir`, recovering after a crash: torn tails are truncated. */
   static async open(opts: FileSpoolOptions): Promise<FileSpool> {
     const s = new FileSpool(opts);
-    await s.recover();
+    try {
+      await s.recover();
+    } catch (e) {
+      // A failed open must not leave the directory marked as open in this process.
+      if (!(e instanceof Error && 'code' in e && e.code === 'CANHGAC_ERR_SPOOL_LOCKED')) {
+        openDirs.delete(resolve(opts.dir));
+      }
+      throw e;
+    }
     return s;
   }
 
@@ -174,6 +185,9 @@ export class FileSpool implements Spool {
   }
 
   private async lock(): Promise<void> {
+    const abs = resolve(this.opts.dir);
+    if (openDirs.has(abs)) throw spoolError('CANHGAC_ERR_SPOOL_LOCKED', { dir: this.opts.dir, pid: process.pid });
+    openDirs.add(abs);
     const p = join(this.opts.dir, LOCK_FILE);
     try {
       const pid = Number((await readFile(p, 'utf8')).trim());
@@ -181,7 +195,10 @@ export class FileSpool implements Spool {
         throw spoolError('CANHGAC_ERR_SPOOL_LOCKED', { dir: this.opts.dir, pid });
       }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        openDirs.delete(abs);
+        throw e;
+      }
     }
     await writeFile(p, `${process.pid}\n`);
   }
@@ -523,6 +540,7 @@ export class FileSpool implements Spool {
     await this.active.close();
     await this.readFh?.close();
     await unlink(join(this.opts.dir, LOCK_FILE)).catch(() => undefined);
+    openDirs.delete(resolve(this.opts.dir));
   }
 }
 
