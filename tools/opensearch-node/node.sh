@@ -27,9 +27,11 @@ free_port() {
   node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
 }
 
+# OpenSearch 2.19 is built and tested on JDK 17: prefer it over whatever JAVA_HOME says (a newer JDK may lack
+# what the node expects); CANHGAC_TEST_JAVA_HOME overrides.
 find_java() {
   local j
-  for j in "${JAVA_HOME:-}" /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-arm64; do
+  for j in "${CANHGAC_TEST_JAVA_HOME:-}" /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-arm64 "${JAVA_HOME:-}"; do
     [ -n "$j" ] && [ -x "$j/bin/java" ] && { echo "$j/bin/java"; return; }
   done
   command -v java || true
