@@ -80,58 +80,62 @@ export class AhoCorasick {
       }
     }
     // Columns: 0 = other characters, 1..classes-1 = needle characters, classes = SPECIAL units.
+    // One table, used in place: first the trie (child node ids), then the goto function (BFS fills the holes
+    // from the failure state's row), then the encoded states.
     const w = classes + 1;
-    const children: Int32Array[] = [new Int32Array(classes)];
+    let capacity = 1;
+    for (const needle of this.pending.keys()) capacity += needle.length;
+    let table = new Int32Array(capacity * w);
     const own: number[][] = [[]];
     for (const [needle, ids] of this.pending) {
       let node = 0;
       for (let i = 0; i < needle.length; i++) {
         const k = classOf[needle.charCodeAt(i)]!;
-        let next = children[node]![k]!;
+        let next = table[node * w + k]!;
         if (next === 0) {
-          next = children.length;
-          children.push(new Int32Array(classes));
+          next = own.length;
           own.push([]);
-          children[node]![k] = next;
+          table[node * w + k] = next;
         }
         node = next;
       }
       own[node]!.push(...ids);
     }
-    const n = children.length;
-    const go = new Int32Array(n * classes);
+    const n = own.length;
     const fail = new Int32Array(n);
     const dict = new Int32Array(n).fill(-1);
-    const queue: number[] = [];
+    const queue = new Int32Array(n);
+    let qn = 0;
     for (let k = 1; k < classes; k++) {
-      const c = children[0]![k]!;
-      if (c !== 0) {
-        go[k] = c;
-        queue.push(c);
-      }
+      const c = table[k]!;
+      if (c !== 0) queue[qn++] = c;
     }
-    for (let qi = 0; qi < queue.length; qi++) {
+    for (let qi = 0; qi < qn; qi++) {
       const u = queue[qi]!;
       const f = fail[u]!;
       dict[u] = own[f]!.length > 0 ? f : dict[f]!;
+      const row = u * w;
+      const frow = f * w;
       for (let k = 1; k < classes; k++) {
-        const c = children[u]![k]!;
+        const c = table[row + k]!;
         if (c !== 0) {
-          fail[c] = go[f * classes + k]!;
-          go[u * classes + k] = c;
-          queue.push(c);
-        } else go[u * classes + k] = go[f * classes + k]!;
+          fail[c] = table[frow + k]!;
+          queue[qn++] = c;
+        } else table[row + k] = table[frow + k]!;
       }
     }
-    const emits = (v: number) => own[v]!.length > 0 || dict[v]! >= 0;
-    const delta = new Int32Array(n * w);
+    const emits = new Uint8Array(n);
+    for (let v = 0; v < n; v++) emits[v] = own[v]!.length > 0 || dict[v]! >= 0 ? 1 : 0;
+    table = table.slice(0, n * w);
     for (let u = 0; u < n; u++) {
+      const row = u * w;
       for (let k = 0; k < classes; k++) {
-        const v = go[u * classes + k]!;
-        delta[u * w + k] = emits(v) ? -(v * w) - 1 : v * w;
+        const v = table[row + k]!;
+        table[row + k] = emits[v] === 1 ? -(v * w) - 1 : v * w;
       }
-      delta[u * w + classes] = BAIL;
+      table[row + classes] = BAIL;
     }
+    const delta = table;
     const outStart = new Int32Array(n + 1);
     let total = 0;
     for (let i = 0; i < n; i++) {
