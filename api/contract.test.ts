@@ -49,7 +49,7 @@ function cases(): Record<string, Case> {
     openapi: { path: '/api/v1/openapi.json', status: 200 },
     login: {
       path: '/api/v1/auth/login',
-      body: { username: 'admin-amark-91c2', password: 'password-of-amark-91c2' },
+      body: { username: 'admin-ta', password: 'password-of-ta' },
       status: 200,
     },
     logout: { path: '/api/v1/auth/logout', key: k.viewer_a, status: 204 },

@@ -16,8 +16,11 @@ import type { ApiServices } from './context.js';
 export const AGENCY_A = '000.00.31.H40';
 /** The other agency: nothing of it may reach agency A's callers. */
 export const AGENCY_B = '000.00.32.H40';
-/** A string planted in every document of agency B, to find leaks in any response. */
+/** A string planted in the content (never the ids) of agency B's documents, to find leaks in any response. */
 export const B_MARK = 'bmark-7f3a';
+
+/** A string planted in every document of agency A. */
+export const A_MARK = 'amark-91c2';
 
 /** Ids of agency B's documents, by resource. */
 export interface BIds {
@@ -54,22 +57,22 @@ export interface Fixture {
 /** Cheap scrypt for tests (the cost parameters are stored with each hash, so production ones differ). */
 export const TEST_SCRYPT = { N: 1024, r: 8, p: 1, keylen: 32 };
 
-function alertOf(agencyId: string, host: string, mark: string, n: number): Alert {
+function alertOf(agencyId: string, host: string, mark: string, tag: string, n: number): Alert {
   return {
-    id: `alert-${mark}-${n}`,
+    id: `alert-${tag}-${n}`,
     kind: 'rule',
-    ruleId: `rule-${mark}`,
+    ruleId: `rule-${tag}`,
     ruleTitle: `Brute force ${mark}`,
     level: 'high',
     tags: ['attack.t1110'],
     agencyId,
     host,
-    eventIds: [`ev-${mark}-${n}`],
+    eventIds: [`ev-${tag}-${n}`],
     ts: Date.parse('2026-11-01T08:00:00Z') + n * 1000,
   };
 }
 
-async function seedAgency(svc: ApiServices, agencyId: string, mark: string): Promise<BIds> {
+async function seedAgency(svc: ApiServices, agencyId: string, mark: string, tag: string): Promise<BIds> {
   const state = svc.stores.state;
   const host = `srv-${mark}`;
   await state.collection<Record<string, unknown>>('agencies').put(SCOPE_ALL, {
@@ -79,13 +82,13 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string): Pro
     networks: ['10.0.0.0/24'],
     certificateNames: [`cn-${mark}`],
   });
-  const out = await svc.incidents.ingestAlert(alertOf(agencyId, host, mark, 1));
-  await svc.incidents.ingestAlert(alertOf(agencyId, host, mark, 2));
+  const out = await svc.incidents.ingestAlert(alertOf(agencyId, host, mark, tag, 1));
+  await svc.incidents.ingestAlert(alertOf(agencyId, host, mark, tag, 2));
   const incident = out.incident!.id;
   await svc.incidents.comment(SCOPE_ALL, incident, 'user:seed', `comment ${mark}`);
   await svc.stores.events.write(SCOPE_ALL, [
     {
-      'event.id': `ev-${mark}-1`,
+      'event.id': `ev-${tag}-1`,
       '@timestamp': '2026-11-01T08:00:00Z',
       'agency.id': agencyId,
       'host.name': host,
@@ -97,7 +100,7 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string): Pro
   await watcher.flush();
   const hosts = await state.collection('hosts').list(SCOPE_ALL, { filter: { agencyId } });
   await state.collection<Record<string, unknown>>('channels').put(SCOPE_ALL, {
-    id: `chan-${mark}`,
+    id: `chan-${tag}`,
     agencyId,
     type: 'email',
     name: `Mail ${mark}`,
@@ -105,21 +108,21 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string): Pro
     enabled: true,
   });
   await state.collection<Record<string, unknown>>('routes').put(SCOPE_ALL, {
-    id: `route-${mark}`,
+    id: `route-${tag}`,
     agencyId,
     minSeverity: 'high',
-    channelIds: [`chan-${mark}`],
+    channelIds: [`chan-${tag}`],
     language: 'vi',
   });
   const user = await svc.auth.createUser('seed', {
-    username: `admin-${mark}`,
-    password: `password-of-${mark}`,
+    username: `admin-${tag}`,
+    password: `password-of-${tag}`,
     role: 'agency_admin',
     agencyId,
   });
   const key = await svc.auth.createKey('seed', SCOPE_ALL, { name: `agent ${mark}`, role: 'intake', agencyId });
   const rule = await state.collection<Record<string, unknown>>('rules').put(SCOPE_ALL, {
-    id: `rule-${mark}`,
+    id: `rule-${tag}`,
     title: `Rule ${mark}`,
     enabled: true,
     text: `title: Rule ${mark}\nlogsource: {product: linux}\ndetection: {sel: {message|contains: '${mark}'}, condition: sel}\n`,
@@ -128,11 +131,11 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string): Pro
   });
   return {
     incident,
-    alert: `alert-${mark}-1`,
-    event: `ev-${mark}-1`,
+    alert: `alert-${tag}-1`,
+    event: `ev-${tag}-1`,
     host: hosts.docs[0]!.id,
-    channel: `chan-${mark}`,
-    route: `route-${mark}`,
+    channel: `chan-${tag}`,
+    route: `route-${tag}`,
     agency: agencyId,
     user: user.id,
     apiKey: key.doc.id,
@@ -151,8 +154,8 @@ export async function startFixture(deps: Partial<ApiDeps> = {}): Promise<Fixture
     ...deps,
   });
   const svc = servicesOf(app);
-  const b = await seedAgency(svc, AGENCY_B, B_MARK);
-  const a = await seedAgency(svc, AGENCY_A, 'amark-91c2');
+  const b = await seedAgency(svc, AGENCY_B, B_MARK, 'tb');
+  const a = await seedAgency(svc, AGENCY_A, A_MARK, 'ta');
   const keys: Record<string, string> = {};
   const mk = async (name: string, role: Role, agencyId?: string) => {
     keys[name] = (await svc.auth.createKey('seed', SCOPE_ALL, { name, role, ...(agencyId ? { agencyId } : {}) })).key;
