@@ -16,12 +16,19 @@ export type Translation = { ok: true; query: QueryNode } | { ok: false; reasons:
 /** Why one matcher or condition cannot be translated (collected per rule). */
 class Untranslatable extends Error {}
 
-/** The logsource part: each key the rule names equals the event's `logsource.<key>` (case-insensitive). */
+/**
+ * The logsource part: each key the rule names equals the event's `logsource.<key>` (case-insensitive); the
+ * category may also be any entry of the event's `logsource.categories` list (Sysmon 13 is both registry_set and
+ * registry_event). The engine reads only the first 4 entries of that list (a bound against hostile events);
+ * the store query reads them all, which differs only for events with more than 4 categories.
+ */
 export function logsourceQuery(ls: DetectionRule['logsource']): QueryNode {
   const parts: QueryNode[] = [];
   for (const k of ['product', 'category', 'service'] as const) {
     const v = ls[k];
-    if (v !== undefined) parts.push(q.eq(`logsource.${k}`, v));
+    if (v === undefined) continue;
+    const one = q.eq(`logsource.${k}`, v);
+    parts.push(k === 'category' ? q.or(one, q.eq('logsource.categories', v)) : one);
   }
   return q.and(...parts);
 }

@@ -52,6 +52,8 @@ export interface SqliteOptions {
   retentionDays?: number;
   /** How often retention runs, ms (default 1 hour). */
   retentionEveryMs?: number;
+  /** Events per slice of a long scan (default 50,000; the event loop turns between slices). */
+  chunkRows?: number;
 }
 
 /** Opens (creating if needed) the canhgac SQLite database with its schema and functions. */

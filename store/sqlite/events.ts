@@ -71,7 +71,11 @@ export class SqliteEventStore implements EventStore {
   /** Planner hint for substring searches (see sql.ts SqlOptions). */
   private readonly sqlOpts: SqlOptions = { ftsUseful: (lit) => this.ftsUseful(lit) };
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Rows per slice of a long scan (see slices()); small values in tests exercise the slicing. */
+    private readonly chunkRows = 50_000,
+  ) {
     this.vocab = db.prepare('SELECT doc FROM events_fts_vocab WHERE term = ?').pluck();
     this.rowCount = db.prepare('SELECT max(rid) - min(rid) + 1 FROM events').pluck();
     this.insert = db.prepare(
@@ -191,6 +195,42 @@ export class SqliteEventStore implements EventStore {
     return [conds.length ? conds.join(' AND ') : '1', params];
   }
 
+  /**
+   * Time slices of about `chunkRows` events each, in scan order, covering [from, to). better-sqlite3 is
+   * synchronous: one statement over millions of rows would hold the event loop (and with it syslog intake) for
+   * seconds, so long scans run as one statement per slice with the event loop turning in between. Slice edges
+   * come from the time index alone (an OFFSET over index entries, no row is read).
+   */
+  private async *slices(scope: Scope, from: number | undefined, to: number | undefined, desc: boolean) {
+    const agency = scope.kind === 'agency' ? 'agency = ? AND ' : '';
+    const aParams = scope.kind === 'agency' ? [scope.agencyId] : [];
+    let lo = from ?? Number.MIN_SAFE_INTEGER;
+    let hi = to ?? Number.MAX_SAFE_INTEGER;
+    let first = true;
+    while (lo < hi) {
+      if (!first) await new Promise<void>((r) => setImmediate(r));
+      first = false;
+      if (desc) {
+        const edge = this.db
+          .prepare(`SELECT ts FROM events WHERE ${agency}ts >= ? AND ts < ? ORDER BY ts DESC LIMIT 1 OFFSET ?`)
+          .pluck()
+          .get(...aParams, lo, hi, this.chunkRows) as number | undefined;
+        // A run of equal timestamps longer than a slice is taken whole, so every slice makes progress.
+        const sliceLo = edge === undefined ? lo : edge + 1 < hi ? edge + 1 : edge;
+        yield [sliceLo, hi] as const;
+        hi = sliceLo;
+      } else {
+        const edge = this.db
+          .prepare(`SELECT ts FROM events WHERE ${agency}ts >= ? AND ts < ? ORDER BY ts ASC LIMIT 1 OFFSET ?`)
+          .pluck()
+          .get(...aParams, lo, hi, this.chunkRows) as number | undefined;
+        const sliceHi = edge === undefined ? hi : edge > lo ? edge : edge + 1;
+        yield [lo, sliceHi] as const;
+        lo = sliceHi;
+      }
+    }
+  }
+
   async search(scope: Scope, req: SearchRequest): Promise<SearchPage> {
     this.check();
     const size = req.size;
@@ -198,16 +238,26 @@ export class SqliteEventStore implements EventStore {
       throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `size must be 1..${MAX_PAGE_SIZE}` });
     }
     const desc = (req.sort?.order ?? 'desc') === 'desc';
-    let [where, params] = this.where(scope, req.query, req.from, req.to);
+    let [where, params] = this.where(scope, req.query, undefined, undefined);
+    let from = req.from;
+    let to = req.to;
     if (req.after !== undefined) {
       const [ts, id] = decodeCursor(req.after);
       where += desc ? ' AND (ts, id) < (?, ?)' : ' AND (ts, id) > (?, ?)';
       params = [...params, ts, id];
+      if (desc) to = Math.min(to ?? Number.MAX_SAFE_INTEGER, ts + 1);
+      else from = Math.max(from ?? Number.MIN_SAFE_INTEGER, ts);
     }
     const dir = desc ? 'DESC' : 'ASC';
-    const rows = this.db
-      .prepare(`SELECT ts, id, json(doc) AS doc FROM events WHERE ${where} ORDER BY ts ${dir}, id ${dir} LIMIT ?`)
-      .all(...params, size + 1) as { ts: number; id: string; doc: string }[];
+    const stmt = this.db.prepare(
+      `SELECT ts, id, json(doc) AS doc FROM events WHERE ts >= ? AND ts < ? AND ${where} ORDER BY ts ${dir}, id ${dir} LIMIT ?`,
+    );
+    const rows: { ts: number; id: string; doc: string }[] = [];
+    for await (const [lo, hi] of this.slices(scope, from, to, desc)) {
+      this.check();
+      rows.push(...(stmt.all(lo, hi, ...params, size + 1 - rows.length) as typeof rows));
+      if (rows.length > size) break;
+    }
     const more = rows.length > size;
     if (more) rows.pop();
     const page: SearchPage = { events: rows.map((r) => JSON.parse(r.doc) as StoredEvent) };
@@ -238,36 +288,54 @@ export class SqliteEventStore implements EventStore {
 
   async aggregate(scope: Scope, req: AggregationRequest): Promise<AggregationResult> {
     this.check();
-    const [where, params] = this.where(scope, req.query, req.from, req.to);
+    const [where, params] = this.where(scope, req.query, undefined, undefined);
     const agg = req.agg;
+    // Aggregations merge per-slice results (see slices()).
+    const each = async (sql: string, pre: unknown[]): Promise<{ k: string | number; n: number }[][]> => {
+      const stmt = this.db.prepare(sql);
+      const out: { k: string | number; n: number }[][] = [];
+      for await (const [lo, hi] of this.slices(scope, req.from, req.to, true)) {
+        this.check();
+        out.push(stmt.all(...pre, lo, hi, ...params) as { k: string | number; n: number }[]);
+      }
+      return out;
+    };
+    const merge = (parts: { k: string | number; n: number }[][]) => {
+      const m = new Map<string | number, number>();
+      for (const rows of parts) for (const r of rows) m.set(r.k, (m.get(r.k) ?? 0) + r.n);
+      return m;
+    };
     switch (agg.kind) {
       case 'count': {
-        const r = this.db.prepare(`SELECT count(*) AS n FROM events WHERE ${where}`).get(...params) as { n: number };
-        return { count: r.n };
+        const parts = await each(`SELECT 0 AS k, count(*) AS n FROM events WHERE ts >= ? AND ts < ? AND ${where}`, []);
+        return { count: parts.reduce((a, rows) => a + (rows[0]?.n ?? 0), 0) };
       }
       case 'terms': {
         // Each distinct value of an event counts once (a list counts each of its elements), like OpenSearch.
         const size = Math.min(Math.max(1, Math.floor(agg.size)), MAX_PAGE_SIZE);
         const path = jsonPath(agg.field);
         const valueSql = path === undefined ? 'cg_field(json(doc), ?)' : 'doc -> ?';
-        const rows = this.db
-          .prepare(
-            `SELECT t.value AS k, count(*) AS n FROM events, json_each(cg_terms(${valueSql})) AS t
-             WHERE ${where} GROUP BY k ORDER BY n DESC, k ASC LIMIT ?`,
-          )
-          .all(path ?? agg.field, ...params, size) as { k: string; n: number }[];
-        return { buckets: rows.map((r) => ({ key: r.k, count: r.n })) };
+        const parts = await each(
+          `SELECT t.value AS k, count(*) AS n FROM events, json_each(cg_terms(${valueSql})) AS t
+           WHERE ts >= ? AND ts < ? AND ${where} GROUP BY k`,
+          [path ?? agg.field],
+        );
+        const all = [...merge(parts)].map(([key, count]) => ({ key: String(key), count, b: Buffer.from(String(key)) }));
+        // Ties by key in UTF-8 byte order, as SQLite (and OpenSearch keyword fields) compare.
+        all.sort((a, b) => b.count - a.count || Buffer.compare(a.b, b.b));
+        return { buckets: all.slice(0, size).map(({ key, count }) => ({ key, count })) };
       }
       case 'date_histogram': {
         const iv = Math.floor(agg.intervalMs);
         if (!(iv >= 1)) throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: 'intervalMs must be >= 1' });
-        const rows = this.db
-          .prepare(
-            `SELECT ts - (((ts % ?) + ?) % ?) AS k, count(*) AS n FROM events WHERE ${where}
-             GROUP BY k ORDER BY k ASC`,
-          )
-          .all(iv, iv, iv, ...params) as { k: number; n: number }[];
-        return { buckets: rows.map((r) => ({ key: r.k, count: r.n })) };
+        const parts = await each(
+          `SELECT ts - (((ts % ?) + ?) % ?) AS k, count(*) AS n FROM events WHERE ts >= ? AND ts < ? AND ${where}
+           GROUP BY k`,
+          [iv, iv, iv],
+        );
+        const buckets = [...merge(parts)].map(([key, count]) => ({ key: Number(key), count }));
+        buckets.sort((a, b) => a.key - b.key);
+        return { buckets };
       }
     }
   }

@@ -20,7 +20,7 @@ export interface SqliteStores extends Stores {
 /** Opens the SQLite stores (`path: ':memory:'` for tests). */
 export function openSqliteStores(opts: SqliteOptions): SqliteStores {
   const db = openDatabase(opts);
-  const events = new SqliteEventStore(db);
+  const events = new SqliteEventStore(db, opts.chunkRows);
   const state = new SqliteStateStore(db);
   let timer: NodeJS.Timeout | undefined;
   if (opts.retentionDays !== undefined) {

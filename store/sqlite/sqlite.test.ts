@@ -11,6 +11,14 @@ runEventStoreConformance('sqlite', async (): Promise<EventStore> => {
   });
 });
 
+// The same suite with tiny scan slices, so paging, cursors and aggregations cross slice edges.
+runEventStoreConformance('sqlite (sliced scans)', async (): Promise<EventStore> => {
+  const s = openSqliteStores({ path: ':memory:', chunkRows: 2 });
+  return new Proxy(s.events, {
+    get: (t, k) => (k === 'close' ? () => s.close() : Reflect.get(t, k, t)),
+  });
+});
+
 runStateStoreConformance('sqlite', async (): Promise<StateStore> => {
   const s = openSqliteStores({ path: ':memory:' });
   return { collection: (name) => s.state.collection(name), close: () => s.close() };
