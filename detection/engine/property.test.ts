@@ -282,4 +282,38 @@ describe('compiled engine == reference interpreter', () => {
     expect(positives / total).toBeGreaterThan(0.05);
     process.stderr.write(`property: ${positives} matches of ${total} rule evaluations\n`);
   });
+
+  it('on single-item rules (every matcher kind in isolation, sharper than whole rules)', () => {
+    fc.assert(
+      fc.property(
+        item.chain((it) => {
+          const r: DetectionRule = {
+            kind: 'rule',
+            id: 'one',
+            title: 'one',
+            tags: [],
+            references: [],
+            falsepositives: [],
+            fields: [],
+            file: 'p.yml',
+            doc: 0,
+            loc: { line: 1, col: 1 },
+            logsource: {},
+            searches: { sel: { name: 'sel', alternatives: [[it]], loc: { line: 1, col: 1 } } },
+            conditions: [{ op: 'ref', name: 'sel' }],
+            conditionText: ['sel'],
+          };
+          return fc.tuple(
+            fc.constant(r),
+            fc.array(eventArb([...LITS, ...PRESET, ...literalsOf([r])]), { minLength: 1, maxLength: 8 }),
+          );
+        }),
+        ([r, events]) => {
+          const engine = new Engine([r]);
+          for (const ev of events) expect(engine.match(ev).length === 1).toBe(referenceMatch(r, ev));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
 });
