@@ -1,7 +1,7 @@
 /** The embedded event store: one SQLite table with indexed envelope columns, the JSON event and FTS5. */
 import type Database from 'better-sqlite3';
 import { logger } from '../../core/log.js';
-import { stageTelemetry } from '../../core/metrics.js';
+import { histogram, stageTelemetry } from '../../core/metrics.js';
 import { storeError } from '../errors.js';
 import { stringForm, timeForm } from '../query/primitives.js';
 import {
@@ -20,6 +20,14 @@ import { jsonPath, type SqlOptions, toSql } from './sql.js';
 
 const log = logger('store_sqlite');
 const telemetry = stageTelemetry('store_sqlite');
+const latency = histogram(
+  'canhgac_store_query_seconds',
+  'Store query latency by backend and operation',
+  ['backend', 'op'],
+  [0.005, 0.02, 0.1, 0.5, 2, 10, 60],
+);
+const searchTimer = latency.labels('sqlite', 'search');
+const aggTimer = latency.labels('sqlite', 'aggregate');
 
 /** Events written per transaction: big enough to amortise the commit, small enough to keep readers moving. */
 const TX_BATCH = 5000;
@@ -233,6 +241,15 @@ export class SqliteEventStore implements EventStore {
 
   async search(scope: Scope, req: SearchRequest): Promise<SearchPage> {
     this.check();
+    const end = searchTimer.startTimer();
+    try {
+      return await this.searchSliced(scope, req);
+    } finally {
+      end();
+    }
+  }
+
+  private async searchSliced(scope: Scope, req: SearchRequest): Promise<SearchPage> {
     const size = req.size;
     if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
       throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `size must be 1..${MAX_PAGE_SIZE}` });
@@ -288,6 +305,15 @@ export class SqliteEventStore implements EventStore {
 
   async aggregate(scope: Scope, req: AggregationRequest): Promise<AggregationResult> {
     this.check();
+    const end = aggTimer.startTimer();
+    try {
+      return await this.aggregateSliced(scope, req);
+    } finally {
+      end();
+    }
+  }
+
+  private async aggregateSliced(scope: Scope, req: AggregationRequest): Promise<AggregationResult> {
     const [where, params] = this.where(scope, req.query, undefined, undefined);
     const agg = req.agg;
     // Aggregations merge per-slice results (see slices()).
