@@ -20,6 +20,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'run Sigma rules over stored events: hunt --rule FILE --from T [--to T] [--json]',
     load: () => import('../detection/hunt/cli.js'),
   },
+  users: {
+    summary: 'users and API keys: users create|reset-password|unlock|list|create-key',
+    load: () => import('../api/cli.js'),
+  },
   parse: {
     summary: 'decode and normalise log lines from stdin to JSON events',
     load: () => import('../ingest/cli.js'),
