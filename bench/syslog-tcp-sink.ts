@@ -38,13 +38,13 @@ try {
   let lastAt = 0;
   const deadline = Date.now() + timeoutS * 1000;
   while (received < expect && Date.now() < deadline) {
-    const b = await spool.read(10_000, 200);
+    const b = await spool.readNdjson(10_000, 200);
     if (!b) {
       if (received > 0 && Number(process.hrtime.bigint() - last) / 1e9 > idleS) break;
       continue;
     }
     if (received === 0) first = process.hrtime.bigint();
-    received += b.records.length;
+    received += b.count;
     last = process.hrtime.bigint();
     lastAt = Date.now();
     await spool.commit(b.cursor);

@@ -60,9 +60,9 @@ try {
   let reading = true;
   const reader = (async () => {
     while (reading) {
-      const b = await spool.read(10_000, 100);
+      const b = await spool.readNdjson(10_000, 100);
       if (!b) continue;
-      received += b.records.length;
+      received += b.count;
       await spool.commit(b.cursor);
     }
   })();

@@ -78,6 +78,29 @@ export function runSpoolConformance(name: string, make: SpoolFactory): void {
       expect(s.hasRoom(one)).toBe(true);
     });
 
+    it('readNdjson gives the same records as read, one JSON per line, and shares its position', async () => {
+      const s = await fresh();
+      if (!s.readNdjson) return;
+      const recs = [
+        rec(1),
+        { ...rec(2), data: 'line\nbreak "quoted" \u0000 ứng dụng', agency: '000.00.00.H40' },
+        rec(3),
+      ];
+      await s.append(recs);
+      const a = await s.readNdjson(2);
+      expect(a?.count).toBe(2);
+      const lines = a!.ndjson.toString('utf8').split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines.map((l) => JSON.parse(l))).toEqual(recs.slice(0, 2));
+      const b = await s.read(10);
+      expect(b?.records).toEqual([rec(3)]);
+      await s.commit(a!.cursor);
+      expect(s.stats().records).toBe(1);
+      await s.commit(b!.cursor);
+      expect(s.stats().records).toBe(0);
+      expect(await s.readNdjson(5, 10)).toBeUndefined();
+    });
+
     it('read(max, waitMs) waits for an append and times out to undefined', async () => {
       const s = await fresh();
       const t0 = Date.now();

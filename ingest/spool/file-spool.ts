@@ -7,7 +7,14 @@ import { decodePayload, encodeRecords } from './codec.js';
 import { spoolError } from './errors.js';
 import { spoolMetrics, type SpoolMetrics } from './metrics.js';
 import { listSegments, scanSegment, segmentPath, syncDir } from './segment-io.js';
-import { type RawRecord, type Spool, type SpoolBatch, type SpoolCursor, SpoolFullError } from './types.js';
+import {
+  type RawRecord,
+  type Spool,
+  type SpoolBatch,
+  type SpoolCursor,
+  SpoolFullError,
+  type SpoolRawBatch,
+} from './types.js';
 
 /** When an append is durable: `always` fsyncs before it resolves (safe default, group-committed). */
 export type FsyncPolicy = 'always' | 'interval' | 'never';
@@ -37,6 +44,9 @@ interface Segment {
   /** Records in the file at or after the committed position. */
   records: number;
 }
+
+/** Receives one CRC-checked payload (JSON of a RawRecord) found at `offset` of segment `segment`. */
+type Take = (buf: Buffer, start: number, end: number, segment: number, offset: number) => void;
 
 interface Waiter {
   resolve: () => void;
@@ -368,14 +378,50 @@ export class FileSpool implements Spool {
 
   /** {@inheritDoc Spool.read} */
   read(max: number, waitMs = 0): Promise<SpoolBatch | undefined> {
-    const p = this.readChain.then(() => this.readNow(max, waitMs));
+    return this.serialRead(async () => {
+      const records: RawRecord[] = [];
+      const cursor = await this.readWaiting(max, waitMs, (buf, s, e, seg, off) => {
+        const r = decodePayload(buf, s, e);
+        if (r) records.push(r);
+        else {
+          this.m.corruptRecords.inc();
+          this.log.warn({ segment: seg, offset: off }, 'Skipping a spool record that is not a RawRecord');
+        }
+      });
+      return cursor && records.length > 0 ? { records, cursor } : undefined;
+    });
+  }
+
+  /** {@inheritDoc Spool.readNdjson} CRC-checked payloads copied out as lines, not parsed. */
+  readNdjson(max: number, waitMs = 0): Promise<SpoolRawBatch | undefined> {
+    return this.serialRead(async () => {
+      let out = Buffer.allocUnsafe(64 * 1024);
+      let len = 0;
+      let count = 0;
+      const cursor = await this.readWaiting(max, waitMs, (buf, s, e) => {
+        const need = len + (e - s) + 1;
+        if (need > out.length) {
+          const bigger = Buffer.allocUnsafe(Math.max(need, out.length * 2));
+          out.copy(bigger, 0, 0, len);
+          out = bigger;
+        }
+        len += buf.copy(out, len, s, e);
+        out[len++] = 0x0a;
+        count++;
+      });
+      return cursor && count > 0 ? { ndjson: out.subarray(0, len), count, cursor } : undefined;
+    });
+  }
+
+  private serialRead<T>(f: () => Promise<T>): Promise<T> {
+    const p = this.readChain.then(f);
     this.readChain = p.catch(() => undefined);
     return p;
   }
 
-  private async readNow(max: number, waitMs: number): Promise<SpoolBatch | undefined> {
-    let batch = await this.readAvailable(max);
-    if (!batch && waitMs > 0 && !this.closed) {
+  private async readWaiting(max: number, waitMs: number, take: Take): Promise<SpoolCursor | undefined> {
+    let cursor = await this.readAvailable(max, take);
+    if (!cursor && waitMs > 0 && !this.closed) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, waitMs);
         function done(): void {
@@ -384,14 +430,15 @@ export class FileSpool implements Spool {
         }
         this.dataWaiters.push(done);
       });
-      batch = await this.readAvailable(max);
+      cursor = await this.readAvailable(max, take);
     }
-    return batch;
+    return cursor;
   }
 
-  private async readAvailable(max: number): Promise<SpoolBatch | undefined> {
-    const records: RawRecord[] = [];
-    while (records.length < max && !this.closed) {
+  /** Feeds up to `max` records after the read position to `take`; the cursor after them, or undefined. */
+  private async readAvailable(max: number, take: Take): Promise<SpoolCursor | undefined> {
+    let n = 0;
+    while (n < max && !this.closed) {
       const idx = this.segments.findIndex((s) => s.id === this.readSeg);
       if (idx < 0) {
         // The read segment was deleted (committed); continue at the first live one.
@@ -410,22 +457,18 @@ export class FileSpool implements Spool {
       }
       const fh = await this.readHandle(seg.id);
       // Size the read to the request: a read of a few records should not pull a whole megabyte.
-      const chunk = Math.min(READ_CHUNK, Math.max(4096, (max - records.length) * 512));
+      const chunk = Math.min(READ_CHUNK, Math.max(4096, (max - n) * 512));
       const limit = Math.min(seg.size, this.readOff + chunk);
       const end = await scanSegment(
         fh,
         this.readOff,
         seg.size,
         (f) => {
-          const r = decodePayload(f.buf, f.payloadStart, f.payloadEnd);
-          if (r) records.push(r);
-          else {
-            this.m.corruptRecords.inc();
-            this.log.warn({ segment: seg.id, offset: this.readOff }, 'Skipping a spool record that is not a RawRecord');
-          }
+          take(f.buf, f.payloadStart, f.payloadEnd, seg.id, this.readOff);
           this.readOff = f.next;
           this.readRecordsSeen++;
-          return records.length < max && f.next < limit;
+          n++;
+          return n < max && f.next < limit;
         },
         chunk,
       );
@@ -436,11 +479,11 @@ export class FileSpool implements Spool {
         this.readOff = seg.size;
       }
     }
-    if (records.length === 0) return undefined;
-    this.m.readRecords.inc(records.length);
+    if (n === 0) return undefined;
+    this.m.readRecords.inc(n);
     const cursor = { segment: this.readSeg, offset: this.readOff };
     this.cursorCounts.set(`${cursor.segment}:${cursor.offset}`, this.readRecordsSeen);
-    return { records, cursor };
+    return cursor;
   }
 
   private async readHandle(id: number): Promise<FileHandle> {

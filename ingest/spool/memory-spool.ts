@@ -1,5 +1,12 @@
 import { recordBytes } from './codec.js';
-import { type RawRecord, type Spool, type SpoolBatch, type SpoolCursor, SpoolFullError } from './types.js';
+import {
+  type RawRecord,
+  type Spool,
+  type SpoolBatch,
+  type SpoolCursor,
+  SpoolFullError,
+  type SpoolRawBatch,
+} from './types.js';
 
 /**
  * An in-memory Spool with the same contract as FileSpool (bounded, onceRoom, read/commit cursors) but no
@@ -72,6 +79,14 @@ export class MemorySpool implements Spool {
     if (slice.length === 0) return undefined;
     this.readPos += slice.length;
     return { records: slice.map((s) => s.r), cursor: { segment: 0, offset: this.readPos } };
+  }
+
+  /** {@inheritDoc Spool.readNdjson} */
+  async readNdjson(max: number, waitMs = 0): Promise<SpoolRawBatch | undefined> {
+    const b = await this.read(max, waitMs);
+    if (!b) return undefined;
+    const ndjson = Buffer.from(b.records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    return { ndjson, count: b.records.length, cursor: b.cursor };
   }
 
   /** {@inheritDoc Spool.commit} */

@@ -30,6 +30,16 @@ export interface SpoolBatch {
   cursor: SpoolCursor;
 }
 
+/**
+ * A batch as bytes: one JSON RawRecord per line (JSON escapes newlines, so LF separates records). Lets the
+ * main thread hand a batch to a worker (transfer the buffer) without parsing it: workers decode.
+ */
+export interface SpoolRawBatch {
+  ndjson: Buffer;
+  count: number;
+  cursor: SpoolCursor;
+}
+
 /** An opaque position in the spool. */
 export interface SpoolCursor {
   segment: number;
@@ -57,6 +67,8 @@ export interface Spool {
   onceRoom(cb: () => void): void;
   /** Reads up to `max` records after the last read position; waits up to `waitMs` for data. */
   read(max: number, waitMs?: number): Promise<SpoolBatch | undefined>;
+  /** Like read(), as NDJSON bytes (optional: FileSpool and MemorySpool have it). Shares read()'s position. */
+  readNdjson?(max: number, waitMs?: number): Promise<SpoolRawBatch | undefined>;
   /** Marks everything up to `cursor` as processed (segments wholly behind it are deleted). */
   commit(cursor: SpoolCursor): Promise<void>;
   /** Bytes and records waiting. */
