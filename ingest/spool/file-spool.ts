@@ -99,6 +99,7 @@ export class FileSpool implements Spool {
   private commitChain: Promise<void> = Promise.resolve();
   private roomWaiters: Array<() => void> = [];
   private closed = false;
+  private finished = false;
 
   private constructor(private readonly opts: FileSpoolOptions) {
     const name = opts.name ?? 'main';
@@ -502,6 +503,7 @@ export class FileSpool implements Spool {
   }
 
   private async commitNow(c: SpoolCursor): Promise<void> {
+    if (this.finished) throw spoolError('CANHGAC_ERR_SPOOL_CLOSED');
     if (before(c, this.committed) || equal(c, this.committed)) return;
     if (before({ segment: this.readSeg, offset: this.readOff }, c)) {
       throw spoolError('CANHGAC_ERR_SPOOL_BAD_CURSOR', {
@@ -525,7 +527,8 @@ export class FileSpool implements Spool {
     if (this.fsync !== 'never') await syncDir(dir);
     this.committed = { segment: c.segment, offset: c.offset };
     this.m.commits.inc();
-    // Records behind the cursor: exact when the cursor came from read(), else recomputed from segments.
+    // Records behind the cursor: exact when the cursor came from read(); otherwise (a cursor from an earlier
+    // process) the count stays approximate until the spool drains.
     const key = `${c.segment}:${c.offset}`;
     const seen = this.cursorCounts.get(key);
     if (seen !== undefined) {
@@ -578,7 +581,9 @@ export class FileSpool implements Spool {
     if (this.timer) clearInterval(this.timer);
     this.wakeReaders();
     await this.readChain;
+    // Commits asked for before close() still land; later ones are refused.
     await this.commitChain;
+    this.finished = true;
     if (this.fsync !== 'never') await this.active.datasync();
     await this.active.close();
     await this.readFh?.close();
