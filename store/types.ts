@@ -114,7 +114,13 @@ export interface EventStore {
   aggregate(scope: Scope, req: AggregationRequest): Promise<AggregationResult>;
   /** Deletes events with `@timestamp` < cutoffMs (retention); returns how many were deleted. */
   deleteOlderThan(scope: Scope, cutoffMs: number): Promise<number>;
+  /**
+   * Optional: why this store cannot run a query (empty when it can). Retro-hunts ask before running a
+   * translated Sigma rule and report the reasons instead of failing mid-way; absent means "runs everything".
+   */
+  unsupported?(query: QueryNode): string[];
   /** Makes every acknowledged write visible to search (OpenSearch refresh; a no-op where writes are visible at once). */
+
   refresh(): Promise<void>;
   close(): Promise<void>;
 }

@@ -168,9 +168,10 @@ export async function run(
   try {
     for (const rule of rules) {
       const t = translateRule(rule, filters);
-      if (!t.ok) {
+      const reasons = t.ok ? (stores.events.unsupported?.(t.query) ?? []) : t.reasons;
+      if (!t.ok || reasons.length > 0) {
         failed = true;
-        io.err(`${rule.file}: rule ${rule.id} (${rule.title}) cannot be hunted: ${t.reasons.join('; ')}\n`);
+        io.err(`${rule.file}: rule ${rule.id} (${rule.title}) cannot be hunted: ${reasons.join('; ')}\n`);
         continue;
       }
       if (args.explain) io.err(`${rule.id}: ${toQueryString(t.query)}\n`);

@@ -5,6 +5,7 @@ import { openSqliteStores } from '../../store/sqlite/index.js';
 import { agencyScope, SCOPE_ALL, type StoredEvent } from '../../store/types.js';
 import { Engine } from '../engine/index.js';
 import { filter, keywords, rule, search, type Scalar } from '../engine/testkit.js';
+import type { QueryNode } from '../../store/query/ast.js';
 import type { DetectionRule } from '../sigma/model.js';
 import { hunt } from './hunt.js';
 import { SQLITE_CAPABILITIES, translateRule, unsupportedBy } from './translate.js';
@@ -123,6 +124,27 @@ describe('translateRule + hunt on SQLite equal the live engine', () => {
         },
       ),
     ).toEqual(['x cannot run regex comparisons', 'x cannot run keyword searches']);
+  });
+
+  it('reports what the store says it cannot run, before reading anything', async () => {
+    const s = openSqliteStores({ path: ':memory:' });
+    const limited = new Proxy(s.events, {
+      get: (t, k) =>
+        k === 'unsupported'
+          ? (q: QueryNode) =>
+              unsupportedBy(q, { name: 'limited', kinds: new Set(['match', 'and', 'or', 'not']), keywords: false })
+          : Reflect.get(t, k, t),
+    });
+    const r = rule([search('sel', { 'CommandLine|re': 'x' })], 'sel');
+    await expect(
+      (async () => {
+        for await (const _ of hunt(limited, r, { from: 0, to: 1, scope: SCOPE_ALL })) break;
+      })(),
+    ).rejects.toMatchObject({
+      code: 'CANHGAC_ERR_HUNT_UNSUPPORTED',
+      details: { reasons: ['limited cannot run regex comparisons'] },
+    });
+    await s.close();
   });
 
   it('hunts only inside the scope and the time range', async () => {

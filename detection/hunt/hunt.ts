@@ -25,7 +25,14 @@ export interface HuntOptions {
  */
 export async function* hunt(store: EventStore, rule: DetectionRule, opts: HuntOptions): AsyncIterable<StoredEvent> {
   const t = translateRule(rule, opts.filters ?? []);
-  if (!t.ok) throw huntError('CANHGAC_ERR_HUNT_UNSUPPORTED', { rule: rule.id, reasons: t.reasons.join('; ') });
+  const reasons = t.ok ? (store.unsupported?.(t.query) ?? []) : t.reasons;
+  if (!t.ok || reasons.length > 0) {
+    throw huntError(
+      'CANHGAC_ERR_HUNT_UNSUPPORTED',
+      { rule: rule.id, reasons: reasons.join('; ') },
+      { details: { reasons } },
+    );
+  }
   yield* huntQuery(store, t.query, opts);
 }
 

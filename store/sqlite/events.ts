@@ -376,6 +376,11 @@ export class SqliteEventStore implements EventStore {
     return info.changes;
   }
 
+  /** SQLite runs every node kind (user functions cover what SQL cannot). */
+  unsupported(): string[] {
+    return [];
+  }
+
   async refresh(): Promise<void> {}
 
   async close(): Promise<void> {
