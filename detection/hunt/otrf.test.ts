@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { explainSkip, sharedPath } from '../../core/shared-data.js';
 import { isWindowsEvent, normaliseWindowsEvent } from '../../ingest/decoders/windows/index.js';
 import { isAzureSyslogRow, normaliseAzureSyslogRow } from '../../ingest/normalise/otrf-linux.js';
@@ -13,7 +13,7 @@ import { openSqliteStores } from '../../store/sqlite/index.js';
 import { SCOPE_ALL, type StoredEvent } from '../../store/types.js';
 import { Engine } from '../engine/index.js';
 import { loadRules } from '../sigma/load.js';
-import type { DetectionRule } from '../sigma/model.js';
+import type { DetectionRule, LoadResult } from '../sigma/model.js';
 import { huntQuery } from './hunt.js';
 import { translateRule } from './translate.js';
 
@@ -52,15 +52,23 @@ function otrfEvents(dir: string): { events: StoredEvent[]; skipped: number } {
   return { events, skipped };
 }
 
+const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => sharedPath('sigma', d));
+
 describe('retro-hunt equals the live engine on OTRF data with SigmaHQ rules', () => {
+  // Loaded once for both tests: the SigmaHQ rule sets take seconds to parse and compile.
+  let loaded: LoadResult | undefined;
+  let engine: Engine | undefined;
+  beforeAll(async () => {
+    if (RULE_DIRS.some((d) => !d)) return;
+    loaded = await loadRules(RULE_DIRS as string[]);
+    engine = new Engine(loaded.documents);
+  }, 120_000);
+
   it('returns exactly the engine’s events for every rule that fires', async () => {
     const dir = sharedPath('corpus', 'otrf');
-    const rulesDir = sharedPath('sigma', 'rules');
-    if (!dir || !rulesDir) return explainSkip('the OTRF differential retro-hunt');
+    if (!dir || !loaded || !engine) return explainSkip('the OTRF differential retro-hunt');
     const { events, skipped } = otrfEvents(dir);
     expect(events.length).toBeGreaterThan(10000);
-    const loaded = await loadRules([rulesDir]);
-    const engine = new Engine(loaded.documents);
 
     const fired = new Map<string, { rule: DetectionRule; ids: string[] }>();
     for (const e of events) {
@@ -125,10 +133,7 @@ describe('retro-hunt equals the live engine on OTRF data with SigmaHQ rules', ()
   }, 120_000);
 
   it('translates every SigmaHQ detection rule into SQL SQLite accepts', async () => {
-    const dirs = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => sharedPath('sigma', d));
-    if (dirs.some((d) => !d)) return explainSkip('SigmaHQ rules');
-    const loaded = await loadRules(dirs as string[]);
-    const engine = new Engine(loaded.documents);
+    if (!loaded || !engine) return explainSkip('SigmaHQ rules');
     const s = openSqliteStores({ path: ':memory:' });
     const failures: string[] = [];
     let n = 0;
