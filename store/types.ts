@@ -32,7 +32,10 @@ export type StoredEvent = Record<string, unknown>;
 export interface RejectedEvent {
   /** Position in the batch. */
   index: number;
-  /** A small fixed reason: `missing_id`, `missing_timestamp`, `bad_timestamp`, `missing_agency`, `out_of_scope`. */
+  /**
+   * A small fixed reason: `not_an_object`, `missing_id`, `missing_timestamp`, `bad_timestamp`, `missing_agency`,
+   * `out_of_scope`, `not_serialisable`.
+   */
   reason: string;
 }
 

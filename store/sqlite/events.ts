@@ -99,6 +99,14 @@ export class SqliteEventStore implements EventStore {
           res.rejected.push({ index: base + i, reason });
           continue;
         }
+        let json: string;
+        try {
+          json = JSON.stringify(e);
+        } catch {
+          // A cycle or a BigInt: cannot be stored as JSON; rejected alone, not with its whole batch.
+          res.rejected.push({ index: base + i, reason: 'not_serialisable' });
+          continue;
+        }
         const id = e['event.id'] as string;
         const ts = timeForm(e['@timestamp']) as number;
         const info = this.insert.run(
@@ -109,7 +117,7 @@ export class SqliteEventStore implements EventStore {
           folded(e['logsource.product']),
           folded(e['logsource.category']),
           folded(e['logsource.service']),
-          JSON.stringify(e),
+          json,
         );
         if (info.changes === 0) {
           res.duplicates++;

@@ -54,4 +54,25 @@ describe('sliced scans', () => {
     expect(ran).toBe(true);
     await s.close();
   });
+
+  it('rejects an event JSON cannot hold without losing the rest of its batch', async () => {
+    const s = openSqliteStores({ path: ':memory:' });
+    const cyclic: StoredEvent = { '@timestamp': T0, 'event.id': 'c', 'agency.id': 'A' };
+    cyclic.self = cyclic;
+    const res = await s.events.write(SCOPE_ALL, [
+      { '@timestamp': T0, 'event.id': 'a', 'agency.id': 'A' },
+      cyclic,
+      { '@timestamp': T0, 'event.id': 'b', 'agency.id': 'A', n: 10n },
+      { '@timestamp': T0, 'event.id': 'd', 'agency.id': 'A' },
+    ]);
+    expect(res).toEqual({
+      written: 2,
+      duplicates: 0,
+      rejected: [
+        { index: 1, reason: 'not_serialisable' },
+        { index: 2, reason: 'not_serialisable' },
+      ],
+    });
+    await s.close();
+  });
 });
