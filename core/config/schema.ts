@@ -47,6 +47,37 @@ const obj = (description: string, properties: Record<string, SchemaNode>, requir
   ...(required ? { required } : {}),
 });
 
+const format: SchemaNode = {
+  type: 'string',
+  description:
+    'Decoder for this source (auto-detected per message when absent): auto, rfc5424, rfc3164, cef, leef, kv, json, w3c, apache, nginx, ...',
+};
+const maxConnections: SchemaNode = {
+  type: 'integer',
+  minimum: 1,
+  default: 10_000,
+  description: 'Concurrent connections accepted.',
+};
+const tlsKeys: Record<string, SchemaNode> = {
+  certFile: { type: 'string', description: 'Server certificate (PEM file).' },
+  keyFile: { type: 'string', description: 'Server private key (PEM file).' },
+  caFile: {
+    type: 'string',
+    description: 'CA bundle client certificates must chain to (PEM file); clients are then asked for one.',
+  },
+  requireClientCert: {
+    type: 'boolean',
+    default: false,
+    description: 'Refuse clients without a certificate signed by caFile.',
+  },
+  certAgencies: {
+    type: 'object',
+    default: {},
+    additionalProperties: { type: 'string', description: 'Agency id.' },
+    description: 'Verified client certificate name (subject CN or SAN) -> agency id.',
+  },
+};
+
 /** The schema of canhgac.yaml. */
 export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yaml).', {
   dataDir: {
