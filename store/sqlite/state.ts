@@ -85,12 +85,22 @@ class SqliteCollection<T extends object> implements Collection<T> {
       const stored = { ...doc, id: doc.id, version } as Versioned<T>;
       if (agencyId === undefined) delete (stored as { agencyId?: string }).agencyId;
       else stored.agencyId = agencyId;
+      let json: string;
+      try {
+        json = JSON.stringify(stored);
+      } catch (err) {
+        throw storeError(
+          'CANHGAC_ERR_STORE_INVALID',
+          { reason: 'the document cannot be stored as JSON' },
+          { cause: err },
+        );
+      }
       this.db
         .prepare(
           `INSERT INTO state (coll, id, agency, version, doc) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT(coll, id) DO UPDATE SET agency = excluded.agency, version = excluded.version, doc = excluded.doc`,
         )
-        .run(this.name, doc.id, agencyId ?? null, version, JSON.stringify(stored));
+        .run(this.name, doc.id, agencyId ?? null, version, json);
       return stored;
     })();
   }
