@@ -11,8 +11,11 @@ interface IncidentPatch {
   version?: number;
 }
 
-/** The default order of the queue: most recently active first. */
-export const DEFAULT_INCIDENT_SORT = { field: 'lastSeen', order: 'desc' } as const;
+/**
+ * The default order: by id, which every store pages on its primary key. Ordering by a document field
+ * (`sort=-lastSeen`, what the console's queue asks for) is a scan-and-sort in the embedded store today.
+ */
+export const DEFAULT_INCIDENT_SORT = { field: 'id', order: 'asc' } as const;
 
 function sortOf(text: unknown): { field: string; order: 'asc' | 'desc' } {
   if (typeof text !== 'string') return DEFAULT_INCIDENT_SORT;
