@@ -76,6 +76,8 @@ export class SqliteEventStore implements EventStore {
   private readonly vocab: Database.Statement;
   private readonly rowCount: Database.Statement;
   private rows = { n: 0, at: 0 };
+  /** Prepared statements by SQL text: dashboards repeat the same searches, slices repeat the same edges. */
+  private readonly stmts = new Map<string, Database.Statement>();
   /** Planner hint for substring searches (see sql.ts SqlOptions). */
   private readonly sqlOpts: SqlOptions = { ftsUseful: (lit) => this.ftsUseful(lit) };
 
@@ -160,6 +162,17 @@ export class SqliteEventStore implements EventStore {
     return undefined;
   }
 
+  /** A cached prepared statement (at most 256; the oldest goes first). */
+  private stmt(sql: string): Database.Statement {
+    let st = this.stmts.get(sql);
+    if (st === undefined) {
+      st = this.db.prepare(sql);
+      if (this.stmts.size >= 256) this.stmts.delete(this.stmts.keys().next().value as string);
+      this.stmts.set(sql, st);
+    }
+    return st;
+  }
+
   private check(): void {
     if (this.closed) throw storeError('CANHGAC_ERR_STORE_CLOSED');
   }
@@ -227,8 +240,9 @@ export class SqliteEventStore implements EventStore {
       if (!first) await new Promise<void>((r) => setImmediate(r));
       first = false;
       if (desc) {
-        const edge = this.db
-          .prepare(`SELECT ts FROM events WHERE ${agency}ts >= ? AND ts < ? ORDER BY ts DESC LIMIT 1 OFFSET ?`)
+        const edge = this.stmt(
+          `SELECT ts FROM events WHERE ${agency}ts >= ? AND ts < ? ORDER BY ts DESC LIMIT 1 OFFSET ?`,
+        )
           .pluck()
           .get(...aParams, lo, hi, this.chunkRows) as number | undefined;
         // A run of equal timestamps longer than a slice is taken whole, so every slice makes progress.
@@ -236,8 +250,9 @@ export class SqliteEventStore implements EventStore {
         yield [sliceLo, hi] as const;
         hi = sliceLo;
       } else {
-        const edge = this.db
-          .prepare(`SELECT ts FROM events WHERE ${agency}ts >= ? AND ts < ? ORDER BY ts ASC LIMIT 1 OFFSET ?`)
+        const edge = this.stmt(
+          `SELECT ts FROM events WHERE ${agency}ts >= ? AND ts < ? ORDER BY ts ASC LIMIT 1 OFFSET ?`,
+        )
           .pluck()
           .get(...aParams, lo, hi, this.chunkRows) as number | undefined;
         const sliceHi = edge === undefined ? hi : edge > lo ? edge : edge + 1;
@@ -274,7 +289,7 @@ export class SqliteEventStore implements EventStore {
       else from = Math.max(from ?? Number.MIN_SAFE_INTEGER, ts);
     }
     const dir = desc ? 'DESC' : 'ASC';
-    const stmt = this.db.prepare(
+    const stmt = this.stmt(
       `SELECT ts, id, json(doc) AS doc FROM events WHERE ts >= ? AND ts < ? AND ${where} ORDER BY ts ${dir}, id ${dir} LIMIT ?`,
     );
     const rows: { ts: number; id: string; doc: string }[] = [];
@@ -305,8 +320,8 @@ export class SqliteEventStore implements EventStore {
     this.check();
     const row = (
       scope.kind === 'agency'
-        ? this.db.prepare('SELECT json(doc) AS doc FROM events WHERE id = ? AND agency = ?').get(id, scope.agencyId)
-        : this.db.prepare('SELECT json(doc) AS doc FROM events WHERE id = ?').get(id)
+        ? this.stmt('SELECT json(doc) AS doc FROM events WHERE id = ? AND agency = ?').get(id, scope.agencyId)
+        : this.stmt('SELECT json(doc) AS doc FROM events WHERE id = ?').get(id)
     ) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as StoredEvent) : undefined;
   }
@@ -326,7 +341,7 @@ export class SqliteEventStore implements EventStore {
     const agg = req.agg;
     // Aggregations merge per-slice results (see slices()).
     const each = async (sql: string, pre: unknown[]): Promise<{ k: string | number; n: number }[][]> => {
-      const stmt = this.db.prepare(sql);
+      const stmt = this.stmt(sql);
       const out: { k: string | number; n: number }[][] = [];
       for await (const [lo, hi] of this.slices(scope, req.from, req.to, true)) {
         this.check();
