@@ -52,6 +52,12 @@ export class AhoCorasick {
   private readonly pending = new Map<string, number[]>();
   /** Length of the shortest needle: shorter texts cannot contain any (folding never shortens a text). */
   private minLen = 0;
+  /**
+   * Bigrams (column pairs) found inside the first minLen characters of some needle, or null when skipping is off
+   * (needles shorter than 4 or not all ASCII). At the root, a text bigram outside this set ending a window of
+   * minLen characters proves no needle starts in that window, so the scan jumps minLen-1 characters.
+   */
+  private bigrams: Uint8Array | null = null;
 
   /** Registers a needle (already lowercase) for a payload id. */
   add(needle: string, id: number): void {
@@ -156,8 +162,26 @@ export class AhoCorasick {
       for (const u of uppers.get(c) ?? []) fold[u] = k;
     }
     let minLen = Number.MAX_SAFE_INTEGER;
-    for (const needle of this.pending.keys()) minLen = Math.min(minLen, needle.length);
+    let ascii = true;
+    for (const needle of this.pending.keys()) {
+      minLen = Math.min(minLen, needle.length);
+      if (/[^\x00-\x7f]/.test(needle)) ascii = false;
+    }
     this.minLen = minLen;
+    this.bigrams = null;
+    if (ascii && minLen >= 4 && minLen !== Number.MAX_SAFE_INTEGER) {
+      const bi = new Uint8Array(w * w);
+      for (const needle of this.pending.keys()) {
+        for (let j = 1; j < minLen; j++)
+          bi[classOf[needle.charCodeAt(j - 1)]! * w + classOf[needle.charCodeAt(j)]!] = 1;
+      }
+      // A SPECIAL unit on either side: no proof, no skip.
+      for (let k = 0; k < w; k++) {
+        bi[classes * w + k] = 1;
+        bi[k * w + classes] = 1;
+      }
+      this.bigrams = bi;
+    }
     this.classOf = classOf;
     this.foldOf = fold;
     this.width = w;
@@ -199,13 +223,27 @@ export class AhoCorasick {
    * through a table; a unit whose lowercase depends on context or spans two units makes it scan a lowered copy.
    */
   scanFolded(text: string, emit: (id: number) => void): void {
-    if (text.length < this.minLen) return;
+    const n = text.length;
+    if (n < this.minLen) return;
     const delta = this.delta;
     const foldOf = this.foldOf;
     const w = this.width;
+    const bi = this.bigrams;
+    const span = this.minLen - 1;
     let s = 0;
-    for (let i = 0; i < text.length; i++) {
+    let i = 0;
+    while (i < n) {
+      if (s === 0 && bi !== null) {
+        // At the root no match is in progress: jump windows whose last bigram no needle has.
+        let e = i + span;
+        while (e < n && bi[foldOf[text.charCodeAt(e - 1)]! * w + foldOf[text.charCodeAt(e)]!] === 0) {
+          i = e;
+          e = i + span;
+        }
+        if (e >= n) return;
+      }
       s = delta[s + foldOf[text.charCodeAt(i)]!]!;
+      i++;
       if (s < 0) {
         if (s === BAIL) {
           this.scan(text.toLowerCase(), emit);
