@@ -54,7 +54,7 @@ describe('AhoCorasick', () => {
           const needles = raw.filter((n) => n.length > 0);
           if (needles.length === 0) return;
           const ac = new AhoCorasick();
-          needles.forEach((n, i) => ac.add(n, i));
+          for (const [i, n] of needles.entries()) ac.add(n, i);
           ac.build();
           const t = plant ? `${text}${needles[0]!.toUpperCase()}${text}` : text;
           const want = naive(needles, t);
@@ -78,7 +78,7 @@ describe('AhoCorasick', () => {
         fc.nat(60),
         (needles, text, at) => {
           const ac = new AhoCorasick();
-          needles.forEach((n, i) => ac.add(n, i));
+          for (const [i, n] of needles.entries()) ac.add(n, i);
           ac.build();
           const t = `${text.slice(0, at)}${needles[at % needles.length]!.toUpperCase()}${text.slice(at)}`;
           expect(found(ac, t, true)).toEqual(naive(needles, t));
@@ -92,7 +92,7 @@ describe('AhoCorasick', () => {
   it('skips through long texts and still finds needles at any offset', () => {
     const needles = ['sekurlsa::', 'lsadump::', 'privilege::debug', 'kiwi legit printer'];
     const ac = new AhoCorasick();
-    needles.forEach((n, i) => ac.add(n, i));
+    for (const [i, n] of needles.entries()) ac.add(n, i);
     ac.build();
     const filler = 'The Windows Filtering Platform has permitted a connection 0123456789. ';
     for (let off = 0; off < 40; off++) {
