@@ -151,6 +151,9 @@ describe('agency isolation (generated from the OpenAPI document)', () => {
             if (r.status !== want) failures.push(`${where}: expected ${want}`);
           }
           if (r.status >= 500) failures.push(`${where}: server error ${r.text.slice(0, 200)}`);
+          const validate = op.responses.get(String(r.status)) ?? op.responses.get('default');
+          if (validate && r.headers.get('content-type')?.includes('json') && !validate(r.body))
+            failures.push(`${where}: response does not match the document: ${JSON.stringify(validate.errors?.[0])}`);
           // (An own document may be gone: an earlier call of the same principal deleted it.)
           if (
             allowed &&
