@@ -1,5 +1,5 @@
 /** Property tests: arbitrary JSON bodies, query strings and cookies never crash the API or break the error shape. */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parseCookies } from './app.js';
 import { type Fixture, startFixture } from './fixture.js';
