@@ -17,7 +17,7 @@ import type {
 } from '../sigma/model.js';
 import { ANY, ONE } from '../sigma/model.js';
 import { engineError } from './errors.js';
-import { keywordForm } from './pattern.js';
+import { compilePattern, keywordForm, normalisePattern } from './pattern.js';
 import { inNetwork, MAX_CATEGORIES, numericValue, parseNetwork, scalarText, timePart } from './values.js';
 
 /** What `explain` reports: the verdict, the searches that held and the filters that excluded the event. */
@@ -214,7 +214,8 @@ export function searchesOf(searches: Record<string, Search>, pattern: string): s
     if (i > 0) parts.push(ANY);
     if (lit) parts.push(lit);
   }
-  return names.filter((n) => globMatch(parts, n, true));
+  const test = compilePattern(normalisePattern(parts, true));
+  return names.filter(test);
 }
 
 function condHolds(c: Condition, searches: Record<string, Search>, ev: SigmaEvent, rule: string): boolean {
