@@ -74,4 +74,13 @@ describe('Engine', () => {
     });
     expect(engine.match(worse)).toEqual([]);
   });
+
+  it('keeps one shape for every RuleMatch (monomorphic consumers)', () => {
+    const r3 = rule([search('sel', { A: 'x' })], 'sel', { id: 'r3' });
+    const engine = new Engine([r1, r2, r3]);
+    const all = engine.match({ Image: 'c:\\cmd.exe', CommandLine: 'whoami', A: 'x' });
+    expect(all).toHaveLength(3);
+    const shapes = new Set(all.map((m) => Object.keys(m).join(',')));
+    expect([...shapes]).toEqual(['id,name,title,level,tags,rule']);
+  });
 });
