@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type express from 'express';
 import { createApiApp } from './app.js';
+import { PERMISSIONS } from './auth/roles.js';
+import { API_ERRORS } from './errors.js';
 import { AGENCY_A, type Fixture, startFixture } from './fixture.js';
 import { loadSpec, type Operation } from './openapi.js';
 
@@ -259,6 +261,16 @@ describe('contract', () => {
       const v = responseValidator(op, 401) ?? spec.byId.get('listIncidents')!.responses.get('default');
       expect(v?.(r.body)).toBe(true);
     }
+  });
+
+  it('every operation names a permission roles know, and every API error code is documented', () => {
+    const known = new Set(['public', 'self', ...Object.values(PERMISSIONS).flatMap((s) => [...s])]);
+    for (const op of spec.operations)
+      expect([op.operationId, known.has(op.permission)]).toEqual([op.operationId, true]);
+    const documented = spec.document['x-error-codes'] as Record<string, { status: number }>;
+    expect(Object.keys(documented).sort()).toEqual(Object.keys(API_ERRORS).sort());
+    for (const [code, spec] of Object.entries(API_ERRORS))
+      expect([code, documented[code]!.status]).toEqual([code, spec.status]);
   });
 
   it('unknown routes answer 404 in the error shape', async () => {
