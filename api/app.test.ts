@@ -180,15 +180,32 @@ describe('hardening', () => {
       const statuses: number[] = [];
       let last: Awaited<ReturnType<Fixture['call']>> | undefined;
       for (let i = 0; i < 5; i++) {
-        last = await g.call('GET', '/healthz');
+        last = await g.call('GET', '/api/v1/openapi.json');
         statuses.push(last.status);
       }
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      expect((await g.call('GET', '/healthz')).status).toBe(200);
       expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(codeOf(last!)).toBe('CANHGAC_ERR_API_RATE_LIMIT');
     } finally {
       await g.close();
     }
+  });
+
+  it('keeps a channel secret when a form sends back the hidden placeholder', async () => {
+    const made = await f.call('POST', '/api/v1/channels', {
+      key: f.keys.admin,
+      body: { type: 'telegram', name: 'tg2', settings: { token: 'tok-keep-me', chatId: '1' } },
+    });
+    const id = (made.body as { id: string; settings: { token: string } }).id;
+    expect((made.body as { settings: { token: string } }).settings.token).toBe('[hidden]');
+    const upd = await f.call('PATCH', `/api/v1/channels/${id}`, {
+      key: f.keys.admin,
+      body: { settings: { token: '[hidden]', chatId: '2' } },
+    });
+    expect(upd.status).toBe(200);
+    const stored = await f.stores.state.collection<{ settings: Record<string, string> }>('channels').get(SCOPE_ALL, id);
+    expect(stored?.settings).toEqual({ token: 'tok-keep-me', chatId: '2' });
   });
 
   it('audits changes to users, channels and settings', async () => {

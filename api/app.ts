@@ -222,6 +222,8 @@ export function createApiApp(deps: ApiDeps): express.Application {
       ? undefined
       : new TokenBuckets(deps.loginRateLimit ?? { capacity: 20, perSecond: 1 / 3 });
   app.use((req, res, next) => {
+    // Probes from the orchestrator must not be starved by the traffic they watch.
+    if (req.path === '/healthz' || req.path === '/readyz') return next();
     const ip = req.ip ?? 'unknown';
     let wait = rate?.take(ip) ?? 0;
     let which = 'client';

@@ -8,11 +8,12 @@ import { apiError } from '../errors.js';
 import { createDoc, deleteDoc, getOr404, updateDoc } from './crud.js';
 
 const SECRET_SETTINGS = new Set(['secret', 'token', 'url', 'apiBase']);
+const HIDDEN = '[hidden]';
 
 /** A channel as the API shows it: secrets (tokens, webhook URLs) never leave the server. */
 export function publicChannel(c: Versioned<ChannelConfig>): Record<string, unknown> {
   const settings: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(c.settings ?? {})) settings[k] = SECRET_SETTINGS.has(k) ? '[hidden]' : v;
+  for (const [k, v] of Object.entries(c.settings ?? {})) settings[k] = SECRET_SETTINGS.has(k) ? HIDDEN : v;
   return { ...c, settings };
 }
 
@@ -67,7 +68,12 @@ export const notifyRoutes: RouteDef[] = [
         'channels',
         (d) => {
           if (b.name !== undefined) d.name = b.name;
-          if (b.settings !== undefined) d.settings = b.settings;
+          // A form sends back "[hidden]" for secrets it never saw: keep the stored value for those.
+          if (b.settings !== undefined) {
+            const next: Record<string, unknown> = {};
+            for (const [k, v] of Object.entries(b.settings)) next[k] = v === HIDDEN ? d.settings?.[k] : v;
+            d.settings = next;
+          }
           if (b.enabled !== undefined) d.enabled = b.enabled;
         },
         publicChannel,
