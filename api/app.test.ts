@@ -243,3 +243,39 @@ describe('first start', () => {
     }
   });
 });
+
+describe('incidents', () => {
+  it('lists in the caller scope and filters by several states', async () => {
+    const all = await f.call('GET', '/api/v1/incidents?state=new,acknowledged,in_progress', { key: f.keys.analyst });
+    expect((all.body as { items: unknown[] }).items.length).toBe(2);
+    const mine = await f.call('GET', '/api/v1/incidents', { key: f.keys.agency_admin_a });
+    expect((mine.body as { items: { agencyId: string }[] }).items.map((i) => i.agencyId)).toEqual([AGENCY_A]);
+    const closed = await f.call('GET', '/api/v1/incidents?state=resolved,false_positive', { key: f.keys.analyst });
+    expect((closed.body as { items: unknown[] }).items).toEqual([]);
+    expect((await f.call('GET', '/api/v1/incidents?state=new,closed', { key: f.keys.analyst })).status).toBe(400);
+  });
+
+  it('refuses a stale version with 409 and an impossible transition with 409', async () => {
+    const path = `/api/v1/incidents/${f.b.incident}`;
+    const cur = (await f.call('GET', path, { key: f.keys.analyst })).body as { version: number };
+    const stale = await f.call('PATCH', path, {
+      key: f.keys.analyst,
+      body: { assignee: 'a', version: cur.version + 5 },
+    });
+    expect(stale.status).toBe(409);
+    expect(codeOf(stale)).toBe('CANHGAC_ERR_STORE_CONFLICT');
+    await f.call('PATCH', path, { key: f.keys.analyst, body: { state: 'resolved' } });
+    const bad = await f.call('PATCH', path, { key: f.keys.analyst, body: { state: 'in_progress' } });
+    expect(codeOf(bad)).toBe('CANHGAC_ERR_INCIDENT_TRANSITION');
+  });
+
+  it('applies bulk changes per id and reports each', async () => {
+    const r = await f.call('POST', '/api/v1/incidents/bulk', {
+      key: f.keys.agency_admin_a,
+      body: { ids: [f.a.incident, f.b.incident], assignee: 'tuan' },
+    });
+    expect(r.status).toBe(200);
+    const results = (r.body as { results: { id: string; ok: boolean }[] }).results;
+    expect(results.map((x) => x.ok)).toEqual([true, false]);
+  });
+});

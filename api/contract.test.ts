@@ -56,7 +56,11 @@ function cases(): Record<string, Case> {
     },
     logout: { path: '/api/v1/auth/logout', key: k.viewer_a, status: 204 },
     me: { path: '/api/v1/auth/me', key: k.agency_admin_a, status: 200 },
-    listIncidents: { path: '/api/v1/incidents?state=new&limit=5&sort=-lastSeen', key: k.analyst, status: 200 },
+    listIncidents: {
+      path: '/api/v1/incidents?state=new,acknowledged&limit=5&sort=-lastSeen',
+      key: k.analyst,
+      status: 200,
+    },
     bulkUpdateIncidents: {
       path: '/api/v1/incidents/bulk',
       key: k.analyst,

@@ -49,7 +49,10 @@ export const incidentRoutes: RouteDef[] = [
     handle: async ({ svc, scope, query }): Promise<Reply> =>
       pageBody(
         await svc.incidents.incidents.list(scope, {
-          filter: filterFrom(query, ['state', 'severity', 'agencyId', 'assignee', 'ruleId', 'host']),
+          filter: {
+            ...filterFrom(query, ['severity', 'agencyId', 'assignee', 'ruleId', 'host']),
+            ...(typeof query.state === 'string' ? { state: query.state.split(',') } : {}),
+          },
           sort: sortOf(query.sort),
           ...paging(query),
         }),
