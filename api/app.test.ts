@@ -146,6 +146,13 @@ describe('request validation', () => {
     expect(codeOf(q)).toMatch(/^CANHGAC_ERR_QUERY_/);
   });
 
+  it('does not read bodies of callers it has not authenticated', async () => {
+    const r = await f.call('PATCH', `/api/v1/incidents/${f.a.incident}`, { body: '{"state":' });
+    expect(r.status).toBe(401);
+    const v = await f.call('POST', '/api/v1/users', { key: f.keys.viewer_a, body: '{"username":' });
+    expect(v.status).toBe(403);
+  });
+
   it('reports rule problems at file:line:col', async () => {
     const r = await f.call('POST', '/api/v1/rules', {
       key: f.keys.analyst,

@@ -111,7 +111,12 @@ async function authenticate(svc: ApiServices, req: Request): Promise<Principal |
   return p;
 }
 
-function handlerFor(svc: ApiServices, op: Operation, route: RouteDef) {
+type Middleware = (req: Request, res: Response, next: (err?: unknown) => void) => void;
+
+function handlerFor(svc: ApiServices, op: Operation, route: RouteDef, jsonParser: Middleware) {
+  // Bodies are read only after the caller is known and allowed: an anonymous client cannot make us parse them.
+  const readBody = (req: Request, res: Response) =>
+    new Promise<void>((resolve, reject) => jsonParser(req, res, (err) => (err ? reject(err) : resolve())));
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const end = duration.startTimer({ operation: op.operationId });
     res.locals.operation = op.operationId;
@@ -123,7 +128,10 @@ function handlerFor(svc: ApiServices, op: Operation, route: RouteDef) {
         if (!principal) throw apiError('CANHGAC_ERR_API_UNAUTHENTICATED');
         if (!can(principal, op.permission)) throw apiError('CANHGAC_ERR_API_FORBIDDEN', { action: op.operationId });
       }
-      if (op.hasBody && !req.is('application/json')) throw apiError('CANHGAC_ERR_API_MEDIA_TYPE');
+      if (op.hasBody) {
+        if (!req.is('application/json')) throw apiError('CANHGAC_ERR_API_MEDIA_TYPE');
+        await readBody(req, res);
+      }
       const params = { ...(req.params as Record<string, string>) };
       const query: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
       const body: unknown = op.hasBody ? req.body : undefined;
@@ -236,7 +244,7 @@ export function createApiApp(deps: ApiDeps): express.Application {
     res.setHeader('Retry-After', String(wait));
     next(apiError('CANHGAC_ERR_API_RATE_LIMIT', { retryAfter: wait }));
   });
-  app.use(express.json({ limit: deps.bodyLimitBytes ?? 2 * 1024 * 1024, strict: true }));
+  const jsonParser = express.json({ limit: deps.bodyLimitBytes ?? 2 * 1024 * 1024, strict: true }) as Middleware;
   const router = express.Router();
   for (const route of ROUTES) {
     const op = svc.spec.byId.get(route.operationId);
@@ -245,7 +253,7 @@ export function createApiApp(deps: ApiDeps): express.Application {
         `Route ${route.method.toUpperCase()} ${route.path} is not operation ${route.operationId} of openapi.yaml`,
       );
     }
-    router[route.method](route.path, handlerFor(svc, op, route));
+    router[route.method](route.path, handlerFor(svc, op, route, jsonParser));
   }
   app.use(router);
   app.use((req, _res, next) => {
