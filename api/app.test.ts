@@ -286,3 +286,27 @@ describe('incidents', () => {
     expect(results.map((x) => x.ok)).toEqual([true, false]);
   });
 });
+
+describe('rules', () => {
+  it('tests a stored rule on pasted events and hunts it over stored history', async () => {
+    const t = await f.call('POST', `/api/v1/rules/${f.a.rule}/test`, {
+      key: f.keys.analyst,
+      body: { events: [{ message: 'seen amark-91c2 here' }, { message: 'nothing' }] },
+    });
+    expect((t.body as { results: { matched: boolean }[] }).results.map((x) => x.matched)).toEqual([true, false]);
+    const h = await f.call('POST', `/api/v1/rules/${f.a.rule}/hunt`, {
+      key: f.keys.analyst,
+      body: { from: '2026-10-01T00:00:00Z', to: '2026-12-01T00:00:00Z' },
+    });
+    expect(h.status).toBe(200);
+    expect((h.body as { items: { 'event.id': string }[] }).items.map((e) => e['event.id'])).toEqual([f.a.event]);
+  });
+
+  it('disables a rule and lists by enabled', async () => {
+    await f.call('PATCH', `/api/v1/rules/${f.b.rule}`, { key: f.keys.analyst, body: { enabled: false } });
+    const on = await f.call('GET', '/api/v1/rules?enabled=true', { key: f.keys.analyst });
+    const ids = (on.body as { items: { id: string; text?: string }[] }).items.map((r) => r.id);
+    expect(ids).not.toContain(f.b.rule);
+    expect((on.body as { items: { text?: string }[] }).items.every((r) => r.text === undefined)).toBe(true);
+  });
+});

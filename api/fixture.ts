@@ -92,6 +92,7 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string, tag:
       '@timestamp': '2026-11-01T08:00:00Z',
       'agency.id': agencyId,
       'host.name': host,
+      'logsource.product': 'linux',
       message: `Failed password for root ${mark}`,
     },
   ]);
