@@ -89,6 +89,13 @@ describe('AhoCorasick', () => {
     );
   });
 
+  it('finds a needle in a text that only reaches the needle length once lowercased (İ is two units)', () => {
+    const ac = new AhoCorasick();
+    ac.add('i\u0307ςa', 0);
+    ac.build();
+    expect(found(ac, 'İςA', true)).toEqual([0]);
+  });
+
   it('skips through long texts and still finds needles at any offset', () => {
     const needles = ['sekurlsa::', 'lsadump::', 'privilege::debug', 'kiwi legit printer'];
     const ac = new AhoCorasick();

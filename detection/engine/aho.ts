@@ -50,7 +50,7 @@ export class AhoCorasick {
   /** The nearest proper suffix node with output (-1 when none). */
   private dictLink: Int32Array = new Int32Array(0);
   private readonly pending = new Map<string, number[]>();
-  /** Length of the shortest needle: shorter texts cannot contain any (folding never shortens a text). */
+  /** Length of the shortest needle: shorter lowercase texts cannot contain any. */
   private minLen = 0;
   /**
    * Bigrams (column pairs) found inside the first minLen characters of some needle, or null when skipping is off
@@ -224,7 +224,8 @@ export class AhoCorasick {
    */
   scanFolded(text: string, emit: (id: number) => void): void {
     const n = text.length;
-    if (n < this.minLen) return;
+    // Lowercasing only ever lengthens (İ becomes two units), so a short text without İ cannot hold a needle.
+    if (n < this.minLen && !text.includes('\u0130')) return;
     const delta = this.delta;
     const foldOf = this.foldOf;
     const w = this.width;

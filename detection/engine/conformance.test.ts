@@ -482,6 +482,14 @@ const rows: Row[] = [
     ],
   },
   {
+    name: 'keyword whose text is shorter than the needle until lowercased (İ)',
+    rule: rule([keywords('kw', ['İςA', 'zzzz'])], 'kw'),
+    cases: [
+      [{ A: 'İςA' }, true],
+      [{ A: 'IςA' }, false],
+    ],
+  },
+  {
     name: 'keywords with a number',
     rule: rule([keywords('kw', [4624])], 'kw'),
     cases: [
