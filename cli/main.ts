@@ -28,6 +28,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'decode and normalise log lines from stdin to JSON events',
     load: () => import('../ingest/cli.js'),
   },
+  ingest: {
+    summary: 'run the intake sources (syslog UDP/TCP/TLS, RELP, HTTP) into the durable spool',
+    load: () => import('../ingest/cli-ingest.js'),
+  },
 };
 
 async function versionCommand(): Promise<number> {

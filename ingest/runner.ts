@@ -1,0 +1,69 @@
+import { join, resolve } from 'node:path';
+import type { Config } from '../core/config/load.js';
+import { logger } from '../core/log.js';
+import { FileSpool, type FsyncPolicy } from './spool/file-spool.js';
+import type { Spool } from './spool/types.js';
+import type { HttpIntakeConfig } from './sources/http/config.js';
+import { HttpIntakeSource } from './sources/http/source.js';
+import { createSyslogSources, type Source, type SyslogSection } from './sources/registry.js';
+
+const log = logger('ingest');
+
+/** A running intake: every enabled source appending to one durable spool. */
+export interface IngestRuntime {
+  spool: Spool;
+  /** Bound ports by source name (syslog_udp, syslog_tcp, syslog_tls, relp, http). */
+  ports: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+const SYSLOG_NAMES = ['syslog_udp', 'syslog_tcp', 'syslog_tls', 'relp'] as const;
+
+/**
+ * Starts the intake side of canhgac from the configuration: the spool in `<dataDir>/spool` and the syslog (UDP,
+ * TCP, TLS, RELP) and HTTP sources. Used by `canhgac ingest` and, with the pipeline behind it, `canhgac start`.
+ */
+export async function startIngest(config: Config, opts: { spool?: Spool } = {}): Promise<IngestRuntime> {
+  const sp = config.spool as { maxBytes: number; segmentBytes: number; fsync: FsyncPolicy; fsyncIntervalMs: number };
+  const spool =
+    opts.spool ??
+    (await FileSpool.open({
+      dir: join(resolve(config.dataDir), 'spool'),
+      fsync: sp.fsync,
+      fsyncIntervalMs: sp.fsyncIntervalMs,
+      maxBytes: sp.maxBytes,
+      segmentBytes: sp.segmentBytes,
+    }));
+  const syslog = config.syslog as SyslogSection;
+  const named: [string, Source][] = [];
+  const order = (['udp', 'tcp', 'tls', 'relp'] as const).filter((k) => syslog[k] && syslog[k]!.enabled !== false);
+  createSyslogSources(syslog, spool).forEach((s, i) => {
+    named.push([SYSLOG_NAMES[['udp', 'tcp', 'tls', 'relp'].indexOf(order[i]!)]!, s]);
+  });
+  const intake = config.intake as { enabled: boolean } & Record<string, unknown>;
+  if (intake.enabled) named.push(['http', new HttpIntakeSource(intake as Partial<HttpIntakeConfig>, spool)]);
+  const ports: Record<string, number> = {};
+  const started: Source[] = [];
+  try {
+    for (const [name, source] of named) {
+      ports[name] = await source.start();
+      started.push(source);
+    }
+  } catch (err) {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    if (!opts.spool) await spool.close();
+    throw err;
+  }
+  log.info({ ports }, 'Intake listening');
+  return {
+    spool,
+    ports,
+    async stop() {
+      // Sources first, so what they read reaches the spool before it closes.
+      for (const s of started.reverse())
+        await s.stop().catch((err: unknown) => log.error({ err }, 'Source failed to stop'));
+      if (!opts.spool) await spool.close();
+      log.info('Intake stopped');
+    },
+  };
+}
