@@ -61,31 +61,9 @@ export async function loadRuleSet(paths: string[], placeholdersFile?: string): P
   };
 }
 
-/**
- * The rules that match an event across every category it belongs to. An event may carry several categories
- * (`logsource.categories`, e.g. Sysmon 13 = registry_set + registry_event) while the engine routes on the one
- * `logsource.category`; until it routes on the array, each extra category is tried in turn and matches are
- * de-duplicated by rule. Events with one category cost a single engine call.
- */
-export function matchEvent(engine: Engine, ev: SigmaEvent): RuleMatch[] {
-  const first = engine.match(ev);
-  const cats = ev['logsource.categories'];
-  if (!Array.isArray(cats) || cats.length < 2) return first;
-  const primary = ev['logsource.category'];
-  let out: RuleMatch[] | null = null;
-  try {
-    for (const c of cats) {
-      if (c === primary || typeof c !== 'string') continue;
-      ev['logsource.category'] = c;
-      const more = engine.match(ev);
-      if (more.length === 0) continue;
-      if (out === null) out = [...first];
-      for (const m of more) if (!out.includes(m)) out.push(m);
-    }
-  } finally {
-    ev['logsource.category'] = primary;
-  }
-  return out ?? first;
+/** The rules an event matches (the engine routes on `logsource.category` and every `logsource.categories` entry). */
+export function matchEvent(engine: Engine, ev: SigmaEvent): readonly RuleMatch[] {
+  return engine.match(ev);
 }
 
 /** `file:line:col: message`. */
