@@ -5,18 +5,34 @@ import { ANY, ONE, q } from '../query/ast.js';
 import { agencyScope, SCOPE_ALL } from '../types.js';
 import { re2ToLucene, searchQuery, toDsl } from './query.js';
 
+/** A string query on a field OR on the wildcard copy of its over-long values (shape.ts). */
+function orLong(own: Record<string, unknown>, long: Record<string, unknown>) {
+  return { bool: { should: [own, long], minimum_should_match: 1 } };
+}
+
 describe('query AST to OpenSearch DSL', () => {
   it('matches case-insensitively on the lowercase subfield and case-sensitively on the keyword', () => {
-    expect(toDsl(q.eq('User', 'ĐỨC'))).toEqual({ term: { 'User.lc': 'đức' } });
-    expect(toDsl(q.eq('User', 'ĐỨC', true))).toEqual({ term: { User: 'ĐỨC' } });
+    expect(toDsl(q.eq('User', 'ĐỨC'))).toEqual(
+      orLong({ term: { 'User.lc': 'đức' } }, { term: { 'canhgac_long_lc.User': 'đức' } }),
+    );
+    expect(toDsl(q.eq('User', 'ĐỨC', true))).toEqual(
+      orLong({ term: { User: 'ĐỨC' } }, { term: { 'canhgac_long.User': 'ĐỨC' } }),
+    );
   });
 
   it('uses prefix for a trailing wildcard, wildcard otherwise, escaping literal * ? and \\', () => {
-    expect(toDsl(q.match('Image', ['C:\\Win', ANY]))).toEqual({ prefix: { 'Image.lc': 'c:\\win' } });
-    expect(toDsl(q.match('Image', [ANY, '\\cmd*.exe', ONE]))).toEqual({
-      wildcard: { 'Image.lc': { value: '*\\\\cmd\\*.exe?' } },
-    });
-    expect(toDsl(q.match('Image', [ANY]))).toEqual({ exists: { field: 'Image' } });
+    expect(toDsl(q.match('Image', ['C:\\Win', ANY]))).toEqual(
+      orLong({ prefix: { 'Image.lc': 'c:\\win' } }, { prefix: { 'canhgac_long_lc.Image': 'c:\\win' } }),
+    );
+    expect(toDsl(q.match('Image', [ANY, '\\cmd*.exe', ONE]))).toEqual(
+      orLong(
+        { wildcard: { 'Image.lc': { value: '*\\\\cmd\\*.exe?' } } },
+        { wildcard: { 'canhgac_long_lc.Image': { value: '*\\\\cmd\\*.exe?' } } },
+      ),
+    );
+    expect(toDsl(q.match('Image', [ANY]))).toEqual(
+      orLong({ exists: { field: 'Image' } }, { exists: { field: 'canhgac_long_lc.Image' } }),
+    );
   });
 
   it('puts numeric range bounds on .num, string bounds on the keyword, timestamps in epoch ms', () => {

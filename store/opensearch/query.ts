@@ -10,7 +10,7 @@
 import { ANY, KEYWORDS_FIELD, ONE, type PatternPart, type QueryNode } from '../query/ast.js';
 import { storeError } from '../errors.js';
 import type { Scope } from '../types.js';
-import { KEYWORDS_INDEX_FIELD, PRESENT_FIELD } from './shape.js';
+import { KEYWORDS_INDEX_FIELD, LONG_FIELD, LONG_LC_FIELD, PRESENT_FIELD } from './shape.js';
 
 /** A query DSL object. */
 export type Dsl = Record<string, unknown>;
@@ -65,11 +65,11 @@ function fieldDsl(node: QueryNode): Dsl {
         },
       };
     case 'match':
-      return matchDsl(node.field, node.parts, node.cased);
+      return orLong(node.field, node.cased, (target) => matchDsl(node.field, node.parts, node.cased, target));
     case 'range':
       return rangeDsl(node);
     case 'regex':
-      return regexDsl(node.field, node.source, node.i, node.m, node.s);
+      return orLong(node.field, true, (target) => regexDsl(node.field, node.source, node.i, node.m, node.s, target));
     case 'cidr':
       return cidrDsl(node.field, node.cidr);
     case 'fieldref':
@@ -109,9 +109,20 @@ function wildcardText(parts: PatternPart[], lower: boolean): string {
   return out;
 }
 
-function matchDsl(field: string, parts: PatternPart[], cased: boolean): Dsl {
+/**
+ * A string query on a field, or on the wildcard copy of values too long for its keyword (shape.ts). `build`
+ * gets the field to query (undefined: the field's own keyword form).
+ */
+function orLong(field: string, cased: boolean, build: (target?: string) => Dsl): Dsl {
+  const own = build();
+  if (DATE_FIELDS.has(field) || NO_DOC_VALUES.has(field) || field === KEYWORDS_INDEX_FIELD) return own;
+  const long = build(`${cased ? LONG_FIELD : LONG_LC_FIELD}.${field}`);
+  return { bool: { should: [own, long], minimum_should_match: 1 } };
+}
+
+function matchDsl(field: string, parts: PatternPart[], cased: boolean, longTarget?: string): Dsl {
   const isDate = DATE_FIELDS.has(field);
-  const target = cased || isDate ? field : `${field}.lc`;
+  const target = longTarget ?? (cased || isDate ? field : `${field}.lc`);
   const lower = !cased && !isDate;
   let literal = true;
   let anyCount = 0;
@@ -125,7 +136,7 @@ function matchDsl(field: string, parts: PatternPart[], cased: boolean): Dsl {
   }
   if (isDate) throw unsupported(`a wildcard pattern on the date field ${field}`);
   // Only ANY parts: any value with a string form.
-  if (anyCount === parts.length) return { exists: { field } };
+  if (anyCount === parts.length) return { exists: { field: longTarget ?? field } };
   const last = parts[parts.length - 1];
   const head = parts.slice(0, -1);
   if (last === ANY && head.every((p) => typeof p === 'string')) {
@@ -184,7 +195,7 @@ function timepartDsl(field: string, unit: string, value: number): Dsl {
   };
 }
 
-function regexDsl(field: string, source: string, i: boolean, m: boolean, s: boolean): Dsl {
+function regexDsl(field: string, source: string, i: boolean, m: boolean, s: boolean, target = field): Dsl {
   if (DATE_FIELDS.has(field)) throw unsupported(`a regular expression on the date field ${field}`);
   let src = source;
   let ci = i;
@@ -194,7 +205,7 @@ function regexDsl(field: string, source: string, i: boolean, m: boolean, s: bool
   }
   return {
     regexp: {
-      [field]: {
+      [target]: {
         value: re2ToLucene(src, m, s, ci),
         flags: 'NONE',
         case_insensitive: ci,

@@ -13,6 +13,17 @@ export const EXTRA_FIELD = 'canhgac_extra';
 export const PRESENT_FIELD = 'canhgac_present';
 /** Top-level string values of an event without a string `message` (Sigma keyword search). */
 export const KEYWORDS_INDEX_FIELD = 'canhgac_keywords';
+/** Copies of string values too long for a keyword (wildcard fields: still matched by Sigma queries). */
+export const LONG_FIELD = 'canhgac_long';
+/** The same copies lowercased, for case-insensitive matching. */
+export const LONG_LC_FIELD = 'canhgac_long_lc';
+/** Longest string a keyword field indexes (its `ignore_above`); longer ones go to LONG_FIELD as well. */
+export const KEYWORD_LIMIT = 8191;
+
+function tooLong(v: unknown): boolean {
+  if (typeof v === 'string') return v.length > KEYWORD_LIMIT;
+  return Array.isArray(v) && v.some((x) => typeof x === 'string' && x.length > KEYWORD_LIMIT);
+}
 
 type Event = Record<string, unknown>;
 
@@ -25,6 +36,7 @@ export function needsRewrite(e: Event): boolean {
   if (typeof e.message !== 'string') return true;
   for (const k in e) {
     const v = e[k];
+    if (tooLong(v)) return true;
     if (v === null || typeof v !== 'object') continue;
     if (!Array.isArray(v) || v.length === 0) return true;
     let nonNull = 0;
@@ -45,8 +57,19 @@ export function rewrite(e: Event): Event {
   const present: string[] = [];
   const keywords: string[] = [];
   const noMessage = typeof e.message !== 'string';
+  const long: Event = Object.create(null);
+  const longLc: Event = Object.create(null);
+  let hasLong = false;
   for (const k of Object.keys(e)) {
     const v = e[k];
+    if (tooLong(v)) {
+      // The keyword ignores it, so `exists` needs the presence mark and matching needs the wildcard copies.
+      const strings = (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+      long[k] = strings.length === 1 ? strings[0] : strings;
+      longLc[k] = strings.length === 1 ? strings[0]!.toLowerCase() : strings.map((x) => x.toLowerCase());
+      present.push(k);
+      hasLong = true;
+    }
     if (v !== null && typeof v === 'object') {
       const scalars = Array.isArray(v) ? v.filter((x) => x !== null && typeof x !== 'object') : [];
       const clean = Array.isArray(v) && scalars.length > 0 && v.every(plain);
@@ -65,17 +88,29 @@ export function rewrite(e: Event): Event {
     out[EXTRA_FIELD] = extra;
     out[PRESENT_FIELD] = present;
   }
+  if (hasLong) {
+    out[LONG_FIELD] = long;
+    out[LONG_LC_FIELD] = longLc;
+  }
   if (keywords.length > 0) out[KEYWORDS_INDEX_FIELD] = keywords;
   return out;
 }
 
 /** The event as written, from an indexed document (a no-op for documents that were not rewritten). */
 export function restore(src: Event): Event {
-  if (src[PRESENT_FIELD] === undefined && src[KEYWORDS_INDEX_FIELD] === undefined) return src;
+  if (src[PRESENT_FIELD] === undefined && src[KEYWORDS_INDEX_FIELD] === undefined && src[LONG_FIELD] === undefined)
+    return src;
   const out: Event = Object.create(null);
   const extra = (src[EXTRA_FIELD] ?? {}) as Event;
   for (const k of Object.keys(src)) {
-    if (k === EXTRA_FIELD || k === PRESENT_FIELD || k === KEYWORDS_INDEX_FIELD) continue;
+    if (
+      k === EXTRA_FIELD ||
+      k === PRESENT_FIELD ||
+      k === KEYWORDS_INDEX_FIELD ||
+      k === LONG_FIELD ||
+      k === LONG_LC_FIELD
+    )
+      continue;
     out[k] = Object.hasOwn(extra, k) ? extra[k] : src[k];
   }
   for (const k of Object.keys(extra)) if (!Object.hasOwn(out, k)) out[k] = extra[k];

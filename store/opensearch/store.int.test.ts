@@ -275,14 +275,15 @@ describeOpenSearch('OpenSearch schema upgrade and retention', (url) => {
     const s1 = await openOpenSearchStores({ node: url, prefix });
     await s1.events.write(SCOPE_ALL, [ev(1, A, 0, {})]);
     const index = `${prefix}-events-2026.03.01`;
-    expect(await indexSchemaVersion(s1.client, index)).toBe(1);
+    const current = defaultMappings().events._meta.schema_version;
+    expect(await indexSchemaVersion(s1.client, index)).toBe(current);
     await s1.close();
 
     const m: Mappings = structuredClone(defaultMappings());
-    m.events._meta.schema_version = 2;
+    m.events._meta.schema_version = current + 1;
     (m.events.properties as Record<string, unknown>).ThreatIndicator = { type: 'keyword' };
     const s2 = await openOpenSearchStores({ node: url, prefix, mappings: m });
-    expect(await indexSchemaVersion(s2.client, index)).toBe(2);
+    expect(await indexSchemaVersion(s2.client, index)).toBe(current + 1);
     const tpl = await rest(s2.client, 'GET', `/_index_template/${prefix}-events`);
     expect(JSON.stringify(tpl.body)).toContain('ThreatIndicator');
     const mapping = await rest(s2.client, 'GET', `/${index}/_mapping`);
@@ -314,6 +315,33 @@ describeOpenSearch('OpenSearch schema upgrade and retention', (url) => {
     expect(left.events.map((e) => e['event.id']).sort()).toEqual(['e004', 'e005']);
     await rest(s.client, 'DELETE', `/${prefix}-*`, undefined, { ok: [404] });
     await rest(s.client, 'DELETE', `/_index_template/${prefix}-*`, undefined, { ok: [404] });
+    await s.close();
+  });
+});
+
+describeOpenSearch('OpenSearch values longer than a keyword indexes', (url) => {
+  it('still matches, finds as present and returns a 20,000-character script block exactly', async () => {
+    const s = await openOpenSearchStores({ node: url, prefix: testPrefix() });
+    const script = `${'Write-Host x; '.repeat(1500)}Get-ADDefaultDomainPasswordPolicy -Đức`;
+    expect(script.length).toBeGreaterThan(20_000);
+    const long = ev(1, A, 0, { ScriptBlockText: script });
+    const short = ev(2, A, 1, { ScriptBlockText: 'Get-Date' });
+    expect((await s.events.write(SCOPE_ALL, [long, short])).written).toBe(2);
+    await s.events.refresh();
+    const ids = async (query: QueryNode) =>
+      (await s.events.search(SCOPE_ALL, { query, size: 10 })).events.map((e) => e['event.id']);
+    expect(await ids(q.match('ScriptBlockText', [ANY, 'get-addefaultdomainpasswordpolicy', ANY]))).toEqual([
+      long['event.id'],
+    ]);
+    expect(await ids(q.match('ScriptBlockText', [ANY, 'ĐỨC']))).toEqual([long['event.id']]);
+    expect(await ids(q.match('ScriptBlockText', [ANY, 'get-addefaultdomainpasswordpolicy', ANY], true))).toEqual([]);
+    expect(await ids(q.match('ScriptBlockText', [ANY, 'Get-ADDefaultDomainPasswordPolicy', ANY], true))).toEqual([
+      long['event.id'],
+    ]);
+    expect((await ids({ kind: 'exists', field: 'ScriptBlockText' })).sort()).toEqual(
+      [long['event.id'], short['event.id']].sort(),
+    );
+    expect(await s.events.get(SCOPE_ALL, long['event.id'] as string)).toEqual(long);
     await s.close();
   });
 });
