@@ -8,6 +8,10 @@ export interface CommandModule {
 /** Sub-commands by the name the user types; each area registers its own line here. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   version: { summary: 'print the version', load: async () => ({ run: versionCommand }) },
+  start: {
+    summary: 'run the whole service in one process (embedded SQLite store by default)',
+    load: () => import('./start.js'),
+  },
   rules: {
     summary: 'validate Sigma rules, test them on events, match a rule set over an event file',
     load: () => import('../detection/cli.js'),
