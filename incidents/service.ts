@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { newEventId } from '../core/ids.js';
+import { writeAudit } from './audit.js';
 import { KeyedLock } from '../core/keyed-lock.js';
 import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
@@ -347,17 +348,7 @@ export class IncidentService {
     before: unknown,
     after: unknown,
   ): Promise<void> {
-    const entry: AuditEntry = {
-      id: newEventId(),
-      at: this.now(),
-      actor,
-      action,
-      collection,
-      targetId,
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    };
-    await this.audit.put(SCOPE_ALL, { ...entry, agencyId }, { expectedVersion: 0 });
+    await writeAudit(this.audit, this.now(), { actor, action, collection, targetId, agencyId, before, after });
   }
 }
 

@@ -5,10 +5,10 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CanhgacError } from '../../core/errors.js';
-import { newEventId } from '../../core/ids.js';
 import { KeyedLock } from '../../core/keyed-lock.js';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
+import { writeAudit } from '../../incidents/audit.js';
 import type { AuditEntry } from '../../incidents/types.js';
 import { SCOPE_ALL, type Collection, type Scope, type StateStore, type Versioned } from '../../store/types.js';
 import { apiError } from '../errors.js';
@@ -140,17 +140,7 @@ export class AuthService {
     before?: unknown,
     after?: unknown,
   ): Promise<void> {
-    const entry: AuditEntry = {
-      id: newEventId(),
-      at: this.now(),
-      actor,
-      action,
-      collection,
-      targetId,
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    };
-    await this.audit.put(SCOPE_ALL, { ...entry, ...(agencyId ? { agencyId } : {}) }, { expectedVersion: 0 });
+    await writeAudit(this.audit, this.now(), { actor, action, collection, targetId, agencyId, before, after });
   }
 
   /** Creates a user; CANHGAC_ERR_API_EXISTS when the name is taken. */
