@@ -64,6 +64,38 @@ afterAll(async () => {
     });
     expect(items[0]!.attack).toContain('attack.t1110.001');
   }, 60_000);
+
+  it('accepts an agent key made through the API at the HTTP intake and attributes its agency', async () => {
+    const api = (path: string, body?: unknown) =>
+      fetch(`${svc!.apiUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    expect((await api('/api/v1/agencies', { id: '000.00.31.H40', name: 'Sở Thông tin và Truyền thông' })).status).toBe(
+      201,
+    );
+    const made = await api('/api/v1/agencies/000.00.31.H40/keys', { name: 'winlogbeat on dc01' });
+    expect(made.status).toBe(201);
+    const agentKey = ((await made.json()) as { key: string }).key;
+    const intake = `http://127.0.0.1:${svc!.ports.http}/ingest/v1/events`;
+    const send = (key: string) =>
+      fetch(intake, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}` },
+        body: '{"message":"agent-key-marker"}\n',
+      });
+    expect((await send('cgk_0000000000000000_not-a-real-key-at-all')).status).toBe(401);
+    expect((await send(agentKey)).status).toBe(200);
+    let found: Record<string, unknown>[] = [];
+    for (let i = 0; i < 50 && found.length === 0; i++) {
+      const res = await api(`/api/v1/events?q=${encodeURIComponent('message:"agent-key-marker"')}`);
+      found = ((await res.json()) as { items: Record<string, unknown>[] }).items ?? [];
+      if (!found.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found).toHaveLength(1);
+    expect(found[0]!['agency.id']).toBe('000.00.31.H40');
+  }, 60_000);
 });
 
 if (!built)

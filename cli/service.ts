@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApi } from '../api/index.js';
+import { AuthService, startApi } from '../api/index.js';
+import type { AgencyDoc } from '../api/routes/agencies.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { counter, enableDefaultMetrics } from '../core/metrics.js';
@@ -17,6 +18,7 @@ import type { CorrelationRule } from '../detection/sigma/model.js';
 import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { Alert, Severity } from '../incidents/types.js';
+import type { AgencyConfig } from '../ingest/normalise/agency.js';
 import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
 import { startIngest } from '../ingest/runner.js';
 import type { RawRecord } from '../ingest/spool/types.js';
@@ -76,10 +78,21 @@ export async function startService(config: Config): Promise<Service> {
   const silent = new SilentHostWatcher(stores.state, incidents);
   const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
   const notifier = new Notifier(stores.state, channelSenders(smtp));
+  // Agencies come from the configuration and from the API (agencies collection, read at start; a change made
+  // through the API reaches attribution at the next start).
+  const agencies = new Map<string, AgencyConfig>();
+  for (const a of (config.agencies as AgencyConfig[] | undefined) ?? []) agencies.set(a.id, a);
+  for (const a of (await stores.state.collection<AgencyDoc>('agencies').list(SCOPE_ALL, { size: 10_000 })).docs) {
+    agencies.set(a.id, { id: a.id, name: a.name, networks: a.networks ?? [], certNames: a.certificateNames ?? [] });
+  }
+  const normalise = normaliseOptionsFromConfig({
+    ...(config as Parameters<typeof normaliseOptionsFromConfig>[0]),
+    agencies: [...agencies.values()],
+  });
   const options: PipelineOptions = {
     ruleDirs,
     disabled: rules.disabled,
-    normalise: normaliseOptionsFromConfig(config as Parameters<typeof normaliseOptionsFromConfig>[0]),
+    normalise,
     ...(placeholders ? { placeholders } : {}),
   };
   const pool = new WorkerPool({
@@ -88,7 +101,14 @@ export async function startService(config: Config): Promise<Service> {
     options,
   });
   await pool.start();
-  const ingest = await startIngest(config);
+  // Agent keys made through the API (role intake) are accepted by the HTTP intake, attributing their agency.
+  const auth = new AuthService(stores.state);
+  const ingest = await startIngest(config, {
+    resolveIntakeKey: async (key) => {
+      const p = await auth.authenticateKey(key);
+      return p?.role === 'intake' ? p.agencyId : undefined;
+    },
+  });
   const api = await startApi(config as { api?: { host?: string; port?: number } }, { stores, incidents });
 
   const raise = async (alert: Alert) => {

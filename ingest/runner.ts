@@ -23,7 +23,10 @@ const SYSLOG_NAMES = ['syslog_udp', 'syslog_tcp', 'syslog_tls', 'relp'] as const
  * Starts the intake side of canhgac from the configuration: the spool in `<dataDir>/spool` and the syslog (UDP,
  * TCP, TLS, RELP) and HTTP sources. Used by `canhgac ingest` and, with the pipeline behind it, `canhgac start`.
  */
-export async function startIngest(config: Config, opts: { spool?: Spool } = {}): Promise<IngestRuntime> {
+export async function startIngest(
+  config: Config,
+  opts: { spool?: Spool; resolveIntakeKey?: (key: string) => Promise<string | undefined> } = {},
+): Promise<IngestRuntime> {
   const sp = config.spool as { maxBytes: number; segmentBytes: number; fsync: FsyncPolicy; fsyncIntervalMs: number };
   const spool =
     opts.spool ??
@@ -41,7 +44,15 @@ export async function startIngest(config: Config, opts: { spool?: Spool } = {}):
     named.push([SYSLOG_NAMES[['udp', 'tcp', 'tls', 'relp'].indexOf(order[i]!)]!, s]);
   });
   const intake = config.intake as { enabled: boolean } & Record<string, unknown>;
-  if (intake.enabled) named.push(['http', new HttpIntakeSource(intake as Partial<HttpIntakeConfig>, spool)]);
+  if (intake.enabled)
+    named.push([
+      'http',
+      new HttpIntakeSource(
+        intake as Partial<HttpIntakeConfig>,
+        spool,
+        opts.resolveIntakeKey ? { resolveKey: opts.resolveIntakeKey } : {},
+      ),
+    ]);
   const ports: Record<string, number> = {};
   const started: Source[] = [];
   try {

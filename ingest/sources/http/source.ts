@@ -44,12 +44,35 @@ export class HttpIntakeSource {
   private server: Server | undefined;
   private stopping = false;
   readonly config: HttpIntakeConfig;
+  /** Keys looked up through `resolveKey`, remembered briefly (a revoked key stops working within the TTL). */
+  private readonly keyCache = new Map<string, { agency: string | undefined; until: number }>();
 
   constructor(
     config: Partial<HttpIntakeConfig>,
     private readonly spool: Spool,
+    private readonly opts: {
+      /** Agent keys managed elsewhere (the API's intake keys): the key -> its agency, or undefined. */
+      resolveKey?: (key: string) => Promise<string | undefined>;
+      keyCacheMs?: number;
+    } = {},
   ) {
     this.config = { ...DEFAULT_HTTP_INTAKE, ...config };
+  }
+
+  /** The agency of a presented key: configured keys first, then the resolver (cached). */
+  private async agencyOf(key: string | undefined): Promise<string | undefined> {
+    const configured = agencyForKey(this.config, key);
+    if (configured !== undefined || key === undefined || !this.opts.resolveKey) return configured;
+    const hit = this.keyCache.get(key);
+    const now = Date.now();
+    if (hit && hit.until > now) return hit.agency;
+    const agency = await this.opts.resolveKey(key).catch((err: unknown) => {
+      log.error({ err }, 'Agent key lookup failed');
+      return undefined;
+    });
+    if (this.keyCache.size >= 10_000) this.keyCache.clear();
+    this.keyCache.set(key, { agency, until: now + (this.opts.keyCacheMs ?? 30_000) });
+    return agency;
   }
 
   /** Starts listening; resolves with the bound port (use port 0 for a free one). */
@@ -121,7 +144,7 @@ export class HttpIntakeSource {
         intakeError('CANHGAC_ERR_INTAKE_UNAVAILABLE', { seconds: this.config.retryAfterSeconds }),
       );
     }
-    const agency = agencyForKey(this.config, presentedKey(req.headers.authorization));
+    const agency = await this.agencyOf(presentedKey(req.headers.authorization));
     if (agency === undefined && this.config.requireApiKey) {
       req.resume();
       res.setHeader('WWW-Authenticate', 'Bearer realm="canhgac-intake"');
