@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS state (
   PRIMARY KEY (coll, id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS state_agency ON state(coll, agency, id);
+-- The analyst queue sorts incidents by last activity (store/sqlite/state.ts spells the same expression).
+CREATE INDEX IF NOT EXISTS state_last_seen ON state(coll, json_extract(doc, '$."lastSeen"'), id);
+CREATE INDEX IF NOT EXISTS state_agency_last_seen ON state(coll, agency, json_extract(doc, '$."lastSeen"'), id);
 `;
 
 /** Options of the embedded store. */

@@ -36,6 +36,21 @@ function decodeCursor(c: string): [SortValue, string] {
   throw storeError('CANHGAC_ERR_STORE_CURSOR');
 }
 
+/** Prepared statements per database and SQL text: listings repeat the same few queries. */
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+function preparedOn(db: Database.Database, sql: string): Database.Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) {
+    if (m.size >= 500) m.clear();
+    st = db.prepare(sql);
+    m.set(sql, st);
+  }
+  return st;
+}
+
 class SqliteCollection<T extends object> implements Collection<T> {
   constructor(
     private readonly db: Database.Database,
@@ -167,8 +182,10 @@ class SqliteCollection<T extends object> implements Collection<T> {
     if (sortField !== 'id') {
       const path = jsonPath(sortField);
       if (path === undefined) throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `cannot sort on ${sortField}` });
-      keySql = 'json_extract(doc, ?)';
-      keyParams.push(path);
+      // The path inlined as a literal (jsonPath refuses quotes and control characters): SQLite uses an expression
+      // index only when the query spells the same expression, so the hot sorts (incidents by lastSeen, audit by
+      // time) are index scans, not a sort of the whole collection.
+      keySql = `json_extract(doc, '${path.replace(/'/g, "''")}')`;
     }
     if (opts.after !== undefined) {
       const [k, id] = decodeCursor(opts.after);
@@ -188,9 +205,10 @@ class SqliteCollection<T extends object> implements Collection<T> {
     }
     const dir = desc ? 'DESC' : 'ASC';
     const order = sortField === 'id' ? `id ${dir}` : `${keySql} ${dir}, id ${dir}`;
-    const rows = this.db
-      .prepare(`SELECT id, doc, ${keySql} AS k FROM state WHERE ${conds.join(' AND ')} ORDER BY ${order} LIMIT ?`)
-      .all(...keyParams, ...params, ...(sortField === 'id' ? [] : keyParams), size + 1) as {
+    const rows = preparedOn(
+      this.db,
+      `SELECT id, doc, ${keySql} AS k FROM state WHERE ${conds.join(' AND ')} ORDER BY ${order} LIMIT ?`,
+    ).all(...keyParams, ...params, ...(sortField === 'id' ? [] : keyParams), size + 1) as {
       id: string;
       doc: string;
       k: SortValue;
