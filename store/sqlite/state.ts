@@ -41,7 +41,10 @@ const statements = new WeakMap<Database.Database, Map<string, Database.Statement
 
 function preparedOn(db: Database.Database, sql: string): Database.Statement {
   let m = statements.get(db);
-  if (!m) statements.set(db, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    statements.set(db, m);
+  }
   let st = m.get(sql);
   if (!st) {
     if (m.size >= 500) m.clear();
