@@ -32,6 +32,7 @@ afterAll(async () => {
         'syslog.udp.host': '127.0.0.1',
         'syslog.relp.host': '127.0.0.1',
         'intake.host': '127.0.0.1',
+        'rules.reloadSeconds': 1,
       },
     });
     svc = await startService(config);
@@ -96,6 +97,63 @@ afterAll(async () => {
     expect(found).toHaveLength(1);
     expect(found[0]!['agency.id']).toBe('000.00.31.H40');
   }, 60_000);
+
+  it('runs a rule uploaded through the API, and stops when it is disabled', async () => {
+    const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+    const text = [
+      'title: Uploaded Marker Rule',
+      'id: 0b6f7a52-2c4e-4d7a-9a51-6c1d0e9f0a11',
+      'status: experimental',
+      'logsource: { product: linux, service: sshd }',
+      'detection:',
+      '  keywords: [uploaded-rule-marker]',
+      '  condition: keywords',
+      'level: critical',
+      '',
+    ].join('\n');
+    const up = await fetch(`${svc!.apiUrl}/api/v1/rules`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ text }),
+    });
+    expect(up.status).toBe(201);
+    const send = (n: number) =>
+      new Promise<void>((resolve, reject) => {
+        const line = `<38>1 ${new Date().toISOString()} db01 sshd 7 - - uploaded-rule-marker ${n}`;
+        const sock = connect(svc!.ports.syslog_tcp!, '127.0.0.1', () => sock.end(`${Buffer.byteLength(line)} ${line}`));
+        sock.on('close', () => resolve());
+        sock.on('error', reject);
+      });
+    const count = async () => {
+      const res = await fetch(`${svc!.apiUrl}/api/v1/incidents`, { headers: auth });
+      const inc = ((await res.json()) as { items: { title: string; alertCount: number }[] }).items.find(
+        (i) => i.title === 'Uploaded Marker Rule',
+      );
+      return inc?.alertCount ?? 0;
+    };
+    // Within a reload period (1 s here) the new rule set is in place.
+    let n = 0;
+    for (let i = 0; i < 60 && (await count()) === 0; i++) {
+      await send(n++);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(await count()).toBeGreaterThan(0);
+    const id = '0b6f7a52-2c4e-4d7a-9a51-6c1d0e9f0a11';
+    const cur = (await (await fetch(`${svc!.apiUrl}/api/v1/rules/${id}`, { headers: auth })).json()) as {
+      version: number;
+    };
+    const off = await fetch(`${svc!.apiUrl}/api/v1/rules/${id}`, {
+      method: 'PATCH',
+      headers: auth,
+      body: JSON.stringify({ enabled: false, version: cur.version }),
+    });
+    expect(off.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 3000));
+    const before = await count();
+    await send(n++);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await count()).toBe(before);
+  }, 90_000);
 });
 
 if (!built)

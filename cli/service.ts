@@ -2,10 +2,11 @@
  * The embedded service: intake -> spool -> worker pool (decode, normalise, match) -> event store, correlation,
  * incidents, notifications, silent hosts; and the REST API. One process, SQLite by default (ARCHITECTURE.md).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { AuthService, startApi } from '../api/index.js';
 import type { AgencyDoc } from '../api/routes/agencies.js';
+import type { RuleDoc } from '../api/routes/rules.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { counter, enableDefaultMetrics } from '../core/metrics.js';
@@ -35,6 +36,14 @@ const poisoned = counter(
 /** The shipped Sigma rules (the pipelines/ folder beside them holds field mappings, not rules). */
 export const SHIPPED_RULES = join(projectRoot, 'rules', 'sigma');
 
+/** The detection side that a rule change replaces as a whole. */
+interface Detection {
+  pool: WorkerPool;
+  corr: CorrelationEngine;
+  corrTags: Map<string, string[]>;
+  correlations: number;
+}
+
 /** A running service. */
 export interface Service {
   ports: Record<string, number>;
@@ -54,25 +63,13 @@ function ts(e: StoredEvent): number {
 /** Starts every stage in this process; resolves once intake and API listen. */
 export async function startService(config: Config): Promise<Service> {
   enableDefaultMetrics();
-  const rules = config.rules as { dirs: string[]; disabled: string[]; placeholdersFile?: string };
-  const ruleDirs = [...(existsSync(SHIPPED_RULES) ? [SHIPPED_RULES] : []), ...rules.dirs];
+  const rules = config.rules as {
+    dirs: string[];
+    disabled: string[];
+    placeholdersFile?: string;
+    reloadSeconds: number;
+  };
   const placeholders = rules.placeholdersFile ? loadPlaceholders(rules.placeholdersFile) : undefined;
-  // Correlations run here, on the main thread: a group's events may come from any worker.
-  const loaded = ruleDirs.length
-    ? await loadRules(ruleDirs, placeholders ? { placeholders } : {})
-    : { documents: [], problems: [], rejected: 0 };
-  for (const p of loaded.problems.filter((x) => x.severity === 'error').slice(0, 50))
-    log.warn({ file: p.file, line: p.line, col: p.col, reason: p.message }, 'Rule rejected');
-  const correlations = loaded.documents.filter(
-    (d): d is CorrelationRule => d.kind === 'correlation' && !rules.disabled.includes(d.id),
-  );
-  const corr = new CorrelationEngine(correlations);
-  const corrTags = new Map(correlations.map((c) => [c.id, c.tags]));
-  log.info(
-    { rules: loaded.documents.length, rejected: loaded.rejected, correlations: correlations.length, dirs: ruleDirs },
-    'Rules loaded',
-  );
-
   const stores = await openStores(config as Parameters<typeof openStores>[0]);
   const incidents = new IncidentService(stores.state);
   const silent = new SilentHostWatcher(stores.state, incidents);
@@ -89,18 +86,62 @@ export async function startService(config: Config): Promise<Service> {
     ...(config as Parameters<typeof normaliseOptionsFromConfig>[0]),
     agencies: [...agencies.values()],
   });
-  const options: PipelineOptions = {
-    ruleDirs,
-    disabled: rules.disabled,
-    normalise,
-    ...(placeholders ? { placeholders } : {}),
+  // Rules uploaded through the API live in the state store; enabled ones are written under the data directory and
+  // loaded with the shipped and configured directories. A change swaps in a new worker pool between batches.
+  const uploadedDir = join(resolve(config.dataDir), 'rules-uploaded');
+  const ruleDocs = stores.state.collection<RuleDoc>('rules');
+  const syncUploaded = async (): Promise<string> => {
+    const docs = (await ruleDocs.list(SCOPE_ALL, { size: 10_000 })).docs;
+    mkdirSync(uploadedDir, { recursive: true });
+    const want = new Set<string>();
+    for (const d of docs) {
+      if (!d.enabled || !/^[0-9a-f-]{36}$/i.test(d.id)) continue;
+      const f = `${d.id}.yml`;
+      want.add(f);
+      const path = join(uploadedDir, f);
+      if (!existsSync(path) || readFileSync(path, 'utf8') !== d.text) writeFileSync(path, d.text);
+    }
+    for (const f of readdirSync(uploadedDir)) if (!want.has(f)) unlinkSync(join(uploadedDir, f));
+    return docs
+      .map((d) => `${d.id}:${d.version}:${d.enabled}`)
+      .sort()
+      .join(',');
   };
-  const pool = new WorkerPool({
-    size: (config as { workers?: number }).workers ?? 1,
-    processorModule: join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'),
-    options,
-  });
-  await pool.start();
+  const build = async (): Promise<Detection> => {
+    const dirs = [...(existsSync(SHIPPED_RULES) ? [SHIPPED_RULES] : []), ...rules.dirs, uploadedDir];
+    // Correlations run here, on the main thread: a group's events may come from any worker.
+    const loaded = await loadRules(dirs, placeholders ? { placeholders } : {});
+    for (const p of loaded.problems.filter((x) => x.severity === 'error').slice(0, 50))
+      log.warn({ file: p.file, line: p.line, col: p.col, reason: p.message }, 'Rule rejected');
+    const correlations = loaded.documents.filter(
+      (d): d is CorrelationRule => d.kind === 'correlation' && !rules.disabled.includes(d.id),
+    );
+    const options: PipelineOptions = {
+      ruleDirs: dirs,
+      disabled: rules.disabled,
+      normalise,
+      ...(placeholders ? { placeholders } : {}),
+    };
+    const pool = new WorkerPool({
+      size: (config as { workers?: number }).workers ?? 1,
+      processorModule: join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'),
+      options,
+    });
+    await pool.start();
+    log.info(
+      { rules: loaded.documents.length, rejected: loaded.rejected, correlations: correlations.length, dirs },
+      'Rules loaded',
+    );
+    return {
+      pool,
+      corr: new CorrelationEngine(correlations),
+      corrTags: new Map(correlations.map((c) => [c.id, c.tags])),
+      correlations: correlations.length,
+    };
+  };
+  let fingerprint = await syncUploaded();
+  let det = await build();
+  let nextDet: Detection | undefined;
   // Agent keys made through the API (role intake) are accepted by the HTTP intake, attributing their agency.
   const auth = new AuthService(stores.state);
   const ingest = await startIngest(config, {
@@ -133,6 +174,7 @@ export async function startService(config: Config): Promise<Service> {
   };
 
   const handle = async (records: RawRecord[]) => {
+    const { pool, corr, corrTags, correlations } = det;
     const { output, poisoned: bad } = await pool.run(records);
     const outs = output as PipelineOutput[];
     const events: StoredEvent[] = outs.map((o) => o.event);
@@ -170,7 +212,7 @@ export async function startService(config: Config): Promise<Service> {
           ts: ts(e),
         });
       }
-      if (correlations.length && matches.length) {
+      if (correlations > 0 && matches.length) {
         for (const a of corr.process(e, matches, ts(e))) {
           if (!a.standalone) continue;
           await raise({
@@ -194,6 +236,13 @@ export async function startService(config: Config): Promise<Service> {
   let running = true;
   const loop = (async () => {
     while (running) {
+      if (nextDet) {
+        // Between batches: nothing is in flight on the old pool. Correlation windows start afresh.
+        const old = det;
+        det = nextDet;
+        nextDet = undefined;
+        await old.pool.close();
+      }
       try {
         const batch = await ingest.spool.read(2000, 200);
         if (!batch || batch.records.length === 0) {
@@ -211,6 +260,7 @@ export async function startService(config: Config): Promise<Service> {
     }
   })();
 
+  let reloading = false;
   const timers = [
     setInterval(
       () =>
@@ -228,7 +278,22 @@ export async function startService(config: Config): Promise<Service> {
       () => void notifier.flushDigests().catch((err: unknown) => log.error({ err }, 'Digest failed')),
       3_600_000,
     ),
-    setInterval(() => corr.sweep(), 30_000),
+    setInterval(() => det.corr.sweep(), 30_000),
+    setInterval(() => {
+      if (reloading) return;
+      reloading = true;
+      syncUploaded()
+        .then(async (fp) => {
+          if (fp === fingerprint) return;
+          fingerprint = fp;
+          nextDet = await build();
+          log.info('Rules changed through the API; new rule set swapped in');
+        })
+        .catch((err: unknown) => log.error({ err }, 'Rule reload failed'))
+        .finally(() => {
+          reloading = false;
+        });
+    }, rules.reloadSeconds * 1000),
   ];
   for (const t of timers) t.unref();
   notifier.start();
@@ -246,7 +311,8 @@ export async function startService(config: Config): Promise<Service> {
       await loop;
       await ingest.stop();
       await api.close();
-      await pool.close();
+      await det.pool.close();
+      await nextDet?.pool.close();
       await silent.flush().catch(() => undefined);
       await stores.close();
       log.info('canhgac stopped');

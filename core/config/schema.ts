@@ -291,6 +291,13 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       description: 'Rule ids that do not run.',
     },
     placeholdersFile: { type: 'string', description: 'YAML map of placeholder name -> values for |expand.' },
+    reloadSeconds: {
+      type: 'integer',
+      minimum: 1,
+      default: 30,
+      description:
+        'How often rules changed through the API are picked up (the worker pool is swapped between batches).',
+    },
   }),
   store: obj('Where events and state live.', {
     kind: {
