@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { newEventId } from '../core/ids.js';
-import { writeAudit } from './audit.js';
 import { KeyedLock } from '../core/keyed-lock.js';
 import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
-import { CanhgacError } from '../core/errors.js';
-import { SCOPE_ALL, type Collection, type Scope, type StateStore, type Versioned } from '../store/types.js';
+import { isStoreConflict } from '../store/errors.js';
+import { type Collection, SCOPE_ALL, type Scope, type StateStore, type Versioned } from '../store/types.js';
+import { writeAudit } from './audit.js';
 import { incidentError } from './errors.js';
 import {
   attackTags,
@@ -172,7 +172,7 @@ export class IncidentService {
         alertsTotal.labels(created ? 'created' : reopened ? 'reopened' : 'grouped').inc();
         return { alert: storedAlert, incident: saved, created, reopened, suppressed: false };
       } catch (err) {
-        if (!isConflict(err)) throw err;
+        if (!isStoreConflict(err)) throw err;
         await backoff(attempt);
       }
     }
@@ -266,7 +266,7 @@ export class IncidentService {
               if (res) i.sla.resolveBreachedAt = now;
             });
           } catch (err) {
-            if (isConflict(err)) continue; // changed meanwhile: the next check sees the new state
+            if (isStoreConflict(err)) continue; // changed meanwhile: the next check sees the new state
             throw err;
           }
           if (ack)
@@ -332,7 +332,7 @@ export class IncidentService {
         await this.writeAudit(actor, action, 'incidents', id, current.agencyId, stateView(current), stateView(saved));
         return saved;
       } catch (err) {
-        if (!isConflict(err) || expectedVersion !== undefined) throw err;
+        if (!isStoreConflict(err) || expectedVersion !== undefined) throw err;
         await backoff(attempt);
       }
     }
@@ -361,8 +361,4 @@ function stateView(inc: Incident): Record<string, unknown> {
     alertCount: inc.alertCount,
     sla: inc.sla,
   };
-}
-
-function isConflict(err: unknown): boolean {
-  return err instanceof CanhgacError && err.code === 'CANHGAC_ERR_STORE_CONFLICT';
 }

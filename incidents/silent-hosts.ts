@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
-import { SCOPE_ALL, type Collection, type StateStore } from '../store/types.js';
-import { IncidentService } from './service.js';
+import { isStoreConflict } from '../store/errors.js';
+import { type Collection, SCOPE_ALL, type StateStore } from '../store/types.js';
 import { groupingKey } from './policy.js';
+import { IncidentService } from './service.js';
 import type { Alert, Severity } from './types.js';
 
 const log = logger('silent_hosts');
@@ -96,7 +97,7 @@ export class SilentHostWatcher {
         try {
           await this.hosts.put(SCOPE_ALL, next, { expectedVersion: cur ? cur.version : 0 });
         } catch (err) {
-          if ((err as { code?: string }).code === 'CANHGAC_ERR_STORE_CONFLICT') continue;
+          if (isStoreConflict(err)) continue;
           throw err;
         }
         if (resumed) await this.resolve(next);

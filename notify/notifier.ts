@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
-import { CanhgacError } from '../core/errors.js';
 import { SEVERITIES, type Severity } from '../incidents/types.js';
-import { SCOPE_ALL, type Collection, type StateStore } from '../store/types.js';
+import { isStoreConflict } from '../store/errors.js';
+import { type Collection, SCOPE_ALL, type StateStore } from '../store/types.js';
 import { render } from './templates.js';
 import type { ChannelConfig, ChannelSender, Delivery, Notice, RouteConfig } from './types.js';
 
@@ -36,10 +36,6 @@ interface DigestItem {
 
 const atLeast = (s: Severity, min: Severity) => SEVERITIES.indexOf(s) >= SEVERITIES.indexOf(min);
 const hashId = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
-
-function isConflict(err: unknown): boolean {
-  return err instanceof CanhgacError && err.code === 'CANHGAC_ERR_STORE_CONFLICT';
-}
 
 /**
  * Routes notices to channels through a durable outbox in the state store: each (notice, channel) pair becomes
@@ -124,7 +120,7 @@ export class Notifier {
       await this.deliveries.put(SCOPE_ALL, { ...d, agencyId: notice.agencyId }, { expectedVersion: 0 });
       return 1;
     } catch (err) {
-      if (isConflict(err)) return 0;
+      if (isStoreConflict(err)) return 0;
       throw err;
     }
   }

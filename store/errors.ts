@@ -1,4 +1,4 @@
-import { defineErrors, errorFactory } from '../core/errors.js';
+import { CanhgacError, defineErrors, errorFactory } from '../core/errors.js';
 
 /** Error catalogue of the store layer (event store, state store, both backends). */
 export const STORE_ERRORS = defineErrors({
@@ -18,3 +18,8 @@ export const STORE_ERRORS = defineErrors({
 
 /** Builds a store error: `throw storeError('CANHGAC_ERR_STORE_CONFLICT', {...})`. */
 export const storeError = errorFactory(STORE_ERRORS);
+
+/** Whether an error is an optimistic-concurrency conflict (someone else wrote the document first). */
+export function isStoreConflict(err: unknown): boolean {
+  return err instanceof CanhgacError && err.code === 'CANHGAC_ERR_STORE_CONFLICT';
+}

@@ -3,14 +3,16 @@
  * stored only as sha256. Failed logins are counted per username BEFORE the password is checked, one attempt at a
  * time per username, so a burst of concurrent guesses cannot slip past the lockout.
  */
+
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { CanhgacError } from '../../core/errors.js';
+import type { CanhgacError } from '../../core/errors.js';
 import { KeyedLock } from '../../core/keyed-lock.js';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
 import { writeAudit } from '../../incidents/audit.js';
 import type { AuditEntry } from '../../incidents/types.js';
-import { SCOPE_ALL, type Collection, type Scope, type StateStore, type Versioned } from '../../store/types.js';
+import { isStoreConflict } from '../../store/errors.js';
+import { type Collection, SCOPE_ALL, type Scope, type StateStore, type Versioned } from '../../store/types.js';
 import { apiError } from '../errors.js';
 import { DEFAULT_SCRYPT, hashPassword, type PasswordHash, type ScryptParams, verifyPassword } from './passwords.js';
 import type { Principal, Role } from './roles.js';
@@ -165,8 +167,7 @@ export class AuthService {
     try {
       saved = await this.users.put(SCOPE_ALL, user, { expectedVersion: 0 });
     } catch (err) {
-      if (err instanceof CanhgacError && err.code === 'CANHGAC_ERR_STORE_CONFLICT')
-        throw apiError('CANHGAC_ERR_API_EXISTS', { what: 'User', id: input.username });
+      if (isStoreConflict(err)) throw apiError('CANHGAC_ERR_API_EXISTS', { what: 'User', id: input.username });
       throw err;
     }
     await this.writeAudit(actor, 'user.create', 'users', user.id, user.agencyId, undefined, publicUser(saved));

@@ -1,4 +1,5 @@
 /** Get, update and delete of one document with the caller's scope, a version check and an audit entry. */
+import { isStoreConflict } from '../../store/errors.js';
 import type { Collection, Versioned } from '../../store/types.js';
 import type { Ctx } from '../context.js';
 import { apiError } from '../errors.js';
@@ -62,8 +63,7 @@ export async function createDoc<T extends object>(
     saved = await coll.put(ctx.scope, doc, { expectedVersion: 0 });
   } catch (err) {
     // Another agency's document with this id: answer as for any taken id, without saying whose it is.
-    if ((err as { code?: string }).code === 'CANHGAC_ERR_STORE_CONFLICT')
-      throw apiError('CANHGAC_ERR_API_EXISTS', { what, id: doc.id });
+    if (isStoreConflict(err)) throw apiError('CANHGAC_ERR_API_EXISTS', { what, id: doc.id });
     throw err;
   }
   await ctx.svc.auth.writeAudit(
