@@ -52,6 +52,18 @@ const format: SchemaNode = {
   description:
     'Decoder for this source (auto-detected per message when absent): auto, rfc5424, rfc3164, cef, leef, kv, json, w3c, apache, nginx, ...',
 };
+const truncatedAt = (def: number): SchemaNode => ({
+  type: 'integer',
+  minimum: 480,
+  default: def,
+  description: 'Longer messages are truncated (counted).',
+});
+const idleAfter = (def: number): SchemaNode => ({
+  type: 'integer',
+  minimum: 0,
+  default: def,
+  description: 'Idle connections are closed after this.',
+});
 const maxConnections: SchemaNode = {
   type: 'integer',
   minimum: 1,
@@ -161,18 +173,8 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       enabled: enabled(true, 'the TCP source'),
       host: host('0.0.0.0', 'the TCP source'),
       port: port(5514, 'syslog TCP', ['CANHGAC_SYSLOG_TCP_PORT']),
-      maxMessageBytes: {
-        type: 'integer',
-        minimum: 480,
-        default: 64 * 1024,
-        description: 'Longer messages are truncated (counted).',
-      },
-      idleTimeoutMs: {
-        type: 'integer',
-        minimum: 0,
-        default: 300_000,
-        description: 'Idle connections are closed after this.',
-      },
+      maxMessageBytes: truncatedAt(64 * 1024),
+      idleTimeoutMs: idleAfter(300_000),
       framing: {
         type: 'string',
         enum: ['auto', 'octet-counted', 'lf', 'nul'],
@@ -192,18 +194,8 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       enabled: enabled(false, 'the TLS source'),
       host: host('0.0.0.0', 'the TLS source'),
       port: port(6514, 'syslog TLS'),
-      maxMessageBytes: {
-        type: 'integer',
-        minimum: 480,
-        default: 64 * 1024,
-        description: 'Longer messages are truncated (counted).',
-      },
-      idleTimeoutMs: {
-        type: 'integer',
-        minimum: 0,
-        default: 300_000,
-        description: 'Idle connections are closed after this.',
-      },
+      maxMessageBytes: truncatedAt(64 * 1024),
+      idleTimeoutMs: idleAfter(300_000),
       maxConnections,
       format,
       ...tlsKeys,
@@ -219,12 +211,7 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
         default: 1024,
         description: 'Unacknowledged frames per connection before reading pauses.',
       },
-      idleTimeoutMs: {
-        type: 'integer',
-        minimum: 0,
-        default: 600_000,
-        description: 'Idle connections are closed after this.',
-      },
+      idleTimeoutMs: idleAfter(600_000),
       maxConnections,
       format,
       ...tlsKeys,
