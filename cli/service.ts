@@ -21,7 +21,7 @@ import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { Alert, Severity } from '../incidents/types.js';
 import type { AgencyConfig } from '../ingest/normalise/agency.js';
 import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
-import { startIngest } from '../ingest/runner.js';
+import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import type { RawRecord } from '../ingest/spool/types.js';
 import { channelSenders, Notifier } from '../notify/index.js';
 import { openStores } from '../store/index.js';
@@ -48,6 +48,15 @@ interface Detection {
 export interface Service {
   ports: Record<string, number>;
   apiUrl: string;
+  /** The running parts, for tests and benchmarks (fault injection, counters); not an API. */
+  internals: {
+    /** The worker pool in use now (a rule change swaps it). */
+    pool(): WorkerPool;
+    stores: Awaited<ReturnType<typeof openStores>>;
+    incidents: IncidentService;
+    notifier: Notifier;
+    spool: IngestRuntime['spool'];
+  };
   stop(): Promise<void>;
 }
 
@@ -302,6 +311,7 @@ export async function startService(config: Config): Promise<Service> {
   return {
     ports: ingest.ports,
     apiUrl: api.url,
+    internals: { pool: () => det.pool, stores, incidents, notifier, spool: ingest.spool },
     async stop() {
       for (const t of timers) clearInterval(t);
       notifier.stop();
