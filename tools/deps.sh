@@ -20,6 +20,11 @@ checkfile '/usr/lib/*/libpcre.so.3' libpcre3
 checkfile '/usr/lib/*/libwrap.so.0' libwrap0
 check java openjdk-17-jdk-headless
 check mvn maven
+# The browser tests (playwright-core drives Debian's chromium) and PDF reports; fonts with Vietnamese diacritics;
+# pdftotext to read the PDFs back in tests.
+check chromium chromium
+checkfile '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' fonts-dejavu-core
+check pdftotext poppler-utils
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   echo "Installing from Debian: ${need[*]}" >&2
