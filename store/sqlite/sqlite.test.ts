@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runEventStoreConformance, runStateStoreConformance } from '../conformance/index.js';
 import type { EventStore, StateStore } from '../types.js';
+import { openDatabase } from './db.js';
 import { openSqliteStores } from './index.js';
 
 runEventStoreConformance('sqlite', async (): Promise<EventStore> => {
@@ -22,4 +26,20 @@ runEventStoreConformance('sqlite (sliced scans)', async (): Promise<EventStore> 
 runStateStoreConformance('sqlite', async (): Promise<StateStore> => {
   const s = openSqliteStores({ path: ':memory:' });
   return { collection: (name) => s.state.collection(name), close: () => s.close() };
+});
+
+describe('sqlite durability', () => {
+  it('writes with synchronous=FULL by default (the spool commits after the store write) and NORMAL on request', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canhgac-sync-'));
+    try {
+      const full = openDatabase({ path: join(dir, 'a.db') });
+      expect(full.pragma('synchronous', { simple: true })).toBe(2);
+      full.close();
+      const normal = openDatabase({ path: join(dir, 'b.db'), synchronous: 'normal' });
+      expect(normal.pragma('synchronous', { simple: true })).toBe(1);
+      normal.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
