@@ -73,6 +73,18 @@ describe('grouping and recurrence', () => {
     expect(third.incident!.state).toBe('false_positive');
   });
 
+  it('counts an alert raised again (a batch replayed after a crash) once', async () => {
+    const a = alert();
+    const first = await svc.ingestAlert(a);
+    const again = await svc.ingestAlert({ ...a });
+    expect(first.created).toBe(true);
+    expect(again.created).toBe(false);
+    expect(again.incident?.id).toBe(first.incident?.id);
+    expect(again.incident?.alertCount).toBe(1);
+    const b = await svc.ingestAlert(alert());
+    expect(b.incident?.alertCount).toBe(2);
+  });
+
   it('loses no count when many alerts of one incident arrive at once', async () => {
     await Promise.all(Array.from({ length: 40 }, () => svc.ingestAlert(alert())));
     const page = await svc.incidents.list(SCOPE_ALL);

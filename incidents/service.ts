@@ -103,6 +103,14 @@ export class IncidentService {
 
   private async applyAlert(alert: Alert, key: string): Promise<AlertOutcome> {
     const id = IncidentService.incidentId(key);
+    // A batch replayed after a crash raises the same alert ids again: count each alert once.
+    const seen = await this.alerts.get(SCOPE_ALL, alert.id);
+    if (seen) {
+      alertsTotal.labels('duplicate').inc();
+      const { version: _v, ...prior } = seen;
+      const incident = await this.incidents.get(SCOPE_ALL, id);
+      return { alert: prior, ...(incident ? { incident } : {}), created: false, reopened: false, suppressed: false };
+    }
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const current = await this.incidents.get(SCOPE_ALL, id);
       const now = this.now();

@@ -27,7 +27,7 @@ export interface BaseMatch {
 
 /** A fired correlation. */
 export interface CorrelationAlert {
-  /** A fresh time-ordered id for this alert. */
+  /** `<event.id of the event that fired it>:<correlation id>`, or a fresh id when the event has none. */
   id: string;
   correlation: { id: string; title: string; name?: string | undefined; level?: CorrelationRule['level'] };
   type: CorrelationType;
@@ -432,8 +432,10 @@ export class CorrelationEngine {
     rule.groupBy.forEach((g, i) => {
       group[g] = event[f.group[i] as string] ?? null;
     });
+    // Named after the event that fired it, so a replayed batch raises the same alert id (counted once).
+    const trigger = event['event.id'];
     return {
-      id: newEventId(),
+      id: typeof trigger === 'string' && trigger ? `${trigger}:${rule.id}` : newEventId(),
       correlation: { id: rule.id, title: rule.title, name: rule.name, level: rule.level },
       type: rule.type,
       group,
