@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
 import { logger } from '../core/log.js';
+import { consoleHandler } from '../dashboards/server/console.js';
 import { counter, histogram } from '../core/metrics.js';
 import { IncidentService } from '../incidents/service.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
@@ -19,6 +20,7 @@ import { type BucketOptions, TokenBuckets } from './limits.js';
 import { type ApiSpec, loadSpec, type Operation, validateRequest } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
+import { consoleRoutes } from './routes/console.js';
 import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { notifyRoutes } from './routes/notify.js';
@@ -58,6 +60,8 @@ export interface ApiDeps {
   bodyLimitBytes?: number;
   /** Express `trust proxy` (the client address behind a reverse proxy). Default false. */
   trustProxy?: boolean | string | number;
+  /** Directory of the built web console (dist/console); false serves no console. Default: found next to the code. */
+  consoleDir?: string | false;
 }
 
 /** Every route of the API, in one list (the contract test compares it, through the router, with the document). */
@@ -69,6 +73,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...agencyRoutes,
   ...notifyRoutes,
   ...ruleRoutes,
+  ...consoleRoutes,
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -256,6 +261,7 @@ export function createApiApp(deps: ApiDeps): express.Application {
     router[route.method](route.path, handlerFor(svc, op, route, jsonParser));
   }
   app.use(router);
+  if (deps.consoleDir !== false) app.use(consoleHandler(deps.consoleDir));
   app.use((req, _res, next) => {
     next(apiError('CANHGAC_ERR_API_NO_ROUTE', { method: req.method, path: req.path.slice(0, 200) }));
   });

@@ -192,6 +192,7 @@ function cases(): Record<string, Case> {
       status: 200,
     },
     getSettings: { path: '/api/v1/settings', key: k.analyst, status: 200 },
+    ruleStats: { path: '/api/v1/rule-stats?since=2026-01-01T00:00:00Z', key: k.analyst, status: 200 },
     putSettings: {
       method: 'PUT',
       path: '/api/v1/settings',
