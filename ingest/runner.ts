@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
+import type { AgencyDirectory } from './normalise/agency-directory.js';
 import { FileSpool, type FsyncPolicy } from './spool/file-spool.js';
 import type { Spool } from './spool/types.js';
 import type { HttpIntakeConfig } from './sources/http/config.js';
@@ -19,14 +20,25 @@ export interface IngestRuntime {
 
 const SYSLOG_NAMES = ['syslog_udp', 'syslog_tcp', 'syslog_tls', 'relp'] as const;
 
+/** Options of startIngest. */
+export interface IngestOptions {
+  /** A spool to append to (the caller owns it); default: open `<dataDir>/spool`. */
+  spool?: Spool;
+  /** Resolves HTTP intake keys made through the API to their agency id. */
+  resolveIntakeKey?: (key: string) => Promise<string | undefined>;
+  /**
+   * The live agency list: the TLS and RELP sources map a verified client certificate name to an agency through
+   * the configured `certAgencies` first, then this directory (agencies' certificate names set through the API).
+   * The caller owns it (opens and closes it).
+   */
+  agencies?: AgencyDirectory;
+}
+
 /**
  * Starts the intake side of canhgac from the configuration: the spool in `<dataDir>/spool` and the syslog (UDP,
  * TCP, TLS, RELP) and HTTP sources. Used by `canhgac ingest` and, with the pipeline behind it, `canhgac start`.
  */
-export async function startIngest(
-  config: Config,
-  opts: { spool?: Spool; resolveIntakeKey?: (key: string) => Promise<string | undefined> } = {},
-): Promise<IngestRuntime> {
+export async function startIngest(config: Config, opts: IngestOptions = {}): Promise<IngestRuntime> {
   const sp = config.spool as { maxBytes: number; segmentBytes: number; fsync: FsyncPolicy; fsyncIntervalMs: number };
   const spool =
     opts.spool ??
@@ -40,7 +52,8 @@ export async function startIngest(
   const syslog = config.syslog as SyslogSection;
   const named: [string, Source][] = [];
   const order = (['udp', 'tcp', 'tls', 'relp'] as const).filter((k) => syslog[k] && syslog[k]!.enabled !== false);
-  createSyslogSources(syslog, spool).forEach((s, i) => {
+  const dir = opts.agencies;
+  createSyslogSources(syslog, spool, dir ? { certAgency: (name) => dir.certAgency(name) } : {}).forEach((s, i) => {
     named.push([SYSLOG_NAMES[['udp', 'tcp', 'tls', 'relp'].indexOf(order[i]!)]!, s]);
   });
   const intake = config.intake as { enabled: boolean } & Record<string, unknown>;

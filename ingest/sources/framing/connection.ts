@@ -20,8 +20,11 @@ export interface StreamIntakeOptions {
   maxInflightBytes: number;
   /** Decoder hint copied into each record. */
   format?: string;
-  /** Agency known from the connection (TLS client certificate). */
-  agencyOf?: (socket: Socket) => string | undefined;
+  /**
+   * Agency known from the connection (TLS client certificate): a per-connection resolver asked for each record,
+   * so a live mapping (agencies changed through the API) applies to connections already open.
+   */
+  agencyOf?: (socket: Socket) => (() => string | undefined) | undefined;
 }
 
 // Per-record bytes of JSON envelope around `data`, for in-flight accounting only.
@@ -31,7 +34,7 @@ const ENVELOPE = 160;
 class Connection implements FramerSink {
   private readonly framer: SyslogFramer;
   private readonly source: string;
-  private readonly agency: string | undefined;
+  private readonly agency: (() => string | undefined) | undefined;
   private batch: RawRecord[] = [];
   private batchBytes = 0;
   private inflight = 0;
@@ -58,7 +61,7 @@ class Connection implements FramerSink {
       receivedAt: now,
       transport: this.o.transport,
       source: this.source,
-      agency: this.agency,
+      agency: this.agency?.(),
       format: this.o.format,
       data: msg,
     });

@@ -5,4 +5,14 @@ export { type SourceTelemetry, sourceTelemetry } from './telemetry.js';
 export { SOURCE_ERRORS, sourceError } from './errors.js';
 export { senderAddress } from './address.js';
 export { checkInt, resolveConfig } from './config.js';
-export { certAgency, checkTlsConfig, loadPem, type SourceTlsConfig, tlsServerOptions } from './tls.js';
+export {
+  agencyOfNames,
+  type CertAgencyLookup,
+  certAgency,
+  certAgencyResolver,
+  certNames,
+  checkTlsConfig,
+  loadPem,
+  type SourceTlsConfig,
+  tlsServerOptions,
+} from './tls.js';

@@ -52,14 +52,14 @@ export function tlsServerOptions(kind: string, c: SourceTlsConfig): TlsOptions {
   };
 }
 
-/**
- * The agency a verified client certificate names: the subject CN, then each SAN DNS name, looked up in
- * `map`. Unverified certificates name nobody (an attacker could present any CN).
- */
-export function certAgency(sock: TLSSocket, map: Record<string, string> | undefined): string | undefined {
-  if (!map || !sock.authorized) return undefined;
+/** A live lookup from a verified client certificate name to an agency id (e.g. AgencyDirectory.certAgency). */
+export type CertAgencyLookup = (name: string) => string | undefined;
+
+/** The names a verified client certificate carries: subject CN(s), then SAN DNS names; none when unverified. */
+export function certNames(sock: TLSSocket): string[] {
+  if (!sock.authorized) return [];
   const cert = sock.getPeerCertificate();
-  if (!cert || Object.keys(cert).length === 0) return undefined;
+  if (!cert || Object.keys(cert).length === 0) return [];
   const names: string[] = [];
   const cn = cert.subject?.CN;
   if (typeof cn === 'string') names.push(cn);
@@ -68,9 +68,61 @@ export function certAgency(sock: TLSSocket, map: Record<string, string> | undefi
     const m = /^\s*DNS:(.+)$/.exec(part);
     if (m) names.push(m[1]!.trim());
   }
-  for (const n of names) {
-    const a = Object.hasOwn(map, n) ? map[n] : undefined;
-    if (a) return a;
+  return names;
+}
+
+/** The agency of certificate names: each name in the configured `map` first, then each in the live lookup. */
+export function agencyOfNames(
+  names: readonly string[],
+  map: Record<string, string> | undefined,
+  live?: CertAgencyLookup,
+): string | undefined {
+  if (map) {
+    for (const n of names) {
+      const a = Object.hasOwn(map, n) ? map[n] : undefined;
+      if (a) return a;
+    }
+  }
+  if (live) {
+    for (const n of names) {
+      const a = live(n);
+      if (a) return a;
+    }
   }
   return undefined;
+}
+
+/**
+ * The agency a verified client certificate names: the subject CN, then each SAN DNS name, looked up in
+ * `map` (configuration `certAgencies`), then in `live`. Unverified certificates name nobody (an attacker could
+ * present any CN).
+ */
+export function certAgency(
+  sock: TLSSocket,
+  map: Record<string, string> | undefined,
+  live?: CertAgencyLookup,
+): string | undefined {
+  if (!map && !live) return undefined;
+  return agencyOfNames(certNames(sock), map, live);
+}
+
+/**
+ * A per-connection resolver for the stream sources: reads the certificate names once, then answers the agency
+ * each time it is asked, so a name given to an agency while the connection is open counts from then on.
+ * Undefined when the connection carries no verified name.
+ */
+export function certAgencyResolver(
+  map: Record<string, string> | undefined,
+  live?: CertAgencyLookup,
+): (sock: TLSSocket) => (() => string | undefined) | undefined {
+  return (sock) => {
+    if (!map && !live) return undefined;
+    const names = certNames(sock);
+    if (names.length === 0) return undefined;
+    if (!live) {
+      const fixed = agencyOfNames(names, map);
+      return () => fixed;
+    }
+    return () => agencyOfNames(names, map, live);
+  };
 }

@@ -6,7 +6,7 @@ import { type RawRecord, type Spool, SpoolFullError } from '../../spool/types.js
 import { senderAddress } from '../framing/address.js';
 import { sourceError } from '../framing/errors.js';
 import { type SourceTelemetry, sourceTelemetry } from '../framing/telemetry.js';
-import { certAgency, tlsServerOptions } from '../framing/tls.js';
+import { type CertAgencyLookup, certAgencyResolver, tlsServerOptions } from '../framing/tls.js';
 import { type RelpConfig, relpConfig } from './config.js';
 import { encodeRelp, type RelpFrame, RelpParser, type RelpSink } from './parser.js';
 
@@ -24,7 +24,7 @@ type Item =
 class RelpConnection implements RelpSink {
   private readonly parser: RelpParser;
   private readonly source: string;
-  private readonly agency: string | undefined;
+  private readonly agency: (() => string | undefined) | undefined;
   private queue: Item[] = [];
   private unacked = 0;
   private busy = false;
@@ -41,7 +41,7 @@ class RelpConnection implements RelpSink {
   ) {
     this.parser = new RelpParser(this, src.config.maxMessageBytes);
     this.source = senderAddress(socket.remoteAddress);
-    this.agency = src.tls ? certAgency(socket as TLSSocket, src.config.certAgencies) : undefined;
+    this.agency = src.tls ? src.certResolver(socket as TLSSocket) : undefined;
   }
 
   frame(f: RelpFrame): void {
@@ -61,7 +61,7 @@ class RelpConnection implements RelpSink {
             receivedAt: now,
             transport: 'relp',
             source: this.source,
-            agency: this.agency,
+            agency: this.agency?.(),
             format: this.src.config.format,
             data: f.data,
           },
@@ -190,11 +190,20 @@ export class RelpSource {
   private readonly conns = new Set<RelpConnection>();
   stopping = false;
 
+  /** Per-connection agency from a verified client certificate: configured `certAgencies`, then the live lookup. */
+  readonly certResolver: (sock: TLSSocket) => (() => string | undefined) | undefined;
+
+  /**
+   * `opts.certAgency`: a live lookup (the agency directory) asked after the configured `certAgencies`, for each
+   * record, so certificate names given to agencies through the API count without a restart.
+   */
   constructor(
     config: Partial<RelpConfig>,
     readonly spool: Spool,
+    opts: { certAgency?: CertAgencyLookup } = {},
   ) {
     this.config = relpConfig(config);
+    this.certResolver = certAgencyResolver(this.config.certAgencies, opts.certAgency);
   }
 
   /** Open sessions. */

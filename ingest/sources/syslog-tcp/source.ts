@@ -19,7 +19,7 @@ export abstract class StreamSource {
     transport: Transport,
     readonly config: SyslogTcpConfig,
     spool: Spool,
-    agencyOf?: (s: Socket) => string | undefined,
+    agencyOf?: (s: Socket) => (() => string | undefined) | undefined,
   ) {
     this.log = logger(kind);
     this.telemetry = sourceTelemetry(kind);

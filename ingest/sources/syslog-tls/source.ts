@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'node:net';
 import { createServer, type TLSSocket } from 'node:tls';
 import type { Spool } from '../../spool/types.js';
-import { certAgency, tlsServerOptions } from '../framing/tls.js';
+import { type CertAgencyLookup, certAgencyResolver, tlsServerOptions } from '../framing/tls.js';
 import { StreamSource } from '../syslog-tcp/source.js';
 import { type SyslogTlsConfig, syslogTlsConfig } from './config.js';
 
@@ -9,9 +9,14 @@ import { type SyslogTlsConfig, syslogTlsConfig } from './config.js';
 export class SyslogTlsSource extends StreamSource {
   private readonly tlsConfig: SyslogTlsConfig;
 
-  constructor(config: Partial<SyslogTlsConfig>, spool: Spool) {
+  /**
+   * `opts.certAgency`: a live lookup (the agency directory) asked after the configured `certAgencies`, for each
+   * record, so certificate names given to agencies through the API count without a restart.
+   */
+  constructor(config: Partial<SyslogTlsConfig>, spool: Spool, opts: { certAgency?: CertAgencyLookup } = {}) {
     const c = syslogTlsConfig(config);
-    super('syslog_tls', 'tls', c, spool, (s: Socket) => certAgency(s as TLSSocket, c.certAgencies));
+    const resolver = certAgencyResolver(c.certAgencies, opts.certAgency);
+    super('syslog_tls', 'tls', c, spool, (s: Socket) => resolver(s as TLSSocket));
     this.tlsConfig = c;
   }
 
