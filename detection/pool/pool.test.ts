@@ -39,6 +39,23 @@ describe('WorkerPool', () => {
     expect(pool.size).toBe(1);
   });
 
+  it('replaces a worker terminated mid-batch (terminateWorker) and retries its batch once, counted', async () => {
+    pool = new WorkerPool({ size: 2, processorModule });
+    await pool.start();
+    const crashes = await metric('canhgac_pool_worker_crashes_total');
+    const retried = await metric('canhgac_pool_batch_retries_total');
+    const running = pool.run(['busy:300', 4]);
+    while (pool.busyWorkers().length === 0) await new Promise((r) => setTimeout(r, 1));
+    expect(await pool.terminateWorker(pool.busyWorkers()[0]!)).toBe(true);
+    // The retry runs the whole batch again on a live worker: same output, nothing lost, nothing doubled.
+    expect(await running).toEqual({ output: ['done', 8], poisoned: [] });
+    expect(await metric('canhgac_pool_worker_crashes_total')).toBe(crashes + 1);
+    expect(await metric('canhgac_pool_batch_retries_total')).toBe(retried + 1);
+    while (pool.size < 2) await new Promise((r) => setTimeout(r, 10));
+    expect(pool.size).toBe(2);
+    await expect(pool.terminateWorker(5)).rejects.toThrow(/No worker at position 5/);
+  });
+
   it('isolates an item that always kills its worker and processes the rest', async () => {
     pool = new WorkerPool({ size: 2, processorModule, maxAttempts: 2 });
     await pool.start();

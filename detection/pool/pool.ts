@@ -187,6 +187,28 @@ export class WorkerPool {
     });
   }
 
+  /** Positions (0-based, in spawn order of the live workers) of the workers with a batch in flight. */
+  busyWorkers(): number[] {
+    const out: number[] = [];
+    this.slots.forEach((s, i) => {
+      if (s.job) out.push(i);
+    });
+    return out;
+  }
+
+  /**
+   * Fault injection for tests and drills: terminates the worker at `index` as if it had crashed. It is replaced,
+   * its batch (if any) is retried on a live worker, and both are counted like a real crash. Resolves with
+   * whether a batch was in flight on it.
+   */
+  async terminateWorker(index: number): Promise<boolean> {
+    const slot = this.slots[index];
+    if (!slot) throw new RangeError(`No worker at position ${index} (the pool has ${this.slots.length})`);
+    const busy = slot.job !== undefined;
+    await slot.worker.terminate();
+    return busy;
+  }
+
   /** Stops every worker; batches in flight are refused. */
   async close(): Promise<void> {
     this.closing = true;
