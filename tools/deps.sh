@@ -31,3 +31,6 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
 fi
+# Docker Compose v2 validates docker-compose.yml in tests/deploy (no engine needed); built once from the Go module
+# proxy when missing (tools/compose.sh). A failure here only makes that test report why.
+bash "$(dirname "$0")/compose.sh" >/dev/null || echo "deps.sh: Docker Compose v2 unavailable; tests/deploy/compose.test.ts will say why" >&2
