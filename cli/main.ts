@@ -36,6 +36,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'run the intake sources (syslog UDP/TCP/TLS, RELP, HTTP) into the durable spool',
     load: () => import('../ingest/cli-ingest.js'),
   },
+  worker: {
+    summary: 'distributed mode: process batches that `canhgac ingest` queued in Redis (needs redis.url)',
+    load: () => import('./worker.js'),
+  },
 };
 
 async function versionCommand(): Promise<number> {

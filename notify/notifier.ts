@@ -3,7 +3,7 @@ import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
 import { SEVERITIES, type Severity } from '../incidents/types.js';
 import { isStoreConflict } from '../store/errors.js';
-import { type Collection, SCOPE_ALL, type StateStore } from '../store/types.js';
+import { type Collection, SCOPE_ALL, type StateStore, type Versioned } from '../store/types.js';
 import { render } from './templates.js';
 import type { ChannelConfig, ChannelSender, Delivery, Notice, RouteConfig } from './types.js';
 
@@ -37,6 +37,9 @@ interface DigestItem {
 const atLeast = (s: Severity, min: Severity) => SEVERITIES.indexOf(s) >= SEVERITIES.indexOf(min);
 const hashId = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 
+/** The id of the delivery of one notice to one channel (stable: a replay finds the same delivery). */
+export const deliveryId = (noticeId: string, channelId: string): string => hashId(noticeId, channelId);
+
 /**
  * Routes notices to channels through a durable outbox in the state store: each (notice, channel) pair becomes
  * one delivery, retried with exponential backoff, dead-lettered after maxAttempts, and logged either way.
@@ -49,7 +52,7 @@ export class Notifier {
   private readonly throttle: Collection<ThrottleMark>;
   private readonly digest: Collection<DigestItem>;
   private readonly now: () => number;
-  private readonly maxAttempts: number;
+  protected readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private timer: NodeJS.Timeout | undefined;
@@ -102,9 +105,10 @@ export class Notifier {
     return queued;
   }
 
-  private async enqueue(notice: Notice, route: RouteConfig, channelId: string): Promise<number> {
+  /** Creates the delivery (create-only: once per notice and channel); returns 1 when it is new. */
+  protected async enqueue(notice: Notice, route: RouteConfig, channelId: string): Promise<number> {
     const d: Delivery = {
-      id: hashId(notice.id, channelId),
+      id: deliveryId(notice.id, channelId),
       noticeId: notice.id,
       channelId,
       routeId: route.id,
@@ -166,43 +170,61 @@ export class Notifier {
       })
     ).docs.filter((d) => d.nextAttemptAt <= now);
     for (const d of due) {
-      const channel = await this.channels.get(SCOPE_ALL, d.channelId);
-      const sender = channel ? this.senders[channel.type] : undefined;
-      const { version, ...base } = d;
-      const next: Delivery = { ...base, attempts: d.attempts + 1 };
-      try {
-        if (!channel?.enabled) throw new Error(`channel ${d.channelId} is missing or disabled`);
-        if (!sender) throw new Error(`no sender for channel type ${channel.type}`);
-        await sender.send(channel, render(d.notice, d.language));
-        next.state = 'sent';
-        next.sentAt = this.now();
-        delete next.lastError;
-        result.sent++;
-        outcomes.labels(channel.type, 'sent').inc();
-      } catch (err) {
-        next.lastError = (err as Error).message.slice(0, 500);
-        const type = channel?.type ?? 'unknown';
-        if (next.attempts >= this.maxAttempts) {
-          next.state = 'dead';
-          result.dead++;
-          outcomes.labels(type, 'dead').inc();
-          log.error(
-            { delivery: d.id, channel: d.channelId, attempts: next.attempts, error: next.lastError },
-            'Notification dead-lettered after its last attempt',
-          );
-        } else {
-          next.nextAttemptAt = this.now() + Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (next.attempts - 1));
-          result.failed++;
-          outcomes.labels(type, 'retry').inc();
-          log.warn(
-            { delivery: d.id, channel: d.channelId, attempts: next.attempts, error: next.lastError },
-            'Notification failed; will retry',
-          );
-        }
-      }
-      await this.deliveries.put(SCOPE_ALL, next, { expectedVersion: version });
+      const outcome = await this.attempt(d);
+      if (outcome === 'sent') result.sent++;
+      else if (outcome === 'dead') result.dead++;
+      else result.failed++;
     }
     return result;
+  }
+
+  /**
+   * One try of one delivery: sends it, then records the outcome in the delivery log (sent; or the error with the
+   * next try after exponential backoff; or dead after maxAttempts). Used by the outbox poller and the BullMQ worker.
+   */
+  protected async attempt(d: Versioned<Delivery>): Promise<'sent' | 'retry' | 'dead'> {
+    const channel = await this.channels.get(SCOPE_ALL, d.channelId);
+    const sender = channel ? this.senders[channel.type] : undefined;
+    const { version, ...base } = d;
+    const next: Delivery = { ...base, attempts: d.attempts + 1 };
+    let outcome: 'sent' | 'retry' | 'dead';
+    try {
+      if (!channel?.enabled) throw new Error(`channel ${d.channelId} is missing or disabled`);
+      if (!sender) throw new Error(`no sender for channel type ${channel.type}`);
+      await sender.send(channel, render(d.notice, d.language));
+      next.state = 'sent';
+      next.sentAt = this.now();
+      delete next.lastError;
+      outcome = 'sent';
+      outcomes.labels(channel.type, 'sent').inc();
+    } catch (err) {
+      next.lastError = (err as Error).message.slice(0, 500);
+      const type = channel?.type ?? 'unknown';
+      if (next.attempts >= this.maxAttempts) {
+        next.state = 'dead';
+        outcome = 'dead';
+        outcomes.labels(type, 'dead').inc();
+        log.error(
+          { delivery: d.id, channel: d.channelId, attempts: next.attempts, error: next.lastError },
+          'Notification dead-lettered after its last attempt',
+        );
+      } else {
+        next.nextAttemptAt = this.now() + this.retryDelay(next.attempts);
+        outcome = 'retry';
+        outcomes.labels(type, 'retry').inc();
+        log.warn(
+          { delivery: d.id, channel: d.channelId, attempts: next.attempts, error: next.lastError },
+          'Notification failed; will retry',
+        );
+      }
+    }
+    await this.deliveries.put(SCOPE_ALL, next, { expectedVersion: version });
+    return outcome;
+  }
+
+  /** The pause before try `attempts + 1`: baseDelayMs doubled per failed try, at most maxDelayMs. */
+  protected retryDelay(attempts: number): number {
+    return Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempts - 1));
   }
 
   /** Runs deliverDue every `intervalMs` (one run at a time). */

@@ -338,4 +338,50 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
   redis: obj('Redis for the distributed mode (BullMQ).', {
     url: { type: 'string', description: 'redis://host:port.', 'x-env': ['CANHGAC_REDIS_URL'] },
   }),
+  distributed: obj(
+    'Distributed mode: `canhgac ingest` (intake + API) forwards raw batches over Redis (BullMQ) to `canhgac worker` processes (needs redis.url; OpenSearch as the store).',
+    {
+      queue: {
+        type: 'string',
+        default: 'canhgac',
+        pattern: '^[A-Za-z0-9_-]{1,64}$',
+        description: 'BullMQ key prefix of the batch and notification queues (one per deployment).',
+      },
+      batchSize: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 20000,
+        default: 2000,
+        description: 'Raw records per queued batch.',
+      },
+      maxQueuedBatches: {
+        type: 'integer',
+        minimum: 1,
+        default: 200,
+        description:
+          'Back-pressure: ingest stops reading its spool while more batches than this wait in the queue (the spool, then the sources, hold the rest).',
+      },
+      concurrency: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 64,
+        default: 2,
+        description: 'Batches one worker process handles at once.',
+      },
+      lockSeconds: {
+        type: 'integer',
+        minimum: 2,
+        default: 30,
+        description:
+          'A batch held by a worker that stopped answering (killed, hung) goes back to the queue for another worker after this long.',
+      },
+      attempts: {
+        type: 'integer',
+        minimum: 1,
+        default: 50,
+        description:
+          'Tries of one batch (store or Redis failures; exponential backoff up to 60 s) before it is kept in the failed list (counted, logged).',
+      },
+    },
+  ),
 });

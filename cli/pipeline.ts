@@ -1,0 +1,344 @@
+/**
+ * The batch handling that the embedded service (`canhgac start`) and the distributed workers (`canhgac worker`)
+ * share: worker pool (decode, normalise, match) -> event store -> silent-host observation -> rule alerts ->
+ * correlation -> incidents -> notifications. One implementation; the two modes differ only in what they hand it
+ * (the correlation store: memory or Redis; whether replays must be filtered).
+ *
+ * Rules uploaded through the API and agencies changed through the API (AgencyDirectory) reach detection through
+ * reload(): a new worker pool (and correlation engine) is built and swapped in; batches in flight finish on the
+ * old pool, which closes when its last batch is done.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { RuleDoc } from '../api/routes/rules.js';
+import type { Config } from '../core/config/load.js';
+import { logger } from '../core/log.js';
+import { counter } from '../core/metrics.js';
+import { projectRoot } from '../core/shared-data.js';
+import { CorrelationEngine, type CorrelationStore } from '../detection/correlation/index.js';
+import type { MatchOut, PipelineOptions, PipelineOutput } from '../detection/pool/pipeline-processor.js';
+import { WorkerPool } from '../detection/pool/pool.js';
+import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
+import type { CorrelationRule } from '../detection/sigma/model.js';
+import type { IncidentService } from '../incidents/service.js';
+import type { SilentHostWatcher } from '../incidents/silent-hosts.js';
+import type { Alert, Severity } from '../incidents/types.js';
+import type { AgencyConfig } from '../ingest/normalise/agency.js';
+import type { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
+import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
+import type { RawRecord } from '../ingest/spool/types.js';
+import type { Notifier } from '../notify/notifier.js';
+import { SCOPE_ALL, type StoredEvent, type Stores } from '../store/types.js';
+
+const log = logger('pipeline');
+const poisoned = counter(
+  'canhgac_pipeline_poisoned_records_total',
+  'Records no worker could process, stored raw with the reason',
+);
+const replayed = counter(
+  'canhgac_pipeline_replayed_total',
+  'Work skipped because a replayed batch had already done it (distributed mode: a batch retried after its worker died)',
+  ['what'],
+);
+
+/** The shipped Sigma rules (the pipelines/ folder beside them holds field mappings, not rules). */
+export const SHIPPED_RULES = join(projectRoot, 'rules', 'sigma');
+
+/** The detection side that a rule or agency change replaces as a whole. */
+interface Detection {
+  pool: WorkerPool;
+  corr: CorrelationEngine;
+  corrTags: Map<string, string[]>;
+  correlations: number;
+  /** Batches running on this detection; a replaced one closes when this drops to 0. */
+  inflight: number;
+  retired: boolean;
+}
+
+/**
+ * Replays (a batch run again after its worker died) must not count twice. `claim(key)` is true the first time a
+ * key is claimed (Redis SET NX with a TTL in the distributed mode).
+ */
+export interface ReplayGuard {
+  claim(key: string): Promise<boolean>;
+}
+
+/** What the pipeline runs on. */
+export interface PipelineDeps {
+  config: Config;
+  stores: Stores;
+  incidents: IncidentService;
+  silent: SilentHostWatcher;
+  notifier: Notifier;
+  /** Live agencies (configuration + API); absent: the configuration's plus the stored ones read once. */
+  agencies?: AgencyDirectory;
+  /** Correlation windows (distributed: RedisCorrelationStore shared by every worker); default in memory. */
+  correlationStore?: CorrelationStore;
+  /** Distributed: filter replayed batches (rule alerts by their stable id, correlation observations by event). */
+  replay?: ReplayGuard;
+}
+
+function levelOf(l: string | undefined): Severity {
+  return l === 'low' || l === 'medium' || l === 'high' || l === 'critical' ? l : 'informational';
+}
+
+function ts(e: StoredEvent): number {
+  const t = Date.parse(String(e['@timestamp']));
+  return Number.isFinite(t) ? t : Date.now();
+}
+
+type RulesSection = { dirs: string[]; disabled: string[]; placeholdersFile?: string; reloadSeconds: number };
+
+/** One implementation of "a batch of raw records becomes stored events, alerts, incidents and notices". */
+export class Pipeline {
+  private det!: Detection;
+  private fingerprint = '';
+  private reloading: Promise<boolean> | undefined;
+  private readonly rules: RulesSection;
+  private readonly placeholders: Record<string, string[]> | undefined;
+  private readonly uploadedDir: string;
+  private staticAgencies: AgencyConfig[] = [];
+
+  private constructor(private readonly d: PipelineDeps) {
+    this.rules = d.config.rules as RulesSection;
+    this.placeholders = this.rules.placeholdersFile ? loadPlaceholders(this.rules.placeholdersFile) : undefined;
+    this.uploadedDir = join(resolve(d.config.dataDir), 'rules-uploaded');
+  }
+
+  /** Loads the rules (shipped, configured, uploaded through the API) and starts the worker pool. */
+  static async open(d: PipelineDeps): Promise<Pipeline> {
+    const p = new Pipeline(d);
+    if (!d.agencies) {
+      // No live directory: the configuration's agencies and the stored ones, read at start.
+      const byId = new Map<string, AgencyConfig>();
+      for (const a of (d.config.agencies as AgencyConfig[] | undefined) ?? []) byId.set(a.id, a);
+      const docs = (
+        await d.stores.state
+          .collection<{ id: string; name: string; networks?: string[]; certificateNames?: string[] }>('agencies')
+          .list(SCOPE_ALL, { size: 10_000 })
+      ).docs;
+      for (const a of docs)
+        byId.set(a.id, { id: a.id, name: a.name, networks: a.networks ?? [], certNames: a.certificateNames ?? [] });
+      p.staticAgencies = [...byId.values()];
+    }
+    p.fingerprint = await p.currentFingerprint();
+    p.det = await p.build();
+    return p;
+  }
+
+  /** The worker pool in use now. */
+  pool(): WorkerPool {
+    return this.det.pool;
+  }
+
+  /** Correlation windows held in this process (memory store) are expired; Redis expires its own. */
+  sweep(): void {
+    void Promise.resolve(this.det.corr.sweep()).catch((err: unknown) => log.warn({ err }, 'Correlation sweep failed'));
+  }
+
+  /**
+   * Writes the enabled uploaded rules under the data directory and compares rules and agencies with the running
+   * set; on a change builds a new detection and swaps it in. True when it swapped. One reload at a time.
+   */
+  reload(): Promise<boolean> {
+    this.reloading ??= (async () => {
+      const fp = await this.currentFingerprint();
+      if (fp === this.fingerprint) return false;
+      this.fingerprint = fp;
+      const next = await this.build();
+      const old = this.det;
+      this.det = next;
+      old.retired = true;
+      if (old.inflight === 0) await old.pool.close();
+      log.info('Rules or agencies changed; new detection swapped in');
+      return true;
+    })().finally(() => {
+      this.reloading = undefined;
+    });
+    return this.reloading;
+  }
+
+  /** Handles one batch; resolves once its events are stored and its alerts are in incidents. */
+  async handle(records: RawRecord[]): Promise<void> {
+    const det = this.det;
+    det.inflight++;
+    try {
+      await this.run(det, records);
+    } finally {
+      det.inflight--;
+      if (det.retired && det.inflight === 0)
+        await det.pool.close().catch((err: unknown) => log.warn({ err }, 'Closing a replaced pool failed'));
+    }
+  }
+
+  /** Stops the pool (and a replaced one still running). */
+  async close(): Promise<void> {
+    await this.reloading?.catch(() => undefined);
+    await this.det.pool.close();
+  }
+
+  private agencyList(): AgencyConfig[] {
+    return this.d.agencies ? this.d.agencies.list() : this.staticAgencies;
+  }
+
+  private async currentFingerprint(): Promise<string> {
+    const rules = await this.syncUploaded();
+    return `${rules}|${this.d.agencies?.fingerprint() ?? ''}`;
+  }
+
+  /** Rules uploaded through the API live in the state store; enabled ones are written as files and loaded. */
+  private async syncUploaded(): Promise<string> {
+    const docs = (await this.d.stores.state.collection<RuleDoc>('rules').list(SCOPE_ALL, { size: 10_000 })).docs;
+    mkdirSync(this.uploadedDir, { recursive: true });
+    const want = new Set<string>();
+    for (const doc of docs) {
+      if (!doc.enabled || !/^[0-9a-f-]{36}$/i.test(doc.id)) continue;
+      const f = `${doc.id}.yml`;
+      want.add(f);
+      const path = join(this.uploadedDir, f);
+      if (!existsSync(path) || readFileSync(path, 'utf8') !== doc.text) writeFileSync(path, doc.text);
+    }
+    for (const f of readdirSync(this.uploadedDir)) if (!want.has(f)) unlinkSync(join(this.uploadedDir, f));
+    return docs
+      .map((x) => `${x.id}:${x.version}:${x.enabled}`)
+      .sort()
+      .join(',');
+  }
+
+  private async build(): Promise<Detection> {
+    const { config } = this.d;
+    const rules = this.rules;
+    const dirs = [...(existsSync(SHIPPED_RULES) ? [SHIPPED_RULES] : []), ...rules.dirs, this.uploadedDir];
+    // Correlations run here, on the main thread (or in Redis): a group's events may come from any worker.
+    const loaded = await loadRules(dirs, this.placeholders ? { placeholders: this.placeholders } : {});
+    for (const p of loaded.problems.filter((x) => x.severity === 'error').slice(0, 50))
+      log.warn({ file: p.file, line: p.line, col: p.col, reason: p.message }, 'Rule rejected');
+    const correlations = loaded.documents.filter(
+      (x): x is CorrelationRule => x.kind === 'correlation' && !rules.disabled.includes(x.id),
+    );
+    const normalise = normaliseOptionsFromConfig({
+      ...(config as Parameters<typeof normaliseOptionsFromConfig>[0]),
+      agencies: this.agencyList(),
+    });
+    const options: PipelineOptions = {
+      ruleDirs: dirs,
+      disabled: rules.disabled,
+      normalise,
+      ...(this.placeholders ? { placeholders: this.placeholders } : {}),
+    };
+    const pool = new WorkerPool({
+      size: (config as { workers?: number }).workers ?? 1,
+      processorModule: join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'),
+      options,
+    });
+    await pool.start();
+    log.info(
+      { rules: loaded.documents.length, rejected: loaded.rejected, correlations: correlations.length, dirs },
+      'Rules loaded',
+    );
+    return {
+      pool,
+      // In memory, correlation windows start afresh with a new rule set; in Redis they are shared and stay.
+      corr: new CorrelationEngine(correlations, this.d.correlationStore ? { store: this.d.correlationStore } : {}),
+      corrTags: new Map(correlations.map((c) => [c.id, c.tags])),
+      correlations: correlations.length,
+      inflight: 0,
+      retired: false,
+    };
+  }
+
+  private async raise(alert: Alert): Promise<void> {
+    const { incidents, notifier, replay } = this.d;
+    if (replay && alert.kind === 'rule' && (await incidents.alerts.get(SCOPE_ALL, alert.id))) {
+      // The same event and rule give the same alert id: a replayed batch already raised it.
+      replayed.labels('alert').inc();
+      return;
+    }
+    const r = await incidents.ingestAlert(alert);
+    if (r.incident && (r.created || r.reopened)) {
+      const i = r.incident;
+      await notifier.notify({
+        id: `${i.id}:${i.reopenCount}`,
+        kind: r.created ? 'incident.created' : 'incident.reopened',
+        agencyId: i.agencyId,
+        severity: i.severity,
+        incidentId: i.id,
+        title: i.title,
+        ...(i.host ? { host: i.host } : {}),
+        ruleId: i.ruleId,
+        count: i.alertCount,
+        firstSeen: i.firstSeen,
+        lastSeen: i.lastSeen,
+        at: Date.now(),
+      });
+    }
+  }
+
+  private async run(det: Detection, records: RawRecord[]): Promise<void> {
+    const { stores, silent, replay } = this.d;
+    const { pool, corr, corrTags, correlations } = det;
+    const asyncCorr = this.d.correlationStore !== undefined;
+    const { output, poisoned: bad } = await pool.run(records);
+    const outs = output as PipelineOutput[];
+    const events: StoredEvent[] = outs.map((o) => o.event);
+    for (const p of bad) {
+      const r = p.item as RawRecord;
+      poisoned.inc();
+      events.push({
+        '@timestamp': new Date(r.receivedAt).toISOString(),
+        'event.id': r.id,
+        'agency.id': r.agency ?? 'unassigned',
+        'source.ip': r.source,
+        message: r.data,
+        'canhgac.decode_error': `processing failed: ${p.reason}`,
+      });
+    }
+    await stores.events.write(SCOPE_ALL, events);
+    for (const o of outs) {
+      const e = o.event;
+      const agency = String(e['agency.id'] ?? 'unassigned');
+      const host = typeof e['host.name'] === 'string' ? e['host.name'] : undefined;
+      if (host) silent.observe(agency, host, ts(e));
+      const matches: readonly MatchOut[] = o.matches ?? [];
+      if (matches.length === 0) continue;
+      for (const m of matches) {
+        if (!corr.shouldAlert(m)) continue;
+        await this.raise({
+          id: `${e['event.id']}:${m.id}`,
+          kind: 'rule',
+          ruleId: m.id,
+          ruleTitle: m.title,
+          level: levelOf(m.level),
+          tags: [...m.tags],
+          agencyId: agency,
+          ...(host ? { host } : {}),
+          eventIds: [String(e['event.id'])],
+          ts: ts(e),
+        });
+      }
+      if (correlations === 0 || !matches.some((m) => corr.references(m))) continue;
+      if (replay && !(await replay.claim(`corr:${String(e['event.id'])}`))) {
+        // A replayed batch: this event's observations are already in the shared windows.
+        replayed.labels('correlation').inc();
+        continue;
+      }
+      const fired = asyncCorr ? await corr.processAsync(e, matches, ts(e)) : corr.process(e, matches, ts(e));
+      for (const a of fired) {
+        if (!a.standalone) continue;
+        await this.raise({
+          id: a.id,
+          kind: 'correlation',
+          ruleId: a.correlation.id,
+          ruleTitle: a.correlation.title,
+          level: levelOf(a.correlation.level),
+          tags: [...(corrTags.get(a.correlation.id) ?? [])],
+          agencyId: agency,
+          ...(host ? { host } : {}),
+          eventIds: a.eventIds,
+          ts: a.lastTs,
+          fields: a.group,
+        });
+      }
+    }
+  }
+}

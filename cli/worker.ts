@@ -1,0 +1,160 @@
+/**
+ * `canhgac worker`: a processing process of the distributed mode. Takes raw batches from the Redis queue
+ * (BullMQ) that `canhgac ingest` fills and runs the same pipeline as the embedded service (cli/pipeline.ts):
+ * worker pool, OpenSearch event store, silent-host observation, alerts, correlation with windows in Redis (so a
+ * group's events may land on any worker), incidents, and notification deliveries through BullMQ.
+ *
+ * Workers can be added and removed while running. A killed worker's batch goes back to the queue once its lock
+ * expires (distributed.lockSeconds) and another worker runs it; replays are filtered (rule alerts by their stable
+ * id, correlation observations by event id) and the event store is idempotent by event.id.
+ */
+import { type Job, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Config } from '../core/config/load.js';
+import { runDaemon } from '../core/config/daemon.js';
+import { logger } from '../core/log.js';
+import { counter, enableDefaultMetrics } from '../core/metrics.js';
+import { RedisCorrelationStore } from '../detection/correlation/index.js';
+import { IncidentService } from '../incidents/service.js';
+import { SilentHostWatcher } from '../incidents/silent-hosts.js';
+import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.js';
+import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
+import { channelSenders } from '../notify/index.js';
+import { QueuedNotifier } from '../notify/queue.js';
+import { openStores } from '../store/index.js';
+import { Pipeline } from './pipeline.js';
+import type { DistributedSection } from './service.js';
+
+const log = logger('worker');
+const batches = counter('canhgac_worker_batches_total', 'Batches a distributed worker handled, by outcome', [
+  'outcome',
+]);
+const dropped = counter(
+  'canhgac_worker_dropped_records_total',
+  'Records of batches that failed every try (kept in the queue failed list, not stored)',
+);
+
+const HELP = `Usage: canhgac worker [--config FILE] [--data-dir DIR]
+
+A processing process of the distributed mode: takes raw batches that \`canhgac ingest\` queued in Redis and
+decodes, normalises, matches, stores them in OpenSearch and raises incidents and notifications. Run as many as
+needed; they can be added and stopped at any time.
+
+Needs redis.url (CANHGAC_REDIS_URL) and store.opensearch.url (CANHGAC_OPENSEARCH_URL); distributed.* tunes the
+queue (docs/configuration.md). DIR holds rules uploaded through the API (default ./data).
+`;
+
+/** A running worker process's parts. */
+export interface RunningWorker {
+  pipeline: Pipeline;
+  stop(): Promise<void>;
+}
+
+/** Starts a worker: pipeline + BullMQ consumer. */
+export async function startWorker(config: Config): Promise<RunningWorker> {
+  enableDefaultMetrics();
+  const redisUrl = (config.redis as { url?: string }).url;
+  if (!redisUrl) throw new Error('canhgac worker needs redis.url (CANHGAC_REDIS_URL)');
+  const store = config.store as { kind?: string; opensearch?: { url?: string } };
+  if (!store.opensearch?.url)
+    throw new Error(
+      'canhgac worker needs a shared store: store.opensearch.url (CANHGAC_OPENSEARCH_URL); SQLite is one process only',
+    );
+  const dist = config.distributed as DistributedSection;
+  const connection = redisConnection(redisUrl);
+  const stores = await openStores(config as Parameters<typeof openStores>[0]);
+  const incidents = new IncidentService(stores.state);
+  const silent = new SilentHostWatcher(stores.state, incidents);
+  const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
+  const notifier = new QueuedNotifier(stores.state, channelSenders(smtp), {
+    connection,
+    prefix: dist.queue,
+    consume: true,
+  });
+  const redis = new Redis({ ...(connection as object), lazyConnect: false });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'Redis connection error'));
+  const prefix = `${dist.queue}:`;
+  const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
+  const pipeline = await Pipeline.open({
+    config,
+    stores,
+    incidents,
+    silent,
+    notifier,
+    agencies,
+    correlationStore: new RedisCorrelationStore(redis, { prefix: `${prefix}corr:` }),
+    replay: {
+      // A day is far longer than any batch stays in the queue or is retried.
+      claim: async (key) => (await redis.set(`${prefix}seen:${key}`, '1', 'PX', 86_400_000, 'NX')) === 'OK',
+    },
+  });
+  const reload = () =>
+    void pipeline.reload().catch((err: unknown) => log.error({ err }, 'Rule or agency reload failed'));
+  const unsubscribe = agencies.onChange(reload);
+  const lockMs = dist.lockSeconds * 1000;
+  const worker = new Worker<BatchJob>(
+    BATCH_QUEUE,
+    async (job: Job<BatchJob>) => {
+      await pipeline.handle(job.data.records);
+    },
+    {
+      connection,
+      prefix: dist.queue,
+      concurrency: dist.concurrency,
+      lockDuration: lockMs,
+      stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
+      // A batch whose worker died is given to another one, however often that happens.
+      maxStalledCount: 1000,
+      settings: { backoffStrategy: (attemptsMade: number) => Math.min(60_000, 1000 * 2 ** (attemptsMade - 1)) },
+    },
+  );
+  worker.on('completed', () => batches.labels('done').inc());
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const last = job.attemptsMade >= (job.opts.attempts ?? 1);
+    batches.labels(last ? 'failed' : 'retry').inc();
+    if (last) {
+      dropped.inc(job.data.records.length);
+      log.error(
+        { job: job.id, records: job.data.records.length, attempts: job.attemptsMade, err: err.message },
+        'A batch failed every try; kept in the failed list',
+      );
+    } else log.warn({ job: job.id, attempt: job.attemptsMade, err: err.message }, 'A batch failed; will retry');
+  });
+  worker.on('error', (err) => log.warn({ err: err.message }, 'Batch worker connection error'));
+  const rules = config.rules as { reloadSeconds: number };
+  const timers = [
+    setInterval(
+      () => void silent.flush().catch((err: unknown) => log.error({ err }, 'Silent-host flush failed')),
+      10_000,
+    ),
+    setInterval(reload, rules.reloadSeconds * 1000),
+  ];
+  for (const t of timers) t.unref();
+  notifier.start();
+  log.info({ queue: dist.queue, concurrency: dist.concurrency, pool: pipeline.pool().size }, 'canhgac worker running');
+  return {
+    pipeline,
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      unsubscribe();
+      // Finishes the batches in hand; the rest stays queued for the other workers.
+      await worker.close();
+      await notifier.close();
+      await pipeline.close();
+      agencies.close();
+      await silent.flush().catch(() => undefined);
+      redis.disconnect();
+      await stores.close();
+      log.info('canhgac worker stopped');
+    },
+  };
+}
+
+/** `canhgac worker`. */
+export async function run(argv: string[]): Promise<number> {
+  return runDaemon(argv, HELP, async (config) => {
+    const w = await startWorker(config);
+    return { banner: 'canhgac worker: taking batches from Redis', stop: () => w.stop() };
+  });
+}
