@@ -24,6 +24,7 @@ import { consoleRoutes } from './routes/console.js';
 import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { notifyRoutes } from './routes/notify.js';
+import { reportRoutes } from './routes/reports.js';
 import { ruleRoutes } from './routes/rules.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -72,6 +73,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...adminRoutes,
   ...agencyRoutes,
   ...notifyRoutes,
+  ...reportRoutes,
   ...ruleRoutes,
   ...consoleRoutes,
 ];

@@ -1,0 +1,81 @@
+/**
+ * Weekly and six-monthly reports on demand, as HTML or PDF. Province-wide callers may ask for any agency (the
+ * report then runs in that agency's store scope) or `all`; an agency-bound caller's report always runs in its own
+ * scope, so naming another agency yields nothing of it (like every other agency filter of the API).
+ */
+import { CanhgacError } from '../../core/errors.js';
+import { generateReport, type ReportKind } from '../../reports/index.js';
+import { halfOf, previous, weekOf } from '../../reports/period.js';
+import { agencyScope, type Scope } from '../../store/types.js';
+import type { Ctx, RouteDef } from '../context.js';
+import { apiError } from '../errors.js';
+
+/** Where chromium is (the service sets it from `reports.chromiumPath`; default /usr/bin/chromium). */
+export const reportRouteOptions: { chromiumPath?: string; topN?: number } = {};
+
+async function handle(ctx: Ctx, kind: ReportKind) {
+  const q = ctx.query;
+  const requested = typeof q.agencyId === 'string' && q.agencyId !== '' ? q.agencyId : undefined;
+  let scope: Scope = ctx.scope;
+  let agencyId: string | undefined;
+  if (ctx.scope.kind === 'agency') {
+    agencyId = requested === undefined || requested === 'all' ? ctx.scope.agencyId : requested;
+  } else if (requested !== undefined && requested !== 'all') {
+    agencyId = requested;
+    scope = agencyScope(requested);
+  }
+  const label =
+    kind === 'weekly'
+      ? typeof q.week === 'string'
+        ? q.week
+        : previous(weekOf(Date.now())).label
+      : typeof q.half === 'string'
+        ? q.half
+        : previous(halfOf(Date.now())).label;
+  const pdf = q.format === 'pdf';
+  const lang = q.lang === 'en' ? 'en' : 'vi';
+  let r: Awaited<ReturnType<typeof generateReport>>;
+  try {
+    r = await generateReport(ctx.svc.stores, {
+      kind,
+      period: label,
+      scope,
+      ...(agencyId !== undefined ? { agencyId } : {}),
+      lang,
+      pdf,
+      ...(reportRouteOptions.chromiumPath ? { chromiumPath: reportRouteOptions.chromiumPath } : {}),
+      ...(reportRouteOptions.topN ? { topN: reportRouteOptions.topN } : {}),
+    });
+  } catch (err) {
+    if (err instanceof CanhgacError && err.code === 'CANHGAC_ERR_REPORT_PERIOD')
+      throw apiError('CANHGAC_ERR_API_VALIDATION', { reason: err.message });
+    if (err instanceof CanhgacError && err.code === 'CANHGAC_ERR_REPORT_CHROMIUM')
+      throw apiError('CANHGAC_ERR_API_UNAVAILABLE', { what: 'PDF rendering (chromium)' }, { cause: err });
+    throw err;
+  }
+  const file = `${r.baseName}.${pdf ? 'pdf' : 'html'}`;
+  ctx.res.setHeader('Content-Disposition', `${pdf ? 'attachment' : 'inline'}; filename="${file}"`);
+  if (pdf) ctx.res.status(200).type('application/pdf').send(r.pdf);
+  else {
+    // The report is static: no script may run in it even if a stored value escaped the escaping.
+    ctx.res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    ctx.res.status(200).type('text/html; charset=utf-8').send(r.html);
+  }
+  return undefined;
+}
+
+/** Routes of this file. */
+export const reportRoutes: RouteDef[] = [
+  {
+    method: 'get',
+    path: '/api/v1/reports/weekly',
+    operationId: 'weeklyReport',
+    handle: (ctx) => handle(ctx, 'weekly'),
+  },
+  {
+    method: 'get',
+    path: '/api/v1/reports/semiannual',
+    operationId: 'semiannualReport',
+    handle: (ctx) => handle(ctx, 'semiannual'),
+  },
+];

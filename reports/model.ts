@@ -1,0 +1,351 @@
+/**
+ * The report model: every figure of a weekly or six-monthly report, read from the store layer in a Scope (an
+ * agency's report runs in that agency's scope; the store refuses anything else). Rendering is reports/render.ts.
+ *
+ * Definitions (also printed in the report's notes):
+ * - events: stored events with `@timestamp` in the period; incidents: incidents created in the period;
+ * - MTTA: mean of acknowledgedAt - createdAt over the period's incidents that were acknowledged;
+ *   MTTR: mean of resolvedAt - createdAt over the period's incidents resolved or closed as false positive;
+ * - SLA breaches: clocks (acknowledge, resolve) that ran out during the period, whenever the incident began;
+ * - top rules / hosts: alerts of the period (suppressed and silent-host alerts left out);
+ * - silent hosts: expected hosts that sent nothing in the period, or that the watcher marks silent.
+ */
+import { SILENT_HOST_RULE, type HostRecord } from '../incidents/silent-hosts.js';
+import { type Alert, type Incident, type IncidentState, SEVERITIES, type Severity } from '../incidents/types.js';
+import { q, type QueryNode } from '../store/query/ast.js';
+import type { DocFilter, Scope, Stores, Versioned } from '../store/types.js';
+import { buckets, type Period, previous } from './period.js';
+
+/** A figure of this period and of the previous one. */
+export interface Change {
+  current: number;
+  previous: number;
+}
+
+/** One line of the notable incidents. */
+export interface NotableIncident {
+  id: string;
+  severity: Severity;
+  state: IncidentState;
+  title: string;
+  ruleId: string;
+  agencyId: string;
+  host?: string;
+  alertCount: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/** Coverage of one agency. */
+export interface AgencyCoverage {
+  id: string;
+  name?: string;
+  events: number;
+  /** Hosts that sent events in the period. */
+  hostsSending: number;
+  /** Hosts canhgac expects to hear from. */
+  hostsExpected: number;
+}
+
+/** Everything a report shows. */
+export interface ReportModel {
+  kind: 'weekly' | 'semiannual';
+  period: Period;
+  previousPeriod: Period;
+  /** Absent: the province-wide report. */
+  agency?: { id: string; name?: string };
+  generatedAt: number;
+  headline: { events: Change; incidents: Change; criticalHigh: Change; slaBreaches: Change };
+  bySeverity: Record<Severity, number>;
+  byState: Record<IncidentState, number>;
+  /** Mean time to acknowledge / resolve in ms (absent: nothing to average), with how many incidents it averages. */
+  mtta?: number;
+  mttaCount: number;
+  mttr?: number;
+  mttrCount: number;
+  slaBreaches: { acknowledge: number; resolve: number };
+  trend: { label: string; from: number; events: number; incidents: number }[];
+  topRules: { ruleId: string; title: string; alerts: number }[];
+  topHosts: { host: string; agencyId: string; alerts: number }[];
+  silentHosts: { host: string; agencyId: string; lastSeen: number; silentSince?: number }[];
+  notable: NotableIncident[];
+  coverage: {
+    agencies: AgencyCoverage[];
+    /** Agencies with no event in the period. */
+    agenciesSilent: string[];
+    hostsSending: number;
+    hostsExpected: number;
+    /** Expected hosts that sent nothing in the period. */
+    hostsMissing: { host: string; agencyId: string; lastSeen: number }[];
+  };
+}
+
+/** What to report on. */
+export interface ReportRequest {
+  kind: 'weekly' | 'semiannual';
+  period: Period;
+  /** The store scope of the caller (the agency's scope for an agency report). */
+  scope: Scope;
+  /** The agency reported on; absent: everything the scope sees (province-wide for the full scope). */
+  agencyId?: string;
+  /** How many top rules / hosts / notable incidents (default 10). */
+  topN?: number;
+  now?: number;
+}
+
+const STATES: readonly IncidentState[] = ['new', 'acknowledged', 'in_progress', 'resolved', 'false_positive'];
+const PAGE = 1000;
+
+function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+}
+
+function inRange(t: number | undefined, p: { from: number; to: number }): boolean {
+  return t !== undefined && t >= p.from && t < p.to;
+}
+
+function top<T>(m: Map<string, T & { n: number }>, n: number, key: (v: T) => string): (T & { n: number })[] {
+  return [...m.values()].sort((a, b) => b.n - a.n || key(a).localeCompare(key(b))).slice(0, n);
+}
+
+function mean(xs: number[]): number | undefined {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined;
+}
+
+/** Builds the report model from the stores. */
+export async function buildReport(stores: Stores, req: ReportRequest): Promise<ReportModel> {
+  const { scope, period } = req;
+  const prev = previous(period);
+  const topN = req.topN ?? 10;
+  const filter: DocFilter = req.agencyId !== undefined ? { agencyId: req.agencyId } : {};
+  const base: QueryNode = req.agencyId !== undefined ? q.eq('agency.id', req.agencyId, true) : q.all();
+  const countEvents = async (from: number, to: number, query: QueryNode = base) =>
+    (await stores.events.aggregate(scope, { query, from, to, agg: { kind: 'count' } })).count ?? 0;
+
+  // Incidents touched since the previous period began (every change moves updatedAt).
+  const incidents: Versioned<Incident>[] = [];
+  const incCol = stores.state.collection<Incident>('incidents');
+  for (let after: string | undefined, done = false; !done; ) {
+    const page = await incCol.list(scope, {
+      filter,
+      sort: { field: 'updatedAt', order: 'desc' },
+      size: PAGE,
+      ...(after ? { after } : {}),
+    });
+    for (const i of page.docs) {
+      if (i.updatedAt < prev.from) {
+        done = true;
+        break;
+      }
+      incidents.push(i);
+    }
+    after = page.next;
+    if (!after) done = true;
+  }
+  const created = incidents.filter((i) => inRange(i.createdAt, period));
+  const createdPrev = incidents.filter((i) => inRange(i.createdAt, prev));
+  const critHigh = (xs: Incident[]) => xs.filter((i) => i.severity === 'critical' || i.severity === 'high').length;
+  const breaches = (p: Period) => {
+    let acknowledge = 0;
+    let resolve = 0;
+    for (const i of incidents) {
+      if (inRange(i.sla?.ackBreachedAt, p)) acknowledge++;
+      if (inRange(i.sla?.resolveBreachedAt, p)) resolve++;
+    }
+    return { acknowledge, resolve };
+  };
+  const sla = breaches(period);
+  const slaPrev = breaches(prev);
+
+  const bySeverity = zeroes(SEVERITIES);
+  const byState = zeroes(STATES);
+  for (const i of created) {
+    bySeverity[i.severity]++;
+    byState[i.state]++;
+  }
+  const acked = created.filter((i) => i.acknowledgedAt !== undefined).map((i) => i.acknowledgedAt! - i.createdAt);
+  const resolved = created
+    .filter((i) => (i.state === 'resolved' || i.state === 'false_positive') && i.resolvedAt !== undefined)
+    .map((i) => i.resolvedAt! - i.createdAt);
+
+  const trend: ReportModel['trend'] = [];
+  for (const b of buckets(period)) {
+    trend.push({
+      label: b.label,
+      from: b.from,
+      events: await countEvents(b.from, b.to),
+      incidents: created.filter((i) => inRange(i.createdAt, b)).length,
+    });
+  }
+
+  // Alerts of the period, newest first, until one is older than the period.
+  const rules = new Map<string, { ruleId: string; title: string; n: number }>();
+  const hostsHit = new Map<string, { host: string; agencyId: string; n: number }>();
+  const alertCol = stores.state.collection<Alert>('alerts');
+  for (let after: string | undefined, done = false; !done; ) {
+    const page = await alertCol.list(scope, {
+      filter,
+      sort: { field: 'ts', order: 'desc' },
+      size: PAGE,
+      ...(after ? { after } : {}),
+    });
+    for (const a of page.docs) {
+      if (a.ts < period.from) {
+        done = true;
+        break;
+      }
+      if (a.ts >= period.to || a.suppressedBy !== undefined || a.kind === 'silent_host') continue;
+      const r = rules.get(a.ruleId) ?? { ruleId: a.ruleId, title: a.ruleTitle, n: 0 };
+      r.n++;
+      rules.set(a.ruleId, r);
+      if (a.host) {
+        const k = `${a.agencyId}\u0000${a.host.toLowerCase()}`;
+        const h = hostsHit.get(k) ?? { host: a.host, agencyId: a.agencyId, n: 0 };
+        h.n++;
+        hostsHit.set(k, h);
+      }
+    }
+    after = page.next;
+    if (!after) done = true;
+  }
+
+  // Coverage: the agencies known to the store plus any that sent events; per agency, events and sending hosts.
+  const agencyNames = new Map<string, string | undefined>();
+  const agencyDocs = stores.state.collection<{ id: string; name?: string }>('agencies');
+  for (let after: string | undefined; ; ) {
+    const page = await agencyDocs.list(scope, {
+      ...(req.agencyId !== undefined ? { filter: { id: req.agencyId } } : {}),
+      size: PAGE,
+      ...(after ? { after } : {}),
+    });
+    for (const a of page.docs) agencyNames.set(a.id, a.name);
+    after = page.next;
+    if (!after) break;
+  }
+  const agencyTerms = await stores.events.aggregate(scope, {
+    query: base,
+    from: period.from,
+    to: period.to,
+    agg: { kind: 'terms', field: 'agency.id', size: 10_000 },
+  });
+  for (const b of agencyTerms.buckets ?? [])
+    if (!agencyNames.has(String(b.key))) agencyNames.set(String(b.key), undefined);
+  const expected: Versioned<HostRecord>[] = [];
+  const hostCol = stores.state.collection<HostRecord>('hosts');
+  for (let after: string | undefined; ; ) {
+    const page = await hostCol.list(scope, {
+      filter: { ...filter, expected: true },
+      size: PAGE,
+      ...(after ? { after } : {}),
+    });
+    expected.push(...page.docs);
+    after = page.next;
+    if (!after) break;
+  }
+  const coverage: ReportModel['coverage'] = {
+    agencies: [],
+    agenciesSilent: [],
+    hostsSending: 0,
+    hostsExpected: expected.length,
+    hostsMissing: [],
+  };
+  const sending = new Set<string>();
+  for (const id of [...agencyNames.keys()].sort()) {
+    const byAgency = q.eq('agency.id', id, true);
+    const hostTerms = await stores.events.aggregate(scope, {
+      query: byAgency,
+      from: period.from,
+      to: period.to,
+      agg: { kind: 'terms', field: 'host.name', size: 10_000 },
+    });
+    const names = (hostTerms.buckets ?? []).map((b) => String(b.key).toLowerCase());
+    for (const n of names) sending.add(`${id}\u0000${n}`);
+    const events = (agencyTerms.buckets ?? []).find((b) => String(b.key) === id)?.count ?? 0;
+    const name = agencyNames.get(id);
+    coverage.agencies.push({
+      id,
+      ...(name !== undefined ? { name } : {}),
+      events,
+      hostsSending: names.length,
+      hostsExpected: expected.filter((h) => h.agencyId === id).length,
+    });
+    if (events === 0) coverage.agenciesSilent.push(id);
+  }
+  coverage.hostsSending = sending.size;
+  const silentHosts: ReportModel['silentHosts'] = [];
+  for (const h of expected.sort((a, b) => a.agencyId.localeCompare(b.agencyId) || a.host.localeCompare(b.host))) {
+    const sent = sending.has(`${h.agencyId}\u0000${h.host.toLowerCase()}`);
+    if (!sent) coverage.hostsMissing.push({ host: h.host, agencyId: h.agencyId, lastSeen: h.lastSeen });
+    const marked = h.silentSince !== undefined && h.silentSince < period.to;
+    if (!sent || marked)
+      silentHosts.push({
+        host: h.host,
+        agencyId: h.agencyId,
+        lastSeen: h.lastSeen,
+        ...(marked ? { silentSince: h.silentSince! } : {}),
+      });
+  }
+
+  const rank = (s: Severity) => SEVERITIES.indexOf(s);
+  const notable = [...created]
+    .filter((i) => i.ruleId !== SILENT_HOST_RULE || rank(i.severity) >= rank('high'))
+    .sort((a, b) => rank(b.severity) - rank(a.severity) || b.alertCount - a.alertCount || a.firstSeen - b.firstSeen)
+    .slice(0, topN)
+    .map(
+      (i): NotableIncident => ({
+        id: i.id,
+        severity: i.severity,
+        state: i.state,
+        title: i.title,
+        ruleId: i.ruleId,
+        agencyId: i.agencyId,
+        ...(i.host !== undefined ? { host: i.host } : {}),
+        alertCount: i.alertCount,
+        firstSeen: i.firstSeen,
+        lastSeen: i.lastSeen,
+      }),
+    );
+
+  const agency =
+    req.agencyId !== undefined
+      ? {
+          id: req.agencyId,
+          ...(agencyNames.get(req.agencyId) !== undefined ? { name: agencyNames.get(req.agencyId)! } : {}),
+        }
+      : undefined;
+  const mtta = mean(acked);
+  const mttr = mean(resolved);
+  return {
+    kind: req.kind,
+    period,
+    previousPeriod: prev,
+    ...(agency ? { agency } : {}),
+    generatedAt: req.now ?? Date.now(),
+    headline: {
+      events: { current: await countEvents(period.from, period.to), previous: await countEvents(prev.from, prev.to) },
+      incidents: { current: created.length, previous: createdPrev.length },
+      criticalHigh: { current: critHigh(created), previous: critHigh(createdPrev) },
+      slaBreaches: {
+        current: sla.acknowledge + sla.resolve,
+        previous: slaPrev.acknowledge + slaPrev.resolve,
+      },
+    },
+    bySeverity,
+    byState,
+    ...(mtta !== undefined ? { mtta } : {}),
+    mttaCount: acked.length,
+    ...(mttr !== undefined ? { mttr } : {}),
+    mttrCount: resolved.length,
+    slaBreaches: sla,
+    trend,
+    topRules: top(rules, topN, (r) => r.ruleId).map((r) => ({ ruleId: r.ruleId, title: r.title, alerts: r.n })),
+    topHosts: top(hostsHit, topN, (h) => `${h.agencyId} ${h.host}`).map((h) => ({
+      host: h.host,
+      agencyId: h.agencyId,
+      alerts: h.n,
+    })),
+    silentHosts,
+    notable,
+    coverage,
+  };
+}
