@@ -335,6 +335,45 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       from: { type: 'string', description: 'Sender address of notifications.' },
     },
   },
+  reports: obj('Weekly and six-monthly reports (HTML email with the PDF attached; also canhgac report and the API).', {
+    chromiumPath: {
+      type: 'string',
+      default: '/usr/bin/chromium',
+      description: 'Chromium that renders the PDF (Debian package chromium); run headless without sandbox.',
+    },
+    checkSeconds: {
+      type: 'integer',
+      minimum: 1,
+      default: 60,
+      description: 'How often the scheduler checks whether a report is due.',
+    },
+    topN: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 10,
+      description: 'Rows of the top rules, top targeted hosts and notable incidents.',
+    },
+    weekly: obj('The weekly report, sent every Monday for the previous ISO week.', {
+      enabled: enabled(true, 'the weekly report mailing'),
+      sendAt: {
+        type: 'string',
+        pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+        default: '07:00',
+        description:
+          "Monday's local time (HH:mm, Asia/Ho_Chi_Minh) from which last week's report is sent to each route's email recipients.",
+      },
+    }),
+    semiannual: obj('The six-monthly summary, sent on 1/1 and 1/7 for the previous half-year.', {
+      enabled: enabled(true, 'the six-monthly summary mailing'),
+      sendAt: {
+        type: 'string',
+        pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+        default: '07:00',
+        description: 'Local time (HH:mm) on 1/1 and 1/7 from which the summary is sent (up to a week late).',
+      },
+    }),
+  }),
   redis: obj('Redis for the distributed mode (BullMQ).', {
     url: { type: 'string', description: 'redis://host:port.', 'x-env': ['CANHGAC_REDIS_URL'] },
   }),
