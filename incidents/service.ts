@@ -3,6 +3,7 @@ import { newEventId } from '../core/ids.js';
 import { KeyedLock } from '../core/keyed-lock.js';
 import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
+import { type SettingsCache, settingsFor, type SlaSettings } from '../core/settings.js';
 import { isStoreConflict } from '../store/errors.js';
 import { type Collection, SCOPE_ALL, type Scope, type StateStore, type Versioned } from '../store/types.js';
 import { writeAudit } from './audit.js';
@@ -27,7 +28,10 @@ const breaches = counter('canhgac_sla_breaches_total', 'SLA clocks breached', ['
 /** Options of the incident service. */
 export interface IncidentOptions {
   grouping?: readonly GroupingField[];
+  /** The configured SLA (default DEFAULT_SLA); the `sla` setting, where set, wins per severity and field. */
   sla?: SlaPolicy;
+  /** Where run-time settings come from (default: the state store's shared cache; false: ignore settings). */
+  settings?: SettingsCache | false;
   /** What recurrence does to a false_positive incident: stay closed (default) or reopen. */
   reopenFalsePositives?: boolean;
   /** Bounds of the id lists kept on an incident. */
@@ -63,6 +67,10 @@ export class IncidentService {
   readonly suppressions: Collection<Suppression>;
   private readonly grouping: readonly GroupingField[];
   private readonly sla: SlaPolicy;
+  private readonly settings: SettingsCache | undefined;
+  /** The configured SLA with the `sla` setting over it, as last read (see currentSla). */
+  private effectiveSla: SlaPolicy;
+  private slaFromSettings: SlaSettings | undefined;
   private readonly maxIds: number;
   private readonly now: () => number;
   /** Alerts of one incident are applied one at a time here; the version check covers other processes. */
@@ -79,6 +87,8 @@ export class IncidentService {
     this.suppressions = state.collection<Suppression>('suppressions');
     this.grouping = opts.grouping ?? DEFAULT_GROUPING;
     this.sla = opts.sla ?? DEFAULT_SLA;
+    this.effectiveSla = this.sla;
+    this.settings = opts.settings === false ? undefined : (opts.settings ?? settingsFor(state));
     this.maxIds = opts.maxIds ?? 50;
     this.now = opts.now ?? Date.now;
   }
@@ -102,6 +112,7 @@ export class IncidentService {
   }
 
   private async applyAlert(alert: Alert, key: string): Promise<AlertOutcome> {
+    await this.currentSla();
     const id = IncidentService.incidentId(key);
     // A batch replayed after a crash raises the same alert ids again: count each alert once.
     const seen = await this.alerts.get(SCOPE_ALL, alert.id);
@@ -302,8 +313,25 @@ export class IncidentService {
     return out;
   }
 
+  /**
+   * The SLA policy in force: the configured one with the `sla` setting over it (read through the settings
+   * cache, so a change made through the API applies to incidents opened or reopened from then on).
+   */
+  async currentSla(): Promise<SlaPolicy> {
+    if (!this.settings) return this.sla;
+    const given = (await this.settings.get()).sla;
+    if (given !== this.slaFromSettings) {
+      this.slaFromSettings = given;
+      const p = { ...this.sla };
+      for (const [sev, t] of Object.entries(given ?? {}) as [Incident['severity'], SlaSettings['low']][])
+        p[sev] = { ...p[sev], ...t };
+      this.effectiveSla = p;
+    }
+    return this.effectiveSla;
+  }
+
   private slaFrom(severity: Incident['severity'], now: number): Incident['sla'] {
-    const p = this.sla[severity];
+    const p = this.effectiveSla[severity];
     return {
       ...(p.ackMinutes !== undefined ? { ackDueAt: now + p.ackMinutes * 60_000 } : {}),
       ...(p.resolveMinutes !== undefined ? { resolveDueAt: now + p.resolveMinutes * 60_000 } : {}),
@@ -326,6 +354,7 @@ export class IncidentService {
     expectedVersion: number | undefined,
     change: (inc: Incident, now: number) => void,
   ): Promise<Versioned<Incident>> {
+    await this.currentSla();
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const current = await this.incidents.get(scope, id);
       if (!current) throw incidentError('CANHGAC_ERR_INCIDENT_NOT_FOUND', { id });

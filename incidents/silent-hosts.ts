@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
+import { type SettingsCache, settingsFor } from '../core/settings.js';
 import { isStoreConflict } from '../store/errors.js';
 import { type Collection, SCOPE_ALL, type StateStore } from '../store/types.js';
 import { groupingKey } from './policy.js';
@@ -11,6 +12,10 @@ const log = logger('silent_hosts');
 const silentTotal = counter('canhgac_silent_hosts_total', 'Hosts found silent (raised) and resumed (resolved)', [
   'change',
 ]);
+const checkErrors = counter(
+  'canhgac_silent_host_check_errors_total',
+  'Failed writes while marking a host silent (other than a concurrent change); the check stops and retries later',
+);
 
 /** The rule id of silent-host incidents. */
 export const SILENT_HOST_RULE = 'canhgac.silent_host';
@@ -33,10 +38,13 @@ export interface HostRecord {
 
 /** Options of the silent-host watcher. */
 export interface SilentHostOptions {
+  /** Minutes of silence by default (60); the `silentHostMinutes` setting, when set, wins. */
   defaultThresholdMinutes?: number;
   /** Per-agency thresholds. */
   agencyThresholdMinutes?: Record<string, number>;
   severity?: Severity;
+  /** Where run-time settings come from (default: the state store's shared cache; false: ignore settings). */
+  settings?: SettingsCache | false;
   now?: () => number;
 }
 
@@ -53,6 +61,7 @@ export class SilentHostWatcher {
   readonly hosts: Collection<HostRecord>;
   private readonly pending = new Map<string, { agencyId: string; host: string; lastSeen: number; count: number }>();
   private readonly now: () => number;
+  private readonly settings: SettingsCache | undefined;
 
   constructor(
     state: StateStore,
@@ -61,6 +70,7 @@ export class SilentHostWatcher {
   ) {
     this.hosts = state.collection<HostRecord>('hosts');
     this.now = opts.now ?? Date.now;
+    this.settings = opts.settings === false ? undefined : (opts.settings ?? settingsFor(state));
   }
 
   /** Notes that a host sent an event (cheap: aggregated in memory until flush). */
@@ -111,6 +121,10 @@ export class SilentHostWatcher {
   async check(): Promise<HostRecord[]> {
     const now = this.now();
     const found: HostRecord[] = [];
+    const fallback =
+      (this.settings ? (await this.settings.get()).silentHostMinutes : undefined) ??
+      this.opts.defaultThresholdMinutes ??
+      60;
     let after: string | undefined;
     do {
       const page = await this.hosts.list(SCOPE_ALL, {
@@ -120,17 +134,16 @@ export class SilentHostWatcher {
       });
       for (const h of page.docs) {
         if (h.silentSince !== undefined) continue;
-        const minutes =
-          h.thresholdMinutes ??
-          this.opts.agencyThresholdMinutes?.[h.agencyId] ??
-          this.opts.defaultThresholdMinutes ??
-          60;
+        const minutes = h.thresholdMinutes ?? this.opts.agencyThresholdMinutes?.[h.agencyId] ?? fallback;
         if (now - h.lastSeen < minutes * 60_000) continue;
         try {
           const { version, ...rest } = h;
           await this.hosts.put(SCOPE_ALL, { ...rest, silentSince: now }, { expectedVersion: version });
-        } catch {
-          continue; // it changed (probably sent again): the next check decides
+        } catch (err) {
+          if (isStoreConflict(err)) continue; // it changed (probably sent again): the next check decides
+          checkErrors.inc();
+          log.error({ err, host: h.host, agency: h.agencyId }, 'Could not mark a host silent');
+          throw err;
         }
         const alert: Alert = {
           id: `silent-${h.id}-${now}`,

@@ -1,4 +1,16 @@
+import { DEFAULT_SETTINGS, onSettingsRead } from '../core/settings.js';
 import type { Language, Notice, RenderedMessage } from './types.js';
+
+let fallbackLanguage: Language = DEFAULT_SETTINGS.defaultLanguage;
+// The `defaultLanguage` setting (core/settings.ts): every read of the settings keeps this in step.
+onSettingsRead((s) => {
+  fallbackLanguage = s.defaultLanguage ?? DEFAULT_SETTINGS.defaultLanguage;
+});
+
+/** The language of messages whose route names none: the `defaultLanguage` setting (Vietnamese unless changed). */
+export function defaultLanguage(): Language {
+  return fallbackLanguage;
+}
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -89,8 +101,12 @@ function rows(n: Notice, lang: Language): [string, string][] {
   return r;
 }
 
-/** Renders a notice as subject, text, HTML (every untrusted value escaped) and a JSON payload. */
-export function render(n: Notice, lang: Language): RenderedMessage {
+/**
+ * Renders a notice as subject, text, HTML (every untrusted value escaped) and a JSON payload; without a (known)
+ * language, in the default language (defaultLanguage()).
+ */
+export function render(n: Notice, language?: Language): RenderedMessage {
+  const lang: Language = language !== undefined && Object.hasOwn(WORDS, language) ? language : fallbackLanguage;
   const w = WORDS[lang];
   const head = w[n.kind] ?? n.kind;
   const subject = oneLine(`[canhgac][${w[n.severity]}] ${head}: ${n.title}`);

@@ -9,6 +9,7 @@ import type { CanhgacError } from '../../core/errors.js';
 import { KeyedLock } from '../../core/keyed-lock.js';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
+import { DEFAULT_SETTINGS, type SettingsCache, settingsFor } from '../../core/settings.js';
 import { writeAudit } from '../../incidents/audit.js';
 import type { AuditEntry } from '../../incidents/types.js';
 import { isStoreConflict } from '../../store/errors.js';
@@ -61,8 +62,10 @@ export interface AuthOptions {
   maxFailures?: number;
   /** How long a lock holds (default 15 minutes). */
   lockMs?: number;
-  /** Session lifetime (default 12 hours). */
+  /** Session lifetime (default 12 hours); the `sessionHours` setting, when set, wins (core/settings.ts). */
   sessionMs?: number;
+  /** Where run-time settings come from (default: the state store's shared cache; false: ignore settings). */
+  settings?: SettingsCache | false;
   scrypt?: ScryptParams;
   now?: () => number;
 }
@@ -116,6 +119,7 @@ export class AuthService {
   private readonly maxFailures: number;
   private readonly lockMs: number;
   private readonly sessionMs: number;
+  private readonly settings: SettingsCache | undefined;
   private readonly scrypt: ScryptParams;
   private readonly now: () => number;
   private dummyHash: Promise<PasswordHash> | undefined;
@@ -127,7 +131,8 @@ export class AuthService {
     this.audit = state.collection<AuditEntry>('audit');
     this.maxFailures = opts.maxFailures ?? 5;
     this.lockMs = opts.lockMs ?? 15 * 60_000;
-    this.sessionMs = opts.sessionMs ?? 12 * 3_600_000;
+    this.sessionMs = opts.sessionMs ?? DEFAULT_SETTINGS.sessionHours * 3_600_000;
+    this.settings = opts.settings === false ? undefined : (opts.settings ?? settingsFor(state));
     this.scrypt = opts.scrypt ?? DEFAULT_SCRYPT;
     this.now = opts.now ?? Date.now;
   }
@@ -244,13 +249,14 @@ export class AuthService {
     const user = await this.checkPassword(username, password);
     const sessionToken = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
+    const lifetime = await this.sessionLifetime();
     const now = this.now();
     const session: SessionDoc = {
       id: sha256(sessionToken),
       userId: user.id,
       csrfHash: sha256(csrfToken),
       createdAt: now,
-      expiresAt: now + this.sessionMs,
+      expiresAt: now + lifetime,
     };
     await this.sessions.put(SCOPE_ALL, { ...session, ...(user.agencyId ? { agencyId: user.agencyId } : {}) });
     return { principal: this.principalOf(user, session), sessionToken, csrfToken, expiresAt: session.expiresAt };
@@ -319,13 +325,20 @@ export class AuthService {
     if (token.length < 20 || token.length > 200) return undefined;
     const s = await this.sessions.get(SCOPE_ALL, sha256(token));
     if (!s) return undefined;
-    if (s.expiresAt <= this.now()) {
+    // The lifetime in force now counts from login: shortening sessionHours ends open sessions that are older.
+    if (s.createdAt + (await this.sessionLifetime()) <= this.now()) {
       await this.sessions.delete(SCOPE_ALL, s.id);
       return undefined;
     }
     const user = await this.users.get(SCOPE_ALL, s.userId);
     if (!user || user.disabled) return undefined;
     return this.principalOf(user, s);
+  }
+
+  /** Session lifetime in ms: the `sessionHours` setting if set, else the configured one. */
+  private async sessionLifetime(): Promise<number> {
+    const hours = this.settings ? (await this.settings.get()).sessionHours : undefined;
+    return hours !== undefined ? hours * 3_600_000 : this.sessionMs;
   }
 
   /** Ends a session. */

@@ -1,17 +1,18 @@
 /** Users, API keys and settings (administrators only, except a user changing their own password). */
+import {
+  DEFAULT_SETTINGS as RUNTIME_DEFAULTS,
+  SETTINGS_ID,
+  type SettingsDoc,
+  settingsFor,
+} from '../../core/settings.js';
 import { SCOPE_ALL } from '../../store/types.js';
 import type { Role } from '../auth/roles.js';
 import { type ApiKeyDoc, publicKey, publicUser, type User } from '../auth/service.js';
 import { pageBody, paging, type RouteDef } from '../context.js';
 import { apiError } from '../errors.js';
 
-/** Settings every deployment starts with (the document `settings/global`). */
-export const DEFAULT_SETTINGS: Record<string, unknown> = { defaultLanguage: 'vi', sessionHours: 12 };
-
-interface SettingsDoc {
-  id: string;
-  values: Record<string, unknown>;
-}
+/** Settings every deployment starts with (the document `settings/global`; core/settings.ts reads it). */
+export const DEFAULT_SETTINGS: Record<string, unknown> = { ...RUNTIME_DEFAULTS };
 
 /** Routes of this file. */
 export const adminRoutes: RouteDef[] = [
@@ -122,7 +123,7 @@ export const adminRoutes: RouteDef[] = [
     path: '/api/v1/settings',
     operationId: 'getSettings',
     handle: async ({ svc, scope }) => {
-      const doc = await svc.stores.state.collection<SettingsDoc>('settings').get(scope, 'global');
+      const doc = await svc.stores.state.collection<SettingsDoc>('settings').get(scope, SETTINGS_ID);
       return { body: { version: doc?.version ?? 0, values: { ...DEFAULT_SETTINGS, ...(doc?.values ?? {}) } } };
     },
   },
@@ -133,14 +134,23 @@ export const adminRoutes: RouteDef[] = [
     handle: async ({ svc, scope, body, actor }) => {
       const b = body as { values: Record<string, unknown>; version?: number };
       const coll = svc.stores.state.collection<SettingsDoc>('settings');
-      const before = await coll.get(scope, 'global');
-      const values = { ...(before?.values ?? {}), ...b.values };
+      const before = await coll.get(scope, SETTINGS_ID);
+      const values: Record<string, unknown> = { ...(before?.values ?? {}) };
+      // The body is validated against SettingsUpdate (known keys, types); null resets a key to its default.
+      for (const [k, v] of Object.entries(b.values)) {
+        if (v === null) delete values[k];
+        else values[k] = v;
+      }
       const saved = await coll.put(
         scope,
-        { id: 'global', values },
+        { id: SETTINGS_ID, values },
         b.version !== undefined ? { expectedVersion: b.version } : {},
       );
-      await svc.auth.writeAudit(actor, 'settings.update', 'settings', 'global', undefined, before?.values, values);
+      // This process acts on the change at once; other processes within the cache TTL (core/settings.ts).
+      const cache = settingsFor(svc.stores.state);
+      cache.invalidate();
+      await cache.get();
+      await svc.auth.writeAudit(actor, 'settings.update', 'settings', SETTINGS_ID, undefined, before?.values, values);
       return { body: { version: saved.version, values: { ...DEFAULT_SETTINGS, ...values } } };
     },
   },

@@ -86,7 +86,7 @@ async function start(): Promise<void> {
 
 const giveLateName = async (id: string, names: string[]) => {
   await stores.state
-    .collection('agencies')
+    .collection<Record<string, unknown>>('agencies')
     .put(SCOPE_ALL, { id, agencyId: id, name: 'Sở TT&TT', networks: [], certificateNames: names });
   expect(await dir.refresh()).toBe(true);
 };
