@@ -1,0 +1,169 @@
+/** The console's one way to call the REST API: same origin, session cookie, CSRF header on changes. */
+
+/** An API error in the API's one error shape. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+function cookie(name: string): string {
+  for (const part of document.cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return '';
+}
+
+let onUnauthenticated: () => void = () => {};
+/** Called when a session expires (401): the app goes back to the login page. */
+export function setUnauthenticatedHandler(fn: () => void): void {
+  onUnauthenticated = fn;
+}
+
+/** Calls the API; JSON in and out; throws ApiError. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') headers['x-csrf-token'] = cookie('canhgac_csrf');
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok) {
+    const e = (json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })?.error;
+    if (res.status === 401 && !path.endsWith('/auth/login')) onUnauthenticated();
+    throw new ApiError(res.status, e?.code ?? 'HTTP', e?.message ?? `HTTP ${res.status}`, e?.details ?? {});
+  }
+  return json as T;
+}
+
+/** A query string from defined, non-empty values. */
+export function qs(params: Record<string, string | number | boolean | undefined>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+/** Shapes the console reads. */
+export interface Me {
+  id: string;
+  role: string;
+  kind: 'user' | 'key';
+  agencyId?: string;
+}
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+export interface Incident {
+  id: string;
+  version: number;
+  key: string;
+  title: string;
+  ruleId: string;
+  agencyId: string;
+  host?: string;
+  severity: string;
+  state: string;
+  assignee?: string;
+  alertCount: number;
+  firstSeen: number;
+  lastSeen: number;
+  attack?: string[];
+  alertIds?: string[];
+  eventIds?: string[];
+  createdAt?: number;
+  acknowledgedAt?: number;
+  resolvedAt?: number;
+  sla?: { ackDueAt?: number; resolveDueAt?: number; ackBreachedAt?: number; resolveBreachedAt?: number };
+}
+export interface Alert {
+  id: string;
+  ruleId: string;
+  ruleTitle?: string;
+  level: string;
+  ts: number;
+  eventIds?: string[];
+  host?: string;
+}
+export interface Comment {
+  id: string;
+  author: string;
+  text: string;
+  at: number;
+}
+export interface AuditEntry {
+  id: string;
+  at: number;
+  actor: string;
+  action: string;
+  collection: string;
+  targetId: string;
+  [k: string]: unknown;
+}
+export type EventDoc = Record<string, unknown>;
+export interface Bucket {
+  key: string | number;
+  count: number;
+}
+export interface Rule {
+  id: string;
+  version: number;
+  title: string;
+  level?: string;
+  status?: string;
+  enabled: boolean;
+  text?: string;
+  updatedAt?: number;
+}
+export interface RuleStat {
+  ruleId: string;
+  title: string;
+  incidents: number;
+  alerts: number;
+  open: number;
+  resolved: number;
+  falsePositives: number;
+  falsePositiveRate: number;
+  lastSeen: number;
+}
+export interface Agency {
+  id: string;
+  name: string;
+  networks: string[];
+}
+export interface Host {
+  id: string;
+  host: string;
+  agencyId: string;
+  lastSeen: number;
+  events?: number;
+  expected: boolean;
+  silentSince?: number;
+  thresholdMinutes?: number;
+}
+export interface Problem {
+  at: string;
+  line: number;
+  col: number;
+  code: string;
+  severity: string;
+  message: string;
+}

@@ -1,0 +1,2 @@
+/** esbuild bundles CSS imports into the hashed stylesheet. */
+declare module '*.css';

@@ -1,0 +1,383 @@
+/** Vietnamese (default) and English; dates d/M/yyyy HH:mm in Asia/Ho_Chi_Minh whatever the browser's zone. */
+import { createContext, useContext } from 'react';
+
+export type Lang = 'vi' | 'en';
+
+const vi = {
+  appName: 'Canh Gác SOC',
+  login: 'Đăng nhập',
+  logout: 'Đăng xuất',
+  username: 'Tên đăng nhập',
+  password: 'Mật khẩu',
+  loginFailed: 'Sai tên đăng nhập hoặc mật khẩu',
+  overview: 'Tổng quan',
+  incidents: 'Sự cố',
+  search: 'Tìm kiếm sự kiện',
+  rules: 'Luật phát hiện',
+  agencies: 'Đơn vị và máy',
+  language: 'English',
+  loading: 'Đang tải…',
+  error: 'Lỗi',
+  none: 'Không có',
+  all: 'Tất cả',
+  state: 'Trạng thái',
+  severity: 'Mức độ',
+  agency: 'Đơn vị',
+  rule: 'Luật',
+  assignee: 'Người xử lý',
+  host: 'Máy',
+  time: 'Thời gian',
+  from: 'Từ',
+  to: 'Đến',
+  lastSeen: 'Lần cuối',
+  firstSeen: 'Lần đầu',
+  alerts: 'Cảnh báo',
+  title: 'Tiêu đề',
+  refresh: 'Làm mới',
+  openQueue: 'Đang mở',
+  selected: 'đã chọn',
+  acknowledge: 'Xác nhận',
+  assign: 'Giao',
+  close: 'Đóng (đã xử lý)',
+  markFalsePositive: 'Báo động giả',
+  startWork: 'Bắt đầu xử lý',
+  reopen: 'Mở lại',
+  keyboardHelp: 'Phím tắt: j/k di chuyển · x chọn · a xác nhận · c đóng · Enter mở · r làm mới',
+  liveUpdates: 'Tự cập nhật mỗi 5 giây',
+  s_new: 'Mới',
+  s_acknowledged: 'Đã xác nhận',
+  s_in_progress: 'Đang xử lý',
+  s_resolved: 'Đã xử lý',
+  s_false_positive: 'Báo động giả',
+  sev_informational: 'Thông tin',
+  sev_low: 'Thấp',
+  sev_medium: 'Trung bình',
+  sev_high: 'Cao',
+  sev_critical: 'Nghiêm trọng',
+  last24h: '24 giờ qua',
+  last7d: '7 ngày qua',
+  last30d: '30 ngày qua',
+  anyTime: 'Mọi lúc',
+  custom: 'Tùy chọn',
+  noIncidents: 'Không có sự cố nào khớp bộ lọc',
+  back: 'Quay lại',
+  timeline: 'Diễn biến',
+  matchingEvents: 'Sự kiện khớp luật',
+  matchedFields: 'Trường khớp được tô sáng',
+  ruleYaml: 'Luật (YAML)',
+  attack: 'MITRE ATT&CK',
+  comments: 'Bình luận',
+  addComment: 'Thêm bình luận',
+  send: 'Gửi',
+  audit: 'Lịch sử thao tác',
+  sla: 'Thời hạn SLA',
+  ackDue: 'Hạn xác nhận',
+  resolveDue: 'Hạn xử lý',
+  breached: 'Quá hạn',
+  remaining: 'còn',
+  overdue: 'trễ',
+  met: 'Đạt',
+  ruleHidden: 'Vai trò của bạn không xem được luật',
+  assignTo: 'Giao cho',
+  save: 'Lưu',
+  cancel: 'Hủy',
+  query: 'Truy vấn',
+  queryPlaceholder: 'ví dụ: host.name:web01 AND "thất bại"',
+  run: 'Tìm',
+  histogram: 'Phân bố theo thời gian',
+  fields: 'Trường',
+  topValues: 'Giá trị hàng đầu',
+  events: 'Sự kiện',
+  noEvents: 'Không có sự kiện',
+  more: 'Xem thêm',
+  pivotHint: 'Bấm vào một giá trị để lọc theo nó',
+  hits: 'Số lần khớp',
+  fpRate: 'Tỉ lệ báo động giả',
+  enabled: 'Bật',
+  disabled: 'Tắt',
+  enable: 'Bật',
+  disable: 'Tắt',
+  upload: 'Tải luật lên',
+  uploadHelp: 'Dán một luật Sigma (YAML)',
+  edit: 'Sửa',
+  validate: 'Kiểm tra và lưu',
+  problems: 'Lỗi trong luật',
+  testRule: 'Thử trên sự kiện dán vào',
+  testHelp: 'Mỗi dòng một sự kiện JSON, hoặc một mảng JSON',
+  test: 'Thử',
+  matched: 'Khớp',
+  notMatched: 'Không khớp',
+  retroHunt: 'Săn hồi tố',
+  hunt: 'Săn',
+  found: 'Tìm thấy',
+  saved: 'Đã lưu',
+  badJson: 'JSON không hợp lệ',
+  health: 'Tình trạng',
+  silent: 'Im lặng',
+  ok: 'Bình thường',
+  silentHosts: 'Máy im lặng',
+  eventsPerHour: 'Sự kiện/giờ',
+  hostCount: 'Số máy',
+  expected: 'Theo dõi',
+  eps: 'Sự kiện mỗi giây (1 giờ qua)',
+  bySeverity: 'Sự cố theo mức độ',
+  byAgency: 'Sự cố theo đơn vị',
+  byRule: 'Sự cố theo luật',
+  overTime: 'Sự cố theo ngày (14 ngày)',
+  aging: 'Tuổi sự cố đang mở',
+  openIncidents: 'Sự cố đang mở',
+  ageLt1h: '< 1 giờ',
+  age1to24h: '1–24 giờ',
+  age1to7d: '1–7 ngày',
+  ageGt7d: '> 7 ngày',
+  yourAgency: 'Đơn vị của bạn',
+  role: 'Vai trò',
+  notFound: 'Không tìm thấy trang',
+  total: 'Tổng',
+  partial: 'Số liệu một phần (quá nhiều sự cố)',
+};
+
+export type Key = keyof typeof vi;
+
+const en: Record<Key, string> = {
+  appName: 'Canh Gác SOC',
+  login: 'Log in',
+  logout: 'Log out',
+  username: 'Username',
+  password: 'Password',
+  loginFailed: 'Wrong username or password',
+  overview: 'Overview',
+  incidents: 'Incidents',
+  search: 'Event search',
+  rules: 'Detection rules',
+  agencies: 'Agencies and hosts',
+  language: 'Tiếng Việt',
+  loading: 'Loading…',
+  error: 'Error',
+  none: 'None',
+  all: 'All',
+  state: 'State',
+  severity: 'Severity',
+  agency: 'Agency',
+  rule: 'Rule',
+  assignee: 'Assignee',
+  host: 'Host',
+  time: 'Time',
+  from: 'From',
+  to: 'To',
+  lastSeen: 'Last seen',
+  firstSeen: 'First seen',
+  alerts: 'Alerts',
+  title: 'Title',
+  refresh: 'Refresh',
+  openQueue: 'Open',
+  selected: 'selected',
+  acknowledge: 'Acknowledge',
+  assign: 'Assign',
+  close: 'Close (resolved)',
+  markFalsePositive: 'False positive',
+  startWork: 'Start work',
+  reopen: 'Reopen',
+  keyboardHelp: 'Keys: j/k move · x select · a acknowledge · c close · Enter open · r refresh',
+  liveUpdates: 'Updates every 5 seconds',
+  s_new: 'New',
+  s_acknowledged: 'Acknowledged',
+  s_in_progress: 'In progress',
+  s_resolved: 'Resolved',
+  s_false_positive: 'False positive',
+  sev_informational: 'Informational',
+  sev_low: 'Low',
+  sev_medium: 'Medium',
+  sev_high: 'High',
+  sev_critical: 'Critical',
+  last24h: 'Last 24 hours',
+  last7d: 'Last 7 days',
+  last30d: 'Last 30 days',
+  anyTime: 'Any time',
+  custom: 'Custom',
+  noIncidents: 'No incident matches the filters',
+  back: 'Back',
+  timeline: 'Timeline',
+  matchingEvents: 'Matching events',
+  matchedFields: 'Matched fields are highlighted',
+  ruleYaml: 'Rule (YAML)',
+  attack: 'MITRE ATT&CK',
+  comments: 'Comments',
+  addComment: 'Add a comment',
+  send: 'Send',
+  audit: 'Audit history',
+  sla: 'SLA clocks',
+  ackDue: 'Acknowledge by',
+  resolveDue: 'Resolve by',
+  breached: 'Breached',
+  remaining: 'left',
+  overdue: 'late',
+  met: 'Met',
+  ruleHidden: 'Your role cannot read rules',
+  assignTo: 'Assign to',
+  save: 'Save',
+  cancel: 'Cancel',
+  query: 'Query',
+  queryPlaceholder: 'e.g. host.name:web01 AND "failed"',
+  run: 'Search',
+  histogram: 'Events over time',
+  fields: 'Fields',
+  topValues: 'Top values',
+  events: 'Events',
+  noEvents: 'No events',
+  more: 'More',
+  pivotHint: 'Click a value to filter on it',
+  hits: 'Hits',
+  fpRate: 'False-positive rate',
+  enabled: 'On',
+  disabled: 'Off',
+  enable: 'Enable',
+  disable: 'Disable',
+  upload: 'Upload a rule',
+  uploadHelp: 'Paste one Sigma rule (YAML)',
+  edit: 'Edit',
+  validate: 'Validate and save',
+  problems: 'Problems in the rule',
+  testRule: 'Test on pasted events',
+  testHelp: 'One JSON event per line, or a JSON array',
+  test: 'Test',
+  matched: 'Matched',
+  notMatched: 'No match',
+  retroHunt: 'Retro-hunt',
+  hunt: 'Hunt',
+  found: 'Found',
+  saved: 'Saved',
+  badJson: 'Invalid JSON',
+  health: 'Health',
+  silent: 'Silent',
+  ok: 'OK',
+  silentHosts: 'Silent hosts',
+  eventsPerHour: 'Events/hour',
+  hostCount: 'Hosts',
+  expected: 'Watched',
+  eps: 'Events per second (last hour)',
+  bySeverity: 'Incidents by severity',
+  byAgency: 'Incidents by agency',
+  byRule: 'Incidents by rule',
+  overTime: 'Incidents per day (14 days)',
+  aging: 'Open incidents aging',
+  openIncidents: 'Open incidents',
+  ageLt1h: '< 1 hour',
+  age1to24h: '1–24 hours',
+  age1to7d: '1–7 days',
+  ageGt7d: '> 7 days',
+  yourAgency: 'Your agency',
+  role: 'Role',
+  notFound: 'Page not found',
+  total: 'Total',
+  partial: 'Partial figures (too many incidents)',
+};
+
+const DICTS: Record<Lang, Record<Key, string>> = { vi, en };
+
+/** The language remembered in this browser (Vietnamese by default). */
+export function storedLang(): Lang {
+  try {
+    return localStorage.getItem('canhgac.lang') === 'en' ? 'en' : 'vi';
+  } catch {
+    return 'vi';
+  }
+}
+
+/** Remembers the language. */
+export function rememberLang(l: Lang): void {
+  try {
+    localStorage.setItem('canhgac.lang', l);
+  } catch {
+    // Private mode: the choice lasts for the page only.
+  }
+}
+
+/** A translator for a language. */
+export function translator(lang: Lang): (k: Key) => string {
+  const d = DICTS[lang];
+  return (k) => d[k];
+}
+
+/** The console's time zone. */
+export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+const parts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+function pick(ms: number): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (const p of parts.formatToParts(new Date(ms))) o[p.type] = p.value;
+  return o;
+}
+
+/** d/M/yyyy HH:mm in Asia/Ho_Chi_Minh. */
+export function fmtDateTime(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  const o = pick(ms);
+  return `${Number(o.day)}/${Number(o.month)}/${o.year} ${o.hour}:${o.minute}`;
+}
+
+/** d/M/yyyy in Asia/Ho_Chi_Minh. */
+export function fmtDate(ms: number): string {
+  const o = pick(ms);
+  return `${Number(o.day)}/${Number(o.month)}/${o.year}`;
+}
+
+/** HH:mm in Asia/Ho_Chi_Minh. */
+export function fmtTime(ms: number): string {
+  const o = pick(ms);
+  return `${o.hour}:${o.minute}`;
+}
+
+/** A duration as "3 h 20 min" / "2 d 4 h" ("3 giờ 20 phút" in Vietnamese). */
+export function fmtDuration(ms: number, lang: Lang): string {
+  const m = Math.floor(Math.abs(ms) / 60000);
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  const day = lang === 'vi' ? 'ngày' : 'd';
+  const hour = lang === 'vi' ? 'giờ' : 'h';
+  const min = lang === 'vi' ? 'phút' : 'min';
+  if (d > 0) return `${d} ${day} ${h} ${hour}`;
+  if (h > 0) return `${h} ${hour} ${m % 60} ${min}`;
+  return `${m % 60} ${min}`;
+}
+
+/** Numbers with the language's grouping. */
+export function fmtNumber(n: number, lang: Lang, digits = 0): string {
+  return n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits });
+}
+
+/** The context every page reads: the translator, language and caller. */
+export interface AppCtx {
+  t: (k: Key) => string;
+  lang: Lang;
+  me: { id: string; role: string; agencyId?: string };
+  navigate: (to: string) => void;
+}
+
+export const App = createContext<AppCtx | null>(null);
+
+/** The app context (inside the logged-in shell). */
+export function useApp(): AppCtx {
+  const c = useContext(App);
+  if (!c) throw new Error('useApp outside the app');
+  return c;
+}
+
+/** Label of a state or severity value. */
+export function stateLabel(t: (k: Key) => string, s: string): string {
+  const k = `s_${s}` as Key;
+  return k in vi ? t(k) : s;
+}
+export function sevLabel(t: (k: Key) => string, s: string): string {
+  const k = `sev_${s}` as Key;
+  return k in vi ? t(k) : s;
+}

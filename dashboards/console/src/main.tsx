@@ -1,0 +1,194 @@
+/** The SOC web console: login, then the pages of the navigation. Served by the API process (same origin). */
+import { type FormEvent, type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiError, api, type Me, setUnauthenticatedHandler } from './api.js';
+import { App, type AppCtx, type Key, type Lang, rememberLang, storedLang, translator } from './i18n.js';
+import { AgenciesPage } from './pages/agencies.js';
+import { IncidentPage } from './pages/incident.js';
+import { OverviewPage } from './pages/overview.js';
+import { QueuePage } from './pages/queue.js';
+import { RulesPage } from './pages/rules.js';
+import { SearchPage } from './pages/search.js';
+import './styles.css';
+
+function useLocation(): [string, (to: string) => void] {
+  const [loc, setLoc] = useState(location.pathname + location.search);
+  useEffect(() => {
+    const on = () => setLoc(location.pathname + location.search);
+    addEventListener('popstate', on);
+    return () => removeEventListener('popstate', on);
+  }, []);
+  const navigate = useCallback((to: string) => {
+    if (to !== location.pathname + location.search) history.pushState(null, '', to);
+    setLoc(to);
+    scrollTo(0, 0);
+  }, []);
+  return [loc, navigate];
+}
+
+function Login({ t, onLogin }: { t: (k: Key) => string; onLogin: (me: Me) => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      onLogin(await api<Me>('POST', '/api/v1/auth/login', { username, password }));
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.code === 'CANHGAC_ERR_API_LOGIN_FAILED'
+          ? t('loginFailed')
+          : err instanceof Error
+            ? err.message
+            : String(err),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main className="login">
+      <form onSubmit={submit} className="panel login-form" aria-label={t('login')}>
+        <h1>{t('appName')}</h1>
+        <label>
+          {t('username')}
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+        </label>
+        <label>
+          {t('password')}
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        {error ? (
+          <div className="error" role="alert">
+            {error}
+          </div>
+        ) : null}
+        <button type="submit" disabled={busy || !username || !password}>
+          {t('login')}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+const NAV: { path: string; key: Key; roles?: string[] }[] = [
+  { path: '/', key: 'overview' },
+  { path: '/incidents', key: 'incidents' },
+  { path: '/search', key: 'search' },
+  { path: '/rules', key: 'rules', roles: ['admin', 'analyst'] },
+  { path: '/agencies', key: 'agencies' },
+];
+
+function Page({ path }: { path: string }) {
+  const inc = /^\/incidents\/([^/]+)$/.exec(path);
+  if (inc) return <IncidentPage id={decodeURIComponent(inc[1]!)} />;
+  if (path === '/' || path === '/overview') return <OverviewPage />;
+  if (path === '/incidents') return <QueuePage />;
+  if (path === '/search') return <SearchPage />;
+  if (path === '/rules') return <RulesPage />;
+  if (path === '/agencies') return <AgenciesPage />;
+  return <NotFound />;
+}
+
+function NotFound() {
+  return <p className="muted">404</p>;
+}
+
+function Root() {
+  const [lang, setLang] = useState<Lang>(storedLang());
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [loc, navigate] = useLocation();
+  const t = useMemo(() => translator(lang), [lang]);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = t('appName');
+  }, [lang, t]);
+  useEffect(() => {
+    setUnauthenticatedHandler(() => setMe(null));
+    api<Me>('GET', '/api/v1/auth/me').then(setMe, () => setMe(null));
+  }, []);
+  const switchLang = () => {
+    const next: Lang = lang === 'vi' ? 'en' : 'vi';
+    rememberLang(next);
+    setLang(next);
+  };
+  const logout = async () => {
+    try {
+      await api('POST', '/api/v1/auth/logout');
+    } finally {
+      setMe(null);
+    }
+  };
+  const path = loc.split('?')[0]!;
+  const ctx: AppCtx | null = me ? { t, lang, me, navigate } : null;
+  const link = (to: string) => (e: MouseEvent) => {
+    e.preventDefault();
+    navigate(to);
+  };
+  return (
+    <>
+      <header className="top">
+        <a href="/" className="brand" onClick={link('/')}>
+          {t('appName')}
+        </a>
+        {ctx ? (
+          <nav>
+            {NAV.filter((n) => !n.roles || n.roles.includes(me!.role)).map((n) => (
+              <a
+                key={n.path}
+                href={n.path}
+                onClick={link(n.path)}
+                className={(n.path === '/' ? path === '/' : path.startsWith(n.path)) ? 'active' : undefined}
+              >
+                {t(n.key)}
+              </a>
+            ))}
+          </nav>
+        ) : (
+          <span className="spacer" />
+        )}
+        <div className="who">
+          {me ? (
+            <span className="muted" data-testid="whoami">
+              {me.id} · {me.role}
+              {me.agencyId ? ` · ${me.agencyId}` : ''}
+            </span>
+          ) : null}
+          <button type="button" className="link" onClick={switchLang} data-testid="lang">
+            {t('language')}
+          </button>
+          {me ? (
+            <button type="button" className="link" onClick={logout}>
+              {t('logout')}
+            </button>
+          ) : null}
+        </div>
+      </header>
+      {me === undefined ? null : ctx ? (
+        <App.Provider value={ctx}>
+          <main className="content">
+            <Page path={path} />
+          </main>
+        </App.Provider>
+      ) : (
+        <Login t={t} onLogin={setMe} />
+      )}
+    </>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(<Root />);

@@ -1,0 +1,137 @@
+/** Overview: events per second, incidents by severity / agency / rule and over time, open incidents aging. */
+import { type Agency, api, type Bucket, type Incident, type Page, qs } from '../api.js';
+import { fmtDate, fmtNumber, fmtTime, sevLabel, useApp } from '../i18n.js';
+import { BarList, ErrorBox, Loading, Panel, TimeBars, useData } from '../ui.js';
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'];
+const OPEN = new Set(['new', 'acknowledged', 'in_progress']);
+const DAY = 86_400_000;
+
+async function load() {
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  const [perMinute, incidents, agencies] = await Promise.all([
+    api<{ buckets: Bucket[] }>(
+      'GET',
+      `/api/v1/aggregations${qs({ kind: 'date_histogram', from: hourAgo, intervalMinutes: 1 })}`,
+    ),
+    api<Page<Incident>>('GET', '/api/v1/incidents?sort=-lastSeen&limit=1000'),
+    api<Page<Agency>>('GET', '/api/v1/agencies?limit=1000'),
+  ]);
+  return {
+    perMinute: perMinute.buckets,
+    incidents: incidents.items,
+    partial: !!incidents.next,
+    agencies: agencies.items,
+  };
+}
+
+function countBy<T>(items: T[], key: (x: T) => string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const x of items) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
+  return m;
+}
+
+export function OverviewPage() {
+  const { t, lang, navigate } = useApp();
+  const { data, error } = useData(load, [], 15000);
+  if (error) return <ErrorBox error={error} />;
+  if (!data) return <Loading />;
+  const total = data.perMinute.reduce((a, b) => a + b.count, 0);
+  const eps = total / 3600;
+  const names = new Map(data.agencies.map((a) => [a.id, a.name]));
+  const bySev = countBy(data.incidents, (i) => i.severity);
+  const byAgency = countBy(data.incidents, (i) => i.agencyId);
+  const byRule = countBy(data.incidents, (i) => i.title);
+  const now = Date.now();
+  const days = Array.from({ length: 14 }, (_, n) => {
+    // Days start at midnight in Asia/Ho_Chi_Minh (UTC+7, no summer time).
+    const start = Math.floor((now + 7 * 3_600_000) / DAY) * DAY - 7 * 3_600_000 - (13 - n) * DAY;
+    return { key: start, values: SEVERITIES.map(() => 0) };
+  });
+  for (const i of data.incidents) {
+    const d = days.find((x) => i.firstSeen >= x.key && i.firstSeen < x.key + DAY);
+    if (d) d.values[SEVERITIES.indexOf(i.severity)]! += 1;
+  }
+  const open = data.incidents.filter((i) => OPEN.has(i.state));
+  const ages = [
+    { key: 'ageLt1h', max: 3_600_000 },
+    { key: 'age1to24h', max: DAY },
+    { key: 'age1to7d', max: 7 * DAY },
+    { key: 'ageGt7d', max: Number.POSITIVE_INFINITY },
+  ] as const;
+  const aging = ages.map((a, n) => ({
+    key: a.key,
+    label: t(a.key),
+    count: open.filter((i) => {
+      const age = now - i.firstSeen;
+      return age < a.max && (n === 0 || age >= ages[n - 1]!.max);
+    }).length,
+  }));
+  return (
+    <div className="overview">
+      <h1>{t('overview')}</h1>
+      {data.partial ? <p className="muted">{t('partial')}</p> : null}
+      <div className="cards">
+        <div className="card" data-testid="eps">
+          <div className="muted">{t('eps')}</div>
+          <div className="big">{fmtNumber(eps, lang, 2)}</div>
+        </div>
+        <div className="card">
+          <div className="muted">{t('openIncidents')}</div>
+          <div className="big">{fmtNumber(open.length, lang)}</div>
+        </div>
+        <div className="card">
+          <div className="muted">{t('incidents')}</div>
+          <div className="big">{fmtNumber(data.incidents.length, lang)}</div>
+        </div>
+      </div>
+      <Panel title={t('eps')}>
+        <TimeBars
+          label={t('eps')}
+          buckets={data.perMinute.map((b) => ({ key: Number(b.key), values: [b.count] }))}
+          series={[{ name: t('events'), cls: 'series-0' }]}
+          tickLabel={fmtTime}
+        />
+      </Panel>
+      <Panel title={t('overTime')}>
+        <TimeBars
+          label={t('overTime')}
+          buckets={days}
+          series={SEVERITIES.map((s) => ({ name: sevLabel(t, s), cls: `sevfill-${s}` }))}
+          tickLabel={fmtDate}
+        />
+      </Panel>
+      <div className="cols">
+        <Panel title={t('bySeverity')}>
+          <BarList
+            label={t('bySeverity')}
+            items={SEVERITIES.map((s) => ({
+              key: s,
+              label: sevLabel(t, s),
+              count: bySev.get(s) ?? 0,
+              cls: `sevfill-${s}`,
+            }))}
+          />
+        </Panel>
+        <Panel title={t('aging')}>
+          <BarList label={t('aging')} items={aging} onClick={() => navigate('/incidents')} />
+        </Panel>
+        <Panel title={t('byAgency')}>
+          <BarList
+            label={t('byAgency')}
+            items={[...byAgency].map(([k, c]) => ({ key: k, label: names.get(k) ?? k, count: c }))}
+          />
+        </Panel>
+        <Panel title={t('byRule')}>
+          <BarList
+            label={t('byRule')}
+            items={[...byRule]
+              .sort((a, b) => b[1] - a[1])
+              .slice(0, 10)
+              .map(([k, c]) => ({ key: k, label: k, count: c }))}
+          />
+        </Panel>
+      </div>
+    </div>
+  );
+}

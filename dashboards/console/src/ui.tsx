@@ -1,0 +1,221 @@
+/** Small shared pieces: data loading, error boxes, text highlighting and SVG charts (classes only, no style). */
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from './api.js';
+import { useApp } from './i18n.js';
+
+/** Loads data with `load`, again when `deps` change and every `pollMs` when set. */
+export function useData<T>(
+  load: () => Promise<T>,
+  deps: readonly unknown[],
+  pollMs?: number,
+): { data: T | undefined; error: unknown; reload: () => void } {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<unknown>();
+  const [tick, setTick] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: deps are the caller's
+  useEffect(() => {
+    let live = true;
+    loadRef.current().then(
+      (d) => {
+        if (live) {
+          setData(d);
+          setError(undefined);
+        }
+      },
+      (e) => {
+        if (live) setError(e);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  useEffect(() => {
+    if (!pollMs) return;
+    const h = setInterval(() => setTick((n) => n + 1), pollMs);
+    return () => clearInterval(h);
+  }, [pollMs]);
+  return { data, error, reload: useCallback(() => setTick((n) => n + 1), []) };
+}
+
+/** An error as a short text (the API's message and code). */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return `${e.message} (${e.code})`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A red box with an error. */
+export function ErrorBox({ error }: { error: unknown }) {
+  const { t } = useApp();
+  if (!error) return null;
+  return (
+    <div className="error" role="alert">
+      {t('error')}: {errorText(error)}
+    </div>
+  );
+}
+
+/** "Loading…" */
+export function Loading() {
+  const { t } = useApp();
+  return <div className="muted">{t('loading')}</div>;
+}
+
+/** A panel with a heading. */
+export function Panel({ title, children, className }: { title: ReactNode; children: ReactNode; className?: string }) {
+  return (
+    <section className={`panel ${className ?? ''}`}>
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/**
+ * Text with the given terms marked (case-insensitive). Always React text nodes: log content never becomes HTML.
+ */
+export function Highlight({ text, terms }: { text: string; terms: readonly string[] }) {
+  const ts = terms.filter((x) => x.length > 0);
+  if (ts.length === 0) return <>{text}</>;
+  const lower = text.toLowerCase();
+  const out: ReactNode[] = [];
+  let i = 0;
+  let n = 0;
+  while (i < text.length) {
+    let best = -1;
+    let len = 0;
+    for (const term of ts) {
+      const at = lower.indexOf(term.toLowerCase(), i);
+      if (at >= 0 && (best < 0 || at < best || (at === best && term.length > len))) {
+        best = at;
+        len = term.length;
+      }
+    }
+    if (best < 0) break;
+    if (best > i) out.push(text.slice(i, best));
+    out.push(<mark key={n++}>{text.slice(best, best + len)}</mark>);
+    i = best + len;
+  }
+  out.push(text.slice(i));
+  return <>{out}</>;
+}
+
+/** Severity colour class. */
+export function sevClass(s: string): string {
+  return `sev sev-${s}`;
+}
+
+/** Horizontal bars, one per item (SVG; the widths are attributes, not styles). */
+export function BarList({
+  items,
+  onClick,
+  label,
+}: {
+  items: { key: string; label: string; count: number; cls?: string }[];
+  onClick?: (key: string) => void;
+  label: string;
+}) {
+  const max = Math.max(1, ...items.map((i) => i.count));
+  const row = 22;
+  const w = 420;
+  const labelW = 170;
+  if (items.length === 0) return <div className="muted">—</div>;
+  return (
+    <svg
+      className="chart barlist"
+      viewBox={`0 0 ${w} ${items.length * row}`}
+      width="100%"
+      height={items.length * row}
+      role="img"
+      aria-label={label}
+    >
+      {items.map((it, i) => {
+        const bw = Math.max(1, ((w - labelW - 50) * it.count) / max);
+        return (
+          // biome-ignore lint/a11y/noStaticElementInteractions: bars are also reachable as the list's links
+          <g key={it.key} className={onClick ? 'clickable' : undefined} onClick={() => onClick?.(it.key)}>
+            <title>{`${it.label}: ${it.count}`}</title>
+            <text x={0} y={i * row + 15} className="chart-label">
+              {it.label.length > 26 ? `${it.label.slice(0, 25)}…` : it.label}
+            </text>
+            <rect x={labelW} y={i * row + 4} width={bw} height={row - 8} className={`bar ${it.cls ?? ''}`} />
+            <text x={labelW + bw + 6} y={i * row + 15} className="chart-value">
+              {it.count}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+/** Vertical (optionally stacked) bars over time. */
+export function TimeBars({
+  buckets,
+  series,
+  label,
+  tickLabel,
+}: {
+  buckets: { key: number; values: number[] }[];
+  series: { name: string; cls: string }[];
+  label: string;
+  tickLabel: (ms: number) => string;
+}) {
+  const w = 640;
+  const h = 160;
+  const pad = 24;
+  const max = Math.max(1, ...buckets.map((b) => b.values.reduce((a, v) => a + v, 0)));
+  const bw = buckets.length ? (w - pad) / buckets.length : 0;
+  const ticks = Math.max(1, Math.ceil(buckets.length / 6));
+  return (
+    <div>
+      <svg className="chart timebars" viewBox={`0 0 ${w} ${h + 20}`} width="100%" role="img" aria-label={label}>
+        <line x1={pad} y1={h} x2={w} y2={h} className="axis" />
+        <text x={0} y={12} className="chart-value">
+          {max}
+        </text>
+        {buckets.map((b, i) => {
+          let y = h;
+          return (
+            <g key={b.key}>
+              <title>{`${tickLabel(b.key)}: ${b.values.reduce((a, v) => a + v, 0)}`}</title>
+              {b.values.map((v, s) => {
+                const bh = ((h - 8) * v) / max;
+                y -= bh;
+                return (
+                  <rect
+                    key={series[s]?.name ?? s}
+                    x={pad + i * bw + 1}
+                    y={y}
+                    width={Math.max(1, bw - 2)}
+                    height={bh}
+                    className={`bar ${series[s]?.cls ?? ''}`}
+                  />
+                );
+              })}
+              {i % ticks === 0 ? (
+                <text x={pad + i * bw} y={h + 14} className="chart-label small">
+                  {tickLabel(b.key)}
+                </text>
+              ) : null}
+            </g>
+          );
+        })}
+      </svg>
+      {series.length > 1 ? (
+        <div className="legend">
+          {series.map((s) => (
+            <span key={s.name} className="legend-item">
+              <svg width="10" height="10" className="legend-swatch" aria-hidden="true">
+                <rect width="10" height="10" className={`bar ${s.cls}`} />
+              </svg>
+              {s.name}
+            </span>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}
