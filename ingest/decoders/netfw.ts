@@ -186,3 +186,98 @@ export function decodeIptables(text: string, ctx: DecodeContext): Decoded {
   }
   return d;
 }
+
+/** An IPv4/IPv6 literal (digits, hex, dots and colons; at least one dot or two colons). */
+function looksLikeIp(s: string): boolean {
+  if (s.length < 3 || s.length > 45) return false;
+  let dots = 0;
+  let colons = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) dots++;
+    else if (c === 58) colons++;
+    else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return (dots === 3 && colons === 0) || colons >= 2;
+}
+
+/**
+ * One ASA endpoint token: `outside:203.0.113.5/41234`, `203.0.113.5/41234`, `outside/203.0.113.5(41234)`,
+ * `inside:10.0.0.1` (ICMP). Returns [ip, port | undefined, interface | undefined] or undefined.
+ */
+function asaEndpoint(tok: string): [string, number | undefined, string | undefined] | undefined {
+  let t = tok;
+  if (t.endsWith(',')) t = t.slice(0, -1);
+  let iface: string | undefined;
+  let port: number | undefined;
+  // `iface/ip(port)` (106100)
+  const paren = t.indexOf('(');
+  if (paren > 0 && t.endsWith(')')) {
+    port = Number(t.slice(paren + 1, -1));
+    t = t.slice(0, paren);
+    const sl = t.indexOf('/');
+    if (sl > 0) {
+      iface = t.slice(0, sl);
+      t = t.slice(sl + 1);
+    }
+  } else {
+    // `iface:ip/port`: the interface name ends at the first ':' unless the rest is IPv6.
+    const colon = t.indexOf(':');
+    if (
+      colon > 0 &&
+      t.indexOf('.') > colon &&
+      !looksLikeIp(t.slice(0, t.lastIndexOf('/') > 0 ? t.lastIndexOf('/') : t.length))
+    ) {
+      iface = t.slice(0, colon);
+      t = t.slice(colon + 1);
+    }
+    const sl = t.lastIndexOf('/');
+    if (sl > 0) {
+      port = Number(t.slice(sl + 1));
+      t = t.slice(0, sl);
+    }
+  }
+  if (!looksLikeIp(t)) return undefined;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) return undefined;
+  return [t, port, iface];
+}
+
+const ASA_PROTOCOLS: Record<string, true> = { tcp: true, udp: true, icmp: true, icmp6: true, gre: true, esp: true };
+
+/**
+ * Cisco ASA/FTD connection and ACL messages (106001, 106006, 106014, 106015, 106023, 106100, 302013-302016,
+ * 710003 ...): the first two endpoints become `src_ip`/`src_port` and `dst_ip`/`dst_port` (NAT translations in
+ * parentheses are skipped), plus `protocol` and `action` (`deny` or `permit`), the Sigma firewall names.
+ */
+export function asaBodyInto(d: Decoded, msg: string): boolean {
+  const words = msg.split(' ');
+  const ends: Array<[string, number | undefined, string | undefined]> = [];
+  let protocol: string | undefined;
+  for (const w of words) {
+    if (w === '' || w.charCodeAt(0) === 40) continue;
+    const lw = w.toLowerCase();
+    if (protocol === undefined && ASA_PROTOCOLS[lw]) protocol = lw;
+    const e = asaEndpoint(w);
+    if (e) {
+      ends.push(e);
+      if (ends.length === 2) break;
+    }
+  }
+  if (ends.length < 2) return false;
+  const f = fieldsOf(d);
+  type End = [string, number | undefined, string | undefined];
+  let [s, dst] = ends as [End, End];
+  const lm = msg.toLowerCase();
+  // `Built outbound ... for outside:<remote> ... to inside:<local>`: the inside host started it.
+  if (lm.startsWith('built outbound ')) [s, dst] = [dst, s];
+  f.src_ip = s[0];
+  if (s[1] !== undefined) f.src_port = s[1];
+  if (s[2] !== undefined) f.src_interface = s[2];
+  f.dst_ip = dst[0];
+  if (dst[1] !== undefined) f.dst_port = dst[1];
+  if (dst[2] !== undefined) f.dst_interface = dst[2];
+  if (protocol !== undefined) f.protocol = protocol;
+  if (lm.startsWith('deny') || lm.includes(' denied') || lm.startsWith('drop')) f.action = 'deny';
+  else if (lm.startsWith('built') || lm.includes(' permitted') || lm.startsWith('teardown')) f.action = 'permit';
+  return true;
+}

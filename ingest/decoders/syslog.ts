@@ -9,7 +9,7 @@ import { cefInto, cefStart } from './cef.js';
 import { kvInto, looksLikeKv } from './kv.js';
 import { leefInto } from './leef.js';
 import { mikrotikInto } from './mikrotik.js';
-import { asaTagAt, filterlogInto, iptablesInto, panosInto } from './netfw.js';
+import { asaBodyInto, asaTagAt, filterlogInto, iptablesInto, panosInto } from './netfw.js';
 import { snareInto } from './snare.js';
 import { isDigit, scanBsd, scanIso, zone } from './time.js';
 import { blank, type DecodeContext, type Decoded, rawDecoded, type StructuredData } from './types.js';
@@ -297,6 +297,7 @@ function rfc3164Into(d: Decoded, s: string, i: number, ctx: DecodeContext): Deco
   const asa = asaTagAt(d, s, i);
   if (asa >= 0) {
     d.message = s.slice(asa).trimEnd();
+    if (d.category === 'firewall') asaBodyInto(d, d.message);
     return d;
   }
   const m = looksLikeKv(s, i) || s.startsWith('MSWinEventLog\t', i) ? -1 : tagAt(d, s, i);

@@ -29,6 +29,8 @@ export const LINUX_SERVICES: Readonly<Record<string, string>> = {
   useradd: 'useradd',
   usermod: 'usermod',
   groupadd: 'groupadd',
+  gpasswd: 'gpasswd',
+  userdel: 'userdel',
   passwd: 'passwd',
   login: 'login',
 };

@@ -13,6 +13,7 @@ import { isValidZone } from '../decoders/time.js';
 import { type DecodeContext, type Decoder, decodeContext, DEFAULT_TZ } from '../decoders/types.js';
 import type { RawRecord } from '../spool/types.js';
 import { type AgencyConfig, type AgencyTable, agencyTable, countUnassigned, UNASSIGNED } from './agency.js';
+import { linuxAuthInto } from './linux-auth.js';
 import { resolveLogsource } from './logsource.js';
 
 /** Options of createNormaliseContext (the `ingest.decode` and `agencies` configuration). */
@@ -254,6 +255,7 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
   const d = safeDecode(decoder, data, stream);
   if (d.headerOnly) return undefined;
   resolveLogsource(d);
+  if (d.product === 'linux') linuxAuthInto(d);
 
   let ms = d.time;
   if (!(ms >= -MAX_MS && ms <= MAX_MS)) ms = rin;

@@ -1,0 +1,93 @@
+/**
+ * The shipped rule pack (rules/sigma) against its samples (rules/samples): every rule file has a sample of the
+ * same path; every sample runs through decode + normalise + engine + correlation (tests/rules/samples.ts); the
+ * sample's `### match` lines must match its own detection rule and its `### miss` lines must not; and the alerts
+ * of the whole sample, with every shipped rule loaded, must be exactly those listed in ALERTS below.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { loadRuleSet, type RuleSet } from '../../detection/cli/common.js';
+import { runRules } from '../../detection/cli/rules.js';
+import { countAlerts, listRuleStems, listSamples, readSample, RULES_DIR, runLines, SAMPLES_DIR } from './samples.js';
+
+/** Alerts (rule name -> count) each whole sample raises with all shipped rules loaded. */
+const ALERTS: Record<string, Record<string, number>> = {
+  'linux/sshd_failed_password.log': {},
+  'linux/sshd_brute_force.log': { canhgac_sshd_brute_force: 1 },
+  'linux/sshd_auth_failure.log': {},
+  'linux/sshd_brute_force_source.log': { canhgac_sshd_brute_force_source: 1 },
+  'linux/sshd_password_spraying.log': { canhgac_sshd_password_spraying: 1 },
+  'linux/sudo_not_in_sudoers.log': { canhgac_sudo_not_in_sudoers: 2 },
+  'linux/sudo_auth_failure.log': {},
+  'linux/su_root_failure.log': {},
+  'linux/sudo_su_failures_repeated.log': { canhgac_sudo_su_failures_repeated: 1, canhgac_sudo_not_in_sudoers: 1 },
+  'linux/new_admin_account.log': { canhgac_linux_new_admin_account: 5 },
+  'linux/log_clearing.log': { canhgac_linux_log_clearing: 5 },
+};
+
+let set: RuleSet;
+
+beforeAll(async () => {
+  set = await loadRuleSet([RULES_DIR]);
+});
+
+describe('shipped rule pack', () => {
+  it('every rule file validates with zero problems (canhgac rules validate rules/sigma)', async () => {
+    expect({ errors: set.errors, warnings: set.warnings, rejected: set.rejected }).toEqual({
+      errors: [],
+      warnings: [],
+      rejected: 0,
+    });
+    expect(set.loaded).toBe(listRuleStems().length);
+    // The CLI itself says so too.
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((s: string) => {
+      out.push(String(s));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      expect(await runRules(['validate', RULES_DIR])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(out.join('')).toBe(`${listRuleStems().length} loaded, 0 rejected, 0 warnings\n`);
+  });
+
+  it('every rule has a sample and an expectation, and every sample a rule', () => {
+    const stems = listRuleStems();
+    const samples = listSamples();
+    const withoutSample = stems.filter((s) => !samples.some((f) => f.replace(/\.(log|jsonl)$/, '') === s));
+    expect(withoutSample).toEqual([]);
+    const orphans = samples.filter((f) => !existsSync(join(RULES_DIR, `${f.replace(/\.(log|jsonl)$/, '')}.yml`)));
+    expect(orphans).toEqual([]);
+    expect(samples.filter((f) => ALERTS[f] === undefined)).toEqual([]);
+  });
+
+  const samples = existsSync(SAMPLES_DIR) ? listSamples() : [];
+  it.each(samples)('%s: lines match as marked, and the sample raises exactly the expected alerts', (sample) => {
+    const stem = sample.replace(/\.(log|jsonl)$/, '');
+    const doc = set.load.documents.find((d) => d.file.endsWith(`${stem}.yml`));
+    expect(doc).toBeDefined();
+    const lines = readSample(join(SAMPLES_DIR, sample));
+    const run = runLines(set, lines);
+    if (process.env.CANHGAC_SAMPLE_DEBUG === '1') {
+      for (const e of run.events) console.log(e.line.line, e.matched, JSON.stringify(e.event));
+      console.log(run.alerts);
+    }
+    if (doc!.kind === 'rule') {
+      const own = doc!.name ?? doc!.id;
+      const marked = run.events.filter((e) => e.line.expect !== undefined);
+      expect(marked.some((e) => e.line.expect === 'match')).toBe(true);
+      expect(marked.some((e) => e.line.expect === 'miss')).toBe(true);
+      for (const e of marked) {
+        expect({ line: e.line.line, matched: e.matched.includes(own) }).toEqual({
+          line: e.line.line,
+          matched: e.line.expect === 'match',
+        });
+      }
+    }
+    expect(countAlerts(run.alerts)).toEqual(ALERTS[sample]);
+  });
+});
