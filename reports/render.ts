@@ -261,14 +261,14 @@ function barChart(data: { label: string; value: number }[], colour: string, titl
 function hbarChart(data: { label: string; value: number; colour: string }[], title: string): string {
   const width = 640;
   const row = 22;
-  const labelW = 220;
+  const labelW = 250;
   const height = row * data.length + 4;
   const max = Math.max(1, ...data.map((d) => d.value));
   const rows = data
     .map((d, i) => {
       const y = i * row + 2;
       const w = Math.round(((width - labelW - 60) * d.value) / max);
-      const label = d.label.length > 34 ? `${d.label.slice(0, 33)}…` : d.label;
+      const label = d.label.length > 30 ? `${d.label.slice(0, 29)}…` : d.label;
       return (
         `<text x="${labelW - 6}" y="${y + 15}" font-size="12" text-anchor="end" fill="#222">${escapeHtml(label)}</text>` +
         `<rect x="${labelW}" y="${y + 3}" width="${w}" height="${row - 6}" fill="${d.colour}"/>` +
@@ -287,7 +287,7 @@ function table(head: string[], rows: string[][], numeric: number[] = []): string
   if (rows.length === 0) return '';
   return (
     `<table cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;font-size:13px;margin:6px 0 12px">` +
-    `<tr>${head.map((h) => `<th ${TH}>${escapeHtml(h)}</th>`).join('')}</tr>` +
+    `<tr>${head.map((h, i) => `<th ${numeric.includes(i) ? TH.replace('text-align:left', 'text-align:right') : TH}>${escapeHtml(h)}</th>`).join('')}</tr>` +
     rows
       .map((r) => `<tr>${r.map((c, i) => `<td ${numeric.includes(i) ? TDN : TD}>${c}</td>`).join('')}</tr>`)
       .join('') +
