@@ -33,6 +33,17 @@ export interface User {
   passwordChangedAt: number;
   failedLogins: number;
   lockedUntil?: number;
+  /** Set for users who sign in through an identity provider (OIDC): its issuer and their subject there. */
+  external?: { issuer: string; subject: string };
+}
+
+/** Who an identity provider says signed in, already mapped to a role (api/auth/oidc.ts). */
+export interface ExternalIdentity {
+  issuer: string;
+  subject: string;
+  username: string;
+  role: Role;
+  agencyId?: string;
 }
 
 /** A stored API key (only its sha256). */
@@ -247,6 +258,62 @@ export class AuthService {
   /** Logs in: a session token for the cookie and a CSRF token for the double-submit header. */
   async login(username: string, password: string): Promise<LoginResult> {
     const user = await this.checkPassword(username, password);
+    return this.newSession(user);
+  }
+
+  /**
+   * Signs in a user an identity provider vouched for: their local user is created on first sign-in (no usable
+   * password) and their role and agency follow the provider's claims on each sign-in. A local account of the same
+   * name that the provider does not own (a password user, or another subject) is never taken over; a disabled
+   * user stays refused.
+   */
+  async loginExternal(id: ExternalIdentity): Promise<LoginResult> {
+    checkRoleAgency(id.role, id.agencyId);
+    const user = await this.lock.run(id.username.toLowerCase(), async () => {
+      const cur = await this.users.get(SCOPE_ALL, id.username);
+      const actor = `oidc:${id.issuer}`;
+      if (!cur) {
+        const now = this.now();
+        const made: User = {
+          id: id.username,
+          username: id.username,
+          role: id.role,
+          ...(id.agencyId ? { agencyId: id.agencyId } : {}),
+          disabled: false,
+          createdAt: now,
+          // Random and forgotten: such users cannot sign in with a password.
+          passwordHash: await hashPassword(randomBytes(32).toString('base64url'), this.scrypt),
+          passwordChangedAt: now,
+          failedLogins: 0,
+          external: { issuer: id.issuer, subject: id.subject },
+        };
+        const saved = await this.users.put(SCOPE_ALL, made, { expectedVersion: 0 });
+        await this.writeAudit(actor, 'user.create', 'users', made.id, made.agencyId, undefined, publicUser(saved));
+        return saved;
+      }
+      if (cur.external?.issuer !== id.issuer || cur.external.subject !== id.subject) {
+        log.warn(
+          { user: id.username, issuer: id.issuer },
+          'Identity provider sign-in refused: a local account of that name is not owned by this provider subject',
+        );
+        throw this.refuse('failed', id.username);
+      }
+      if (cur.disabled) throw this.refuse('failed', id.username);
+      if (cur.role === id.role && cur.agencyId === id.agencyId) return cur;
+      const { version, ...next } = cur;
+      next.role = id.role;
+      if (id.agencyId) next.agencyId = id.agencyId;
+      else delete next.agencyId;
+      const saved = await this.users.put(SCOPE_ALL, next, { expectedVersion: version });
+      await this.dropSessions(cur.id);
+      await this.writeAudit(actor, 'user.update', 'users', cur.id, saved.agencyId, publicUser(cur), publicUser(saved));
+      return saved;
+    });
+    logins.labels('external').inc();
+    return this.newSession(user);
+  }
+
+  private async newSession(user: Versioned<User>): Promise<LoginResult> {
     const sessionToken = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const lifetime = await this.sessionLifetime();
