@@ -1,7 +1,7 @@
 /**
  * Weekly and six-monthly reports on demand, as HTML or PDF. Province-wide callers may ask for any agency (the
- * report then runs in that agency's store scope) or `all`; an agency-bound caller's report always runs in its own
- * scope, so naming another agency yields nothing of it (like every other agency filter of the API).
+ * report then runs in that agency's store scope) or `all`; an agency-bound caller's report is always of its own
+ * agency and scope, whatever agencyId it names.
  */
 import { CanhgacError } from '../../core/errors.js';
 import { generateReport, type ReportKind } from '../../reports/index.js';
@@ -19,7 +19,8 @@ async function handle(ctx: Ctx, kind: ReportKind) {
   let scope: Scope = ctx.scope;
   let agencyId: string | undefined;
   if (ctx.scope.kind === 'agency') {
-    agencyId = requested === undefined || requested === 'all' ? ctx.scope.agencyId : requested;
+    // Always its own agency (in its own store scope): naming another agency cannot widen it.
+    agencyId = ctx.scope.agencyId;
   } else if (requested !== undefined && requested !== 'all') {
     agencyId = requested;
     scope = agencyScope(requested);
