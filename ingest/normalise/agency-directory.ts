@@ -203,7 +203,17 @@ export class AgencyDirectory {
     const print = createHash('sha256').update(JSON.stringify(list)).digest('hex').slice(0, 16);
     if (print === this.print) return false;
     const certs = new Map<string, string>();
-    for (const a of list) for (const c of a.certNames ?? []) certs.set(c.toLowerCase(), a.id);
+    const shared: string[] = [];
+    for (const a of list) {
+      for (const c of a.certNames ?? []) {
+        const k = c.toLowerCase();
+        const had = certs.get(k);
+        if (had !== undefined && had !== a.id) shared.push(k);
+        else certs.set(k, a.id); // the first agency by id keeps a name two claim
+      }
+    }
+    if (shared.length > 0)
+      log.warn({ names: shared.slice(0, 20) }, 'Certificate names claimed by two agencies: the first by id keeps them');
     this.merged = list;
     this.certs = certs;
     const first = this.print === '';

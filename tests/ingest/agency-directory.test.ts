@@ -132,6 +132,15 @@ describe('AgencyDirectory', () => {
     expect((await errs!.get()).values[0]!.value).toBe(n + 1);
   });
 
+  it('gives a certificate name claimed by two agencies to the first by id, whichever came first', async () => {
+    await put({ id: H41, name: 'Sở Y tế', certificateNames: ['shared.example'] });
+    dir = await AgencyDirectory.open({}, stores.state, { refreshMs: 0 });
+    expect(dir.certAgency('shared.example')).toBe(H41);
+    await put({ id: H40, name: 'Sở TT&TT', certificateNames: ['Shared.example'] });
+    await dir.refresh();
+    expect(dir.certAgency('shared.example')).toBe(H40);
+  });
+
   it('polls the store on its own', async () => {
     dir = await AgencyDirectory.open({}, stores.state, { refreshMs: 20 });
     const changed = new Promise<string[]>((resolve) => dir!.onChange((l) => resolve(l.map((a) => a.id))));
