@@ -3,7 +3,7 @@
 // bundles under assets/ (served with a year's cache by dashboards/server/console.ts). No CDN, no inline script or
 // style (the page's CSP forbids both). Typechecks the console first (its own tsconfig: DOM types, JSX).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,7 +22,8 @@ if (!process.argv.includes('--no-typecheck')) {
   }
 }
 
-rmSync(out, { recursive: true, force: true });
+// Hashed names never collide, so a build next to a running server (or a test) leaves the files it uses in place:
+// index.html is swapped atomically and only assets unreferenced and older than an hour are pruned.
 mkdirSync(join(out, 'assets'), { recursive: true });
 const result = await build({
   entryPoints: [join(src, 'src/main.tsx')],
@@ -63,6 +64,12 @@ ${css ? `<link rel="stylesheet" href="/assets/${css}">\n` : ''}<script type="mod
 </body>
 </html>
 `;
-writeFileSync(join(out, 'index.html'), html);
+writeFileSync(join(out, 'index.html.tmp'), html);
+renameSync(join(out, 'index.html.tmp'), join(out, 'index.html'));
+const keep = new Set(Object.keys(result.metafile.outputs).map((f) => basename(f)));
+for (const name of readdirSync(join(out, 'assets'))) {
+  const path = join(out, 'assets', name);
+  if (!keep.has(name) && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+}
 const size = Object.values(result.metafile.outputs).reduce((a, o) => a + o.bytes, 0);
 console.error(`build-console: ${relative(root, out)} (${js}${css ? `, ${css}` : ''}; ${Math.round(size / 1024)} KiB)`);

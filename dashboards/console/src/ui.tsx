@@ -1,6 +1,6 @@
 /** Small shared pieces: data loading, error boxes, text highlighting and SVG charts (classes only, no style). */
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from './api.js';
+import { ApiError, type Bucket } from './api.js';
 import { useApp } from './i18n.js';
 
 /** Loads data with `load`, again when `deps` change and every `pollMs` when set. */
@@ -151,6 +151,20 @@ export function BarList({
   );
 }
 
+/** Histogram buckets over [from, to] with the empty ones (omitted by the API) put back as zeros. */
+export function fillBuckets(
+  buckets: readonly Bucket[],
+  fromMs: number,
+  toMs: number,
+  intervalMs: number,
+): { key: number; values: number[] }[] {
+  const counts = new Map(buckets.map((b) => [Number(b.key), b.count]));
+  const out: { key: number; values: number[] }[] = [];
+  for (let k = Math.floor(fromMs / intervalMs) * intervalMs; k <= toMs && out.length < 2000; k += intervalMs)
+    out.push({ key: k, values: [counts.get(k) ?? 0] });
+  return out;
+}
+
 /** Vertical (optionally stacked) bars over time. */
 export function TimeBars({
   buckets,
@@ -171,7 +185,15 @@ export function TimeBars({
   const ticks = Math.max(1, Math.ceil(buckets.length / 6));
   return (
     <div>
-      <svg className="chart timebars" viewBox={`0 0 ${w} ${h + 20}`} width="100%" role="img" aria-label={label}>
+      <svg
+        className="chart timebars"
+        viewBox={`0 0 ${w} ${h + 20}`}
+        width="100%"
+        height={h + 20}
+        preserveAspectRatio="xMinYMid meet"
+        role="img"
+        aria-label={label}
+      >
         <line x1={pad} y1={h} x2={w} y2={h} className="axis" />
         <text x={0} y={12} className="chart-value">
           {max}

@@ -1,7 +1,7 @@
 /** Overview: events per second, incidents by severity / agency / rule and over time, open incidents aging. */
 import { type Agency, api, type Bucket, type Incident, type Page, qs } from '../api.js';
 import { fmtDate, fmtNumber, fmtTime, sevLabel, useApp } from '../i18n.js';
-import { BarList, ErrorBox, Loading, Panel, TimeBars, useData } from '../ui.js';
+import { BarList, ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'];
 const OPEN = new Set(['new', 'acknowledged', 'in_progress']);
@@ -88,7 +88,7 @@ export function OverviewPage() {
       <Panel title={t('eps')}>
         <TimeBars
           label={t('eps')}
-          buckets={data.perMinute.map((b) => ({ key: Number(b.key), values: [b.count] }))}
+          buckets={fillBuckets(data.perMinute, Date.now() - 3_600_000, Date.now(), 60_000)}
           series={[{ name: t('events'), cls: 'series-0' }]}
           tickLabel={fmtTime}
         />

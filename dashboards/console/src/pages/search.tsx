@@ -2,7 +2,7 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, type Bucket, type EventDoc, type Page, qs } from '../api.js';
 import { fmtDate, fmtDateTime, fmtTime, useApp } from '../i18n.js';
-import { ErrorBox, Loading, Panel, TimeBars, useData } from '../ui.js';
+import { ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
 
 const PRESETS: Record<string, { ms: number; interval: number }> = {
   '1h': { ms: 3_600_000, interval: 1 },
@@ -164,7 +164,12 @@ export function SearchPage() {
         {histogram.data ? (
           <TimeBars
             label={t('histogram')}
-            buckets={histogram.data.buckets.map((b) => ({ key: Number(b.key), values: [b.count] }))}
+            buckets={fillBuckets(
+              histogram.data.buckets,
+              window_.from ? Date.parse(window_.from) : Date.now() - 86_400_000,
+              window_.to ? Date.parse(window_.to) : Date.now(),
+              window_.interval * 60_000,
+            )}
             series={[{ name: t('events'), cls: 'series-0' }]}
             tickLabel={(ms) => (spanDays ? fmtDate(ms) : fmtTime(ms))}
           />
