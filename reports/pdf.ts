@@ -26,13 +26,26 @@ export interface PdfOptions {
 }
 
 let queue: Promise<unknown> = Promise.resolve();
+let waiting = 0;
 
-/** Renders a self-contained HTML document (no network: external requests are blocked) to PDF bytes. */
+/** Renders waiting for the browser beyond this are refused (CANHGAC_ERR_REPORT_BUSY) rather than piled up. */
+export const MAX_PDF_WAITING = 8;
+
+/**
+ * Renders a self-contained HTML document (no network: external requests are blocked) to PDF bytes. Renders run
+ * one after another; more than MAX_PDF_WAITING waiting ones are refused at once.
+ */
 export function htmlToPdf(html: string, opts: PdfOptions = {}): Promise<Buffer> {
-  const run = queue.then(
-    () => render(html, opts),
-    () => render(html, opts),
-  );
+  if (waiting >= MAX_PDF_WAITING) {
+    rendered.labels('busy').inc();
+    return Promise.reject(reportError('CANHGAC_ERR_REPORT_BUSY', { waiting }));
+  }
+  waiting++;
+  const go = () => {
+    waiting--;
+    return render(html, opts);
+  };
+  const run = queue.then(go, go);
   queue = run.catch(() => undefined);
   return run;
 }

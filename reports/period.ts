@@ -10,6 +10,10 @@ export const REPORT_ERRORS = defineErrors({
     status: 400,
     message: "'{value}' is not a {kind}: expected {expected}",
   },
+  CANHGAC_ERR_REPORT_BUSY: {
+    status: 503,
+    message: '{waiting} PDF reports are already waiting for the browser; try again later',
+  },
   CANHGAC_ERR_REPORT_CHROMIUM: {
     status: 503,
     message:

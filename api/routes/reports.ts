@@ -4,6 +4,7 @@
  * agency and scope, whatever agencyId it names.
  */
 import { CanhgacError } from '../../core/errors.js';
+import { DEFAULT_SETTINGS, settingsFor } from '../../core/settings.js';
 import { generateReport, type ReportKind } from '../../reports/index.js';
 import { halfOf, previous, weekOf } from '../../reports/period.js';
 import { agencyScope, type Scope } from '../../store/types.js';
@@ -34,7 +35,10 @@ async function handle(ctx: Ctx, kind: ReportKind) {
         ? q.half
         : previous(halfOf(Date.now())).label;
   const pdf = q.format === 'pdf';
-  const lang = q.lang === 'en' ? 'en' : 'vi';
+  const lang =
+    q.lang === 'en' || q.lang === 'vi'
+      ? q.lang
+      : ((await settingsFor(ctx.svc.stores.state).get()).defaultLanguage ?? DEFAULT_SETTINGS.defaultLanguage);
   let r: Awaited<ReturnType<typeof generateReport>>;
   try {
     r = await generateReport(ctx.svc.stores, {
@@ -52,6 +56,10 @@ async function handle(ctx: Ctx, kind: ReportKind) {
       throw apiError('CANHGAC_ERR_API_VALIDATION', { reason: err.message });
     if (err instanceof CanhgacError && err.code === 'CANHGAC_ERR_REPORT_CHROMIUM')
       throw apiError('CANHGAC_ERR_API_UNAVAILABLE', { what: 'PDF rendering (chromium)' }, { cause: err });
+    if (err instanceof CanhgacError && err.code === 'CANHGAC_ERR_REPORT_BUSY') {
+      ctx.res.setHeader('Retry-After', '30');
+      throw apiError('CANHGAC_ERR_API_UNAVAILABLE', { what: 'PDF rendering (too many waiting, retry later)' });
+    }
     throw err;
   }
   const file = `${r.baseName}.${pdf ? 'pdf' : 'html'}`;

@@ -4,6 +4,8 @@
  * province's, PDF on request, and a clear 400 for a week the year does not have.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { settingsFor } from '../../core/settings.js';
+import { SCOPE_ALL } from '../../store/types.js';
 import { A_MARK, AGENCY_A, AGENCY_B, B_MARK, type Fixture, startFixture } from '../../api/fixture.js';
 
 let f: Fixture;
@@ -40,6 +42,19 @@ describe('reports API', () => {
     expect(all.text).toContain('Toàn tỉnh');
     expect(all.text).toContain(`srv-${A_MARK}`);
     expect(all.text).toContain(`srv-${B_MARK}`);
+  });
+
+  it('without lang the defaultLanguage setting decides', async () => {
+    const settings = f.stores.state.collection<Record<string, unknown>>('settings');
+    await settings.put(SCOPE_ALL, { id: 'global', values: { defaultLanguage: 'en' } });
+    settingsFor(f.stores.state).invalidate();
+    try {
+      expect((await f.call('GET', W44, { key: f.keys.viewer_a })).text).toContain('Weekly report 2026-W44');
+      expect((await f.call('GET', `${W44}&lang=vi`, { key: f.keys.viewer_a })).text).toContain('Báo cáo tuần');
+    } finally {
+      await settings.put(SCOPE_ALL, { id: 'global', values: {} });
+      settingsFor(f.stores.state).invalidate();
+    }
   });
 
   it('PDF as an attachment; the semiannual summary; a bad week is a 400; intake keys are refused', async () => {

@@ -64,7 +64,7 @@ describe('canhgac report', () => {
     expect(text).toContain('Province-wide');
     expect(text).toContain(B_MARK);
     expect(text).toContain(C);
-  });
+  }, 90_000);
 
   const tools = existsSync('/usr/bin/chromium') && existsSync('/usr/bin/pdftotext');
   (tools ? it : it.skip)(
@@ -114,5 +114,5 @@ describe('canhgac report', () => {
     expect(s.code).toBe(1);
     expect(s.err).toContain('no store at');
     expect(canhgac('report', 'weekly', '--week', '2026-W47', '--out', 'x.html').err).toContain('--agency is required');
-  });
+  }, 90_000);
 });

@@ -274,6 +274,18 @@ describe('weekly report rendering', () => {
     90_000,
   );
 
+  it('renders queue one at a time and a flood is refused rather than piled up', async () => {
+    const calls = Array.from({ length: 10 }, () =>
+      htmlToPdf('<p>x</p>', { chromiumPath: '/nonexistent/chromium' }).then(
+        () => 'ok',
+        (e: Error & { code?: string }) => e.code,
+      ),
+    );
+    const codes = await Promise.all(calls);
+    expect(codes.filter((c) => c === 'CANHGAC_ERR_REPORT_CHROMIUM')).toHaveLength(8);
+    expect(codes.slice(8)).toEqual(['CANHGAC_ERR_REPORT_BUSY', 'CANHGAC_ERR_REPORT_BUSY']);
+  });
+
   it('a missing chromium is a clear error', async () => {
     await expect(htmlToPdf('<p>x</p>', { chromiumPath: '/nonexistent/chromium' })).rejects.toThrow(
       /Cannot render the PDF: chromium at \/nonexistent\/chromium is missing or not executable \(set reports\.chromiumPath/,
