@@ -28,9 +28,24 @@ export function flattenInto(out: Record<string, unknown>, o: Record<string, unkn
   }
 }
 
+/** `2026-11-22 10:15:00` or `2026-11-22T10:15:00.123`: a local time without a zone. */
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
 /** Fills `d` from a parsed JSON object. */
 export function jsonObjectInto(d: Decoded, o: Record<string, unknown>, ctx: DecodeContext): Decoded {
-  if (isWindowsEvent(o)) return fromEvent(d, normaliseWindowsEvent(o), ctx);
+  if (isWindowsEvent(o)) {
+    fromEvent(d, normaliseWindowsEvent(o), ctx);
+    // NXLog's EventTime (im_msvistalog) is the Windows host's local time without a zone; with no shipper
+    // @timestamp beside it, read it in the stream's zone (Asia/Ho_Chi_Minh by default) rather than as UTC.
+    if (o['@timestamp'] === undefined) {
+      const t = o.EventTime ?? o.TimeCreated;
+      if (typeof t === 'string' && ZONELESS.test(t)) {
+        const ms = timeOf(t, ctx);
+        if (!Number.isNaN(ms)) d.time = ms;
+      }
+    }
+    return d;
+  }
   if (isAzureSyslogRow(o)) return fromEvent(d, normaliseAzureSyslogRow(o), ctx);
   const f: Record<string, unknown> = {};
   flattenInto(f, o, '', 0);

@@ -24,6 +24,25 @@ const ALERTS: Record<string, Record<string, number>> = {
   'linux/sudo_su_failures_repeated.log': { canhgac_sudo_su_failures_repeated: 1, canhgac_sudo_not_in_sudoers: 1 },
   'linux/new_admin_account.log': { canhgac_linux_new_admin_account: 5 },
   'linux/log_clearing.log': { canhgac_linux_log_clearing: 5 },
+  'windows/security_failed_network_logon.jsonl': {},
+  'windows/rdp_brute_force.jsonl': { canhgac_win_rdp_brute_force: 1 },
+  'windows/security_user_account_created.jsonl': { canhgac_win_user_account_created: 2 },
+  'windows/security_member_added_to_admins.jsonl': { canhgac_win_member_added_to_admins: 2 },
+  'windows/new_local_admin.jsonl': {
+    canhgac_win_user_account_created: 2,
+    canhgac_win_member_added_to_admins: 2,
+    canhgac_win_new_local_admin: 1,
+  },
+  'windows/log_cleared.jsonl': { canhgac_win_log_cleared: 2 },
+  'windows/powershell_encoded_command.jsonl': { canhgac_win_powershell_encoded_command: 3 },
+  'windows/powershell_download_cradle.jsonl': { canhgac_win_powershell_download_cradle: 3 },
+  'windows/powershell_script_amsi_bypass.jsonl': { canhgac_win_ps_script_amsi_bypass: 3 },
+  'windows/powershell_script_download_cradle.jsonl': { canhgac_win_ps_script_download_cradle: 2 },
+  'web/sql_injection.log': { canhgac_web_sql_injection: 5 },
+  'web/path_traversal.log': { canhgac_web_path_traversal: 5 },
+  'web/web_shell.log': { canhgac_web_shell: 4 },
+  'firewall/denied_connection.log': {},
+  'firewall/port_scan.log': { canhgac_firewall_port_scan: 4 },
 };
 
 let set: RuleSet;
@@ -76,6 +95,8 @@ describe('shipped rule pack', () => {
       for (const e of run.events) console.log(e.line.line, e.matched, JSON.stringify(e.event));
       console.log(run.alerts);
     }
+    // Every line is understood (a near-miss that failed to decode would pass for the wrong reason).
+    expect(run.events.filter((e) => e.event['canhgac.decode_error'] !== undefined).map((e) => e.line.line)).toEqual([]);
     if (doc!.kind === 'rule') {
       const own = doc!.name ?? doc!.id;
       const marked = run.events.filter((e) => e.line.expect !== undefined);
