@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { logger } from '../core/log.js';
+import { type SettingsCache, settingsFor } from '../core/settings.js';
 import { counter } from '../core/metrics.js';
 import { SEVERITIES, type Severity } from '../incidents/types.js';
 import { isStoreConflict } from '../store/errors.js';
@@ -57,6 +58,8 @@ export class Notifier {
   private readonly maxDelayMs: number;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** The `defaultLanguage` setting, for routes that name no language (read when a delivery is sent). */
+  private readonly settings: SettingsCache;
 
   constructor(
     state: StateStore,
@@ -68,6 +71,7 @@ export class Notifier {
     this.deliveries = state.collection<Delivery>('deliveries');
     this.throttle = state.collection<ThrottleMark>('notify_throttle');
     this.digest = state.collection<DigestItem>('notify_digest');
+    this.settings = settingsFor(state);
     this.now = opts.now ?? Date.now;
     this.maxAttempts = opts.maxAttempts ?? 8;
     this.baseDelayMs = opts.baseDelayMs ?? 5000;
@@ -112,7 +116,7 @@ export class Notifier {
       noticeId: notice.id,
       channelId,
       routeId: route.id,
-      language: route.language,
+      ...(route.language ? { language: route.language } : {}),
       state: 'pending',
       attempts: 0,
       nextAttemptAt: this.now(),
@@ -191,7 +195,8 @@ export class Notifier {
     try {
       if (!channel?.enabled) throw new Error(`channel ${d.channelId} is missing or disabled`);
       if (!sender) throw new Error(`no sender for channel type ${channel.type}`);
-      await sender.send(channel, render(d.notice, d.language));
+      const language = d.language ?? (await this.settings.get()).defaultLanguage;
+      await sender.send(channel, render(d.notice, language));
       next.state = 'sent';
       next.sentAt = this.now();
       delete next.lastError;

@@ -60,7 +60,8 @@ export interface RouteConfig {
   minSeverity: Severity;
   kinds?: Notice['kind'][];
   channelIds: string[];
-  language: Language;
+  /** Absent: the `defaultLanguage` setting at send time (core/settings.ts). */
+  language?: Language;
   /** Notices below this severity are gathered into a digest instead of sent one by one. */
   digestBelow?: Severity;
   /** No second notice for the same incident to the same route within this many minutes. */
@@ -73,7 +74,8 @@ export interface Delivery {
   noticeId: string;
   channelId: string;
   routeId: string;
-  language: Language;
+  /** Absent: the route names none; resolved from the `defaultLanguage` setting when sent. */
+  language?: Language;
   state: 'pending' | 'sent' | 'dead';
   attempts: number;
   nextAttemptAt: number;

@@ -101,9 +101,10 @@ export const notifyRoutes: RouteDef[] = [
     path: '/api/v1/routes',
     operationId: 'createRoute',
     handle: async (ctx) => {
-      const b = ctx.body as Omit<RouteConfig, 'id' | 'language'> & { language?: RouteConfig['language'] };
+      const b = ctx.body as Omit<RouteConfig, 'id'>;
       await checkChannels(ctx, b.channelIds);
-      const doc: RouteConfig = { ...b, id: newEventId(), language: b.language ?? 'vi' };
+      // No language named: none is stored, and each notice goes out in the `defaultLanguage` setting of the day.
+      const doc: RouteConfig = { ...b, id: newEventId() };
       return { status: 201, body: await createDoc(ctx, routes(ctx), 'route', 'routes', doc) };
     },
   },
@@ -118,13 +119,14 @@ export const notifyRoutes: RouteDef[] = [
     path: '/api/v1/routes/:id',
     operationId: 'updateRoute',
     handle: async (ctx) => {
-      const b = ctx.body as Partial<RouteConfig>;
+      const b = ctx.body as Partial<Omit<RouteConfig, 'language'>> & { language?: RouteConfig['language'] | null };
       await checkChannels(ctx, b.channelIds);
       return {
         body: await updateDoc(ctx, routes(ctx), 'route', 'routes', (d) => {
           if (b.minSeverity !== undefined) d.minSeverity = b.minSeverity;
           if (b.channelIds !== undefined) d.channelIds = b.channelIds;
-          if (b.language !== undefined) d.language = b.language;
+          if (b.language === null) delete d.language;
+          else if (b.language !== undefined) d.language = b.language;
           if (b.realertMinutes !== undefined) d.realertMinutes = b.realertMinutes;
         }),
       };
