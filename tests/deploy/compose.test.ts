@@ -157,7 +157,10 @@ describe('docker-compose.yml', () => {
       intake: { port: number };
       redis: { url: string };
       store: { kind: string; opensearch: { url: string; password: string; caFile: string } };
-      syslog: Record<'udp' | 'tcp' | 'tls' | 'relp', { port: number; certFile: string; keyFile: string }>;
+      syslog: Record<
+        'udp' | 'tcp' | 'tls' | 'relp',
+        { port: number; certFile: string; keyFile: string; caFile: string }
+      >;
     };
     expect(config.store.kind).toBe('opensearch');
     expect(config.store.opensearch.url).toBe('https://opensearch:9200');
@@ -165,7 +168,12 @@ describe('docker-compose.yml', () => {
     expect(config.redis.url).toMatch(/^redis:\/\/:[^@]+@redis:6379$/);
     expect(config.api.host).toBe('0.0.0.0');
     // Every file the configuration names is mounted into every canhgac container that reads it.
-    const files = [config.store.opensearch.caFile, config.syslog.tls.certFile, config.syslog.tls.keyFile];
+    const files = [
+      config.store.opensearch.caFile,
+      config.syslog.tls.certFile,
+      config.syslog.tls.keyFile,
+      config.syslog.tls.caFile,
+    ];
     const targets = new Set(ingest.volumes!.map((v) => v.target));
     for (const f of files) expect({ f, mounted: targets.has(f) }).toEqual({ f, mounted: true });
     for (const w of ['worker-1', 'worker-2']) {
