@@ -4,9 +4,9 @@
  * province's, PDF on request, and a clear 400 for a week the year does not have.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { A_MARK, AGENCY_A, AGENCY_B, B_MARK, type Fixture, startFixture } from '../../api/fixture.js';
 import { settingsFor } from '../../core/settings.js';
 import { SCOPE_ALL } from '../../store/types.js';
-import { A_MARK, AGENCY_A, AGENCY_B, B_MARK, type Fixture, startFixture } from '../../api/fixture.js';
 
 let f: Fixture;
 beforeAll(async () => {

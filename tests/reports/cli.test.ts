@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../../core/shared-data.js';
-import { openSqliteStores } from '../../store/sqlite/index.js';
 import { sqlitePath } from '../../store/index.js';
+import { openSqliteStores } from '../../store/sqlite/index.js';
 import { A, B_MARK, C, NAMES, seed } from './seed.js';
 
 let dir: string;

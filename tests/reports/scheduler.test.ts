@@ -4,8 +4,9 @@
  * province-wide one), HTML body with the PDF attached; a second check and a restarted scheduler send nothing
  * more; before sendAt nothing is sent.
  */
-import type { AddressInfo } from 'node:net';
+
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SMTPServer } from 'smtp-server';
 import { startReportScheduler } from '../../reports/scheduler.js';

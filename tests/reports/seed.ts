@@ -3,7 +3,7 @@
  * them) across three agencies, written into the real SQLite stores. The arrays are exported so the tests can
  * compute every expected figure from them, without the report code.
  */
-import { hostId, type HostRecord } from '../../incidents/silent-hosts.js';
+import { type HostRecord, hostId } from '../../incidents/silent-hosts.js';
 import type { Alert, Incident, IncidentState, Severity } from '../../incidents/types.js';
 import { SCOPE_ALL, type StoredEvent, type Stores } from '../../store/types.js';
 
