@@ -36,7 +36,7 @@ const ALERTS: Record<string, Record<string, number>> = {
   'windows/log_cleared.jsonl': { canhgac_win_log_cleared: 2 },
   'windows/powershell_encoded_command.jsonl': { canhgac_win_powershell_encoded_command: 3 },
   'windows/powershell_download_cradle.jsonl': { canhgac_win_powershell_download_cradle: 3 },
-  'windows/powershell_script_amsi_bypass.jsonl': { canhgac_win_ps_script_amsi_bypass: 3 },
+  'windows/powershell_script_amsi_bypass.jsonl': { canhgac_win_ps_script_amsi_bypass: 5 },
   'windows/powershell_script_download_cradle.jsonl': { canhgac_win_ps_script_download_cradle: 2 },
   'web/sql_injection.log': { canhgac_web_sql_injection: 5 },
   'web/path_traversal.log': { canhgac_web_path_traversal: 5 },
