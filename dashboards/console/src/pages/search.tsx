@@ -2,6 +2,7 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, type Bucket, type EventDoc, type Page, qs } from '../api.js';
 import { fmtDate, fmtDateTime, fmtTime, useApp } from '../i18n.js';
+import { termFor } from '../query.js';
 import { ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
 
 const PRESETS: Record<string, { ms: number; interval: number }> = {
@@ -16,12 +17,6 @@ const PRESETS: Record<string, { ms: number; interval: number }> = {
 function localToIso(v: string): string | undefined {
   if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(v)) return undefined;
   return new Date(Date.parse(`${v}:00+07:00`)).toISOString();
-}
-
-/** `field:"value"` in the search language (quotes and backslashes escaped; special characters in the name too). */
-export function termFor(field: string, value: string): string {
-  const name = field.replace(/([\\:()"[\]{}*? ])/g, '\\$1');
-  return `${name}:"${value.replace(/(["\\])/g, '\\$1')}"`;
 }
 
 function text(v: unknown): string {
