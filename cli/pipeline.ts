@@ -28,7 +28,7 @@ import type { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
 import type { RawRecord } from '../ingest/spool/types.js';
 import type { Notifier } from '../notify/notifier.js';
-import { SCOPE_ALL, type StoredEvent, type Stores } from '../store/types.js';
+import { type Collection, SCOPE_ALL, type StoredEvent, type Stores, type Versioned } from '../store/types.js';
 
 const log = logger('pipeline');
 const poisoned = counter(
@@ -87,6 +87,18 @@ function ts(e: StoredEvent): number {
   return Number.isFinite(t) ? t : Date.now();
 }
 
+/** Every document of a collection, page by page. */
+async function listAll<T extends object>(c: Collection<T>): Promise<Versioned<T>[]> {
+  const out: Versioned<T>[] = [];
+  let after: string | undefined;
+  do {
+    const page = await c.list(SCOPE_ALL, { size: 1000, ...(after ? { after } : {}) });
+    out.push(...page.docs);
+    after = page.next;
+  } while (after);
+  return out;
+}
+
 type RulesSection = { dirs: string[]; disabled: string[]; placeholdersFile?: string; reloadSeconds: number };
 
 /** One implementation of "a batch of raw records becomes stored events, alerts, incidents and notices". */
@@ -112,16 +124,26 @@ export class Pipeline {
       // No live directory: the configuration's agencies and the stored ones, read at start.
       const byId = new Map<string, AgencyConfig>();
       for (const a of (d.config.agencies as AgencyConfig[] | undefined) ?? []) byId.set(a.id, a);
-      const docs = (
-        await d.stores.state
-          .collection<{ id: string; name: string; networks?: string[]; certificateNames?: string[] }>('agencies')
-          .list(SCOPE_ALL, { size: 10_000 })
-      ).docs;
+      const docs = await listAll(
+        d.stores.state.collection<{ id: string; name: string; networks?: string[]; certificateNames?: string[] }>(
+          'agencies',
+        ),
+      );
       for (const a of docs)
         byId.set(a.id, { id: a.id, name: a.name, networks: a.networks ?? [], certNames: a.certificateNames ?? [] });
       p.staticAgencies = [...byId.values()];
     }
-    p.fingerprint = await p.currentFingerprint();
+    // A store that has just created its indexes may refuse the first reads for a moment (OpenSearch shards).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        p.fingerprint = await p.currentFingerprint();
+        break;
+      } catch (err) {
+        if (attempt >= 20) throw err;
+        log.warn({ err: (err as Error).message, attempt }, 'Reading the rules failed; retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
     p.det = await p.build();
     return p;
   }
@@ -188,7 +210,7 @@ export class Pipeline {
 
   /** Rules uploaded through the API live in the state store; enabled ones are written as files and loaded. */
   private async syncUploaded(): Promise<string> {
-    const docs = (await this.d.stores.state.collection<RuleDoc>('rules').list(SCOPE_ALL, { size: 10_000 })).docs;
+    const docs = await listAll(this.d.stores.state.collection<RuleDoc>('rules'));
     mkdirSync(this.uploadedDir, { recursive: true });
     const want = new Set<string>();
     for (const doc of docs) {

@@ -163,22 +163,39 @@ export async function startIngestService(config: Config): Promise<IngestService>
   if (!redisUrl) throw new Error('the distributed ingest needs redis.url (CANHGAC_REDIS_URL)');
   const dist = config.distributed as DistributedSection;
   const connection = redisConnection(redisUrl);
-  const stores = await openStores(config as Parameters<typeof openStores>[0]);
-  const incidents = new IncidentService(stores.state);
-  const silent = new SilentHostWatcher(stores.state, incidents);
-  const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
-  // Digests and reconciliation are queued from here; the workers send.
-  const notifier = new QueuedNotifier(stores.state, channelSenders(smtp), {
-    connection,
-    prefix: dist.queue,
-    consume: false,
-  });
-  const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
-  const ingest = await startIngest(config, {
-    resolveIntakeKey: intakeKeys(new AuthService(stores.state)),
-    agencies,
-  });
-  const api = await startApi(config as { api?: { host?: string; port?: number } }, { stores, incidents });
+  // What is open so far, closed again if the start fails (a half-started process must exit, not hang).
+  const opened: (() => unknown)[] = [];
+  const open = async () => {
+    const stores = await openStores(config as Parameters<typeof openStores>[0]);
+    opened.push(() => stores.close());
+    const incidents = new IncidentService(stores.state);
+    const silent = new SilentHostWatcher(stores.state, incidents);
+    const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
+    // Digests and reconciliation are queued from here; the workers send.
+    const notifier = new QueuedNotifier(stores.state, channelSenders(smtp), {
+      connection,
+      prefix: dist.queue,
+      consume: false,
+    });
+    opened.push(() => notifier.close());
+    const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
+    opened.push(() => agencies.close());
+    const ingest = await startIngest(config, {
+      resolveIntakeKey: intakeKeys(new AuthService(stores.state)),
+      agencies,
+    });
+    opened.push(() => ingest.stop());
+    const api = await startApi(config as { api?: { host?: string; port?: number } }, { stores, incidents });
+    return { stores, incidents, silent, notifier, agencies, ingest, api };
+  };
+  let parts: Awaited<ReturnType<typeof open>>;
+  try {
+    parts = await open();
+  } catch (err) {
+    for (const f of opened.reverse()) await Promise.resolve(f()).catch(() => undefined);
+    throw err;
+  }
+  const { stores, incidents, silent, notifier, agencies, ingest, api } = parts;
   const forwarder = startForwarder(ingest.spool, {
     connection,
     prefix: dist.queue,

@@ -50,19 +50,15 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Starts a worker: pipeline + BullMQ consumer. */
-export async function startWorker(config: Config): Promise<RunningWorker> {
-  enableDefaultMetrics();
-  const redisUrl = (config.redis as { url?: string }).url;
-  if (!redisUrl) throw new Error('canhgac worker needs redis.url (CANHGAC_REDIS_URL)');
-  const store = config.store as { kind?: string; opensearch?: { url?: string } };
-  if (!store.opensearch?.url)
-    throw new Error(
-      'canhgac worker needs a shared store: store.opensearch.url (CANHGAC_OPENSEARCH_URL); SQLite is one process only',
-    );
-  const dist = config.distributed as DistributedSection;
-  const connection = redisConnection(redisUrl);
+/** Opens the stores, the notifier, Redis, the agency directory and the pipeline; pushes a closer for each. */
+async function openParts(
+  config: Config,
+  connection: ReturnType<typeof redisConnection>,
+  dist: DistributedSection,
+  opened: (() => unknown)[],
+) {
   const stores = await openStores(config as Parameters<typeof openStores>[0]);
+  opened.push(() => stores.close());
   const incidents = new IncidentService(stores.state);
   const silent = new SilentHostWatcher(stores.state, incidents);
   const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
@@ -71,10 +67,13 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     prefix: dist.queue,
     consume: true,
   });
+  opened.push(() => notifier.close());
   const redis = new Redis({ ...(connection as object), lazyConnect: false });
   redis.on('error', (err) => log.warn({ err: err.message }, 'Redis connection error'));
+  opened.push(() => redis.disconnect());
   const prefix = `${dist.queue}:`;
   const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
+  opened.push(() => agencies.close());
   const pipeline = await Pipeline.open({
     config,
     stores,
@@ -88,6 +87,34 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
       claim: async (key) => (await redis.set(`${prefix}seen:${key}`, '1', 'PX', 86_400_000, 'NX')) === 'OK',
     },
   });
+  return { stores, silent, notifier, redis, agencies, pipeline };
+}
+
+/** Starts a worker: pipeline + BullMQ consumer. */
+export async function startWorker(config: Config): Promise<RunningWorker> {
+  enableDefaultMetrics();
+  const redisUrl = (config.redis as { url?: string }).url;
+  if (!redisUrl) throw new Error('canhgac worker needs redis.url (CANHGAC_REDIS_URL)');
+  const store = config.store as { kind?: string; opensearch?: { url?: string } };
+  if (!store.opensearch?.url)
+    throw new Error(
+      'canhgac worker needs a shared store: store.opensearch.url (CANHGAC_OPENSEARCH_URL); SQLite is one process only',
+    );
+  const dist = config.distributed as DistributedSection;
+  const connection = redisConnection(redisUrl);
+  // What is open so far, closed again if the start fails (a half-started worker must exit, not hang).
+  const opened: (() => unknown)[] = [];
+  const undo = async () => {
+    for (const f of opened.reverse()) await Promise.resolve(f()).catch(() => undefined);
+  };
+  let parts: Awaited<ReturnType<typeof openParts>>;
+  try {
+    parts = await openParts(config, connection, dist, opened);
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+  const { stores, silent, notifier, redis, agencies, pipeline } = parts;
   const reload = () =>
     void pipeline.reload().catch((err: unknown) => log.error({ err }, 'Rule or agency reload failed'));
   const unsubscribe = agencies.onChange(reload);
