@@ -136,6 +136,8 @@ suite('web console in chromium', () => {
     const page = await newPage();
     await login(page, ANALYST);
     await page.waitForSelector('[data-testid=eps]');
+    await page.selectOption('[data-testid=group-by]', 'agency');
+    await page.waitForSelector('.legend >> text=Agency amark-91c2');
     await shot(page, 'overview');
 
     await page.click('nav a[href="/incidents"]');

@@ -58,4 +58,3 @@ export function fmtDuration(ms: number, lang: Lang): string {
 export function fmtNumber(n: number, lang: Lang, digits = 0): string {
   return n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits });
 }
-

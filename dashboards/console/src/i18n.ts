@@ -136,6 +136,9 @@ const vi = {
   notFound: 'Không tìm thấy trang',
   total: 'Tổng',
   partial: 'Số liệu một phần (quá nhiều sự cố)',
+  groupBy: 'Nhóm theo',
+  other: 'Khác',
+  ago: 'trước',
 };
 
 export type Key = keyof typeof vi;
@@ -272,6 +275,9 @@ const en: Record<Key, string> = {
   notFound: 'Page not found',
   total: 'Total',
   partial: 'Partial figures (too many incidents)',
+  groupBy: 'Group by',
+  other: 'Other',
+  ago: 'ago',
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { vi, en };

@@ -5,4 +5,3 @@ export function termFor(field: string, value: string): string {
   const name = field.replace(/([\\:()"[\]{}*? ])/g, '\\$1');
   return `${name}:"${value.replace(/(["\\])/g, '\\$1')}"`;
 }
-

@@ -177,7 +177,7 @@ export function TimeBars({
   label: string;
   tickLabel: (ms: number) => string;
 }) {
-  const w = 640;
+  const w = 1200;
   const h = 160;
   const pad = 24;
   const max = Math.max(1, ...buckets.map((b) => b.values.reduce((a, v) => a + v, 0)));

@@ -1,6 +1,6 @@
 /** Agencies and their hosts: last seen, events per hour, silent hosts. An agency admin sees its own agency only. */
 import { type Agency, api, type Bucket, type Host, type Page, qs } from '../api.js';
-import { fmtDateTime, fmtNumber, useApp } from '../i18n.js';
+import { fmtDateTime, fmtDuration, fmtNumber, useApp } from '../i18n.js';
 import { ErrorBox, Loading, Panel, useData } from '../ui.js';
 
 async function load() {
@@ -74,7 +74,12 @@ export function AgenciesPage() {
                         <span className="sla-met">{t('ok')}</span>
                       )}
                     </td>
-                    <td>{fmtDateTime(h.lastSeen)}</td>
+                    <td>
+                      {fmtDateTime(h.lastSeen)}{' '}
+                      <span className="muted small">
+                        ({fmtDuration(Date.now() - h.lastSeen, lang)} {t('ago')})
+                      </span>
+                    </td>
                     <td className="num">{fmtNumber(data.perHost.get(h.host) ?? 0, lang)}</td>
                     <td className="num">{fmtNumber(h.events ?? 0, lang)}</td>
                     <td>{h.expected ? '✓' : ''}</td>

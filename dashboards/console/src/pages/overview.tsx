@@ -1,4 +1,5 @@
 /** Overview: events per second, incidents by severity / agency / rule and over time, open incidents aging. */
+import { useState } from 'react';
 import { type Agency, api, type Bucket, type Incident, type Page, qs } from '../api.js';
 import { fmtDate, fmtNumber, fmtTime, sevLabel, useApp } from '../i18n.js';
 import { BarList, ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
@@ -34,6 +35,7 @@ function countBy<T>(items: T[], key: (x: T) => string): Map<string, number> {
 export function OverviewPage() {
   const { t, lang, navigate } = useApp();
   const { data, error } = useData(load, [], 15000);
+  const [groupBy, setGroupBy] = useState<'severity' | 'agency' | 'rule'>('severity');
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
   const total = data.perMinute.reduce((a, b) => a + b.count, 0);
@@ -43,14 +45,39 @@ export function OverviewPage() {
   const byAgency = countBy(data.incidents, (i) => i.agencyId);
   const byRule = countBy(data.incidents, (i) => i.title);
   const now = Date.now();
+  // Incidents per day over 14 days, stacked by severity, or by the top five agencies / rules (and the rest).
+  const groupOf = (i: Incident) => (groupBy === 'severity' ? i.severity : groupBy === 'agency' ? i.agencyId : i.title);
+  const counts = groupBy === 'severity' ? bySev : groupBy === 'agency' ? byAgency : byRule;
+  const top =
+    groupBy === 'severity'
+      ? SEVERITIES
+      : [...counts]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 5)
+          .map(([k]) => k);
+  const OTHER = '\u0000other';
+  const keys = groupBy !== 'severity' && counts.size > top.length ? [...top, OTHER] : top;
+  const series = keys.map((k, n) => ({
+    name:
+      k === OTHER
+        ? t('other')
+        : groupBy === 'severity'
+          ? sevLabel(t, k)
+          : groupBy === 'agency'
+            ? (names.get(k) ?? k)
+            : k,
+    cls: groupBy === 'severity' ? `sevfill-${k}` : `series-${n}`,
+  }));
   const days = Array.from({ length: 14 }, (_, n) => {
     // Days start at midnight in Asia/Ho_Chi_Minh (UTC+7, no summer time).
     const start = Math.floor((now + 7 * 3_600_000) / DAY) * DAY - 7 * 3_600_000 - (13 - n) * DAY;
-    return { key: start, values: SEVERITIES.map(() => 0) };
+    return { key: start, values: keys.map(() => 0) };
   });
   for (const i of data.incidents) {
     const d = days.find((x) => i.firstSeen >= x.key && i.firstSeen < x.key + DAY);
-    if (d) d.values[SEVERITIES.indexOf(i.severity)]! += 1;
+    const g = groupOf(i);
+    const at = keys.indexOf(keys.includes(g) ? g : OTHER);
+    if (d && at >= 0) d.values[at]! += 1;
   }
   const open = data.incidents.filter((i) => OPEN.has(i.state));
   const ages = [
@@ -74,7 +101,7 @@ export function OverviewPage() {
       <div className="cards">
         <div className="card" data-testid="eps">
           <div className="muted">{t('eps')}</div>
-          <div className="big">{fmtNumber(eps, lang, 2)}</div>
+          <div className="big">{fmtNumber(eps, lang, eps < 1 ? 3 : 1)}</div>
         </div>
         <div className="card">
           <div className="muted">{t('openIncidents')}</div>
@@ -94,12 +121,15 @@ export function OverviewPage() {
         />
       </Panel>
       <Panel title={t('overTime')}>
-        <TimeBars
-          label={t('overTime')}
-          buckets={days}
-          series={SEVERITIES.map((s) => ({ name: sevLabel(t, s), cls: `sevfill-${s}` }))}
-          tickLabel={fmtDate}
-        />
+        <label className="small muted">
+          {t('groupBy')}{' '}
+          <select value={groupBy} onChange={(e) => setGroupBy(e.target.value as typeof groupBy)} data-testid="group-by">
+            <option value="severity">{t('severity')}</option>
+            <option value="agency">{t('agency')}</option>
+            <option value="rule">{t('rule')}</option>
+          </select>
+        </label>
+        <TimeBars label={t('overTime')} buckets={days} series={series} tickLabel={fmtDate} />
       </Panel>
       <div className="cols">
         <Panel title={t('bySeverity')}>
