@@ -10,10 +10,10 @@
  * - top rules / hosts: alerts of the period (suppressed and silent-host alerts left out);
  * - silent hosts: expected hosts that sent nothing in the period, or that the watcher marks silent.
  */
-import { SILENT_HOST_RULE, type HostRecord } from '../incidents/silent-hosts.js';
+import { type HostRecord, SILENT_HOST_RULE } from '../incidents/silent-hosts.js';
 import { type Alert, type Incident, type IncidentState, SEVERITIES, type Severity } from '../incidents/types.js';
-import { q, type QueryNode } from '../store/query/ast.js';
-import type { DocFilter, Scope, Stores, Versioned } from '../store/types.js';
+import { type QueryNode, q } from '../store/query/ast.js';
+import { agencyScope, type DocFilter, type Scope, type Stores, type Versioned } from '../store/types.js';
 import { buckets, type Period, previous } from './period.js';
 
 /** A figure of this period and of the previous one. */
@@ -114,11 +114,19 @@ function mean(xs: number[]): number | undefined {
 
 /** Builds the report model from the stores. */
 export async function buildReport(stores: Stores, req: ReportRequest): Promise<ReportModel> {
-  const { scope, period } = req;
+  const { period } = req;
   const prev = previous(period);
   const topN = req.topN ?? 10;
   const filter: DocFilter = req.agencyId !== undefined ? { agencyId: req.agencyId } : {};
-  const base: QueryNode = req.agencyId !== undefined ? q.eq('agency.id', req.agencyId, true) : q.all();
+  // An agency's report runs in that agency's scope (narrowing the full scope is always allowed, and the stores
+  // answer an agency scope from their agency index). An agency scope asked about another agency keeps its own
+  // scope plus the filter: the store then finds nothing.
+  let scope: Scope = req.scope;
+  let base: QueryNode = q.all();
+  if (req.agencyId !== undefined) {
+    if (scope.kind === 'all') scope = agencyScope(req.agencyId);
+    else if (scope.agencyId !== req.agencyId) base = q.eq('agency.id', req.agencyId, true);
+  }
   const countEvents = async (from: number, to: number, query: QueryNode = base) =>
     (await stores.events.aggregate(scope, { query, from, to, agg: { kind: 'count' } })).count ?? 0;
 
@@ -251,9 +259,8 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
   };
   const sending = new Set<string>();
   for (const id of [...agencyNames.keys()].sort()) {
-    const byAgency = q.eq('agency.id', id, true);
-    const hostTerms = await stores.events.aggregate(scope, {
-      query: byAgency,
+    const hostTerms = await stores.events.aggregate(scope.kind === 'all' ? agencyScope(id) : scope, {
+      query: scope.kind === 'all' ? q.all() : q.and(base, q.eq('agency.id', id, true)),
       from: period.from,
       to: period.to,
       agg: { kind: 'terms', field: 'host.name', size: 10_000 },
