@@ -109,6 +109,7 @@ export async function spawnCanhgac(args: string[], logFile: string, bannerStart:
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
+      await new Promise<void>((r) => out.end(() => r()));
     },
   };
 }
