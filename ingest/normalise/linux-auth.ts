@@ -59,25 +59,21 @@ function peerAt(f: Record<string, unknown>, s: string, i: number): void {
   }
 }
 
-/** Value of `key=` in a PAM line (`... rhost=1.2.3.4  user=root`); '' when empty, undefined when absent. */
-function pamValue(s: string, key: string): string | undefined {
-  let i = s.indexOf(` ${key}=`);
-  if (i < 0) {
-    if (!s.startsWith(`${key}=`)) return undefined;
-    i = -1;
-  }
-  const vs = i + key.length + 2;
-  return wordAt(s, vs);
+/** Value after ` key=` in a PAM line (`... rhost=1.2.3.4  user=root`); '' when empty, undefined when absent. */
+function pamValue(s: string, needle: string, from: number): string | undefined {
+  const i = s.indexOf(needle, from);
+  return i < 0 ? undefined : wordAt(s, i + needle.length);
 }
 
 /** `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=A  user=X`. */
 function pamFailure(f: Record<string, unknown>, msg: string, action: string): boolean {
-  if (msg.indexOf('authentication failure') < 0) return false;
-  const rhost = pamValue(msg, 'rhost');
+  const at = msg.indexOf('authentication failure;');
+  if (at < 0) return false;
+  const logname = pamValue(msg, ' logname=', at);
+  const ruser = pamValue(msg, ' ruser=', at);
+  const rhost = pamValue(msg, ' rhost=', at);
   if (rhost) f['client.ip'] = rhost;
-  const user = pamValue(msg, 'user');
-  const ruser = pamValue(msg, 'ruser');
-  const logname = pamValue(msg, 'logname');
+  const user = pamValue(msg, ' user=', at);
   f['event.action'] = action;
   f['event.outcome'] = 'failure';
   if (action === 'ssh_auth_failure') {
@@ -99,11 +95,10 @@ export function sshdFields(d: Decoded, msg: string): void {
     const b = m.indexOf('[ ');
     if (b > 0) m = m.slice(b + 2, m.endsWith(']') ? -1 : m.length).trimEnd();
   }
-  for (const [lead, outcome] of [
-    ['Failed ', 'failure'],
-    ['Accepted ', 'success'],
-  ] as const) {
-    if (!m.startsWith(lead)) continue;
+  const failed = m.startsWith('Failed ');
+  if (failed || m.startsWith('Accepted ')) {
+    const lead = failed ? 'Failed ' : 'Accepted ';
+    const outcome = failed ? 'failure' : 'success';
     // `Failed password for [invalid user ]X from A port P ssh2`, `Accepted publickey for X from A port P ssh2: ...`
     const forAt = m.indexOf(' for ', lead.length);
     const fromAt = m.lastIndexOf(' from ');
