@@ -48,12 +48,14 @@ async function setup(send: ChannelSender['send'], opts: { maxAttempts?: number }
   cleanups.push(() => stores.close());
   cleanups.push(() => producer.close());
   cleanups.push(() => consumer.close());
-  await stores.state
-    .collection('channels')
-    .put(SCOPE_ALL, { id: 'ch1', type: 'webhook', name: 'SOC', settings: { url: 'x' }, enabled: true });
-  await stores.state
-    .collection('routes')
-    .put(SCOPE_ALL, { id: 'r1', minSeverity: 'low', channelIds: ['ch1'], language: 'vi' });
+  await producer.channels.put(SCOPE_ALL, {
+    id: 'ch1',
+    type: 'webhook',
+    name: 'SOC',
+    settings: { url: 'x' },
+    enabled: true,
+  });
+  await producer.routes.put(SCOPE_ALL, { id: 'r1', minSeverity: 'low', channelIds: ['ch1'], language: 'vi' });
   return { stores, producer, consumer };
 }
 
@@ -112,7 +114,7 @@ async function until(cond: () => Promise<boolean>, ms: number): Promise<void> {
       calls++;
     });
     // A delivery in the log with no job, as left behind when Redis was down at notify time.
-    await stores.state.collection('deliveries').put(SCOPE_ALL, {
+    await producer.deliveries.put(SCOPE_ALL, {
       id: 'orphan1',
       noticeId: 'n3',
       channelId: 'ch1',
