@@ -110,7 +110,7 @@ async function until(cond: () => Promise<boolean>, ms: number): Promise<void> {
 
   it('queues again a pending delivery that has no job (its queueing failed)', async () => {
     let calls = 0;
-    const { stores, producer, consumer } = await setup(async () => {
+    const { producer, consumer } = await setup(async () => {
       calls++;
     });
     // A delivery in the log with no job, as left behind when Redis was down at notify time.
