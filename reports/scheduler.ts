@@ -13,7 +13,9 @@ import type { ChannelConfig, Language, RouteConfig } from '../notify/types.js';
 import { isStoreConflict } from '../store/errors.js';
 import { agencyScope, SCOPE_ALL, type Stores, type Versioned } from '../store/types.js';
 import { generateReport, type ReportKind } from './index.js';
+import { htmlToPdf } from './pdf.js';
 import { halfOf, type Period, previous, weekOf } from './period.js';
+import { words } from './render.js';
 
 const log = logger('reports');
 const sent = counter('canhgac_reports_sent_total', 'Scheduled report emails, by kind and outcome', ['kind', 'outcome']);
@@ -68,6 +70,8 @@ export interface ReportRun {
   attempts: number;
   updatedAt: number;
   lastError?: string;
+  /** After a failure: not retried before this time (2, 4, 8 ... minutes, at most an hour apart). */
+  nextAttemptAt?: number;
 }
 
 /** The running scheduler. */
@@ -77,7 +81,7 @@ export interface ReportScheduler {
   stop(): Promise<void>;
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
 const STALE_CLAIM_MS = 30 * 60_000;
 
 /** `HH:mm` as ms after midnight. */
@@ -152,6 +156,7 @@ export function startReportScheduler(opts: ReportSchedulerOptions): ReportSchedu
     if (run?.state === 'sent') return false;
     if (run && (run.attempts >= MAX_ATTEMPTS || (run.state === 'sending' && t - run.updatedAt < STALE_CLAIM_MS)))
       return false;
+    if (run?.state === 'failed' && t < (run.nextAttemptAt ?? 0)) return false;
     const claim: ReportRun & { agencyId?: string } = {
       id,
       kind,
@@ -185,8 +190,6 @@ export function startReportScheduler(opts: ReportSchedulerOptions): ReportSchedu
         });
         const attachments: ReportMail['attachments'] = [];
         try {
-          const { htmlToPdf } = await import('./pdf.js');
-          const { words } = await import('./render.js');
           attachments.push({
             filename: `${r.baseName}.pdf`,
             content: await htmlToPdf(r.html, {
@@ -215,12 +218,23 @@ export function startReportScheduler(opts: ReportSchedulerOptions): ReportSchedu
       return true;
     } catch (err) {
       sent.labels(kind, 'failed').inc();
-      log.error({ err: (err as Error).message, report: id, attempt: current.attempts }, 'Report not sent; retried');
+      const last = current.attempts >= MAX_ATTEMPTS;
+      if (last) sent.labels(kind, 'gave_up').inc();
+      log.error(
+        { err: (err as Error).message, report: id, attempt: current.attempts },
+        last ? 'Report not sent; no more attempts' : 'Report not sent; retried later',
+      );
       const { version: _v, ...body } = current;
       await runs
         .put(
           SCOPE_ALL,
-          { ...body, state: 'failed', lastError: String((err as Error).message).slice(0, 500), updatedAt: now() },
+          {
+            ...body,
+            state: 'failed',
+            lastError: String((err as Error).message).slice(0, 500),
+            updatedAt: now(),
+            nextAttemptAt: now() + Math.min(3_600_000, 60_000 * 2 ** current.attempts),
+          },
           { expectedVersion: current.version },
         )
         .catch(() => undefined);

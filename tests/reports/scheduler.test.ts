@@ -155,6 +155,56 @@ describe('report scheduler', () => {
     );
   }, 120_000);
 
+  it('the six-monthly summary goes out on 1/1 after sendAt, at most a week late, once', async () => {
+    const cfg = {
+      reports: { chromiumPath: '/nonexistent/chromium', weekly: { enabled: false }, semiannual: { sendAt: '08:00' } },
+      smtp: { host: '127.0.0.1', port, from: 'canhgac@tinh.example.vn' },
+    };
+    const at = async (t: number) => {
+      const s = startReportScheduler({ stores, config: cfg, now: () => t });
+      const done = await s.tick();
+      await s.stop();
+      return done.sort();
+    };
+    const n = mails.length;
+    expect(await at(local(2027, 1, 1, 7, 59))).toEqual([]);
+    expect(await at(local(2027, 1, 1, 8, 0))).toEqual(
+      [`semiannual:2026-H2:${A}`, `semiannual:2026-H2:${B}`, 'semiannual:2026-H2:all'].sort(),
+    );
+    expect(await at(local(2027, 1, 2, 8, 0))).toEqual([]);
+    // A first start more than a week into the half sends no stale summary (2027-H1 is due on 1/7/2027).
+    expect(await at(local(2027, 7, 9, 8, 0))).toEqual([]);
+    const fresh = mails.slice(n);
+    expect(fresh).toHaveLength(3);
+    expect(decodedHtml(fresh.find((m) => m.to.includes('ubnd@tinh.example.vn'))!.raw)).toContain(
+      'Báo cáo sáu tháng 2026-H2 (1/7/2026 - 31/12/2026)',
+    );
+  }, 60_000);
+
+  it('a failed send is recorded and retried at the next check, then sent once', async () => {
+    const cfg = (smtpPort: number) => ({
+      reports: { chromiumPath: '/nonexistent/chromium', semiannual: { enabled: false } },
+      smtp: { host: '127.0.0.1', port: smtpPort, from: 'canhgac@tinh.example.vn' },
+    });
+    const t = () => local(2026, 12, 7, 9); // Monday: 2026-W49 is due
+    const down = startReportScheduler({ stores, config: cfg(1), now: t });
+    expect(await down.tick()).toEqual([]);
+    await down.stop();
+    const runs = stores.state.collection<{ state: string; attempts: number; lastError?: string }>('report_runs');
+    const failed = await runs.get(SCOPE_ALL, `weekly-2026-W49-${A}`);
+    expect(failed).toMatchObject({ state: 'failed', attempts: 1, lastError: expect.stringContaining('ECONNREFUSED') });
+    const n = mails.length;
+    const early = startReportScheduler({ stores, config: cfg(port), now: () => t() + 60_000 });
+    expect(await early.tick()).toEqual([]); // backing off: the first retry waits 2 minutes
+    await early.stop();
+    const up = startReportScheduler({ stores, config: cfg(port), now: () => t() + 120_000 });
+    expect((await up.tick()).length).toBe(3);
+    expect(await up.tick()).toEqual([]);
+    await up.stop();
+    expect(mails.length - n).toBe(3);
+    expect(await runs.get(SCOPE_ALL, `weekly-2026-W49-${A}`)).toMatchObject({ state: 'sent', attempts: 2 });
+  }, 60_000);
+
   it('without chromium the report still goes out as HTML (the missing PDF is logged and counted)', async () => {
     const n = mails.length;
     const s = startReportScheduler({
