@@ -137,6 +137,8 @@ const vi = {
   total: 'Tổng',
   partial: 'Số liệu một phần (quá nhiều sự cố)',
   groupBy: 'Nhóm theo',
+  loginWith: 'Đăng nhập bằng',
+  passwordOff: 'Đăng nhập bằng mật khẩu đã tắt',
   other: 'Khác',
   ago: 'trước',
 };
@@ -276,6 +278,8 @@ const en: Record<Key, string> = {
   total: 'Total',
   partial: 'Partial figures (too many incidents)',
   groupBy: 'Group by',
+  loginWith: 'Sign in with',
+  passwordOff: 'Password sign-in is turned off',
   other: 'Other',
   ago: 'ago',
 };

@@ -31,6 +31,11 @@ function Login({ t, onLogin }: { t: (k: Key) => string; onLogin: (me: Me) => voi
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [providers, setProviders] = useState<Providers>({ password: true, providers: [] });
+  useEffect(() => {
+    // Single sign-on buttons when auth.oidc is configured (an older server without the route keeps the form).
+    api<Providers>('GET', '/api/v1/auth/providers').then(setProviders, () => {});
+  }, []);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -53,36 +58,52 @@ function Login({ t, onLogin }: { t: (k: Key) => string; onLogin: (me: Me) => voi
     <main className="login">
       <form onSubmit={submit} className="panel login-form" aria-label={t('login')}>
         <h1>{t('appName')}</h1>
-        <label>
-          {t('username')}
-          <input
-            name="username"
-            autoComplete="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
-        </label>
-        <label>
-          {t('password')}
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        {error ? (
-          <div className="error" role="alert">
-            {error}
-          </div>
-        ) : null}
-        <button type="submit" disabled={busy || !username || !password}>
-          {t('login')}
-        </button>
+        {providers.providers.map((p) => (
+          <a key={p.id} className="button sso" href={p.loginUrl} data-testid="sso">
+            {t('loginWith')} {p.name}
+          </a>
+        ))}
+        {providers.password ? (
+          <>
+            <label>
+              {t('username')}
+              <input
+                name="username"
+                autoComplete="username"
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+              />
+            </label>
+            <label>
+              {t('password')}
+              <input
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </label>
+            {error ? (
+              <div className="error" role="alert">
+                {error}
+              </div>
+            ) : null}
+            <button type="submit" disabled={busy || !username || !password}>
+              {t('login')}
+            </button>
+          </>
+        ) : (
+          <p className="muted small">{t('passwordOff')}</p>
+        )}
       </form>
     </main>
   );
+}
+
+interface Providers {
+  password: boolean;
+  providers: { id: string; name: string; loginUrl: string }[];
 }
 
 const NAV: { path: string; key: Key; roles?: string[] }[] = [
