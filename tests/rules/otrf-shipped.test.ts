@@ -1,6 +1,6 @@
 /**
  * The shipped Windows rules against the OTRF Security-Datasets in ../shared/corpus/otrf: every record goes in as
- * the HTTP intake would carry it (one JSON document per RawRecord) through normaliseBatch, the engine and the
+ * the HTTP intake would carry it (one JSON document per RawRecord) through normaliseRecord, the engine and the
  * correlation engine (tests/rules/samples.ts). The alerts of each dataset must be exactly those listed: the
  * PowerShell rules fire on the Empire sets, the log-clearing rule on the sets recorded after clearing the logs,
  * and nothing else fires on the rest (12,287 events of ordinary Windows activity and attacks the pack does not

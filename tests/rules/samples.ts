@@ -1,7 +1,7 @@
 /**
- * Runs the shipped rule samples (rules/samples/) through the real path: RawRecords -> normaliseBatch (decoders +
- * normalisation) -> the compiled engine -> the correlation engine, alerting as the service does (a base match
- * alerts when `shouldAlert` says so, a correlation alert when it is standalone).
+ * Runs the shipped rule samples (rules/samples/) through the real path: RawRecords -> normaliseRecord (decoders +
+ * normalisation, what normaliseBatch runs per record) -> the compiled engine -> the correlation engine, alerting
+ * as the service does (a base match alerts when `shouldAlert` says so, a correlation alert when standalone).
  *
  * Sample files hold raw lines exactly as they arrive (syslog lines, access-log lines, one Windows event JSON per
  * line). Lines starting with `###` are not data: `### match` and `### miss` say whether the following lines must
@@ -13,7 +13,7 @@ import { projectRoot } from '../../core/shared-data.js';
 import type { RuleSet } from '../../detection/cli/common.js';
 import { CorrelationEngine } from '../../detection/correlation/index.js';
 import type { SigmaEvent } from '../../detection/sigma/model.js';
-import { createNormaliseContext, normaliseBatch } from '../../ingest/normalise/index.js';
+import { createNormaliseContext, normaliseRecord } from '../../ingest/normalise/index.js';
 import type { RawRecord } from '../../ingest/spool/types.js';
 
 export const RULES_DIR = join(projectRoot, 'rules', 'sigma');
@@ -91,16 +91,26 @@ export interface SampleRun {
 /** Runs data lines through normalisation, the engine and a fresh correlation engine. */
 export function runLines(set: RuleSet, lines: readonly SampleLine[], source = '10.20.0.5'): SampleRun {
   const ctx = createNormaliseContext({});
-  const records: RawRecord[] = lines.map((l, i) => ({
-    id: `sample-${i}`,
-    receivedAt: SAMPLE_RECEIVED_AT,
-    transport: 'tcp',
-    source,
-    data: l.text,
-  }));
+  // normaliseRecord is what normaliseBatch runs per record; called one by one so each event keeps its line
+  // (W3C `#Fields:` header lines carry stream state and no event).
   const events: SigmaEvent[] = [];
-  normaliseBatch(records, ctx, events);
-  if (events.length !== lines.length) throw new Error(`${lines.length} lines gave ${events.length} events`);
+  const eventLines: SampleLine[] = [];
+  lines.forEach((l, i) => {
+    const record: RawRecord = {
+      id: `sample-${i}`,
+      receivedAt: SAMPLE_RECEIVED_AT,
+      transport: 'tcp',
+      source,
+      data: l.text,
+    };
+    const ev = normaliseRecord(record, ctx);
+    if (ev === undefined) {
+      if (!l.text.startsWith('#')) throw new Error(`line ${l.line} gave no event`);
+      return;
+    }
+    events.push(ev);
+    eventLines.push(l);
+  });
   const corr = new CorrelationEngine(set.engine.correlations, {
     knownRules: set.engine.rules,
     now: () => SAMPLE_RECEIVED_AT + 3_600_000,
@@ -109,7 +119,7 @@ export function runLines(set: RuleSet, lines: readonly SampleLine[], source = '1
   const run: SampleRun = { events: [], alerts: [] };
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
-    const line = lines[i]!;
+    const line = eventLines[i]!;
     const matches = set.engine.match(event);
     run.events.push({ line, event, matched: matches.map((m) => m.name ?? m.id) });
     for (const m of matches)
