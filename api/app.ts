@@ -12,6 +12,8 @@ import { consoleHandler } from '../dashboards/server/console.js';
 import { counter, histogram } from '../core/metrics.js';
 import { IncidentService } from '../incidents/service.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
+import { type OidcConfig, type OidcOptions, OidcSignIn } from './auth/oidc.js';
+import { oidcRoutes } from './auth/oidc-routes.js';
 import { can, type Principal, scopeOf } from './auth/roles.js';
 import { type AuthOptions, AuthService, sha256 } from './auth/service.js';
 import type { ApiServices, Ctx, RouteDef } from './context.js';
@@ -63,11 +65,16 @@ export interface ApiDeps {
   trustProxy?: boolean | string | number;
   /** Directory of the built web console (dist/console); false serves no console. Default: found next to the code. */
   consoleDir?: string | false;
+  /** Sign-in through an identity provider (config `auth.oidc`); absent: password and API keys only. */
+  oidc?: OidcConfig | OidcSignIn;
+  /** Options of the OIDC client (tests). */
+  oidcOptions?: OidcOptions;
 }
 
 /** Every route of the API, in one list (the contract test compares it, through the router, with the document). */
 export const ROUTES: readonly RouteDef[] = [
   ...systemRoutes,
+  ...oidcRoutes,
   ...incidentRoutes,
   ...eventRoutes,
   ...adminRoutes,
@@ -184,10 +191,16 @@ function toApiError(err: unknown): CanhgacError {
 
 /** Builds the API services from the deps (shared by createApiApp and the CLI). */
 export function apiServices(deps: ApiDeps): ApiServices {
+  const auth = deps.auth ?? new AuthService(deps.stores.state, deps.authOptions);
+  const oidc =
+    deps.oidc === undefined || deps.oidc instanceof OidcSignIn
+      ? deps.oidc
+      : new OidcSignIn(deps.oidc, deps.stores.state, auth, deps.oidcOptions);
   return {
     stores: deps.stores,
     incidents: deps.incidents ?? new IncidentService(deps.stores.state),
-    auth: deps.auth ?? new AuthService(deps.stores.state, deps.authOptions),
+    auth,
+    ...(oidc ? { oidc } : {}),
     spec: deps.spec ?? loadSpec(),
     ready:
       deps.ready ??
@@ -242,7 +255,10 @@ export function createApiApp(deps: ApiDeps): express.Application {
     const ip = req.ip ?? 'unknown';
     let wait = rate?.take(ip) ?? 0;
     let which = 'client';
-    if (wait === 0 && loginRate && req.method === 'POST' && req.path === '/api/v1/auth/login') {
+    // Sign-in attempts, by password or through the identity provider (each OIDC start stores a pending sign-in).
+    const signIn =
+      (req.method === 'POST' && req.path === '/api/v1/auth/login') || req.path.startsWith('/api/v1/auth/oidc/');
+    if (wait === 0 && loginRate && signIn) {
       wait = loginRate.take(ip);
       which = 'login';
     }

@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import type { IncidentService } from '../incidents/service.js';
 import type { DocPage, ListOptions, Scope, Stores } from '../store/types.js';
+import type { OidcSignIn } from './auth/oidc.js';
 import type { AuthService } from './auth/service.js';
 import type { Principal } from './auth/roles.js';
 import type { ApiSpec } from './openapi.js';
@@ -16,6 +17,8 @@ export interface ApiServices {
   ready: () => Promise<boolean>;
   /** Cookie `Secure` flag (on behind TLS). */
   secureCookies: boolean;
+  /** Sign-in through the identity provider (config `auth.oidc`); undefined when not configured. */
+  oidc?: OidcSignIn;
 }
 
 /** One request as a handler sees it: validated inputs and the caller's Scope. */

@@ -55,6 +55,11 @@ function cases(): Record<string, Case> {
       status: 200,
     },
     logout: { path: '/api/v1/auth/logout', key: k.viewer_a, status: 204 },
+    // The fixture has no identity provider: the OIDC routes answer 404 in the error shape (the configured flow is
+    // exercised end to end in api/auth/oidc-api.test.ts).
+    authProviders: { path: '/api/v1/auth/providers', status: 200 },
+    oidcLogin: { path: '/api/v1/auth/oidc/login', status: 404 },
+    oidcCallback: { path: '/api/v1/auth/oidc/callback?code=c&state=s', status: 404 },
     me: { path: '/api/v1/auth/me', key: k.agency_admin_a, status: 200 },
     listIncidents: {
       path: '/api/v1/incidents?state=new,acknowledged&limit=5&sort=-lastSeen',

@@ -3,12 +3,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../core/log.js';
 import { type ApiDeps, createApiApp, servicesOf } from './app.js';
+import type { OidcConfig } from './auth/oidc.js';
 
 const log = logger('api');
 
 /** The part of the configuration the API reads (core/config/schema.ts `api:`). */
 export interface ApiConfig {
   api?: { host?: string; port?: number };
+  /** Sign-in through an identity provider (core/config/schema.ts `auth.oidc`). */
+  auth?: { oidc?: OidcConfig };
 }
 
 /** A running API server. */
@@ -25,8 +28,11 @@ export async function startApi(
   deps: ApiDeps,
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunningApi> {
-  const app = createApiApp(deps);
+  const oidc = deps.oidc ?? config.auth?.oidc;
+  const app = createApiApp({ ...deps, ...(oidc ? { oidc } : {}) });
   await servicesOf(app).auth.bootstrap(env);
+  const signIn = servicesOf(app).oidc;
+  if (signIn) log.info({ provider: signIn.displayName }, 'Sign-in through the identity provider is on');
   const server = createServer(app);
   // Slow clients cannot hold sockets forever.
   server.headersTimeout = 20_000;

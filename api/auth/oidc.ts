@@ -31,8 +31,10 @@ export const OIDC_ERRORS = defineErrors({
   CANHGAC_ERR_OIDC_PROVIDER: { status: 502, message: 'The identity provider could not be used: {reason}' },
   CANHGAC_ERR_OIDC_TOKEN: { status: 401, message: "The identity provider's ID token was refused: {reason}" },
   CANHGAC_ERR_OIDC_NO_ROLE: { status: 403, message: 'This account has no canhgac role (claim {claim})' },
+  CANHGAC_ERR_OIDC_DISABLED: { status: 404, message: 'Sign-in through an identity provider is not configured' },
 });
-const oidcError = errorFactory(OIDC_ERRORS);
+/** Makes an OIDC error by code. */
+export const oidcError = errorFactory(OIDC_ERRORS);
 
 /** One mapping rule: accounts whose claim holds `value` get `role` (and `agencyId` for agency roles). */
 export interface OidcRoleRule {
@@ -60,6 +62,8 @@ export interface OidcConfig {
   roles: OidcRoleRule[];
   /** Allowed clock difference with the provider (seconds, default 60). */
   clockSkewSeconds?: number;
+  /** Name of the provider on the login page's button ("Đăng nhập bằng <displayName>"). */
+  displayName?: string;
 }
 
 /** Options for tests and special deployments. */
@@ -135,6 +139,11 @@ export class OidcSignIn {
       });
     this.now = opts.now ?? Date.now;
     this.fetch = opts.fetch ?? fetch;
+  }
+
+  /** The provider's name for the login page: `displayName`, else the issuer's host. */
+  get displayName(): string {
+    return this.cfg.displayName ?? new URL(this.cfg.issuer).host;
   }
 
   /**

@@ -11,6 +11,7 @@ export interface SchemaNode {
   enum?: unknown[];
   minimum?: number;
   maximum?: number;
+  minItems?: number;
   pattern?: string;
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
@@ -114,6 +115,75 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
   api: obj('REST API and web console.', {
     host: host('127.0.0.1', 'the API'),
     port: port(8080, 'the API and web console', ['CANHGAC_API_PORT']),
+  }),
+  auth: obj('Sign-in of people (besides local passwords and API keys).', {
+    oidc: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        "Sign-in through the province's identity provider (OpenID Connect, authorization code + PKCE; absent: off). " +
+        'The login page then offers "Đăng nhập bằng" + displayName; accounts are created on first sign-in with the ' +
+        'role of the first matching rule, and never take over a local password account.',
+      required: ['issuer', 'clientId', 'redirectUri', 'roleClaim', 'roles'],
+      properties: {
+        issuer: {
+          type: 'string',
+          description:
+            'Issuer URL exactly as the provider names itself (https; discovery at ISSUER/.well-known/openid-configuration).',
+        },
+        clientId: { type: 'string', description: 'Client id registered at the provider.' },
+        clientSecret: {
+          type: 'string',
+          description:
+            'Client secret of a confidential client (sent as client_secret_post; never logged). Prefer the environment: CANHGAC_OIDC_CLIENT_SECRET.',
+          'x-env': ['CANHGAC_OIDC_CLIENT_SECRET'],
+        },
+        redirectUri: {
+          type: 'string',
+          description:
+            'Where the provider sends the browser back: https://CONSOLE-HOST/api/v1/auth/oidc/callback (register it at the provider).',
+        },
+        scopes: {
+          type: 'array',
+          items: { type: 'string', description: 'A scope.' },
+          description: 'Scopes asked for (default openid profile email; add the one that releases the role claim).',
+        },
+        usernameClaim: {
+          type: 'string',
+          description: 'Claim naming the local user (default preferred_username, then email, then sub).',
+        },
+        roleClaim: { type: 'string', description: 'Claim holding group or role names (string or list), e.g. groups.' },
+        roles: {
+          type: 'array',
+          minItems: 1,
+          description: 'Mapping rules, first match wins; an account matching none is refused.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['value', 'role'],
+            properties: {
+              value: { type: 'string', description: 'A value of the role claim.' },
+              role: {
+                type: 'string',
+                enum: ['admin', 'analyst', 'agency_admin', 'viewer'],
+                description: 'Local role given.',
+              },
+              agencyId: { type: 'string', description: 'Agency of agency_admin (and of an agency-bound viewer).' },
+            },
+          },
+        },
+        clockSkewSeconds: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 600,
+          description: 'Allowed clock difference with the provider (default 60).',
+        },
+        displayName: {
+          type: 'string',
+          description: "The provider's name on the login button (default: the issuer's host).",
+        },
+      },
+    },
   }),
   intake: obj('HTTP intake for agents (JSON/NDJSON and Elasticsearch _bulk).', {
     enabled: enabled(true, 'HTTP intake'),

@@ -1,0 +1,215 @@
+/**
+ * OIDC sign-in end to end through the real Express app (fixture over loopback HTTP) and the tiny provider
+ * (oidc.testkit.ts): the login page's providers list, the 302 to the provider with a Lax state cookie, the
+ * provider's redirect back, the callback's Strict session cookies and refresh page, and then ordinary API calls
+ * with that session (CSRF included). Also the refusals a browser can meet, and the configuration path
+ * (auth.oidc in the config given to startApi).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadConfig } from '../../core/config/load.js';
+import { openSqliteStores } from '../../store/sqlite/index.js';
+import { SCOPE_ALL } from '../../store/types.js';
+import { AGENCY_A, type Fixture, startFixture, TEST_SCRYPT } from '../fixture.js';
+import { type ApiConfig, startApi } from '../server.js';
+import { type OidcConfig, OidcSignIn } from './oidc.js';
+import { TINY_CLIENT, TinyProvider } from './oidc.testkit.js';
+
+let idp: TinyProvider;
+let f: Fixture;
+const SECRET = 'oidc-client-secret-never-shown';
+
+function config(redirectUri: string): OidcConfig {
+  return {
+    issuer: idp.issuer,
+    clientId: TINY_CLIENT,
+    clientSecret: SECRET,
+    redirectUri,
+    roleClaim: 'groups',
+    displayName: 'Cổng định danh tỉnh',
+    roles: [
+      { value: 'soc-analysts', role: 'analyst' },
+      { value: 'h40-admins', role: 'agency_admin', agencyId: AGENCY_A },
+    ],
+  };
+}
+
+beforeAll(async () => {
+  idp = new TinyProvider();
+  await idp.start();
+  f = await startFixture();
+  // The redirect URI names the fixture's port, known only once it listens: the routes read svc.oidc per request.
+  f.svc.oidc = new OidcSignIn(config(`${f.url}/api/v1/auth/oidc/callback`), f.stores.state, f.svc.auth);
+});
+afterAll(async () => {
+  await f.close();
+  await idp.close();
+});
+
+const get = (url: string, cookie?: string) =>
+  fetch(url, { redirect: 'manual', ...(cookie ? { headers: { cookie } } : {}) });
+
+/** name=value of each Set-Cookie, and its attributes. */
+function cookies(res: Response): Map<string, { value: string; attrs: string }> {
+  const out = new Map<string, { value: string; attrs: string }>();
+  for (const c of res.headers.getSetCookie()) {
+    const [pair, ...attrs] = c.split(';');
+    const eq = pair!.indexOf('=');
+    out.set(pair!.slice(0, eq), { value: pair!.slice(eq + 1), attrs: attrs.join(';').trim() });
+  }
+  return out;
+}
+
+/** The browser's way through the login route and the provider; returns the callback URL and the state cookie. */
+async function toCallback(): Promise<{ callback: string; stateCookie: string }> {
+  const start = await get(`${f.url}/api/v1/auth/oidc/login`);
+  expect(start.status).toBe(302);
+  const state = cookies(start).get('canhgac_oidc_state');
+  expect(state).toBeDefined();
+  expect(state!.attrs).toMatch(/Path=\/api\/v1\/auth\/oidc/);
+  expect(state!.attrs).toMatch(/SameSite=Lax/);
+  expect(state!.attrs).toMatch(/HttpOnly/);
+  const location = start.headers.get('location')!;
+  expect(location.startsWith(`${idp.issuer}/authorize?`)).toBe(true);
+  const atIdp = await get(location);
+  expect(atIdp.status).toBe(302);
+  const callback = atIdp.headers.get('location')!;
+  expect(callback.startsWith(`${f.url}/api/v1/auth/oidc/callback?`)).toBe(true);
+  return { callback, stateCookie: `canhgac_oidc_state=${state!.value}` };
+}
+
+describe('OIDC sign-in through the API', () => {
+  it('providers -> login -> provider -> callback gives a Strict session the API accepts', async () => {
+    const p = await fetch(`${f.url}/api/v1/auth/providers`);
+    expect(p.status).toBe(200);
+    expect(await p.json()).toEqual({
+      password: true,
+      providers: [{ id: 'oidc', name: 'Cổng định danh tỉnh', loginUrl: '/api/v1/auth/oidc/login' }],
+    });
+
+    idp.account = { sub: 'u-10', preferred_username: 'hoa.le', groups: ['h40-admins'] };
+    const { callback, stateCookie } = await toCallback();
+    const done = await get(callback, stateCookie);
+    expect(done.status).toBe(200);
+    expect(done.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await done.text();
+    expect(html).toContain('<meta http-equiv="refresh" content="0;url=/">');
+    expect(html).not.toMatch(/<script/i);
+    expect(done.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const set = cookies(done);
+    expect(set.get('canhgac_oidc_state')?.attrs).toMatch(/Max-Age=0/);
+    const session = set.get('canhgac_session')!;
+    const csrf = set.get('canhgac_csrf')!;
+    expect(session.attrs).toMatch(/SameSite=Strict/);
+    expect(session.attrs).toMatch(/HttpOnly/);
+    expect(csrf.attrs).toMatch(/SameSite=Strict/);
+    expect(csrf.attrs).not.toMatch(/HttpOnly/);
+
+    const jar = `canhgac_session=${session.value}; canhgac_csrf=${csrf.value}`;
+    const me = await fetch(`${f.url}/api/v1/auth/me`, { headers: { cookie: jar } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toEqual({ id: 'hoa.le', role: 'agency_admin', kind: 'user', agencyId: AGENCY_A });
+    // The session is scoped like any agency_admin's: agency B's incident is not found.
+    const other = await fetch(`${f.url}/api/v1/incidents/${f.b.incident}`, { headers: { cookie: jar } });
+    expect(other.status).toBe(404);
+    const audit = (await f.stores.state.collection<{ action: string; actor: string }>('audit').list(SCOPE_ALL)).docs;
+    expect(audit.filter((a) => a.action === 'session.login' && a.actor === 'user:hoa.le')).toHaveLength(1);
+
+    // A change needs the CSRF header like any browser session; then logout ends the session.
+    const noCsrf = await fetch(`${f.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie: jar } });
+    expect(noCsrf.status).toBe(403);
+    const out = await fetch(`${f.url}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { cookie: jar, 'x-csrf-token': csrf.value },
+    });
+    expect(out.status).toBe(204);
+    expect((await fetch(`${f.url}/api/v1/auth/me`, { headers: { cookie: jar } })).status).toBe(401);
+  });
+
+  it('refuses a callback without the state cookie, a replayed one, and an account without a role', async () => {
+    idp.account = { sub: 'u-11', preferred_username: 'minh.nguyen', groups: ['soc-analysts'] };
+    const { callback, stateCookie } = await toCallback();
+    const noCookie = await get(callback);
+    expect(noCookie.status).toBe(400);
+    expect(((await noCookie.json()) as { error: { code: string } }).error.code).toBe('CANHGAC_ERR_OIDC_STATE');
+    expect(cookies(noCookie).has('canhgac_session')).toBe(false);
+    // Another browser's state cookie does not fit either.
+    const other = await toCallback();
+    expect((await get(callback, other.stateCookie)).status).toBe(400);
+    const ok = await get(callback, stateCookie);
+    expect(ok.status).toBe(200);
+    const replay = await get(callback, stateCookie);
+    expect(replay.status).toBe(400);
+
+    idp.account = { sub: 'u-12', preferred_username: 'lan.tran', groups: ['staff'] };
+    const noRole = await toCallback();
+    const refused = await get(noRole.callback, noRole.stateCookie);
+    expect(refused.status).toBe(403);
+    const body = await refused.text();
+    expect(JSON.parse(body)).toMatchObject({ error: { code: 'CANHGAC_ERR_OIDC_NO_ROLE' } });
+    expect(body).not.toContain(SECRET);
+    expect(cookies(refused).has('canhgac_session')).toBe(false);
+    expect(await f.svc.auth.users.get(SCOPE_ALL, 'lan.tran')).toBeUndefined();
+  });
+
+  it('a provider that cannot be reached gives 502 in the error shape', async () => {
+    const down = new OidcSignIn(
+      { ...config(`${f.url}/api/v1/auth/oidc/callback`), issuer: 'http://127.0.0.1:9/realms/none' },
+      f.stores.state,
+      f.svc.auth,
+    );
+    const saved = f.svc.oidc;
+    f.svc.oidc = down;
+    try {
+      const r = await get(`${f.url}/api/v1/auth/oidc/login`);
+      expect(r.status).toBe(502);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('CANHGAC_ERR_OIDC_PROVIDER');
+      expect(cookies(r).has('canhgac_oidc_state')).toBe(false);
+    } finally {
+      f.svc.oidc = saved;
+    }
+  });
+
+  it('startApi wires auth.oidc from the configuration; without it the routes answer 404', async () => {
+    const stores = openSqliteStores({ path: ':memory:' });
+    // canhgac.yaml without the secret; the secret from the environment (CANHGAC_OIDC_CLIENT_SECRET).
+    const { clientSecret: _s, ...inFile } = config('http://127.0.0.1:9/api/v1/auth/oidc/callback');
+    const dir = mkdtempSync(join(tmpdir(), 'canhgac-oidc-'));
+    const file = join(dir, 'canhgac.yaml');
+    writeFileSync(file, stringify({ api: { host: '127.0.0.1', port: 0 }, auth: { oidc: inFile } }));
+    const loaded = loadConfig({ file, env: { CANHGAC_OIDC_CLIENT_SECRET: SECRET } });
+    rmSync(dir, { recursive: true, force: true });
+    expect((loaded.auth as { oidc: OidcConfig }).oidc).toMatchObject({ clientSecret: SECRET, roleClaim: 'groups' });
+    const withOidc = await startApi(
+      loaded as ApiConfig,
+      { stores, authOptions: { scrypt: TEST_SCRYPT }, consoleDir: false },
+      {},
+    );
+    try {
+      const p = (await (await fetch(`${withOidc.url}/api/v1/auth/providers`)).json()) as { providers: unknown[] };
+      expect(p.providers).toHaveLength(1);
+      const r = await get(`${withOidc.url}/api/v1/auth/oidc/login`);
+      expect(r.status).toBe(302);
+    } finally {
+      await withOidc.close();
+    }
+    const without = await startApi(
+      { api: { host: '127.0.0.1', port: 0 } },
+      { stores, authOptions: { scrypt: TEST_SCRYPT }, consoleDir: false },
+      {},
+    );
+    try {
+      const p = (await (await fetch(`${without.url}/api/v1/auth/providers`)).json()) as { providers: unknown[] };
+      expect(p.providers).toEqual([]);
+      const r = await get(`${without.url}/api/v1/auth/oidc/callback?code=x&state=y`);
+      expect(r.status).toBe(404);
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('CANHGAC_ERR_OIDC_DISABLED');
+    } finally {
+      await without.close();
+      await stores.close();
+    }
+  });
+});
