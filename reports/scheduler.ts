@@ -51,8 +51,8 @@ export interface ReportSmtp {
 /** What the scheduler needs. */
 export interface ReportSchedulerOptions {
   stores: Stores;
-  /** The whole configuration (reads `reports` and `smtp`). */
-  config: { reports?: ReportsConfig; smtp?: ReportSmtp } & Record<string, unknown>;
+  /** The whole configuration (core/config/load.ts `Config`; reads `reports` and `smtp`). */
+  config: Record<string, unknown>;
   /** Sends one mail; default: nodemailer over `config.smtp` (none: nothing is sent, a warning says why). */
   send?: (mail: ReportMail) => Promise<void>;
   now?: () => number;
@@ -141,9 +141,10 @@ function smtpSender(smtp: ReportSmtp): (mail: ReportMail) => Promise<void> {
 
 /** Starts the scheduler (a timer every `reports.checkSeconds`, first check at once). */
 export function startReportScheduler(opts: ReportSchedulerOptions): ReportScheduler {
-  const cfg = opts.config.reports ?? {};
+  const config = opts.config as { reports?: ReportsConfig; smtp?: ReportSmtp };
+  const cfg = config.reports ?? {};
   const now = opts.now ?? Date.now;
-  const send = opts.send ?? (opts.config.smtp ? smtpSender(opts.config.smtp) : undefined);
+  const send = opts.send ?? (config.smtp ? smtpSender(config.smtp) : undefined);
   const runs = opts.stores.state.collection<ReportRun>('report_runs');
   const weeklyAt = parseSendAt(cfg.weekly?.sendAt);
   const halfAt = parseSendAt(cfg.semiannual?.sendAt);
