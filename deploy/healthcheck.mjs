@@ -27,8 +27,10 @@ if (mode === 'http') {
   });
   sock.on('data', (d) => {
     out += d.toString();
-    if (out.includes('+PONG')) done(true);
-    if (out.startsWith('-')) done(false, `redis: ${out.trim()}`);
+    // An error to AUTH (wrong or unexpected password) is unhealthy even though PING may still answer.
+    const err = out.split('\r\n').find((l) => l.startsWith('-'));
+    if (err) done(false, `redis: ${err}`);
+    else if (out.includes('+PONG')) done(true);
   });
   sock.on('error', (e) => done(false, `redis ${url.hostname}:${url.port}: ${e.message}`));
 } else {
