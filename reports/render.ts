@@ -463,7 +463,12 @@ export function renderHtml(m: ReportModel, lang: Language = 'vi'): string {
   out.push(`<p style="font-size:13px;margin:8px 0 2px"><b>${e(w.agenciesSilent!)}</b></p>`);
   out.push(
     m.coverage.agenciesSilent.length
-      ? `<p style="font-size:13px;margin:2px 0">${m.coverage.agenciesSilent.map(e).join(', ')}</p>`
+      ? `<p style="font-size:13px;margin:2px 0">${m.coverage.agenciesSilent
+          .map((id) => {
+            const name = m.coverage.agencies.find((a) => a.id === id)?.name;
+            return e(name ? `${name} (${id})` : id);
+          })
+          .join(', ')}</p>`
       : nothing(w),
   );
   out.push(`<p style="font-size:13px;margin:8px 0 2px"><b>${e(w.hostsMissing!)}</b></p>`);

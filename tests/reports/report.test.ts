@@ -65,6 +65,7 @@ describe('weekly report model', () => {
     const m = await buildReport(stores, { kind: 'weekly', period: parseWeek('2026-W47'), scope: SCOPE_ALL });
     check(m, undefined);
     expect(m.coverage.agenciesSilent).toEqual([C]);
+    expect(renderHtml(m, 'vi')).toContain(`${NAMES[C]} (${C})`);
     expect(m.agency).toBeUndefined();
   });
 
