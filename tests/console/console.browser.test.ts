@@ -250,7 +250,13 @@ suite('web console in chromium', () => {
     await page.click('nav a[href="/agencies"]');
     await page.waitForSelector(`[data-agency="${AGENCY_A}"]`);
     expect(await page.locator(`[data-agency="${AGENCY_B}"]`).count()).toBe(0);
-    await shot(page, 'agency-admin');
+    await shot(page, 'agency-admin'); // (before a key is shown: no secret in a screenshot)
+    // The portal: an intake key for its own agency's agents, shown once.
+    await page.fill('.agent-keys input', 'web02');
+    await page.click('.agent-keys button');
+    const key = (await page.locator('[data-testid=new-key] code').textContent()) ?? '';
+    expect(await f.svc.auth.authenticateKey(key)).toMatchObject({ role: 'intake', agencyId: AGENCY_A });
+    await page.waitForSelector('.agent-keys li >> text=web02');
     await page.click('nav a[href="/incidents"]');
     await page.selectOption('[data-testid=f-state]', '');
     await page.waitForSelector('[data-testid=queue] tbody tr');

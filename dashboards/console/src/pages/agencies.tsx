@@ -1,4 +1,5 @@
 /** Agencies and their hosts: last seen, events per hour, silent hosts. An agency admin sees its own agency only. */
+import { useState } from 'react';
 import { type Agency, api, type Bucket, type Host, type Page, qs } from '../api.js';
 import { fmtDateTime, fmtDuration, fmtNumber, useApp } from '../i18n.js';
 import { ErrorBox, Loading, Panel, useData } from '../ui.js';
@@ -26,14 +27,89 @@ async function load() {
   };
 }
 
+interface AgentKey {
+  id: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt?: number;
+}
+
+/** The agency's agent (intake) keys; a new key is shown once, here only. */
+function AgentKeys({ agencyId }: { agencyId: string }) {
+  const { t } = useApp();
+  const path = `/api/v1/agencies/${encodeURIComponent(agencyId)}/keys`;
+  const keys = useData(() => api<Page<AgentKey>>('GET', `${path}?limit=1000`), [path]);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const create = async () => {
+    setError(undefined);
+    try {
+      const r = await api<{ key: string }>('POST', path, { name: name.trim() });
+      setCreated(r.key);
+      setName('');
+    } catch (e) {
+      setError(e);
+    }
+    keys.reload();
+  };
+  return (
+    <div className="agent-keys">
+      <h3>{t('agentKeys')}</h3>
+      <ErrorBox error={keys.error ?? error} />
+      <ul>
+        {(keys.data?.items ?? []).map((k) => (
+          <li key={k.id}>
+            {k.name} <span className="muted small">· {fmtDateTime(k.createdAt)}</span>
+            {k.lastUsedAt ? (
+              <span className="muted small">
+                {' '}
+                · {t('lastUsed')} {fmtDateTime(k.lastUsedAt)}
+              </span>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      <input
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        placeholder={t('keyName')}
+        aria-label={t('keyName')}
+      />{' '}
+      <button type="button" onClick={create} disabled={!name.trim()}>
+        {t('newKey')}
+      </button>
+      {created ? (
+        <p className="shown-once" data-testid="new-key">
+          {t('shownOnce')}: <code>{created}</code>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+const HOSTS_WRITE = new Set(['admin', 'analyst', 'agency_admin']);
+const KEYS = new Set(['admin', 'agency_admin']);
+
 export function AgenciesPage() {
   const { t, lang, me } = useApp();
-  const { data, error } = useData(load, [], 30000);
+  const { data, error, reload } = useData(load, [], 30000);
+  const [changeError, setChangeError] = useState<unknown>();
+  const watch = async (h: Host & { version?: number }) => {
+    setChangeError(undefined);
+    try {
+      await api('PATCH', `/api/v1/hosts/${encodeURIComponent(h.id)}`, { expected: !h.expected });
+    } catch (e) {
+      setChangeError(e);
+    }
+    reload();
+  };
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
   return (
     <div className="agencies">
       <h1>{me.agencyId ? t('yourAgency') : t('agencies')}</h1>
+      <ErrorBox error={changeError} />
       {data.agencies.map((a) => {
         const hosts = data.hosts.filter((h) => h.agencyId === a.id);
         const silent = hosts.filter((h) => h.silentSince !== undefined);
@@ -82,11 +158,22 @@ export function AgenciesPage() {
                     </td>
                     <td className="num">{fmtNumber(data.perHost.get(h.host) ?? 0, lang)}</td>
                     <td className="num">{fmtNumber(h.events ?? 0, lang)}</td>
-                    <td>{h.expected ? '✓' : ''}</td>
+                    <td>
+                      {HOSTS_WRITE.has(me.role) ? (
+                        <button type="button" className={h.expected ? 'on' : 'off'} onClick={() => watch(h)}>
+                          {h.expected ? t('enabled') : t('disabled')}
+                        </button>
+                      ) : h.expected ? (
+                        '✓'
+                      ) : (
+                        ''
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            {KEYS.has(me.role) ? <AgentKeys agencyId={a.id} /> : null}
           </Panel>
         );
       })}

@@ -159,7 +159,14 @@ export function QueuePage() {
         )}
         <label>
           {t('rule')}
-          <input value={f.ruleId} onChange={set('ruleId')} placeholder="rule id" data-testid="f-rule" />
+          <input value={f.ruleId} onChange={set('ruleId')} list="queue-rules" data-testid="f-rule" />
+          <datalist id="queue-rules">
+            {[...new Map((data?.items ?? []).map((i) => [i.ruleId, i.title]))].map(([id, title]) => (
+              <option key={id} value={id}>
+                {title}
+              </option>
+            ))}
+          </datalist>
         </label>
         <label>
           {t('assignee')}
