@@ -8,7 +8,7 @@ set -euo pipefail
 : "${OPENSEARCH_INITIAL_ADMIN_PASSWORD:?set OPENSEARCH_INITIAL_ADMIN_PASSWORD in .env}"
 : "${OPENSEARCH_DASHBOARDS_PASSWORD:?set OPENSEARCH_DASHBOARDS_PASSWORD in .env}"
 : "${CANHGAC_OPENSEARCH_PASSWORD:?set CANHGAC_OPENSEARCH_PASSWORD in .env}"
-HOME_DIR=/usr/share/opensearch
+HOME_DIR=${OPENSEARCH_HOME:-/usr/share/opensearch}
 SEC=$HOME_DIR/config/opensearch-security
 HASH=$HOME_DIR/plugins/opensearch-security/tools/hash.sh
 hash() { OPENSEARCH_JAVA_HOME=${OPENSEARCH_JAVA_HOME:-$HOME_DIR/jdk} bash "$HASH" -p "$1" | tail -n 1; }
