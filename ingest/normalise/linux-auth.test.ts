@@ -274,6 +274,37 @@ describe('sudo and su lines', () => {
         'user.target.name': 'root',
       },
     ],
+    [
+      su('BAD SU ger to fwmaster on /dev/ttyp0'),
+      {
+        'event.action': 'su_auth_failure',
+        'event.outcome': 'failure',
+        'user.name': 'ger',
+        'user.target.name': 'fwmaster',
+        'process.tty': '/dev/ttyp0',
+      },
+    ],
+    [
+      su('dcid to root on /dev/ttyp1'),
+      {
+        'event.action': 'su',
+        'event.outcome': 'success',
+        'user.name': 'dcid',
+        'user.target.name': 'root',
+        'process.tty': '/dev/ttyp1',
+      },
+    ],
+    [
+      su('failed: ttyq4 changing from ldap to root'),
+      {
+        'event.action': 'su_auth_failure',
+        'event.outcome': 'failure',
+        'user.name': 'ldap',
+        'user.target.name': 'root',
+        'process.tty': 'ttyq4',
+      },
+    ],
+    [su('pam_unix(su:session): session closed for user root'), {}],
     [sudo('unable to resolve host app01: Name or service not known'), {}],
   ])('%s', (line, want) => {
     expect(auth(line)).toEqual(want);

@@ -127,7 +127,9 @@ export function sshdFields(d: Decoded, msg: string): void {
     peerAt(f, m, fromAt + 6);
     return;
   }
-  if (m.startsWith('pam_unix(sshd:auth)') || m.startsWith('PAM ')) {
+  // `pam_unix(sshd:auth): authentication failure; ...`, or with the PAM module in the tag (`sshd(pam_unix)[pid]:
+  // authentication failure; ...`, older Red Hat).
+  if (m.startsWith('pam_unix(sshd:auth)') || m.startsWith('authentication failure;')) {
     pamFailure(fieldsOf(d), m, 'ssh_auth_failure');
     return;
   }
@@ -210,7 +212,8 @@ function sessionOpened(f: Record<string, unknown>, msg: string): void {
 
 /**
  * su (util-linux and shadow-utils): `FAILED SU (to root) alice on pts/0`, `FAILED su for root by alice`,
- * `(to root) alice on pts/0`, `Successful su for root by alice`, `pam_unix(su:auth): authentication failure; ...`.
+ * `(to root) alice on pts/0`, `Successful su for root by alice`, `pam_unix(su:auth): authentication failure; ...`,
+ * and the older `BAD SU x to y on tty`, `x to y on tty`, `failed: tty changing from x to y`.
  */
 export function suFields(d: Decoded, msg: string): void {
   if (msg.startsWith('pam_unix(su')) {
@@ -231,6 +234,33 @@ export function suFields(d: Decoded, msg: string): void {
     const on = m.indexOf(' on ', close);
     f['user.name'] = m.slice(close + 2, on < 0 ? m.length : on);
     if (on > 0) f['process.tty'] = m.slice(on + 4);
+    return;
+  }
+  // Older and BSD-style su: `BAD SU ger to fwmaster on /dev/ttyp0`, `dcid to root on /dev/ttyp1`,
+  // `failed: ttyq4 changing from ldap to root`.
+  if (msg.startsWith('failed: ')) {
+    const ch = msg.indexOf(' changing from ');
+    const to = msg.lastIndexOf(' to ');
+    if (ch < 0 || to < ch) return;
+    const f = fieldsOf(d);
+    f['event.action'] = 'su_auth_failure';
+    f['event.outcome'] = 'failure';
+    f['process.tty'] = msg.slice(8, ch);
+    f['user.name'] = msg.slice(ch + 15, to);
+    f['user.target.name'] = msg.slice(to + 4);
+    return;
+  }
+  const bad = msg.startsWith('BAD SU ');
+  const bsd = bad ? msg.slice(7) : msg;
+  const sp = bsd.indexOf(' ');
+  if (sp > 0 && bsd.startsWith(' to ', sp) && bsd.indexOf(' on ', sp + 4) > 0) {
+    const on = bsd.indexOf(' on ', sp + 4);
+    const f = fieldsOf(d);
+    f['event.action'] = bad ? 'su_auth_failure' : 'su';
+    f['event.outcome'] = bad ? 'failure' : 'success';
+    f['user.name'] = bsd.slice(0, sp);
+    f['user.target.name'] = bsd.slice(sp + 4, on);
+    f['process.tty'] = bsd.slice(on + 4);
     return;
   }
   const lead = failed ? 'su for ' : m.startsWith('Successful su for ') ? 'Successful su for ' : '';
