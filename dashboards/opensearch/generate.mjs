@@ -43,9 +43,18 @@ function scriptedTime(name, numberField) {
 const keyword = (name) => field(name, 'string', 'keyword');
 const number = (name) => field(name, 'number', 'double');
 
+/** The meta fields Dashboards lists with every index pattern (Discover needs _id, _index, _source). */
+const META_FIELDS = [
+  { ...field('_id', 'string', '_id'), readFromDocValues: false },
+  { ...field('_index', 'string', '_index'), readFromDocValues: false },
+  { ...field('_score', 'number', '_score', { aggregatable: false, searchable: false }) },
+  { ...field('_source', '_source', '_source', { aggregatable: false, searchable: false }) },
+];
+
 /** State documents: id, version, agencyId, and the top-level scalars of the document by kind. */
 function stateFields(strings, numbers, times) {
   return [
+    ...META_FIELDS,
     keyword('id'),
     field('version', 'number', 'long'),
     keyword('agencyId'),
