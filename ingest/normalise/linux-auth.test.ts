@@ -160,6 +160,22 @@ describe('sshd lines', () => {
     expect([e['source.ip'], e['host.name'], e['logsource.service']]).toEqual(['10.20.0.5', 'web01', 'sshd']);
   });
 
+  it('works for lines shipped inside JSON by Filebeat or Fluent Bit', () => {
+    const line = JSON.stringify({
+      '@timestamp': '2026-11-22T03:15:00.000Z',
+      agent: { type: 'filebeat' },
+      log: { file: { path: '/var/log/auth.log' } },
+      message: 'Nov 22 10:15:00 web01 sshd[2211]: Failed password for root from 203.0.113.5 port 52144 ssh2',
+    });
+    const e = ev(line);
+    expect([e['canhgac.decoder'], e['logsource.service'], e['user.name'], e['client.ip']]).toEqual([
+      'json-syslog',
+      'sshd',
+      'root',
+      '203.0.113.5',
+    ]);
+  });
+
   it('works for RFC 5424 lines and sshd-session (OpenSSH 9.8)', () => {
     expect(
       auth(

@@ -349,7 +349,9 @@ export function accountFields(d: Decoded, msg: string): void {
 
 /** Adds the fields for linux sshd/sudo/su/account services; leaves other events alone. */
 export function linuxAuthInto(d: Decoded): void {
-  if (d.product !== 'linux' || d.fields !== undefined) return;
+  // Syslog lines have no fields yet; a line carried in JSON (Filebeat, Fluent Bit: `json-syslog`) keeps the
+  // shipper's keys beside these.
+  if (d.product !== 'linux') return;
   switch (d.service) {
     case 'sshd':
       sshdFields(d, d.message);
