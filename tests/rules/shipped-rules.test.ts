@@ -22,7 +22,7 @@ const ALERTS: Record<string, Record<string, number>> = {
   'linux/sudo_auth_failure.log': {},
   'linux/su_root_failure.log': {},
   'linux/sudo_su_failures_repeated.log': { canhgac_sudo_su_failures_repeated: 1, canhgac_sudo_not_in_sudoers: 1 },
-  'linux/new_admin_account.log': { canhgac_linux_new_admin_account: 5 },
+  'linux/new_admin_account.log': { canhgac_linux_new_admin_account: 6 },
   'linux/log_clearing.log': { canhgac_linux_log_clearing: 5 },
   'windows/security_failed_network_logon.jsonl': {},
   'windows/rdp_brute_force.jsonl': { canhgac_win_rdp_brute_force: 1 },
