@@ -225,6 +225,22 @@ suite('web console in chromium', () => {
     expect(await problem.textContent()).toContain('upload.yml:6:5');
     expect(await page.textContent('li[data-line="6"] code')).toBe('    message|contanis: x');
     await shot(page, 'rules');
+    // Test on pasted events, then retro-hunt from a typed Hà Nội date (the seeded event of 1/11 and the XSS one).
+    await page.click('tr[data-rule="rule-ta"] button.link');
+    await page.fill('[data-testid=test-events]', `{"message": "x ${A_MARK} y"}\n{"message": "nothing"}`);
+    await page.click('[data-testid=test-run]');
+    await page.waitForSelector('[data-testid=test-results] li');
+    expect(await page.locator('[data-testid=test-results] li').allTextContents()).toEqual([
+      '#1: Khớp',
+      '#2: Không khớp',
+    ]);
+    await page.fill('[data-testid=hunt-from]', '31/2/2026');
+    await page.click('[data-testid=hunt]');
+    await page.waitForSelector('.rule-tools .error >> text=d/M/yyyy HH:mm');
+    await page.fill('[data-testid=hunt-from]', '1/11/2026 00:00');
+    await page.click('[data-testid=hunt]');
+    await page.waitForSelector('[data-testid=hunt-found]');
+    expect(await page.textContent('[data-testid=hunt-found]')).toBe('Tìm thấy: 2');
     await page.close();
   });
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { AGENCY_A, type Fixture, startFixture } from '../../api/fixture.js';
 import { CONSOLE_CSP } from '../../dashboards/server/console.js';
-import { fmtDate, fmtDateTime, fmtDuration } from '../../dashboards/console/src/format.js';
+import { fmtDate, fmtDateTime, fmtDuration, parseDateTime } from '../../dashboards/console/src/format.js';
 import { termFor } from '../../dashboards/console/src/query.js';
 import { attackLinks, ruleFields } from '../../dashboards/console/src/rulefields.js';
 import { evaluate } from '../../store/query/evaluate.js';
@@ -174,5 +174,18 @@ describe('console helpers', () => {
     expect(fmtDateTime(undefined)).toBe('—');
     expect(fmtDuration(2 * 3_600_000 + 5 * 60_000, 'vi')).toBe('2 giờ 5 phút');
     expect(fmtDuration(26 * 3_600_000, 'en')).toBe('1 d 2 h');
+  });
+
+  it('reads typed dates as Hà Nội wall time, and refuses what is not a date', () => {
+    expect(parseDateTime('1/1/2027 00:05')).toBe(Date.parse('2026-12-31T17:05:00Z'));
+    expect(parseDateTime(' 9/3/2026 ')).toBe(Date.parse('2026-03-08T17:00:00Z'));
+    for (const bad of ['31/2/2026', '1/13/2026', '1/1/2026 24:00', '2026-01-01', '', '1/1/26'])
+      expect(parseDateTime(bad)).toBeUndefined();
+    fc.assert(
+      fc.property(fc.integer({ min: Date.parse('2000-01-01'), max: Date.parse('2100-01-01') }), (ms) => {
+        const minute = Math.floor(ms / 60_000) * 60_000;
+        expect(parseDateTime(fmtDateTime(minute))).toBe(minute);
+      }),
+    );
   });
 });

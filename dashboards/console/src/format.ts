@@ -58,3 +58,19 @@ export function fmtDuration(ms: number, lang: Lang): string {
 export function fmtNumber(n: number, lang: Lang, digits = 0): string {
   return n.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits });
 }
+
+/**
+ * A date typed as d/M/yyyy or d/M/yyyy HH:mm (wall time in Asia/Ho_Chi_Minh, UTC+7 all year) as epoch ms;
+ * undefined when it is not such a date.
+ */
+export function parseDateTime(text: string): number | undefined {
+  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?\s*$/.exec(text);
+  if (!m) return undefined;
+  const [d, mo, y, h, mi] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0)];
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59) return undefined;
+  const ms = Date.UTC(y, mo - 1, d, h - 7, mi);
+  // Reject 31/2 and the like: the date must come back unchanged.
+  const back = new Date(ms + 7 * 3_600_000);
+  if (back.getUTCDate() !== d || back.getUTCMonth() !== mo - 1) return undefined;
+  return ms;
+}

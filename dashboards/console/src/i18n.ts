@@ -137,6 +137,7 @@ const vi = {
   total: 'Tổng',
   partial: 'Số liệu một phần (quá nhiều sự cố)',
   groupBy: 'Nhóm theo',
+  badDate: 'Ngày không hợp lệ (d/M/yyyy HH:mm)',
   agentKeys: 'Khóa gửi log của tác tử',
   keyName: 'Tên khóa (ví dụ: web01)',
   newKey: 'Tạo khóa',
@@ -283,6 +284,7 @@ const en: Record<Key, string> = {
   total: 'Total',
   partial: 'Partial figures (too many incidents)',
   groupBy: 'Group by',
+  badDate: 'Not a date (d/M/yyyy HH:mm)',
   agentKeys: 'Agent intake keys',
   keyName: 'Key name (e.g. web01)',
   newKey: 'Create key',
@@ -320,7 +322,7 @@ export function translator(lang: Lang): (k: Key) => string {
   return (k) => d[k];
 }
 
-export { fmtDate, fmtDateTime, fmtDuration, fmtNumber, fmtTime, TIME_ZONE } from './format.js';
+export { fmtDate, fmtDateTime, fmtDuration, fmtNumber, fmtTime, parseDateTime, TIME_ZONE } from './format.js';
 
 /** The context every page reads: the translator, language and caller. */
 export interface AppCtx {

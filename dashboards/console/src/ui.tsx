@@ -1,7 +1,7 @@
 /** Small shared pieces: data loading, error boxes, text highlighting and SVG charts (classes only, no style). */
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, type Bucket } from './api.js';
-import { useApp } from './i18n.js';
+import { parseDateTime, useApp } from './i18n.js';
 
 /** Loads data with `load`, again when `deps` change and every `pollMs` when set. */
 export function useData<T>(
@@ -239,5 +239,33 @@ export function TimeBars({
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** A date-time text box in the console's format (d/M/yyyy HH:mm, Hà Nội time), marked when unreadable. */
+export function DateTimeInput({
+  value,
+  onChange,
+  label,
+  testId,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  label: string;
+  testId?: string;
+}) {
+  const { t } = useApp();
+  const bad = value.trim() !== '' && parseDateTime(value) === undefined;
+  return (
+    <input
+      className={`date ${bad ? 'invalid' : ''}`}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      placeholder="d/M/yyyy HH:mm"
+      aria-label={label}
+      aria-invalid={bad}
+      title={bad ? t('badDate') : label}
+      data-testid={testId}
+    />
   );
 }

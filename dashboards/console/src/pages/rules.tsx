@@ -4,8 +4,8 @@
  */
 import { useState } from 'react';
 import { ApiError, api, type EventDoc, type Page, type Problem, type Rule, type RuleStat } from '../api.js';
-import { fmtDateTime, fmtNumber, useApp } from '../i18n.js';
-import { ErrorBox, errorText, Loading, Panel, useData } from '../ui.js';
+import { fmtDateTime, fmtNumber, parseDateTime, useApp } from '../i18n.js';
+import { DateTimeInput, ErrorBox, errorText, Loading, Panel, useData } from '../ui.js';
 
 const SAMPLE = `title: SSH login failures
 logsource:
@@ -154,7 +154,14 @@ function RuleTools({ rule, onChanged }: { rule: Rule; onChanged: () => void }) {
   const runHunt = async () => {
     setHuntError(undefined);
     setHunted(undefined);
-    const iso = (v: string) => (v ? new Date(Date.parse(`${v}:00+07:00`)).toISOString() : undefined);
+    const iso = (v: string) => {
+      const ms = parseDateTime(v);
+      return ms === undefined ? undefined : new Date(ms).toISOString();
+    };
+    if ((from.trim() && !iso(from)) || (to.trim() && !iso(to))) {
+      setHuntError(new Error(t('badDate')));
+      return;
+    }
     try {
       const f = iso(from) ?? new Date(Date.now() - 7 * 86_400_000).toISOString();
       const r = await api<Page<EventDoc>>('POST', `/api/v1/rules/${encodeURIComponent(rule.id)}/hunt`, {
@@ -193,13 +200,14 @@ function RuleTools({ rule, onChanged }: { rule: Rule; onChanged: () => void }) {
           value={pasted}
           onChange={(e) => setPasted(e.target.value)}
           aria-label={t('testRule')}
+          data-testid="test-events"
         />
-        <button type="button" onClick={runTest}>
+        <button type="button" onClick={runTest} data-testid="test-run">
           {t('test')}
         </button>
         <ErrorBox error={testError} />
         {tested ? (
-          <ul>
+          <ul data-testid="test-results">
             {tested.map((r) => (
               <li key={r.index} className={r.matched ? 'ok-text' : 'muted'}>
                 #{r.index + 1}: {r.matched ? t('matched') : t('notMatched')}
@@ -209,19 +217,17 @@ function RuleTools({ rule, onChanged }: { rule: Rule; onChanged: () => void }) {
         ) : null}
       </Panel>
       <Panel title={t('retroHunt')}>
-        <label>
-          {t('from')} <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>{' '}
-        <label>
-          {t('to')} <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>{' '}
-        <button type="button" onClick={runHunt}>
+        <span className="muted">{t('from')}</span>{' '}
+        <DateTimeInput value={from} onChange={setFrom} label={t('from')} testId="hunt-from" />{' '}
+        <span className="muted">{t('to')}</span>{' '}
+        <DateTimeInput value={to} onChange={setTo} label={t('to')} testId="hunt-to" />{' '}
+        <button type="button" onClick={runHunt} data-testid="hunt">
           {t('hunt')}
         </button>
         <ErrorBox error={huntError} />
         {hunted ? (
           <div>
-            <p>
+            <p data-testid="hunt-found">
               {t('found')}: {hunted.length}
             </p>
             <table className="grid small">

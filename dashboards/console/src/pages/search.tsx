@@ -1,9 +1,9 @@
 /** Event search: query language box, time picker, histogram, field sidebar with top values, pivot on a value. */
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, type Bucket, type EventDoc, type Page, qs } from '../api.js';
-import { fmtDate, fmtDateTime, fmtTime, useApp } from '../i18n.js';
+import { fmtDate, fmtDateTime, fmtTime, parseDateTime, useApp } from '../i18n.js';
 import { termFor } from '../query.js';
-import { ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
+import { DateTimeInput, ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
 
 const PRESETS: Record<string, { ms: number; interval: number }> = {
   '1h': { ms: 3_600_000, interval: 1 },
@@ -13,10 +13,10 @@ const PRESETS: Record<string, { ms: number; interval: number }> = {
   '365d': { ms: 365 * 86_400_000, interval: 10080 },
 };
 
-/** A datetime-local value (wall time in Asia/Ho_Chi_Minh, UTC+7 all year) as ISO UTC. */
+/** A typed date (d/M/yyyy HH:mm, Hà Nội time) as ISO UTC. */
 function localToIso(v: string): string | undefined {
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(v)) return undefined;
-  return new Date(Date.parse(`${v}:00+07:00`)).toISOString();
+  const ms = parseDateTime(v);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
 function text(v: unknown): string {
@@ -136,18 +136,8 @@ export function SearchPage() {
         </select>
         {rangeBox === 'custom' ? (
           <>
-            <input
-              type="datetime-local"
-              value={fromBox}
-              onChange={(e) => setFromBox(e.target.value)}
-              aria-label={t('from')}
-            />
-            <input
-              type="datetime-local"
-              value={toBox}
-              onChange={(e) => setToBox(e.target.value)}
-              aria-label={t('to')}
-            />
+            <DateTimeInput value={fromBox} onChange={setFromBox} label={t('from')} testId="from" />
+            <DateTimeInput value={toBox} onChange={setToBox} label={t('to')} testId="to" />
           </>
         ) : null}
         <button type="submit" data-testid="run">
