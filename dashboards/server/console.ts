@@ -3,7 +3,7 @@
  * console's client routes answer index.html (never cached), `/assets/*` the content-hashed bundles (cached a
  * year, immutable). Console pages carry a strict Content-Security-Policy: no inline script or style anywhere.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextFunction, Request, Response } from 'express';
@@ -48,18 +48,25 @@ export function defaultConsoleDir(): string | undefined {
  * else, and API paths, go to `next`. Without a build, console pages answer 503 with a plain explanation.
  */
 export function consoleHandler(dir: string | undefined = defaultConsoleDir()) {
-  const cache = new Map<string, Buffer>();
+  // Assets are immutable (hashed names): read once. index.html is read again when a rebuild replaced it.
+  const cache = new Map<string, { body: Buffer; mtimeMs: number }>();
   const read = (file: string): Buffer | undefined => {
-    let b = cache.get(file);
-    if (b === undefined && dir !== undefined) {
-      const path = join(dir, file);
-      if (!existsSync(path)) return undefined;
-      b = readFileSync(path);
-      cache.set(file, b);
+    if (dir === undefined) return undefined;
+    const hit = cache.get(file);
+    const path = join(dir, file);
+    if (hit && file !== 'index.html') return hit.body;
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(path).mtimeMs;
+    } catch {
+      return undefined;
     }
-    return b;
+    if (hit && hit.mtimeMs === mtimeMs) return hit.body;
+    const body = readFileSync(path);
+    cache.set(file, { body, mtimeMs });
+    return body;
   };
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_CONSOLE.test(req.path)) return next();
     const asset = ASSET.exec(req.path);
     if (req.path.startsWith('/assets/')) {

@@ -3,7 +3,7 @@
  * build), GET /api/v1/rule-stats figures, the pivot term against the real query parser, the fields a rule looks
  * at, ATT&CK links, and dates in Asia/Ho_Chi_Minh.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -59,6 +59,20 @@ describe('serving the console', () => {
     }
     const post = await fetch(`${f.url}/incidents`, { method: 'POST' });
     expect(post.status).toBe(404);
+  });
+
+  it('serves a rebuilt index.html without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canhgac-console-'));
+    writeFileSync(join(dir, 'index.html'), 'one');
+    const g = await startFixture({ consoleDir: dir });
+    try {
+      expect(await (await fetch(`${g.url}/`)).text()).toBe('one');
+      writeFileSync(join(dir, 'index.html'), 'two');
+      utimesSync(join(dir, 'index.html'), new Date(), new Date(Date.now() + 5000));
+      expect(await (await fetch(`${g.url}/`)).text()).toBe('two');
+    } finally {
+      await g.close();
+    }
   });
 
   it('explains a missing build with 503', async () => {
