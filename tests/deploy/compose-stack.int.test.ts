@@ -3,7 +3,7 @@
  * the very file compose mounts (deploy/canhgac.yaml) and the certificates of deploy/certs.sh, against the real Redis
  * and OpenSearch test node. Only what the compose network and mounts would provide is overridden (addresses, ports,
  * certificate paths, a private index prefix and queue). The containers' health checks (deploy/healthcheck.mjs)
- * report healthy, and fail when their target is down; syslog over TCP and over TLS (verified against the
+ * report healthy, and fail when their target is down; the console and the bootstrap administrator work; syslog over TCP and over TLS (verified against the
  * deployment CA under the name `canhgac`) reaches the OpenSearch event index, and an incident is raised.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -153,6 +153,18 @@ run('deploy/canhgac.yaml running as ingest + worker', () => {
     }
     rmSync(tmp, { recursive: true, force: true });
   }, 60_000);
+
+  it('serves the web console and the API on the published API port', async () => {
+    const page = await fetch(`http://127.0.0.1:${ports.api}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const login = await fetch(`http://127.0.0.1:${ports.api}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: env.CANHGAC_ADMIN_PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+  });
 
   it('health checks pass, and fail when their target is down', async () => {
     expect(healthy(['http', `http://127.0.0.1:${ports.api}/readyz`], env)).toBe(true);
