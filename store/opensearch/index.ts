@@ -5,6 +5,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { logger } from '../../core/log.js';
 import { storeError } from '../errors.js';
+import { RetentionTimer } from '../retention.js';
 import { SCOPE_ALL, type Stores } from '../types.js';
 import type { BulkOptions } from './bulk.js';
 import { createClient, type OpenSearchOptions } from './client.js';
@@ -12,9 +13,10 @@ import { OpenSearchEventStore } from './event-store.js';
 import {
   defaultMappings,
   ensureSchema,
+  hasIsm,
   type IndexSettings,
-  installIsmRetention,
   type Layout,
+  putIsmRetention,
   layout,
   type Mappings,
 } from './schema.js';
@@ -37,6 +39,8 @@ export interface OpenSearchStoreOptions extends OpenSearchOptions {
   retentionDays?: number;
   /** How often the fallback deletion job runs, ms (default 1 hour). */
   retentionEveryMs?: number;
+  /** How often the retentionDays setting is looked at, ms (default 1 minute); a change acts at once. */
+  retentionCheckMs?: number;
   /** Mappings to install (default: the versioned files in mappings/). */
   mappings?: Mappings;
 }
@@ -49,6 +53,8 @@ export interface OpenSearchStores extends Stores {
   layout: Layout;
   /** How retention runs: `ism`, `job` (no ISM plugin), or `none`. */
   retention: 'ism' | 'job' | 'none';
+  /** The retention timer (present when opened with retentionDays). */
+  retentionTimer?: RetentionTimer;
 }
 
 /** Deletes events past retention on a timer (used when the cluster has no ISM plugin). */
@@ -89,15 +95,29 @@ export async function openOpenSearchStores(opts: OpenSearchStoreOptions): Promis
   const events = new OpenSearchEventStore(client, l, opts.bulk);
   const state = new OpenSearchStateStore(client, l);
   let retention: OpenSearchStores['retention'] = 'none';
-  let job: RetentionJob | undefined;
+  let timer: RetentionTimer | undefined;
   if (opts.retentionDays !== undefined) {
-    if (await installIsmRetention(client, l, opts.retentionDays)) retention = 'ism';
-    else {
-      retention = 'job';
-      job = new RetentionJob(events, opts.retentionDays, opts.retentionEveryMs ?? 3_600_000);
-      job.start();
-      log.info({ days: opts.retentionDays }, 'No ISM plugin on the cluster; retention runs as a deletion job.');
-    }
+    // store.retentionDays, overridden at run time by the retentionDays setting (store/retention.ts): with ISM a
+    // change updates the policy, without it the deletion job uses the new number of days.
+    const ism = await hasIsm(client);
+    retention = ism ? 'ism' : 'job';
+    timer = new RetentionTimer({
+      configuredDays: opts.retentionDays,
+      state,
+      apply: ism
+        ? async (days, changed) => {
+            if (changed) log.info({ days, policy: await putIsmRetention(client, l, days) }, 'ISM retention policy');
+          }
+        : async (days) => {
+            await new RetentionJob(events, days, 0).runOnce();
+          },
+      ...(opts.retentionEveryMs !== undefined ? { everyMs: opts.retentionEveryMs } : {}),
+      ...(opts.retentionCheckMs !== undefined ? { checkEveryMs: opts.retentionCheckMs } : {}),
+    });
+    // The first pass before the store is handed out (the policy is in place, or old events are gone).
+    await timer.check();
+    timer.start();
+    if (!ism) log.info({ days: timer.days }, 'No ISM plugin on the cluster; retention runs as a deletion job.');
   }
   return {
     events,
@@ -105,8 +125,9 @@ export async function openOpenSearchStores(opts: OpenSearchStoreOptions): Promis
     client,
     layout: l,
     retention,
+    ...(timer ? { retentionTimer: timer } : {}),
     async close() {
-      job?.stop();
+      await timer?.stop();
       await events.close();
       await state.close();
       await client.close();

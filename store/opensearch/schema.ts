@@ -167,13 +167,9 @@ export async function hasIsm(client: Client): Promise<boolean> {
   return list.some((r) => /index-management/i.test(String((r as { component?: unknown }).component ?? '')));
 }
 
-/**
- * Installs an ISM policy deleting event indices older than `days` (applied to new daily indices by its
- * ism_template). Returns false when ISM is absent: the caller then runs the deletion job (RetentionJob).
- */
-export async function installIsmRetention(client: Client, l: Layout, days: number): Promise<boolean> {
-  if (!(await hasIsm(client))) return false;
-  const policy = {
+/** The ISM policy deleting event indices older than `days` (applied to new daily indices by its ism_template). */
+function ismPolicy(l: Layout, days: number): Json {
+  return {
     policy: {
       description: `canhgac: delete event indices after ${days} days`,
       default_state: 'hot',
@@ -188,6 +184,45 @@ export async function installIsmRetention(client: Client, l: Layout, days: numbe
       ism_template: [{ index_patterns: [l.eventsPattern], priority: 100 }],
     },
   };
-  await rest(client, 'PUT', `/_plugins/_ism/policies/${l.prefix}-events-retention`, policy, { ok: [409] });
+}
+
+/**
+ * Installs an ISM policy deleting event indices older than `days` (applied to new daily indices by its
+ * ism_template). Returns false when ISM is absent: the caller then runs the deletion job (RetentionJob).
+ */
+export async function installIsmRetention(client: Client, l: Layout, days: number): Promise<boolean> {
+  if (!(await hasIsm(client))) return false;
+  await putIsmRetention(client, l, days);
   return true;
+}
+
+/**
+ * Creates the ISM retention policy, or updates it when it keeps another number of days (the retentionDays
+ * setting changed): the update is conditional on the version read (two processes cannot interleave), and the
+ * event indices already managed are moved to the new version (ISM otherwise keeps the version an index started
+ * with). Returns what it did.
+ */
+export async function putIsmRetention(
+  client: Client,
+  l: Layout,
+  days: number,
+): Promise<'created' | 'updated' | 'unchanged'> {
+  const path = `/_plugins/_ism/policies/${l.prefix}-events-retention`;
+  const cur = await rest(client, 'GET', path, undefined, { ok: [404] });
+  const doc = cur.body as { policy?: Json; _seq_no?: unknown; _primary_term?: unknown };
+  const body = (doc.policy?.policy ?? doc.policy) as
+    | { states?: { transitions?: { conditions?: { min_index_age?: unknown } }[] }[] }
+    | undefined;
+  if (cur.status === 404 || !body || typeof doc._seq_no !== 'number' || typeof doc._primary_term !== 'number') {
+    await rest(client, 'PUT', path, ismPolicy(l, days), { ok: [409] });
+    return 'created';
+  }
+  if (body.states?.[0]?.transitions?.[0]?.conditions?.min_index_age === `${days}d`) return 'unchanged';
+  await rest(client, 'PUT', path, ismPolicy(l, days), {
+    querystring: { if_seq_no: doc._seq_no, if_primary_term: doc._primary_term },
+  });
+  await rest(client, 'POST', `/_plugins/_ism/change_policy/${l.eventsPattern}`, {
+    policy_id: `${l.prefix}-events-retention`,
+  });
+  return 'updated';
 }

@@ -51,10 +51,15 @@ export interface SqliteOptions {
   path: string;
   /** Milliseconds to wait for another connection's write lock (default 5000). */
   busyTimeoutMs?: number;
-  /** Delete events older than this many days, hourly (undefined: keep forever). */
+  /**
+   * Delete events older than this many days, hourly (undefined: keep forever, and the retentionDays setting is
+   * not applied either). The retentionDays setting, when set, overrides it at run time (store/retention.ts).
+   */
   retentionDays?: number;
   /** How often retention runs, ms (default 1 hour). */
   retentionEveryMs?: number;
+  /** How often the retentionDays setting is looked at, ms (default 1 minute); a change runs a pass at once. */
+  retentionCheckMs?: number;
   /** Events per slice of a long scan (default 50,000; the event loop turns between slices). */
   chunkRows?: number;
   /**

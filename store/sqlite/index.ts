@@ -1,6 +1,6 @@
 /** The embedded SQLite backend: event store and state store on one file (the default deployment). */
 import type Database from 'better-sqlite3';
-import { logger } from '../../core/log.js';
+import { RetentionTimer } from '../retention.js';
 import { SCOPE_ALL, type Stores } from '../types.js';
 import { openDatabase, type SqliteOptions } from './db.js';
 import { SqliteEventStore } from './events.js';
@@ -15,6 +15,8 @@ export interface SqliteStores extends Stores {
   events: SqliteEventStore;
   state: SqliteStateStore;
   db: Database.Database;
+  /** Retention of events (present when opened with retentionDays). */
+  retention?: RetentionTimer;
 }
 
 /** Opens the SQLite stores (`path: ':memory:'` for tests). */
@@ -22,23 +24,27 @@ export function openSqliteStores(opts: SqliteOptions): SqliteStores {
   const db = openDatabase(opts);
   const events = new SqliteEventStore(db, opts.chunkRows);
   const state = new SqliteStateStore(db);
-  let timer: NodeJS.Timeout | undefined;
-  if (opts.retentionDays !== undefined) {
-    const days = opts.retentionDays;
-    const pass = () =>
-      events.deleteOlderThan(SCOPE_ALL, Date.now() - days * 86_400_000).catch((err: unknown) => {
-        logger('store_sqlite').error({ err }, 'Retention pass failed; the next pass retries.');
-      });
-    void pass();
-    timer = setInterval(pass, opts.retentionEveryMs ?? 3_600_000);
-    timer.unref();
-  }
+  // Retention: store.retentionDays, overridden at run time by the retentionDays setting (store/retention.ts).
+  const retention =
+    opts.retentionDays === undefined
+      ? undefined
+      : new RetentionTimer({
+          configuredDays: opts.retentionDays,
+          state,
+          apply: async (days) => {
+            await events.deleteOlderThan(SCOPE_ALL, Date.now() - days * 86_400_000);
+          },
+          ...(opts.retentionEveryMs !== undefined ? { everyMs: opts.retentionEveryMs } : {}),
+          ...(opts.retentionCheckMs !== undefined ? { checkEveryMs: opts.retentionCheckMs } : {}),
+        });
+  retention?.start();
   return {
     db,
     events,
     state,
+    ...(retention ? { retention } : {}),
     async close() {
-      if (timer) clearInterval(timer);
+      await retention?.stop();
       await events.close();
       await state.close();
       if (db.open) db.close();
