@@ -150,6 +150,8 @@ suite('web console in chromium', () => {
     await page.keyboard.press('a');
     await page.waitForSelector(`tr[data-id="${second}"] .state-acknowledged`);
     expect((await f.svc.incidents.incidents.get(SCOPE_ALL, second!))!.state).toBe('acknowledged');
+    await page.keyboard.press('m');
+    await page.waitForSelector(`tr[data-id="${second}"] >> text=lan.tran`);
 
     await page.click(`tr[data-id="${xssIncident}"] a`);
     await page.waitForSelector('[data-testid=incident]');

@@ -192,6 +192,9 @@ export function IncidentPage({ id }: { id: string }) {
           >
             {t('assign')}
           </button>
+          <button type="button" onClick={() => patch({ assignee: me.id })}>
+            {t('assignMe')}
+          </button>
         </div>
       ) : null}
       <ErrorBox error={actionError} />

@@ -98,6 +98,7 @@ export function QueuePage() {
         });
       else if (e.key === 'a') void bulk({ state: 'acknowledged' });
       else if (e.key === 'c') void bulk({ state: 'resolved' });
+      else if (e.key === 'm') void bulk({ assignee: me.id });
       else if (e.key === 'Enter' && cur) navigate(`/incidents/${encodeURIComponent(cur.id)}`);
       else if (e.key === 'r') reload();
       else return;
@@ -200,6 +201,9 @@ export function QueuePage() {
         />
         <button type="button" onClick={() => assignTo.trim() && bulk({ assignee: assignTo.trim() })}>
           {t('assign')}
+        </button>
+        <button type="button" onClick={() => bulk({ assignee: me.id })} data-testid="bulk-me">
+          {t('assignMe')}
         </button>
         <button type="button" onClick={() => bulk({ state: 'resolved' })} data-testid="bulk-close">
           {t('close')}
