@@ -8,6 +8,8 @@
  *   (incidents/service.ts); unset severities keep the configured/default policy.
  * - silentHostMinutes: the default silence threshold of hosts (incidents/silent-hosts.ts); per-host and
  *   per-agency thresholds still win.
+ * - retentionDays: days of events kept, instead of store.retentionDays (store/retention.ts, checked every minute
+ *   by stores opened with retention).
  *
  * Reads are cached for a short time (default 5 s) per state store; a write through the API drops the cache of
  * its process at once, other processes see it within the TTL. A stored value of the wrong type (an older

@@ -363,7 +363,13 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       default: 'sqlite',
       description: 'sqlite (embedded, default) or opensearch.',
     },
-    retentionDays: { type: 'integer', minimum: 1, default: 90, description: 'Events older than this are deleted.' },
+    retentionDays: {
+      type: 'integer',
+      minimum: 1,
+      default: 90,
+      description:
+        'Events older than this are deleted (hourly). The retentionDays setting (PUT /api/v1/settings) overrides it at run time.',
+    },
     opensearch: obj('OpenSearch connection (store.kind: opensearch).', {
       url: {
         type: 'string',
