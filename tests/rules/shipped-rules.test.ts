@@ -24,10 +24,10 @@ const ALERTS: Record<string, Record<string, number>> = {
   'linux/sudo_su_failures_repeated.log': { canhgac_sudo_su_failures_repeated: 1, canhgac_sudo_not_in_sudoers: 1 },
   'linux/new_admin_account.log': { canhgac_linux_new_admin_account: 6 },
   'linux/log_clearing.log': { canhgac_linux_log_clearing: 5 },
-  'windows/security_failed_network_logon.jsonl': {},
+  'windows/security_failed_network_logon.log': {},
   'windows/rdp_brute_force.jsonl': { canhgac_win_rdp_brute_force: 1 },
   'windows/security_user_account_created.jsonl': { canhgac_win_user_account_created: 2 },
-  'windows/security_member_added_to_admins.jsonl': { canhgac_win_member_added_to_admins: 2 },
+  'windows/security_member_added_to_admins.log': { canhgac_win_member_added_to_admins: 3 },
   'windows/new_local_admin.jsonl': {
     canhgac_win_user_account_created: 2,
     canhgac_win_member_added_to_admins: 2,
