@@ -251,15 +251,18 @@ class OpenSearchCollection<T extends object> implements Collection<T> {
       sort.push({ [`k.${field}`]: { order, missing: '_last', unmapped_type: 'keyword' } });
     }
     sort.push({ id: { order: idOrder } });
-    const body: Json = { query: { bool: { filter } }, sort, size: size + 1, track_total_hits: false };
+    // One hit more than the page tells whether another page follows; at the largest page that would exceed
+    // OpenSearch's max_result_window (10,000), so a full page then simply offers a cursor (maybe to an empty page).
+    const fetch = Math.min(size + 1, 10_000);
+    const body: Json = { query: { bool: { filter } }, sort, size: fetch, track_total_hits: false };
     if (opts.after !== undefined) body.search_after = decodeCursor(opts.after);
     const res = await rest(this.client, 'POST', `/${this.index}/_search`, body);
     const hits = ((res.body.hits as { hits?: unknown[] } | undefined)?.hits ?? []) as {
       _source: Stored;
       sort: unknown[];
     }[];
-    const more = hits.length > size;
-    const page = more ? hits.slice(0, size) : hits;
+    const more = hits.length > size || (fetch === size && hits.length === size);
+    const page = hits.length > size ? hits.slice(0, size) : hits;
     const docs = page.map((h) => this.out(h._source));
     return more ? { docs, next: encodeCursor(page[page.length - 1]!.sort) } : { docs };
   }

@@ -345,3 +345,19 @@ describeOpenSearch('OpenSearch values longer than a keyword indexes', (url) => {
     await s.close();
   });
 });
+
+describeOpenSearch('OpenSearch state listing at the largest page size', (url) => {
+  it('lists with size 10,000 (one more hit would exceed max_result_window)', async () => {
+    const s = await openOpenSearchStores({ node: url, prefix: testPrefix() });
+    try {
+      const routes = s.state.collection<{ id: string; agencyId?: string; n: number }>('routes');
+      for (const n of [1, 2, 3]) await routes.put(SCOPE_ALL, { id: `r${n}`, agencyId: A, n });
+      const page = await routes.list(SCOPE_ALL, { size: 10_000 });
+      expect(page.docs.map((d) => d.id).sort()).toEqual(['r1', 'r2', 'r3']);
+      expect(page.next).toBeUndefined();
+    } finally {
+      await rest(s.client, 'DELETE', `/${s.layout.prefix}-*`, undefined, { ok: [404] });
+      await s.close();
+    }
+  });
+});
