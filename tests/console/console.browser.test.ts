@@ -14,6 +14,7 @@ import { A_MARK, AGENCY_A, AGENCY_B, B_MARK, type Fixture, startFixture } from '
 import { SCOPE_ALL } from '../../store/types.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+// Each browser test takes 1-5 s alone; the limit leaves room for a loaded machine (npm test runs suites in parallel).
 const ROOT = join(import.meta.dirname, '../..');
 const SHOTS = join(process.env.CANHGAC_TEST_TMP ?? join(ROOT, '.tmp'), 'screenshots');
 const XSS = `Failed password for root ${A_MARK} <script>window.__pwned=1</script> <img src=x onerror="window.__pwned=2">`;
@@ -130,7 +131,7 @@ suite('web console in chromium', () => {
     expect(a.headers.get('cache-control')).toContain('immutable');
     expect(a.headers.get('content-type')).toContain('javascript');
     expect((await fetch(`${f.url}/api/v1/nope`)).headers.get('content-type')).toContain('json');
-  });
+  }, 90_000);
 
   it('an analyst logs in, triages one incident end to end and another from the keyboard', async () => {
     const page = await newPage();
@@ -182,7 +183,7 @@ suite('web console in chromium', () => {
     expect(await pwned(page)).toBeUndefined();
     await shot(page, 'incident');
     await page.close();
-  });
+  }, 90_000);
 
   it('searches events, draws the histogram, and pivots from a top value', async () => {
     const page = await newPage();
@@ -203,7 +204,7 @@ suite('web console in chromium', () => {
     expect(await pwned(page)).toBeUndefined();
     await shot(page, 'search');
     await page.close();
-  });
+  }, 90_000);
 
   it('uploading a rule with an error shows the problem next to its line; rules show hits and FP rate', async () => {
     const page = await newPage();
@@ -244,7 +245,7 @@ suite('web console in chromium', () => {
     await page.waitForSelector('[data-testid=hunt-found]');
     expect(await page.textContent('[data-testid=hunt-found]')).toBe('Tìm thấy: 2');
     await page.close();
-  });
+  }, 90_000);
 
   it('the agencies page shows health; English is switchable and remembered', async () => {
     const page = await newPage();
@@ -259,7 +260,7 @@ suite('web console in chromium', () => {
     await page.click('[data-testid=lang]');
     await page.waitForSelector('nav >> text=Sự cố');
     await page.close();
-  });
+  }, 90_000);
 
   it('an agency admin sees only its own agency', async () => {
     const page = await newPage();
@@ -291,7 +292,7 @@ suite('web console in chromium', () => {
       expect(body).not.toContain(AGENCY_B);
     }
     await page.close();
-  });
+  }, 90_000);
 
   it('no CSP violation, script error or injected script in any page', () => {
     expect(problems).toEqual([]);
