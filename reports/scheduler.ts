@@ -12,7 +12,7 @@ import { counter } from '../core/metrics.js';
 import type { ChannelConfig, Language, RouteConfig } from '../notify/types.js';
 import { isStoreConflict } from '../store/errors.js';
 import { agencyScope, SCOPE_ALL, type Stores, type Versioned } from '../store/types.js';
-import { generateReport, type ReportKind } from './index.js';
+import { generateReport, type ReportKind } from './generate.js';
 import { htmlToPdf } from './pdf.js';
 import { halfOf, type Period, previous, weekOf } from './period.js';
 import { words } from './render.js';

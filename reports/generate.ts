@@ -1,0 +1,63 @@
+/** One call from period label to model, HTML, text and (optionally) PDF. */
+import type { Language } from '../notify/types.js';
+import type { Scope, Stores } from '../store/types.js';
+import { buildReport, type ReportModel } from './model.js';
+import { htmlToPdf } from './pdf.js';
+import { parseHalf, parseWeek } from './period.js';
+import { renderHtml, renderText, reportSubject, words } from './render.js';
+
+/** Report kinds. */
+export type ReportKind = 'weekly' | 'semiannual';
+
+/** What to generate. */
+export interface GenerateRequest {
+  kind: ReportKind;
+  /** `2026-W47` (weekly) or `2026-H2` (semiannual). */
+  period: string;
+  scope: Scope;
+  agencyId?: string;
+  lang?: Language;
+  pdf?: boolean;
+  chromiumPath?: string;
+  topN?: number;
+  now?: number;
+}
+
+/** A generated report. */
+export interface GeneratedReport {
+  model: ReportModel;
+  subject: string;
+  html: string;
+  text: string;
+  pdf?: Buffer;
+  /** A file name for the PDF/HTML (`canhgac-2026-W47-000.00.31.H40`). */
+  baseName: string;
+}
+
+/** Builds the model, renders HTML and text, and the PDF when asked. */
+export async function generateReport(stores: Stores, r: GenerateRequest): Promise<GeneratedReport> {
+  const period = r.kind === 'weekly' ? parseWeek(r.period) : parseHalf(r.period);
+  const lang = r.lang ?? 'vi';
+  const model = await buildReport(stores, {
+    kind: r.kind,
+    period,
+    scope: r.scope,
+    ...(r.agencyId !== undefined ? { agencyId: r.agencyId } : {}),
+    ...(r.topN !== undefined ? { topN: r.topN } : {}),
+    ...(r.now !== undefined ? { now: r.now } : {}),
+  });
+  const html = renderHtml(model, lang);
+  const out: GeneratedReport = {
+    model,
+    subject: reportSubject(model, lang),
+    html,
+    text: renderText(model, lang),
+    baseName: `canhgac-${period.label}-${(r.agencyId ?? 'all').replace(/[^A-Za-z0-9.-]/g, '_')}`,
+  };
+  if (r.pdf)
+    out.pdf = await htmlToPdf(html, {
+      pageWord: words(lang).page!,
+      ...(r.chromiumPath ? { chromiumPath: r.chromiumPath } : {}),
+    });
+  return out;
+}
