@@ -24,6 +24,7 @@ import {
   tcpPortOf,
   testInput,
   waitFor,
+  workerMetric,
   writeConfig,
 } from './distributed.testkit.js';
 import { startService } from './service.js';
@@ -106,6 +107,7 @@ let expected: string[] = [];
         ['worker', '--config', file, '--data-dir', join(dir, `worker${n}`)],
         join(dir, `worker${n}.log`),
         'canhgac worker: taking',
+        { CANHGAC_DISTRIBUTED_METRICS_PORT: '0' },
       );
       procs.push(w);
       return w;
@@ -141,9 +143,11 @@ let expected: string[] = [];
       // Nothing more arrives later (no second fire of a group from the other worker).
       await new Promise((r) => setTimeout(r, 1500));
       expect(await incidentSummary(c.stores)).toEqual(expected);
-      // Both workers took batches: the groups' events were spread over them.
       const counts = await c.queue.getJobCounts('completed', 'failed', 'waiting', 'active');
       expect(counts.failed).toBe(0);
+      // Both workers took batches: each host's events were spread over them.
+      for (const w of c.ws)
+        expect(await workerMetric(w.banner, 'canhgac_worker_batches_total{outcome="done"}')).toBeGreaterThan(0);
     } finally {
       await c.queue.close();
     }

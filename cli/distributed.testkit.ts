@@ -74,10 +74,16 @@ export interface Proc {
 }
 
 /** Spawns `node bin/canhgac.js <args>` and waits (up to 60 s) for its banner on stderr. */
-export async function spawnCanhgac(args: string[], logFile: string, bannerStart: string): Promise<Proc> {
+export async function spawnCanhgac(
+  args: string[],
+  logFile: string,
+  bannerStart: string,
+  extraEnv: Record<string, string> = {},
+): Promise<Proc> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('CANHGAC_') && k !== 'JEST_WORKER_ID') env[k] = v;
   env.CANHGAC_LOG_LEVEL = 'warn';
+  Object.assign(env, extraEnv);
   const child = spawn(process.execPath, [join(projectRoot, 'bin', 'canhgac.js'), ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,6 +125,15 @@ export function tcpPortOf(banner: string): number {
   const m = /listening (\{[^}]*\})/.exec(banner);
   if (!m) throw new Error(`no ports in banner: ${banner}`);
   return (JSON.parse(m[1] as string) as Record<string, number>).syslog_tcp as number;
+}
+
+/** A worker's counter value from its /metrics (banner `metrics URL`); 0 when absent. */
+export async function workerMetric(banner: string, name: string): Promise<number> {
+  const m = / metrics (http\S+)/.exec(banner);
+  if (!m) throw new Error(`no metrics URL in banner: ${banner}`);
+  const text = await (await fetch(m[1] as string)).text();
+  const line = text.split('\n').find((l) => l.startsWith(name));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
 /** One line to send and the address it comes from. */

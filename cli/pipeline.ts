@@ -56,11 +56,13 @@ interface Detection {
 }
 
 /**
- * Replays (a batch run again after its worker died) must not count twice. `claim(key)` is true the first time a
- * key is claimed (Redis SET NX with a TTL in the distributed mode).
+ * Replays (a batch run again after its worker died) must not count twice. `claim(key)` is `{ first: true }` the
+ * first time a key is claimed (Redis SET NX with a TTL in the distributed mode), else it returns the note that
+ * the first claimant left with `note(key, value)` (if any).
  */
 export interface ReplayGuard {
-  claim(key: string): Promise<boolean>;
+  claim(key: string): Promise<{ first: true } | { first: false; note?: string }>;
+  note(key: string, value: string): Promise<void>;
 }
 
 /** What the pipeline runs on. */
@@ -271,8 +273,9 @@ export class Pipeline {
 
   private async raise(alert: Alert): Promise<void> {
     const { incidents, notifier, replay } = this.d;
-    if (replay && alert.kind === 'rule' && (await incidents.alerts.get(SCOPE_ALL, alert.id))) {
-      // The same event and rule give the same alert id: a replayed batch already raised it.
+    if (replay && (await incidents.alerts.get(SCOPE_ALL, alert.id))) {
+      // A replayed batch already raised it (rule alerts: same event and rule, same id; correlation alerts: the
+      // fired alert was noted with its id before it was raised).
       replayed.labels('alert').inc();
       return;
     }
@@ -339,15 +342,22 @@ export class Pipeline {
         });
       }
       if (correlations === 0 || !matches.some((m) => corr.references(m))) continue;
-      if (replay && !(await replay.claim(`corr:${String(e['event.id'])}`))) {
-        // A replayed batch: this event's observations are already in the shared windows.
-        replayed.labels('correlation').inc();
-        continue;
+      const key = `corr:${String(e['event.id'])}`;
+      if (replay) {
+        const c = await replay.claim(key);
+        if (!c.first) {
+          // A replayed batch: this event's observations are already in the shared windows; what they fired was
+          // noted before it was raised, so raise it again (a no-op for alerts already stored).
+          replayed.labels('correlation').inc();
+          for (const a of c.note ? (JSON.parse(c.note) as Alert[]) : []) await this.raise(a);
+          continue;
+        }
       }
       const fired = asyncCorr ? await corr.processAsync(e, matches, ts(e)) : corr.process(e, matches, ts(e));
+      const alerts: Alert[] = [];
       for (const a of fired) {
         if (!a.standalone) continue;
-        await this.raise({
+        alerts.push({
           id: a.id,
           kind: 'correlation',
           ruleId: a.correlation.id,
@@ -361,6 +371,8 @@ export class Pipeline {
           fields: a.group,
         });
       }
+      if (replay && alerts.length > 0) await replay.note(key, JSON.stringify(alerts));
+      for (const a of alerts) await this.raise(a);
     }
   }
 }

@@ -232,4 +232,6 @@ export interface DistributedSection {
   concurrency: number;
   lockSeconds: number;
   attempts: number;
+  metricsPort?: number;
+  metricsHost: string;
 }

@@ -8,12 +8,14 @@
  * expires (distributed.lockSeconds) and another worker runs it; replays are filtered (rule alerts by their stable
  * id, correlation observations by event id) and the event store is idempotent by event.id.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../core/config/load.js';
 import { runDaemon } from '../core/config/daemon.js';
 import { logger } from '../core/log.js';
-import { counter, enableDefaultMetrics } from '../core/metrics.js';
+import { counter, enableDefaultMetrics, registry } from '../core/metrics.js';
 import { RedisCorrelationStore } from '../detection/correlation/index.js';
 import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
@@ -47,6 +49,8 @@ queue (docs/configuration.md). DIR holds rules uploaded through the API (default
 /** A running worker process's parts. */
 export interface RunningWorker {
   pipeline: Pipeline;
+  /** Where this worker serves /metrics (distributed.metricsPort). */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -84,7 +88,15 @@ async function openParts(
     correlationStore: new RedisCorrelationStore(redis, { prefix: `${prefix}corr:` }),
     replay: {
       // A day is far longer than any batch stays in the queue or is retried.
-      claim: async (key) => (await redis.set(`${prefix}seen:${key}`, '1', 'PX', 86_400_000, 'NX')) === 'OK',
+      claim: async (key) => {
+        const k = `${prefix}seen:${key}`;
+        if ((await redis.set(k, '', 'PX', 86_400_000, 'NX')) === 'OK') return { first: true };
+        const note = await redis.get(k);
+        return note ? { first: false, note } : { first: false };
+      },
+      note: async (key, value) => {
+        await redis.set(`${prefix}seen:${key}`, value, 'PX', 86_400_000);
+      },
     },
   });
   return { stores, silent, notifier, redis, agencies, pipeline };
@@ -149,6 +161,35 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     } else log.warn({ job: job.id, attempt: job.attemptsMade, err: err.message }, 'A batch failed; will retry');
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'Batch worker connection error'));
+  // Prometheus /metrics of this worker (drops, retries, pool and correlation counters), when configured.
+  let metricsServer: Server | undefined;
+  let metricsUrl: string | undefined;
+  if (dist.metricsPort !== undefined) {
+    metricsServer = createServer((req, res) => {
+      if (req.url === '/metrics') {
+        registry
+          .metrics()
+          .then((text) => {
+            res.setHeader('Content-Type', registry.contentType);
+            res.end(text);
+          })
+          .catch(() => {
+            res.statusCode = 500;
+            res.end();
+          });
+      } else if (req.url === '/healthz') res.end('ok\n');
+      else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    const srv = metricsServer;
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(dist.metricsPort, dist.metricsHost, () => resolve());
+    });
+    metricsUrl = `http://${dist.metricsHost}:${(srv.address() as AddressInfo).port}/metrics`;
+  }
   const rules = config.rules as { reloadSeconds: number };
   const timers = [
     setInterval(
@@ -162,7 +203,9 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   log.info({ queue: dist.queue, concurrency: dist.concurrency, pool: pipeline.pool().size }, 'canhgac worker running');
   return {
     pipeline,
+    ...(metricsUrl ? { metricsUrl } : {}),
     async stop() {
+      if (metricsServer) await new Promise((r) => metricsServer!.close(r));
       for (const t of timers) clearInterval(t);
       unsubscribe();
       // Finishes the batches in hand; the rest stays queued for the other workers.
@@ -182,6 +225,9 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
 export async function run(argv: string[]): Promise<number> {
   return runDaemon(argv, HELP, async (config) => {
     const w = await startWorker(config);
-    return { banner: 'canhgac worker: taking batches from Redis', stop: () => w.stop() };
+    return {
+      banner: `canhgac worker: taking batches from Redis${w.metricsUrl ? `; metrics ${w.metricsUrl}` : ''}`,
+      stop: () => w.stop(),
+    };
   });
 }

@@ -227,7 +227,7 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       port: port(5514, 'syslog UDP', ['CANHGAC_SYSLOG_UDP_PORT']),
       recvBufferBytes: {
         type: 'integer',
-        minimum: 0,
+        minimum: 4096,
         default: 8 * 1024 * 1024,
         description: 'SO_RCVBUF asked of the kernel (bounded by net.core.rmem_max).',
       },
@@ -489,6 +489,18 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
         default: 30,
         description:
           'A batch held by a worker that stopped answering (killed, hung) goes back to the queue for another worker after this long.',
+      },
+      metricsPort: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 65535,
+        description:
+          'Port on which `canhgac worker` serves Prometheus /metrics and /healthz (absent: none; 0 picks a free one). The ingest process serves /metrics through the API.',
+      },
+      metricsHost: {
+        type: 'string',
+        default: '127.0.0.1',
+        description: 'Address the worker metrics listener binds (0.0.0.0 inside a container).',
       },
       attempts: {
         type: 'integer',
