@@ -155,6 +155,39 @@ describe('OIDC sign-in through the API', () => {
     expect(await f.svc.auth.users.get(SCOPE_ALL, 'lan.tran')).toBeUndefined();
   });
 
+  it('a browser is told why in a page (escaped, no script); extra parameters providers add are accepted', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+    idp.account = { sub: 'u-11', preferred_username: 'minh.nguyen', groups: ['soc-analysts'] };
+    const { callback, stateCookie } = await toCallback();
+    // The provider reports an error, with text an attacker could have put in the URL.
+    const u = new URL(callback);
+    u.searchParams.delete('code');
+    u.searchParams.set('error', '<script>alert(1)</script>');
+    u.searchParams.set('error_description', 'x');
+    u.searchParams.set('session_state', 'abc');
+    u.searchParams.set('iss', idp.issuer);
+    const r = await fetch(u, { redirect: 'manual', headers: { ...html, cookie: stateCookie } });
+    expect(r.status).toBe(502);
+    expect(r.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await r.text();
+    expect(page).toContain('Không dùng được cổng định danh lúc này.');
+    expect(page).toContain('CANHGAC_ERR_OIDC_PROVIDER');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toMatch(/<script/i);
+    expect(cookies(r).get('canhgac_oidc_state')?.attrs).toMatch(/Max-Age=0/);
+
+    const stale = await fetch(callback, { redirect: 'manual', headers: html });
+    expect(stale.status).toBe(400);
+    expect(await stale.text()).toContain('hãy đăng nhập lại');
+
+    // Keycloak's extra parameters on a successful return.
+    const ok = await toCallback();
+    const withExtras = new URL(ok.callback);
+    withExtras.searchParams.set('session_state', 'abc');
+    withExtras.searchParams.set('iss', idp.issuer);
+    expect((await get(withExtras.toString(), ok.stateCookie)).status).toBe(200);
+  });
+
   it('a provider that cannot be reached gives 502 in the error shape', async () => {
     const down = new OidcSignIn(
       { ...config(`${f.url}/api/v1/auth/oidc/callback`), issuer: 'http://127.0.0.1:9/realms/none' },

@@ -11,8 +11,11 @@
  *   refresh is a new same-site navigation, so the console's first request already carries the session. No script
  *   (the CSP forbids inline script anyway).
  *
- * Without `auth.oidc` in the configuration both OIDC routes answer 404 CANHGAC_ERR_OIDC_DISABLED.
+ * Without `auth.oidc` in the configuration both OIDC routes answer 404 CANHGAC_ERR_OIDC_DISABLED. A refused
+ * callback answers a browser (Accept prefers text/html) with a page saying why, others with the error shape.
  */
+import { CanhgacError } from '../../core/errors.js';
+import { escapeHtml } from '../../notify/templates.js';
 import type { Ctx, RouteDef } from '../context.js';
 import { oidcError } from './oidc.js';
 
@@ -64,6 +67,39 @@ const SIGNED_IN_PAGE = `<!doctype html>
 </body>
 </html>
 `;
+
+/** What a person is told, in Vietnamese, when the sign-in is refused (the English message follows). */
+const REFUSED_VI: Record<string, string> = {
+  CANHGAC_ERR_OIDC_STATE: 'Lượt đăng nhập này đã hết hạn hoặc được bắt đầu ở trình duyệt khác; hãy đăng nhập lại.',
+  CANHGAC_ERR_OIDC_TOKEN: 'Thông tin định danh do cổng định danh gửi về không hợp lệ.',
+  CANHGAC_ERR_OIDC_PROVIDER: 'Không dùng được cổng định danh lúc này.',
+  CANHGAC_ERR_OIDC_NO_ROLE: 'Tài khoản này chưa được cấp quyền trong canhgac; hãy liên hệ quản trị viên.',
+  CANHGAC_ERR_OIDC_DISABLED: 'Chưa cấu hình đăng nhập qua cổng định danh.',
+  CANHGAC_ERR_API_LOGIN_FAILED:
+    'Không đăng nhập được bằng tài khoản này (trùng tên một tài khoản nội bộ, hoặc đã bị vô hiệu hoá).',
+};
+
+/**
+ * The refusal as a page, for a browser (it navigated here; a JSON body would be all it shows). Everything from the
+ * request or the provider is escaped; there is no script.
+ */
+function refusedPage(e: CanhgacError): string {
+  return `<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<title>canhgac: không đăng nhập được</title>
+</head>
+<body>
+<h1>Không đăng nhập được</h1>
+<p>${escapeHtml(REFUSED_VI[e.code] ?? 'Không đăng nhập được.')}</p>
+<p lang="en">${escapeHtml(e.message)}</p>
+<p><code>${escapeHtml(e.code)}</code></p>
+<p><a href="/">Quay lại trang đăng nhập</a> · <a href="/" lang="en">Back to the sign-in page</a></p>
+</body>
+</html>
+`;
+}
 
 function signIn(ctx: Ctx) {
   const oidc = ctx.svc.oidc;
@@ -126,6 +162,15 @@ export const oidcRoutes: RouteDef[] = [
         r = await oidc.finish(ctx.query, stateCookie(req.headers.cookie));
       } catch (err) {
         res.setHeader('Set-Cookie', clearState);
+        // A browser gets a page saying why; API clients (and unexpected errors) get the one error shape.
+        if (
+          err instanceof CanhgacError &&
+          Object.hasOwn(REFUSED_VI, err.code) &&
+          req.accepts(['json', 'html']) === 'html'
+        ) {
+          res.status(err.status).type('html').send(refusedPage(err));
+          return undefined;
+        }
         throw err;
       }
       const maxAgeS = Math.max(1, Math.floor((r.expiresAt - Date.now()) / 1000));
