@@ -16,6 +16,9 @@ export const REDACT_PATHS = [
   '*.secret',
   'pass',
   '*.pass',
+  'clientSecret',
+  '*.clientSecret',
+  '*.*.clientSecret',
 ];
 
 let root: Logger | undefined;

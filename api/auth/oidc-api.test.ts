@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../core/config/load.js';
+import { REDACT_PATHS } from '../../core/log.js';
+import { pino } from 'pino';
 import { openSqliteStores } from '../../store/sqlite/index.js';
 import { SCOPE_ALL } from '../../store/types.js';
 import { AGENCY_A, type Fixture, startFixture, TEST_SCRYPT } from '../fixture.js';
@@ -244,5 +246,18 @@ describe('OIDC sign-in through the API', () => {
       await without.close();
       await stores.close();
     }
+  });
+
+  it('the client secret is blanked out wherever a log line would carry it', () => {
+    const lines: string[] = [];
+    const log = pino(
+      { redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+      { write: (l: string) => lines.push(l) },
+    );
+    log.info({ auth: { oidc: config('http://127.0.0.1:9/cb') } }, 'configuration');
+    log.info({ oidc: { clientSecret: SECRET } }, 'one level');
+    log.info({ clientSecret: SECRET }, 'top');
+    expect(lines).toHaveLength(3);
+    for (const l of lines) expect(l).not.toContain(SECRET);
   });
 });
