@@ -11,7 +11,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { projectRoot } from '../../core/shared-data.js';
 import type { RuleSet } from '../../detection/cli/common.js';
-import { CorrelationEngine } from '../../detection/correlation/index.js';
+import { type CorrelationAlert, CorrelationEngine, type CorrelationStore } from '../../detection/correlation/index.js';
+import type { RuleMatch } from '../../detection/engine/index.js';
 import type { SigmaEvent } from '../../detection/sigma/model.js';
 import { createNormaliseContext, normaliseRecord } from '../../ingest/normalise/index.js';
 import type { RawRecord } from '../../ingest/spool/types.js';
@@ -88,13 +89,12 @@ export interface SampleRun {
   alerts: SampleAlert[];
 }
 
-/** Runs data lines through normalisation, the engine and a fresh correlation engine. */
-export function runLines(set: RuleSet, lines: readonly SampleLine[], source = '10.20.0.5'): SampleRun {
+/** Data lines through normalisation and the engine: each event with its line and matches. */
+function prepare(set: RuleSet, lines: readonly SampleLine[], source: string) {
   const ctx = createNormaliseContext({});
   // normaliseRecord is what normaliseBatch runs per record; called one by one so each event keeps its line
   // (W3C `#Fields:` header lines carry stream state and no event).
-  const events: SigmaEvent[] = [];
-  const eventLines: SampleLine[] = [];
+  const out: Array<{ line: SampleLine; event: SigmaEvent; matches: readonly RuleMatch[] }> = [];
   lines.forEach((l, i) => {
     const record: RawRecord = {
       id: `sample-${i}`,
@@ -103,36 +103,63 @@ export function runLines(set: RuleSet, lines: readonly SampleLine[], source = '1
       source,
       data: l.text,
     };
-    const ev = normaliseRecord(record, ctx);
-    if (ev === undefined) {
+    const event = normaliseRecord(record, ctx);
+    if (event === undefined) {
       if (!l.text.startsWith('#')) throw new Error(`line ${l.line} gave no event`);
       return;
     }
-    events.push(ev);
-    eventLines.push(l);
+    out.push({ line: l, event, matches: set.engine.match(event) });
   });
+  return out;
+}
+
+function correlationEngine(set: RuleSet, store?: CorrelationStore): CorrelationEngine {
   const corr = new CorrelationEngine(set.engine.correlations, {
     knownRules: set.engine.rules,
     now: () => SAMPLE_RECEIVED_AT + 3_600_000,
+    ...(store ? { store } : {}),
   });
   if (corr.problems.length) throw new Error(`correlation problems: ${JSON.stringify(corr.problems)}`);
+  return corr;
+}
+
+function collect(
+  run: SampleRun,
+  corr: CorrelationEngine,
+  p: { line: SampleLine; event: SigmaEvent; matches: readonly RuleMatch[] },
+  alerts: readonly CorrelationAlert[],
+): void {
+  run.events.push({ line: p.line, event: p.event, matched: p.matches.map((m) => m.name ?? m.id) });
+  for (const m of p.matches)
+    if (corr.shouldAlert(m)) run.alerts.push({ rule: m.name ?? m.id, correlation: false, line: p.line.line });
+  for (const a of alerts)
+    if (a.standalone)
+      run.alerts.push({
+        rule: a.correlation.name ?? a.correlation.id,
+        correlation: true,
+        line: p.line.line,
+        group: a.group,
+      });
+}
+
+/** Runs data lines through normalisation, the engine and a fresh in-memory correlation engine. */
+export function runLines(set: RuleSet, lines: readonly SampleLine[], source = '10.20.0.5'): SampleRun {
+  const corr = correlationEngine(set);
   const run: SampleRun = { events: [], alerts: [] };
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!;
-    const line = eventLines[i]!;
-    const matches = set.engine.match(event);
-    run.events.push({ line, event, matched: matches.map((m) => m.name ?? m.id) });
-    for (const m of matches)
-      if (corr.shouldAlert(m)) run.alerts.push({ rule: m.name ?? m.id, correlation: false, line: line.line });
-    for (const a of corr.process(event, matches))
-      if (a.standalone)
-        run.alerts.push({
-          rule: a.correlation.name ?? a.correlation.id,
-          correlation: true,
-          line: line.line,
-          group: a.group,
-        });
-  }
+  for (const p of prepare(set, lines, source)) collect(run, corr, p, corr.process(p.event, p.matches));
+  return run;
+}
+
+/** The same with a given correlation store (Redis: distributed mode), through processAsync. */
+export async function runLinesAsync(
+  set: RuleSet,
+  lines: readonly SampleLine[],
+  store: CorrelationStore,
+  source = '10.20.0.5',
+): Promise<SampleRun> {
+  const corr = correlationEngine(set, store);
+  const run: SampleRun = { events: [], alerts: [] };
+  for (const p of prepare(set, lines, source)) collect(run, corr, p, await corr.processAsync(p.event, p.matches));
   return run;
 }
 
