@@ -218,6 +218,10 @@ describe('OIDC sign-in through the API', () => {
     const loaded = loadConfig({ file, env: { CANHGAC_OIDC_CLIENT_SECRET: SECRET } });
     rmSync(dir, { recursive: true, force: true });
     expect((loaded.auth as { oidc: OidcConfig }).oidc).toMatchObject({ clientSecret: SECRET, roleClaim: 'groups' });
+    // A redirect URI that is not the callback route could never finish a sign-in: refused at start.
+    expect(() =>
+      loadConfig({ env: {}, overrides: { 'auth.oidc': { ...inFile, redirectUri: 'https://soc.example.vn/cb' } } }),
+    ).toThrow(/redirectUri/);
     const withOidc = await startApi(
       loaded as ApiConfig,
       { stores, authOptions: { scrypt: TEST_SCRYPT }, consoleDir: false },

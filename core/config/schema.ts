@@ -140,6 +140,7 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
         },
         redirectUri: {
           type: 'string',
+          pattern: '/api/v1/auth/oidc/callback$',
           description:
             'Where the provider sends the browser back: https://CONSOLE-HOST/api/v1/auth/oidc/callback (register it at the provider).',
         },
