@@ -321,6 +321,18 @@ describe('sudo and su lines', () => {
       },
     ],
     [su('pam_unix(su:session): session closed for user root'), {}],
+    [
+      sudo('backup : a password is required ; TTY=unknown ; PWD=/ ; USER=root ; COMMAND=/usr/bin/rsync'),
+      {
+        'event.action': 'sudo_password_required',
+        'event.outcome': 'failure',
+        'user.name': 'backup',
+        'user.target.name': 'root',
+        'process.tty': 'unknown',
+        'process.working_directory': '/',
+        'process.command_line': '/usr/bin/rsync',
+      },
+    ],
     [sudo('unable to resolve host app01: Name or service not known'), {}],
   ])('%s', (line, want) => {
     expect(auth(line)).toEqual(want);

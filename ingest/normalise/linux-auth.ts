@@ -26,6 +26,7 @@ export const LINUX_AUTH_ACTIONS = [
   'sudo_command',
   'sudo_not_in_sudoers',
   'sudo_auth_failure',
+  'sudo_password_required',
   'su',
   'su_auth_failure',
   'pam_auth_failure',
@@ -186,8 +187,12 @@ export function sudoFields(d: Decoded, msg: string): void {
     } else if (p.includes('NOT in sudoers') || p.includes('not allowed to')) {
       action = 'sudo_not_in_sudoers';
       outcome = 'failure';
-    } else if (p.includes('incorrect password attempt') || p.includes('a password is required')) {
+    } else if (p.includes('incorrect password attempt')) {
       action = 'sudo_auth_failure';
+      outcome = 'failure';
+    } else if (p.includes('a password is required')) {
+      // `sudo -n` in a script without NOPASSWD: refused, but no password was tried.
+      action = 'sudo_password_required';
       outcome = 'failure';
     }
   }
