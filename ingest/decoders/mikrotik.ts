@@ -86,7 +86,15 @@ export function mikrotikInto(d: Decoded, msg: string): boolean {
     const head = body.slice(0, colon);
     const sp = head.lastIndexOf(' ');
     f.chain = head.slice(sp + 1);
-    if (sp > 0) f['mikrotik.prefix'] = head.slice(0, sp);
+    if (sp > 0) {
+      const prefix = head.slice(0, sp);
+      f['mikrotik.prefix'] = prefix;
+      // RouterOS logs no verdict: the admin's log-prefix names it, as with netfilter (`DROP_WAN`, `accept-lan`).
+      const pl = prefix.toLowerCase();
+      if (pl.includes('drop') || pl.includes('reject') || pl.includes('block') || pl.includes('deny'))
+        f.action = 'drop';
+      else if (pl.includes('accept') || pl.includes('allow')) f.action = 'accept';
+    }
   }
   const inI = body.indexOf(' in:');
   if (inI >= 0) f['mikrotik.in_interface'] = body.slice(inI + 4, body.indexOf(' ', inI + 4) >>> 0);

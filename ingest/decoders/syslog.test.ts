@@ -176,6 +176,7 @@ describe('RFC 3164 variants', () => {
       src_port: 51234,
       dst_ip: '192.168.88.1',
       dst_port: 8291,
+      action: 'drop',
     });
     d = decodeRfc3164(
       '<134>Nov 22 10:00:00 gw system,error,critical login failure for user admin from 1.2.3.4 via winbox',
