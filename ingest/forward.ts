@@ -162,8 +162,18 @@ export function startForwarder(spool: Spool, o: ForwardOptions): Forwarder {
     async stop() {
       running = false;
       wake?.();
-      await loop;
-      await queue.close().catch(() => undefined);
+      // A queue call waiting for an absent Redis would never return: give up after a while. The batch in hand
+      // is not committed, so it stays in the spool for the next start.
+      const within = (p: Promise<unknown>, ms: number) =>
+        Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+      await within(loop, 5000);
+      if (
+        !(await within(
+          queue.close().catch(() => undefined),
+          2000,
+        ))
+      )
+        await queue.disconnect().catch(() => undefined);
     },
   };
 }
