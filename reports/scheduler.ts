@@ -8,6 +8,7 @@
  */
 import nodemailer from 'nodemailer';
 import { logger } from '../core/log.js';
+import { settingsFor } from '../core/settings.js';
 import { counter } from '../core/metrics.js';
 import type { ChannelConfig, Language, RouteConfig } from '../notify/types.js';
 import { isStoreConflict } from '../store/errors.js';
@@ -97,6 +98,8 @@ interface Audience {
 }
 
 async function audiences(stores: Stores): Promise<Map<string, Audience>> {
+  // A route without its own language follows the deployment's defaultLanguage setting.
+  const fallback: Language = (await settingsFor(stores.state).get()).defaultLanguage === 'en' ? 'en' : 'vi';
   const out = new Map<string, Audience>();
   const channels = stores.state.collection<ChannelConfig>('channels');
   const routes = stores.state.collection<RouteConfig>('routes');
@@ -112,7 +115,7 @@ async function audiences(stores: Stores): Promise<Map<string, Audience>> {
       if (!to.length) continue;
       const key = r.agencyId ?? 'all';
       const a = out.get(key) ?? { ...(r.agencyId ? { agencyId: r.agencyId } : {}), byLang: new Map() };
-      const lang: Language = r.language === 'en' ? 'en' : 'vi';
+      const lang: Language = r.language === 'en' || r.language === 'vi' ? r.language : fallback;
       const set = a.byLang.get(lang) ?? new Set<string>();
       for (const t of to) set.add(t.toLowerCase());
       a.byLang.set(lang, set);

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SMTPServer } from 'smtp-server';
+import { settingsFor } from '../../core/settings.js';
 import { startReportScheduler } from '../../reports/scheduler.js';
 import { openSqliteStores, type SqliteStores } from '../../store/sqlite/index.js';
 import { SCOPE_ALL } from '../../store/types.js';
@@ -72,7 +73,8 @@ beforeAll(async () => {
     channelIds: ['mail-b'],
     language: 'en',
   });
-  await routes.put(SCOPE_ALL, { id: 'route-all', minSeverity: 'critical', channelIds: ['mail-all'], language: 'vi' });
+  // No language of its own: follows the defaultLanguage setting (Vietnamese unless changed).
+  await routes.put(SCOPE_ALL, { id: 'route-all', minSeverity: 'critical', channelIds: ['mail-all'] });
   server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -153,6 +155,23 @@ describe('report scheduler', () => {
         ['weekly-2026-W47-all', 'sent', ['vi']],
       ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
     );
+  }, 120_000);
+
+  it('a route without a language of its own gets the report in the defaultLanguage setting', async () => {
+    await stores.state.collection('settings').put(SCOPE_ALL, { id: 'global', values: { defaultLanguage: 'en' } });
+    settingsFor(stores.state).invalidate(); // as PUT /api/v1/settings does
+    try {
+      const s = startReportScheduler({ stores, config: config(), now: () => local(2026, 12, 14, 7, 5) });
+      expect(await s.tick()).toContain('weekly:2026-W50:all');
+      await s.stop();
+      const toAll = mails.filter((m) => m.to.includes('ubnd@tinh.example.vn')).at(-1)!;
+      expect(decodedHtml(toAll.raw)).toContain('Weekly report 2026-W50');
+      const toA = mails.filter((m) => m.to.includes('giam.doc@stc.example.vn')).at(-1)!;
+      expect(decodedHtml(toA.raw)).toContain('Báo cáo tuần 2026-W50'); // route-a says 'vi' itself
+    } finally {
+      await stores.state.collection('settings').delete(SCOPE_ALL, 'global');
+      settingsFor(stores.state).invalidate();
+    }
   }, 120_000);
 
   it('the six-monthly summary goes out on 1/1 after sendAt, at most a week late, once', async () => {
