@@ -20,7 +20,7 @@
  * figures from the stores; RSS is the sum over the three processes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -301,12 +301,14 @@ async function distributed(): Promise<Target> {
     ].join('\n'),
   );
   const procs: ChildProcess[] = [];
-  const launch = (cmd: string, banner: RegExp) =>
+  const launch = (cmd: string, dataDir: string, banner: RegExp) =>
     new Promise<{ child: ChildProcess; match: RegExpExecArray }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(projectRoot, 'bin', 'canhgac.js'), cmd, '--config', file], {
-        env: { ...process.env, CANHGAC_LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      mkdirSync(dataDir, { recursive: true });
+      const child = spawn(
+        process.execPath,
+        [join(projectRoot, 'bin', 'canhgac.js'), cmd, '--config', file, '--data-dir', dataDir],
+        { env: { ...process.env, CANHGAC_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       procs.push(child);
       let err = '';
       const timer = setTimeout(() => reject(new Error(`canhgac ${cmd} did not start in 120 s: ${err}`)), 120_000);
@@ -321,8 +323,9 @@ async function distributed(): Promise<Target> {
       });
       child.once('exit', (code) => reject(new Error(`canhgac ${cmd} exited with ${code}: ${err.slice(-2000)}`)));
     });
-  const ingest = await launch('ingest', /(\{"[^\n]*"syslog_tcp":\d+[^\n]*\})/);
-  for (let i = 0; i < 2; i++) await launch('worker', /canhgac[^\n]*(running|ready|worker)/i);
+  // The banners of cli/worker.ts and ingest/cli-ingest.ts.
+  const ingest = await launch('ingest', join(dir, 'ingest'), /canhgac ingest: listening (\{[^}]*\})/);
+  for (let i = 1; i <= 2; i++) await launch('worker', join(dir, `worker${i}`), /canhgac worker: taking/);
   const ports = JSON.parse(ingest.match[1]!) as Record<string, number>;
   const config = loadConfig({ file, env: {}, overrides: { dataDir: join(dir, 'data') } });
   const stores = await openStores(config as Parameters<typeof openStores>[0], { retention: false });
