@@ -247,7 +247,8 @@ interface Target {
   stores: Awaited<ReturnType<typeof openStores>>;
   /** Events written so far (embedded: counted at the store; distributed: the store's count). */
   written(): Promise<number>;
-  backlog(): number;
+  /** Records waiting in the spool (embedded; null where there is no local spool). */
+  backlog(): number | null;
   rss(): number;
   stop(): Promise<void>;
 }
@@ -337,7 +338,7 @@ async function distributed(): Promise<Target> {
       await stores.events.refresh();
       return (await stores.events.aggregate(SCOPE_ALL, { query: all, agg: { kind: 'count' } })).count ?? 0;
     },
-    backlog: () => -1,
+    backlog: () => null,
     rss: () => procs.reduce((a, p) => a + (p.pid ? rssOfPid(p.pid) : 0), 0),
     stop: async () => {
       for (const p of procs) p.kill('SIGTERM');
