@@ -4,7 +4,7 @@
  * peak length. Needs a build, a Redis and an OpenSearch:
  *
  *   node dist/cli/bench-distributed.js --redis redis://127.0.0.1:6379 --opensearch http://127.0.0.1:9200 \
- *     [--lines 200000] [--workers 2] [--threads 1]
+ *     [--lines 200000] [--workers 2] [--threads 1] [--fsync always|interval|never]
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     lines: { type: 'string', default: '200000' },
     workers: { type: 'string', default: '2' },
     threads: { type: 'string', default: '1' },
+    fsync: { type: 'string', default: 'always' },
   },
 });
 const redisUrl = values.redis ?? process.env.CANHGAC_TEST_REDIS_URL;
@@ -41,7 +42,7 @@ if (!redisUrl || !osUrl) {
 const n = Number(values.lines);
 const prefix = `b${randomUUID().slice(0, 8)}`;
 const { dir, file } = writeConfig(
-  `${distributedYaml({ redisUrl, opensearchUrl: osUrl, prefix, batchSize: 2000, lockSeconds: 30 })}workers: ${Number(values.threads)}\n`,
+  `${distributedYaml({ redisUrl, opensearchUrl: osUrl, prefix, batchSize: 2000, lockSeconds: 30 })}workers: ${Number(values.threads)}\nspool: { fsync: ${values.fsync} }\n`,
 );
 const procs: Proc[] = [];
 try {
@@ -82,6 +83,7 @@ try {
       stored,
       workers: Number(values.workers),
       threadsPerWorker: Number(values.threads),
+      spoolFsync: values.fsync,
       sendSeconds: sentMs / 1000,
       totalSeconds: ms / 1000,
       eventsPerSecond: Math.round((stored / ms) * 1000),

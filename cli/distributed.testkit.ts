@@ -185,7 +185,11 @@ export function testInput(noise: number, now = new Date().toISOString()): Line[]
 /** Sends lines over syslog TCP (octet counting), one connection per source address, all at once. */
 export async function sendLines(port: number, lines: readonly Line[]): Promise<void> {
   const bySource = new Map<string, string[]>();
-  for (const l of lines) bySource.set(l.from, [...(bySource.get(l.from) ?? []), l.text]);
+  for (const l of lines) {
+    const list = bySource.get(l.from);
+    if (list) list.push(l.text);
+    else bySource.set(l.from, [l.text]);
+  }
   await Promise.all(
     [...bySource].map(
       ([from, texts]) =>
