@@ -154,6 +154,45 @@ afterAll(async () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await count()).toBe(before);
   }, 90_000);
+
+  it('attributes to an agency made through the API without a restart (the agency directory swaps in a new pool)', async () => {
+    const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+    const made = await fetch(`${svc!.apiUrl}/api/v1/agencies`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ id: '000.00.33.H40', name: 'Sở Tài chính', networks: ['127.0.0.5/32'] }),
+    });
+    expect(made.status).toBe(201);
+    const send = (n: number) =>
+      new Promise<void>((resolve, reject) => {
+        const line = `<38>1 ${new Date().toISOString()} fin01 app 7 - - live-agency-marker ${n}`;
+        const sock = connect({ port: svc!.ports.syslog_tcp!, host: '127.0.0.1', localAddress: '127.0.0.5' }, () =>
+          sock.end(`${Buffer.byteLength(line)} ${line}`),
+        );
+        sock.on('close', () => resolve());
+        sock.on('error', reject);
+      });
+    const agencyOf = async (n: number) => {
+      const res = await fetch(
+        `${svc!.apiUrl}/api/v1/events?q=${encodeURIComponent(`message:"live-agency-marker ${n}"`)}`,
+        {
+          headers: auth,
+        },
+      );
+      const items = ((await res.json()) as { items?: Record<string, unknown>[] }).items ?? [];
+      return items[0]?.['agency.id'];
+    };
+    // The directory polls the store every 10 s; within that (plus a pool start) new events carry the agency.
+    let n = 0;
+    let got: unknown;
+    const end = Date.now() + 30_000;
+    while (got !== '000.00.33.H40' && Date.now() < end) {
+      await send(++n);
+      await new Promise((r) => setTimeout(r, 500));
+      got = await agencyOf(n);
+    }
+    expect(got).toBe('000.00.33.H40');
+  }, 60_000);
 });
 
 if (!built)
