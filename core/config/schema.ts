@@ -473,7 +473,7 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       maxQueuedBatches: {
         type: 'integer',
         minimum: 1,
-        default: 200,
+        default: 100,
         description:
           'Back-pressure: ingest stops reading its spool while more batches than this wait in the queue (the spool, then the sources, hold the rest).',
       },
