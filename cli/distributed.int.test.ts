@@ -8,12 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
+import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../core/config/load.js';
 import { projectRoot } from '../core/shared-data.js';
 import { redisConnection } from '../ingest/forward.js';
+import { Notifier } from '../notify/notifier.js';
 import { openStores } from '../store/index.js';
-import type { Stores } from '../store/types.js';
+import { SCOPE_ALL, type Stores } from '../store/types.js';
 import {
   countEvents,
   distributedYaml,
@@ -53,6 +56,26 @@ afterAll(async () => {
   for (const s of opened) await s.close().catch(() => undefined);
 });
 
+/** A real SMTP server that keeps every message. */
+async function smtpServer(): Promise<{ port: number; mails: string[]; close: () => Promise<void> }> {
+  const mails: string[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (b: Buffer) => chunks.push(b));
+      stream.on('end', () => {
+        mails.push(Buffer.concat(chunks).toString('utf8'));
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.server.address() as AddressInfo).port;
+  return { port, mails, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
 /** The embedded result on the input (computed once). */
 let expected: string[] = [];
 
@@ -91,10 +114,10 @@ let expected: string[] = [];
   }, 60_000);
 
   /** Starts ingest + `workers` workers on fresh queue and index names; returns what the test needs. */
-  async function cluster(workers: number) {
+  async function cluster(workers: number, extraYaml = '') {
     const prefix = `t${randomUUID().slice(0, 8)}`;
     const { dir, file } = writeConfig(
-      distributedYaml({ redisUrl: redisUrl as string, opensearchUrl: opensearchUrl as string, prefix }),
+      distributedYaml({ redisUrl: redisUrl as string, opensearchUrl: opensearchUrl as string, prefix }) + extraYaml,
     );
     const ingest = await spawnCanhgac(
       ['ingest', '--config', file, '--data-dir', join(dir, 'ingest')],
@@ -122,9 +145,20 @@ let expected: string[] = [];
     return { dir, prefix, ingest, ws, worker, stores, queue, port: tcpPortOf(ingest.banner) };
   }
 
-  it('gives the incidents of the embedded mode, each correlation crossing once, over two workers', async () => {
-    const c = await cluster(2);
+  it('gives the incidents of the embedded mode, each correlation crossing once, over two workers, and mails each once', async () => {
+    const smtp = await smtpServer();
+    const c = await cluster(2, `smtp: { host: 127.0.0.1, port: ${smtp.port}, from: 'canhgac@example.vn' }\n`);
     try {
+      // Every new incident is mailed (through the BullMQ notification queue, sent by whichever worker takes it).
+      const notifier = new Notifier(c.stores.state, {});
+      await notifier.channels.put(SCOPE_ALL, {
+        id: 'soc-mail',
+        type: 'email',
+        name: 'SOC',
+        settings: { to: ['soc@example.vn'] },
+        enabled: true,
+      });
+      await notifier.routes.put(SCOPE_ALL, { id: 'all', minSeverity: 'low', channelIds: ['soc-mail'], language: 'vi' });
       const input = testInput(NOISE);
       await sendLines(c.port, input);
       expect(
@@ -148,8 +182,18 @@ let expected: string[] = [];
       // Both workers took batches: each host's events were spread over them.
       for (const w of c.ws)
         expect(await workerMetric(w.banner, 'canhgac_worker_batches_total{outcome="done"}')).toBeGreaterThan(0);
+      // One mail per incident, none twice.
+      await waitFor(
+        async () => smtp.mails.length,
+        (n) => n >= expected.length,
+        15_000,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(smtp.mails).toHaveLength(expected.length);
+      expect(smtp.mails.some((m) => m.includes('web02.so-tttt.gov.vn'))).toBe(true);
     } finally {
       await c.queue.close();
+      await smtp.close();
     }
   }, 90_000);
 
