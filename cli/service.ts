@@ -161,6 +161,10 @@ export async function startIngestService(config: Config): Promise<IngestService>
   const { QueuedNotifier } = await import('../notify/queue.js');
   const redisUrl = (config.redis as { url?: string }).url;
   if (!redisUrl) throw new Error('the distributed ingest needs redis.url (CANHGAC_REDIS_URL)');
+  if (!(config.store as { opensearch?: { url?: string } }).opensearch?.url)
+    throw new Error(
+      'canhgac ingest with redis.url needs the store the workers write: store.opensearch.url (CANHGAC_OPENSEARCH_URL)',
+    );
   const dist = config.distributed as DistributedSection;
   const connection = redisConnection(redisUrl);
   // What is open so far, closed again if the start fails (a half-started process must exit, not hang).
