@@ -76,7 +76,7 @@ export interface PipelineDeps {
   agencies?: AgencyDirectory;
   /** Correlation windows (distributed: RedisCorrelationStore shared by every worker); default in memory. */
   correlationStore?: CorrelationStore;
-  /** Distributed: filter replayed batches (rule alerts by their stable id, correlation observations by event). */
+  /** Distributed: filter replayed batches (correlation observations by event; alerts are idempotent by id). */
   replay?: ReplayGuard;
 }
 
@@ -272,19 +272,19 @@ export class Pipeline {
   }
 
   private async raise(alert: Alert): Promise<void> {
-    const { incidents, notifier, replay } = this.d;
-    if (replay && (await incidents.alerts.get(SCOPE_ALL, alert.id))) {
-      // A replayed batch already raised it (rule alerts: same event and rule, same id; correlation alerts: the
-      // fired alert was noted with its id before it was raised).
-      replayed.labels('alert').inc();
-      return;
-    }
+    const { incidents, notifier } = this.d;
+    // Replays: the incident stage counts an alert id once (rule alerts: event + rule; correlation alerts: the
+    // event that fired them), so a replayed batch does not inflate counts. But the first run may have stopped
+    // between creating the incident and queueing its notice (a crash, a store error that failed the batch): a
+    // replayed alert notifies again, which the notice id (incident + reopen count) makes a no-op if it was sent.
+    const replayedAlert = (await incidents.alerts.get(SCOPE_ALL, alert.id)) !== undefined;
     const r = await incidents.ingestAlert(alert);
-    if (r.incident && (r.created || r.reopened)) {
+    if (r.incident && (r.created || r.reopened || replayedAlert)) {
       const i = r.incident;
+      if (replayedAlert) replayed.labels('alert').inc();
       await notifier.notify({
         id: `${i.id}:${i.reopenCount}`,
-        kind: r.created ? 'incident.created' : 'incident.reopened',
+        kind: i.reopenCount === 0 ? 'incident.created' : 'incident.reopened',
         agencyId: i.agencyId,
         severity: i.severity,
         incidentId: i.id,
