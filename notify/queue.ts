@@ -118,7 +118,12 @@ export class QueuedNotifier extends Notifier {
         })
       ).docs.filter((d) => d.nextAttemptAt <= now - 5_000);
       for (const d of pending) {
-        if (await this.queue.getJob(d.id)) continue;
+        const job = await this.queue.getJob(d.id);
+        if (job) {
+          // A job that gave up (store errors used up its tries) while the delivery is still pending: start over.
+          if (!(await job.isFailed())) continue;
+          await job.remove();
+        }
         await this.addJob(d.id);
         requeued.inc();
         n++;
