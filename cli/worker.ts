@@ -177,17 +177,28 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
             res.statusCode = 500;
             res.end();
           });
-      } else if (req.url === '/healthz') res.end('ok\n');
-      else {
+      } else if (req.url === '/healthz') {
+        // Healthy while this worker's Redis connection is up (the store is checked by every batch).
+        res.statusCode = redis.status === 'ready' ? 200 : 503;
+        res.end(`${redis.status}\n`);
+      } else {
         res.statusCode = 404;
         res.end();
       }
     });
     const srv = metricsServer;
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', reject);
-      srv.listen(dist.metricsPort, dist.metricsHost, () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(dist.metricsPort, dist.metricsHost, () => resolve());
+      });
+    } catch (err) {
+      unsubscribe();
+      await worker.close().catch(() => undefined);
+      await pipeline.close().catch(() => undefined);
+      await undo();
+      throw err;
+    }
     metricsUrl = `http://${dist.metricsHost}:${(srv.address() as AddressInfo).port}/metrics`;
   }
   const rules = config.rules as { reloadSeconds: number };
