@@ -7,6 +7,7 @@
  *     [--lines 200000] [--workers 2] [--threads 1] [--fsync always|interval|never]
  */
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
@@ -15,6 +16,7 @@ import { openStores } from '../store/index.js';
 import {
   countEvents,
   distributedYaml,
+  dropPrefix,
   type Proc,
   sendLines,
   spawnCanhgac,
@@ -40,7 +42,7 @@ if (!redisUrl || !osUrl) {
   process.exit(2);
 }
 const n = Number(values.lines);
-const prefix = `b${randomUUID().slice(0, 8)}`;
+const prefix = `distbench-${randomUUID().slice(0, 8)}`;
 const { dir, file } = writeConfig(
   `${distributedYaml({ redisUrl, opensearchUrl: osUrl, prefix, batchSize: 2000, lockSeconds: 30 })}workers: ${Number(values.threads)}\nspool: { fsync: ${values.fsync} }\n`,
 );
@@ -94,4 +96,6 @@ try {
   await stores.close();
 } finally {
   for (const p of procs) await p.stop();
+  await dropPrefix(prefix, osUrl, redisUrl);
+  rmSync(dir, { recursive: true, force: true });
 }

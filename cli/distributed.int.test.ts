@@ -20,6 +20,7 @@ import { SCOPE_ALL, type Stores } from '../store/types.js';
 import {
   countEvents,
   distributedYaml,
+  dropPrefix,
   incidentSummary,
   type Proc,
   sendLines,
@@ -50,10 +51,12 @@ if (!ready)
 const NOISE = 1500;
 const procs: Proc[] = [];
 const opened: Stores[] = [];
+const prefixes: string[] = [];
 
 afterAll(async () => {
   for (const p of procs) await p.stop('SIGKILL').catch(() => undefined);
   for (const s of opened) await s.close().catch(() => undefined);
+  for (const p of prefixes) await dropPrefix(p, opensearchUrl, redisUrl);
 });
 
 /** A real SMTP server that keeps every message. */
@@ -115,7 +118,8 @@ let expected: string[] = [];
 
   /** Starts ingest + `workers` workers on fresh queue and index names; returns what the test needs. */
   async function cluster(workers: number, extraYaml = '') {
-    const prefix = `t${randomUUID().slice(0, 8)}`;
+    const prefix = `dist-${randomUUID().slice(0, 8)}`;
+    prefixes.push(prefix);
     const { dir, file } = writeConfig(
       distributedYaml({ redisUrl: redisUrl as string, opensearchUrl: opensearchUrl as string, prefix }) + extraYaml,
     );

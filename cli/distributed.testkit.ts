@@ -224,6 +224,34 @@ export async function incidentSummary(stores: Stores): Promise<string[]> {
   return docs.map((i) => `${i.ruleId} ${i.agencyId} ${i.host ?? '-'} ${i.alertCount}`).sort();
 }
 
+/**
+ * Removes what a run left under `prefix`: its OpenSearch indexes and templates, and its Redis keys (queues,
+ * correlation windows, replay claims), so the shared test node and Redis do not fill up run after run.
+ */
+export async function dropPrefix(prefix: string, opensearchUrl: string | undefined, redisUrl: string | undefined) {
+  if (opensearchUrl) {
+    for (const path of [`/${prefix}-*`, `/_index_template/${prefix}-*`])
+      await fetch(`${opensearchUrl}${path}`, { method: 'DELETE' }).catch(() => undefined);
+  }
+  if (redisUrl) {
+    const { Redis } = await import('ioredis');
+    const r = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    try {
+      await r.connect();
+      let cursor = '0';
+      do {
+        const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await r.unlink(...keys);
+      } while (cursor !== '0');
+    } catch {
+      // A test Redis that is already gone (the restart test's own) has nothing to clean.
+    } finally {
+      r.disconnect();
+    }
+  }
+}
+
 /** Polls `fn` until `done(value)` or the timeout; returns the last value. */
 export async function waitFor<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<T> {
   const end = Date.now() + timeoutMs;

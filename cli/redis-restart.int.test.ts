@@ -17,6 +17,7 @@ import type { Stores } from '../store/types.js';
 import {
   countEvents,
   distributedYaml,
+  dropPrefix,
   type Line,
   type Proc,
   sendLines,
@@ -51,6 +52,7 @@ if (!ready)
 const procs: Proc[] = [];
 let redis: ChildProcess | undefined;
 let stores: Stores | undefined;
+let prefix = '';
 afterAll(async () => {
   for (const p of procs) await p.stop('SIGKILL').catch(() => undefined);
   if (redis && redis.exitCode === null && redis.signalCode === null) {
@@ -59,6 +61,7 @@ afterAll(async () => {
     await gone;
   }
   await stores?.close();
+  if (prefix) await dropPrefix(prefix, opensearchUrl, undefined);
 });
 
 function freePort(): Promise<number> {
@@ -100,7 +103,7 @@ function lines(phase: string, n: number, from = 0): Line[] {
     const port = await freePort();
     const redisDir = mkdtempSync(join(tmpdir(), 'canhgac-redis-'));
     redis = await startRedis(port, redisDir);
-    const prefix = `r${randomUUID().slice(0, 8)}`;
+    prefix = `distrr-${randomUUID().slice(0, 8)}`;
     const { dir, file } = writeConfig(
       distributedYaml({ redisUrl: `redis://127.0.0.1:${port}`, opensearchUrl: opensearchUrl as string, prefix }),
     );

@@ -3,8 +3,9 @@
  * batch job, the spool is committed only after the queue accepted the batch, and it stops reading the spool while
  * the queue holds its bound of waiting batches (back-pressure), resuming when a consumer drains it.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import { newEventId } from '../core/ids.js';
 import { BATCH_QUEUE, type BatchJob, batchJobId, type Forwarder, redisConnection, startForwarder } from './forward.js';
@@ -18,6 +19,21 @@ if (!url)
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
+});
+/** Queue prefixes used, whose keys are removed at the end (the test Redis is shared). */
+const used: string[] = [];
+afterAll(async () => {
+  if (!url || used.length === 0) return;
+  const r = new Redis(url);
+  for (const p of used) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${p}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await r.unlink(...keys);
+    } while (cursor !== '0');
+  }
+  r.disconnect();
 });
 
 function records(n: number): RawRecord[] {
@@ -35,6 +51,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 (url ? describe : describe.skip)('forwarder (spool -> BullMQ)', () => {
   it('queues every record once, commits the spool after the add, and holds back at the queue bound', async () => {
     const prefix = `tf${randomUUID().slice(0, 8)}`;
+    used.push(prefix);
     const spool = new MemorySpool();
     const sent = records(1000);
     await spool.append(sent);

@@ -4,8 +4,9 @@
  * maxAttempts, the delivery log says what happened, and a delivery whose queueing failed is queued again by the
  * reconciler. Senders here are counting stand-ins; the channels themselves are tested in notifier.test.ts.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { redisConnection } from '../ingest/forward.js';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
@@ -21,6 +22,21 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
+/** Queue prefixes used, whose keys are removed at the end (the test Redis is shared). */
+const used: string[] = [];
+afterAll(async () => {
+  if (!url || used.length === 0) return;
+  const r = new Redis(url);
+  for (const p of used) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${p}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await r.unlink(...keys);
+    } while (cursor !== '0');
+  }
+  r.disconnect();
+});
 
 function notice(id: string): Notice {
   return { id, kind: 'incident.created', agencyId: A, severity: 'high', title: 'SSH brute force', at: Date.now() };
@@ -29,6 +45,7 @@ function notice(id: string): Notice {
 async function setup(send: ChannelSender['send'], opts: { maxAttempts?: number } = {}) {
   const stores: SqliteStores = openSqliteStores({ path: ':memory:' });
   const prefix = `tq${randomUUID().slice(0, 8)}`;
+  used.push(prefix);
   const mk = (consume: boolean) =>
     new QueuedNotifier(
       stores.state,
