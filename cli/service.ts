@@ -157,7 +157,7 @@ export interface IngestService {
  */
 export async function startIngestService(config: Config): Promise<IngestService> {
   enableDefaultMetrics();
-  const { redisConnection, startForwarder } = await import('../ingest/forward.js');
+  const { checkRedisPersistence, redisConnection, startForwarder } = await import('../ingest/forward.js');
   const { QueuedNotifier } = await import('../notify/queue.js');
   const redisUrl = (config.redis as { url?: string }).url;
   if (!redisUrl) throw new Error('the distributed ingest needs redis.url (CANHGAC_REDIS_URL)');
@@ -207,6 +207,7 @@ export async function startIngestService(config: Config): Promise<IngestService>
     maxQueued: dist.maxQueuedBatches,
     attempts: dist.attempts,
   });
+  void checkRedisPersistence(connection);
   const timers = periodicChecks(silent, incidents, notifier);
   for (const t of timers) t.unref();
   notifier.start();

@@ -8,7 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Worker } from 'bullmq';
 import { newEventId } from '../core/ids.js';
-import { BATCH_QUEUE, type BatchJob, batchJobId, type Forwarder, redisConnection, startForwarder } from './forward.js';
+import {
+  BATCH_QUEUE,
+  type BatchJob,
+  batchJobId,
+  checkRedisPersistence,
+  type Forwarder,
+  redisConnection,
+  startForwarder,
+} from './forward.js';
 import { MemorySpool } from './spool/memory-spool.js';
 import type { RawRecord } from './spool/types.js';
 
@@ -86,6 +94,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     expect(got.sort()).toEqual(sent.map((r) => r.id).sort());
     expect(spool.stats().records).toBe(0);
   }, 30_000);
+
+  it('reads whether Redis keeps an append-only file (ingest warns when it does not)', async () => {
+    const r = new Redis(url as string);
+    const actual = ((await r.config('GET', 'appendonly')) as string[])[1];
+    r.disconnect();
+    expect(await checkRedisPersistence(redisConnection(url as string))).toBe(actual);
+    expect(await checkRedisPersistence(redisConnection('redis://127.0.0.1:1'))).toBeUndefined();
+  });
 
   it('keeps a batch in the spool while Redis cannot take it', async () => {
     const spool = new MemorySpool();

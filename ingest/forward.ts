@@ -75,6 +75,35 @@ export function redisConnection(url: string): ConnectionOptions {
   };
 }
 
+/**
+ * Warns (once, at start) when Redis keeps no append-only file: queued batches live only in its memory then, and a
+ * Redis restart loses what was queued at that moment. Returns the setting, or undefined if Redis does not say
+ * (CONFIG disabled on managed services).
+ */
+export async function checkRedisPersistence(connection: ConnectionOptions): Promise<string | undefined> {
+  const { Redis } = await import('ioredis');
+  const r = new Redis({
+    ...(connection as object),
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
+  try {
+    await r.connect();
+    const reply = (await r.config('GET', 'appendonly')) as string[];
+    const value = reply[1];
+    if (value === 'no')
+      log.warn(
+        'Redis runs without the append-only file (appendonly no): a Redis restart loses the batches queued at that moment; set appendonly yes',
+      );
+    return value;
+  } catch {
+    return undefined;
+  } finally {
+    r.disconnect();
+  }
+}
+
 /** Job id of a batch: the same records give the same id (a re-queue after a crash is deduplicated by BullMQ). */
 export function batchJobId(records: readonly RawRecord[]): string {
   const h = createHash('sha256');
