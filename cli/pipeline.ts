@@ -101,6 +101,9 @@ async function listAll<T extends object>(c: Collection<T>): Promise<Versioned<T>
   return out;
 }
 
+/** Incidents updated at once while raising a batch's alerts. */
+const RAISE_CONCURRENCY = 8;
+
 type RulesSection = { dirs: string[]; disabled: string[]; placeholdersFile?: string; reloadSeconds: number };
 
 /** One implementation of "a batch of raw records becomes stored events, alerts, incidents and notices". */
@@ -319,6 +322,8 @@ export class Pipeline {
       });
     }
     await stores.events.write(SCOPE_ALL, events);
+    // Alerts in event order; raised after the batch's correlation observations (see raiseAll).
+    const raising: Alert[] = [];
     for (const o of outs) {
       const e = o.event;
       const agency = String(e['agency.id'] ?? 'unassigned');
@@ -328,7 +333,7 @@ export class Pipeline {
       if (matches.length === 0) continue;
       for (const m of matches) {
         if (!corr.shouldAlert(m)) continue;
-        await this.raise({
+        raising.push({
           id: `${e['event.id']}:${m.id}`,
           kind: 'rule',
           ruleId: m.id,
@@ -349,7 +354,7 @@ export class Pipeline {
           // A replayed batch: this event's observations are already in the shared windows; what they fired was
           // noted before it was raised, so raise it again (a no-op for alerts already stored).
           replayed.labels('correlation').inc();
-          for (const a of c.note ? (JSON.parse(c.note) as Alert[]) : []) await this.raise(a);
+          for (const a of c.note ? (JSON.parse(c.note) as Alert[]) : []) raising.push(a);
           continue;
         }
       }
@@ -372,7 +377,30 @@ export class Pipeline {
         });
       }
       if (replay && alerts.length > 0) await replay.note(key, JSON.stringify(alerts));
-      for (const a of alerts) await this.raise(a);
+      for (const a of alerts) raising.push(a);
     }
+    await this.raiseAll(raising);
+  }
+
+  /**
+   * Raises a batch's alerts: one incident's alerts (same rule, agency and host: the default grouping) one after
+   * the other, in event order; different incidents concurrently (each raise is several store round trips, which
+   * on OpenSearch dominate a batch with many alerts). Correlation fires were noted before, so a crash here loses
+   * nothing a replay does not raise again.
+   */
+  private async raiseAll(alerts: readonly Alert[]): Promise<void> {
+    if (alerts.length === 0) return;
+    const lanes = new Map<string, Alert[]>();
+    for (const a of alerts) {
+      const k = `${a.ruleId}\u0000${a.agencyId}\u0000${a.host ?? ''}`;
+      const lane = lanes.get(k);
+      if (lane) lane.push(a);
+      else lanes.set(k, [a]);
+    }
+    const queue = [...lanes.values()];
+    const run = async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) for (const a of lane) await this.raise(a);
+    };
+    await Promise.all(Array.from({ length: Math.min(RAISE_CONCURRENCY, queue.length) }, run));
   }
 }
