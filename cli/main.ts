@@ -33,7 +33,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     load: () => import('../ingest/cli.js'),
   },
   ingest: {
-    summary: 'run the intake sources (syslog UDP/TCP/TLS, RELP, HTTP) into the durable spool',
+    summary:
+      'run the intake sources (syslog UDP/TCP/TLS, RELP, HTTP) into the durable spool; with redis.url also the API, forwarding to workers',
     load: () => import('../ingest/cli-ingest.js'),
   },
   worker: {
