@@ -4,7 +4,10 @@
  * peak length. Needs a build, a Redis and an OpenSearch:
  *
  *   node dist/cli/bench-distributed.js --redis redis://127.0.0.1:6379 --opensearch http://127.0.0.1:9200 \
- *     [--lines 200000] [--workers 2] [--threads 1] [--fsync always|interval|never]
+ *     [--lines 200000] [--workers 2] [--threads 1] [--fsync always|interval|never] [--flood]
+ *
+ * --flood: every line is a failed SSH login, over 100 hosts (the shipped brute-force correlation fires every 10th
+ * event per host: lines / 10 alerts); the run ends when those alerts are all in incidents.
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -12,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { redisConnection } from '../ingest/forward.js';
-import { openStores } from '../store/index.js';
+import { openStores, SCOPE_ALL } from '../store/index.js';
 import {
   countEvents,
   distributedYaml,
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     threads: { type: 'string', default: '1' },
     fsync: { type: 'string', default: 'always' },
+    flood: { type: 'boolean', default: false },
   },
 });
 const redisUrl = values.redis ?? process.env.CANHGAC_TEST_REDIS_URL;
@@ -67,16 +71,32 @@ try {
     store: { kind: 'opensearch', opensearch: { url: osUrl, indexPrefix: prefix } },
   });
   const queue = new Queue('batches', { connection: redisConnection(redisUrl), prefix });
-  const input = testInput(Math.max(0, n - 87));
+  const now = new Date().toISOString();
+  const input = values.flood
+    ? Array.from({ length: n }, (_, i) => ({
+        from: '127.0.0.2',
+        text: `<38>1 ${now} h${i % 100}.so-tttt.gov.vn sshd 4242 - - Failed password for root from 203.0.113.${i % 250} port 22 ssh2`,
+      }))
+    : testInput(Math.max(0, n - 87));
+  // --flood: alerts of the shipped SSH brute-force correlation (group-by host, 10 events) expected in incidents.
+  const wantAlerts = values.flood ? 100 * Math.floor(n / 100 / 10) : 0;
+  const bruteForceAlerts = async () =>
+    (
+      await stores.state
+        .collection<{ ruleId: string; alertCount: number }>('incidents')
+        .list(SCOPE_ALL, { filter: { ruleId: '6c1e2f4a-8a0b-4d7e-9c1a-2b3c4d5e6f02' }, size: 1000 })
+    ).docs.reduce((a, i) => a + i.alertCount, 0);
   const t0 = Date.now();
   await sendLines(tcpPortOf(ingest.banner), input);
   const sentMs = Date.now() - t0;
   let stored = 0;
+  let alerts = 0;
   let peak = 0;
-  while (stored < input.length && Date.now() - t0 < 30 * 60_000) {
+  while ((stored < input.length || alerts < wantAlerts) && Date.now() - t0 < 30 * 60_000) {
     await new Promise((r) => setTimeout(r, 1000));
     peak = Math.max(peak, await queue.getWaitingCount());
     stored = await countEvents(stores);
+    if (wantAlerts) alerts = await bruteForceAlerts();
   }
   const ms = Date.now() - t0;
   process.stdout.write(
@@ -90,6 +110,7 @@ try {
       totalSeconds: ms / 1000,
       eventsPerSecond: Math.round((stored / ms) * 1000),
       peakQueuedBatches: peak,
+      ...(values.flood ? { bruteForceAlerts: alerts, expectedAlerts: wantAlerts } : {}),
     })}\n`,
   );
   await queue.close();
