@@ -21,6 +21,7 @@ import {
   countEvents,
   distributedYaml,
   dropPrefix,
+  removeWorkDirs,
   incidentSummary,
   type Proc,
   sendLines,
@@ -57,6 +58,7 @@ afterAll(async () => {
   for (const p of procs) await p.stop('SIGKILL').catch(() => undefined);
   for (const s of opened) await s.close().catch(() => undefined);
   for (const p of prefixes) await dropPrefix(p, opensearchUrl, redisUrl);
+  removeWorkDirs();
 });
 
 /** A real SMTP server that keeps every message. */

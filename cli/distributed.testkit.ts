@@ -3,7 +3,7 @@
  * processes, syslog over TCP from several loopback addresses (one agency each), and reads of the stores.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,9 +27,24 @@ detection:
 level: medium
 `;
 
+/** Directories made by writeConfig in this process (removeWorkDirs cleans them). */
+const made: string[] = [];
+
+/**
+ * Removes the data directories (spools, SQLite, uploaded rules) under every directory writeConfig made, keeping
+ * the configuration and the processes' logs for a look after a failure.
+ */
+export function removeWorkDirs(): void {
+  for (const dir of made.splice(0))
+    for (const entry of readdirSync(dir, { withFileTypes: true }))
+      if (entry.isDirectory() && entry.name !== 'rules')
+        rmSync(join(dir, entry.name), { recursive: true, force: true });
+}
+
 /** A temporary directory with the test rule and a configuration file; `extra` is appended YAML. */
 export function writeConfig(extra = ''): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'canhgac-dist-'));
+  made.push(dir);
   mkdirSync(join(dir, 'rules'));
   writeFileSync(join(dir, 'rules', 'marker.yml'), MARKER_RULE);
   const file = join(dir, 'canhgac.yaml');

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import {
   countEvents,
   distributedYaml,
   dropPrefix,
+  removeWorkDirs,
   type Line,
   type Proc,
   sendLines,
@@ -53,6 +54,7 @@ const procs: Proc[] = [];
 let redis: ChildProcess | undefined;
 let stores: Stores | undefined;
 let prefix = '';
+let redisDir = '';
 afterAll(async () => {
   for (const p of procs) await p.stop('SIGKILL').catch(() => undefined);
   if (redis && redis.exitCode === null && redis.signalCode === null) {
@@ -62,6 +64,8 @@ afterAll(async () => {
   }
   await stores?.close();
   if (prefix) await dropPrefix(prefix, opensearchUrl, undefined);
+  removeWorkDirs();
+  if (redisDir) rmSync(redisDir, { recursive: true, force: true });
 });
 
 function freePort(): Promise<number> {
@@ -101,7 +105,7 @@ function lines(phase: string, n: number, from = 0): Line[] {
 (ready ? describe : describe.skip)('distributed mode: Redis restarted while ingesting', () => {
   it('resumes, and stores every event sent before, during and after the restart', async () => {
     const port = await freePort();
-    const redisDir = mkdtempSync(join(tmpdir(), 'canhgac-redis-'));
+    redisDir = mkdtempSync(join(tmpdir(), 'canhgac-redis-'));
     redis = await startRedis(port, redisDir);
     prefix = `distrr-${randomUUID().slice(0, 8)}`;
     const { dir, file } = writeConfig(
