@@ -6,6 +6,7 @@
  * API and the periodic checks (silent hosts, SLA, digests), with batches forwarded to Redis for `canhgac worker`.
  */
 import { AuthService, startApi } from '../api/index.js';
+import { reportRouteOptions } from '../api/routes/reports.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import type { WorkerPool } from '../detection/pool/pool.js';
@@ -15,7 +16,9 @@ import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import { channelSenders, Notifier } from '../notify/index.js';
+import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
 import { openStores } from '../store/index.js';
+import type { Stores } from '../store/types.js';
 import { Pipeline } from './pipeline.js';
 
 export { SHIPPED_RULES } from './pipeline.js';
@@ -60,6 +63,17 @@ function periodicChecks(silent: SilentHostWatcher, incidents: IncidentService, n
   ];
 }
 
+/**
+ * Weekly and six-monthly reports: the API's on-demand route reads the chromium path and top-N from the config, and
+ * the scheduler mails them (once per period and agency, recorded in the state store) from this one process.
+ */
+function startReports(config: Config, stores: Stores): ReportScheduler {
+  const rc = config.reports as { chromiumPath: string; topN: number };
+  reportRouteOptions.chromiumPath = rc.chromiumPath;
+  reportRouteOptions.topN = rc.topN;
+  return startReportScheduler({ stores, config });
+}
+
 /** Agent keys made through the API (role intake) are accepted by the HTTP intake, attributing their agency. */
 function intakeKeys(auth: AuthService) {
   return async (key: string) => {
@@ -85,6 +99,7 @@ export async function startService(config: Config): Promise<Service> {
     agencies,
   });
   const api = await startApi(config as { api?: { host?: string; port?: number } }, { stores, incidents });
+  const reports = startReports(config, stores);
 
   const reload = () =>
     void pipeline.reload().catch((err: unknown) => log.error({ err }, 'Rule or agency reload failed'));
@@ -136,6 +151,7 @@ export async function startService(config: Config): Promise<Service> {
       await pipeline.close();
       agencies.close();
       await silent.flush().catch(() => undefined);
+      await reports.stop();
       await stores.close();
       log.info('canhgac stopped');
     },
@@ -208,6 +224,7 @@ export async function startIngestService(config: Config): Promise<IngestService>
     attempts: dist.attempts,
   });
   void checkRedisPersistence(connection);
+  const reports = startReports(config, stores);
   const timers = periodicChecks(silent, incidents, notifier);
   for (const t of timers) t.unref();
   notifier.start();
@@ -223,6 +240,7 @@ export async function startIngestService(config: Config): Promise<IngestService>
       await api.close();
       await notifier.close();
       agencies.close();
+      await reports.stop();
       await stores.close();
       log.info('canhgac ingest stopped');
     },

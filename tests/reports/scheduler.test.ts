@@ -158,7 +158,9 @@ describe('report scheduler', () => {
   }, 120_000);
 
   it('a route without a language of its own gets the report in the defaultLanguage setting', async () => {
-    await stores.state.collection('settings').put(SCOPE_ALL, { id: 'global', values: { defaultLanguage: 'en' } });
+    await stores.state
+      .collection<{ id: string; values: Record<string, unknown> }>('settings')
+      .put(SCOPE_ALL, { id: 'global', values: { defaultLanguage: 'en' } });
     settingsFor(stores.state).invalidate(); // as PUT /api/v1/settings does
     try {
       const s = startReportScheduler({ stores, config: config(), now: () => local(2026, 12, 14, 7, 5) });
