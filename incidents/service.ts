@@ -174,9 +174,14 @@ export class IncidentService {
         }
       }
       try {
-        const saved = await this.incidents.put(SCOPE_ALL, next, { expectedVersion: current ? current.version : 0 });
+        // The pipeline's writes skip OpenSearch's forced refresh (an alert flood would wait on one per write); the
+        // next read of this incident is a get, which is always current, and listings catch up within ~1 s.
+        const saved = await this.incidents.put(SCOPE_ALL, next, {
+          expectedVersion: current ? current.version : 0,
+          refresh: false,
+        });
         const storedAlert: Alert = { ...alert, incidentId: id };
-        await this.alerts.put(SCOPE_ALL, { ...storedAlert, agencyId: alert.agencyId });
+        await this.alerts.put(SCOPE_ALL, { ...storedAlert, agencyId: alert.agencyId }, { refresh: false });
         if (created || reopened) {
           await this.writeAudit(
             'system',

@@ -170,6 +170,12 @@ export interface PutOptions {
    * n > 0: update only if the stored version is n (conflict otherwise, also when absent).
    */
   expectedVersion?: number;
+  /**
+   * false: the write need not be visible to `list` at once (OpenSearch skips its forced refresh; the document shows
+   * in listings within the refresh interval, about 1 s; `get` and version checks are always current). For
+   * high-rate pipeline writes. Default true: listed as soon as put returns.
+   */
+  refresh?: boolean;
 }
 
 /** A typed collection of versioned documents. */

@@ -212,7 +212,7 @@ class OpenSearchCollection<T extends object> implements Collection<T> {
       const version = (cur?.src.version ?? 0) + 1;
       const src = indexed(id, version, agencyId, body);
       const path = `/${this.index}/${cur ? '_doc' : '_create'}/${encodeURIComponent(id)}`;
-      const querystring: Record<string, string | number> = { refresh: 'true' };
+      const querystring: Record<string, string | number> = { refresh: opts.refresh === false ? 'false' : 'true' };
       if (cur) {
         querystring.if_seq_no = cur.seqNo;
         querystring.if_primary_term = cur.primaryTerm;

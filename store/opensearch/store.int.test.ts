@@ -361,3 +361,29 @@ describeOpenSearch('OpenSearch state listing at the largest page size', (url) =>
     }
   });
 });
+
+describeOpenSearch('OpenSearch state writes without a forced refresh', (url) => {
+  it('are current for get and version checks at once, and listed after a refresh interval', async () => {
+    const s = await openOpenSearchStores({ node: url, prefix: testPrefix() });
+    try {
+      const c = s.state.collection<{ id: string; agencyId?: string; n: number }>('incidents_nr');
+      await c.put(SCOPE_ALL, { id: 'one', agencyId: A, n: 1 }); // creates the index, refreshed
+      const first = await c.put(SCOPE_ALL, { id: 'two', agencyId: A, n: 1 }, { expectedVersion: 0, refresh: false });
+      expect((await c.get(SCOPE_ALL, 'two'))?.n).toBe(1);
+      await c.put(SCOPE_ALL, { id: 'two', agencyId: A, n: 2 }, { expectedVersion: first.version, refresh: false });
+      await expect(
+        c.put(SCOPE_ALL, { id: 'two', agencyId: A, n: 3 }, { expectedVersion: first.version, refresh: false }),
+      ).rejects.toMatchObject({ code: 'CANHGAC_ERR_STORE_CONFLICT' });
+      expect((await c.get(SCOPE_ALL, 'two'))?.n).toBe(2);
+      let listed: string[] = [];
+      for (let i = 0; i < 50 && listed.length < 2; i++) {
+        listed = (await c.list(SCOPE_ALL)).docs.map((d) => d.id).sort();
+        if (listed.length < 2) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(listed).toEqual(['one', 'two']);
+    } finally {
+      await rest(s.client, 'DELETE', `/${s.layout.prefix}-*`, undefined, { ok: [404] });
+      await s.close();
+    }
+  });
+});
