@@ -85,6 +85,17 @@ describe('grouping and recurrence', () => {
     expect(b.incident?.alertCount).toBe(2);
   });
 
+  it('counts an alert once when the process stopped between the incident write and the alert record', async () => {
+    const a = alert();
+    await svc.ingestAlert(a);
+    // As after a kill between the two writes: the incident counts the alert, its record is missing.
+    expect(await stores.state.collection('alerts').delete(SCOPE_ALL, a.id)).toBe(true);
+    const again = await svc.ingestAlert({ ...a });
+    expect(again.created).toBe(false);
+    expect(again.incident?.alertCount).toBe(1);
+    expect(await stores.state.collection('alerts').get(SCOPE_ALL, a.id)).toMatchObject({ id: a.id });
+  });
+
   it('loses no count when many alerts of one incident arrive at once', async () => {
     await Promise.all(Array.from({ length: 40 }, () => svc.ingestAlert(alert())));
     const page = await svc.incidents.list(SCOPE_ALL);

@@ -124,6 +124,14 @@ export class IncidentService {
     }
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const current = await this.incidents.get(SCOPE_ALL, id);
+      if (current?.alertIds.includes(alert.id)) {
+        // Counted already, but the process stopped before the alert record was written (the two are separate
+        // writes): write it now and count nothing. alertIds keeps the newest ids, which is what a replay raises.
+        alertsTotal.labels('duplicate').inc();
+        const storedAlert: Alert = { ...alert, incidentId: id };
+        await this.alerts.put(SCOPE_ALL, { ...storedAlert, agencyId: alert.agencyId }, { refresh: false });
+        return { alert: storedAlert, incident: current, created: false, reopened: false, suppressed: false };
+      }
       const now = this.now();
       let next: Incident;
       let created = false;
