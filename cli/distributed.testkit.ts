@@ -11,6 +11,7 @@ import { projectRoot } from '../core/shared-data.js';
 import { q } from '../store/query/ast.js';
 import { parseQuery } from '../store/query/parse.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
+import { removeRedisKeys } from '../core/redis-keys.js';
 
 /** Agencies by the loopback address their hosts send from. */
 export const AGENCY_A = { id: '000.00.31.H40', name: 'Sở Thông tin và Truyền thông', address: '127.0.0.2' };
@@ -248,23 +249,7 @@ export async function dropPrefix(prefix: string, opensearchUrl: string | undefin
     for (const path of [`/${prefix}-*`, `/_index_template/${prefix}-*`])
       await fetch(`${opensearchUrl}${path}`, { method: 'DELETE' }).catch(() => undefined);
   }
-  if (redisUrl) {
-    const { Redis } = await import('ioredis');
-    const r = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-    try {
-      await r.connect();
-      let cursor = '0';
-      do {
-        const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await r.unlink(...keys);
-      } while (cursor !== '0');
-    } catch {
-      // A test Redis that is already gone (the restart test's own) has nothing to clean.
-    } finally {
-      r.disconnect();
-    }
-  }
+  if (redisUrl) await removeRedisKeys(redisUrl, [prefix]);
 }
 
 /** Polls `fn` until `done(value)` or the timeout; returns the last value. */

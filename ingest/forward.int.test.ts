@@ -19,6 +19,7 @@ import {
 } from './forward.js';
 import { MemorySpool } from './spool/memory-spool.js';
 import type { RawRecord } from './spool/types.js';
+import { removeRedisKeys } from '../core/redis-keys.js';
 
 const url = process.env.CANHGAC_TEST_REDIS_URL;
 if (!url)
@@ -31,17 +32,7 @@ afterEach(async () => {
 /** Queue prefixes used, whose keys are removed at the end (the test Redis is shared). */
 const used: string[] = [];
 afterAll(async () => {
-  if (!url || used.length === 0) return;
-  const r = new Redis(url);
-  for (const p of used) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${p}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await r.unlink(...keys);
-    } while (cursor !== '0');
-  }
-  r.disconnect();
+  if (url) await removeRedisKeys(url, used);
 });
 
 function records(n: number): RawRecord[] {

@@ -6,12 +6,12 @@
  */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { redisConnection } from '../ingest/forward.js';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
 import { QueuedNotifier } from './queue.js';
 import type { ChannelSender, Notice } from './types.js';
+import { removeRedisKeys } from '../core/redis-keys.js';
 
 const url = process.env.CANHGAC_TEST_REDIS_URL;
 if (!url)
@@ -25,17 +25,7 @@ afterEach(async () => {
 /** Queue prefixes used, whose keys are removed at the end (the test Redis is shared). */
 const used: string[] = [];
 afterAll(async () => {
-  if (!url || used.length === 0) return;
-  const r = new Redis(url);
-  for (const p of used) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${p}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await r.unlink(...keys);
-    } while (cursor !== '0');
-  }
-  r.disconnect();
+  if (url) await removeRedisKeys(url, used);
 });
 
 function notice(id: string): Notice {
