@@ -6,10 +6,10 @@
  * state store (`report_runs`) is claimed before sending and remembers which languages went out, so a restart or a
  * second service instance does not send again. A late start still sends, until the next period begins.
  */
-import nodemailer from 'nodemailer';
 import { logger } from '../core/log.js';
 import { settingsFor } from '../core/settings.js';
 import { counter } from '../core/metrics.js';
+import { type SmtpOptions, smtpTransport } from '../notify/channels/email.js';
 import type { ChannelConfig, Language, RouteConfig } from '../notify/types.js';
 import { isStoreConflict } from '../store/errors.js';
 import { agencyScope, SCOPE_ALL, type Stores, type Versioned } from '../store/types.js';
@@ -40,14 +40,7 @@ export interface ReportsConfig {
 }
 
 /** SMTP settings (the `smtp` section). */
-export interface ReportSmtp {
-  host: string;
-  port: number;
-  secure?: boolean;
-  user?: string;
-  pass?: string;
-  from: string;
-}
+export type ReportSmtp = SmtpOptions;
 
 /** What the scheduler needs. */
 export interface ReportSchedulerOptions {
@@ -128,15 +121,8 @@ async function audiences(stores: Stores): Promise<Map<string, Audience>> {
 }
 
 function smtpSender(smtp: ReportSmtp): (mail: ReportMail) => Promise<void> {
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure ?? false,
-    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.pass ?? '' } } : {}),
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 60_000,
-  });
+  // A longer socket timeout than notifications: the mail carries the PDF.
+  const transport = smtpTransport(smtp, 60_000);
   return async (m) => {
     await transport.sendMail({ from: smtp.from, ...m });
   };

@@ -13,9 +13,9 @@ export interface SmtpOptions {
   insecureTls?: boolean;
 }
 
-/** Email through nodemailer (HTML + text); channel settings: `{ to: string[] }`. */
-export function emailSender(smtp: SmtpOptions): ChannelSender & { close(): void } {
-  const transport: Transporter = nodemailer.createTransport({
+/** A nodemailer SMTP transport from the `smtp` settings (also used by the report mailings). */
+export function smtpTransport(smtp: SmtpOptions, socketTimeoutMs = 30_000): Transporter {
+  return nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
     secure: smtp.secure ?? false,
@@ -23,8 +23,13 @@ export function emailSender(smtp: SmtpOptions): ChannelSender & { close(): void 
     ...(smtp.insecureTls ? { tls: { rejectUnauthorized: false } } : {}),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
-    socketTimeout: 30_000,
+    socketTimeout: socketTimeoutMs,
   });
+}
+
+/** Email through nodemailer (HTML + text); channel settings: `{ to: string[] }`. */
+export function emailSender(smtp: SmtpOptions): ChannelSender & { close(): void } {
+  const transport = smtpTransport(smtp);
   return {
     async send(channel: ChannelConfig, m: RenderedMessage): Promise<void> {
       const to = channel.settings.to;
