@@ -5,7 +5,10 @@
  * A sender thread replays a realistic mix — the ../shared/corpus syslog files and loghub samples, minus the lines
  * that any rule matches — at --rate events/s over --connections TCP connections (octet-counted framing) for
  * --seconds, and plants one line in --plant-every that a shipped single-event rule alerts on ("user NOT in
- * sudoers"), each from its own host so each one opens its own incident. Prints ONE JSON line:
+ * sudoers"), each from its own host so each one opens its own incident. Like live traffic, each line carries the
+ * time it is sent: its RFC 3164 or RFC 5424 header time, or for lines without a syslog header their own leading
+ * time (access and error logs), is replaced by the send time; the rest of the line is verbatim (see TIMES).
+ * Prints ONE JSON line:
  *   sent, planted, achieved send rate, events stored (and stored/s during the run and until the backlog drained),
  *   the spool backlog when sending stopped, RSS samples (start, 60 s, mid, end, max; flat = end at most 10 % above
  *   the 60 s mark), receipt -> incident delays (p50/p99/max, from the planted event's event.ingested to the
@@ -113,7 +116,30 @@ async function quietLines(lines: string[]): Promise<{ quiet: string[]; matching:
 const SENDER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const net = require('node:net');
-const { port, lines, rate, seconds, connections, plantEvery } = workerData;
+const { port, lines, rate, seconds, connections, plantEvery, tzOffsetMs } = workerData;
+// Each line is [before, kind, after]: kind 0 = no time to replace; else the format of the time that the send time
+// replaces (see templates() in bench/e2e-service.ts): the rest of the line stays verbatim.
+const MON = ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'];
+const DAY = ['Sun','Mon','Tue','Wed','Thu','Fri','Sat'];
+const p2 = (n) => (n < 10 ? '0' : '') + n;
+let stampMs = -1;
+const st = [''];
+const stamp = () => {
+  const now = Date.now();
+  if (now === stampMs) return;
+  stampMs = now;
+  const l = new Date(now + tzOffsetMs); // wall-clock time in the service's zone, read with the UTC getters
+  const d = l.getUTCDate(), mon = MON[l.getUTCMonth()], y = l.getUTCFullYear();
+  const hms = p2(l.getUTCHours()) + ':' + p2(l.getUTCMinutes()) + ':' + p2(l.getUTCSeconds());
+  const u = new Date(now);
+  st[1] = mon + ' ' + (d < 10 ? ' ' + d : d) + ' ' + hms;
+  st[2] = u.toISOString();
+  st[3] = p2(u.getUTCDate()) + '/' + MON[u.getUTCMonth()] + '/' + u.getUTCFullYear() + ':' + p2(u.getUTCHours()) + ':' + p2(u.getUTCMinutes()) + ':' + p2(u.getUTCSeconds()) + ' +0000';
+  st[4] = DAY[l.getUTCDay()] + ' ' + mon + ' ' + p2(d) + ' ' + hms + ' ' + y;
+  st[5] = y + '-' + p2(l.getUTCMonth() + 1) + '-' + p2(d) + ' ' + hms;
+  st[6] = y + '/' + p2(l.getUTCMonth() + 1) + '/' + p2(d) + ' ' + hms;
+};
+const line = (t) => (t[1] === 0 ? t[0] : t[0] + st[t[1]] + t[2]);
 const socks = [];
 let sent = 0, planted = 0, next = 0, lagged = 0;
 const total = Math.floor(rate * seconds);
@@ -142,9 +168,10 @@ function start() {
         if (s.writableLength > 4 * 1024 * 1024) { lagged++; continue; }
         const n = Math.min(per, total - sent);
         const parts = new Array(n);
+        stamp();
         for (let i = 0; i < n; i++) {
           if ((sent + i) % plantEvery === plantEvery - 1) parts[i] = plant(planted++);
-          else { parts[i] = frame(lines[next]); next = (next + 1) % lines.length; }
+          else { parts[i] = frame(line(lines[next])); next = (next + 1) % lines.length; }
         }
         s.write(parts.join(''));
         sent += n;
@@ -169,10 +196,59 @@ interface SenderDone {
   t1: number;
 }
 
-function runSender(port: number, lines: string[], onStart: (t0: number) => void): Promise<SenderDone> {
+/** A replayed line: the text before its time, the time's format (0: none to replace; see TIMES), the rest. */
+type Template = [string, number, string];
+
+/**
+ * The times replaced by the send time, by format number (the sender thread formats them): the syslog header
+ * times, and the own time of the lines that have no syslog header (which the decoders read as the event time).
+ * Local times are in the service's zone (Asia/Ho_Chi_Minh), as devices there write them.
+ */
+const TIMES: [number, RegExp][] = [
+  // RFC 5424 header (UTC, Z)
+  [2, /^(<\d{1,3}>1 )(\d{4}-\d\d-\d\dT[^ ]+)( .*)$/s],
+  // RFC 3164 header, optional PRI (local)
+  [1, /^((?:<\d{1,3}>)?)((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]?\d \d\d:\d\d:\d\d)( .*)$/s],
+  // Apache/nginx access log: [17/May/2015:10:05:03 +0000] (written in UTC)
+  [3, /^([^[]*\[)(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})(\].*)$/s],
+  // Apache error log: [Sun Dec 04 04:47:44 2005] (local)
+  [4, /^(\[)([A-Z][a-z]{2} [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d \d{4})(\].*)$/s],
+  // Windows CBS log: 2016-09-28 04:30:30, (local)
+  [5, /^()(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(,.*)$/s],
+  // nginx error log: 2021/12/01 13:53:33 (local)
+  [6, /^()(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d)( .*)$/s],
+];
+
+/**
+ * Live traffic carries the time it is sent: each line's syslog header time (RFC 3164, RFC 5424), or for lines
+ * without one their own leading time (access and error logs), is replaced by the send time; the rest of the line
+ * is verbatim. What matches none of TIMES (CEF, FortiGate key=value, some iptables lines) goes as it is.
+ */
+function templates(lines: string[]): Template[] {
+  return lines.map((l): Template => {
+    for (const [kind, re] of TIMES) {
+      const m = re.exec(l);
+      if (m) return [m[1]!, kind, m[3]!];
+    }
+    return [l, 0, ''];
+  });
+}
+
+/** Offset of the service's default zone (Asia/Ho_Chi_Minh, UTC+7 all year, no summer time). */
+const TZ_OFFSET_MS = 7 * 3600_000;
+
+function runSender(port: number, lines: Template[], onStart: (t0: number) => void): Promise<SenderDone> {
   const w = new Worker(SENDER, {
     eval: true,
-    workerData: { port, lines, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, plantEvery: PLANT_EVERY },
+    workerData: {
+      port,
+      lines,
+      rate: RATE,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      plantEvery: PLANT_EVERY,
+      tzOffsetMs: TZ_OFFSET_MS,
+    },
   });
   return new Promise((resolve, reject) => {
     w.on('message', (m: { type: string } & Partial<SenderDone> & { t0?: number; message?: string }) => {
@@ -222,7 +298,15 @@ function rssOfPid(pid: number): number {
 
 const lines = corpusLines();
 const { quiet, matching } = await quietLines(lines);
+const mix = templates(quiet);
+const restamped = {
+  rfc3164_header: mix.filter((t) => t[1] === 1).length,
+  rfc5424_header: mix.filter((t) => t[1] === 2).length,
+  own_time_no_syslog_header: mix.filter((t) => t[1] > 2).length,
+  kept: mix.filter((t) => t[1] === 0).length,
+};
 say(`corpus: ${lines.length} lines, ${matching} matched a rule and are left out, ${quiet.length} in the mix`);
+say(`send time replaces the line's time: ${JSON.stringify(restamped)}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'canhgac-bench-e2e-'));
 const baseOverrides: Record<string, unknown> = {
@@ -239,7 +323,7 @@ const baseOverrides: Record<string, unknown> = {
   'syslog.relp.host': '127.0.0.1',
   'rules.dirs': [sigmaRules],
   workers: WORKERS,
-  // The corpus keeps its own (old) timestamps: retention must not delete them mid-run.
+  // The few lines whose time is not replaced keep their own (old) ones: retention must not delete them mid-run.
   'store.retentionDays': 36500,
   agencies: [{ id: AGENCY, name: 'Sở Thông tin và Truyền thông', networks: ['127.0.0.0/8'] }],
 };
@@ -261,18 +345,14 @@ async function embedded(): Promise<Target> {
   const config = loadConfig({ env: {}, overrides: baseOverrides });
   const svc = await startService(config);
   const stores = svc.internals.stores;
-  let written = 0;
-  const events = stores.events;
-  const write = events.write.bind(events);
-  events.write = async (scope, evs) => {
-    const r = await write(scope, evs);
-    written += evs.length;
-    return r;
-  };
+  // The pipeline's own counter of events written to the store (this process's /metrics).
+  const storedMetric = registry.getSingleMetric('canhgac_pipeline_events_stored_total');
+  if (!storedMetric) throw new Error('canhgac_pipeline_events_stored_total is not registered');
+  const written = async () => (await storedMetric.get()).values.reduce((a, v) => a + v.value, 0);
   return {
     syslogTcp: svc.ports.syslog_tcp!,
     stores,
-    written: async () => written,
+    written,
     backlog: () => svc.internals.spool.stats().records,
     rss: () => process.memoryUsage().rss,
     stop: () => svc.stop(),
@@ -369,7 +449,7 @@ const sampler = setInterval(() => {
       say(`t=${Math.round(t)} s stored ${n} backlog ${target.backlog()} rss ${rss.at(-1)!.mb} MB`);
   });
 }, 5000);
-const done = await runSender(target.syslogTcp, quiet, (t) => {
+const done = await runSender(target.syslogTcp, mix, (t) => {
   t0 = t;
 });
 const sendSeconds = (done.t1 - t0) / 1000;
@@ -433,6 +513,7 @@ const result = {
   rules_dirs: ['rules/sigma (shipped)', '../shared/sigma/rules'],
   corpus_lines: quiet.length,
   corpus_lines_left_out_matching: matching,
+  corpus_lines_send_time_stamped: restamped,
   target_rate: RATE,
   seconds: SECONDS,
   sent: done.sent,

@@ -17,7 +17,7 @@ import { counter } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
 import { CorrelationEngine, type CorrelationStore } from '../detection/correlation/index.js';
 import type { MatchOut, PipelineOptions, PipelineOutput } from '../detection/pool/pipeline-processor.js';
-import { WorkerPool } from '../detection/pool/pool.js';
+import { type PoolResult, WorkerPool } from '../detection/pool/pool.js';
 import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
 import type { CorrelationRule } from '../detection/sigma/model.js';
 import type { IncidentService } from '../incidents/service.js';
@@ -35,6 +35,10 @@ const poisoned = counter(
   'canhgac_pipeline_poisoned_records_total',
   'Records no worker could process, stored raw with the reason',
 );
+const stored = counter(
+  'canhgac_pipeline_events_stored_total',
+  'Events the pipeline wrote to the event store (replays of a batch count again)',
+);
 const replayed = counter(
   'canhgac_pipeline_replayed_total',
   'Work skipped because a replayed batch had already done it (distributed mode: a batch retried after its worker died)',
@@ -45,7 +49,7 @@ const replayed = counter(
 export const SHIPPED_RULES = join(projectRoot, 'rules', 'sigma');
 
 /** The detection side that a rule or agency change replaces as a whole. */
-interface Detection {
+export interface Detection {
   pool: WorkerPool;
   corr: CorrelationEngine;
   corrTags: Map<string, string[]>;
@@ -103,6 +107,14 @@ async function listAll<T extends object>(c: Collection<T>): Promise<Versioned<T>
 
 /** Incidents updated at once while raising a batch's alerts. */
 const RAISE_CONCURRENCY = 8;
+
+/** A batch through the worker pool, waiting for Pipeline.finish(). */
+export interface Detected {
+  readonly det: Detection;
+  readonly records: RawRecord[];
+  readonly result: PoolResult;
+  done?: boolean;
+}
 
 type RulesSection = { dirs: string[]; disabled: string[]; placeholdersFile?: string; reloadSeconds: number };
 
@@ -187,15 +199,49 @@ export class Pipeline {
 
   /** Handles one batch; resolves once its events are stored and its alerts are in incidents. */
   async handle(records: RawRecord[]): Promise<void> {
+    await this.finish(await this.detect(records));
+  }
+
+  /**
+   * The first half of handle(): the batch goes to the worker pool (decode, normalise, match). Several batches may
+   * be detected at once while an earlier one is in finish(); each must then be passed to finish() exactly once, in
+   * read order (correlation observes events in that order). A failed detection has released its hold already.
+   */
+  async detect(records: RawRecord[]): Promise<Detected> {
     const det = this.det;
     det.inflight++;
     try {
-      await this.run(det, records);
-    } finally {
-      det.inflight--;
-      if (det.retired && det.inflight === 0)
-        await det.pool.close().catch((err: unknown) => log.warn({ err }, 'Closing a replaced pool failed'));
+      return { det, records, result: await det.pool.run(records) };
+    } catch (err) {
+      await this.release(det);
+      throw err;
     }
+  }
+
+  /**
+   * The second half: stores the events, observes hosts, raises alerts and correlations. Resolves once the events
+   * are stored and the alerts are in incidents. On a failure the batch may be finished again (event ids and alert
+   * ids make the store and incident writes idempotent); the hold on its detection is released only on success or
+   * by abandon().
+   */
+  async finish(d: Detected): Promise<void> {
+    if (d.done) throw new Error('This batch was already finished');
+    await this.run(d);
+    d.done = true;
+    await this.release(d.det);
+  }
+
+  /** A detected batch that will not be finished (the service stops): releases its hold on its detection. */
+  async abandon(d: Detected): Promise<void> {
+    if (d.done) return;
+    d.done = true;
+    await this.release(d.det);
+  }
+
+  private async release(det: Detection): Promise<void> {
+    det.inflight--;
+    if (det.retired && det.inflight === 0)
+      await det.pool.close().catch((err: unknown) => log.warn({ err }, 'Closing a replaced pool failed'));
   }
 
   /** Stops the pool (and a replaced one still running). */
@@ -302,11 +348,11 @@ export class Pipeline {
     }
   }
 
-  private async run(det: Detection, records: RawRecord[]): Promise<void> {
+  private async run(d: Detected): Promise<void> {
     const { stores, silent, replay } = this.d;
-    const { pool, corr, corrTags, correlations } = det;
+    const { corr, corrTags, correlations } = d.det;
     const asyncCorr = this.d.correlationStore !== undefined;
-    const { output, poisoned: bad } = await pool.run(records);
+    const { output, poisoned: bad } = d.result;
     const outs = output as PipelineOutput[];
     const events: StoredEvent[] = outs.map((o) => o.event);
     for (const p of bad) {
@@ -322,6 +368,7 @@ export class Pipeline {
       });
     }
     await stores.events.write(SCOPE_ALL, events);
+    stored.inc(events.length);
     // Alerts in event order; raised after the batch's correlation observations (see raiseAll).
     const raising: Alert[] = [];
     for (const o of outs) {

@@ -10,16 +10,17 @@ import { reportRouteOptions } from '../api/routes/reports.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import type { WorkerPool } from '../detection/pool/pool.js';
-import { enableDefaultMetrics } from '../core/metrics.js';
+import { counter, enableDefaultMetrics } from '../core/metrics.js';
 import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
+import type { RawRecord, Spool, SpoolCursor } from '../ingest/spool/types.js';
 import { channelSenders, Notifier } from '../notify/index.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
 import { openStores } from '../store/index.js';
 import type { Stores } from '../store/types.js';
-import { Pipeline } from './pipeline.js';
+import { type Detected, Pipeline } from './pipeline.js';
 
 export { SHIPPED_RULES } from './pipeline.js';
 
@@ -39,6 +40,94 @@ export interface Service {
     spool: IngestRuntime['spool'];
   };
   stop(): Promise<void>;
+}
+
+const batchFailures = counter(
+  'canhgac_pipeline_batch_failures_total',
+  'Batch attempts that failed and are retried (the spool is not committed past them): stage detect or finish',
+  ['stage'],
+);
+
+/** Records read from the spool at most per batch: large batches under load (fewer, larger store transactions). */
+export const BATCH_MAX = 5000;
+/**
+ * Batches in flight at most: one being finished (store write, alerts, incidents) on the main thread while the
+ * next ones are already in the worker pool. Back-pressure is unchanged: what is not read stays in the spool.
+ */
+export const IN_FLIGHT = 3;
+
+interface InFlight {
+  records: RawRecord[];
+  cursor: SpoolCursor;
+  detected: Promise<Detected>;
+}
+
+/**
+ * The embedded service's batch loop, overlapped: while batch N is stored and its alerts raised (main thread),
+ * batches N+1 and N+2 are already read and in the worker pool. Batches are finished strictly in read order and
+ * the spool is committed after each one's store write and alert stage; a failed batch is retried (after 1 s) until
+ * it succeeds or the service stops, so nothing behind it is committed first. What is not committed at a stop or a
+ * crash is replayed at the next start (event ids and alert ids make the replay idempotent).
+ */
+export async function runLoop(
+  spool: Pick<Spool, 'read' | 'commit'>,
+  pipeline: Pick<Pipeline, 'detect' | 'finish' | 'abandon'>,
+  running: () => boolean,
+): Promise<void> {
+  const queue: InFlight[] = [];
+  const start = (records: RawRecord[]) => {
+    const p = pipeline.detect(records);
+    p.catch(() => undefined); // handled when the batch reaches the head
+    return p;
+  };
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  while (running()) {
+    try {
+      // Top up the in-flight batches; wait for records (200 ms) only when nothing is in flight.
+      while (queue.length < IN_FLIGHT && running()) {
+        const batch = await spool.read(BATCH_MAX, queue.length === 0 ? 200 : 0);
+        if (!batch || batch.records.length === 0) break;
+        queue.push({ records: batch.records, cursor: batch.cursor, detected: start(batch.records) });
+      }
+      const head = queue[0];
+      if (!head) {
+        // Let timers and I/O run even if a read ever returns at once (never spin on microtasks).
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      let d: Detected;
+      try {
+        d = await head.detected;
+      } catch (err) {
+        batchFailures.labels('detect').inc();
+        log.error({ err, records: head.records.length }, 'Detecting a batch failed; retrying it');
+        await pause(1000);
+        head.detected = start(head.records);
+        continue;
+      }
+      if (!d.done) {
+        try {
+          await pipeline.finish(d);
+        } catch (err) {
+          batchFailures.labels('finish').inc();
+          log.error({ err, records: head.records.length }, 'Processing a batch failed; retrying it');
+          await pause(1000);
+          continue;
+        }
+      }
+      await spool.commit(head.cursor);
+      queue.shift();
+    } catch (err) {
+      // A spool read or commit failed: nothing past the head is committed; try again.
+      log.error({ err }, 'Reading or committing the spool failed');
+      await pause(1000);
+    }
+  }
+  // Stopping: batches read but not finished stay uncommitted and are replayed at the next start.
+  for (const it of queue) {
+    const d = await it.detected.catch(() => undefined);
+    if (d) await pipeline.abandon(d);
+  }
 }
 
 /** The periodic checks of a deployment (run in exactly one process: the embedded service or distributed ingest). */
@@ -106,24 +195,7 @@ export async function startService(config: Config): Promise<Service> {
   const unsubscribe = agencies.onChange(reload);
 
   let running = true;
-  const loop = (async () => {
-    while (running) {
-      try {
-        const batch = await ingest.spool.read(2000, 200);
-        if (!batch || batch.records.length === 0) {
-          // Let timers and I/O run even if a read ever returns at once (never spin on microtasks).
-          await new Promise((r) => setImmediate(r));
-          continue;
-        }
-        await pipeline.handle(batch.records);
-        await ingest.spool.commit(batch.cursor);
-      } catch (err) {
-        // Not committed: the batch is replayed after a restart; event ids make the replay idempotent.
-        log.error({ err }, 'Processing a batch failed');
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-  })();
+  const loop = runLoop(ingest.spool, pipeline, () => running);
 
   const timers = [
     ...periodicChecks(silent, incidents, notifier),

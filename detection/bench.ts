@@ -8,8 +8,16 @@ import type { DetectBenchResult } from './cli/bench-detect.js';
 
 export type { DetectBenchResult } from './cli/bench-detect.js';
 
-/** Runs `canhgac bench <name> ...` (only `detect` here); returns the exit code. */
+/**
+ * Runs `canhgac bench <name> ...` (`detect`; `e2e [--rate N --seconds N ...]`: bench/e2e-service.ts, which prints
+ * its JSON line and exits the process); returns the exit code.
+ */
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'e2e') {
+    process.argv.splice(2, Number.POSITIVE_INFINITY, ...argv.slice(1)); // the bench reads its options from argv
+    await import('../bench/e2e-service.js');
+    return 0;
+  }
   cliLogsToStderr();
   const { runBench } = await import('./cli/bench-detect.js');
   return runBench(argv);
