@@ -2,10 +2,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ftsText } from './events.js';
 import { registerFunctions } from './functions.js';
 
 /** Schema version stored in `PRAGMA user_version`; raise it with a migration when the schema changes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -25,7 +26,7 @@ CREATE INDEX IF NOT EXISTS events_agency_ts ON events(agency, ts, id);
 CREATE INDEX IF NOT EXISTS events_host_ts ON events(host, ts);
 CREATE INDEX IF NOT EXISTS events_logsource_ts ON events(product, category, ts);
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
-  message, content='', contentless_delete=1, tokenize='trigram'
+  message, content='', contentless_delete=1, tokenize='trigram', detail=none
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts_vocab USING fts5vocab(events_fts, 'row');
 CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events BEGIN
@@ -83,8 +84,50 @@ export function openDatabase(opts: SqliteOptions): Database.Database {
   db.pragma('cache_size = -65536');
   // Fewer, larger checkpoints while ingesting (the default 1000 pages checkpoints every ~4 MB of WAL).
   db.pragma('wal_autocheckpoint = 16384');
+  migrate(db);
   db.exec(SCHEMA);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   registerFunctions(db);
   return db;
+}
+
+/**
+ * Version 1 -> 2: the message index keeps no positions (FTS5 detail=none; a third of the write cost was its
+ * position lists and their commit). The old index is dropped and rebuilt from the stored events, in one
+ * transaction, before the schema statements run; a fresh file has no events_fts and skips this.
+ */
+function migrate(db: Database.Database): void {
+  const fts = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events_fts'").pluck().get() as string | undefined;
+  if (fts === undefined || /detail\s*=\s*none/i.test(fts)) return;
+  db.transaction(() => {
+    db.exec(`DROP TRIGGER IF EXISTS events_fts_delete;
+      DROP TABLE IF EXISTS events_fts_vocab;
+      DROP TABLE events_fts;`);
+    db.exec(SCHEMA);
+    const ins = db.prepare('INSERT INTO events_fts (rowid, message) VALUES (?, ?)');
+    // In slices by rowid: better-sqlite3 cannot write while an iterator holds the connection.
+    const slice = db.prepare(
+      `SELECT rid, json_extract(doc, '$."message"') AS m, json_type(doc, '$."message"') AS t
+       FROM events WHERE rid > ? ORDER BY rid LIMIT 10000`,
+    );
+    let last = -Infinity;
+    for (;;) {
+      const rows = slice.all(last) as { rid: number; m: unknown; t: string | null }[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        last = r.rid;
+        if (r.t === null || r.t === 'null') continue;
+        const v =
+          r.t === 'array' || r.t === 'object'
+            ? JSON.parse(r.m as string)
+            : r.t === 'true'
+              ? true
+              : r.t === 'false'
+                ? false
+                : r.m;
+        const msg = ftsText(v);
+        if (msg !== undefined) ins.run(r.rid, msg);
+      }
+    }
+  })();
 }

@@ -38,7 +38,7 @@ function folded(v: unknown): string | null {
 }
 
 /** What the FTS index holds for a message: its text, or an array's element texts one per line. */
-function ftsText(v: unknown): string | undefined {
+export function ftsText(v: unknown): string | undefined {
   if (Array.isArray(v)) {
     const parts: string[] = [];
     for (const e of v) {

@@ -60,6 +60,17 @@ function ftsSafe(s: string): boolean {
   return s.length >= 3 && /^[\x20-\x7e]+$/.test(s);
 }
 
+/**
+ * The FTS5 query for a literal: every distinct trigram of it, ANDed. The index keeps no positions (detail=none,
+ * see db.ts), so this over-approximates "contains the literal" (the trigrams may sit apart); the exact test is
+ * always ANDed after the pre-filter, so answers stay exact.
+ */
+export function ftsMatch(lit: string): string {
+  const tri = new Set<string>();
+  for (let i = 0; i + 3 <= lit.length; i++) tri.add(lit.slice(i, i + 3));
+  return [...tri].map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+}
+
 /** Planner hints from the store. */
 export interface SqlOptions {
   /**
@@ -191,7 +202,7 @@ function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, ctx: Ctx): strin
   if (node.field === 'message') {
     const lit = longestLiteral(node.parts).toLowerCase();
     if (ftsSafe(lit) && node.parts.includes(ANY) && (ctx.opts.ftsUseful?.(lit) ?? true)) {
-      params.push(`"${lit.replace(/"/g, '""')}"`);
+      params.push(ftsMatch(lit));
       pre = 'rid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?) AND ';
     }
   }
