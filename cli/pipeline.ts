@@ -113,7 +113,12 @@ export interface Detected {
   readonly det: Detection;
   readonly records: RawRecord[];
   readonly result: PoolResult;
+  /** Finished (stored, observed, alerts raised). */
   done?: boolean;
+  /** Its events are in the store (a retried finish does not write them again). */
+  stored?: boolean;
+  /** Its hosts and correlations are observed and these alerts are what it raises (a retry only raises them). */
+  raising?: Alert[];
 }
 
 type RulesSection = { dirs: string[]; disabled: string[]; placeholdersFile?: string; reloadSeconds: number };
@@ -220,9 +225,9 @@ export class Pipeline {
 
   /**
    * The second half: stores the events, observes hosts, raises alerts and correlations. Resolves once the events
-   * are stored and the alerts are in incidents. On a failure the batch may be finished again (event ids and alert
-   * ids make the store and incident writes idempotent); the hold on its detection is released only on success or
-   * by abandon().
+   * are stored and the alerts are in incidents. On a failure the batch may be finished again: that redoes only
+   * the stages that did not complete (event ids and alert ids make the writes idempotent; correlation windows
+   * observe each event once). The hold on its detection is released only on success or by abandon().
    */
   async finish(d: Detected): Promise<void> {
     if (d.done) throw new Error('This batch was already finished');
@@ -354,21 +359,27 @@ export class Pipeline {
     const asyncCorr = this.d.correlationStore !== undefined;
     const { output, poisoned: bad } = d.result;
     const outs = output as PipelineOutput[];
-    const events: StoredEvent[] = outs.map((o) => o.event);
-    for (const p of bad) {
-      const r = p.item as RawRecord;
-      poisoned.inc();
-      events.push({
-        '@timestamp': new Date(r.receivedAt).toISOString(),
-        'event.id': r.id,
-        'agency.id': r.agency ?? 'unassigned',
-        'source.ip': r.source,
-        message: r.data,
-        'canhgac.decode_error': `processing failed: ${p.reason}`,
-      });
+    // A batch finished again after a failure redoes only what did not complete: the store write, then the
+    // observations (once: correlation windows must not see an event twice), then raising the alerts (idempotent).
+    if (!d.stored) {
+      const events: StoredEvent[] = outs.map((o) => o.event);
+      for (const p of bad) {
+        const r = p.item as RawRecord;
+        events.push({
+          '@timestamp': new Date(r.receivedAt).toISOString(),
+          'event.id': r.id,
+          'agency.id': r.agency ?? 'unassigned',
+          'source.ip': r.source,
+          message: r.data,
+          'canhgac.decode_error': `processing failed: ${p.reason}`,
+        });
+      }
+      await stores.events.write(SCOPE_ALL, events);
+      d.stored = true;
+      stored.inc(events.length);
+      poisoned.inc(bad.length);
     }
-    await stores.events.write(SCOPE_ALL, events);
-    stored.inc(events.length);
+    if (d.raising) return this.raiseAll(d.raising);
     // Alerts in event order; raised after the batch's correlation observations (see raiseAll).
     const raising: Alert[] = [];
     for (const o of outs) {
@@ -426,6 +437,7 @@ export class Pipeline {
       if (replay && alerts.length > 0) await replay.note(key, JSON.stringify(alerts));
       for (const a of alerts) raising.push(a);
     }
+    d.raising = raising;
     await this.raiseAll(raising);
   }
 
