@@ -116,6 +116,24 @@ describe('runLoop (overlapped batches)', () => {
     expect(s.events.indexOf(`finish+ r${2 * BATCH_MAX}`)).toBeGreaterThan(s.events.indexOf(`finish- r${BATCH_MAX}`));
   });
 
+  it('goes on after a failed spool commit, which the next commit covers', async () => {
+    const s = scripted({ detectMs: 5, finishMs: 5 });
+    const spool = spoolWith(s.events);
+    const commit = spool.commit.bind(spool);
+    let failed = 0;
+    spool.commit = async (c) => {
+      if (c.offset === BATCH_MAX && failed++ === 0) {
+        s.events.push(`commit! ${c.offset}`);
+        throw new Error('disk full');
+      }
+      return commit(c);
+    };
+    await spool.append(Array.from({ length: BATCH_MAX * 2 }, (_, i) => rec(i)));
+    await runUntil(spool, s.pipeline, () => s.events.includes(`commit ${2 * BATCH_MAX}`));
+    expect(s.events.filter((e) => e.startsWith('commit'))).toEqual([`commit! ${BATCH_MAX}`, `commit ${2 * BATCH_MAX}`]);
+    expect(spool.stats().records).toBe(0);
+  });
+
   it('at a stop, finishes the batch at the head and leaves those behind it uncommitted (replayed at the next start)', async () => {
     const s = scripted({ detectMs: 300, finishMs: 5 });
     const spool = spoolWith(s.events);
