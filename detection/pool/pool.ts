@@ -48,6 +48,8 @@ interface Slot {
   worker: Worker;
   ready: boolean;
   job: Job | undefined;
+  /** The batch this worker had when it died. */
+  lost?: Job | undefined;
 }
 
 /** Raised for a batch whose worker died or whose processor threw. */
@@ -181,6 +183,7 @@ export class WorkerPool {
         crashes.inc();
         log.error({ code, busy: slot.job !== undefined }, 'Worker thread died; replacing it');
         slot.job?.reject(new BatchFailure(`worker exited with code ${code}`));
+        slot.lost = slot.job;
         slot.job = undefined;
         this.spawn().catch((err: unknown) => log.error({ err }, 'Cannot replace a worker'));
       });
@@ -199,14 +202,15 @@ export class WorkerPool {
   /**
    * Fault injection for tests and drills: terminates the worker at `index` as if it had crashed. It is replaced,
    * its batch (if any) is retried on a live worker, and both are counted like a real crash. Resolves with
-   * whether a batch was in flight on it.
+   * whether the kill took a batch down with it (a batch finished just before the kill is not retried).
    */
   async terminateWorker(index: number): Promise<boolean> {
     const slot = this.slots[index];
     if (!slot) throw new RangeError(`No worker at position ${index} (the pool has ${this.slots.length})`);
-    const busy = slot.job !== undefined;
+    const job = slot.job;
     await slot.worker.terminate();
-    return busy;
+    // True only when the kill took a batch down with it: a result posted just before the kill finished the batch.
+    return job !== undefined && slot.lost === job;
   }
 
   /** Stops every worker; batches in flight are refused. */
