@@ -255,7 +255,7 @@ export interface IngestService {
 export async function startIngestService(config: Config): Promise<IngestService> {
   enableDefaultMetrics();
   const { checkRedisPersistence, redisConnection, startForwarder } = await import('../ingest/forward.js');
-  const { QueuedNotifier } = await import('../notify/queue.js');
+  const { openDistributedCore } = await import('./distributed-core.js');
   const redisUrl = (config.redis as { url?: string }).url;
   if (!redisUrl) throw new Error('the distributed ingest needs redis.url (CANHGAC_REDIS_URL)');
   if (!(config.store as { opensearch?: { url?: string } }).opensearch?.url)
@@ -267,20 +267,14 @@ export async function startIngestService(config: Config): Promise<IngestService>
   // What is open so far, closed again if the start fails (a half-started process must exit, not hang).
   const opened: (() => unknown)[] = [];
   const open = async () => {
-    const stores = await openStores(config as Parameters<typeof openStores>[0]);
-    opened.push(() => stores.close());
-    const incidents = new IncidentService(stores.state);
-    const silent = new SilentHostWatcher(stores.state, incidents);
-    const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
     // Digests and reconciliation are queued from here; the workers send.
-    const notifier = new QueuedNotifier(stores.state, channelSenders(smtp), {
+    const { stores, incidents, silent, notifier, agencies } = await openDistributedCore(
+      config,
       connection,
-      prefix: dist.queue,
-      consume: false,
-    });
-    opened.push(() => notifier.close());
-    const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
-    opened.push(() => agencies.close());
+      dist,
+      opened,
+      false,
+    );
     const ingest = await startIngest(config, {
       resolveIntakeKey: intakeKeys(new AuthService(stores.state)),
       agencies,

@@ -17,13 +17,8 @@ import { runDaemon } from '../core/config/daemon.js';
 import { logger } from '../core/log.js';
 import { counter, enableDefaultMetrics, registry } from '../core/metrics.js';
 import { RedisCorrelationStore } from '../detection/correlation/index.js';
-import { IncidentService } from '../incidents/service.js';
-import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.js';
-import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
-import { channelSenders } from '../notify/index.js';
-import { QueuedNotifier } from '../notify/queue.js';
-import { openStores } from '../store/index.js';
+import { openDistributedCore } from './distributed-core.js';
 import { Pipeline } from './pipeline.js';
 import type { DistributedSection } from './service.js';
 
@@ -61,23 +56,17 @@ async function openParts(
   dist: DistributedSection,
   opened: (() => unknown)[],
 ) {
-  const stores = await openStores(config as Parameters<typeof openStores>[0]);
-  opened.push(() => stores.close());
-  const incidents = new IncidentService(stores.state);
-  const silent = new SilentHostWatcher(stores.state, incidents);
-  const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
-  const notifier = new QueuedNotifier(stores.state, channelSenders(smtp), {
+  const { stores, incidents, silent, notifier, agencies } = await openDistributedCore(
+    config,
     connection,
-    prefix: dist.queue,
-    consume: true,
-  });
-  opened.push(() => notifier.close());
+    dist,
+    opened,
+    true,
+  );
   const redis = new Redis({ ...(connection as object), lazyConnect: false });
   redis.on('error', (err) => log.warn({ err: err.message }, 'Redis connection error'));
   opened.push(() => redis.disconnect());
   const prefix = `${dist.queue}:`;
-  const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
-  opened.push(() => agencies.close());
   const pipeline = await Pipeline.open({
     config,
     stores,

@@ -1,0 +1,34 @@
+/**
+ * What both processes of the distributed mode open first: the stores, the incident service, the silent-host
+ * watcher, the BullMQ notifier and the agency directory. `canhgac ingest` queues notifications (consume: false);
+ * `canhgac worker` also sends them (consume: true).
+ */
+import type { Config } from '../core/config/load.js';
+import { IncidentService } from '../incidents/service.js';
+import { SilentHostWatcher } from '../incidents/silent-hosts.js';
+import type { redisConnection } from '../ingest/forward.js';
+import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
+import { channelSenders } from '../notify/index.js';
+import { QueuedNotifier } from '../notify/queue.js';
+import { openStores } from '../store/index.js';
+import type { DistributedSection } from './service.js';
+
+/** Opens the shared parts, pushing a closer for each onto `opened` (closed in reverse if the start fails). */
+export async function openDistributedCore(
+  config: Config,
+  connection: ReturnType<typeof redisConnection>,
+  dist: DistributedSection,
+  opened: (() => unknown)[],
+  consume: boolean,
+) {
+  const stores = await openStores(config as Parameters<typeof openStores>[0]);
+  opened.push(() => stores.close());
+  const incidents = new IncidentService(stores.state);
+  const silent = new SilentHostWatcher(stores.state, incidents);
+  const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
+  const notifier = new QueuedNotifier(stores.state, channelSenders(smtp), { connection, prefix: dist.queue, consume });
+  opened.push(() => notifier.close());
+  const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
+  opened.push(() => agencies.close());
+  return { stores, incidents, silent, notifier, agencies };
+}
