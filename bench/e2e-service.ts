@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { cliLogsToStderr } from '../detection/cli/logs.js';
+import { LOOPBACK_LISTENERS } from '../core/config/loopback.js';
 
 const { values: argv } = parseArgs({
   options: {
@@ -311,16 +312,7 @@ say(`send time replaces the line's time: ${JSON.stringify(restamped)}`);
 const dir = mkdtempSync(join(tmpdir(), 'canhgac-bench-e2e-'));
 const baseOverrides: Record<string, unknown> = {
   dataDir: join(dir, 'data'),
-  'api.port': 0,
-  'api.host': '127.0.0.1',
-  'intake.port': 0,
-  'intake.host': '127.0.0.1',
-  'syslog.udp.port': 0,
-  'syslog.udp.host': '127.0.0.1',
-  'syslog.tcp.port': 0,
-  'syslog.tcp.host': '127.0.0.1',
-  'syslog.relp.port': 0,
-  'syslog.relp.host': '127.0.0.1',
+  ...LOOPBACK_LISTENERS,
   'rules.dirs': [sigmaRules],
   workers: WORKERS,
   // The few lines whose time is not replaced keep their own (old) ones: retention must not delete them mid-run.

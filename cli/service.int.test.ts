@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../core/config/load.js';
 import { projectRoot } from '../core/shared-data.js';
 import { type Service, startService } from './service.js';
+import { LOOPBACK_LISTENERS } from '../core/config/loopback.js';
 
 const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
 const KEY = 'service-test-admin-key-0123456789abcdef';
@@ -23,15 +24,7 @@ afterAll(async () => {
       env: {},
       overrides: {
         dataDir: dir,
-        'api.port': 0,
-        'intake.port': 0,
-        'syslog.udp.port': 0,
-        'syslog.tcp.port': 0,
-        'syslog.relp.port': 0,
-        'syslog.tcp.host': '127.0.0.1',
-        'syslog.udp.host': '127.0.0.1',
-        'syslog.relp.host': '127.0.0.1',
-        'intake.host': '127.0.0.1',
+        ...LOOPBACK_LISTENERS,
         'rules.reloadSeconds': 1,
       },
     });

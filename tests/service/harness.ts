@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../../core/config/load.js';
+import { LOOPBACK_LISTENERS } from '../../core/config/loopback.js';
 
 /** The bootstrap admin key every test service starts with (CANHGAC_BOOTSTRAP_API_KEY). */
 export const ADMIN_KEY = 'service-e2e-admin-key-0123456789abcdef';
@@ -125,16 +126,7 @@ export function serviceConfig(overrides: Record<string, unknown> = {}): ReturnTy
     env: {},
     overrides: {
       dataDir: mkdtempSync(join(tmpdir(), 'canhgac-e2e-')),
-      'api.port': 0,
-      'api.host': '127.0.0.1',
-      'intake.port': 0,
-      'intake.host': '127.0.0.1',
-      'syslog.udp.port': 0,
-      'syslog.udp.host': '127.0.0.1',
-      'syslog.tcp.port': 0,
-      'syslog.tcp.host': '127.0.0.1',
-      'syslog.relp.port': 0,
-      'syslog.relp.host': '127.0.0.1',
+      ...LOOPBACK_LISTENERS,
       agencies: [{ id: AGENCY, name: 'Sở Thông tin và Truyền thông', networks: ['127.0.0.0/8'] }],
       ...overrides,
     },
