@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../core/shared-data.js';
@@ -27,6 +26,7 @@ import {
   waitFor,
   writeConfig,
 } from './distributed.testkit.js';
+import { freePort } from '../tests/local-programs.js';
 
 const opensearchUrl = process.env.CANHGAC_TEST_OPENSEARCH_URL;
 const hasRedis = (() => {
@@ -67,15 +67,6 @@ afterAll(async () => {
   removeWorkDirs();
   if (redisDir) rmSync(redisDir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startRedis(port: number, dir: string): Promise<ChildProcess> {
   const child = spawn(

@@ -9,25 +9,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect as netConnect, createServer } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { projectRoot } from '../../core/shared-data.js';
 import { testPrefix } from '../../store/opensearch/test-env.js';
+import { freePort } from '../local-programs.js';
 
 const REDIS = process.env.CANHGAC_TEST_REDIS_URL || undefined;
 const OPENSEARCH = process.env.CANHGAC_TEST_OPENSEARCH_URL || undefined;
 const HEALTH = join(projectRoot, 'deploy', 'healthcheck.mjs');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** Runs the containers' health check; true when it exits 0. */
 function healthy(args: string[], env: NodeJS.ProcessEnv): boolean {

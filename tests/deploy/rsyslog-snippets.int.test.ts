@@ -5,9 +5,8 @@
  * client-certificate commands (agency attribution by certificate name).
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../core/shared-data.js';
@@ -16,6 +15,7 @@ import { RelpSource } from '../../ingest/sources/relp/source.js';
 import { SyslogTcpSource } from '../../ingest/sources/syslog-tcp/source.js';
 import { SyslogTlsSource } from '../../ingest/sources/syslog-tls/source.js';
 import { SyslogUdpSource } from '../../ingest/sources/syslog-udp/source.js';
+import { feed, freePort, have, hasRsyslogModule, spawnRsyslogd, stopChild, until } from '../local-programs.js';
 
 const DOC = readFileSync(join(projectRoot, 'docs', 'operations.md'), 'utf8');
 const HOST = 'siem.tinh.gov.vn';
@@ -31,34 +31,6 @@ function snippet(name: string): string {
     .join('\n');
 }
 
-function have(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/rsyslog', '/usr/lib/aarch64-linux-gnu/rsyslog', '/usr/lib/rsyslog'];
-const hasModule = (m: string) => MODULE_DIRS.some((d) => existsSync(join(d, `${m}.so`)));
-
-async function until(cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('Timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 const tmp = mkdtempSync(join(tmpdir(), 'canhgac-rsyslog-snippets-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -72,36 +44,7 @@ async function runRsyslog(name: string, body: string): Promise<{ child: ChildPro
     conf,
     `global(workDirectory="${dir}")\nmodule(load="imtcp")\ninput(type="imtcp" address="127.0.0.1" port="${inPort}")\n${body}\n`,
   );
-  const child = spawn('rsyslogd', ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const end = Date.now() + 10_000;
-  for (;;) {
-    const up = await new Promise<boolean>((r) => {
-      const s = connect({ host: '127.0.0.1', port: inPort }, () => {
-        s.destroy();
-        r(true);
-      });
-      s.on('error', () => r(false));
-    });
-    if (up) return { child, inPort };
-    if (child.exitCode !== null || Date.now() > end) throw new Error(`rsyslogd did not start (exit ${child.exitCode})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const done = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await done;
-}
-
-async function feed(port: number, lines: string[]): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port }, () => s.end(lines.map((l) => `${l}\n`).join(''), resolve));
-    s.on('error', reject);
-  });
+  return { child: await spawnRsyslogd(dir, conf, inPort), inPort };
 }
 
 /** The snippet pointed at the test's port instead of the documented one. */
@@ -121,7 +64,7 @@ const seqs = (spool: MemorySpool) =>
     .sort((a, b) => a - b);
 
 describe('rsyslog snippets of docs/operations.md', () => {
-  const ok = have('rsyslogd') && hasModule('imtcp');
+  const ok = have('rsyslogd') && hasRsyslogModule('imtcp');
   if (!ok) process.stderr.write('SKIPPED: the rsyslog snippet tests need rsyslog (run tools/deps.sh).\n');
   const t = (need: boolean) => (ok && need ? it : it.skip);
 
@@ -134,14 +77,14 @@ describe('rsyslog snippets of docs/operations.md', () => {
       const rs = await runRsyslog('udp', forTest(snippet('rsyslog-udp'), 5514, port));
       try {
         await feed(rs.inPort, lines('udp', 50));
-        await until(() => spool.stats().records === 50);
+        await until(() => spool.stats().records === 50, 15_000);
         expect(seqs(spool)).toEqual(Array.from({ length: 50 }, (_, i) => i));
         // RSYSLOG_ForwardFormat: RFC 3339 time with its zone, one space before the message.
         expect(spool.peek()[0]!.data).toMatch(
           /^<13>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S*[+-]\d\d:\d\d web1 app\[42\]: udp seq=\d+$/,
         );
       } finally {
-        await stop(rs.child);
+        await stopChild(rs.child);
         await src.stop();
       }
     },
@@ -168,14 +111,14 @@ describe('rsyslog snippets of docs/operations.md', () => {
         expect(spool.stats().records - 100).toBeLessThanOrEqual(2);
         expect(spool.peek().every((r) => r.transport === 'tcp')).toBe(true);
       } finally {
-        await stop(rs.child);
+        await stopChild(rs.child);
         await src?.stop();
       }
     },
     90_000,
   );
 
-  t(hasModule('lmnsd_gtls'))(
+  t(hasRsyslogModule('lmnsd_gtls'))(
     'TLS with the deployment certificates and a client certificate made by the documented commands',
     async () => {
       const certs = join(tmp, 'certs');
@@ -211,18 +154,18 @@ describe('rsyslog snippets of docs/operations.md', () => {
       const rs = await runRsyslog('tls', conf);
       try {
         await feed(rs.inPort, lines('tls', 100));
-        await until(() => spool.stats().records === 100);
+        await until(() => spool.stats().records === 100, 15_000);
         expect(seqs(spool)).toEqual(Array.from({ length: 100 }, (_, i) => i));
         expect(spool.peek().every((r) => r.transport === 'tls' && r.agency === '000.00.31.H40')).toBe(true);
       } finally {
-        await stop(rs.child);
+        await stopChild(rs.child);
         await src.stop();
       }
     },
     60_000,
   );
 
-  t(hasModule('omrelp'))(
+  t(hasRsyslogModule('omrelp'))(
     'RELP',
     async () => {
       const spool = new MemorySpool();
@@ -231,11 +174,11 @@ describe('rsyslog snippets of docs/operations.md', () => {
       const rs = await runRsyslog('relp', forTest(snippet('rsyslog-relp'), 2514, port));
       try {
         await feed(rs.inPort, lines('relp', 200));
-        await until(() => spool.stats().records === 200);
+        await until(() => spool.stats().records === 200, 15_000);
         expect(seqs(spool)).toEqual(Array.from({ length: 200 }, (_, i) => i));
         expect(spool.peek().every((r) => r.transport === 'relp')).toBe(true);
       } finally {
-        await stop(rs.child);
+        await stopChild(rs.child);
         await src.stop();
       }
     },

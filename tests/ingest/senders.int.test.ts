@@ -6,9 +6,8 @@
  * (tools/deps.sh); a missing one skips its test with a clear message.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemorySpool } from '../../ingest/spool/memory-spool.js';
@@ -16,41 +15,11 @@ import { RelpSource } from '../../ingest/sources/relp/source.js';
 import { SyslogTcpSource } from '../../ingest/sources/syslog-tcp/source.js';
 import { SyslogTlsSource } from '../../ingest/sources/syslog-tls/source.js';
 import { SyslogUdpSource } from '../../ingest/sources/syslog-udp/source.js';
+import { feed, freePort, have, hasRsyslogModule, spawnRsyslogd, stopChild, until } from '../local-programs.js';
 import { makeTestPki } from './certs.js';
-
-function have(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const RSYSLOG_MODULES = ['/usr/lib/x86_64-linux-gnu/rsyslog', '/usr/lib/aarch64-linux-gnu/rsyslog', '/usr/lib/rsyslog'];
-function rsyslogModule(name: string): boolean {
-  return RSYSLOG_MODULES.some((d) => existsSync(join(d, `${name}.so`)));
-}
 
 function skipMsg(what: string, pkg: string): void {
   process.stderr.write(`SKIPPED: ${what} needs ${pkg} (run tools/deps.sh).\n`);
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('Timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'canhgac-senders-'));
@@ -68,7 +37,7 @@ describe('logger (util-linux) as a sender', () => {
     try {
       execFileSync('logger', ['--rfc3164', '-d', '-n', '127.0.0.1', '-P', String(port), '-t', 'app', 'udp bsd hello']);
       execFileSync('logger', ['--rfc5424', '-d', '-n', '127.0.0.1', '-P', String(port), '-t', 'app', 'udp 5424 hello']);
-      await until(() => spool.stats().records === 2);
+      await until(() => spool.stats().records === 2, 10_000);
       const [a, b] = spool.peek();
       expect(a!.data).toMatch(/^<13>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ app(\[\d+\])?: udp bsd hello$/);
       expect(b!.data).toMatch(/^<13>1 \d{4}-\d\d-\d\dT\S+ \S+ app \S+ - \[.*\] udp 5424 hello$/);
@@ -88,7 +57,7 @@ describe('logger (util-linux) as a sender', () => {
       execFileSync('logger', [...base, '--rfc5424', '--octet-count', 'tcp octet 5424']);
       // Several messages on one connection (logger reads stdin line by line).
       execFileSync('logger', [...base, '--rfc5424', '--octet-count'], { input: 'line one\nline two\nline three\n' });
-      await until(() => spool.stats().records === 5);
+      await until(() => spool.stats().records === 5, 10_000);
       const data = spool.peek().map((r) => r.data);
       expect(data[0]).toMatch(/app(\[\d+\])?: tcp lf bsd$/);
       expect(data[1]).toMatch(/^<13>1 .* tcp octet 5424$/);
@@ -106,41 +75,12 @@ async function runRsyslog(name: string, body: string, inPort: number): Promise<C
   execFileSync('mkdir', ['-p', dir]);
   const conf = join(dir, 'rsyslog.conf');
   writeFileSync(conf, body.replaceAll('@DIR@', dir));
-  const child = spawn('rsyslogd', ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const end = Date.now() + 10_000;
-  for (;;) {
-    const up = await new Promise<boolean>((r) => {
-      const s = connect({ host: '127.0.0.1', port: inPort }, () => {
-        s.destroy();
-        r(true);
-      });
-      s.on('error', () => r(false));
-    });
-    if (up) return child;
-    if (child.exitCode !== null || Date.now() > end) throw new Error(`rsyslogd did not start (exit ${child.exitCode})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const done = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await done;
-}
-
-async function feed(port: number, lines: string[]): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port }, () => s.end(lines.map((l) => `${l}\n`).join(''), resolve));
-    s.on('error', reject);
-  });
+  return spawnRsyslogd(dir, conf, inPort);
 }
 
 describe('rsyslogd as a forwarder', () => {
-  const tlsOk = have('rsyslogd') && rsyslogModule('lmnsd_gtls') && rsyslogModule('imtcp');
-  const relpOk = have('rsyslogd') && rsyslogModule('omrelp') && rsyslogModule('imtcp');
+  const tlsOk = have('rsyslogd') && hasRsyslogModule('lmnsd_gtls') && hasRsyslogModule('imtcp');
+  const relpOk = have('rsyslogd') && hasRsyslogModule('omrelp') && hasRsyslogModule('imtcp');
   if (!tlsOk) skipMsg('the rsyslog TLS forwarding test', 'rsyslog and rsyslog-gnutls');
   if (!relpOk) skipMsg('the rsyslog RELP forwarding test', 'rsyslog and rsyslog-relp');
 
@@ -183,7 +123,7 @@ ruleset(name="fwd") {
           inPort,
           Array.from({ length: n }, (_, i) => `<13>Nov 22 10:00:00 web1 app[42]: via rsyslog tls seq=${i}`),
         );
-        await until(() => spool.stats().records === n);
+        await until(() => spool.stats().records === n, 10_000);
         const recs = spool.peek();
         expect(recs.every((r) => r.transport === 'tls' && r.agency === '000.00.00.H40')).toBe(true);
         const seqs = recs.map((r) => Number(/seq=(\d+)$/.exec(r.data)?.[1])).sort((a, b) => a - b);
@@ -223,7 +163,7 @@ ruleset(name="fwd") {
           inPort,
           Array.from({ length: n }, (_, i) => `<14>Nov 22 10:00:00 db1 postgres[7]: via rsyslog relp seq=${i}`),
         );
-        await until(() => spool.stats().records === n);
+        await until(() => spool.stats().records === n, 10_000);
         const recs = spool.peek();
         expect(recs.every((r) => r.transport === 'relp')).toBe(true);
         const seqs = recs.map((r) => Number(/seq=(\d+)$/.exec(r.data)?.[1]));
@@ -275,7 +215,7 @@ ruleset(name="fwd") {
           inPort,
           Array.from({ length: n }, (_, i) => `<14>Nov 22 10:00:00 db2 app[7]: via rsyslog relp tls seq=${i}`),
         );
-        await until(() => spool.stats().records === n);
+        await until(() => spool.stats().records === n, 10_000);
         const recs = spool.peek();
         expect(recs.every((r) => r.transport === 'relp' && r.agency === '000.00.00.H41')).toBe(true);
         expect(recs.map((r) => Number(/seq=(\d+)$/.exec(r.data)?.[1]))).toEqual(Array.from({ length: n }, (_, i) => i));
