@@ -8,9 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
-import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../core/config/load.js';
 import { projectRoot } from '../core/shared-data.js';
 import { redisConnection } from '../ingest/forward.js';
@@ -33,6 +31,7 @@ import {
   writeConfig,
 } from './distributed.testkit.js';
 import { startService } from './service.js';
+import { startSmtp } from '../tests/smtp.js';
 
 const redisUrl = process.env.CANHGAC_TEST_REDIS_URL;
 const opensearchUrl = process.env.CANHGAC_TEST_OPENSEARCH_URL;
@@ -60,26 +59,6 @@ afterAll(async () => {
   for (const p of prefixes) await dropPrefix(p, opensearchUrl, redisUrl);
   removeWorkDirs();
 });
-
-/** A real SMTP server that keeps every message. */
-async function smtpServer(): Promise<{ port: number; mails: string[]; close: () => Promise<void> }> {
-  const mails: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (b: Buffer) => chunks.push(b));
-      stream.on('end', () => {
-        mails.push(Buffer.concat(chunks).toString('utf8'));
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, mails, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 /** The embedded result on the input (computed once). */
 let expected: string[] = [];
@@ -166,7 +145,7 @@ let expected: string[] = [];
   }
 
   it('gives the incidents of the embedded mode, each correlation crossing once, over two workers, and mails each once', async () => {
-    const smtp = await smtpServer();
+    const smtp = await startSmtp();
     const c = await cluster(2, `smtp: { host: 127.0.0.1, port: ${smtp.port}, from: 'canhgac@example.vn' }\n`);
     try {
       // Every new incident is mailed (through the BullMQ notification queue, sent by whichever worker takes it).

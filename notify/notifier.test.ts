@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
 import { channelSenders, Notifier, webhookSignature, type Notice } from './index.js';
+import { startSmtp } from '../tests/smtp.js';
 
 const A = '000.00.31.H40';
 let stores: SqliteStores;
@@ -19,27 +19,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
   await stores.close();
 });
-
-/** A real SMTP server that keeps every message it receives. */
-async function smtp(port = 0): Promise<{ port: number; mails: string[]; close: () => Promise<void> }> {
-  const mails: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push(Buffer.concat(chunks).toString('utf8'));
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  const bound = (server.server.address() as AddressInfo).port;
-  const close = () => new Promise<void>((r) => server.close(() => r()));
-  return { port: bound, mails, close };
-}
 
 /** A local HTTP receiver standing in for webhook/Telegram/Slack endpoints. */
 async function receiver(): Promise<{
@@ -99,7 +78,7 @@ async function setup(
 
 describe('email through a real SMTP server', () => {
   it('delivers HTML + text in Vietnamese with untrusted content escaped and no header injection', async () => {
-    const s = await smtp();
+    const s = await startSmtp();
     cleanups.push(s.close);
     const senders = channelSenders({ host: '127.0.0.1', port: s.port, from: 'canhgac@soc.example.vn' });
     const n = new Notifier(stores.state, senders, { now: () => clock });
@@ -118,7 +97,7 @@ describe('email through a real SMTP server', () => {
   });
 
   it('retries while the SMTP server is down and delivers exactly once when it is back', async () => {
-    const probe = await smtp();
+    const probe = await startSmtp();
     const port = probe.port;
     await probe.close();
     const n = new Notifier(stores.state, channelSenders({ host: '127.0.0.1', port, from: 'canhgac@soc.example.vn' }), {
@@ -129,7 +108,7 @@ describe('email through a real SMTP server', () => {
     await n.notify(notice());
     expect(await n.deliverDue()).toEqual({ sent: 0, failed: 1, dead: 0 });
     expect(await n.deliverDue()).toEqual({ sent: 0, failed: 0, dead: 0 }); // not due yet: backoff
-    const s = await smtp(port);
+    const s = await startSmtp(port);
     cleanups.push(s.close);
     clock += 1000;
     expect(await n.deliverDue()).toEqual({ sent: 1, failed: 0, dead: 0 });

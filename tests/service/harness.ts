@@ -7,7 +7,6 @@ import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../../core/config/load.js';
 import { LOOPBACK_LISTENERS } from '../../core/config/loopback.js';
 
@@ -16,40 +15,7 @@ export const ADMIN_KEY = 'service-e2e-admin-key-0123456789abcdef';
 /** The agency the tests' senders (127.0.0.1) belong to. */
 export const AGENCY = '000.00.31.H40';
 
-/** A real SMTP server (npm smtp-server) that keeps every message it accepts, raw. */
-export interface TestSmtp {
-  port: number;
-  mails: string[];
-  close(): Promise<void>;
-}
-
-/** Starts an SMTP server on `port` (0: any free port). */
-export async function startSmtp(port = 0): Promise<TestSmtp> {
-  const mails: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push(Buffer.concat(chunks).toString('utf8'));
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const address = (server as unknown as { server: { address(): { port: number } } }).server.address();
-  return {
-    port: address.port,
-    mails,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
+export { startSmtp, type TestSmtp } from '../smtp.js';
 
 /** A mail as read back: decoded subject and the decoded text and HTML parts. */
 export interface ParsedMail {
