@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../core/shared-data.js';
-import { q } from '../store/query/ast.js';
+import { q } from '../core/event/query.js';
 import { parseQuery } from '../store/query/parse.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
 import { removeRedisKeys } from '../core/redis-keys.js';

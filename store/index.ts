@@ -10,7 +10,7 @@ export * from './types.js';
 export { STORE_ERRORS, storeError } from './errors.js';
 export { parseQuery } from './query/parse.js';
 export { compileQuery, evaluate } from './query/evaluate.js';
-export { q, toQueryString, type QueryNode } from './query/ast.js';
+export { q, toQueryString, type QueryNode } from '../core/event/query.js';
 
 /** The store part of the configuration (core/config/schema.ts `store` plus `dataDir`). */
 export interface StoreConfig {

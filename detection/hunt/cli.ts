@@ -132,7 +132,7 @@ export async function run(
   const store = await import('../../store/index.js');
   const { hunt } = await import('./hunt.js');
   const { translateRule } = await import('./translate.js');
-  const { toQueryString } = await import('../../store/query/ast.js');
+  const { toQueryString } = await import('../../core/event/query.js');
   const config = loadConfig({ ...(args.config ? { file: args.config } : {}), overrides: { dataDir: args.dataDir } });
   const storeCfg = config as unknown as import('../../store/index.js').StoreConfig;
   if (

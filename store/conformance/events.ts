@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { KEYWORDS_FIELD, type QueryKind, toQueryString, walk } from '../query/ast.js';
+import { KEYWORDS_FIELD, type QueryKind, toQueryString, walk } from '../../core/event/query.js';
 import { compileQuery } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
 import { agencyScope, type EventStore, SCOPE_ALL, type Scope, type StoredEvent } from '../types.js';

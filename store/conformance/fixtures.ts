@@ -1,5 +1,5 @@
 /** The fixed corpus and queries the store conformance suite runs against every implementation. */
-import { ANY, KEYWORDS_FIELD, type QueryNode } from '../query/ast.js';
+import { ANY, KEYWORDS_FIELD, type QueryNode } from '../../core/event/query.js';
 import type { StoredEvent } from '../types.js';
 
 /** Two agencies, so every operation can be checked for leaks across them. */

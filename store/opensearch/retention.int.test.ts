@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { settingsFor } from '../../core/settings.js';
-import { q } from '../query/ast.js';
+import { q } from '../../core/event/query.js';
 import { SCOPE_ALL, type StoredEvent } from '../types.js';
 import { rest } from './client.js';
 import { openOpenSearchStores, type OpenSearchStores } from './index.js';

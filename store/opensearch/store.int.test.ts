@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { Client } from '@opensearch-project/opensearch';
 import { compileQuery } from '../query/evaluate.js';
-import { ANY, ONE, type QueryNode, q } from '../query/ast.js';
+import { ANY, ONE, type QueryNode, q } from '../../core/event/query.js';
 import { agencyScope, SCOPE_ALL, type StoredEvent } from '../types.js';
 import { rest } from './client.js';
 import {

@@ -3,7 +3,7 @@
  * actually hit generated events. Used by the SQLite differential test; the OpenSearch store can reuse them.
  */
 import fc from 'fast-check';
-import { ANY, KEYWORDS_FIELD, ONE, type PatternPart, type QueryNode } from './ast.js';
+import { ANY, KEYWORDS_FIELD, ONE, type PatternPart, type QueryNode } from '../../core/event/query.js';
 
 /** Fields of generated events. */
 export const GEN_FIELDS = [

@@ -1,11 +1,9 @@
 /**
- * Value coercions shared by the reference interpreter and the compiler, so both agree on what a field value
- * means as a number, a timestamp or an IP address (the comparison logic itself is written twice, on purpose).
+ * What a field value of the normalised event means as text, a number, a timestamp or an IP address. Every stage
+ * that compares values uses these: the compiled Sigma engine and its reference interpreter, the store's query
+ * evaluator and SQLite functions, hunt and reports, so a rule, a search and a retro-hunt agree on one value.
  */
 import ipaddr from 'ipaddr.js';
-
-/** Entries of an event's `logsource.categories` taken into account (real events carry one to three). */
-export const MAX_CATEGORIES = 4;
 
 /** A field value as a number for lt/lte/gt/gte: finite numbers, or strings that are a finite number. */
 export function numericValue(v: unknown): number | undefined {
@@ -23,6 +21,16 @@ export function numericValue(v: unknown): number | undefined {
 export function scalarText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** Epoch ms of a timestamp value (ISO string or epoch-ms number), or undefined. */
+export function timeForm(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string') {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? undefined : t;
+  }
   return undefined;
 }
 
@@ -61,6 +69,11 @@ function isoWeek(d: Date): number {
   t.setUTCDate(t.getUTCDate() + 4 - day);
   const yearStart = Date.UTC(t.getUTCFullYear(), 0, 1);
   return Math.ceil(((t.getTime() - yearStart) / 86400000 + 1) / 7);
+}
+
+/** Whether a CIDR (or a bare address) parses; translators report the ones that do not. */
+export function cidrValid(cidr: string): boolean {
+  return parseNetwork(cidr) !== undefined;
 }
 
 /** A parsed network for |cidr. */

@@ -1,25 +1,22 @@
 /**
- * String pattern compilation: a Sigma PatternPart list becomes the cheapest test that decides it (===,
- * startsWith, endsWith, includes, ordered indexOf for `*`-only patterns, a two-pointer glob with `?`).
- * Literal parts are case-folded one by one, exactly as the reference interpreter does.
+ * The one wildcard matcher of the house. A pattern is literal segments and `*` (ANY: any run, possibly empty) /
+ * `?` (ONE: exactly one UTF-16 code unit); it compiles to the cheapest test that decides it (===, startsWith,
+ * endsWith, includes, ordered indexOf for `*`-only patterns, a two-pointer glob with `?`). Used by the compiled
+ * Sigma engine and the store's query evaluator; the engine's reference interpreter keeps its own, on purpose,
+ * so the two can be checked against each other.
  */
-import { ANY, ONE, type PatternPart, type ValueMatcher } from '../sigma/model.js';
+
+/** Marker parts of a string pattern: `*` (any run, possibly empty) and `?` (exactly one character). */
+export const ANY = 0 as const;
+export const ONE = 1 as const;
+/** A string pattern: literal segments (escapes already resolved) and wildcards, in order. */
+export type PatternPart = string | typeof ANY | typeof ONE;
 
 /** A test over already case-folded text. */
 export type TextTest = (t: string) => boolean;
 
-/**
- * Keyword values are substring searches ("searching for keywords across an entire event"): strings are wrapped
- * in `*`, numbers and booleans searched as their text.
- */
-export function keywordForm(m: ValueMatcher): ValueMatcher {
-  if (m.t === 'str') return { t: 'str', parts: [ANY, ...m.parts, ANY], cased: m.cased };
-  if (m.t === 'num' || m.t === 'bool') return { t: 'str', parts: [ANY, String(m.value), ANY], cased: false };
-  return m;
-}
-
 /** Folded, normalised pattern: adjacent literals merged, runs of `*` collapsed. */
-export function normalisePattern(parts: PatternPart[], cased: boolean): PatternPart[] {
+export function normalisePattern(parts: readonly PatternPart[], cased: boolean): PatternPart[] {
   const out: PatternPart[] = [];
   for (const p of parts) {
     const last = out.length > 0 ? out[out.length - 1] : undefined;
@@ -119,4 +116,10 @@ function globTest(norm: PatternPart[]): TextTest {
     while (i < m && pat[i] === -1) i++;
     return i === m;
   };
+}
+
+/** A test of unfolded text: folds it when `cased` is false (the pattern's literals are folded once, here). */
+export function patternTest(parts: readonly PatternPart[], cased: boolean): TextTest {
+  const test = compilePattern(normalisePattern(parts, cased));
+  return cased ? test : (s) => test(s.toLowerCase());
 }

@@ -1,5 +1,6 @@
 /**
- * The store query AST: what the search language parser (store/query/parse.ts) and the Sigma retro-hunt
+ * The event query AST, on the floor so that search and retro-hunt share it: what the search language parser
+ * (store/query/parse.ts) and the Sigma retro-hunt
  * translator (detection/hunt/) produce, and what every backend runs (SQLite SQL, OpenSearch DSL, the in-memory
  * reference evaluator in store/query/evaluate.ts, which defines the semantics when in doubt).
  *
@@ -17,7 +18,7 @@
  * - The pseudo-field `@keywords` (KEYWORDS_FIELD) is Sigma's keyword search: the event's `message` when it is
  *   a string, else every top-level string value (any may match).
  */
-import { ANY, ONE, type PatternPart } from '../../detection/sigma/model.js';
+import { ANY, ONE, type PatternPart } from './pattern.js';
 
 export { ANY, ONE, type PatternPart };
 
