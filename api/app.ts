@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
 import { logger } from '../core/log.js';
-import { consoleHandler } from '../dashboards/server/console.js';
+import { consoleHandler } from './console-bundle.js';
 import { counter, histogram } from '../core/metrics.js';
 import { IncidentService } from '../incidents/service.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';

@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { cliLogsToStderr } from '../detection/cli/logs.js';
+import { cliLogsToStderr } from '../cli/logs.js';
 import { LOOPBACK_LISTENERS } from '../core/config/loopback.js';
 
 const { values: argv } = parseArgs({
@@ -399,7 +399,7 @@ async function distributed(): Promise<Target> {
       });
       child.once('exit', (code) => reject(new Error(`canhgac ${cmd} exited with ${code}: ${err.slice(-2000)}`)));
     });
-  // The banners of cli/worker.ts and ingest/cli-ingest.ts.
+  // The banners of cli/worker.ts and cli/ingest.ts.
   const ingest = await launch('ingest', join(dir, 'ingest'), /canhgac ingest: listening (\{[^}]*\})/);
   for (let i = 1; i <= 2; i++) await launch('worker', join(dir, `worker${i}`), /canhgac worker: taking/);
   const ports = JSON.parse(ingest.match[1]!) as Record<string, number>;

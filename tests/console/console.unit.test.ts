@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { AGENCY_A, type Fixture, startFixture } from '../../api/fixture.js';
-import { CONSOLE_CSP } from '../../dashboards/server/console.js';
+import { CONSOLE_CSP } from '../../api/console-bundle.js';
 import { fmtDate, fmtDateTime, fmtDuration, parseDateTime } from '../../dashboards/console/src/format.js';
 import { termFor } from '../../dashboards/console/src/query.js';
 import { attackLinks, ruleFields } from '../../dashboards/console/src/rulefields.js';

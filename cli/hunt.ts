@@ -5,7 +5,7 @@
  * 2 usage error.
  */
 import { existsSync } from 'node:fs';
-import { cliLogsToStderr } from '../cli/logs.js';
+import { cliLogsToStderr } from './logs.js';
 
 /** Where the command writes (tests pass their own). */
 export interface CliIo {
@@ -127,14 +127,14 @@ export async function run(
   }
   cliLogsToStderr();
   // One import at a time: concurrent dynamic imports trip jest's ESM loader, and the cost is the same.
-  const { loadConfig } = await import('../../core/config/load.js');
-  const { loadRules } = await import('../sigma/load.js');
-  const store = await import('../../store/index.js');
-  const { hunt } = await import('./hunt.js');
-  const { translateRule } = await import('./translate.js');
-  const { toQueryString } = await import('../../core/event/query.js');
+  const { loadConfig } = await import('../core/config/load.js');
+  const { loadRules } = await import('../detection/sigma/load.js');
+  const store = await import('../store/index.js');
+  const { hunt } = await import('../detection/hunt/hunt.js');
+  const { translateRule } = await import('../detection/hunt/translate.js');
+  const { toQueryString } = await import('../core/event/query.js');
   const config = loadConfig({ ...(args.config ? { file: args.config } : {}), overrides: { dataDir: args.dataDir } });
-  const storeCfg = config as unknown as import('../../store/index.js').StoreConfig;
+  const storeCfg = config as unknown as import('../store/index.js').StoreConfig;
   if (
     storeCfg.store?.kind !== 'opensearch' &&
     !storeCfg.store?.opensearch?.url &&

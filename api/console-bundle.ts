@@ -38,7 +38,7 @@ const ASSET = /^\/assets\/([A-Za-z0-9_.-]{1,200})$/;
 /** Where the built console is: next to the compiled server code (dist/console), or dist/console of the sources. */
 export function defaultConsoleDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const dir of [resolve(here, '../../console'), resolve(here, '../../dist/console')])
+  for (const dir of [resolve(here, '../console'), resolve(here, '../dist/console')])
     if (existsSync(join(dir, 'index.html'))) return dir;
   return undefined;
 }

@@ -5,13 +5,13 @@
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { explainSkip, sharedPath } from '../../core/shared-data.js';
-import { differentialHunt, engineFirings, otrfEvents } from '../../tests/detection/hunt-differential.js';
+import { differentialHunt, engineFirings, otrfEvents } from './hunt-differential.js';
 import { openSqliteStores } from '../../store/sqlite/index.js';
 import { SCOPE_ALL } from '../../store/types.js';
-import { Engine } from '../engine/index.js';
-import { loadRules } from '../sigma/load.js';
-import type { LoadResult } from '../sigma/model.js';
-import { translateRule } from './translate.js';
+import { Engine } from '../../detection/engine/index.js';
+import { loadRules } from '../../detection/sigma/load.js';
+import type { LoadResult } from '../../detection/sigma/model.js';
+import { translateRule } from '../../detection/hunt/translate.js';
 
 const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => sharedPath('sigma', d));
 

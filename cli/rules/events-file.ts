@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { logger } from '../../core/log.js';
 import { stageTelemetry } from '../../core/metrics.js';
-import type { SigmaEvent } from '../sigma/model.js';
+import type { SigmaEvent } from '../../detection/sigma/model.js';
 import type { WINDOWS_ERRORS } from '../../ingest/decoders/windows/errors.js';
 
 /** The catalogue codes an event file problem carries. */

@@ -65,12 +65,12 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`canhgac report: ${args}\n\n${USAGE}`);
     return 2;
   }
-  const { cliLogsToStderr } = await import('../detection/cli/logs.js');
+  const { cliLogsToStderr } = await import('./logs.js');
   cliLogsToStderr();
   const { loadConfig } = await import('../core/config/load.js');
   const store = await import('../store/index.js');
-  const { generateReport } = await import('./index.js');
-  const { parseHalf, parseWeek } = await import('./period.js');
+  const { generateReport } = await import('../reports/index.js');
+  const { parseHalf, parseWeek } = await import('../reports/period.js');
   try {
     (args.kind === 'weekly' ? parseWeek : parseHalf)(args.period!);
   } catch (err) {

@@ -9,7 +9,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const rules = join(here, 'fixtures', 'rules');
 const events = join(here, 'fixtures', 'events.jsonl');
 const bin = join(projectRoot, 'bin', 'canhgac.js');
-const built = existsSync(join(projectRoot, 'dist', 'detection', 'cli.js'));
+const built = existsSync(join(projectRoot, 'dist', 'cli', 'rules.js'));
 
 function canhgac(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return canhgacIn(undefined, ...args);

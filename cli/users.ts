@@ -64,7 +64,7 @@ function parse(argv: string[]): Args | string {
 }
 
 async function configuredStores(args: { config?: string; dataDir?: string }): Promise<Stores> {
-  const { cliLogsToStderr } = await import('../detection/cli/logs.js');
+  const { cliLogsToStderr } = await import('./logs.js');
   cliLogsToStderr();
   const { loadConfig } = await import('../core/config/load.js');
   const store = await import('../store/index.js');
@@ -92,8 +92,8 @@ export async function run(argv: string[], io: UsersIo = defaultIo): Promise<numb
     io.err(`canhgac users: ${args}\n\n${USAGE}`);
     return 2;
   }
-  const { AuthService } = await import('./auth/service.js');
-  const { USER_ROLES } = await import('./auth/roles.js');
+  const { AuthService } = await import('../api/auth/service.js');
+  const { USER_ROLES } = await import('../api/auth/roles.js');
   const { SCOPE_ALL } = await import('../store/types.js');
   const stores = await (io.openStores ?? configuredStores)({
     ...(args.flags.config ? { config: args.flags.config } : {}),

@@ -9,8 +9,8 @@ import type { Readable, Writable } from 'node:stream';
 import { pino } from 'pino';
 import { newEventId } from '../core/ids.js';
 import { setRootLogger } from '../core/log.js';
-import { DECODERS } from './decoders/index.js';
-import { createNormaliseContext, normaliseRecord } from './normalise/index.js';
+import { DECODERS } from '../ingest/decoders/index.js';
+import { createNormaliseContext, normaliseRecord } from '../ingest/normalise/index.js';
 
 const USAGE = `Usage: canhgac parse [--format NAME] [--json] [--tz ZONE] [--source ADDR] [--no-original] < FILE
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { openSqliteStores } from '../store/sqlite/index.js';
 import type { Stores } from '../store/types.js';
-import { AuthService } from './auth/service.js';
-import { run, type UsersIo } from './cli.js';
+import { AuthService } from '../api/auth/service.js';
+import { run, type UsersIo } from './users.js';
 
 function io(stores: Stores, env: Record<string, string> = {}, stdin = '') {
   const out: string[] = [];

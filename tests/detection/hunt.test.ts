@@ -4,11 +4,11 @@ import type { QueryNode } from '../../core/event/query.js';
 import { compileQuery } from '../../store/query/evaluate.js';
 import { openSqliteStores } from '../../store/sqlite/index.js';
 import { agencyScope, SCOPE_ALL, type StoredEvent } from '../../store/types.js';
-import { Engine } from '../engine/index.js';
-import { filter, keywords, rule, type Scalar, search } from '../engine/testkit.js';
-import type { DetectionRule } from '../sigma/model.js';
-import { hunt } from './hunt.js';
-import { SQLITE_CAPABILITIES, translateRule, unsupportedBy } from './translate.js';
+import { Engine } from '../../detection/engine/index.js';
+import { filter, keywords, rule, type Scalar, search } from '../../detection/engine/testkit.js';
+import type { DetectionRule } from '../../detection/sigma/model.js';
+import { hunt } from '../../detection/hunt/hunt.js';
+import { SQLITE_CAPABILITIES, translateRule, unsupportedBy } from '../../detection/hunt/translate.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { openSqliteStores } from '../../store/sqlite/index.js';
-import { SCOPE_ALL } from '../../store/types.js';
-import { parseTime, run } from './cli.js';
+import { openSqliteStores } from '../store/sqlite/index.js';
+import { SCOPE_ALL } from '../store/types.js';
+import { parseTime, run } from './hunt.js';
 
 const RULE = `title: Whoami run
 id: 3f4c0d6e-1111-4222-8333-444455556666

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
-import { parseStream } from './cli.js';
+import { parseStream } from './parse.js';
 
 async function parse(text: string, args: Parameters<typeof parseStream>[2] = {}) {
   const out = new PassThrough();

@@ -4,11 +4,11 @@
  * usage error, 1 when it could not run (unreadable files and the like).
  */
 import { parseArgs } from 'node:util';
-import { CorrelationEngine } from '../correlation/index.js';
-import { explain } from '../engine/index.js';
+import { CorrelationEngine } from '../../detection/correlation/index.js';
+import { explain } from '../../detection/engine/index.js';
 import { describeProblem, loadRuleSet, matchEvent } from './common.js';
 import { type EventFileProblem, readEventFile } from './events-file.js';
-import type { DetectionRule, SigmaEvent } from '../sigma/model.js';
+import type { DetectionRule, SigmaEvent } from '../../detection/sigma/model.js';
 
 const USAGE = `Usage:
   canhgac rules validate <paths...> [--placeholders FILE] [--json]

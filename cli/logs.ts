@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { REDACT_PATHS, setRootLogger } from '../../core/log.js';
+import { REDACT_PATHS, setRootLogger } from '../core/log.js';
 
 /**
  * Sends the CLI's structured logs to stderr (stdout carries the command's output, e.g. exactly one JSON object

@@ -8,9 +8,9 @@ import { explainSkip, sharedPath } from '../../core/shared-data.js';
 import { openOpenSearchStores, type OpenSearchStores } from '../../store/opensearch/index.js';
 import { describeOpenSearch, testPrefix } from '../../store/opensearch/test-env.js';
 import { SCOPE_ALL } from '../../store/types.js';
-import { differentialHunt, engineFirings, otrfEvents } from '../../tests/detection/hunt-differential.js';
-import { Engine } from '../engine/index.js';
-import { loadRules } from '../sigma/load.js';
+import { differentialHunt, engineFirings, otrfEvents } from './hunt-differential.js';
+import { Engine } from '../../detection/engine/index.js';
+import { loadRules } from '../../detection/sigma/load.js';
 
 const RULES = sharedPath('sigma', 'rules');
 const OTRF = sharedPath('corpus', 'otrf');

@@ -1,5 +1,5 @@
 import { runDaemon } from '../core/config/daemon.js';
-import { startIngest } from './runner.js';
+import { startIngest } from '../ingest/runner.js';
 
 const HELP = `Usage: canhgac ingest [--config FILE] [--data-dir DIR]
 
@@ -17,7 +17,7 @@ Configuration: canhgac.yaml keys (docs/configuration.md) and CANHGAC_* variables
 export async function run(argv: string[]): Promise<number> {
   return runDaemon(argv, HELP, async (config) => {
     if ((config.redis as { url?: string } | undefined)?.url) {
-      const { startIngestService } = await import('../cli/service.js');
+      const { startIngestService } = await import('./service.js');
       const svc = await startIngestService(config);
       return {
         banner: `canhgac ingest: listening ${JSON.stringify(svc.ports)}; API ${svc.apiUrl}; forwarding to Redis`,

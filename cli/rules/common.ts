@@ -1,10 +1,10 @@
 /** What `canhgac rules ...` and `canhgac bench detect` share: loading a rule set and matching across categories. */
-import { Engine, type RuleMatch } from '../engine/index.js';
+import { Engine, type RuleMatch } from '../../detection/engine/index.js';
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { parsePipelineText } from '../../ingest/normalise/pipelines.js';
-import { listRuleFiles, loadPlaceholders, loadRules } from '../sigma/load.js';
-import type { LoadResult, SigmaEvent } from '../sigma/model.js';
+import { listRuleFiles, loadPlaceholders, loadRules } from '../../detection/sigma/load.js';
+import type { LoadResult, SigmaEvent } from '../../detection/sigma/model.js';
 
 /** A rule problem in the shape the CLI prints (`file:line:col: message`). */
 export interface CliProblem {
