@@ -21,6 +21,7 @@ import { type ReportScheduler, startReportScheduler } from '../reports/scheduler
 import { openStores } from '../store/index.js';
 import type { Stores } from '../store/types.js';
 import { type Detected, Pipeline } from './pipeline.js';
+import { configError } from '../core/config/errors.js';
 
 export { SHIPPED_RULES } from './pipeline.js';
 
@@ -257,11 +258,18 @@ export async function startIngestService(config: Config): Promise<IngestService>
   const { checkRedisPersistence, redisConnection, startForwarder } = await import('../ingest/forward.js');
   const { openDistributedCore } = await import('./distributed-core.js');
   const redisUrl = (config.redis as { url?: string }).url;
-  if (!redisUrl) throw new Error('the distributed ingest needs redis.url (CANHGAC_REDIS_URL)');
+  if (!redisUrl)
+    throw configError('CANHGAC_ERR_CONFIG_MISSING', {
+      what: 'the distributed ingest',
+      key: 'redis.url',
+      env: 'CANHGAC_REDIS_URL',
+    });
   if (!(config.store as { opensearch?: { url?: string } }).opensearch?.url)
-    throw new Error(
-      'canhgac ingest with redis.url needs the store the workers write: store.opensearch.url (CANHGAC_OPENSEARCH_URL)',
-    );
+    throw configError('CANHGAC_ERR_CONFIG_MISSING', {
+      what: 'canhgac ingest with redis.url (the store the workers write)',
+      key: 'store.opensearch.url',
+      env: 'CANHGAC_OPENSEARCH_URL',
+    });
   const dist = config.distributed as DistributedSection;
   const connection = redisConnection(redisUrl);
   // What is open so far, closed again if the start fails (a half-started process must exit, not hang).

@@ -1,5 +1,6 @@
 /** `canhgac users`: create users, reset passwords, unlock, list, and make API keys, on the configured store. */
 import type { Stores } from '../store/types.js';
+import { cliError } from './errors.js';
 
 const USAGE = `Usage: canhgac users <action> [options]
 
@@ -77,7 +78,8 @@ async function configuredStores(args: { config?: string; dataDir?: string }): Pr
 
 async function password(io: UsersIo): Promise<string> {
   const p = io.env.CANHGAC_USER_PASSWORD ?? (await io.readStdin()).split(/\r?\n/)[0] ?? '';
-  if (p.length < 12) throw new Error('the password must have at least 12 characters');
+  if (p.length < 12)
+    throw cliError('CANHGAC_ERR_CLI_USAGE', { reason: 'the password must have at least 12 characters' });
   return p;
 }
 
@@ -107,9 +109,11 @@ export async function run(argv: string[], io: UsersIo = defaultIo): Promise<numb
     const name = args.positional[0];
     switch (args.action) {
       case 'create': {
-        if (!name || !role) throw new Error('create needs <username> and --role');
-        if (!(USER_ROLES as readonly string[]).includes(role)) throw new Error(`unknown role ${role}`);
-        if (!/^[a-z0-9][a-z0-9._-]{1,63}$/.test(name)) throw new Error('usernames are 2-64 of a-z 0-9 . _ -');
+        if (!name || !role) throw cliError('CANHGAC_ERR_CLI_USAGE', { reason: 'create needs <username> and --role' });
+        if (!(USER_ROLES as readonly string[]).includes(role))
+          throw cliError('CANHGAC_ERR_CLI_USAGE', { reason: `unknown role ${role}` });
+        if (!/^[a-z0-9][a-z0-9._-]{1,63}$/.test(name))
+          throw cliError('CANHGAC_ERR_CLI_USAGE', { reason: 'usernames are 2-64 of a-z 0-9 . _ -' });
         const u = await auth.createUser(actor, {
           username: name,
           password: await password(io),
@@ -120,13 +124,13 @@ export async function run(argv: string[], io: UsersIo = defaultIo): Promise<numb
         return 0;
       }
       case 'reset-password': {
-        if (!name) throw new Error('reset-password needs <username>');
+        if (!name) throw cliError('CANHGAC_ERR_CLI_USAGE', { reason: 'reset-password needs <username>' });
         await auth.setPassword(actor, name, await password(io));
         io.out(`Password of ${name} reset; its sessions ended\n`);
         return 0;
       }
       case 'unlock': {
-        if (!name) throw new Error('unlock needs <username>');
+        if (!name) throw cliError('CANHGAC_ERR_CLI_USAGE', { reason: 'unlock needs <username>' });
         await auth.unlock(actor, name);
         io.out(`Unlocked ${name}\n`);
         return 0;
@@ -145,8 +149,10 @@ export async function run(argv: string[], io: UsersIo = defaultIo): Promise<numb
       }
       case 'create-key': {
         const keyName = args.flags.name;
-        if (!keyName || !role) throw new Error('create-key needs --name and --role');
-        if (![...USER_ROLES, 'intake'].includes(role as 'admin')) throw new Error(`unknown role ${role}`);
+        if (!keyName || !role)
+          throw cliError('CANHGAC_ERR_CLI_USAGE', { reason: 'create-key needs --name and --role' });
+        if (![...USER_ROLES, 'intake'].includes(role as 'admin'))
+          throw cliError('CANHGAC_ERR_CLI_USAGE', { reason: `unknown role ${role}` });
         const made = await auth.createKey(actor, SCOPE_ALL, {
           name: keyName,
           role: role as 'admin',

@@ -21,6 +21,7 @@ import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.j
 import { openDistributedCore } from './distributed-core.js';
 import { Pipeline } from './pipeline.js';
 import type { DistributedSection } from './service.js';
+import { configError } from '../core/config/errors.js';
 
 const log = logger('worker');
 const batches = counter('canhgac_worker_batches_total', 'Batches a distributed worker handled, by outcome', [
@@ -95,12 +96,19 @@ async function openParts(
 export async function startWorker(config: Config): Promise<RunningWorker> {
   enableDefaultMetrics();
   const redisUrl = (config.redis as { url?: string }).url;
-  if (!redisUrl) throw new Error('canhgac worker needs redis.url (CANHGAC_REDIS_URL)');
+  if (!redisUrl)
+    throw configError('CANHGAC_ERR_CONFIG_MISSING', {
+      what: 'canhgac worker',
+      key: 'redis.url',
+      env: 'CANHGAC_REDIS_URL',
+    });
   const store = config.store as { kind?: string; opensearch?: { url?: string } };
   if (!store.opensearch?.url)
-    throw new Error(
-      'canhgac worker needs a shared store: store.opensearch.url (CANHGAC_OPENSEARCH_URL); SQLite is one process only',
-    );
+    throw configError('CANHGAC_ERR_CONFIG_MISSING', {
+      what: 'canhgac worker (a shared store: SQLite is one process only)',
+      key: 'store.opensearch.url',
+      env: 'CANHGAC_OPENSEARCH_URL',
+    });
   const dist = config.distributed as DistributedSection;
   const connection = redisConnection(redisUrl);
   // What is open so far, closed again if the start fails (a half-started worker must exit, not hang).

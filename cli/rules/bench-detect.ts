@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { loadRuleSet, matchEvent } from './common.js';
 import { loadEventFile } from './events-file.js';
+import { windowsError } from '../../ingest/decoders/windows/errors.js';
 
 const USAGE =
   'Usage: canhgac bench detect --rules <paths...> --events <file> [--seconds N] [--placeholders FILE] [--json]\n';
@@ -76,7 +77,8 @@ export async function benchDetect(
   const set = await loadRuleSet(rulePaths, opts.placeholders);
   const ruleLoad = Number(process.hrtime.bigint() - t0) / 1e9;
   const { events, problems } = await loadEventFile(eventsFile);
-  if (events.length === 0) throw new Error(`no events in ${eventsFile} (${problems.length} malformed records)`);
+  if (events.length === 0)
+    throw windowsError('CANHGAC_ERR_EVENTS_EMPTY', { file: eventsFile, malformed: problems.length });
   const engine = set.engine;
   const before = engine.stats;
   const budgetNs = BigInt(Math.round((opts.seconds ?? 10) * 1e9));

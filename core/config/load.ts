@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { defineErrors, errorFactory } from '../errors.js';
+import { errorFactory } from '../errors.js';
+import { CONFIG_ERRORS } from '../catalogue/config.js';
 import { CONFIG_SCHEMA, type SchemaNode } from './schema.js';
 
-/** Errors from loading the configuration. */
-export const CONFIG_ERRORS = defineErrors({
-  CANHGAC_ERR_CONFIG_INVALID: { status: 500, message: 'Invalid configuration: {problems}' },
-  CANHGAC_ERR_CONFIG_UNREADABLE: { status: 500, message: 'Cannot read configuration file {file}: {reason}' },
-});
+/** The codes of this area; they live in the one catalogue (core/catalogue/). */
+export { CONFIG_ERRORS };
 const fail = errorFactory(CONFIG_ERRORS);
 
 /** A loaded configuration: the schema's shape with defaults applied (kept loose: each stage reads its part). */

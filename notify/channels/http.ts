@@ -1,24 +1,27 @@
 import { createHmac } from 'node:crypto';
 import { escapeHtml } from '../templates.js';
 import type { ChannelConfig, ChannelSender } from '../types.js';
+import { notifyError } from '../errors.js';
 
 const TIMEOUT_MS = 10_000;
 
 async function postJson(url: string, body: string, headers: Record<string, string> = {}): Promise<void> {
-  if (!/^https?:\/\//.test(url)) throw new Error('channel URL must be http(s)');
+  if (!/^https?:\/\//.test(url))
+    throw notifyError('CANHGAC_ERR_NOTIFY_CHANNEL', { channel: 'webhook', reason: 'the URL must be http(s)' });
   const res = await fetch(url, {
     method: 'POST',
     body,
     headers: { 'content-type': 'application/json', ...headers },
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
-  if (!res.ok) throw new Error(`HTTP ${res.status} from the channel`);
+  if (!res.ok) throw notifyError('CANHGAC_ERR_NOTIFY_DELIVERY', { reason: `HTTP ${res.status} from the channel` });
   await res.arrayBuffer();
 }
 
 function setting(channel: ChannelConfig, key: string): string {
   const v = channel.settings[key];
-  if (typeof v !== 'string' || v === '') throw new Error(`${channel.type} channel lacks settings.${key}`);
+  if (typeof v !== 'string' || v === '')
+    throw notifyError('CANHGAC_ERR_NOTIFY_CHANNEL', { channel: channel.type, reason: `settings.${key} is missing` });
   return v;
 }
 
