@@ -21,14 +21,14 @@ export async function openDistributedCore(
   opened: (() => unknown)[],
   consume: boolean,
 ) {
-  const stores = await openStores(config as Parameters<typeof openStores>[0]);
+  const stores = await openStores(config);
   opened.push(() => stores.close());
   const incidents = new IncidentService(stores.state);
   const silent = new SilentHostWatcher(stores.state, incidents);
-  const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
+  const smtp = config.smtp;
   const notifier = new QueuedNotifier(stores.state, channelSenders(smtp), { connection, prefix: dist.queue, consume });
   opened.push(() => notifier.close());
-  const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
+  const agencies = await AgencyDirectory.open(config, stores.state);
   opened.push(() => agencies.close());
   return { stores, incidents, silent, notifier, agencies };
 }

@@ -134,7 +134,7 @@ export async function run(
   const { translateRule } = await import('../detection/hunt/translate.js');
   const { toQueryString } = await import('../core/event/query.js');
   const config = loadConfig({ ...(args.config ? { file: args.config } : {}), overrides: { dataDir: args.dataDir } });
-  const storeCfg = config as unknown as import('../store/index.js').StoreConfig;
+  const storeCfg = config;
   if (
     storeCfg.store?.kind !== 'opensearch' &&
     !storeCfg.store?.opensearch?.url &&

@@ -16,7 +16,7 @@ Configuration: canhgac.yaml keys (docs/configuration.md) and CANHGAC_* variables
 /** `canhgac ingest`: the intake side alone, or the distributed front process when Redis is configured. */
 export async function run(argv: string[]): Promise<number> {
   return runDaemon(argv, HELP, async (config) => {
-    if ((config.redis as { url?: string } | undefined)?.url) {
+    if (config.redis.url) {
       const { startIngestService } = await import('./service.js');
       const svc = await startIngestService(config);
       return {

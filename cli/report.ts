@@ -78,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig({ ...(args.config ? { file: args.config } : {}), overrides: { dataDir: args.dataDir } });
-  const storeCfg = config as unknown as import('../store/index.js').StoreConfig;
+  const storeCfg = config;
   const { existsSync } = await import('node:fs');
   if (storeCfg.store?.kind !== 'opensearch' && !existsSync(store.sqlitePath(config.dataDir))) {
     process.stderr.write(
@@ -90,7 +90,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const all = args.agency === 'all';
     const pdf = /\.pdf$/i.test(args.out!);
-    const reports = (config as { reports?: { chromiumPath?: string; topN?: number } }).reports ?? {};
+    const reports = config.reports;
     if (!all && !(await stores.state.collection('agencies').get(store.SCOPE_ALL, args.agency!))) {
       process.stderr.write(
         `canhgac report: note: agency ${args.agency} is not in the agencies collection; reporting on its events anyway\n`,

@@ -73,7 +73,7 @@ async function configuredStores(args: { config?: string; dataDir?: string }): Pr
     ...(args.config ? { file: args.config } : {}),
     ...(args.dataDir ? { overrides: { dataDir: args.dataDir } } : {}),
   });
-  return store.openStores(config as unknown as import('../store/index.js').StoreConfig, { retention: false });
+  return store.openStores(config, { retention: false });
 }
 
 async function password(io: UsersIo): Promise<string> {

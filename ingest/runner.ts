@@ -2,11 +2,11 @@ import { join, resolve } from 'node:path';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import type { AgencyDirectory } from './normalise/agency-directory.js';
-import { FileSpool, type FsyncPolicy } from './spool/file-spool.js';
+import { FileSpool } from './spool/file-spool.js';
 import type { Spool } from './spool/types.js';
 import type { HttpIntakeConfig } from './sources/http/config.js';
 import { HttpIntakeSource } from './sources/http/source.js';
-import { createSyslogSources, type Source, type SyslogSection } from './sources/registry.js';
+import { createSyslogSources, type Source } from './sources/registry.js';
 
 const log = logger('ingest');
 
@@ -39,7 +39,7 @@ export interface IngestOptions {
  * TCP, TLS, RELP) and HTTP sources. Used by `canhgac ingest` and, with the pipeline behind it, `canhgac start`.
  */
 export async function startIngest(config: Config, opts: IngestOptions = {}): Promise<IngestRuntime> {
-  const sp = config.spool as { maxBytes: number; segmentBytes: number; fsync: FsyncPolicy; fsyncIntervalMs: number };
+  const sp = config.spool;
   const spool =
     opts.spool ??
     (await FileSpool.open({
@@ -49,14 +49,14 @@ export async function startIngest(config: Config, opts: IngestOptions = {}): Pro
       maxBytes: sp.maxBytes,
       segmentBytes: sp.segmentBytes,
     }));
-  const syslog = config.syslog as SyslogSection;
+  const syslog = config.syslog;
   const named: [string, Source][] = [];
   const order = (['udp', 'tcp', 'tls', 'relp'] as const).filter((k) => syslog[k] && syslog[k]!.enabled !== false);
   const dir = opts.agencies;
   createSyslogSources(syslog, spool, dir ? { certAgency: (name) => dir.certAgency(name) } : {}).forEach((s, i) => {
     named.push([SYSLOG_NAMES[['udp', 'tcp', 'tls', 'relp'].indexOf(order[i]!)]!, s]);
   });
-  const intake = config.intake as { enabled: boolean } & Record<string, unknown>;
+  const intake = config.intake;
   if (intake.enabled)
     named.push([
       'http',

@@ -46,8 +46,8 @@ export type ReportSmtp = SmtpOptions;
 /** What the scheduler needs. */
 export interface ReportSchedulerOptions {
   stores: Stores;
-  /** The whole configuration (core/config/load.ts `Config`; reads `reports` and `smtp`). */
-  config: Record<string, unknown>;
+  /** The configuration's `reports` and `smtp` sections (core/config/load.ts `Config` fits). */
+  config: { reports?: ReportsConfig; smtp?: ReportSmtp };
   /** Sends one mail; default: nodemailer over `config.smtp` (none: nothing is sent, a warning says why). */
   send?: (mail: ReportMail) => Promise<void>;
   now?: () => number;
@@ -134,7 +134,7 @@ function smtpSender(smtp: ReportSmtp): (mail: ReportMail) => Promise<void> {
 
 /** Starts the scheduler (a timer every `reports.checkSeconds`, first check at once). */
 export function startReportScheduler(opts: ReportSchedulerOptions): ReportScheduler {
-  const config = opts.config as { reports?: ReportsConfig; smtp?: ReportSmtp };
+  const config = opts.config;
   const cfg = config.reports ?? {};
   const now = opts.now ?? Date.now;
   const send = opts.send ?? (config.smtp ? smtpSender(config.smtp) : undefined);

@@ -100,7 +100,7 @@ export class AgencyDirectory {
     config: { agencies?: unknown },
     private readonly state: AgencyRecords,
   ) {
-    const list = Array.isArray(config.agencies) ? (config.agencies as unknown[]) : [];
+    const list: unknown[] = Array.isArray(config.agencies) ? config.agencies : [];
     list.forEach((raw, index) => {
       const v = validate(raw, 'config');
       if (typeof v === 'string') {
