@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { cliLogsToStderr } from '../cli/logs.js';
-import { LOOPBACK_LISTENERS } from '../core/config/loopback.js';
+import { LOOPBACK_LISTENERS } from '../tests/kit/loopback.js';
 
 const { values: argv } = parseArgs({
   options: {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../core/config/load.js';
 import { projectRoot } from '../core/shared-data.js';
 import { type Service, startService } from './service.js';
-import { LOOPBACK_LISTENERS } from '../core/config/loopback.js';
+import { LOOPBACK_LISTENERS } from '../tests/kit/loopback.js';
 
 const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
 const KEY = 'service-test-admin-key-0123456789abcdef';

@@ -2,7 +2,7 @@
  * The store seam: an event store (append-mostly, searched by the query AST) and a state store (versioned
  * documents: alerts, incidents, comments, audit entries, users, API keys, agencies, rules, settings).
  * Implementations: store/sqlite/ (embedded default) and store/opensearch/ (distributed). Both pass the same
- * conformance suite (store/conformance/). Tenancy is enforced HERE, in the store: every call takes a Scope.
+ * conformance suite (tests/conformance/store/). Tenancy is enforced HERE, in the store: every call takes a Scope.
  */
 import type { QueryNode } from '../core/event/query.js';
 

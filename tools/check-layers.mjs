@@ -77,6 +77,34 @@ export function folderImports(root) {
   return out;
 }
 
+/**
+ * The test layout rule (docs/architecture.md "Tests"): a test's kind is its suffix, one per kind: `.test.ts`
+ * (unit: no network, no other process), `.int.test.ts` (real Redis, OpenSearch, SMTP, local programs),
+ * `.browser.test.ts` (real chromium). Test kits (servers, fixtures, generators, conformance suites) live under
+ * tests/, never in a product folder. Returns one problem per file that breaks it.
+ */
+export function testLayout(root) {
+  const problems = [];
+  for (const top of Object.keys(LAYERS)) {
+    let files;
+    try {
+      files = [...walk(join(root, top))];
+    } catch {
+      continue;
+    }
+    for (const file of files) {
+      const rel = relative(root, file);
+      const name = rel.split(sep).pop();
+      const kind = /\.([a-z0-9-]+)\.test\.tsx?$/.exec(name);
+      if (kind && !['int', 'browser'].includes(kind[1]))
+        problems.push(`${rel}: test suffix .${kind[1]}.test.ts; use .test.ts, .int.test.ts or .browser.test.ts`);
+      if (!TEST_FILE.test(name) && /(testkit|test-env|fixture|arbitraries|conformance)/.test(name))
+        problems.push(`${rel}: a test kit in a product folder; move it under tests/`);
+    }
+  }
+  return problems;
+}
+
 /** Checks the imports against the order; returns `{ edges, violations, cycles }`. */
 export function checkLayers(root) {
   const imports = folderImports(root);
@@ -148,7 +176,9 @@ function main() {
     console.error(`layers: ${v.file} imports '${v.spec}': ${v.from} may not import ${v.to}`);
   }
   for (const c of cycles) console.error(`layers: folder-level cycle among ${c.join(', ')}`);
-  if (violations.length || cycles.length) {
+  const layout = testLayout(root);
+  for (const p of layout) console.error(`test layout: ${p}`);
+  if (violations.length || cycles.length || layout.length) {
     console.error(
       `layers: ${violations.length} forbidden import(s), ${cycles.length} folder cycle(s); order in docs/architecture.md`,
     );

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { channelSenders, type Notice, Notifier } from '../../notify/index.js';
 import { SCOPE_ALL } from '../../store/types.js';
-import { AGENCY_A, type Fixture, startFixture } from '../fixture.js';
+import { AGENCY_A, type Fixture, startFixture } from '../../tests/kit/api.js';
 
 let f: Fixture;
 let hook: Server;

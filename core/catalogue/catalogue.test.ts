@@ -31,7 +31,7 @@ function productSources(): string[] {
     for (const n of names) {
       const p = join(dir, n);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/\.tsx?$/.test(n) && !/\.test\.tsx?$/.test(n) && !/testkit|test-env|testing\.ts$/.test(n)) out.push(p);
+      else if (/\.tsx?$/.test(n) && !/\.test\.tsx?$/.test(n)) out.push(p);
     }
   };
   for (const f of PRODUCT) walk(join(projectRoot, f));
@@ -47,7 +47,6 @@ const INTERNAL_THROWS: Record<string, string> = {
   'core/shared-data.ts': 'the package is installed without its package.json (a broken install, not a setting)',
   'core/errors.ts': 'a catalogue entry outside the CANHGAC_ERR_ namespace (caught by this test first)',
   'core/catalogue/index.ts': 'a code defined twice (caught by this test first)',
-  'detection/engine/testkit.ts': 'test kit of the engine tests',
   'detection/pool/worker.ts':
     'the worker entry loaded outside a worker thread, or a processor module without its export',
   'pipeline/worker.ts': 'the worker entry loaded outside a worker thread, or a processor module without its export',
@@ -59,7 +58,6 @@ const INTERNAL_THROWS: Record<string, string> = {
   'api/app.ts': 'a route registered without its openapi.yaml operation',
   'cli/pipeline.ts': 'a batch finished twice (a pipeline bug)',
   'pipeline/embedded.ts': 'a batch finished twice (a pipeline bug)',
-  'cli/distributed.testkit.ts': 'test kit of the distributed tests',
   'ingest/sources/http/source.ts': 'caught at once and answered as CANHGAC_ERR_INTAKE_BAD_ENCODING',
   'detection/pool/pool.ts': 'the compiled worker entry is missing: the build was not run (developer setup)',
   'pipeline/pool.ts': 'the compiled worker entry is missing: the build was not run (developer setup)',

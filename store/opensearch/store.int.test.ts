@@ -13,7 +13,7 @@ import {
   type OpenSearchStores,
   RetentionJob,
 } from './index.js';
-import { describeOpenSearch, testPrefix } from './test-env.js';
+import { describeOpenSearch, testPrefix } from '../../tests/kit/opensearch.js';
 
 const A = '000.00.31.H40';
 const B = '000.00.32.H40';

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { CanhgacError } from '../../core/errors.js';
 import { ANY, KEYWORDS_FIELD, ONE, type QueryNode, toQueryString, walk } from '../../core/event/query.js';
-import { eventArb, queryArb } from './arbitraries.js';
+import { eventArb, queryArb } from '../../tests/kit/query-arbitraries.js';
 import { compileQuery } from './evaluate.js';
 import { parseQuery } from './parse.js';
 

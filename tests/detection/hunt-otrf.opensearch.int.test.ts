@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { explainSkip, sharedPath } from '../../core/shared-data.js';
 import { openOpenSearchStores, type OpenSearchStores } from '../../store/opensearch/index.js';
-import { describeOpenSearch, testPrefix } from '../../store/opensearch/test-env.js';
+import { describeOpenSearch, testPrefix } from '../kit/opensearch.js';
 import { SCOPE_ALL } from '../../store/types.js';
 import { differentialHunt, engineFirings, otrfEvents } from './hunt-differential.js';
 import { Engine } from '../../detection/engine/index.js';

@@ -5,7 +5,7 @@ import { compileQuery } from '../../store/query/evaluate.js';
 import { openSqliteStores } from '../../store/sqlite/index.js';
 import { agencyScope, SCOPE_ALL, type StoredEvent } from '../../store/types.js';
 import { Engine } from '../../detection/engine/index.js';
-import { filter, keywords, rule, type Scalar, search } from '../../detection/engine/testkit.js';
+import { filter, keywords, rule, type Scalar, search } from '../kit/sigma-model.js';
 import type { DetectionRule } from '../../detection/sigma/model.js';
 import { hunt } from '../../detection/hunt/hunt.js';
 import { SQLITE_CAPABILITIES, translateRule, unsupportedBy } from '../../detection/hunt/translate.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { encodeRecord } from './codec.js';
-import { type RawRecord, type Spool, SpoolFullError } from './types.js';
+import { encodeRecord } from '../../ingest/spool/codec.js';
+import { type RawRecord, type Spool, SpoolFullError } from '../../ingest/spool/types.js';
 
 /** Makes a fresh, empty spool bounded to `maxBytes` (undefined: effectively unbounded). */
 export type SpoolFactory = (maxBytes?: number) => Promise<Spool>;

@@ -13,8 +13,8 @@ import type {
   SigmaEvent,
   SigmaFilter,
   ValueMatcher,
-} from '../sigma/model.js';
-import { ANY, ONE } from '../sigma/model.js';
+} from '../../detection/sigma/model.js';
+import { ANY, ONE } from '../../detection/sigma/model.js';
 
 /** A YAML-ish scalar value of a detection item. */
 export type Scalar = string | number | boolean | null;

@@ -4,10 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { KEYWORDS_FIELD, type QueryKind, toQueryString, walk } from '../../core/event/query.js';
-import { compileQuery } from '../query/evaluate.js';
-import { parseQuery } from '../query/parse.js';
-import { agencyScope, type EventStore, SCOPE_ALL, type Scope, type StoredEvent } from '../types.js';
+import { KEYWORDS_FIELD, type QueryKind, toQueryString, walk } from '../../../core/event/query.js';
+import { compileQuery } from '../../../store/query/evaluate.js';
+import { parseQuery } from '../../../store/query/parse.js';
+import { agencyScope, type EventStore, SCOPE_ALL, type Scope, type StoredEvent } from '../../../store/types.js';
 import { AGENCY_A, AGENCY_B, CONFORMANCE_QUERIES, conformanceEvents, HUNT_QUERIES, T0 } from './fixtures.js';
 
 /** Makes a fresh, empty event store; `close()` of the store must release it. */

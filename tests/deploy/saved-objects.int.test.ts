@@ -13,7 +13,7 @@ import { projectRoot } from '../../core/shared-data.js';
 import type { Alert, Incident } from '../../incidents/types.js';
 import { rest } from '../../store/opensearch/client.js';
 import { loadMapping, openOpenSearchStores, type OpenSearchStores } from '../../store/opensearch/index.js';
-import { describeOpenSearch, testPrefix } from '../../store/opensearch/test-env.js';
+import { describeOpenSearch, testPrefix } from '../kit/opensearch.js';
 import { SCOPE_ALL } from '../../store/types.js';
 // @ts-expect-error: plain JavaScript module without declarations
 import * as gen from '../../dashboards/opensearch/generate.mjs';

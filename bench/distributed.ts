@@ -3,7 +3,7 @@
  * Redis to W `canhgac worker` processes, stored in OpenSearch (counted there). Prints events/s and the queue's
  * peak length. Needs a build, a Redis and an OpenSearch:
  *
- *   node dist/cli/bench-distributed.js --redis redis://127.0.0.1:6379 --opensearch http://127.0.0.1:9200 \
+ *   node dist/bench/distributed.js --redis redis://127.0.0.1:6379 --opensearch http://127.0.0.1:9200 \
  *     [--lines 200000] [--workers 2] [--threads 1] [--fsync always|interval|never] [--flood]
  *
  * --flood: every line is a failed SSH login, over 100 hosts (the shipped brute-force correlation fires every 10th
@@ -26,7 +26,7 @@ import {
   tcpPortOf,
   testInput,
   writeConfig,
-} from './distributed.testkit.js';
+} from '../tests/kit/distributed.js';
 
 const { values } = parseArgs({
   options: {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { AGENCY_A, type Fixture, startFixture } from '../../api/fixture.js';
+import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { CONSOLE_CSP } from '../../api/console-bundle.js';
 import { fmtDate, fmtDateTime, fmtDuration, parseDateTime } from '../../dashboards/console/src/format.js';
 import { termFor } from '../../dashboards/console/src/query.js';

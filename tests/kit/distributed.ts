@@ -7,11 +7,11 @@ import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFi
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../core/shared-data.js';
-import { q } from '../core/event/query.js';
-import { parseQuery } from '../store/query/parse.js';
-import { SCOPE_ALL, type Stores } from '../store/types.js';
-import { removeRedisKeys } from '../core/redis-keys.js';
+import { projectRoot } from '../../core/shared-data.js';
+import { q } from '../../core/event/query.js';
+import { parseQuery } from '../../store/query/parse.js';
+import { SCOPE_ALL, type Stores } from '../../store/types.js';
+import { removeRedisKeys } from '../../core/redis-keys.js';
 
 /** Agencies by the loopback address their hosts send from. */
 export const AGENCY_A = { id: '000.00.31.H40', name: 'Sở Thông tin và Truyền thông', address: '127.0.0.2' };

@@ -4,13 +4,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { SilentHostWatcher } from '../incidents/silent-hosts.js';
-import type { Alert } from '../incidents/types.js';
-import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
-import { SCOPE_ALL } from '../store/types.js';
-import { type ApiDeps, createApiApp, servicesOf } from './app.js';
-import type { Role } from './auth/roles.js';
-import type { ApiServices } from './context.js';
+import { SilentHostWatcher } from '../../incidents/silent-hosts.js';
+import type { Alert } from '../../incidents/types.js';
+import { openSqliteStores, type SqliteStores } from '../../store/sqlite/index.js';
+import { SCOPE_ALL } from '../../store/types.js';
+import { type ApiDeps, createApiApp, servicesOf } from '../../api/app.js';
+import type { Role } from '../../api/auth/roles.js';
+import type { ApiServices } from '../../api/context.js';
 
 /** Agency codes of the fixture. */
 export const AGENCY_A = '000.00.31.H40';

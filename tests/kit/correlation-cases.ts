@@ -2,9 +2,9 @@
  * The correlation conformance table, shared by the engine tests (in-memory store) and the store conformance
  * runs (Redis): scenarios as data, expected fires as data.
  */
-import type { CorrelationRule } from '../sigma/model.js';
-import type { BaseMatch, CorrelationAlert, CorrelationEngine } from './engine.js';
-import { correlationRule } from './testing.js';
+import type { CorrelationRule } from '../../detection/sigma/model.js';
+import type { BaseMatch, CorrelationAlert, CorrelationEngine } from '../../detection/correlation/engine.js';
+import { correlationRule } from '../../detection/correlation/testing.js';
 
 /** One event in a scenario: time (ms from T0), the base rule(s) it matched, its fields. */
 export interface Step {

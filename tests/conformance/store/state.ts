@@ -1,7 +1,7 @@
 /** The StateStore conformance suite: versioned documents, listing, and agency scope on every operation. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { agencyScope, type Collection, SCOPE_ALL, type StateStore } from '../types.js';
+import { agencyScope, type Collection, SCOPE_ALL, type StateStore } from '../../../store/types.js';
 import { AGENCY_A, AGENCY_B } from './fixtures.js';
 
 /** Makes a fresh state store; `close()` must release it. */

@@ -1,6 +1,6 @@
 /** The fixed corpus and queries the store conformance suite runs against every implementation. */
-import { ANY, KEYWORDS_FIELD, type QueryNode } from '../../core/event/query.js';
-import type { StoredEvent } from '../types.js';
+import { ANY, KEYWORDS_FIELD, type QueryNode } from '../../../core/event/query.js';
+import type { StoredEvent } from '../../../store/types.js';
 
 /** Two agencies, so every operation can be checked for leaks across them. */
 export const AGENCY_A = '000.00.31.H40';
