@@ -240,7 +240,7 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       },
       format,
     }),
-    tcp: obj('Syslog over TCP (LF, NUL or octet-counted framing, detected per connection).', {
+    tcp: obj('Syslog over TCP (LF, NUL or octet-counted framing, detected per message).', {
       enabled: enabled(true, 'the TCP source'),
       host: host('0.0.0.0', 'the TCP source'),
       port: port(5514, 'syslog TCP', ['CANHGAC_SYSLOG_TCP_PORT']),
