@@ -102,7 +102,28 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
   timezone: {
     type: 'string',
     default: 'Asia/Ho_Chi_Minh',
-    description: 'Time zone for zone-less timestamps, reports and the UI.',
+    description:
+      "Time zone for zone-less timestamps (RFC 3164, W3C, ...), reports and the UI. An agency's `timezone` and `senderTimezones` override it for their senders.",
+  },
+  senderTimezones: {
+    type: 'array',
+    default: [],
+    description:
+      "Zone of zone-less timestamps per sender network (longest prefix wins; over the agency's zone), e.g. servers kept on UTC.",
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['networks', 'timezone'],
+      properties: {
+        networks: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', description: 'CIDR.' },
+          description: 'Sender address ranges (CIDR, IPv4 or IPv6).',
+        },
+        timezone: { type: 'string', description: 'IANA zone (UTC, Asia/Ho_Chi_Minh) or ±HH:MM.' },
+      },
+    },
   },
   log: obj('Logging.', {
     level: {
@@ -331,6 +352,10 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
           items: { type: 'string', description: 'Name.' },
           default: [],
           description: 'TLS client certificate subject names.',
+        },
+        timezone: {
+          type: 'string',
+          description: "Zone of its senders' zone-less timestamps (absent: the global timezone), e.g. UTC.",
         },
       },
     },

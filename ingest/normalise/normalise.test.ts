@@ -87,6 +87,36 @@ describe('normaliseRecord', () => {
     expect(normaliseRecord(rec(line, { format: 'bogus' }), ctx)!['logsource.product']).toBe('nginx');
   });
 
+  it('reads zone-less timestamps in the zone of the sender network, else of the agency, else the global one', () => {
+    const ctx = createNormaliseContext(
+      normaliseOptionsFromConfig({
+        agencies: [
+          { id: 'utc-agency', name: 'Servers on UTC', networks: ['10.5.0.0/16'], timezone: 'UTC' },
+          { id: 'vn-agency', name: 'Servers on Vietnam time', networks: ['10.6.0.0/16'] },
+        ],
+        senderTimezones: [{ networks: ['10.6.9.0/24', '10.5.7.0/24'], timezone: '+09:00' }],
+      }),
+    );
+    const line = '<13>Nov 22 10:00:00 web01 app: hello';
+    const at = (source: string, extra: Partial<RawRecord> = {}) =>
+      normaliseRecord(rec(line, { source, ...extra }), ctx)!['@timestamp'];
+    expect(at('10.5.1.1')).toBe('2026-11-22T10:00:00.000Z'); // agency on UTC
+    expect(at('10.6.1.1')).toBe('2026-11-22T03:00:00.000Z'); // default Asia/Ho_Chi_Minh
+    expect(at('10.6.9.1')).toBe('2026-11-22T01:00:00.000Z'); // network zone over the agency's
+    expect(at('10.5.7.1')).toBe('2026-11-22T01:00:00.000Z');
+    // The same sender stream follows a key-named agency (HTTP intake) per record.
+    expect(at('10.7.0.1', { agency: 'utc-agency' })).toBe('2026-11-22T10:00:00.000Z');
+    expect(at('10.7.0.1')).toBe('2026-11-22T03:00:00.000Z');
+    // Lines that carry their own offset are not touched.
+    expect(
+      normaliseRecord(rec('<13>1 2026-11-22T10:00:00+07:00 h a - - - x', { source: '10.5.1.1' }), ctx)!['@timestamp'],
+    ).toBe('2026-11-22T03:00:00.000Z');
+    expect(() =>
+      createNormaliseContext({ senderTimezones: [{ networks: ['10.0.0.0/8'], timezone: 'Mars/Olympus' }] }),
+    ).toThrow(CanhgacError);
+    expect(() => agencyTable([{ id: 'a', name: 'A', timezone: 'Mars/Olympus' }])).toThrow(CanhgacError);
+  });
+
   it('W3C header lines produce no event but set the stream columns', () => {
     const ctx = createNormaliseContext();
     expect(normaliseRecord(rec('#Fields: date time c-ip cs-method cs-uri-stem sc-status'), ctx)).toBeUndefined();
