@@ -97,8 +97,15 @@ export class SilentHostWatcher {
     } else this.pending.set(key, { agencyId, host, lastSeen: ts, count: 1 });
   }
 
-  /** Notes a stored event: its agency and `host.name`, at its receipt time (nothing when it names no host). */
-  observeEvent(e: { 'agency.id'?: unknown; 'host.name'?: unknown; 'event.ingested'?: unknown }): void {
+  /** Notes a stored event: its agency and `host.name`, at its receipt time (nothing without a host or quarantined). */
+  observeEvent(e: {
+    'agency.id'?: unknown;
+    'host.name'?: unknown;
+    'event.ingested'?: unknown;
+    'canhgac.quarantine'?: unknown;
+  }): void {
+    // A quarantined sender (no agency claims it) is nobody's host: it must not become one to watch.
+    if (e['canhgac.quarantine'] !== undefined) return;
     const host = e['host.name'];
     if (typeof host !== 'string' || host === '') return;
     this.observe(String(e['agency.id'] ?? 'unassigned'), host, receiptTime(e, this.now()));

@@ -360,6 +360,13 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       },
     },
   },
+  unclaimedSenders: {
+    type: 'string',
+    enum: ['accept', 'quarantine', 'refuse'],
+    default: 'accept',
+    description:
+      'Events from senders no agency claims (no agency network holds the address, no verified client certificate or agent key names an agency): accept (stored as agency unassigned), quarantine (stored with canhgac.quarantine, never matched, no silent-host watch) or refuse (not stored: UDP datagrams dropped, TCP/TLS/RELP connections closed at accept, HTTP 403). Counted in canhgac_intake_unclaimed_records_total and canhgac_intake_refused_connections_total. The shipped deploy/canhgac.yaml refuses.',
+  },
   rules: obj('Detection rules.', {
     dirs: {
       type: 'array',

@@ -117,6 +117,25 @@ describe('normaliseRecord', () => {
     expect(() => agencyTable([{ id: 'a', name: 'A', timezone: 'Mars/Olympus' }])).toThrow(CanhgacError);
   });
 
+  it('quarantines events of senders no agency claims when unclaimedSenders says so, and only those', () => {
+    const ctx = createNormaliseContext(
+      normaliseOptionsFromConfig({ agencies: AGENCIES, unclaimedSenders: 'quarantine' }),
+    );
+    const claimed = normaliseRecord(rec('<13>Nov 22 10:00:00 web01 app: hi'), ctx)!;
+    expect(claimed['canhgac.quarantine']).toBeUndefined();
+    const stranger = normaliseRecord(rec('<13>Nov 22 10:00:00 web01 app: hi', { source: '203.0.113.9' }), ctx)!;
+    expect(stranger['canhgac.quarantine']).toBe('unclaimed_sender');
+    expect(stranger['agency.id']).toBe('unassigned');
+    // An agent key or certificate names the agency: not quarantined whatever the address.
+    const keyed = normaliseRecord(rec('x', { source: '203.0.113.9', agency: '000.00.02.H40' }), ctx)!;
+    expect(keyed['canhgac.quarantine']).toBeUndefined();
+    // A log line cannot quarantine itself (and so slip past detection) by naming the field.
+    const forged = normaliseRecord(rec('{"canhgac.quarantine":"x","message":"m"}', { format: 'json' }), ctx)!;
+    expect(forged['canhgac.quarantine']).toBeUndefined();
+    const open = createNormaliseContext({ agencies: AGENCIES });
+    expect(normaliseRecord(rec('x', { source: '203.0.113.9' }), open)!['canhgac.quarantine']).toBeUndefined();
+  });
+
   it('W3C header lines produce no event but set the stream columns', () => {
     const ctx = createNormaliseContext();
     expect(normaliseRecord(rec('#Fields: date time c-ip cs-method cs-uri-stem sc-status'), ctx)).toBeUndefined();

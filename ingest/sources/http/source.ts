@@ -7,6 +7,7 @@ import type { CanhgacError } from '../../../core/errors.js';
 import { logger } from '../../../core/log.js';
 import { counter, stageTelemetry } from '../../../core/metrics.js';
 import { type Spool, SpoolFullError } from '../../spool/types.js';
+import type { SenderGate } from '../gate.js';
 import { agencyForKey, presentedKey } from './auth.js';
 import {
   bulkErrorResponse,
@@ -62,6 +63,8 @@ export class HttpIntakeSource {
       /** Agent keys managed elsewhere (the API's intake keys): the key -> its agency, or undefined. */
       resolveKey?: (key: string) => Promise<string | undefined>;
       keyCacheMs?: number;
+      /** What to do with senders no agency claims (a request without an agency key from an unclaimed address). */
+      gate?: SenderGate;
     } = {},
   ) {
     this.config = { ...DEFAULT_HTTP_INTAKE, ...config };
@@ -186,6 +189,13 @@ export class HttpIntakeSource {
       telemetry.error('receiving', 'bulk_malformed');
       const code = intakeError('CANHGAC_ERR_INTAKE_BAD_BULK', fatal).code;
       return this.sendJson(res, route, 400, bulkErrorResponse(fatal, code));
+    }
+    if (
+      this.opts.gate !== undefined &&
+      parsed.records.length > 0 &&
+      !this.opts.gate.admitRecords('http', ctx.source, agency, parsed.records.length)
+    ) {
+      return this.sendError(res, route, intakeError('CANHGAC_ERR_INTAKE_UNCLAIMED_SENDER', { source: ctx.source }));
     }
     telemetry.received(parsed.records.length + parsed.rejected.length);
     if (parsed.rejected.length) telemetry.dropped('rejected_invalid', parsed.rejected.length);
