@@ -120,7 +120,11 @@ export class SyslogUdpSource {
       this.t.truncated.inc();
     }
     const source = senderAddress(rinfo.address);
-    if (this.gate !== undefined && !this.gate.admitRecords('udp', source, undefined)) return;
+    if (this.gate !== undefined && !this.gate.admitRecords('udp', source, undefined)) {
+      // UDP cannot refuse: the datagram is dropped, counted here and by the gate (with its reason), logged there.
+      this.t.dropped('unclaimed_sender');
+      return;
+    }
     const now = Date.now();
     this.batch.push({
       id: newEventId(now),
