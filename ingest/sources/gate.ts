@@ -4,7 +4,8 @@
  * write events; `refuse` keeps them out of the spool, `quarantine` stores them marked and keeps them out of
  * detection (the normaliser sets `canhgac.quarantine`), `accept` stores them as `agency.id: unassigned`.
  * A sender is claimed by an agency network holding its address, a verified client certificate or an agent key
- * naming an agency. Every decision about an unclaimed sender is counted in /metrics and logged once per address.
+ * naming an agency. Every decision about an unclaimed sender is counted in /metrics; refusals and quarantines are
+ * also logged once per address (accepted ones by the normaliser).
  */
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
@@ -96,14 +97,13 @@ export class SenderGate {
   }
 
   private report(transport: Transport, address: string): void {
-    if (this.reported.has(address) || this.reported.size >= 10_000) return;
+    // Accepted senders are reported by the normaliser (agency unassigned); here only refusals and quarantines.
+    if (this.action === 'accept' || this.reported.has(address) || this.reported.size >= 10_000) return;
     this.reported.add(address);
     const msg =
       this.action === 'refuse'
         ? 'Refused a sender no agency claims'
-        : this.action === 'quarantine'
-          ? 'Quarantining events of a sender no agency claims'
-          : 'Accepting events of a sender no agency claims (stored as unassigned)';
+        : 'Quarantining events of a sender no agency claims (stored, never matched)';
     log.warn({ source: address, transport }, msg);
   }
 }
