@@ -7,8 +7,10 @@
  * naming an agency. Every decision about an unclaimed sender is counted in /metrics; refusals and quarantines are
  * also logged once per address (accepted ones by the normaliser).
  */
+
+import { Counter } from 'prom-client';
 import { logger } from '../../core/log.js';
-import { counter } from '../../core/metrics.js';
+import { counter, registry } from '../../core/metrics.js';
 import { type AgencyConfig, type AgencyTable, agencyTable, UNASSIGNED } from '../normalise/agency.js';
 import type { Transport } from '../spool/types.js';
 
@@ -19,11 +21,27 @@ export type UnclaimedAction = 'accept' | 'quarantine' | 'refuse';
 export const UNCLAIMED_SENDER = 'unclaimed_sender';
 
 const log = logger('intake_gate');
-const records = counter(
-  'canhgac_intake_unclaimed_records_total',
-  'Records from senders no agency claims (no agency network, certificate or agent key), by transport and what intake did: accepted (stored as unassigned), quarantined (stored, not matched), refused (not stored)',
-  ['transport', 'action', 'reason'],
-);
+/**
+ * Counts not yet added to the counter, by `transport action`: a prom-client increment hashes its labels each time
+ * (about 3 µs, too much per UDP datagram at 100k/s), so records are summed here and added when /metrics is read.
+ */
+const pendingCounts = new Map<string, { transport: string; action: string; n: number }>();
+const RECORDS = 'canhgac_intake_unclaimed_records_total';
+// Registered once; its collect hook adds the pending counts whenever the registry is read.
+if (registry.getSingleMetric(RECORDS) === undefined)
+  new Counter({
+    name: RECORDS,
+    help: 'Records from senders no agency claims (no agency network, certificate or agent key), by transport and what intake did: accepted (stored as unassigned), quarantined (stored, not matched), refused (not stored)',
+    labelNames: ['transport', 'action', 'reason'],
+    registers: [registry],
+    collect() {
+      for (const p of pendingCounts.values()) {
+        if (p.n === 0) continue;
+        this.labels(p.transport, p.action, UNCLAIMED_SENDER).inc(p.n);
+        p.n = 0;
+      }
+    },
+  });
 const connections = counter(
   'canhgac_intake_refused_connections_total',
   'Stream connections (TCP, TLS, RELP) closed at accept because no agency claims the sender, by transport and reason',
@@ -35,8 +53,8 @@ export class SenderGate {
   private table: AgencyTable;
   private seen: readonly AgencyConfig[];
   private readonly reported = new Set<string>();
-  /** Counter children by transport (a label lookup per UDP datagram is measurable at 100k msg/s). */
-  private readonly children = new Map<string, { inc(n?: number): void }>();
+  /** This gate's pending counts by transport (see pendingCounts). */
+  private readonly children = new Map<string, { n: number }>();
 
   /** `agencies` is read on every decision (a live list: a changed array rebuilds the table). */
   constructor(
@@ -89,11 +107,18 @@ export class SenderGate {
 
   private count(transport: Transport, n: number): void {
     let c = this.children.get(transport);
-    if (!c) {
-      c = records.labels(transport, actionLabel(this.action), UNCLAIMED_SENDER);
+    if (c === undefined) {
+      const action = actionLabel(this.action);
+      const key = `${transport} ${action}`;
+      let shared = pendingCounts.get(key);
+      if (shared === undefined) {
+        shared = { transport, action, n: 0 };
+        pendingCounts.set(key, shared);
+      }
+      c = shared;
       this.children.set(transport, c);
     }
-    c.inc(n);
+    c.n += n;
   }
 
   private report(transport: Transport, address: string): void {
