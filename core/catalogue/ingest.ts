@@ -163,6 +163,20 @@ export const HTTP_INTAKE_ERRORS = defineErrors({
     meaning: 'Some lines of the request were not valid records; the rest were accepted.',
     remedy: "Fix the agent's output for the lines listed in the answer.",
   },
+  CANHGAC_ERR_INTAKE_BAD_BULK: {
+    status: 400,
+    message: 'Malformed _bulk body at line {line}: {reason}; nothing of the request was accepted',
+    meaning:
+      'An Elasticsearch _bulk body is broken (an action line without its document, bad JSON): the request is refused whole so that no pair is split.',
+    remedy: 'Fix the agent output at the given line and send the request again.',
+  },
+  CANHGAC_ERR_INTAKE_UNCLAIMED_SENDER: {
+    status: 403,
+    message: 'No agency claims the sender {source}: use an agent key of your agency',
+    meaning: 'The sender address belongs to no agency and the intake is set to refuse unclaimed senders.',
+    remedy:
+      "Send with an agent key of the agency, or add the sender's network to the agency (console or agencies: in the configuration).",
+  },
   CANHGAC_ERR_INTAKE_SPOOL_FULL: {
     status: 429,
     message: 'Intake is saturated; retry after {seconds} s',
