@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what it needs, starts real Redis and a real OpenSearch
-# node, runs build + typecheck + lint + format + circular-import check + every test, and stops what it started.
+# node, runs build + typecheck + lint + format + circular-import and layers checks + every test, and stops what it started.
 # Idempotent; safe to run again. `--opensearch-only` runs only the OpenSearch integration suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +45,8 @@ if [ "$MODE" != "--opensearch-only" ]; then
   npm run format:check --silent
   step "Circular imports"
   npm run check:circular --silent
+  step "Layers (folder order of docs/architecture.md, test layout)"
+  npm run check:layers --silent
 fi
 
 step "Redis"
