@@ -255,10 +255,21 @@ export async function dropPrefix(prefix: string, opensearchUrl: string | undefin
 /** Polls `fn` until `done(value)` or the timeout; returns the last value. */
 export async function waitFor<T>(fn: () => Promise<T>, done: (v: T) => boolean, timeoutMs: number): Promise<T> {
   const end = Date.now() + timeoutMs;
-  let v = await fn();
-  while (!done(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 250));
-    v = await fn();
+  // A store that is momentarily unavailable (an index being created by a worker right now) is "not yet", not a
+  // failure, until the deadline: the last such error is thrown if the condition never held.
+  const probe = async (): Promise<{ v?: T; err?: unknown }> => {
+    try {
+      return { v: await fn() };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'CANHGAC_ERR_STORE_UNAVAILABLE' && Date.now() < end) return { err };
+      throw err;
+    }
+  };
+  let r = await probe();
+  while ((r.err !== undefined || !done(r.v as T)) && Date.now() < end) {
+    await new Promise((res) => setTimeout(res, 250));
+    r = await probe();
   }
-  return v;
+  if (r.err !== undefined) throw r.err;
+  return r.v as T;
 }
