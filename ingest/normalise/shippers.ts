@@ -230,11 +230,6 @@ function vector(o: Obj): SyslogView | undefined {
     v.sender = text(o.source_ip);
     return v;
   }
-  if (kind === 'journald') {
-    const v = journald(o);
-    if (v) v.shipper = 'vector-journald';
-    return v;
-  }
   if (kind === 'file' && typeof o.message === 'string') {
     const v = view('vector-file');
     v.line = o.message;
@@ -254,7 +249,7 @@ function journald(o: Obj): SyslogView | undefined {
   const ident = text(o.SYSLOG_IDENTIFIER) ?? text(o._COMM);
   const msg = o.MESSAGE ?? o.message;
   if (ident === undefined || typeof msg !== 'string') return undefined;
-  const v = view('journald');
+  const v = view(o.source_type === 'journald' ? 'vector-journald' : 'journald');
   v.program = ident;
   v.pid = text(o.SYSLOG_PID) ?? text(o._PID);
   v.host = text(o._HOSTNAME) ?? text(o.host) ?? text(o.hostname);
