@@ -51,6 +51,5 @@ describe('shipper matrix', () => {
 });
 
 function afterAllReport(report: string[]): void {
-  // biome-ignore lint/suspicious/noConsole: the matrix report is asked for explicitly
   if (process.env.CANHGAC_MATRIX_REPORT === '1') afterAll(() => console.log(report.join('\n')));
 }
