@@ -6,7 +6,7 @@
 
 import { isAzureSyslogRow, normaliseAzureSyslogRow } from '../normalise/otrf-linux.js';
 import { at, SHIPPER_CONTEXT, type SyslogView, shipperView, vectorWindowsEvent } from '../normalise/shippers.js';
-import { countUnknownShape, UNKNOWN_SHAPE } from '../normalise/unknown-shape.js';
+import { UNKNOWN_SHAPE, unknownShape } from '../normalise/unknown-shape.js';
 import { fromEvent, str, timeOf } from './event.js';
 import { decodeBody, decodeRfc3164, setJsonBodyDecoder } from './syslog.js';
 import { isDigit, monthAt, scanBsd } from './time.js';
@@ -73,7 +73,7 @@ export function jsonObjectInto(d: Decoded, o: Record<string, unknown>, ctx: Deco
   }
   if (loud && d.appname === undefined && d.product === undefined && d.category === undefined && !hasLogsource(f)) {
     // Nothing here tells detection what this is: stored, but loudly (counted by shape, shown in the console).
-    const { shape, keys } = countUnknownShape(o);
+    const { shape, keys } = unknownShape(o);
     d.error = UNKNOWN_SHAPE;
     f['canhgac.shape'] = shape;
     f['canhgac.shape_keys'] = keys;

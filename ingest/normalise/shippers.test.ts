@@ -14,7 +14,7 @@ import { decodeRfc3164 } from '../decoders/syslog.js';
 import { decodeContext } from '../decoders/types.js';
 import { createNormaliseContext, normaliseRecord } from './normalise.js';
 import { facilityOf, severityOf } from './shippers.js';
-import { MAX_SHAPES } from './unknown-shape.js';
+import { countUnknownShapes, MAX_SHAPES } from './unknown-shape.js';
 
 const DIR = join(projectRoot, 'ingest', 'normalise', 'fixtures', 'shippers');
 const RECEIVED = Date.parse('2026-11-22T03:20:00Z');
@@ -134,13 +134,29 @@ describe('unknown shapes', () => {
     expect(ev['agency.id']).toBe('000.00.31.H40');
     expect(ev.message).toBe(doc.message);
     const before = await counterValue('canhgac_intake_unknown_shape_total', { shape });
-    decodeJson(JSON.stringify({ ...doc, message: 'other' }), ctx());
-    expect(await counterValue('canhgac_intake_unknown_shape_total', { shape })).toBe(before + 1);
+    const again = normaliseRecord(
+      {
+        id: 'u2',
+        receivedAt: RECEIVED,
+        transport: 'http',
+        source: '10.20.0.5',
+        data: JSON.stringify({ ...doc, message: 'x' }),
+      },
+      n,
+    )!;
+    countUnknownShapes([ev, again, { message: 'a syslog event' }]);
+    expect(await counterValue('canhgac_intake_unknown_shape_total', { shape })).toBe(before + 2);
   });
 
   it(`caps the shape label at ${MAX_SHAPES} distinct values per process, then counts under "other"`, async () => {
     const before = await counterValue('canhgac_intake_unknown_shape_total', { shape: 'other' });
-    for (let i = 0; i < MAX_SHAPES + 10; i++) decodeJson(JSON.stringify({ [`k${i}`]: 1 }), ctx());
+    const n = createNormaliseContext({});
+    const events = Array.from(
+      { length: MAX_SHAPES + 10 },
+      (_, i) =>
+        normaliseRecord({ id: `c${i}`, receivedAt: RECEIVED, transport: 'http', source: 'x', data: `{"k${i}":1}` }, n)!,
+    );
+    countUnknownShapes(events);
     const m = (await registry.getSingleMetric('canhgac_intake_unknown_shape_total')!.get()) as {
       values: unknown[];
     };

@@ -1,9 +1,11 @@
 /**
  * JSON documents of a shape no reader knows (no program, no log source: detection is blind to them) are kept,
- * marked and counted, so a misconfigured shipper is seen on the first day: the event carries
- * `canhgac.decode_error = json_unknown_shape`, `canhgac.shape` (a fingerprint of its key names) and
- * `canhgac.shape_keys`; `canhgac_intake_unknown_shape_total{shape}` counts them with at most MAX_SHAPES distinct
- * label values per process (later shapes count under `other`), so a noisy sender cannot blow up /metrics.
+ * marked and counted, so a misconfigured shipper is seen on the first day: the decoder marks the event
+ * (`canhgac.decode_error = json_unknown_shape`, `canhgac.shape`: a fingerprint of its key names,
+ * `canhgac.shape_keys`), and the pipeline counts stored ones in `canhgac_intake_unknown_shape_total{shape}` on the
+ * main thread (worker threads have their own metric registries, which /metrics does not serve), with at most
+ * MAX_SHAPES distinct label values per process (later shapes count under `other`), so a noisy sender cannot blow
+ * up /metrics.
  */
 import { counter } from '../../core/metrics.js';
 
@@ -53,15 +55,22 @@ export function shapeFingerprint(keys: string): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Counts one document of an unknown shape; returns its fingerprint and key list for the stored event. */
-export function countUnknownShape(o: Record<string, unknown>): { shape: string; keys: string } {
+/** The fingerprint and key list of a document of an unknown shape, for the stored event. */
+export function unknownShape(o: Record<string, unknown>): { shape: string; keys: string } {
   const keys = shapeKeys(o);
-  const shape = shapeFingerprint(keys);
-  let label = shape;
-  if (!seen.has(shape)) {
-    if (seen.size < MAX_SHAPES) seen.add(shape);
-    else label = 'other';
+  return { shape: shapeFingerprint(keys), keys };
+}
+
+/** Counts the events of an unknown shape among stored events, by their fingerprint (capped label set). */
+export function countUnknownShapes(events: readonly Record<string, unknown>[]): void {
+  for (const e of events) {
+    if (e['canhgac.decode_error'] !== UNKNOWN_SHAPE) continue;
+    const shape = typeof e['canhgac.shape'] === 'string' ? e['canhgac.shape'] : 'none';
+    let label = shape;
+    if (!seen.has(shape)) {
+      if (seen.size < MAX_SHAPES) seen.add(shape);
+      else label = 'other';
+    }
+    shapes.labels(label).inc();
   }
-  shapes.labels(label).inc();
-  return { shape, keys };
 }
