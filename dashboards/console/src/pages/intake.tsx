@@ -14,7 +14,7 @@ const WORDS = {
     intro:
       'Các tài liệu JSON đã được lưu nhưng không phát hiện được gì trên chúng: không có trường nào cho biết chương trình hoặc nguồn log. Thường là do bộ gửi log (syslog-ng, rsyslog, Vector, Fluent Bit, Filebeat...) cấu hình mẫu JSON khác với hướng dẫn vận hành.',
     none: 'Không có tài liệu nào có dạng lạ trong 24 giờ qua.',
-    shape: 'Dạng',
+    shape: 'Dạng lạ',
     keys: 'Các trường',
     count: 'Số tài liệu (24 giờ)',
     last: 'Lần cuối',
@@ -30,7 +30,7 @@ const WORDS = {
     intro:
       'JSON documents that were stored but cannot be detected on: no field names their program or log source. Usually a log shipper (syslog-ng, rsyslog, Vector, Fluent Bit, Filebeat...) sends a JSON template other than the operations guide’s.',
     none: 'No document of an unknown shape in the last 24 hours.',
-    shape: 'Shape',
+    shape: 'Unknown shape',
     keys: 'Fields',
     count: 'Documents (24 h)',
     last: 'Last',
