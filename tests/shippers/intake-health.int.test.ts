@@ -93,7 +93,7 @@ afterAll(async () => {
       const samples = await page.locator('[data-testid=intake-sample]').allTextContents();
       expect(samples).toHaveLength(1);
       expect(samples[0]).toContain('"fromhost":"web01"');
-      const body = await page.locator('main').innerText();
+      const body = (await page.locator('main').textContent()) ?? '';
       expect(body).toContain(AGENCY);
       expect(body).toContain('127.0.0.1');
       expect(body).toContain('facility,fromhost,message,priority,timegenerated,timereported');
