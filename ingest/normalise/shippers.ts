@@ -332,10 +332,12 @@ function nxlog(o: Obj): SyslogView | undefined {
  */
 function ecs(o: Obj): SyslogView | undefined {
   const agent = text(at(o, 'agent.type'));
+  // process.name is the syslog program only in syslog documents (Filebeat's syslog input, Logstash's syslog
+  // input); in Auditbeat or endpoint events it names some process, and those are not syslog lines.
+  const syslogDoc = at(o, 'log.syslog') !== undefined || o['@version'] !== undefined || agent === 'filebeat';
   const program =
     text(at(o, 'log.syslog.appname')) ??
-    text(at(o, 'process.name')) ??
-    text(at(o, 'process.program')) ??
+    (syslogDoc ? (text(at(o, 'process.name')) ?? text(at(o, 'process.program'))) : undefined) ??
     text(o.program);
   const msg = o.message;
   if (typeof msg !== 'string') return undefined;
