@@ -11,8 +11,8 @@
  */
 
 import { createHash } from 'node:crypto';
-import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
+import { logger } from '../../core/log.js';
 import { SCOPE_ALL, type StateStore } from '../../store/types.js';
 import { type AgencyConfig, agencyTable } from './agency.js';
 

@@ -4,13 +4,13 @@
  * per distinct second, and per-sender state (W3C headers, time caches) lives in a bounded map.
  */
 
+import type { SigmaEvent } from '../../detection/sigma/model.js';
 import { logger } from '../../core/log.js';
 import { counter, type StageTelemetry, stageTelemetry } from '../../core/metrics.js';
-import type { SigmaEvent } from '../../detection/sigma/model.js';
-import { decoderError } from '../decoders/errors.js';
 import { DECODERS, getDecoder, safeDecode } from '../decoders/index.js';
+import { decoderError } from '../decoders/errors.js';
 import { isValidZone } from '../decoders/time.js';
-import { DEFAULT_TZ, type DecodeContext, type Decoder, decodeContext } from '../decoders/types.js';
+import { type DecodeContext, type Decoder, decodeContext, DEFAULT_TZ } from '../decoders/types.js';
 import type { RawRecord } from '../spool/types.js';
 import { type AgencyConfig, type AgencyTable, agencyTable, countUnassigned, UNASSIGNED } from './agency.js';
 import { linuxAuthInto } from './linux-auth.js';
