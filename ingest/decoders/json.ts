@@ -5,7 +5,7 @@
  */
 
 import { isAzureSyslogRow, normaliseAzureSyslogRow } from '../normalise/otrf-linux.js';
-import { at, SHIPPER_CONTEXT, type SyslogView, shipperView, vectorWindowsEvent } from '../normalise/shippers.js';
+import { consumedKey, type SyslogView, shipperView, vectorWindowsEvent } from '../normalise/shippers.js';
 import { UNKNOWN_SHAPE, unknownShape } from '../normalise/unknown-shape.js';
 import { fromEvent, str, timeOf } from './event.js';
 import { decodeBody, decodeRfc3164, setJsonBodyDecoder } from './syslog.js';
@@ -54,10 +54,13 @@ export function jsonObjectInto(d: Decoded, o: Record<string, unknown>, ctx: Deco
   if (isAzureSyslogRow(o)) return fromEvent(d, normaliseAzureSyslogRow(o), ctx);
   const view = shipperView(o);
   if (view !== undefined && shipperInto(d, view, ctx)) {
-    for (const k of SHIPPER_CONTEXT) {
-      const v = at(o, k);
-      if (typeof v === 'string' || typeof v === 'number') d.fields![k === 'file' ? 'log.file.path' : k] = v;
-    }
+    // What the shipper adds beyond the line (custom fields, tags, file path, agent) is kept; the decoded line's
+    // own fields win, so rules see exactly what the line over syslog gives.
+    const rest: Record<string, unknown> = {};
+    flattenInto(rest, o, '', 0);
+    const f = d.fields!;
+    for (const k in rest) if (!consumedKey(k) && !Object.hasOwn(f, k)) f[k] = rest[k];
+    if (typeof rest.file === 'string') f['log.file.path'] ??= rest.file;
     return d;
   }
   const f: Record<string, unknown> = {};

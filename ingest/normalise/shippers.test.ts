@@ -98,6 +98,27 @@ describe('shipper fixtures', () => {
   }
 });
 
+describe('what a shipper adds beyond the line', () => {
+  it('keeps custom fields, tags, file path and agent; not the header fields it rebuilt the line from', () => {
+    const fb = JSON.parse(readFileSync(join(DIR, 'filebeat-8--filestream.json'), 'utf8')) as Record<string, unknown>;
+    const d = decodeJson(JSON.stringify({ ...fb, fields: { env: 'prod' }, tags: ['dmz'] }), ctx());
+    expect([d.fields?.['fields.env'], d.fields?.tags, d.fields?.['log.file.path'], d.fields?.['agent.type']]).toEqual([
+      'prod',
+      ['dmz'],
+      '/var/log/auth.log',
+      'filebeat',
+    ]);
+    expect(d.fields?.message).toBeUndefined();
+    const j = JSON.parse(readFileSync(join(DIR, 'journald--json.json'), 'utf8')) as Record<string, unknown>;
+    const e = decodeJson(JSON.stringify({ ...j, _SYSTEMD_UNIT: 'ssh.service' }), ctx());
+    expect([e.fields?._SYSTEMD_UNIT, e.fields?.SYSLOG_IDENTIFIER, e.fields?.MESSAGE]).toEqual([
+      'ssh.service',
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
 describe('syslog names', () => {
   it('reads severities and facilities as numbers, digits or names', () => {
     expect(['info', 'Informational', 'WARNING', '3', 7, 'x'].map(severityOf)).toEqual([6, 6, 4, 3, 7, -1]);

@@ -27,6 +27,10 @@ export interface SyslogView {
   sender: string | undefined;
 }
 
+import { facilityOf, severityOf } from './syslog-names.js';
+
+export { consumedKey, facilityOf, severityOf } from './syslog-names.js';
+
 type Obj = Record<string, unknown>;
 
 function isObj(v: unknown): v is Obj {
@@ -49,76 +53,6 @@ export function at(o: Obj, path: string): unknown {
     cur = cur[part];
   }
   return cur;
-}
-
-const SEVERITIES: Record<string, number> = {
-  emerg: 0,
-  emergency: 0,
-  panic: 0,
-  alert: 1,
-  crit: 2,
-  critical: 2,
-  err: 3,
-  error: 3,
-  warning: 4,
-  warn: 4,
-  notice: 5,
-  info: 6,
-  informational: 6,
-  information: 6,
-  debug: 7,
-};
-
-const FACILITIES: Record<string, number> = {
-  kern: 0,
-  kernel: 0,
-  user: 1,
-  mail: 2,
-  daemon: 3,
-  daemons: 3,
-  auth: 4,
-  security: 4,
-  syslog: 5,
-  lpr: 6,
-  news: 7,
-  uucp: 8,
-  cron: 9,
-  clock: 9,
-  authpriv: 10,
-  ftp: 11,
-  ntp: 12,
-  audit: 13,
-  'log audit': 13,
-  console: 14,
-  'log alert': 14,
-  'solaris-cron': 15,
-  local0: 16,
-  local1: 17,
-  local2: 18,
-  local3: 19,
-  local4: 20,
-  local5: 21,
-  local6: 22,
-  local7: 23,
-};
-
-/** A syslog severity 0..7 from a number, a numeric string or a name (`info`, `Informational`, `WARNING`). */
-export function severityOf(v: unknown): number {
-  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 && v <= 7 ? v : -1;
-  if (typeof v !== 'string' || v === '') return -1;
-  if (/^[0-7]$/.test(v)) return Number(v);
-  return SEVERITIES[v.toLowerCase()] ?? -1;
-}
-
-/** A syslog facility 0..23 from a number, a numeric string or a name (`authpriv`, `AUTHPRIV`, `local7`). */
-export function facilityOf(v: unknown): number {
-  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 && v <= 23 ? v : -1;
-  if (typeof v !== 'string' || v === '') return -1;
-  if (/^\d{1,2}$/.test(v)) {
-    const n = Number(v);
-    return n <= 23 ? n : -1;
-  }
-  return FACILITIES[v.toLowerCase()] ?? -1;
 }
 
 function view(shipper: string): SyslogView {
@@ -365,9 +299,6 @@ function ecs(o: Obj): SyslogView | undefined {
   v.sender = text(at(o, 'log.source.address'));
   return v;
 }
-
-/** Shipper context kept beside the decoded line (where it was read, which agent sent it). */
-export const SHIPPER_CONTEXT = ['log.file.path', 'file', 'agent.type', 'agent.name', 'agent.id', 'agent.version'];
 
 /** The syslog fields a shipper's document carries, or undefined when no reader knows its shape. */
 export function shipperView(o: Obj): SyslogView | undefined {
