@@ -308,6 +308,8 @@ export class Pipeline {
       size: (config as { workers?: number }).workers ?? 1,
       processorModule: join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'),
       options,
+      batchTimeoutMs:
+        ((config.pipeline as { batchTimeoutSeconds?: number } | undefined)?.batchTimeoutSeconds ?? 30) * 1000,
     });
     await pool.start();
     log.info(

@@ -394,6 +394,26 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
     description: 'Worker threads that decode, normalise and match (one per spare core).',
     'x-env': ['CANHGAC_WORKERS'],
   },
+  pipeline: obj('Bounds that keep one bad record or a stuck stage from stopping the pipeline (issue 11).', {
+    batchTimeoutSeconds: {
+      type: 'number',
+      minimum: 0.1,
+      default: 30,
+      description: 'A batch still in a worker after this long is failed; its records are retried, then isolated.',
+    },
+    stallSeconds: {
+      type: 'number',
+      minimum: 1,
+      default: 120,
+      description: 'No spool commit for this long while records wait: /readyz answers 503 and a notice is sent.',
+    },
+    stopSeconds: {
+      type: 'number',
+      minimum: 1,
+      default: 20,
+      description: 'SIGTERM drains for at most this long, then exits (what is not committed is replayed at start).',
+    },
+  }),
   smtp: {
     type: 'object',
     additionalProperties: false,
