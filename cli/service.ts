@@ -257,6 +257,7 @@ export async function startService(config: Config): Promise<Service> {
       await stores.state.collection('settings').get(SCOPE_ALL, 'global');
       return !health.check().stalled;
     },
+    pipelineStatus: () => health.check(),
   });
   const reports = startReports(config, stores);
   await refreshQuarantineGauge(stores.state).catch((err: unknown) =>
