@@ -11,25 +11,20 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RuleDoc } from '../api/routes/rules.js';
-import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
-import { CorrelationEngine, type CorrelationStore } from '../detection/correlation/index.js';
+import { CorrelationEngine } from '../detection/correlation/index.js';
 import type { MatchOut, PipelineOptions, PipelineOutput } from '../detection/pool/pipeline-processor.js';
-import { type PoolResult, WorkerPool } from '../detection/pool/pool.js';
+import { WorkerPool } from '../detection/pool/pool.js';
 import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
 import type { CorrelationRule } from '../detection/sigma/model.js';
-import type { IncidentService } from '../incidents/service.js';
-import type { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { Alert, Severity } from '../incidents/types.js';
 import { LIMITS_FIELD } from '../ingest/decoders/limits.js';
 import type { AgencyConfig } from '../ingest/normalise/agency.js';
-import type { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
 import type { RawRecord } from '../ingest/spool/types.js';
-import type { Notifier } from '../notify/notifier.js';
-import { type Collection, SCOPE_ALL, type StoredEvent, type Stores, type Versioned } from '../store/types.js';
+import { type Collection, SCOPE_ALL, type StoredEvent, type Versioned } from '../store/types.js';
 import type { Detected, Detection, PipelineDeps } from './pipeline-types.js';
 import { quarantineRecords } from './quarantine.js';
 

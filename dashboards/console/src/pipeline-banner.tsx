@@ -77,19 +77,19 @@ export function PipelineBanner({ t }: { t: (k: Key) => string }) {
         <table className="small quarantine">
           <thead>
             <tr>
-              <th>{t('quarantinedAt')}</th>
-              <th>{t('quarantineSource')}</th>
-              <th>{t('quarantineReason')}</th>
-              <th>{t('quarantineData')}</th>
+              <th className="q">{t('quarantinedAt')}</th>
+              <th className="q">{t('quarantineSource')}</th>
+              <th className="q">{t('quarantineReason')}</th>
+              <th className="q">{t('quarantineData')}</th>
             </tr>
           </thead>
           <tbody>
             {items.map((q) => (
               <tr key={q.id}>
-                <td className="nowrap">{fmtDateTime(Date.parse(q.quarantinedAt))}</td>
-                <td className="nowrap">{q.source}</td>
-                <td>{visible(q.reason)}</td>
-                <td>
+                <td className="q nowrap">{fmtDateTime(Date.parse(q.quarantinedAt))}</td>
+                <td className="q nowrap">{q.source}</td>
+                <td className="q">{visible(q.reason)}</td>
+                <td className="q">
                   <bdi className="raw">{visible(q.data.slice(0, 300))}</bdi>
                 </td>
               </tr>
