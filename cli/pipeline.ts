@@ -383,7 +383,8 @@ export class Pipeline {
       const e = o.event;
       const agency = String(e['agency.id'] ?? 'unassigned');
       const host = typeof e['host.name'] === 'string' ? e['host.name'] : undefined;
-      if (host) silent.observe(agency, host, ts(e));
+      // Alive by receipt time (event.ingested), not by the time the line carries.
+      silent.observeEvent(e);
       const matches: readonly MatchOut[] = o.matches ?? [];
       if (matches.length === 0) continue;
       for (const m of matches) {
