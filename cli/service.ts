@@ -133,7 +133,13 @@ export async function runLoop(
           if (head.failures >= FINISH_TRIES && hooks.isolate) {
             // A record that fails on the main thread every time must not hold everything behind it.
             await pipeline.abandon(d);
-            await hooks.isolate(head.records);
+            try {
+              await hooks.isolate(head.records);
+            } catch (err) {
+              // Not isolated now (the store is down): detect the batch afresh for the next try.
+              head.detected = start(head.records);
+              throw err;
+            }
           } else await pipeline.finish(d);
         } catch (err) {
           head.failures++;
