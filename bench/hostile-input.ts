@@ -161,7 +161,7 @@ async function metrics(api: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const l of text.split('\n')) {
     const m =
-      /^(canhgac_(?:decode_limits|pipeline_quarantined|pipeline_poisoned|pool_batch_failures|pipeline_stalled|pipeline_commit_age|pipeline_events_stored|pool_worker_crashes|\w*(?:dropped|refused|truncated|rejected|decode_errors|framing)\w*))(\{[^}]*\})? (\S+)$/.exec(
+      /^(canhgac_(?:decode_limits|pipeline_quarantined|pipeline_poisoned|pool_batch_failures|pipeline_stalled|pipeline_commit_age|pipeline_events_stored|pool_worker_crashes|\w*(?:dropped|refused|truncated|rejected|decode_errors|framing))\w*)(\{[^}]*\})? (\S+)$/.exec(
         l,
       );
     if (m) out[`${m[1]}${m[2] ?? ''}`] = Number(m[3]);
