@@ -23,6 +23,7 @@ import type { Alert, Severity } from '../incidents/types.js';
 import { LIMITS_FIELD } from '../ingest/decoders/limits.js';
 import type { AgencyConfig } from '../ingest/normalise/agency.js';
 import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
+import { countUnknownShapes } from '../ingest/normalise/unknown-shape.js';
 import type { RawRecord } from '../ingest/spool/types.js';
 import { type Collection, SCOPE_ALL, type StoredEvent, type Versioned } from '../store/types.js';
 import type { Detected, Detection, PipelineDeps } from './pipeline-types.js';
@@ -375,6 +376,7 @@ export class Pipeline {
         const hit = o.event[LIMITS_FIELD];
         if (typeof hit === 'string') for (const l of hit.split(',')) if (LIMIT_NAMES.has(l)) limitHits.labels(l).inc();
       }
+      countUnknownShapes(events);
     }
     if (d.raising) return this.raiseAll(d.raising);
     // Alerts in event order; raised after the batch's correlation observations (see raiseAll).
