@@ -3,94 +3,20 @@
  * unknown keys rejected, defaults filled in. The reference docs (docs/configuration.md) are generated from it.
  */
 
-/** A JSON Schema node as used here (description mandatory on leaves for the generated docs). */
-export interface SchemaNode {
-  type?: string | readonly string[];
-  description?: string;
-  default?: unknown;
-  enum?: readonly unknown[];
-  minimum?: number;
-  maximum?: number;
-  minItems?: number;
-  pattern?: string;
-  properties?: Record<string, SchemaNode>;
-  items?: SchemaNode;
-  additionalProperties?: boolean | SchemaNode;
-  required?: readonly string[];
-  /** Extra environment variable names that set this leaf (besides the generated CANHGAC_<PATH>). */
-  'x-env'?: readonly string[];
-}
+import {
+  enabled,
+  format,
+  host,
+  idleAfter,
+  maxConnections,
+  obj,
+  port,
+  type SchemaNode,
+  tlsKeys,
+  truncatedAt,
+} from './schema-parts.js';
 
-// The helpers return precise literal types (not SchemaNode) so that the configuration's TypeScript type can be
-// derived from CONFIG_SCHEMA (core/config/types.ts): a key with a default is always present after loading.
-const port = (def: number, what: string, env?: string[]) => ({
-  type: 'integer' as const,
-  minimum: 0,
-  maximum: 65535,
-  default: def,
-  description: `TCP/UDP port of ${what} (0 picks a free one).`,
-  ...(env ? { 'x-env': env } : {}),
-});
-const host = (def: string, what: string) => ({
-  type: 'string' as const,
-  default: def,
-  description: `Address ${what} listens on.`,
-});
-const enabled = (def: boolean, what: string) => ({
-  type: 'boolean' as const,
-  default: def,
-  description: `Whether ${what} runs.`,
-});
-const obj = <const P extends Record<string, SchemaNode>>(description: string, properties: P) => ({
-  type: 'object' as const,
-  description,
-  additionalProperties: false as const,
-  default: {},
-  properties,
-});
-
-const format = {
-  type: 'string' as const,
-  description:
-    'Decoder for this source (auto-detected per message when absent): auto, rfc5424, rfc3164, cef, leef, kv, json, w3c, apache, nginx, ...',
-};
-const truncatedAt = (def: number) => ({
-  type: 'integer' as const,
-  minimum: 480,
-  default: def,
-  description: 'Longer messages are truncated (counted).',
-});
-const idleAfter = (def: number) => ({
-  type: 'integer' as const,
-  minimum: 0,
-  default: def,
-  description: 'Idle connections are closed after this.',
-});
-const maxConnections = {
-  type: 'integer' as const,
-  minimum: 1,
-  default: 10_000,
-  description: 'Concurrent connections accepted.',
-};
-const tlsKeys = {
-  certFile: { type: 'string', description: 'Server certificate (PEM file).' },
-  keyFile: { type: 'string', description: 'Server private key (PEM file).' },
-  caFile: {
-    type: 'string',
-    description: 'CA bundle client certificates must chain to (PEM file); clients are then asked for one.',
-  },
-  requireClientCert: {
-    type: 'boolean',
-    default: false,
-    description: 'Refuse clients without a certificate signed by caFile.',
-  },
-  certAgencies: {
-    type: 'object',
-    default: {},
-    additionalProperties: { type: 'string', description: 'Agency id.' },
-    description: 'Verified client certificate name (subject CN or SAN) -> agency id.',
-  },
-} as const satisfies Record<string, SchemaNode>;
+export type { SchemaNode } from './schema-parts.js';
 
 /** The schema of canhgac.yaml. */
 export const CONFIG_SCHEMA = obj('canhgac configuration (canhgac.yaml).', {
@@ -427,6 +353,26 @@ export const CONFIG_SCHEMA = obj('canhgac configuration (canhgac.yaml).', {
     description: 'Worker threads that decode, normalise and match (one per spare core).',
     'x-env': ['CANHGAC_WORKERS'],
   },
+  pipeline: obj('Bounds that keep one bad record or a stuck stage from stopping the pipeline (issue 11).', {
+    batchTimeoutSeconds: {
+      type: 'number',
+      minimum: 0.1,
+      default: 30,
+      description: 'A batch still in a worker after this long is failed; its records are retried, then isolated.',
+    },
+    stallSeconds: {
+      type: 'number',
+      minimum: 1,
+      default: 120,
+      description: 'No spool commit for this long while records wait: /readyz answers 503 and a notice is sent.',
+    },
+    stopSeconds: {
+      type: 'number',
+      minimum: 1,
+      default: 20,
+      description: 'SIGTERM drains for at most this long, then exits (what is not committed is replayed at start).',
+    },
+  }),
   smtp: {
     type: 'object',
     additionalProperties: false,
