@@ -58,7 +58,7 @@ cliLogsToStderr();
 const { projectRoot, sharedPath } = await import('../core/shared-data.js');
 const { loadConfig } = await import('../core/config/load.js');
 const { registry } = await import('../core/metrics.js');
-const { WorkerPool } = await import('../detection/pool/pool.js');
+const { WorkerPool } = await import('../pipeline/pool.js');
 const { parseQuery } = await import('../store/query/parse.js');
 const { openStores } = await import('../store/index.js');
 const { SCOPE_ALL } = await import('../store/types.js');
@@ -95,7 +95,7 @@ function corpusLines(): string[] {
 async function quietLines(lines: string[]): Promise<{ quiet: string[]; matching: number }> {
   const pool = new WorkerPool({
     size: 1,
-    processorModule: join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'),
+    processorModule: join(projectRoot, 'dist', 'pipeline', 'processor.js'),
     options: { ruleDirs: [shipped, sigmaRules!], normalise: {} },
   });
   await pool.start();

@@ -9,7 +9,7 @@ import { projectRoot } from '../core/shared-data.js';
 import { type Service, startService } from './service.js';
 import { LOOPBACK_LISTENERS } from '../tests/kit/loopback.js';
 
-const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
+const built = existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js'));
 const KEY = 'service-test-admin-key-0123456789abcdef';
 let svc: Service | undefined;
 afterAll(async () => {
@@ -135,15 +135,30 @@ afterAll(async () => {
     const cur = (await (await fetch(`${svc!.apiUrl}/api/v1/rules/${id}`, { headers: auth })).json()) as {
       version: number;
     };
+    const pool = svc!.internals.pool();
     const off = await fetch(`${svc!.apiUrl}/api/v1/rules/${id}`, {
       method: 'PATCH',
       headers: auth,
       body: JSON.stringify({ enabled: false, version: cur.version }),
     });
     expect(off.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 3000));
+    // Wait for the condition, not a guess at the reload time (a loaded machine took more than 3 s): the rule set
+    // without the rule is in place once the pipeline swapped in a new pool.
+    for (let i = 0; i < 240 && svc!.internals.pool() === pool; i++) await new Promise((r) => setTimeout(r, 250));
+    expect(svc!.internals.pool()).not.toBe(pool);
     const before = await count();
-    await send(n++);
+    const marker = n++;
+    await send(marker);
+    // The line is stored (so it went through the new pool) ...
+    let stored = 0;
+    for (let i = 0; i < 100 && stored === 0; i++) {
+      const q = encodeURIComponent(`message:"uploaded-rule-marker ${marker}"`);
+      const res = await fetch(`${svc!.apiUrl}/api/v1/events?q=${q}`, { headers: auth });
+      stored = (((await res.json()) as { items?: unknown[] }).items ?? []).length;
+      if (!stored) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(stored).toBe(1);
+    // ... and a batch's alerts are raised right after its store write: give that a moment, then nothing new.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await count()).toBe(before);
   }, 90_000);

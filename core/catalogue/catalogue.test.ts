@@ -47,8 +47,6 @@ const INTERNAL_THROWS: Record<string, string> = {
   'core/shared-data.ts': 'the package is installed without its package.json (a broken install, not a setting)',
   'core/errors.ts': 'a catalogue entry outside the CANHGAC_ERR_ namespace (caught by this test first)',
   'core/catalogue/index.ts': 'a code defined twice (caught by this test first)',
-  'detection/pool/worker.ts':
-    'the worker entry loaded outside a worker thread, or a processor module without its export',
   'pipeline/worker.ts': 'the worker entry loaded outside a worker thread, or a processor module without its export',
   'store/sqlite/sql.ts': 'a compiler constant with NUL (the compiler escapes user values before this point)',
   'store/opensearch/schema.ts': 'a shipped mapping file without its schema version',
@@ -56,10 +54,8 @@ const INTERNAL_THROWS: Record<string, string> = {
   'reports/period.ts': 'an unreachable switch branch',
   'api/openapi.ts': 'the shipped openapi.yaml with a duplicate operationId',
   'api/app.ts': 'a route registered without its openapi.yaml operation',
-  'cli/pipeline.ts': 'a batch finished twice (a pipeline bug)',
-  'pipeline/embedded.ts': 'a batch finished twice (a pipeline bug)',
+  'pipeline/pipeline.ts': 'a batch finished twice (a pipeline bug)',
   'ingest/sources/http/source.ts': 'caught at once and answered as CANHGAC_ERR_INTAKE_BAD_ENCODING',
-  'detection/pool/pool.ts': 'the compiled worker entry is missing: the build was not run (developer setup)',
   'pipeline/pool.ts': 'the compiled worker entry is missing: the build was not run (developer setup)',
 };
 

@@ -97,6 +97,14 @@ describe('check:layers', () => {
     expect(r.err).toContain('store/fixture.ts: a test kit in a product folder');
   });
 
+  it('passes on this repository: every import in order, zero folder-level cycles', async () => {
+    const r = await check(projectRoot);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('pipeline -> detection');
+    expect(r.out).not.toMatch(/^ {2}(ingest|detection|store) -> (ingest|detection|store|cli|pipeline|api)\b/m);
+  });
+
   it('ignores commented-out imports', async () => {
     const r = await check(
       tree({ ...GOOD, 'core/b.ts': "// import { m } from '../detection/match.js';\nexport {};\n" }),

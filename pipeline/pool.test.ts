@@ -2,12 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { registry } from '../../core/metrics.js';
-import { projectRoot } from '../../core/shared-data.js';
+import { registry } from '../core/metrics.js';
+import { projectRoot } from '../core/shared-data.js';
 import { WorkerPool } from './pool.js';
 
 // The pool runs compiled workers (dist/); tools/test.sh builds before the tests run.
-const processorModule = join(projectRoot, 'detection', 'pool', 'fixtures', 'test-processor.mjs');
+const processorModule = join(projectRoot, 'tests', 'kit', 'test-processor.mjs');
 let pool: WorkerPool | undefined;
 afterEach(async () => {
   await pool?.close();

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { BatchMessage, BatchProcessor, ProcessorFactory, WorkerInit, WorkerReply } from './protocol.js';
 
 const port = parentPort;
-if (!port) throw new Error('detection/pool/worker.js must run in a worker thread');
+if (!port) throw new Error('pipeline/worker.js must run in a worker thread');
 const send = (m: WorkerReply) => port.postMessage(m);
 const init = workerData as WorkerInit;
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import type { RawRecord } from '../../ingest/spool/types.js';
-import { createProcessor, type PipelineOutput } from './pipeline-processor.js';
+import type { RawRecord } from '../ingest/spool/types.js';
+import { createProcessor, type PipelineOutput } from './processor.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'canhgac-proc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,13 +11,12 @@ import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { channelSenders } from '../notify/index.js';
 import { QueuedNotifier } from '../notify/queue.js';
 import { openStores } from '../store/index.js';
-import type { DistributedSection } from './service.js';
 
 /** Opens the shared parts, pushing a closer for each onto `opened` (closed in reverse if the start fails). */
 export async function openDistributedCore(
   config: Config,
   connection: ReturnType<typeof redisConnection>,
-  dist: DistributedSection,
+  dist: Config['distributed'],
   opened: (() => unknown)[],
   consume: boolean,
 ) {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { logger } from '../../core/log.js';
-import { counter, gauge } from '../../core/metrics.js';
-import { projectRoot } from '../../core/shared-data.js';
+import { logger } from '../core/log.js';
+import { counter, gauge } from '../core/metrics.js';
+import { projectRoot } from '../core/shared-data.js';
 import type { BatchMessage, WorkerInit, WorkerReply } from './protocol.js';
 
 const log = logger('worker_pool');
@@ -35,7 +35,7 @@ export interface PoolOptions {
   maxAttempts?: number;
   /** Heap limit of each worker, MB: a runaway batch kills its worker, not the service (default 1024). */
   maxHeapMb?: number;
-  /** The compiled worker entry (default dist/detection/pool/worker.js). */
+  /** The compiled worker entry (default dist/pipeline/worker.js). */
   workerFile?: string;
   /** A batch still running after this long (ms) is failed and its worker replaced (default 30,000). */
   batchTimeoutMs?: number;
@@ -98,7 +98,7 @@ export class WorkerPool {
       options: opts.options,
       maxAttempts: opts.maxAttempts ?? 2,
       maxHeapMb: opts.maxHeapMb ?? 1024,
-      workerFile: opts.workerFile ?? join(projectRoot, 'dist', 'detection', 'pool', 'worker.js'),
+      workerFile: opts.workerFile ?? join(projectRoot, 'dist', 'pipeline', 'worker.js'),
       batchTimeoutMs: opts.batchTimeoutMs ?? 30_000,
     };
     if (!existsSync(this.opts.workerFile)) {

@@ -10,60 +10,31 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { RuleDoc } from '../api/routes/rules.js';
 import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
 import { CorrelationEngine } from '../detection/correlation/index.js';
-import type { MatchOut, PipelineOptions, PipelineOutput } from '../detection/pool/pipeline-processor.js';
-import { WorkerPool } from '../detection/pool/pool.js';
+import type { PipelineOptions } from './processor.js';
+import { WorkerPool } from './pool.js';
 import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
 import type { CorrelationRule } from '../detection/sigma/model.js';
-import type { Alert, Severity } from '../incidents/types.js';
-import { LIMITS_FIELD } from '../ingest/decoders/limits.js';
 import type { AgencyConfig } from '../ingest/normalise/agency.js';
 import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
-import { countUnknownShapes } from '../ingest/normalise/unknown-shape.js';
 import type { RawRecord } from '../ingest/spool/types.js';
-import { type Collection, SCOPE_ALL, type StoredEvent, type Versioned } from '../store/types.js';
-import type { Detected, Detection, PipelineDeps } from './pipeline-types.js';
+import { type Collection, SCOPE_ALL, type Versioned } from '../store/types.js';
+import type { Detected, Detection, PipelineDeps } from './types.js';
 import { quarantineRecords } from './quarantine.js';
+import { STAGES } from './stages.js';
 
 const log = logger('pipeline');
 const poisoned = counter(
   'canhgac_pipeline_poisoned_records_total',
   'Records no worker could process, stored raw with the reason',
 );
-const stored = counter(
-  'canhgac_pipeline_events_stored_total',
-  'Events the pipeline wrote to the event store (replays of a batch count again)',
-);
-const limitHits = counter(
-  'canhgac_decode_limits_total',
-  'Records whose decoded JSON hit a decode limit (depth, width, size): the part beyond it is kept as text',
-  ['limit'],
-);
-const replayed = counter(
-  'canhgac_pipeline_replayed_total',
-  'Work skipped because a replayed batch had already done it (distributed mode: a batch retried after its worker died)',
-  ['what'],
-);
-
-export type { Detected, Detection, PipelineDeps, ReplayGuard } from './pipeline-types.js';
-
-const LIMIT_NAMES = new Set(['depth', 'width', 'size']);
+export type { Detected, Detection, PipelineDeps, ReplayGuard } from './types.js';
 
 /** The shipped Sigma rules (the pipelines/ folder beside them holds field mappings, not rules). */
 export const SHIPPED_RULES = join(projectRoot, 'rules', 'sigma');
-
-function levelOf(l: string | undefined): Severity {
-  return l === 'low' || l === 'medium' || l === 'high' || l === 'critical' ? l : 'informational';
-}
-
-function ts(e: StoredEvent): number {
-  const t = Date.parse(String(e['@timestamp']));
-  return Number.isFinite(t) ? t : Date.now();
-}
 
 /** Every document of a collection, page by page. */
 async function listAll<T extends object>(c: Collection<T>): Promise<Versioned<T>[]> {
@@ -77,23 +48,25 @@ async function listAll<T extends object>(c: Collection<T>): Promise<Versioned<T>
   return out;
 }
 
-/** Incidents updated at once while raising a batch's alerts. */
-const RAISE_CONCURRENCY = 8;
-
-type RulesSection = { dirs: string[]; disabled: string[]; placeholdersFile?: string; reloadSeconds: number };
+/** A rule uploaded through the API, as the state collection `rules` holds it (written by api/routes/rules.ts). */
+interface UploadedRule {
+  id: string;
+  enabled: boolean;
+  text: string;
+}
 
 /** One implementation of "a batch of raw records becomes stored events, alerts, incidents and notices". */
 export class Pipeline {
   private det!: Detection;
   private fingerprint = '';
   private reloading: Promise<boolean> | undefined;
-  private readonly rules: RulesSection;
+  private readonly rules: PipelineDeps['config']['rules'];
   private readonly placeholders: Record<string, string[]> | undefined;
   private readonly uploadedDir: string;
   private staticAgencies: AgencyConfig[] = [];
 
   private constructor(private readonly d: PipelineDeps) {
-    this.rules = d.config.rules as RulesSection;
+    this.rules = d.config.rules;
     this.placeholders = this.rules.placeholdersFile ? loadPlaceholders(this.rules.placeholdersFile) : undefined;
     this.uploadedDir = join(resolve(d.config.dataDir), 'rules-uploaded');
   }
@@ -104,7 +77,7 @@ export class Pipeline {
     if (!d.agencies) {
       // No live directory: the configuration's agencies and the stored ones, read at start.
       const byId = new Map<string, AgencyConfig>();
-      for (const a of (d.config.agencies as AgencyConfig[] | undefined) ?? []) byId.set(a.id, a);
+      for (const a of d.config.agencies) byId.set(a.id, a);
       const docs = await listAll(
         d.stores.state.collection<{ id: string; name: string; networks?: string[]; certificateNames?: string[] }>(
           'agencies',
@@ -181,7 +154,7 @@ export class Pipeline {
     const det = this.det;
     det.inflight++;
     try {
-      return { det, records, result: await det.pool.run(records) };
+      return { det, records, result: await det.pool.run(records), finished: new Set(), alerts: [], notices: [] };
     } catch (err) {
       await this.release(det);
       throw err;
@@ -254,7 +227,7 @@ export class Pipeline {
 
   /** Rules uploaded through the API live in the state store; enabled ones are written as files and loaded. */
   private async syncUploaded(): Promise<string> {
-    const docs = await listAll(this.d.stores.state.collection<RuleDoc>('rules'));
+    const docs = await listAll(this.d.stores.state.collection<UploadedRule>('rules'));
     mkdirSync(this.uploadedDir, { recursive: true });
     const want = new Set<string>();
     for (const doc of docs) {
@@ -283,7 +256,7 @@ export class Pipeline {
       (x): x is CorrelationRule => x.kind === 'correlation' && !rules.disabled.includes(x.id),
     );
     const normalise = normaliseOptionsFromConfig({
-      ...(config as Parameters<typeof normaliseOptionsFromConfig>[0]),
+      ...config,
       agencies: this.agencyList(),
     });
     const options: PipelineOptions = {
@@ -293,11 +266,10 @@ export class Pipeline {
       ...(this.placeholders ? { placeholders: this.placeholders } : {}),
     };
     const pool = new WorkerPool({
-      size: (config as { workers?: number }).workers ?? 1,
-      processorModule: join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'),
+      size: config.workers,
+      processorModule: join(projectRoot, 'dist', 'pipeline', 'processor.js'),
       options,
-      batchTimeoutMs:
-        ((config.pipeline as { batchTimeoutSeconds?: number } | undefined)?.batchTimeoutSeconds ?? 30) * 1000,
+      batchTimeoutMs: config.pipeline.batchTimeoutSeconds * 1000,
     });
     await pool.start();
     log.info(
@@ -315,151 +287,16 @@ export class Pipeline {
     };
   }
 
-  private async raise(alert: Alert): Promise<void> {
-    const { incidents, notifier } = this.d;
-    // Replays: the incident stage counts an alert id once (rule alerts: event + rule; correlation alerts: the
-    // event that fired them), so a replayed batch does not inflate counts. But the first run may have stopped
-    // between creating the incident and queueing its notice (a crash, a store error that failed the batch): a
-    // replayed alert notifies again, which the notice id (incident + reopen count) makes a no-op if it was sent.
-    const replayedAlert = (await incidents.alerts.get(SCOPE_ALL, alert.id)) !== undefined;
-    const r = await incidents.ingestAlert(alert);
-    if (r.incident && (r.created || r.reopened || replayedAlert)) {
-      const i = r.incident;
-      if (replayedAlert) replayed.labels('alert').inc();
-      await notifier.notify({
-        id: `${i.id}:${i.reopenCount}`,
-        kind: i.reopenCount === 0 ? 'incident.created' : 'incident.reopened',
-        agencyId: i.agencyId,
-        severity: i.severity,
-        incidentId: i.id,
-        title: i.title,
-        ...(i.host ? { host: i.host } : {}),
-        ruleId: i.ruleId,
-        count: i.alertCount,
-        firstSeen: i.firstSeen,
-        lastSeen: i.lastSeen,
-        at: Date.now(),
-      });
-    }
-  }
-
-  private async run(d: Detected): Promise<void> {
-    const { stores, silent, replay } = this.d;
-    const { corr, corrTags, correlations } = d.det;
-    const asyncCorr = this.d.correlationStore !== undefined;
-    const { output, poisoned: bad } = d.result;
-    const outs = output as PipelineOutput[];
-    // A batch finished again after a failure redoes only what did not complete: the store write, then the
-    // observations (once: correlation windows must not see an event twice), then raising the alerts (idempotent).
-    if (!d.stored) {
-      const events: StoredEvent[] = outs.map((o) => o.event);
-      for (const p of bad) {
-        const r = p.item as RawRecord;
-        events.push({
-          '@timestamp': new Date(r.receivedAt).toISOString(),
-          'event.id': r.id,
-          'agency.id': r.agency ?? 'unassigned',
-          'source.ip': r.source,
-          message: r.data,
-          'canhgac.decode_error': `processing failed: ${p.reason}`,
-        });
-      }
-      await stores.events.write(SCOPE_ALL, events);
-      await quarantineRecords(
-        stores.state,
-        bad.map((p) => ({ record: p.item as RawRecord, reason: p.reason })),
-      );
-      d.stored = true;
-      stored.inc(events.length);
-      poisoned.inc(bad.length);
-      for (const o of outs) {
-        const hit = o.event[LIMITS_FIELD];
-        if (typeof hit === 'string') for (const l of hit.split(',')) if (LIMIT_NAMES.has(l)) limitHits.labels(l).inc();
-      }
-      countUnknownShapes(events);
-    }
-    if (d.raising) return this.raiseAll(d.raising);
-    // Alerts in event order; raised after the batch's correlation observations (see raiseAll).
-    const raising: Alert[] = [];
-    for (const o of outs) {
-      const e = o.event;
-      const agency = String(e['agency.id'] ?? 'unassigned');
-      const host = typeof e['host.name'] === 'string' ? e['host.name'] : undefined;
-      // Alive by receipt time (event.ingested), not by the time the line carries.
-      silent.observeEvent(e);
-      const matches: readonly MatchOut[] = o.matches ?? [];
-      if (matches.length === 0) continue;
-      for (const m of matches) {
-        if (!corr.shouldAlert(m)) continue;
-        raising.push({
-          id: `${e['event.id']}:${m.id}`,
-          kind: 'rule',
-          ruleId: m.id,
-          ruleTitle: m.title,
-          level: levelOf(m.level),
-          tags: [...m.tags],
-          agencyId: agency,
-          ...(host ? { host } : {}),
-          eventIds: [String(e['event.id'])],
-          ts: ts(e),
-        });
-      }
-      if (correlations === 0 || !matches.some((m) => corr.references(m))) continue;
-      const key = `corr:${String(e['event.id'])}`;
-      if (replay) {
-        const c = await replay.claim(key);
-        if (!c.first) {
-          // A replayed batch: this event's observations are already in the shared windows; what they fired was
-          // noted before it was raised, so raise it again (a no-op for alerts already stored).
-          replayed.labels('correlation').inc();
-          for (const a of c.note ? (JSON.parse(c.note) as Alert[]) : []) raising.push(a);
-          continue;
-        }
-      }
-      const fired = asyncCorr ? await corr.processAsync(e, matches, ts(e)) : corr.process(e, matches, ts(e));
-      const alerts: Alert[] = [];
-      for (const a of fired) {
-        if (!a.standalone) continue;
-        alerts.push({
-          id: a.id,
-          kind: 'correlation',
-          ruleId: a.correlation.id,
-          ruleTitle: a.correlation.title,
-          level: levelOf(a.correlation.level),
-          tags: [...(corrTags.get(a.correlation.id) ?? [])],
-          agencyId: agency,
-          ...(host ? { host } : {}),
-          eventIds: a.eventIds,
-          ts: a.lastTs,
-          fields: a.group,
-        });
-      }
-      if (replay && alerts.length > 0) await replay.note(key, JSON.stringify(alerts));
-      for (const a of alerts) raising.push(a);
-    }
-    d.raising = raising;
-    await this.raiseAll(raising);
-  }
-
   /**
-   * Raises a batch's alerts: one incident's alerts (same rule, agency and host: the default grouping) one after
-   * the other, in event order; different incidents concurrently (each raise is several store round trips, which
-   * on OpenSearch dominate a batch with many alerts). Correlation fires were noted before, so a crash here loses
-   * nothing a replay does not raise again.
+   * Runs the main-thread stages (./stages.ts) in order on a detected batch, skipping those a failed earlier
+   * finish of the same batch completed (event ids and alert ids make the writes idempotent; correlation windows
+   * observe each event once).
    */
-  private async raiseAll(alerts: readonly Alert[]): Promise<void> {
-    if (alerts.length === 0) return;
-    const lanes = new Map<string, Alert[]>();
-    for (const a of alerts) {
-      const k = `${a.ruleId}\u0000${a.agencyId}\u0000${a.host ?? ''}`;
-      const lane = lanes.get(k);
-      if (lane) lane.push(a);
-      else lanes.set(k, [a]);
+  private async run(d: Detected): Promise<void> {
+    for (const stage of STAGES) {
+      if (d.finished.has(stage.name)) continue;
+      await stage.run(d, this.d);
+      d.finished.add(stage.name);
     }
-    const queue = [...lanes.values()];
-    const run = async () => {
-      for (let lane = queue.shift(); lane; lane = queue.shift()) for (const a of lane) await this.raise(a);
-    };
-    await Promise.all(Array.from({ length: Math.min(RAISE_CONCURRENCY, queue.length) }, run));
   }
 }

@@ -1,13 +1,14 @@
 /** The types the pipeline (cli/pipeline.ts) is built from and hands out. */
 import type { Config } from '../core/config/load.js';
 import type { CorrelationEngine, CorrelationStore } from '../detection/correlation/index.js';
-import type { PoolResult, WorkerPool } from '../detection/pool/pool.js';
+import type { PoolResult, WorkerPool } from './pool.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { Alert } from '../incidents/types.js';
 import type { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import type { RawRecord } from '../ingest/spool/types.js';
 import type { Notifier } from '../notify/notifier.js';
+import type { Notice } from '../notify/types.js';
 import type { Stores } from '../store/types.js';
 /** The detection side that a rule or agency change replaces as a whole. */
 export interface Detection {
@@ -45,15 +46,22 @@ export interface PipelineDeps {
   replay?: ReplayGuard;
 }
 
-/** A batch through the worker pool, waiting for Pipeline.finish(). */
+/** A notice of an incident opened or reopened (the incident stage leaves it for the notify stage). */
+export type IncidentNotice = Notice;
+
+/** A batch through the worker pool, then through the main-thread stages (./stages.ts) in Pipeline.finish(). */
 export interface Detected {
   readonly det: Detection;
   readonly records: RawRecord[];
   readonly result: PoolResult;
-  /** Finished (stored, observed, alerts raised). */
+  /** Finished (every stage ran). */
   done?: boolean;
-  /** Its events are in the store (a retried finish does not write them again). */
-  stored?: boolean;
-  /** Its hosts and correlations are observed and these alerts are what it raises (a retry only raises them). */
-  raising?: Alert[];
+  /** Stages that completed: a batch finished again after a failure runs only the others. */
+  readonly finished: Set<string>;
+  /** What the correlate stage fired, by output index (the alert stage raises them after that event's rule alerts). */
+  correlated?: Map<number, Alert[]>;
+  /** The batch's alerts in event order (alert stage; later stages may add theirs). */
+  alerts: Alert[];
+  /** Notices of the incidents the batch opened or reopened (incident stage), for the notify stage. */
+  notices: IncidentNotice[];
 }

@@ -1,5 +1,5 @@
 /**
- * The embedded service's overlapped batch loop (cli/service.ts runLoop) on a real MemorySpool and a scripted
+ * The embedded service's overlapped batch loop (pipeline/embedded.ts runLoop) on a real MemorySpool and a scripted
  * pipeline: batches are finished and committed strictly in read order, the next batches are already detecting
  * while one is finished, in-flight batches stay bounded, and a failing batch is retried without anything behind
  * it being committed.
@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { MemorySpool } from '../ingest/spool/memory-spool.js';
 import type { RawRecord } from '../ingest/spool/types.js';
 import type { Detected } from './pipeline.js';
-import { BATCH_MAX, FINISH_TRIES, IN_FLIGHT, runLoop } from './service.js';
+import { BATCH_MAX, FINISH_TRIES, IN_FLIGHT, runLoop } from './embedded.js';
 
 const rec = (i: number): RawRecord => ({
   id: `r${i}`,

@@ -1,0 +1,21 @@
+/**
+ * The pipeline's stages, in order: the one place the flow is written down (docs/architecture.md). A new stage
+ * (enrichment, a threat-intel match, a risk score) is one module under ./stages/ and one line here.
+ *
+ *   worker threads:  decode + normalise -> match
+ *   main thread:     correlate -> store -> alert -> incident -> notify
+ */
+import type { Stage, WorkerStage } from './stage.js';
+import { alert } from './stages/alert.js';
+import { correlate } from './stages/correlate.js';
+import { decodeNormalise } from './stages/decode-normalise.js';
+import { incident } from './stages/incident.js';
+import { match } from './stages/match.js';
+import { notify } from './stages/notify.js';
+import { store } from './stages/store.js';
+
+/** Run in each worker thread of the pool, on raw records (./processor.ts). */
+export const WORKER_STAGES: readonly WorkerStage[] = [decodeNormalise, match];
+
+/** Run on the main thread, on what the workers returned (./pipeline.ts). */
+export const STAGES: readonly Stage[] = [correlate, store, alert, incident, notify];
