@@ -22,10 +22,11 @@ step "System packages"
 bash tools/deps.sh
 
 step "Node packages"
-# `npm install`, not `npm ci`: the lock file records only this platform's optional binaries (biome, swc), which
-# `npm ci` refuses as out of sync. Native modules (better-sqlite3, re2) build from source here (allowScripts).
+# `npm ci`: the lock file records every platform's optional binaries (biome, swc, esbuild, ...), so a fresh clone
+# installs exactly what it says and never rewrites it. Native modules (better-sqlite3, re2) build from source here
+# (allowScripts); the check below rebuilds them if they do not load.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 if ! node tools/check-native.js; then
   echo "Rebuilding native modules" >&2
