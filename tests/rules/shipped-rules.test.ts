@@ -24,6 +24,13 @@ const ALERTS: Record<string, Record<string, number>> = {
   'linux/sudo_su_failures_repeated.log': { canhgac_sudo_su_failures_repeated: 1, canhgac_sudo_not_in_sudoers: 1 },
   'linux/new_admin_account.log': { canhgac_linux_new_admin_account: 6 },
   'linux/log_clearing.log': { canhgac_linux_log_clearing: 5 },
+  'linux/sshd_login_success.log': {},
+  'linux/sshd_failures_before_success.log': { canhgac_sshd_brute_force: 1 },
+  'linux/sshd_brute_force_then_success.log': {
+    canhgac_sshd_brute_force: 2,
+    canhgac_sshd_brute_force_source: 2,
+    canhgac_sshd_brute_force_then_success: 1,
+  },
   'windows/security_failed_network_logon.log': {},
   'windows/rdp_brute_force.jsonl': { canhgac_win_rdp_brute_force: 1 },
   'windows/security_user_account_created.jsonl': { canhgac_win_user_account_created: 2 },
