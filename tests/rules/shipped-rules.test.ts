@@ -31,7 +31,17 @@ const ALERTS: Record<string, Record<string, number>> = {
     canhgac_sshd_brute_force_source: 2,
     canhgac_sshd_brute_force_then_success: 1,
   },
+  'linux/new_admin_then_log_clearing.log': {
+    canhgac_linux_new_admin_account: 2,
+    canhgac_linux_log_clearing: 3,
+    canhgac_linux_new_admin_then_log_clearing: 1,
+  },
   'windows/security_failed_network_logon.log': {},
+  'windows/new_admin_then_log_cleared.jsonl': {
+    canhgac_win_member_added_to_admins: 1,
+    canhgac_win_log_cleared: 2,
+    canhgac_win_new_admin_then_log_cleared: 1,
+  },
   'windows/rdp_brute_force.jsonl': { canhgac_win_rdp_brute_force: 1 },
   'windows/security_user_account_created.jsonl': { canhgac_win_user_account_created: 2 },
   'windows/security_member_added_to_admins.log': { canhgac_win_member_added_to_admins: 3 },
@@ -48,6 +58,14 @@ const ALERTS: Record<string, Record<string, number>> = {
   'web/sql_injection.log': { canhgac_web_sql_injection: 7 },
   'web/path_traversal.log': { canhgac_web_path_traversal: 5 },
   'web/web_shell.log': { canhgac_web_shell: 5 },
+  'web/web_not_found.log': {},
+  'web/web_scan.log': { canhgac_web_scan: 1 },
+  'web/web_exploitation_chain.log': {
+    canhgac_web_scan: 1,
+    canhgac_web_sql_injection: 2,
+    canhgac_web_shell: 2,
+    canhgac_web_exploitation_chain: 1,
+  },
   'firewall/denied_connection.log': {},
   'firewall/port_scan.log': { canhgac_firewall_port_scan: 4 },
 };
