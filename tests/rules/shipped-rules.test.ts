@@ -55,7 +55,7 @@ const ALERTS: Record<string, Record<string, number>> = {
   'windows/powershell_download_cradle.jsonl': { canhgac_win_powershell_download_cradle: 3 },
   'windows/powershell_script_amsi_bypass.jsonl': { canhgac_win_ps_script_amsi_bypass: 5 },
   'windows/powershell_script_download_cradle.jsonl': { canhgac_win_ps_script_download_cradle: 2 },
-  'web/sql_injection.log': { canhgac_web_sql_injection: 7 },
+  'web/sql_injection.log': { canhgac_web_sql_injection: 21 },
   'web/path_traversal.log': { canhgac_web_path_traversal: 5 },
   'web/web_shell.log': { canhgac_web_shell: 5 },
   'web/web_not_found.log': {},
