@@ -27,16 +27,33 @@ export type AttackKind = (typeof ATTACK_KINDS)[number];
  * when any alert is attributed to it; `expected` lists what the pack should raise for the per-attack detail.
  */
 export const EXPECTED: Record<AttackKind, string[]> = {
-  ssh_brute_force_success: ['canhgac_sshd_brute_force', 'canhgac_sshd_brute_force_source'],
+  ssh_brute_force_success: [
+    'canhgac_sshd_brute_force',
+    'canhgac_sshd_brute_force_source',
+    'canhgac_sshd_brute_force_then_success',
+  ],
   ssh_password_spraying: ['canhgac_sshd_password_spraying'],
-  web_scan_sqli_webshell: ['canhgac_web_sql_injection', 'canhgac_web_shell'],
+  web_scan_sqli_webshell: [
+    'canhgac_web_scan',
+    'canhgac_web_sql_injection',
+    'canhgac_web_shell',
+    'canhgac_web_exploitation_chain',
+  ],
   sqli_stacked_encoded: ['canhgac_web_sql_injection'],
-  linux_new_admin_log_clearing: ['canhgac_linux_new_admin_account', 'canhgac_linux_log_clearing'],
+  linux_new_admin_log_clearing: [
+    'canhgac_linux_new_admin_account',
+    'canhgac_linux_log_clearing',
+    'canhgac_linux_new_admin_then_log_clearing',
+  ],
   sudo_abuse: ['canhgac_sudo_not_in_sudoers', 'canhgac_sudo_su_failures_repeated'],
   port_scan: ['canhgac_firewall_port_scan'],
   win_logon_failure_burst: ['canhgac_win_rdp_brute_force'],
   win_powershell_cradle: ['canhgac_win_powershell_download_cradle'],
-  win_new_admin_log_clearing: ['canhgac_win_new_local_admin', 'canhgac_win_log_cleared'],
+  win_new_admin_log_clearing: [
+    'canhgac_win_new_local_admin',
+    'canhgac_win_log_cleared',
+    'canhgac_win_new_admin_then_log_cleared',
+  ],
 };
 
 /** One injected attack, as the simulator's ground truth. */
