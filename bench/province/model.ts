@@ -160,3 +160,6 @@ export interface SimEvent {
   /** The attack it belongs to (index into the ground truth), or -1 for background. */
   attack: number;
 }
+
+/** An attack's lines with their simulated times and transport, before they are tagged with the attack. */
+export type AttackLines = { t: number; line: string; transport: Transport }[];
