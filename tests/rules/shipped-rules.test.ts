@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { loadRuleSet, type RuleSet } from '../../detection/cli/common.js';
 import { runRules } from '../../detection/cli/rules.js';
-import { countAlerts, listRuleStems, listSamples, readSample, RULES_DIR, runLines, SAMPLES_DIR } from './samples.js';
+import { countAlerts, listRuleStems, listSamples, RULES_DIR, readSample, runLines, SAMPLES_DIR } from './samples.js';
 
 /** Alerts (rule name -> count) each whole sample raises with all shipped rules loaded. */
 const ALERTS: Record<string, Record<string, number>> = {
