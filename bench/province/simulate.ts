@@ -6,8 +6,9 @@
  * intake with the agency's key); waits until every record is stored; reads alerts and incidents through the REST
  * API; scores them against the ground truth (score.ts).
  *
- * The simulated window ends when the run starts, so every event time is in the past (correlation works on event
- * times; a time ahead of the wall clock would be clamped).
+ * The simulated window ends at the last 17:00 Vietnam time before the run (windowEnd), so every event time is in
+ * the past (correlation works on event times; a time ahead of the wall clock would be clamped) and a seed gives the
+ * same lines whenever it runs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -66,6 +67,22 @@ export interface ProvinceResult extends Score {
   sendSeconds: number;
   agencies: number;
   hosts: number;
+}
+
+/** Local (UTC+7) hour at which the simulated window ends: the end of an office day. */
+export const WINDOW_END_HOUR = 17;
+
+/**
+ * The end of the simulated window: the latest 17:00 Vietnam time not after `now`. Every run of a seed then covers
+ * the same hours of the day, so the same lines (only their date differs), and no event is ahead of the wall clock.
+ */
+export function windowEnd(now: number): number {
+  const hour = 3_600_000;
+  const day = 24 * hour;
+  const localEnd = WINDOW_END_HOUR - 7; // in UTC
+  let e = Math.floor(now / day) * day + localEnd * hour;
+  while (e > now) e -= day;
+  return e;
 }
 
 const BOOTSTRAP_KEY = 'province-bench-admin-key-0123456789abcdef';
@@ -198,9 +215,7 @@ export async function runProvince(opts: ProvinceOptions): Promise<ProvinceResult
   const { loadRuleSet } = await import('../../detection/cli/common.js');
 
   const span = opts.hours * 3_600_000;
-  // The window ends at the start of the run plus nothing: events are never ahead of the wall clock.
-  const runStart = Date.now();
-  const t0 = runStart - span;
+  const t0 = windowEnd(Date.now()) - span;
   const preview = buildProvince(new Rng(opts.seed), opts.agencies);
   const dir = mkdtempSync(join(tmpdir(), 'canhgac-province-'));
   const previousKey = process.env.CANHGAC_BOOTSTRAP_API_KEY;

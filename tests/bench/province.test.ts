@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { ATTACK_KINDS } from '../../bench/province/attacks.js';
-import { DEFAULT_OPTIONS, runProvince, simulate } from '../../bench/province/simulate.js';
+import { DEFAULT_OPTIONS, runProvince, simulate, windowEnd } from '../../bench/province/simulate.js';
 
 function firstLines(seed: number, n: number): string[] {
   const it = simulate({ ...DEFAULT_OPTIONS, seed, hours: 1, attacks: ATTACK_KINDS.length }, Date.UTC(2026, 11, 7, 1));
@@ -25,6 +25,13 @@ describe('province simulator', () => {
     expect(a).toHaveLength(5000);
     expect(firstLines(7, 5000)).toEqual(a);
     expect(firstLines(8, 5000)).not.toEqual(a);
+  });
+
+  it('ends the window at the last 17:00 Vietnam time, the same for every run of one day', () => {
+    const now = Date.UTC(2026, 11, 7, 5, 8); // 12:08 in Vietnam: yesterday's 17:00 (10:00 UTC)
+    expect(new Date(windowEnd(now)).toISOString()).toBe('2026-12-06T10:00:00.000Z');
+    expect(windowEnd(Date.UTC(2026, 11, 7, 9, 59))).toBe(windowEnd(now));
+    expect(new Date(windowEnd(Date.UTC(2026, 11, 7, 10, 0))).toISOString()).toBe('2026-12-07T10:00:00.000Z');
   });
 
   it('a short run raises every covered attack with the rules expected of it', async () => {
