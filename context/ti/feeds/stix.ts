@@ -138,7 +138,7 @@ export function collectStixObjects(
 export function parseStixBundle(json: unknown, d: FeedDefaults, name = 'bundle'): ParseResult {
   const c = new IndicatorCollector(d);
   const b = json as { type?: string; objects?: unknown[] } | undefined;
-  if (!b || b.type !== 'bundle' || !Array.isArray(b.objects))
+  if (b?.type !== 'bundle' || !Array.isArray(b.objects))
     c.problem(name, 'not a STIX 2.1 bundle (type "bundle" with objects)');
   else collectStixObjects(b.objects, c, name, d.now);
   return c.result();

@@ -43,11 +43,15 @@ const withSlash = (u: string) => (u.endsWith('/') ? u : `${u}/`);
 export async function taxiiApiRoot(s: TaxiiSource, http: FeedHttpOptions): Promise<string> {
   if (s.apiRoot) return withSlash(new URL(s.apiRoot, withSlash(s.url)).toString());
   const base = withSlash(s.url);
-  const d = await getJson(new URL('taxii2/', base).toString(), http).catch((err: Error) => {
-    // The URL may already be an API root: it answers its information document.
-    return getJson(base, http).then((j) => ({ ...j, apiRootItself: true, err }));
-  });
-  if ((d as { apiRootItself?: boolean }).apiRootItself) return base;
+  let d: { json: unknown };
+  try {
+    d = await getJson(new URL('taxii2/', base).toString(), http);
+  } catch (err) {
+    // No discovery there: the URL may be an API root itself (it answers its information document).
+    if (!(err as Error).message.startsWith('HTTP 404')) throw err;
+    await getJson(base, http);
+    return base;
+  }
   const disc = d.json as { default?: string; api_roots?: string[] };
   const root = disc.default ?? disc.api_roots?.[0];
   if (!root) throw new Error('TAXII discovery lists no API root');
