@@ -84,3 +84,37 @@ export const THREAT_INTEL_SCHEMA: SchemaNode = {
     ),
   },
 };
+
+/** The schema of `geoip`: country, city and AS of public addresses from offline MaxMind DB files. */
+export const GEOIP_SCHEMA: SchemaNode = {
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  description: 'GeoIP/ASN enrichment of source/destination/client/server addresses (context/geo).',
+  properties: {
+    enabled: { type: 'boolean', default: true, description: 'Whether events are enriched.' },
+    countryFile: {
+      type: 'string',
+      description:
+        'Country database (.mmdb). Default: the one shipped with canhgac (@ip-location-db/geo-whois-asn-country-mmdb, country only).',
+    },
+    cityFile: { type: 'string', description: 'City database: GeoLite2-City.mmdb or DB-IP City Lite (.mmdb).' },
+    asnFile: { type: 'string', description: 'AS database: GeoLite2-ASN.mmdb or DB-IP ASN Lite (.mmdb).' },
+    networks: {
+      type: 'array',
+      default: [],
+      description:
+        "Labelled networks (the province's and government ranges): events get <prefix>.geo.label; private and reserved ranges are labelled without configuration.",
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['network', 'label'],
+        properties: {
+          network: { type: 'string', description: 'CIDR or address.' },
+          label: { type: 'string', description: 'Label, e.g. gov-vn, tinh-lan.' },
+        },
+      },
+    },
+    cacheSize: int(100_000, 1000, 'Addresses whose answer is kept in memory.'),
+  },
+};

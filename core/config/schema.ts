@@ -3,7 +3,7 @@
  * unknown keys rejected, defaults filled in. The reference docs (docs/configuration.md) are generated from it.
  */
 
-import { THREAT_INTEL_SCHEMA } from './schema-context.js';
+import { GEOIP_SCHEMA, THREAT_INTEL_SCHEMA } from './schema-context.js';
 
 /** A JSON Schema node as used here (description mandatory on leaves for the generated docs). */
 export interface SchemaNode {
@@ -454,6 +454,7 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
     }),
   }),
   threatIntel: THREAT_INTEL_SCHEMA,
+  geoip: GEOIP_SCHEMA,
   redis: obj('Redis for the distributed mode (BullMQ).', {
     url: { type: 'string', description: 'redis://host:port.', 'x-env': ['CANHGAC_REDIS_URL'] },
   }),
