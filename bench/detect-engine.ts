@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { explainSkip, sharedPath } from '../core/shared-data.js';
 import { Engine } from '../detection/engine/index.js';
 import { otrfLogsource } from '../detection/engine/testkit.js';
-import { loadRules } from '../detection/sigma/load.js';
 import type { SigmaEvent } from '../detection/sigma/model.js';
+import { loadRules } from '../detection/sigma/load.js';
 
 function jsonFiles(dir: string): string[] {
   const out: string[] = [];

@@ -29,8 +29,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { LOOPBACK_LISTENERS } from '../core/config/loopback.js';
 import { cliLogsToStderr } from '../detection/cli/logs.js';
+import { LOOPBACK_LISTENERS } from '../core/config/loopback.js';
 
 const { values: argv } = parseArgs({
   options: {

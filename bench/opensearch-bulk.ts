@@ -11,10 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from '@opensearch-project/opensearch';
+import { q, type QueryNode } from '../store/query/ast.js';
 import { rest } from '../store/opensearch/client.js';
 import { openOpenSearchStores } from '../store/opensearch/index.js';
 import { eventsIndexFor, layout } from '../store/opensearch/schema.js';
-import { type QueryNode, q } from '../store/query/ast.js';
 import { agencyScope, SCOPE_ALL, type StoredEvent } from '../store/types.js';
 
 function flag(name: string, dflt: number): number {

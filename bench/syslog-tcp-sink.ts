@@ -9,9 +9,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileSpool, type FsyncPolicy } from '../ingest/spool/file-spool.js';
 import { SyslogTcpSource } from '../ingest/sources/syslog-tcp/source.js';
 import { SyslogUdpSource } from '../ingest/sources/syslog-udp/source.js';
-import { FileSpool, type FsyncPolicy } from '../ingest/spool/file-spool.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);

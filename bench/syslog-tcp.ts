@@ -15,8 +15,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createNormaliseContext, normaliseRecord } from '../ingest/normalise/index.js';
-import { SyslogTcpSource } from '../ingest/sources/syslog-tcp/source.js';
 import { FileSpool, type FsyncPolicy } from '../ingest/spool/file-spool.js';
+import { SyslogTcpSource } from '../ingest/sources/syslog-tcp/source.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);

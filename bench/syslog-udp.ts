@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { SyslogUdpSource } from '../ingest/sources/syslog-udp/source.js';
 import { FileSpool, type FsyncPolicy } from '../ingest/spool/file-spool.js';
+import { SyslogUdpSource } from '../ingest/sources/syslog-udp/source.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
