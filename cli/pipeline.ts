@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RuleDoc } from '../api/routes/rules.js';
+import type { ContextStage } from '../context/index.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
@@ -82,6 +83,8 @@ export interface PipelineDeps {
   correlationStore?: CorrelationStore;
   /** Distributed: filter replayed batches (correlation observations by event; alerts are idempotent by id). */
   replay?: ReplayGuard;
+  /** GeoIP/ASN enrichment and the threat-intel match (context/), run on each batch before it is stored. */
+  context?: ContextStage;
 }
 
 function levelOf(l: string | undefined): Severity {
@@ -119,6 +122,8 @@ export interface Detected {
   stored?: boolean;
   /** Its hosts and correlations are observed and these alerts are what it raises (a retry only raises them). */
   raising?: Alert[];
+  /** Threat-intel alerts of its events (found by the context stage before the store write). */
+  contextAlerts?: Alert[];
 }
 
 type RulesSection = { dirs: string[]; disabled: string[]; placeholdersFile?: string; reloadSeconds: number };
@@ -325,6 +330,11 @@ export class Pipeline {
     };
   }
 
+  /** Raises one alert found outside a batch (the threat-intel retro-match): incident and notice as usual. */
+  raiseAlert(alert: Alert): Promise<void> {
+    return this.raise(alert);
+  }
+
   private async raise(alert: Alert): Promise<void> {
     const { incidents, notifier } = this.d;
     // Replays: the incident stage counts an alert id once (rule alerts: event + rule; correlation alerts: the
@@ -363,6 +373,7 @@ export class Pipeline {
     // observations (once: correlation windows must not see an event twice), then raising the alerts (idempotent).
     if (!d.stored) {
       const events: StoredEvent[] = outs.map((o) => o.event);
+      if (this.d.context) d.contextAlerts = this.d.context.process(events);
       for (const p of bad) {
         const r = p.item as RawRecord;
         events.push({
@@ -437,6 +448,7 @@ export class Pipeline {
       if (replay && alerts.length > 0) await replay.note(key, JSON.stringify(alerts));
       for (const a of alerts) raising.push(a);
     }
+    for (const a of d.contextAlerts ?? []) raising.push(a);
     d.raising = raising;
     await this.raiseAll(raising);
   }
