@@ -7,7 +7,7 @@
  */
 import { AuthService, startApi } from '../api/index.js';
 import { reportRouteOptions } from '../api/routes/reports.js';
-import { openContext } from '../context/index.js';
+import { openContext, type ThreatIntel } from '../context/index.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { counter, enableDefaultMetrics } from '../core/metrics.js';
@@ -40,6 +40,8 @@ export interface Service {
     incidents: IncidentService;
     notifier: Notifier;
     spool: IngestRuntime['spool'];
+    /** The threat-intel feeds (absent when none are configured). */
+    threatIntel?: ThreatIntel;
   };
   stop(): Promise<void>;
 }
@@ -235,7 +237,14 @@ export async function startService(config: Config): Promise<Service> {
   return {
     ports: ingest.ports,
     apiUrl: api.url,
-    internals: { pool: () => pipeline.pool(), stores, incidents, notifier, spool: ingest.spool },
+    internals: {
+      pool: () => pipeline.pool(),
+      stores,
+      incidents,
+      notifier,
+      spool: ingest.spool,
+      ...(context.ti ? { threatIntel: context.ti } : {}),
+    },
     async stop() {
       for (const t of timers) clearInterval(t);
       unsubscribe();
