@@ -8,8 +8,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
 import { logger } from '../core/log.js';
-import { consoleHandler } from '../dashboards/server/console.js';
 import { counter, histogram } from '../core/metrics.js';
+import { consoleHandler } from '../dashboards/server/console.js';
 import { IncidentService } from '../incidents/service.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
 import { type OidcConfig, type OidcOptions, OidcSignIn } from './auth/oidc.js';
@@ -23,6 +23,7 @@ import { type ApiSpec, loadSpec, type Operation, validateRequest } from './opena
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { consoleRoutes } from './routes/console.js';
+import { contextRoutes } from './routes/context.js';
 import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { notifyRoutes } from './routes/notify.js';
@@ -48,6 +49,8 @@ export const CSRF_COOKIE = 'canhgac_csrf';
 /** What the API needs; everything but `stores` has a default. */
 export interface ApiDeps {
   stores: Stores;
+  /** The threat-intel feeds (their status is served at /api/v1/threat-intel/feeds). */
+  threatIntel?: ApiServices['threatIntel'];
   incidents?: IncidentService;
   auth?: AuthService;
   authOptions?: AuthOptions;
@@ -83,6 +86,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...reportRoutes,
   ...ruleRoutes,
   ...consoleRoutes,
+  ...contextRoutes,
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -209,6 +213,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
         return true;
       }),
     secureCookies: deps.secureCookies ?? false,
+    ...(deps.threatIntel ? { threatIntel: deps.threatIntel } : {}),
   };
 }
 

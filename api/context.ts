@@ -3,8 +3,8 @@ import type { Request, Response } from 'express';
 import type { IncidentService } from '../incidents/service.js';
 import type { DocPage, ListOptions, Scope, Stores } from '../store/types.js';
 import type { OidcSignIn } from './auth/oidc.js';
-import type { AuthService } from './auth/service.js';
 import type { Principal } from './auth/roles.js';
+import type { AuthService } from './auth/service.js';
 import type { ApiSpec } from './openapi.js';
 
 /** Services the routes use; createApiApp builds the missing ones from `stores`. */
@@ -19,6 +19,8 @@ export interface ApiServices {
   secureCookies: boolean;
   /** Sign-in through the identity provider (config `auth.oidc`); undefined when not configured. */
   oidc?: OidcSignIn;
+  /** The threat-intel feeds' status (context/ti), when feeds are configured. */
+  threatIntel?: { status(): unknown[] };
 }
 
 /** One request as a handler sees it: validated inputs and the caller's Scope. */

@@ -215,7 +215,11 @@ export async function startService(config: Config): Promise<Service> {
     resolveIntakeKey: intakeKeys(new AuthService(stores.state)),
     agencies,
   });
-  const api = await startApi(config as { api?: { host?: string; port?: number } }, { stores, incidents });
+  const api = await startApi(config as { api?: { host?: string; port?: number } }, {
+    stores,
+    incidents,
+    ...(context.ti ? { threatIntel: context.ti } : {}),
+  });
   const reports = startReports(config, stores);
 
   const reload = () =>
