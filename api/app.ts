@@ -23,6 +23,7 @@ import { type ApiSpec, loadSpec, type Operation, validateRequest } from './opena
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { consoleRoutes } from './routes/console.js';
+import { contextRoutes } from './routes/context.js';
 import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { notifyRoutes } from './routes/notify.js';
@@ -49,6 +50,8 @@ export const CSRF_COOKIE = 'canhgac_csrf';
 /** What the API needs; everything but `stores` has a default. */
 export interface ApiDeps {
   stores: Stores;
+  /** The threat-intel feeds (their status is served at /api/v1/threat-intel/feeds). */
+  threatIntel?: ApiServices['threatIntel'];
   incidents?: IncidentService;
   auth?: AuthService;
   authOptions?: AuthOptions;
@@ -87,6 +90,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...reportRoutes,
   ...ruleRoutes,
   ...consoleRoutes,
+  ...contextRoutes,
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -214,6 +218,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
       }),
     secureCookies: deps.secureCookies ?? false,
     ...(deps.pipelineStatus ? { pipelineStatus: deps.pipelineStatus } : {}),
+    ...(deps.threatIntel ? { threatIntel: deps.threatIntel } : {}),
   };
 }
 

@@ -7,12 +7,14 @@
  */
 import { AuthService, startApi } from '../api/index.js';
 import { reportRouteOptions } from '../api/routes/reports.js';
+import { openContext, type ThreatIntel } from '../context/index.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { counter, enableDefaultMetrics } from '../core/metrics.js';
 import type { WorkerPool } from '../detection/pool/pool.js';
 import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
+import type { Alert } from '../incidents/types.js';
 import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import type { RawRecord, Spool, SpoolCursor } from '../ingest/spool/types.js';
@@ -41,6 +43,8 @@ export interface Service {
     notifier: Notifier;
     spool: IngestRuntime['spool'];
     health: PipelineHealth;
+    /** The threat-intel feeds (absent when none are configured). */
+    threatIntel?: ThreatIntel;
   };
   stop(): Promise<void>;
 }
@@ -230,7 +234,22 @@ export async function startService(config: Config): Promise<Service> {
   const notifier = new Notifier(stores.state, channelSenders(smtp));
   // Agencies from the configuration and the API, polled: a change reaches attribution and TLS names live.
   const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
-  const pipeline = await Pipeline.open({ config, stores, incidents, silent, notifier, agencies });
+  // Threat intel and GeoIP (context/); the retro-match raises through the pipeline once it exists.
+  let raiseLater: ((a: Alert) => Promise<void>) | undefined;
+  const context = await openContext(config, {
+    events: stores.events,
+    raise: (a) => raiseLater?.(a) ?? Promise.resolve(),
+  });
+  const pipeline = await Pipeline.open({
+    config,
+    stores,
+    incidents,
+    silent,
+    notifier,
+    agencies,
+    context: context.stage,
+  });
+  raiseLater = (a) => pipeline.raiseAlert(a);
   const ingest = await startIngest(config, {
     resolveIntakeKey: intakeKeys(new AuthService(stores.state)),
     agencies,
@@ -264,6 +283,7 @@ export async function startService(config: Config): Promise<Service> {
       return !health.check().stalled;
     },
     pipelineStatus: () => health.check(),
+    ...(context.ti ? { threatIntel: context.ti } : {}),
   });
   const reports = startReports(config, stores);
   await refreshQuarantineGauge(stores.state).catch((err: unknown) =>
@@ -299,7 +319,15 @@ export async function startService(config: Config): Promise<Service> {
   return {
     ports: ingest.ports,
     apiUrl: api.url,
-    internals: { pool: () => pipeline.pool(), stores, incidents, notifier, spool: ingest.spool, health },
+    internals: {
+      pool: () => pipeline.pool(),
+      stores,
+      incidents,
+      notifier,
+      spool: ingest.spool,
+      health,
+      ...(context.ti ? { threatIntel: context.ti } : {}),
+    },
     async stop() {
       for (const t of timers) clearInterval(t);
       health.stop();
@@ -312,6 +340,7 @@ export async function startService(config: Config): Promise<Service> {
       await ingest.stop();
       await api.close();
       await pipeline.close();
+      context.close();
       agencies.close();
       await silent.flush().catch(() => undefined);
       await reports.stop();

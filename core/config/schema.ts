@@ -3,6 +3,7 @@
  * unknown keys rejected, defaults filled in. The reference docs (docs/configuration.md) are generated from it.
  */
 
+import { GEOIP_SCHEMA, THREAT_INTEL_SCHEMA } from './schema-context.js';
 import {
   enabled,
   format,
@@ -430,6 +431,8 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       },
     }),
   }),
+  threatIntel: THREAT_INTEL_SCHEMA,
+  geoip: GEOIP_SCHEMA,
   redis: obj('Redis for the distributed mode (BullMQ).', {
     url: { type: 'string', description: 'redis://host:port.', 'x-env': ['CANHGAC_REDIS_URL'] },
   }),
