@@ -8,8 +8,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
 import { logger } from '../core/log.js';
-import { consoleHandler } from '../dashboards/server/console.js';
 import { counter, histogram } from '../core/metrics.js';
+import { consoleHandler } from '../dashboards/server/console.js';
 import { IncidentService } from '../incidents/service.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
 import { type OidcConfig, type OidcOptions, OidcSignIn } from './auth/oidc.js';
@@ -25,6 +25,7 @@ import { agencyRoutes } from './routes/agencies.js';
 import { consoleRoutes } from './routes/console.js';
 import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { kpiRoutes } from './routes/kpi.js';
 import { notifyRoutes } from './routes/notify.js';
 import { reportRoutes } from './routes/reports.js';
 import { ruleRoutes } from './routes/rules.js';
@@ -81,6 +82,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...agencyRoutes,
   ...notifyRoutes,
   ...reportRoutes,
+  ...kpiRoutes,
   ...ruleRoutes,
   ...consoleRoutes,
 ];

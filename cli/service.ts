@@ -9,14 +9,15 @@ import { AuthService, startApi } from '../api/index.js';
 import { reportRouteOptions } from '../api/routes/reports.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
-import type { WorkerPool } from '../detection/pool/pool.js';
 import { counter, enableDefaultMetrics } from '../core/metrics.js';
+import type { WorkerPool } from '../detection/pool/pool.js';
 import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import type { RawRecord, Spool, SpoolCursor } from '../ingest/spool/types.js';
 import { channelSenders, Notifier } from '../notify/index.js';
+import { registerKpiGauges } from '../reports/kpi.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
 import { openStores } from '../store/index.js';
 import type { Stores } from '../store/types.js';
@@ -169,6 +170,8 @@ function startReports(config: Config, stores: Stores): ReportScheduler {
   const rc = config.reports as { chromiumPath: string; topN: number };
   reportRouteOptions.chromiumPath = rc.chromiumPath;
   reportRouteOptions.topN = rc.topN;
+  // The IOC KPI gauges at /metrics, computed when scraped (at most every 30 s).
+  registerKpiGauges(stores);
   return startReportScheduler({ stores, config });
 }
 
