@@ -139,6 +139,8 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
   const now = req.now ?? Date.now();
   const asOf = Math.min(period.to, Math.max(period.from, now));
   const partial = now < period.to;
+  // What the figures cover: the period up to now (anything stamped later is not counted yet).
+  const cur = { from: period.from, to: asOf };
   // The current period is compared with the same elapsed part of the previous one.
   const cmp = partial ? { from: prev.from, to: Math.min(prev.to, prev.from + (asOf - period.from)) } : prev;
   const filter: DocFilter = req.agencyId !== undefined ? { agencyId: req.agencyId } : {};
@@ -174,7 +176,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     after = page.next;
     if (!after) done = true;
   }
-  const created = incidents.filter((i) => inRange(i.createdAt, period));
+  const created = incidents.filter((i) => inRange(i.createdAt, cur));
   const createdPrev = incidents.filter((i) => inRange(i.createdAt, cmp));
   const critHigh = (xs: Incident[]) => xs.filter((i) => i.severity === 'critical' || i.severity === 'high').length;
   const breaches = (p: { from: number; to: number }) => {
@@ -186,7 +188,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     }
     return { acknowledge, resolve };
   };
-  const sla = breaches(period);
+  const sla = breaches(cur);
   const slaPrev = breaches(cmp);
 
   const bySeverity = zeroes(SEVERITIES);
@@ -209,13 +211,13 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     trend.push({
       label: b.label,
       from: b.from,
-      events: await countEvents(b.from, b.to),
+      events: await countEvents(b.from, Math.min(b.to, asOf)),
       incidents: created.filter((i) => inRange(i.createdAt, b)).length,
     });
   }
   const closedInPeriod = { resolved: 0, falsePositive: 0 };
   for (const i of incidents)
-    if (inRange(i.resolvedAt, period)) {
+    if (inRange(i.resolvedAt, cur)) {
       if (i.state === 'resolved') closedInPeriod.resolved++;
       else if (i.state === 'false_positive') closedInPeriod.falsePositive++;
     }
@@ -244,7 +246,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
         done = true;
         break;
       }
-      if (a.ts >= period.to || a.suppressedBy !== undefined || a.kind === 'silent_host') continue;
+      if (a.ts >= asOf || a.suppressedBy !== undefined || a.kind === 'silent_host') continue;
       alertCount++;
       const r = rules.get(a.ruleId) ?? { ruleId: a.ruleId, title: a.ruleTitle, n: 0, tags: new Set(), ag: new Set() };
       r.n++;
@@ -278,7 +280,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
   const agencyTerms = await stores.events.aggregate(scope, {
     query: base,
     from: period.from,
-    to: period.to,
+    to: asOf,
     agg: { kind: 'terms', field: 'agency.id', size: 10_000 },
   });
   for (const b of agencyTerms.buckets ?? [])
@@ -308,7 +310,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     const hostTerms = await stores.events.aggregate(scope.kind === 'all' ? agencyScope(id) : scope, {
       query: scope.kind === 'all' ? q.all() : q.and(base, q.eq('agency.id', id, true)),
       from: period.from,
-      to: period.to,
+      to: asOf,
       agg: { kind: 'terms', field: 'host.name', size: 10_000 },
     });
     const names = (hostTerms.buckets ?? []).map((b) => String(b.key).toLowerCase());
@@ -329,7 +331,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
   for (const h of expected.sort((a, b) => a.agencyId.localeCompare(b.agencyId) || a.host.localeCompare(b.host))) {
     const sent = sending.has(`${h.agencyId}\u0000${h.host.toLowerCase()}`);
     if (!sent) coverage.hostsMissing.push({ host: h.host, agencyId: h.agencyId, lastSeen: h.lastSeen });
-    const marked = h.silentSince !== undefined && h.silentSince < period.to;
+    const marked = h.silentSince !== undefined && h.silentSince < asOf;
     if (!sent || marked)
       silentHosts.push({
         host: h.host,
@@ -384,7 +386,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     openCriticalHighAgencies: [...openAgencies].sort(),
     agencyNames: Object.fromEntries([...agencyNames].filter((e): e is [string, string] => e[1] !== undefined)),
     headline: {
-      events: { current: await countEvents(period.from, period.to), previous: await countEvents(cmp.from, cmp.to) },
+      events: { current: await countEvents(cur.from, cur.to), previous: await countEvents(cmp.from, cmp.to) },
       incidents: { current: created.length, previous: createdPrev.length },
       criticalHigh: { current: critHigh(created), previous: critHigh(createdPrev) },
       slaBreaches: {

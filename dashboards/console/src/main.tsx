@@ -5,6 +5,7 @@ import { ApiError, api, type Me, setUnauthenticatedHandler } from './api.js';
 import { App, type AppCtx, type Key, type Lang, rememberLang, storedLang, translator } from './i18n.js';
 import { AgenciesPage } from './pages/agencies.js';
 import { IncidentPage } from './pages/incident.js';
+import { KioskPage } from './pages/kiosk.js';
 import { OverviewPage } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
 import { RulesPage } from './pages/rules.js';
@@ -160,6 +161,13 @@ function Root() {
     e.preventDefault();
     navigate(to);
   };
+  // The operations-centre wall: full screen, no navigation, no user name shown.
+  if (path === '/kiosk' && ctx)
+    return (
+      <App.Provider value={ctx}>
+        <KioskPage />
+      </App.Provider>
+    );
   return (
     <>
       <header className="top">
