@@ -124,28 +124,49 @@ export function assess(m: ReportModel): Assessment {
     incidents: inc.current,
     criticalHigh: critHigh,
   };
+  // "0 sự cố, trong đó 0 ..." reads badly: no incident, or none critical/high, is said in words (and not as a fact).
+  const foundVi =
+    inc.current === 0
+      ? 'không phát hiện sự cố nào'
+      : critHigh === 0
+        ? `phát hiện ${n(inc.current, 'vi')} sự cố, không có sự cố nào ở mức nghiêm trọng hoặc cao`
+        : `phát hiện ${n(inc.current, 'vi')} sự cố, trong đó ${n(critHigh, 'vi')} sự cố ở mức nghiêm trọng hoặc cao`;
+  const foundEn =
+    inc.current === 0
+      ? 'found no incident'
+      : critHigh === 0
+        ? `found ${en(inc.current, 'incident')}, none critical or high`
+        : `found ${en(inc.current, 'incident')}, ${n(critHigh, 'en')} of them critical or high`;
+  const { incidents: _i, criticalHigh: _c, ...always } = watched;
   situation.push({
     rule: 'watched',
-    vi: `Trong kỳ, hệ thống giám sát đã tiếp nhận ${n(watched.events, 'vi')} sự kiện log từ ${n(watched.hostsSending, 'vi')} máy chủ (trên ${n(watched.hostsExpected, 'vi')} máy chủ cần giám sát), phát hiện ${n(watched.incidents, 'vi')} sự cố, trong đó ${n(critHigh, 'vi')} sự cố ở mức nghiêm trọng hoặc cao.`,
-    en: `In the period the monitoring received ${n(watched.events, 'en')} log events from ${n(watched.hostsSending, 'en')} hosts (of ${n(watched.hostsExpected, 'en')} expected) and found ${en(watched.incidents, 'incident')}, ${n(critHigh, 'en')} of them critical or high.`,
-    facts: watched,
+    vi: `Trong kỳ, hệ thống giám sát đã tiếp nhận ${n(watched.events, 'vi')} sự kiện log từ ${n(watched.hostsSending, 'vi')} máy chủ (trên ${n(watched.hostsExpected, 'vi')} máy chủ cần giám sát), ${foundVi}.`,
+    en: `In the period the monitoring received ${n(watched.events, 'en')} log events from ${n(watched.hostsSending, 'en')} hosts (of ${n(watched.hostsExpected, 'en')} expected) and ${foundEn}.`,
+    facts: {
+      ...always,
+      ...(inc.current > 0 ? { incidents: inc.current } : {}),
+      ...(inc.current > 0 && critHigh > 0 ? { criticalHigh: critHigh } : {}),
+    },
+    basis: { incidents: inc.current, criticalHigh: critHigh },
   });
   const trendFacts = { current: inc.current, previous: inc.previous, percent: trendPct, direction };
-  situation.push(
-    direction === 'same'
-      ? {
-          rule: 'trend',
-          vi: `Số sự cố tương đương kỳ trước (${n(inc.current, 'vi')} so với ${n(inc.previous, 'vi')}).`,
-          en: `Incidents are about the same as in the previous period (${n(inc.current, 'en')} against ${n(inc.previous, 'en')}).`,
-          facts: trendFacts,
-        }
-      : {
-          rule: 'trend',
-          vi: `Số sự cố ${direction === 'up' ? 'tăng' : 'giảm'} ${inc.previous > 0 ? `${Math.abs(trendPct)}% ` : ''}so với kỳ trước (${n(inc.current, 'vi')} so với ${n(inc.previous, 'vi')}).`,
-          en: `Incidents ${direction === 'up' ? 'rose' : 'fell'} ${inc.previous > 0 ? `${Math.abs(trendPct)}% ` : ''}against the previous period (${n(inc.current, 'en')} against ${n(inc.previous, 'en')}).`,
-          facts: trendFacts,
-        },
-  );
+  // Nothing in either period: no comparison to make.
+  if (inc.current > 0 || inc.previous > 0)
+    situation.push(
+      direction === 'same'
+        ? {
+            rule: 'trend',
+            vi: `Số sự cố tương đương kỳ trước (${n(inc.current, 'vi')} so với ${n(inc.previous, 'vi')}).`,
+            en: `Incidents are about the same as in the previous period (${n(inc.current, 'en')} against ${n(inc.previous, 'en')}).`,
+            facts: trendFacts,
+          }
+        : {
+            rule: 'trend',
+            vi: `Số sự cố ${direction === 'up' ? 'tăng' : 'giảm'} ${inc.previous > 0 ? `${Math.abs(trendPct)}% ` : ''}so với kỳ trước (${n(inc.current, 'vi')} so với ${n(inc.previous, 'vi')}).`,
+            en: `Incidents ${direction === 'up' ? 'rose' : 'fell'} ${inc.previous > 0 ? `${Math.abs(trendPct)}% ` : ''}against the previous period (${n(inc.current, 'en')} against ${n(inc.previous, 'en')}).`,
+            facts: trendFacts,
+          },
+    );
   const verdict: Assessment['verdict'] =
     openCritical > 0 ? 'concerning' : critHigh > 0 || sla > 0 || silent > 0 ? 'attention' : 'stable';
   const verdictFacts = { openCritical, criticalHigh: critHigh, slaBreaches: sla, silentHosts: silent };
@@ -210,8 +231,8 @@ export function assess(m: ReportModel): Assessment {
     cands.push({
       priority: 80,
       rule: 'silent',
-      vi: `${n(silent, 'vi')} máy chủ ngừng gửi log${sinceVi} (${list(names, 'vi')}): các máy này hiện không được giám sát.`,
-      en: `${en(silent, 'host')} stopped sending logs${sinceEn} (${list(names, 'en')}): they are not being watched.`,
+      vi: `${n(silent, 'vi')} máy chủ ngừng gửi log${sinceVi} (${list(names, 'vi')}): ${silent === 1 ? 'máy này' : 'các máy này'} hiện không được giám sát.`,
+      en: `${en(silent, 'host')} stopped sending logs${sinceEn} (${list(names, 'en')}): ${silent === 1 ? 'it is' : 'they are'} not being watched.`,
       facts: {
         silentHosts: silent,
         agencies: names.join('; '),

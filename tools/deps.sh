@@ -28,6 +28,10 @@ check mvn maven
 check chromium chromium
 checkfile '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' fonts-dejavu-core
 check pdftotext poppler-utils
+# The report tests render PDF pages (pdftoppm, in poppler-utils) and unzip DOCX; the export test's STIX validator
+# and the TAXII server (medallion) are installed from PyPI into venvs by tools/stix.sh and tools/taxii.sh.
+check unzip unzip
+python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   echo "Installing from Debian: ${need[*]}" >&2

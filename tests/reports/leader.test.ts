@@ -16,7 +16,7 @@ import { buildReport, type ReportModel } from '../../reports/model.js';
 import { parseHalf, parseWeek } from '../../reports/period.js';
 import { num } from '../../reports/words.js';
 import { openSqliteStores, type SqliteStores } from '../../store/sqlite/index.js';
-import { SCOPE_ALL } from '../../store/types.js';
+import { agencyScope, SCOPE_ALL } from '../../store/types.js';
 import {
   AG,
   AGENCY_NAMES,
@@ -144,7 +144,7 @@ describe('page one: the assessment', () => {
     );
     expect(a.keyPoints[1]!.vi).toBe('3 lần quá hạn xử lý (2 quá hạn tiếp nhận, 1 quá hạn khắc phục).');
     expect(a.keyPoints[2]!.vi).toBe(
-      '1 máy chủ ngừng gửi log từ ngày 4/12/2026 (Sở Nội vụ): các máy này hiện không được giám sát.',
+      '1 máy chủ ngừng gửi log từ ngày 4/12/2026 (Sở Nội vụ): máy này hiện không được giám sát.',
     );
     expect(a.recommendations).toHaveLength(3);
     expect(a.recommendations[2]!.vi).toBe('Yêu cầu Sở Nội vụ kiểm tra và khôi phục việc gửi log của 1 máy chủ.');
@@ -249,6 +249,25 @@ async function pdfOf(name: string, r: Awaited<ReturnType<typeof generateReport>>
     expect(en.html).toContain('T1110.001 Brute Force: Password Guessing');
     expect(parseHalf('2026-H2').label).toBe('2026-H2');
   }, 120_000);
+
+  it("an agency's weekly report: its name, its own figures, nothing of the others", async () => {
+    const r = await generateReport(stores, {
+      kind: 'weekly',
+      period: '2026-W49',
+      scope: agencyScope(AG.nv),
+      agencyId: AG.nv,
+      pdf: true,
+      now: AFTER_W50,
+    });
+    const { text } = await pdfOf('report-weekly-w49-agency', r);
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('Phạm vi: Sở Nội vụ (000.00.32.H40)');
+    expect(flat).toContain('1 máy chủ ngừng gửi log từ ngày 4/12/2026 (Sở Nội vụ)');
+    expect(flat).toContain('không phát hiện sự cố nào.');
+    expect(flat).not.toContain('0 so với 0'); // nothing in either week: no comparison
+    for (const other of ['Văn phòng UBND tỉnh', 'Sở Y tế', 'egov-vp', 'his-yt'])
+      expect([other, flat.includes(other)]).toEqual([other, false]);
+  }, 90_000);
 
   it('an empty week is one short page', async () => {
     const r = await generateReport(stores, {
