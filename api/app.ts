@@ -27,6 +27,7 @@ import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpi.js';
 import { notifyRoutes } from './routes/notify.js';
+import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
 import { ruleRoutes } from './routes/rules.js';
 import { systemRoutes } from './routes/system.js';
@@ -54,6 +55,8 @@ export interface ApiDeps {
   authOptions?: AuthOptions;
   spec?: ApiSpec;
   ready?: () => Promise<boolean>;
+  /** The pipeline's health (the embedded service; absent: never stalled). */
+  pipelineStatus?: () => { stalled: boolean; commitAgeSeconds: number };
   /** Set the cookies' Secure flag and HSTS (serve behind TLS). Default false. */
   secureCookies?: boolean;
   /** Per client address; false turns it off (benchmarks). Default 600 burst, 300/s. */
@@ -75,6 +78,7 @@ export interface ApiDeps {
 /** Every route of the API, in one list (the contract test compares it, through the router, with the document). */
 export const ROUTES: readonly RouteDef[] = [
   ...systemRoutes,
+  ...pipelineRoutes,
   ...oidcRoutes,
   ...incidentRoutes,
   ...eventRoutes,
@@ -211,6 +215,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
         return true;
       }),
     secureCookies: deps.secureCookies ?? false,
+    ...(deps.pipelineStatus ? { pipelineStatus: deps.pipelineStatus } : {}),
   };
 }
 
