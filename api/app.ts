@@ -26,6 +26,7 @@ import { consoleRoutes } from './routes/console.js';
 import { contextRoutes } from './routes/context.js';
 import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { kpiRoutes } from './routes/kpi.js';
 import { notifyRoutes } from './routes/notify.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
@@ -88,6 +89,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...agencyRoutes,
   ...notifyRoutes,
   ...reportRoutes,
+  ...kpiRoutes,
   ...ruleRoutes,
   ...consoleRoutes,
   ...contextRoutes,

@@ -226,6 +226,7 @@ function cases(): Record<string, Case> {
     // The fixture's data is of 1/11/2026 (ISO week 2026-W44, half 2026-H2).
     weeklyReport: { path: `/api/v1/reports/weekly?week=2026-W44&agencyId=${AGENCY_A}`, key: k.viewer_all, status: 200 },
     semiannualReport: { path: '/api/v1/reports/semiannual?half=2026-H2&lang=en', key: k.agency_admin_a, status: 200 },
+    kpi: { path: '/api/v1/kpi?period=week', key: k.viewer_all, status: 200 },
   };
 }
 

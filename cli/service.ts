@@ -19,6 +19,8 @@ import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import type { RawRecord, Spool, SpoolCursor } from '../ingest/spool/types.js';
 import { channelSenders, Notifier } from '../notify/index.js';
+import { type ExportConfig, startExport } from '../reports/export/start.js';
+import { registerKpiGauges } from '../reports/kpi.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
 import { openStores } from '../store/index.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
@@ -212,7 +214,18 @@ function startReports(config: Config, stores: Stores): ReportScheduler {
   const rc = config.reports as { chromiumPath: string; topN: number };
   reportRouteOptions.chromiumPath = rc.chromiumPath;
   reportRouteOptions.topN = rc.topN;
-  return startReportScheduler({ stores, config });
+  // The IOC KPI gauges at /metrics, computed when scraped (at most every 30 s).
+  registerKpiGauges(stores);
+  // Export to the monitoring centre (config `export`; off unless enabled), stopped with the reports.
+  const exp = startExport(stores, (config as { export?: ExportConfig }).export);
+  const scheduler = startReportScheduler({ stores, config });
+  return {
+    tick: () => scheduler.tick(),
+    stop: async () => {
+      await exp.stop();
+      await scheduler.stop();
+    },
+  };
 }
 
 /** Agent keys made through the API (role intake) are accepted by the HTTP intake, attributing their agency. */
