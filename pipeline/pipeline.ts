@@ -24,7 +24,9 @@ import type { RawRecord } from '../ingest/spool/types.js';
 import { type Collection, SCOPE_ALL, type Versioned } from '../store/types.js';
 import type { Detected, Detection, PipelineDeps } from './types.js';
 import { quarantineRecords } from './quarantine.js';
+import type { Alert } from '../incidents/types.js';
 import { STAGES } from './stages.js';
+import { raiseAlert } from './stages/incident.js';
 
 const log = logger('pipeline');
 const poisoned = counter(
@@ -285,6 +287,11 @@ export class Pipeline {
       inflight: 0,
       retired: false,
     };
+  }
+
+  /** Raises one alert found outside a batch (the threat-intel retro-match): its incident and notice as usual. */
+  async raiseAlert(alert: Alert): Promise<void> {
+    for (const n of await raiseAlert(alert, this.d)) await this.d.notifier.notify(n);
   }
 
   /**

@@ -3,10 +3,11 @@
  * (enrichment, a threat-intel match, a risk score) is one module under ./stages/ and one line here.
  *
  *   worker threads:  decode + normalise -> match
- *   main thread:     correlate -> store -> alert -> incident -> notify
+ *   main thread:     context (enrich, ti-match) -> correlate -> store -> alert -> incident -> notify
  */
 import type { Stage, WorkerStage } from './stage.js';
 import { alert } from './stages/alert.js';
+import { context } from './stages/context.js';
 import { correlate } from './stages/correlate.js';
 import { decodeNormalise } from './stages/decode-normalise.js';
 import { incident } from './stages/incident.js';
@@ -18,4 +19,4 @@ import { store } from './stages/store.js';
 export const WORKER_STAGES: readonly WorkerStage[] = [decodeNormalise, match];
 
 /** Run on the main thread, on what the workers returned (./pipeline.ts). */
-export const STAGES: readonly Stage[] = [correlate, store, alert, incident, notify];
+export const STAGES: readonly Stage[] = [context, correlate, store, alert, incident, notify];

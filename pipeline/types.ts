@@ -1,4 +1,5 @@
-/** The types the pipeline (cli/pipeline.ts) is built from and hands out. */
+/** The types the pipeline (pipeline/pipeline.ts and its stages) is built from and hands out. */
+import type { ContextStage } from '../context/index.js';
 import type { Config } from '../core/config/load.js';
 import type { CorrelationEngine, CorrelationStore } from '../detection/correlation/index.js';
 import type { PoolResult, WorkerPool } from './pool.js';
@@ -44,6 +45,8 @@ export interface PipelineDeps {
   correlationStore?: CorrelationStore;
   /** Distributed: filter replayed batches (correlation observations by event; alerts are idempotent by id). */
   replay?: ReplayGuard;
+  /** GeoIP/ASN enrichment and the threat-intel match (context/), run on each batch before it is stored. */
+  context?: ContextStage;
 }
 
 /** A notice of an incident opened or reopened (the incident stage leaves it for the notify stage). */
@@ -64,4 +67,6 @@ export interface Detected {
   alerts: Alert[];
   /** Notices of the incidents the batch opened or reopened (incident stage), for the notify stage. */
   notices: IncidentNotice[];
+  /** Threat-intel alerts of its events (ti-match stage, before the store write); raised with the batch's alerts. */
+  contextAlerts?: Alert[];
 }

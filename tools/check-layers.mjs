@@ -22,10 +22,13 @@ export const TIERS = [
   ['api'],
   ['cli'],
 ];
-/** What each product folder may import, derived from TIERS. The web console talks to api/ over HTTP only. */
+/**
+ * What each product folder may import, derived from TIERS. The web console talks to api/ over HTTP only; its
+ * bundle may share the floor's vocabulary (core/: the glossary of states and severities), nothing else.
+ */
 export const LAYERS = Object.fromEntries([
   ...TIERS.flatMap((tier, i) => tier.map((folder) => [folder, TIERS.slice(0, i).flat()])),
-  ['dashboards', []],
+  ['dashboards', ['core']],
 ]);
 /** Benchmarks, cross-cutting tests and tools may import anything; no product folder may import them. */
 export const FREE = ['bench', 'tests', 'tools'];

@@ -6,6 +6,7 @@
 import type { ErrorSpec } from '../errors.js';
 import { API_ERRORS, OIDC_ERRORS } from './api.js';
 import { CLI_ERRORS, CONFIG_ERRORS } from './config.js';
+import { CONTEXT_ERRORS } from './context.js';
 import { CORRELATION_ERRORS, ENGINE_ERRORS, HUNT_ERRORS } from './detection.js';
 import { INCIDENT_ERRORS, NOTIFY_ERRORS, REPORT_ERRORS } from './incidents.js';
 import { DECODER_ERRORS, HTTP_INTAKE_ERRORS, SOURCE_ERRORS, SPOOL_ERRORS, WINDOWS_ERRORS } from './ingest.js';
@@ -27,6 +28,7 @@ export const CATALOGUE_PARTS: ReadonlyArray<{ title: string; errors: Record<stri
   { title: 'Retro-hunt', errors: HUNT_ERRORS },
   { title: 'Search language', errors: QUERY_ERRORS },
   { title: 'Stores', errors: STORE_ERRORS },
+  { title: 'Threat intelligence and context', errors: CONTEXT_ERRORS },
   { title: 'Incidents', errors: INCIDENT_ERRORS },
   { title: 'Notifications', errors: NOTIFY_ERRORS },
   { title: 'Reports', errors: REPORT_ERRORS },

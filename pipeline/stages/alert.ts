@@ -1,6 +1,7 @@
 /**
  * Stage alert: the batch's alerts in event order: for each event its rule alerts (one per match; the id is event +
- * rule, so a replayed batch raises nothing twice), then the correlation alerts its observation fired (correlate).
+ * rule, so a replayed batch raises nothing twice), then the correlation alerts its observation fired (correlate);
+ * then the threat-intel hits of the context stage.
  */
 import type { Alert } from '../../incidents/types.js';
 import { eventTime, levelOf, outputsOf, type Stage } from '../stage.js';
@@ -34,6 +35,8 @@ export const alert: Stage = {
       const fired = batch.correlated?.get(i);
       if (fired) alerts.push(...fired);
     }
+    // Threat-intel hits of the context stage, after the rule and correlation alerts.
+    alerts.push(...(batch.contextAlerts ?? []));
     batch.alerts = alerts;
   },
 };
