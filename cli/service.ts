@@ -9,13 +9,14 @@ import { AuthService, startApi } from '../api/index.js';
 import { reportRouteOptions } from '../api/routes/reports.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
-import type { WorkerPool } from '../detection/pool/pool.js';
 import { counter, enableDefaultMetrics } from '../core/metrics.js';
+import type { WorkerPool } from '../detection/pool/pool.js';
 import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import type { RawRecord, Spool, SpoolCursor } from '../ingest/spool/types.js';
+import { relayIncidentEvents } from '../notify/incident-relay.js';
 import { channelSenders, Notifier } from '../notify/index.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
 import { openStores } from '../store/index.js';
@@ -139,8 +140,21 @@ export async function runLoop(
   }
 }
 
-/** The periodic checks of a deployment (run in exactly one process: the embedded service or distributed ingest). */
-function periodicChecks(silent: SilentHostWatcher, incidents: IncidentService, notifier: Notifier): NodeJS.Timeout[] {
+/**
+ * The periodic checks of a deployment (run in exactly one process: the embedded service or distributed ingest).
+ * Silent hosts, SLA breaches and every other incident event reach notify through the incident outbox, drained by
+ * the relay at each change and by the sweep here (what a crash left pending).
+ */
+export function periodicChecks(
+  silent: SilentHostWatcher,
+  incidents: IncidentService,
+  notifier: Notifier,
+  everyMs = 60_000,
+): NodeJS.Timeout[] {
+  relayIncidentEvents(incidents, notifier);
+  const sweep = () =>
+    incidents.outbox.sweep().catch((err: unknown) => log.error({ err }, 'Incident outbox sweep failed'));
+  void sweep();
   return [
     setInterval(
       () =>
@@ -148,11 +162,15 @@ function periodicChecks(silent: SilentHostWatcher, incidents: IncidentService, n
           .flush()
           .then(() => silent.check())
           .catch((err: unknown) => log.error({ err }, 'Silent-host check failed')),
-      60_000,
+      everyMs,
     ),
     setInterval(
-      () => void incidents.checkSla().catch((err: unknown) => log.error({ err }, 'SLA check failed')),
-      60_000,
+      () =>
+        void incidents
+          .checkSla()
+          .then(sweep)
+          .catch((err: unknown) => log.error({ err }, 'SLA check failed')),
+      everyMs,
     ),
     setInterval(
       () => void notifier.flushDigests().catch((err: unknown) => log.error({ err }, 'Digest failed')),

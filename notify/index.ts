@@ -1,7 +1,8 @@
 /** Notifications: routes, channels (email, webhook, Telegram, Slack, Teams), a durable outbox with retries. */
-import type { ChannelConfig, ChannelSender } from './types.js';
+
 import { emailSender, type SmtpOptions } from './channels/email.js';
 import { slackSender, teamsSender, telegramSender, webhookSender } from './channels/http.js';
+import type { ChannelConfig, ChannelSender } from './types.js';
 
 export { emailSender, type SmtpOptions } from './channels/email.js';
 export { slackSender, teamsSender, telegramSender, webhookSender, webhookSignature } from './channels/http.js';

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
-import { channelSenders, Notifier, webhookSignature, type Notice } from './index.js';
 import { startSmtp } from '../tests/smtp.js';
+import { channelSenders, type Notice, Notifier, webhookSignature } from './index.js';
 
 const A = '000.00.31.H40';
 let stores: SqliteStores;
