@@ -17,7 +17,7 @@ import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import type { RawRecord, Spool, SpoolCursor } from '../ingest/spool/types.js';
 import { relayIncidentEvents } from '../notify/incident-relay.js';
-import { channelSenders, Notifier } from '../notify/index.js';
+import { channelSenders, destinationPolicy, Notifier } from '../notify/index.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
 import { openStores } from '../store/index.js';
 import type { Stores } from '../store/types.js';
@@ -179,6 +179,10 @@ export function periodicChecks(
   ];
 }
 
+/** core/config/schema.ts `incidents.checkSeconds`, in ms. */
+const checkMs = (config: Config) =>
+  ((config.incidents as { checkSeconds?: number } | undefined)?.checkSeconds ?? 60) * 1000;
+
 /**
  * Weekly and six-monthly reports: the API's on-demand route reads the chromium path and top-N from the config, and
  * the scheduler mails them (once per period and agency, recorded in the state store) from this one process.
@@ -206,7 +210,7 @@ export async function startService(config: Config): Promise<Service> {
   const incidents = new IncidentService(stores.state);
   const silent = new SilentHostWatcher(stores.state, incidents);
   const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
-  const notifier = new Notifier(stores.state, channelSenders(smtp));
+  const notifier = new Notifier(stores.state, channelSenders(smtp, destinationPolicy(config)));
   // Agencies from the configuration and the API, polled: a change reaches attribution and TLS names live.
   const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
   const pipeline = await Pipeline.open({ config, stores, incidents, silent, notifier, agencies });
@@ -225,7 +229,7 @@ export async function startService(config: Config): Promise<Service> {
   const loop = runLoop(ingest.spool, pipeline, () => running);
 
   const timers = [
-    ...periodicChecks(silent, incidents, notifier),
+    ...periodicChecks(silent, incidents, notifier, checkMs(config)),
     setInterval(() => pipeline.sweep(), 30_000),
     setInterval(reload, rules.reloadSeconds * 1000),
   ];
@@ -318,7 +322,7 @@ export async function startIngestService(config: Config): Promise<IngestService>
   });
   void checkRedisPersistence(connection);
   const reports = startReports(config, stores);
-  const timers = periodicChecks(silent, incidents, notifier);
+  const timers = periodicChecks(silent, incidents, notifier, checkMs(config));
   for (const t of timers) t.unref();
   notifier.start();
   log.info({ ports: ingest.ports, api: api.url, queue: dist.queue }, 'canhgac ingest (distributed) is running');
