@@ -2,9 +2,9 @@
 import ipaddr from 'ipaddr.js';
 import type { HostRecord } from '../../incidents/silent-hosts.js';
 import type { DocFilter } from '../../store/types.js';
+import { type ApiKeyDoc, publicKey } from '../auth/service.js';
 import type { Ctx, RouteDef } from '../context.js';
 import { pageBody, paging } from '../context.js';
-import { type ApiKeyDoc, publicKey } from '../auth/service.js';
 import { apiError } from '../errors.js';
 import { createDoc, deleteDoc, getOr404, updateDoc } from './crud.js';
 
