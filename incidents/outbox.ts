@@ -106,7 +106,8 @@ export class IncidentOutbox {
         size: 500,
         ...(after ? { after } : {}),
       });
-      for (const inc of page.docs) n += await this.drain(inc.id, inc);
+      // Read each again: a listing may lag behind the last write (OpenSearch refresh), a get does not.
+      for (const inc of page.docs) n += await this.drain(inc.id);
       after = page.next;
     } while (after);
     return n;
