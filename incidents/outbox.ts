@@ -24,6 +24,9 @@ export const OUTBOX_MAX = 50;
 /** Alert counts at which a grouped incident tells again that it keeps growing. */
 export const RECURRING_AT: readonly number[] = [10, 100, 1000, 10_000, 100_000];
 
+/** Quick retries of one incident's drain after a failed hand-over, before the sweep takes over. */
+const RETRIES = 5;
+
 /** Takes one event of an incident (throws to leave it pending for the next drain). */
 export type OutboxSink = (incident: Incident, event: IncidentEvent) => Promise<void>;
 
@@ -58,8 +61,12 @@ export class IncidentOutbox {
     return this.sink !== undefined;
   }
 
-  /** Hands the pending events of one incident to the sink, then removes them; returns how many went. */
-  async drain(id: string, known?: Versioned<Incident>): Promise<number> {
+  /**
+   * Hands the pending events of one incident to the sink, then removes them; returns how many went. A sink that
+   * fails (the store or Redis briefly unavailable) is tried again for this incident after 1, 2, 4, 8 and 16 s,
+   * then left to the sweep.
+   */
+  async drain(id: string, known?: Versioned<Incident>, retry = 0): Promise<number> {
     const sink = this.sink;
     if (!sink) return 0;
     let inc = known ?? (await this.incidents.get(SCOPE_ALL, id));
@@ -75,6 +82,7 @@ export class IncidentOutbox {
           { incident: id, event: ev.id, err: (err as Error).message },
           'Incident event not relayed; retried later',
         );
+        if (retry < RETRIES) this.retryLater(id, retry + 1);
         break; // keep the order: later events wait for this one
       }
     }
@@ -93,6 +101,15 @@ export class IncidentOutbox {
     }
     // Still pending: the sweep tries again, and the sink dedupes by event id.
     return done.size;
+  }
+
+  private retryLater(id: string, retry: number): void {
+    const t = setTimeout(() => {
+      this.drain(id, undefined, retry).catch((err: unknown) =>
+        log.warn({ incident: id, err: (err as Error).message }, 'Incident outbox retry failed; the sweep takes over'),
+      );
+    }, 500 * 2 ** retry);
+    t.unref();
   }
 
   /** Drains every incident with pending events (the crash path); returns how many events went. */
