@@ -5,25 +5,23 @@
  * overrides, isolates and marks that reorder what follows (`invoice\u202egpj.exe` reads as `invoiceexe.jpg`),
  * plus the line and paragraph separators and the byte-order mark. The escape is `\uXXXX`, valid in JSON as well.
  */
+import { escapeChar, UNSAFE_CHARS_SOURCE } from './unsafe-chars.js';
 
 /** Every character that is escaped, tab and newline included (one field, one line). */
-const FIELD_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const FIELD_UNSAFE = new RegExp(UNSAFE_CHARS_SOURCE, 'g');
 /** The same without tab and newline (a whole output: lines stay lines). */
-const OUTPUT_UNSAFE =
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
-const toEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const OUTPUT_UNSAFE = new RegExp(`(?![\\t\\n])${UNSAFE_CHARS_SOURCE}`, 'g');
 
 /** One field of untrusted text, every control and bidi character shown as `\uXXXX` (tab and newline too). */
 export function visibleText(s: string): string {
   FIELD_UNSAFE.lastIndex = 0;
-  return FIELD_UNSAFE.test(s) ? s.replace(FIELD_UNSAFE, toEscape) : s;
+  return FIELD_UNSAFE.test(s) ? s.replace(FIELD_UNSAFE, escapeChar) : s;
 }
 
 /** A whole text output (many lines): like visibleText but tab and newline are kept. */
 export function terminalText(s: string): string {
   OUTPUT_UNSAFE.lastIndex = 0;
-  return OUTPUT_UNSAFE.test(s) ? s.replace(OUTPUT_UNSAFE, toEscape) : s;
+  return OUTPUT_UNSAFE.test(s) ? s.replace(OUTPUT_UNSAFE, escapeChar) : s;
 }
 
 /**
