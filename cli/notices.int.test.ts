@@ -63,15 +63,13 @@ async function startHook(): Promise<Hook> {
  * and an incident opened by a process that stopped before relaying its notice.
  */
 async function seed(state: StateStore, hook: Hook): Promise<void> {
-  await state
-    .collection<Record<string, unknown>>('channels')
-    .put(SCOPE_ALL, {
-      id: 'mail',
-      name: 'SOC',
-      type: 'email',
-      enabled: true,
-      settings: { to: ['soc@so-tttt.gov.vn'] },
-    });
+  await state.collection<Record<string, unknown>>('channels').put(SCOPE_ALL, {
+    id: 'mail',
+    name: 'SOC',
+    type: 'email',
+    enabled: true,
+    settings: { to: ['soc@so-tttt.gov.vn'] },
+  });
   await state
     .collection<Record<string, unknown>>('channels')
     .put(SCOPE_ALL, { id: 'hook', name: 'hook', type: 'webhook', enabled: true, settings: { url: hook.url } });

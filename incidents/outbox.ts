@@ -104,11 +104,14 @@ export class IncidentOutbox {
   }
 
   private retryLater(id: string, retry: number): void {
-    const t = setTimeout(() => {
-      this.drain(id, undefined, retry).catch((err: unknown) =>
-        log.warn({ incident: id, err: (err as Error).message }, 'Incident outbox retry failed; the sweep takes over'),
-      );
-    }, 500 * 2 ** retry);
+    const t = setTimeout(
+      () => {
+        this.drain(id, undefined, retry).catch((err: unknown) =>
+          log.warn({ incident: id, err: (err as Error).message }, 'Incident outbox retry failed; the sweep takes over'),
+        );
+      },
+      500 * 2 ** retry,
+    );
     t.unref();
   }
 
