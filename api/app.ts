@@ -8,8 +8,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
 import { logger } from '../core/log.js';
-import { consoleHandler } from '../dashboards/server/console.js';
 import { counter, histogram } from '../core/metrics.js';
+import { consoleHandler } from '../dashboards/server/console.js';
 import { IncidentService } from '../incidents/service.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
 import { type OidcConfig, type OidcOptions, OidcSignIn } from './auth/oidc.js';
@@ -26,6 +26,7 @@ import { consoleRoutes } from './routes/console.js';
 import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { notifyRoutes } from './routes/notify.js';
+import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
 import { ruleRoutes } from './routes/rules.js';
 import { systemRoutes } from './routes/system.js';
@@ -53,6 +54,8 @@ export interface ApiDeps {
   authOptions?: AuthOptions;
   spec?: ApiSpec;
   ready?: () => Promise<boolean>;
+  /** The pipeline's health (the embedded service; absent: never stalled). */
+  pipelineStatus?: () => { stalled: boolean; commitAgeSeconds: number };
   /** Set the cookies' Secure flag and HSTS (serve behind TLS). Default false. */
   secureCookies?: boolean;
   /** Per client address; false turns it off (benchmarks). Default 600 burst, 300/s. */
@@ -74,6 +77,7 @@ export interface ApiDeps {
 /** Every route of the API, in one list (the contract test compares it, through the router, with the document). */
 export const ROUTES: readonly RouteDef[] = [
   ...systemRoutes,
+  ...pipelineRoutes,
   ...oidcRoutes,
   ...incidentRoutes,
   ...eventRoutes,
@@ -209,6 +213,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
         return true;
       }),
     secureCookies: deps.secureCookies ?? false,
+    ...(deps.pipelineStatus ? { pipelineStatus: deps.pipelineStatus } : {}),
   };
 }
 

@@ -2,10 +2,10 @@
 import { INCIDENT_EVENT_KINDS, type IncidentState, type Severity } from '../incidents/types.js';
 
 /**
- * Every notice kind: one per incident event (incidents/types.ts) plus the notifier's own. The one list that
- * routes (`kinds`), the API schema and the templates use.
+ * Every notice kind: one per incident event (incidents/types.ts), the operational pipeline.stalled (cli/health.ts),
+ * and the notifier's own. The one list that routes (`kinds`), the API schema and the templates use.
  */
-export const NOTICE_KINDS = [...INCIDENT_EVENT_KINDS, 'digest', 'test'] as const;
+export const NOTICE_KINDS = [...INCIDENT_EVENT_KINDS, 'pipeline.stalled', 'digest', 'test'] as const;
 
 /** One kind of notice. */
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
