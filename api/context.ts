@@ -21,6 +21,8 @@ export interface ApiServices {
   secureCookies: boolean;
   /** Sign-in through the identity provider (config `auth.oidc`); undefined when not configured. */
   oidc?: OidcSignIn;
+  /** The threat-intel feeds' status (context/ti), when feeds are configured. */
+  threatIntel?: { status(): unknown[] };
 }
 
 /** One request as a handler sees it: validated inputs and the caller's Scope. */

@@ -2,7 +2,10 @@
  * The one configuration schema (JSON Schema, draft 2020-12 subset that ajv validates): every key documented,
  * unknown keys rejected, defaults filled in. The reference docs (docs/configuration.md) are generated from it.
  */
+import { exportSchema } from './export-schema.js';
 
+import { GEOIP_SCHEMA, THREAT_INTEL_SCHEMA } from './schema-context.js';
+import { API_SCHEMA, NOTIFY_SECTIONS } from './schema-notify.js';
 import {
   enabled,
   format,
@@ -60,22 +63,7 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       description: 'Log level.',
     },
   }),
-  api: obj('REST API and web console.', {
-    host: host('127.0.0.1', 'the API'),
-    port: port(8080, 'the API and web console', ['CANHGAC_API_PORT']),
-    secureCookies: {
-      type: 'boolean',
-      default: false,
-      description:
-        'Serve behind TLS (a reverse proxy): session cookies get the Secure flag and responses a Strict-Transport-Security header.',
-    },
-    trustProxy: {
-      type: ['boolean', 'string', 'integer'],
-      default: false,
-      description:
-        'Which reverse proxies may name the client (X-Forwarded-For), as Express `trust proxy`: false (none), a number of hops, or addresses/CIDRs such as "loopback" or "10.0.0.5". Sets the per-client rate limits and the addresses in the audit.',
-    },
-  }),
+  api: API_SCHEMA,
   auth: obj('Sign-in of people (besides local passwords and API keys).', {
     oidc: {
       type: 'object',
@@ -442,25 +430,10 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       },
     }),
   }),
-  incidents: obj('Incident checks and the outbox of incident events.', {
-    checkSeconds: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 3600,
-      default: 60,
-      description:
-        'How often SLA clocks and silent hosts are checked and the incident outbox is swept for events a stop left unsent.',
-    },
-  }),
-  notify: obj('Notification channels.', {
-    allowPrivateDestinations: {
-      type: 'array',
-      items: { type: 'string', description: 'An address or CIDR, e.g. 10.20.0.0/16 or 127.0.0.1/32.' },
-      default: [],
-      description:
-        'Webhook, Slack, Teams and Telegram destinations may resolve to these private, loopback or link-local ranges (refused by default; public addresses are always allowed). Redirects are never followed.',
-    },
-  }),
+  ...NOTIFY_SECTIONS,
+  threatIntel: THREAT_INTEL_SCHEMA,
+  geoip: GEOIP_SCHEMA,
+  export: exportSchema as SchemaNode,
   redis: obj('Redis for the distributed mode (BullMQ).', {
     url: { type: 'string', description: 'redis://host:port.', 'x-env': ['CANHGAC_REDIS_URL'] },
   }),

@@ -1,0 +1,153 @@
+/**
+ * The glossary: the words for incident states, severities, roles, dispositions and ATT&CK tactics and techniques,
+ * in Vietnamese and English, used alike by the console, e-mails, notifications and reports so that a leader reads
+ * the same word for the same thing everywhere. Pure data and functions (no Node import): the console bundle
+ * imports it too.
+ */
+import { ATTACK_SOURCE, ATTACK_TECHNIQUES, ATTACK_VERSION } from './attack-data.js';
+
+export { ATTACK_SOURCE, ATTACK_VERSION };
+
+/** Languages of the glossary. */
+export type GlossaryLang = 'vi' | 'en';
+
+/** A term in both languages. */
+export interface Term {
+  vi: string;
+  en: string;
+}
+
+/** Incident states (incidents/types.ts IncidentState). */
+export const STATE_TERMS = {
+  new: { vi: 'Mới', en: 'New' },
+  acknowledged: { vi: 'Đã tiếp nhận', en: 'Acknowledged' },
+  in_progress: { vi: 'Đang xử lý', en: 'In progress' },
+  resolved: { vi: 'Đã xử lý xong', en: 'Resolved' },
+  false_positive: { vi: 'Cảnh báo nhầm', en: 'False positive' },
+} as const satisfies Record<string, Term>;
+
+/** Severities, lowest first (incidents/types.ts Severity). */
+export const SEVERITY_TERMS = {
+  informational: { vi: 'Thông tin', en: 'Informational' },
+  low: { vi: 'Thấp', en: 'Low' },
+  medium: { vi: 'Trung bình', en: 'Medium' },
+  high: { vi: 'Cao', en: 'High' },
+  critical: { vi: 'Nghiêm trọng', en: 'Critical' },
+} as const satisfies Record<string, Term>;
+
+/** User roles (api/auth/roles.ts Role). */
+export const ROLE_TERMS = {
+  admin: { vi: 'Quản trị hệ thống', en: 'Administrator' },
+  analyst: { vi: 'Chuyên viên phân tích', en: 'Analyst' },
+  agency_admin: { vi: 'Quản trị đơn vị', en: 'Agency administrator' },
+  viewer: { vi: 'Người xem', en: 'Viewer' },
+  intake: { vi: 'Tài khoản gửi log', en: 'Log intake' },
+} as const satisfies Record<string, Term>;
+
+/** How a closed incident was judged. */
+export const DISPOSITION_TERMS = {
+  true_positive: { vi: 'Tấn công thật', en: 'True positive' },
+  benign: { vi: 'Đúng nhưng vô hại', en: 'Benign true positive' },
+  false_positive: { vi: 'Cảnh báo nhầm', en: 'False positive' },
+  duplicate: { vi: 'Trùng lặp', en: 'Duplicate' },
+} as const satisfies Record<string, Term>;
+
+/** ATT&CK Enterprise tactics in kill-chain order, keyed by their short name, with their TA id. */
+export const TACTIC_TERMS = {
+  reconnaissance: { id: 'TA0043', vi: 'Trinh sát', en: 'Reconnaissance' },
+  'resource-development': { id: 'TA0042', vi: 'Chuẩn bị nguồn lực', en: 'Resource Development' },
+  'initial-access': { id: 'TA0001', vi: 'Xâm nhập ban đầu', en: 'Initial Access' },
+  execution: { id: 'TA0002', vi: 'Thực thi mã', en: 'Execution' },
+  persistence: { id: 'TA0003', vi: 'Duy trì hiện diện', en: 'Persistence' },
+  'privilege-escalation': { id: 'TA0004', vi: 'Leo thang đặc quyền', en: 'Privilege Escalation' },
+  'defense-evasion': { id: 'TA0005', vi: 'Né tránh phòng thủ', en: 'Defense Evasion' },
+  'credential-access': { id: 'TA0006', vi: 'Đánh cắp thông tin xác thực', en: 'Credential Access' },
+  discovery: { id: 'TA0007', vi: 'Dò tìm hệ thống', en: 'Discovery' },
+  'lateral-movement': { id: 'TA0008', vi: 'Di chuyển ngang', en: 'Lateral Movement' },
+  collection: { id: 'TA0009', vi: 'Thu thập dữ liệu', en: 'Collection' },
+  'command-and-control': { id: 'TA0011', vi: 'Điều khiển từ xa (C2)', en: 'Command and Control' },
+  exfiltration: { id: 'TA0010', vi: 'Đánh cắp dữ liệu ra ngoài', en: 'Exfiltration' },
+  impact: { id: 'TA0040', vi: 'Gây thiệt hại', en: 'Impact' },
+} as const satisfies Record<string, Term & { id: string }>;
+
+/** The kinds of term. */
+export const GLOSSARY = {
+  state: STATE_TERMS,
+  severity: SEVERITY_TERMS,
+  role: ROLE_TERMS,
+  disposition: DISPOSITION_TERMS,
+  tactic: TACTIC_TERMS,
+} as const;
+
+/** A kind of term. */
+export type TermKind = keyof typeof GLOSSARY;
+
+/** The word for a value in a language; an unknown value is returned as it is (never hidden, never invented). */
+export function term(kind: TermKind, value: string, lang: GlossaryLang = 'vi'): string {
+  const t = (GLOSSARY[kind] as Record<string, Term>)[value];
+  return t ? t[lang] : value;
+}
+
+/** A technique id in canonical form (`t1059.001` -> `T1059.001`), or undefined when it is not one. */
+export function techniqueId(s: string): string | undefined {
+  const m = /^t(\d{4})(?:[._/](\d{3}))?$/i.exec(s.trim());
+  return m ? `T${m[1]}${m[2] ? `.${m[2]}` : ''}` : undefined;
+}
+
+/** A technique's entry in ATT&CK Enterprise (revoked and deprecated techniques are not shipped). */
+export function technique(
+  id: string,
+): { id: string; en: string; vi: string; tactics: string[]; parent?: { en: string; vi: string } } | undefined {
+  const key = techniqueId(id);
+  const t = key ? ATTACK_TECHNIQUES[key] : undefined;
+  if (!key || !t) return undefined;
+  const dot = key.indexOf('.');
+  const p = dot > 0 ? ATTACK_TECHNIQUES[key.slice(0, dot)] : undefined;
+  return {
+    id: key,
+    en: t[0],
+    vi: t[1],
+    tactics: t[2] ? t[2].split(',') : [],
+    ...(p ? { parent: { en: p[0], vi: p[1] } } : {}),
+  };
+}
+
+/**
+ * The full name of a technique: a sub-technique carries its parent's name (`T1110.003 Dò mật khẩu: Rải mật khẩu`);
+ * an id not in the shipped release is shown as the id alone.
+ */
+export function techniqueName(id: string, lang: GlossaryLang = 'vi'): string {
+  const t = technique(id);
+  if (!t) return techniqueId(id) ?? id;
+  return `${t.id} ${t.parent ? `${t.parent[lang]}: ` : ''}${t[lang]}`;
+}
+
+/** The tactic of a short name in any of the spellings rules use (`credential_access`, `Credential Access`). */
+export function tacticKey(s: string): keyof typeof TACTIC_TERMS | undefined {
+  const k = s
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, '-');
+  return k in TACTIC_TERMS ? (k as keyof typeof TACTIC_TERMS) : undefined;
+}
+
+/** What a Sigma `attack.*` tag names, in words: a technique, a tactic, or the tag itself when neither. */
+export function attackTagLabel(tag: string, lang: GlossaryLang = 'vi'): string {
+  const body = tag.replace(/^attack\./i, '');
+  if (techniqueId(body)) return techniqueName(body, lang);
+  const tactic = tacticKey(body);
+  return tactic ? TACTIC_TERMS[tactic][lang] : tag;
+}
+
+/** The ATT&CK techniques and tactics of a rule's tags, in words, techniques first, duplicates removed. */
+export function attackLabels(tags: readonly string[], lang: GlossaryLang = 'vi'): string[] {
+  const attack = tags.filter((t) => /^attack\./i.test(t));
+  const techniques = attack.filter((t) => techniqueId(t.slice(7)));
+  const tactics = attack.filter((t) => !techniqueId(t.slice(7)) && tacticKey(t.slice(7)));
+  return [...new Set([...techniques, ...tactics].map((t) => attackTagLabel(t, lang)))];
+}
+
+/** How many techniques the shipped release names (sub-techniques included). */
+export function techniqueCount(): number {
+  return Object.keys(ATTACK_TECHNIQUES).length;
+}
