@@ -26,7 +26,6 @@ import type { Detected, Detection, PipelineDeps } from './types.js';
 import { quarantineRecords } from './quarantine.js';
 import type { Alert } from '../incidents/types.js';
 import { STAGES } from './stages.js';
-import { raiseAlert } from './stages/incident.js';
 
 const log = logger('pipeline');
 const poisoned = counter(
@@ -156,7 +155,7 @@ export class Pipeline {
     const det = this.det;
     det.inflight++;
     try {
-      return { det, records, result: await det.pool.run(records), finished: new Set(), alerts: [], notices: [] };
+      return { det, records, result: await det.pool.run(records), finished: new Set(), alerts: [] };
     } catch (err) {
       await this.release(det);
       throw err;
@@ -289,9 +288,10 @@ export class Pipeline {
     };
   }
 
-  /** Raises one alert found outside a batch (the threat-intel retro-match): its incident and notice as usual. */
+  /** Raises one alert found outside a batch (the threat-intel retro-match): its incident, whose events reach notify
+   * through the incident outbox as usual. */
   async raiseAlert(alert: Alert): Promise<void> {
-    for (const n of await raiseAlert(alert, this.d)) await this.d.notifier.notify(n);
+    await this.d.incidents.ingestAlert(alert);
   }
 
   /**

@@ -9,7 +9,6 @@ import type { Alert } from '../incidents/types.js';
 import type { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import type { RawRecord } from '../ingest/spool/types.js';
 import type { Notifier } from '../notify/notifier.js';
-import type { Notice } from '../notify/types.js';
 import type { Stores } from '../store/types.js';
 /** The detection side that a rule or agency change replaces as a whole. */
 export interface Detection {
@@ -49,9 +48,6 @@ export interface PipelineDeps {
   context?: ContextStage;
 }
 
-/** A notice of an incident opened or reopened (the incident stage leaves it for the notify stage). */
-export type IncidentNotice = Notice;
-
 /** A batch through the worker pool, then through the main-thread stages (./stages.ts) in Pipeline.finish(). */
 export interface Detected {
   readonly det: Detection;
@@ -65,8 +61,6 @@ export interface Detected {
   correlated?: Map<number, Alert[]>;
   /** The batch's alerts in event order (alert stage; later stages may add theirs). */
   alerts: Alert[];
-  /** Notices of the incidents the batch opened or reopened (incident stage), for the notify stage. */
-  notices: IncidentNotice[];
   /** Threat-intel alerts of its events (ti-match stage, before the store write); raised with the batch's alerts. */
   contextAlerts?: Alert[];
 }

@@ -25,6 +25,21 @@ export const INCIDENT_ERRORS = defineErrors({
 
 /** Codes of notifications (channels, deliveries). */
 export const NOTIFY_ERRORS = defineErrors({
+  CANHGAC_ERR_NOTIFY_DESTINATION: {
+    status: 400,
+    message:
+      'Channel destination {url} refused: {reason} (allow a private range with notify.allowPrivateDestinations in the configuration)',
+    meaning:
+      'A webhook or chat channel points at an address the destination policy refuses (loopback, link-local, a private range not allowed): a channel must not reach into the SOC network.',
+    remedy:
+      'Give the channel a public URL, or allow that private range with notify.allowPrivateDestinations if the receiver is meant to be inside.',
+  },
+  CANHGAC_ERR_NOTIFY_REDIRECT: {
+    status: 502,
+    message: 'Channel destination answered a redirect (HTTP {status}); redirects are not followed, give the final URL',
+    meaning: 'The channel URL answered with a redirect, which is never followed (it could point anywhere).',
+    remedy: 'Put the final URL (where the redirect points) in the channel settings.',
+  },
   CANHGAC_ERR_NOTIFY_CHANNEL: {
     status: 400,
     message: 'Channel {channel}: {reason}',

@@ -13,7 +13,7 @@ import {
 } from '../api.js';
 import { fmtDateTime, fmtDuration, sevLabel, stateLabel, useApp } from '../i18n.js';
 import { attackLinks, ruleFields } from '../rulefields.js';
-import { ErrorBox, Highlight, Loading, Panel, sevClass, useData } from '../ui.js';
+import { ErrorBox, Highlight, Loading, LogText, Panel, sevClass, useData } from '../ui.js';
 
 interface Detail {
   incident: Incident;
@@ -133,7 +133,7 @@ export function IncidentPage({ id }: { id: string }) {
         ← {t('back')}
       </a>
       <h1>
-        <span className={sevClass(inc.severity)}>{sevLabel(t, inc.severity)}</span> {inc.title}
+        <span className={sevClass(inc.severity)}>{sevLabel(t, inc.severity)}</span> <LogText text={inc.title} />
       </h1>
       <div className="facts">
         <span>
@@ -149,7 +149,7 @@ export function IncidentPage({ id }: { id: string }) {
           {t('agency')}: {inc.agencyId}
         </span>
         <span>
-          {t('host')}: {inc.host ?? '—'}
+          {t('host')}: {inc.host === undefined ? '—' : <LogText text={inc.host} />}
         </span>
         <span>
           {t('alerts')}: {inc.alertCount}
@@ -232,7 +232,10 @@ export function IncidentPage({ id }: { id: string }) {
           {timeline.map((e, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: entries can share a time and text
             <li key={i} className={`tl-${e.kind}`}>
-              <time>{fmtDateTime(e.at)}</time> <span>{e.text}</span>
+              <time>{fmtDateTime(e.at)}</time>{' '}
+              <span>
+                <LogText text={e.text} lines />
+              </span>
             </li>
           ))}
         </ol>
@@ -247,7 +250,7 @@ export function IncidentPage({ id }: { id: string }) {
                 return (
                   <tr key={k} className={terms ? 'matched' : undefined}>
                     <th>{k}</th>
-                    <td>{terms ? <Highlight text={text(v)} terms={terms} /> : text(v)}</td>
+                    <td>{terms ? <Highlight text={text(v)} terms={terms} /> : <LogText text={v} />}</td>
                   </tr>
                 );
               })}

@@ -2,7 +2,7 @@
 import { type MouseEvent, useEffect, useMemo, useState } from 'react';
 import { type Agency, api, type Incident, type Page, qs } from '../api.js';
 import { fmtDateTime, sevLabel, stateLabel, useApp } from '../i18n.js';
-import { ErrorBox, Loading, sevClass, useData } from '../ui.js';
+import { ErrorBox, Loading, LogText, sevClass, useData } from '../ui.js';
 
 const STATES = ['new', 'acknowledged', 'in_progress', 'resolved', 'false_positive'];
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'];
@@ -272,11 +272,13 @@ export function QueuePage() {
                 </td>
                 <td>
                   <a href={`/incidents/${encodeURIComponent(i.id)}`} onClick={open(i.id)}>
-                    {i.title}
+                    <LogText text={i.title} />
                   </a>
                 </td>
                 <td>{agencyName.get(i.agencyId) ?? i.agencyId}</td>
-                <td>{i.host ?? ''}</td>
+                <td>
+                  <LogText text={i.host} />
+                </td>
                 <td>
                   <span className={`state state-${i.state}`}>{stateLabel(t, i.state)}</span>
                 </td>

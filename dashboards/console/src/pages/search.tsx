@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, type Bucket, type EventDoc, type Page, qs } from '../api.js';
 import { fmtDate, fmtDateTime, fmtTime, parseDateTime, useApp } from '../i18n.js';
 import { termFor } from '../query.js';
-import { DateTimeInput, ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
+import { DateTimeInput, ErrorBox, fillBuckets, Loading, LogText, Panel, TimeBars, useData } from '../ui.js';
 
 const PRESETS: Record<string, { ms: number; interval: number }> = {
   '1h': { ms: 3_600_000, interval: 1 },
@@ -200,9 +200,11 @@ export function SearchPage() {
               {all.map((e) => (
                 <tr key={text(e['event.id'])}>
                   <td className="nowrap">{fmtDateTime(Date.parse(text(e['@timestamp'])))}</td>
-                  <td className="nowrap">{text(e['host.name'] ?? '')}</td>
+                  <td className="nowrap">
+                    <LogText text={e['host.name']} />
+                  </td>
                   <td className="msg">
-                    {text(e.message ?? '')}
+                    <LogText text={e.message} />
                     <details>
                       <summary className="muted small">{text(e['event.id'])}</summary>
                       <table className="kv">
@@ -210,7 +212,9 @@ export function SearchPage() {
                           {Object.entries(e).map(([k, v]) => (
                             <tr key={k}>
                               <th>{k}</th>
-                              <td>{text(v)}</td>
+                              <td>
+                                <LogText text={v} />
+                              </td>
                             </tr>
                           ))}
                         </tbody>
