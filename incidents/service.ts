@@ -3,7 +3,7 @@ import { newEventId } from '../core/ids.js';
 import { KeyedLock } from '../core/keyed-lock.js';
 import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
-import { type SettingsCache, settingsFor, type SlaSettings } from '../core/settings.js';
+import { type SettingsCache, type SlaSettings, settingsFor } from '../core/settings.js';
 import { isStoreConflict } from '../store/errors.js';
 import { type Collection, SCOPE_ALL, type Scope, type StateStore, type Versioned } from '../store/types.js';
 import { writeAudit } from './audit.js';
@@ -18,7 +18,16 @@ import {
   type SlaPolicy,
   TRANSITIONS,
 } from './policy.js';
-import type { Alert, AuditEntry, Comment, Incident, IncidentState, SlaBreach, Suppression } from './types.js';
+import type {
+  Alert,
+  AuditEntry,
+  CloseCategory,
+  Comment,
+  Incident,
+  IncidentState,
+  SlaBreach,
+  Suppression,
+} from './types.js';
 import { SEVERITIES } from './types.js';
 
 const log = logger('incidents');
@@ -218,6 +227,7 @@ export class IncidentService {
     to: IncidentState,
     actor: string,
     expectedVersion?: number,
+    note?: { reason?: string | undefined; category?: CloseCategory | undefined },
   ): Promise<Versioned<Incident>> {
     return this.update(scope, id, actor, `incident.${to === 'new' ? 'reopen' : to}`, expectedVersion, (inc, now) => {
       if (!TRANSITIONS[inc.state].includes(to))
@@ -227,12 +237,20 @@ export class IncidentService {
       if (isClosed(to)) {
         inc.acknowledgedAt ??= now;
         inc.resolvedAt = now;
+        if (note?.reason || note?.category)
+          inc.closure = {
+            ...(note.category ? { category: note.category } : {}),
+            ...(note.reason ? { reason: note.reason } : {}),
+            by: actor,
+            at: now,
+          };
       }
       if (to === 'new') {
         inc.reopenCount += 1;
         inc.sla = this.slaFrom(inc.severity, now);
         delete inc.acknowledgedAt;
         delete inc.resolvedAt;
+        delete inc.closure;
       }
     });
   }
@@ -410,5 +428,6 @@ function stateView(inc: Incident): Record<string, unknown> {
     severity: inc.severity,
     alertCount: inc.alertCount,
     sla: inc.sla,
+    ...(inc.closure ? { closure: inc.closure } : {}),
   };
 }

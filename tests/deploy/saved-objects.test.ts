@@ -203,6 +203,7 @@ describe('dashboards/opensearch/canhgac.ndjson', () => {
       resolvedAt: 4,
       reopenCount: 0,
       sla: {},
+      closure: { by: 'u', at: 5 },
     };
     const alert: Required<Alert> = {
       id: 'a1',

@@ -35,7 +35,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     method,
     headers,
     credentials: 'same-origin',
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    // keepalive: a held triage change sent as the tab closes (pagehide) still arrives (bodies up to 64 KB).
+    ...(body !== undefined ? { body: JSON.stringify(body), keepalive: JSON.stringify(body).length < 60_000 } : {}),
   });
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -93,6 +94,7 @@ export interface Incident {
   acknowledgedAt?: number;
   resolvedAt?: number;
   sla?: { ackDueAt?: number; resolveDueAt?: number; ackBreachedAt?: number; resolveBreachedAt?: number };
+  closure?: { category?: string; reason?: string; by: string; at: number };
 }
 export interface Alert {
   id: string;

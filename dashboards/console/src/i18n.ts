@@ -43,7 +43,8 @@ const vi = {
   markFalsePositive: 'Báo động giả',
   startWork: 'Bắt đầu xử lý',
   reopen: 'Mở lại',
-  keyboardHelp: 'Phím tắt: j/k di chuyển · x chọn · a xác nhận · m nhận về mình · c đóng · Enter mở · r làm mới',
+  keyboardHelp:
+    'Phím tắt: j/k di chuyển · x chọn · a xác nhận · m nhận về mình · c đóng · u hoàn tác · n hiện sự cố mới · Enter mở · r làm mới',
   assignMe: 'Nhận về mình',
   liveUpdates: 'Tự cập nhật mỗi 5 giây',
   s_new: 'Mới',
@@ -148,6 +149,35 @@ const vi = {
   passwordOff: 'Đăng nhập bằng mật khẩu đã tắt',
   other: 'Khác',
   ago: 'trước',
+  undo: 'Hoàn tác',
+  doneCount: 'đã cập nhật',
+  skippedState: 'bỏ qua vì trạng thái không cho phép',
+  notAllowed: 'Trạng thái hiện tại không cho phép thao tác này',
+  nothingSelected: 'Chưa chọn sự cố nào',
+  closed: 'Sẽ đóng',
+  markedFp: 'Sẽ đánh dấu báo động giả',
+  incidentsWord: 'sự cố',
+  newIncidents: 'sự cố mới',
+  showThem: 'hiện lên đầu danh sách',
+  closeWhy: 'Vì sao đóng sự cố?',
+  fpWhy: 'Vì sao là báo động nhầm?',
+  incidentsHighCritical: 'sự cố mức Cao hoặc Nghiêm trọng: cần ghi lý do và phân loại.',
+  category: 'Phân loại',
+  reason: 'Lý do',
+  cat_remediated: 'Đã khắc phục',
+  cat_contained: 'Đã ngăn chặn, đang theo dõi',
+  cat_accepted_risk: 'Chấp nhận rủi ro',
+  cat_duplicate: 'Trùng với sự cố khác',
+  cat_benign_known: 'Hoạt động hợp lệ đã biết',
+  cat_rule_too_broad: 'Luật bắt quá rộng',
+  cat_authorised_test: 'Kiểm thử được phép',
+  cat_other: 'Khác',
+  r_admin: 'Quản trị hệ thống',
+  r_analyst: 'Chuyên viên phân tích',
+  r_agency_admin: 'Quản trị đơn vị',
+  r_viewer: 'Chỉ xem',
+  r_intake: 'Khóa gửi nhật ký',
+  closureLabel: 'Lý do đóng',
 };
 
 export type Key = keyof typeof vi;
@@ -191,7 +221,8 @@ const en: Record<Key, string> = {
   markFalsePositive: 'False positive',
   startWork: 'Start work',
   reopen: 'Reopen',
-  keyboardHelp: 'Keys: j/k move · x select · a acknowledge · m assign to me · c close · Enter open · r refresh',
+  keyboardHelp:
+    'Keys: j/k move · x select · a acknowledge · m assign to me · c close · u undo · n show new · Enter open · r refresh',
   assignMe: 'Assign to me',
   liveUpdates: 'Updates every 5 seconds',
   s_new: 'New',
@@ -296,6 +327,35 @@ const en: Record<Key, string> = {
   passwordOff: 'Password sign-in is turned off',
   other: 'Other',
   ago: 'ago',
+  undo: 'Undo',
+  doneCount: 'updated',
+  skippedState: 'skipped: their state does not allow it',
+  notAllowed: 'The current state does not allow this action',
+  nothingSelected: 'No incident selected',
+  closed: 'Closing',
+  markedFp: 'Marking as false positive',
+  incidentsWord: 'incident(s)',
+  newIncidents: 'new incident(s)',
+  showThem: 'show them at the top',
+  closeWhy: 'Why is it closed?',
+  fpWhy: 'Why is it a false positive?',
+  incidentsHighCritical: 'high or critical incident(s): a reason and a category are required.',
+  category: 'Category',
+  reason: 'Reason',
+  cat_remediated: 'Remediated',
+  cat_contained: 'Contained, being watched',
+  cat_accepted_risk: 'Risk accepted',
+  cat_duplicate: 'Duplicate of another incident',
+  cat_benign_known: 'Known legitimate activity',
+  cat_rule_too_broad: 'Rule too broad',
+  cat_authorised_test: 'Authorised test',
+  cat_other: 'Other',
+  r_admin: 'Administrator',
+  r_analyst: 'Analyst',
+  r_agency_admin: 'Agency administrator',
+  r_viewer: 'Viewer',
+  r_intake: 'Log intake key',
+  closureLabel: 'Closure reason',
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { vi, en };
@@ -347,6 +407,11 @@ export function useApp(): AppCtx {
 export function stateLabel(t: (k: Key) => string, s: string): string {
   const k = `s_${s}` as Key;
   return k in vi ? t(k) : s;
+}
+/** Label of a role (never shown raw). */
+export function roleLabel(t: (k: Key) => string, r: string): string {
+  const k = `r_${r}` as Key;
+  return k in vi ? t(k) : r;
 }
 export function sevLabel(t: (k: Key) => string, s: string): string {
   const k = `sev_${s}` as Key;

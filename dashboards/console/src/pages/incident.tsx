@@ -11,9 +11,12 @@ import {
   type Page,
   type Rule,
 } from '../api.js';
-import { fmtDateTime, fmtDuration, sevLabel, stateLabel, useApp } from '../i18n.js';
+import { fmtDateTime, fmtDuration, type Key, roleLabel, sevLabel, stateLabel, useApp } from '../i18n.js';
 import { attackLinks, ruleFields } from '../rulefields.js';
+import { allows, CLOSING, needsReason } from '../triage.js';
+import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
 import { ErrorBox, Highlight, Loading, Panel, sevClass, useData } from '../ui.js';
+import type { Assignee } from './queue.js';
 
 interface Detail {
   incident: Incident;
@@ -86,11 +89,42 @@ export function IncidentPage({ id }: { id: string }) {
   const [actionError, setActionError] = useState<unknown>();
   const [comment, setComment] = useState('');
   const [assignee, setAssignee] = useState('');
+  const [asking, setAsking] = useState<string>();
+  const { pending, hold, undo, now } = usePendingChange();
   const canWrite = me.role !== 'viewer';
+  const agencyId = data?.incident.agencyId;
+  const people = useData(
+    () =>
+      canWrite && agencyId
+        ? api<{ items: Assignee[] }>('GET', `/api/v1/assignees?agencyId=${encodeURIComponent(agencyId)}`)
+        : Promise.resolve({ items: [] as Assignee[] }),
+    [agencyId, canWrite],
+  );
 
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
   const { incident: inc } = data;
+  /** A state change: closings are held for undo, and on high/critical incidents ask why first. */
+  const move = (to: string, note?: { reason: string; category: string }) => {
+    if (!(CLOSING as readonly string[]).includes(to)) return void patch({ state: to });
+    if (!note && needsReason([inc], to)) return setAsking(to);
+    hold({
+      ids: [inc.id],
+      to,
+      label: `${to === 'false_positive' ? t('markedFp') : t('closed')}: ${inc.title}`,
+      run: async () => {
+        setActionError(undefined);
+        try {
+          const r = await sendChange([inc.id], { state: to, ...(note ?? {}) });
+          if (r.failed.length) setActionError(new Error(r.failed.map((f) => f.message).join('; ')));
+        } catch (e) {
+          setActionError(e);
+        }
+        reload();
+      },
+    });
+  };
+  const may = (to: string) => allows(inc.state, to) && !pending;
   const patch = async (body: Record<string, unknown>) => {
     setActionError(undefined);
     try {
@@ -161,41 +195,71 @@ export function IncidentPage({ id }: { id: string }) {
           {t('lastSeen')}: {fmtDateTime(inc.lastSeen)}
         </span>
       </div>
+      {inc.closure && (inc.state === 'resolved' || inc.state === 'false_positive') ? (
+        <p className="closure" data-testid="closure">
+          {t('closureLabel')}: {inc.closure.category ? t(`cat_${inc.closure.category}` as Key) : ''}
+          {inc.closure.reason ? ` — ${inc.closure.reason}` : ''} ({inc.closure.by}, {fmtDateTime(inc.closure.at)})
+        </p>
+      ) : null}
       {canWrite ? (
         <div className="actions">
-          <button type="button" onClick={() => patch({ state: 'acknowledged' })} data-testid="act-ack">
-            {t('acknowledge')}
-          </button>
-          <button type="button" onClick={() => patch({ state: 'in_progress' })}>
-            {t('startWork')}
-          </button>
-          <button type="button" onClick={() => patch({ state: 'resolved' })} data-testid="act-resolve">
-            {t('close')}
-          </button>
-          <button type="button" onClick={() => patch({ state: 'false_positive' })} data-testid="act-fp">
-            {t('markFalsePositive')}
-          </button>
-          <button type="button" onClick={() => patch({ state: 'new' })}>
-            {t('reopen')}
-          </button>
-          <input
+          {may('acknowledged') ? (
+            <button type="button" onClick={() => move('acknowledged')} data-testid="act-ack">
+              {t('acknowledge')}
+            </button>
+          ) : null}
+          {may('in_progress') ? (
+            <button type="button" onClick={() => move('in_progress')} data-testid="act-work">
+              {t('startWork')}
+            </button>
+          ) : null}
+          {may('resolved') ? (
+            <button type="button" onClick={() => move('resolved')} data-testid="act-resolve">
+              {t('close')}
+            </button>
+          ) : null}
+          {may('false_positive') ? (
+            <button type="button" onClick={() => move('false_positive')} data-testid="act-fp">
+              {t('markFalsePositive')}
+            </button>
+          ) : null}
+          {may('new') ? (
+            <button type="button" onClick={() => move('new')} data-testid="act-reopen">
+              {t('reopen')}
+            </button>
+          ) : null}
+          <select
             value={assignee}
             onChange={(e) => setAssignee(e.target.value)}
-            placeholder={t('assignTo')}
             aria-label={t('assignTo')}
             data-testid="assignee-input"
-          />
-          <button
-            type="button"
-            onClick={() => assignee.trim() && patch({ assignee: assignee.trim() })}
-            data-testid="act-assign"
           >
+            <option value="">{t('assignTo')}…</option>
+            {(people.data?.items ?? []).map((p) => (
+              <option key={p.username} value={p.username}>
+                {p.username} · {roleLabel(t, p.role)}
+              </option>
+            ))}
+          </select>
+          <button type="button" disabled={!assignee} onClick={() => patch({ assignee })} data-testid="act-assign">
             {t('assign')}
           </button>
           <button type="button" onClick={() => patch({ assignee: me.id })}>
             {t('assignMe')}
           </button>
         </div>
+      ) : null}
+      <UndoBar pending={pending} now={now} undo={undo} />
+      {asking ? (
+        <ReasonDialog
+          to={asking}
+          count={1}
+          onCancel={() => setAsking(undefined)}
+          onConfirm={(reason, category) => {
+            setAsking(undefined);
+            move(asking, { reason, category });
+          }}
+        />
       ) : null}
       <ErrorBox error={actionError} />
       <div className="cols">
