@@ -27,6 +27,8 @@ import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { notifyRoutes } from './routes/notify.js';
 import { reportRoutes } from './routes/reports.js';
+import { RuleCatalog, type RuleSources } from './rule-catalog.js';
+import { ruleExceptionRoutes } from './routes/rule-exceptions.js';
 import { ruleRoutes } from './routes/rules.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -69,6 +71,8 @@ export interface ApiDeps {
   oidc?: OidcConfig | OidcSignIn;
   /** Options of the OIDC client (tests). */
   oidcOptions?: OidcOptions;
+  /** Where the rules the engine runs come from (config `rules`); default: the shipped rules only. */
+  ruleSources?: RuleSources;
 }
 
 /** Every route of the API, in one list (the contract test compares it, through the router, with the document). */
@@ -82,6 +86,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...notifyRoutes,
   ...reportRoutes,
   ...ruleRoutes,
+  ...ruleExceptionRoutes,
   ...consoleRoutes,
 ];
 
@@ -209,6 +214,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
         return true;
       }),
     secureCookies: deps.secureCookies ?? false,
+    rules: new RuleCatalog(deps.stores.state, deps.ruleSources),
   };
 }
 

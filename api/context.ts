@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { IncidentService } from '../incidents/service.js';
 import type { DocPage, ListOptions, Scope, Stores } from '../store/types.js';
 import type { OidcSignIn } from './auth/oidc.js';
+import type { RuleCatalog } from './rule-catalog.js';
 import type { AuthService } from './auth/service.js';
 import type { Principal } from './auth/roles.js';
 import type { ApiSpec } from './openapi.js';
@@ -19,6 +20,8 @@ export interface ApiServices {
   secureCookies: boolean;
   /** Sign-in through the identity provider (config `auth.oidc`); undefined when not configured. */
   oidc?: OidcSignIn;
+  /** Every rule the engine runs (shipped, rules.dirs, uploaded) with the console's switches. */
+  rules: RuleCatalog;
 }
 
 /** One request as a handler sees it: validated inputs and the caller's Scope. */

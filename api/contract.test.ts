@@ -197,6 +197,21 @@ function cases(): Record<string, Case> {
       body: { from: '2026-01-01T00:00:00Z' },
       status: 200,
     },
+    listRuleExceptions: { path: `/api/v1/rules/${a.rule}/exceptions`, key: k.analyst, status: 200 },
+    createRuleException: {
+      path: `/api/v1/rules/${a.rule}/exceptions`,
+      key: k.analyst,
+      body: { agencyId: a.agency, host: 'scanner01', reason: 'Máy quét lỗ hổng của đơn vị' },
+      status: 201,
+    },
+    // (Its id is new each run: an unknown one answers 404 in the error shape; the browser test removes a real one.)
+    deleteRuleException: {
+      method: 'DELETE',
+      path: `/api/v1/rules/${a.rule}/exceptions/nope`,
+      key: k.analyst,
+      status: 404,
+    },
+    getIncidentRule: { path: `/api/v1/incidents/${a.incident}/rule`, key: k.viewer_a, status: 200 },
     getSettings: { path: '/api/v1/settings', key: k.analyst, status: 200 },
     ruleStats: { path: '/api/v1/rule-stats?since=2026-01-01T00:00:00Z', key: k.analyst, status: 200 },
     putSettings: {

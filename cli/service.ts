@@ -9,8 +9,8 @@ import { AuthService, startApi } from '../api/index.js';
 import { reportRouteOptions } from '../api/routes/reports.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
-import type { WorkerPool } from '../detection/pool/pool.js';
 import { counter, enableDefaultMetrics } from '../core/metrics.js';
+import type { WorkerPool } from '../detection/pool/pool.js';
 import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
@@ -196,7 +196,11 @@ export async function startService(config: Config): Promise<Service> {
     resolveIntakeKey: intakeKeys(new AuthService(stores.state)),
     agencies,
   });
-  const api = await startApi(config as { api?: { host?: string; port?: number } }, { stores, incidents });
+  const api = await startApi(config as { api?: { host?: string; port?: number } }, {
+    stores,
+    incidents,
+    ruleSources: config.rules as { dirs: string[]; disabled: string[] },
+  });
   const reports = startReports(config, stores);
 
   const reload = () =>
@@ -280,7 +284,11 @@ export async function startIngestService(config: Config): Promise<IngestService>
       agencies,
     });
     opened.push(() => ingest.stop());
-    const api = await startApi(config as { api?: { host?: string; port?: number } }, { stores, incidents });
+    const api = await startApi(config as { api?: { host?: string; port?: number } }, {
+      stores,
+      incidents,
+      ruleSources: config.rules as { dirs: string[]; disabled: string[] },
+    });
     return { stores, incidents, silent, notifier, agencies, ingest, api };
   };
   let parts: Awaited<ReturnType<typeof open>>;
