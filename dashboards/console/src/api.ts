@@ -127,13 +127,36 @@ export interface Bucket {
 }
 export interface Rule {
   id: string;
-  version: number;
+  kind: string;
+  version?: number;
   title: string;
   level?: string;
   status?: string;
+  description?: string;
+  author?: string;
+  falsepositives: string[];
+  references: string[];
+  tags: string[];
+  logsource?: { product?: string; category?: string; service?: string };
+  source: 'shipped' | 'dir' | 'uploaded';
+  file?: string;
   enabled: boolean;
+  disabledBy?: 'config' | 'console';
+  fields: Record<string, string[]>;
+  response: string[];
   text?: string;
   updatedAt?: number;
+}
+export interface RuleException {
+  id: string;
+  version: number;
+  agencyId: string;
+  ruleId: string;
+  host?: string;
+  reason: string;
+  expiresAt: number;
+  createdBy: string;
+  createdAt: number;
 }
 export interface RuleStat {
   ruleId: string;

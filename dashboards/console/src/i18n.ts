@@ -1,10 +1,20 @@
 /** Vietnamese (default) and English; dates d/M/yyyy HH:mm in Asia/Ho_Chi_Minh whatever the browser's zone. */
 import { createContext, useContext } from 'react';
+import {
+  CLOSE_CATEGORY_TERMS,
+  ROLE_TERMS,
+  RULE_SOURCE_TERMS,
+  SEVERITY_TERMS,
+  STATE_TERMS,
+  TACTIC_TERMS,
+} from '../../../core/glossary.js';
 import type { Lang } from './format.js';
+import { STRINGS_EN, STRINGS_VI } from './strings.js';
 
 export type { Lang } from './format.js';
 
 const vi = {
+  ...STRINGS_VI,
   appName: 'Canh Gác SOC',
   login: 'Đăng nhập',
   logout: 'Đăng xuất',
@@ -37,26 +47,16 @@ const vi = {
   refresh: 'Làm mới',
   openQueue: 'Đang mở',
   selected: 'đã chọn',
-  acknowledge: 'Xác nhận',
+  acknowledge: 'Tiếp nhận',
   assign: 'Giao',
-  close: 'Đóng (đã xử lý)',
-  markFalsePositive: 'Báo động giả',
+  close: 'Đóng (đã khắc phục)',
+  markFalsePositive: 'Cảnh báo nhầm',
   startWork: 'Bắt đầu xử lý',
   reopen: 'Mở lại',
   keyboardHelp:
-    'Phím tắt: j/k di chuyển · x chọn · a xác nhận · m nhận về mình · c đóng · u hoàn tác · n hiện sự cố mới · Enter mở · r làm mới',
+    'Phím tắt: j/k di chuyển · x chọn · a tiếp nhận · m nhận về mình · c đóng · u hoàn tác · n hiện sự cố mới · Enter mở · r làm mới',
   assignMe: 'Nhận về mình',
   liveUpdates: 'Tự cập nhật mỗi 5 giây',
-  s_new: 'Mới',
-  s_acknowledged: 'Đã xác nhận',
-  s_in_progress: 'Đang xử lý',
-  s_resolved: 'Đã xử lý',
-  s_false_positive: 'Báo động giả',
-  sev_informational: 'Thông tin',
-  sev_low: 'Thấp',
-  sev_medium: 'Trung bình',
-  sev_high: 'Cao',
-  sev_critical: 'Nghiêm trọng',
   last24h: '24 giờ qua',
   last7d: '7 ngày qua',
   last30d: '30 ngày qua',
@@ -74,7 +74,7 @@ const vi = {
   send: 'Gửi',
   audit: 'Lịch sử thao tác',
   sla: 'Thời hạn SLA',
-  ackDue: 'Hạn xác nhận',
+  ackDue: 'Hạn tiếp nhận',
   resolveDue: 'Hạn xử lý',
   breached: 'Quá hạn',
   remaining: 'còn',
@@ -95,7 +95,7 @@ const vi = {
   more: 'Xem thêm',
   pivotHint: 'Bấm vào một giá trị để lọc theo nó',
   hits: 'Số lần khớp',
-  fpRate: 'Tỉ lệ báo động giả',
+  fpRate: 'Tỉ lệ cảnh báo nhầm',
   enabled: 'Bật',
   disabled: 'Tắt',
   enable: 'Bật',
@@ -149,40 +149,12 @@ const vi = {
   passwordOff: 'Đăng nhập bằng mật khẩu đã tắt',
   other: 'Khác',
   ago: 'trước',
-  undo: 'Hoàn tác',
-  doneCount: 'đã cập nhật',
-  skippedState: 'bỏ qua vì trạng thái không cho phép',
-  notAllowed: 'Trạng thái hiện tại không cho phép thao tác này',
-  nothingSelected: 'Chưa chọn sự cố nào',
-  closed: 'Sẽ đóng',
-  markedFp: 'Sẽ đánh dấu báo động giả',
-  incidentsWord: 'sự cố',
-  newIncidents: 'sự cố mới',
-  showThem: 'hiện lên đầu danh sách',
-  closeWhy: 'Vì sao đóng sự cố?',
-  fpWhy: 'Vì sao là báo động nhầm?',
-  incidentsHighCritical: 'sự cố mức Cao hoặc Nghiêm trọng: cần ghi lý do và phân loại.',
-  category: 'Phân loại',
-  reason: 'Lý do',
-  cat_remediated: 'Đã khắc phục',
-  cat_contained: 'Đã ngăn chặn, đang theo dõi',
-  cat_accepted_risk: 'Chấp nhận rủi ro',
-  cat_duplicate: 'Trùng với sự cố khác',
-  cat_benign_known: 'Hoạt động hợp lệ đã biết',
-  cat_rule_too_broad: 'Luật bắt quá rộng',
-  cat_authorised_test: 'Kiểm thử được phép',
-  cat_other: 'Khác',
-  r_admin: 'Quản trị hệ thống',
-  r_analyst: 'Chuyên viên phân tích',
-  r_agency_admin: 'Quản trị đơn vị',
-  r_viewer: 'Chỉ xem',
-  r_intake: 'Khóa gửi nhật ký',
-  closureLabel: 'Lý do đóng',
 };
 
 export type Key = keyof typeof vi;
 
 const en: Record<Key, string> = {
+  ...STRINGS_EN,
   appName: 'Canh Gác SOC',
   login: 'Log in',
   logout: 'Log out',
@@ -225,16 +197,6 @@ const en: Record<Key, string> = {
     'Keys: j/k move · x select · a acknowledge · m assign to me · c close · u undo · n show new · Enter open · r refresh',
   assignMe: 'Assign to me',
   liveUpdates: 'Updates every 5 seconds',
-  s_new: 'New',
-  s_acknowledged: 'Acknowledged',
-  s_in_progress: 'In progress',
-  s_resolved: 'Resolved',
-  s_false_positive: 'False positive',
-  sev_informational: 'Informational',
-  sev_low: 'Low',
-  sev_medium: 'Medium',
-  sev_high: 'High',
-  sev_critical: 'Critical',
   last24h: 'Last 24 hours',
   last7d: 'Last 7 days',
   last30d: 'Last 30 days',
@@ -327,38 +289,9 @@ const en: Record<Key, string> = {
   passwordOff: 'Password sign-in is turned off',
   other: 'Other',
   ago: 'ago',
-  undo: 'Undo',
-  doneCount: 'updated',
-  skippedState: 'skipped: their state does not allow it',
-  notAllowed: 'The current state does not allow this action',
-  nothingSelected: 'No incident selected',
-  closed: 'Closing',
-  markedFp: 'Marking as false positive',
-  incidentsWord: 'incident(s)',
-  newIncidents: 'new incident(s)',
-  showThem: 'show them at the top',
-  closeWhy: 'Why is it closed?',
-  fpWhy: 'Why is it a false positive?',
-  incidentsHighCritical: 'high or critical incident(s): a reason and a category are required.',
-  category: 'Category',
-  reason: 'Reason',
-  cat_remediated: 'Remediated',
-  cat_contained: 'Contained, being watched',
-  cat_accepted_risk: 'Risk accepted',
-  cat_duplicate: 'Duplicate of another incident',
-  cat_benign_known: 'Known legitimate activity',
-  cat_rule_too_broad: 'Rule too broad',
-  cat_authorised_test: 'Authorised test',
-  cat_other: 'Other',
-  r_admin: 'Administrator',
-  r_analyst: 'Analyst',
-  r_agency_admin: 'Agency administrator',
-  r_viewer: 'Viewer',
-  r_intake: 'Log intake key',
-  closureLabel: 'Closure reason',
 };
 
-const DICTS: Record<Lang, Record<Key, string>> = { vi, en };
+const DICTS: Record<Lang, Record<Key, string>> = { vi: { ...vi, ...glossary('vi') }, en: { ...en, ...glossary('en') } };
 
 /** The language remembered in this browser (Vietnamese by default). */
 export function storedLang(): Lang {
@@ -380,8 +313,8 @@ export function rememberLang(l: Lang): void {
 
 /** A translator for a language. */
 export function translator(lang: Lang): (k: Key) => string {
-  const d = DICTS[lang];
-  return (k) => d[k];
+  const d = DICTS[lang] as Record<string, string>;
+  return (k) => d[k] ?? k;
 }
 
 export { fmtDate, fmtDateTime, fmtDuration, fmtNumber, fmtTime, parseDateTime, TIME_ZONE } from './format.js';
@@ -403,17 +336,34 @@ export function useApp(): AppCtx {
   return c;
 }
 
+/** The glossary's terms (core/glossary.ts, shared with e-mails and reports) under the console's keys. */
+function glossary(lang: Lang): Record<string, string> {
+  const out: Record<string, string> = {};
+  const add = (prefix: string, terms: Record<string, { vi: string; en: string }>) => {
+    for (const [k, v] of Object.entries(terms)) out[`${prefix}${k}`] = v[lang];
+  };
+  add('s_', STATE_TERMS);
+  add('sev_', SEVERITY_TERMS);
+  add('r_', ROLE_TERMS);
+  add('cat_', CLOSE_CATEGORY_TERMS);
+  add('tac_', TACTIC_TERMS);
+  add('src_', RULE_SOURCE_TERMS);
+  return out;
+}
+
+/** A glossary term by its console key (`s_new`, `sev_high`, `r_analyst`, `cat_duplicate`, `tac_impact`). */
+export function term(t: (k: Key) => string, key: string): string {
+  return (t as (k: string) => string)(key) ?? key;
+}
+
 /** Label of a state or severity value. */
 export function stateLabel(t: (k: Key) => string, s: string): string {
-  const k = `s_${s}` as Key;
-  return k in vi ? t(k) : s;
+  return term(t, `s_${s}`) ?? s;
 }
 /** Label of a role (never shown raw). */
 export function roleLabel(t: (k: Key) => string, r: string): string {
-  const k = `r_${r}` as Key;
-  return k in vi ? t(k) : r;
+  return term(t, `r_${r}`) ?? r;
 }
 export function sevLabel(t: (k: Key) => string, s: string): string {
-  const k = `sev_${s}` as Key;
-  return k in vi ? t(k) : s;
+  return term(t, `sev_${s}`) ?? s;
 }

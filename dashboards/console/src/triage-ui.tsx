@@ -4,7 +4,7 @@
  */
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api.js';
-import { type Key, useApp } from './i18n.js';
+import { term, useApp } from './i18n.js';
 import { CATEGORIES, UNDO_SECONDS } from './triage.js';
 
 /** A change waiting for its undo time to pass. */
@@ -137,7 +137,7 @@ export function ReasonDialog({
             <option value="">—</option>
             {(CATEGORIES[to] ?? []).map((c) => (
               <option key={c} value={c}>
-                {t(`cat_${c}` as Key)}
+                {term(t, `cat_${c}`)}
               </option>
             ))}
           </select>

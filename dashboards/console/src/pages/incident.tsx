@@ -11,12 +11,13 @@ import {
   type Page,
   type Rule,
 } from '../api.js';
-import { fmtDateTime, fmtDuration, type Key, roleLabel, sevLabel, stateLabel, useApp } from '../i18n.js';
+import { fmtDateTime, fmtDuration, type Key, roleLabel, sevLabel, stateLabel, term, useApp } from '../i18n.js';
 import { attackLinks, ruleFields } from '../rulefields.js';
 import { allows, CLOSING, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
 import { ErrorBox, Highlight, Loading, Panel, sevClass, useData } from '../ui.js';
 import type { Assignee } from './queue.js';
+import { RuleAbout } from './rule-detail.js';
 
 interface Detail {
   incident: Incident;
@@ -24,6 +25,8 @@ interface Detail {
   comments: Comment[];
   audit: AuditEntry[] | undefined;
   rule: Rule | undefined | 'hidden';
+  /** The rule's meaning and compared fields, for every role that reads the incident. */
+  about: Rule | undefined;
   events: EventDoc[];
 }
 
@@ -39,13 +42,14 @@ async function optional<T>(p: Promise<T>): Promise<T | undefined> {
 async function loadDetail(id: string): Promise<Detail> {
   const path = `/api/v1/incidents/${encodeURIComponent(id)}`;
   const incident = await api<Incident>('GET', path);
-  const [alerts, comments, audit, rule] = await Promise.all([
+  const [alerts, comments, audit, rule, about] = await Promise.all([
     api<Page<Alert>>('GET', `/api/v1/alerts?incidentId=${encodeURIComponent(id)}&limit=200`),
     api<Page<Comment>>('GET', `${path}/comments?limit=500`),
     optional(api<Page<AuditEntry>>('GET', `/api/v1/audit?targetId=${encodeURIComponent(id)}&limit=200`)),
     api<Rule>('GET', `/api/v1/rules/${encodeURIComponent(incident.ruleId)}`).catch((e) =>
       e instanceof ApiError && e.status === 403 ? ('hidden' as const) : undefined,
     ),
+    optional(api<Rule>('GET', `${path}/rule`)),
   ]);
   const eventIds = [...new Set([...(incident.eventIds ?? []), ...alerts.items.flatMap((a) => a.eventIds ?? [])])];
   const events = (
@@ -53,7 +57,7 @@ async function loadDetail(id: string): Promise<Detail> {
       eventIds.slice(0, 25).map((e) => optional(api<EventDoc>('GET', `/api/v1/events/${encodeURIComponent(e)}`))),
     )
   ).filter((e): e is EventDoc => e !== undefined);
-  return { incident, alerts: alerts.items, comments: comments.items, audit: audit?.items, rule, events };
+  return { incident, alerts: alerts.items, comments: comments.items, audit: audit?.items, rule, about, events };
 }
 
 function text(v: unknown): string {
@@ -150,7 +154,12 @@ export function IncidentPage({ id }: { id: string }) {
     e.preventDefault();
     navigate('/incidents');
   };
-  const fields = data.rule && data.rule !== 'hidden' && data.rule.text ? ruleFields(data.rule.text) : new Map();
+  // Compared fields come from the API (every role that reads the incident), the YAML only as a fallback.
+  const fields: Map<string, string[]> = data.about
+    ? new Map(Object.entries(data.about.fields))
+    : data.rule && data.rule !== 'hidden' && data.rule.text
+      ? ruleFields(data.rule.text)
+      : new Map();
   const timeline: { at: number; kind: string; text: string }[] = [
     { at: inc.firstSeen, kind: 'first', text: `${t('firstSeen')}: ${inc.title}` },
     ...data.alerts.map((a) => ({
@@ -197,7 +206,7 @@ export function IncidentPage({ id }: { id: string }) {
       </div>
       {inc.closure && (inc.state === 'resolved' || inc.state === 'false_positive') ? (
         <p className="closure" data-testid="closure">
-          {t('closureLabel')}: {inc.closure.category ? t(`cat_${inc.closure.category}` as Key) : ''}
+          {t('closureLabel')}: {inc.closure.category ? term(t, `cat_${inc.closure.category}`) : ''}
           {inc.closure.reason ? ` — ${inc.closure.reason}` : ''} ({inc.closure.by}, {fmtDateTime(inc.closure.at)})
         </p>
       ) : null}
@@ -319,6 +328,11 @@ export function IncidentPage({ id }: { id: string }) {
           </table>
         ))}
       </Panel>
+      {data.about ? (
+        <Panel title={`${t('aboutRule')}: ${data.about.title}`}>
+          <RuleAbout rule={data.about} />
+        </Panel>
+      ) : null}
       <Panel title={t('ruleYaml')}>
         {data.rule === 'hidden' ? (
           <p className="muted">{t('ruleHidden')}</p>
