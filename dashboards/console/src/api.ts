@@ -173,6 +173,8 @@ export interface Agency {
   id: string;
   name: string;
   networks: string[];
+  certificateNames?: string[];
+  origin?: 'config' | 'api';
 }
 export interface Host {
   id: string;

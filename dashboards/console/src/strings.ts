@@ -1,6 +1,11 @@
 /** The console strings of the triage, rules and investigation pages (merged into i18n.ts dictionaries). */
 
 export const STRINGS_VI = {
+  unassignedAgency: 'Chưa xác định đơn vị',
+  fromConfigFile: 'Khai báo trong tệp cấu hình',
+  unassignedHosts: 'Máy chưa xác định đơn vị',
+  unassignedHelp:
+    'Nguồn gửi log không khớp dải mạng, chứng chỉ hay khóa của đơn vị nào. Khai báo đơn vị (dải mạng, tên chứng chỉ) hoặc cấp khóa gửi log để gán.',
   undo: 'Hoàn tác',
   doneCount: 'đã cập nhật',
   skippedState: 'bỏ qua vì trạng thái không cho phép',
@@ -39,6 +44,11 @@ export const STRINGS_VI = {
 };
 
 export const STRINGS_EN: Record<keyof typeof STRINGS_VI, string> = {
+  unassignedAgency: 'No agency matched',
+  fromConfigFile: 'Declared in the configuration file',
+  unassignedHosts: 'Hosts matched to no agency',
+  unassignedHelp:
+    'These senders match no agency network, certificate name or key. Declare the agency (networks, certificate names) or give it an intake key to attribute them.',
   undo: 'Undo',
   doneCount: 'updated',
   skippedState: 'skipped: their state does not allow it',

@@ -1,5 +1,6 @@
 /** One incident: state and assignment, SLA clocks, timeline, matching events (matched fields marked), rule, audit. */
 import { type FormEvent, type MouseEvent, useState } from 'react';
+import { useAgencyNames } from '../agency-names.js';
 import {
   type Alert,
   ApiError,
@@ -96,6 +97,7 @@ export function IncidentPage({ id }: { id: string }) {
   const [asking, setAsking] = useState<string>();
   const { pending, hold, undo, now } = usePendingChange();
   const canWrite = me.role !== 'viewer';
+  const agencies = useAgencyNames();
   const agencyId = data?.incident.agencyId;
   const people = useData(
     () =>
@@ -189,7 +191,7 @@ export function IncidentPage({ id }: { id: string }) {
           {t('assignee')}: <strong data-testid="inc-assignee">{inc.assignee ?? '—'}</strong>
         </span>
         <span>
-          {t('agency')}: {inc.agencyId}
+          {t('agency')}: <span title={inc.agencyId}>{agencies.label(inc.agencyId)}</span>
         </span>
         <span>
           {t('host')}: {inc.host ?? '—'}

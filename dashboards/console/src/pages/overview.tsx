@@ -1,5 +1,6 @@
 /** Overview: events per second, incidents by severity / agency / rule and over time, open incidents aging. */
 import { useState } from 'react';
+import { agencyLabel } from '../agency-names.js';
 import { type Agency, api, type Bucket, type Incident, type Page, qs } from '../api.js';
 import { fmtDate, fmtNumber, fmtTime, sevLabel, useApp } from '../i18n.js';
 import { BarList, ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
@@ -64,7 +65,7 @@ export function OverviewPage() {
         : groupBy === 'severity'
           ? sevLabel(t, k)
           : groupBy === 'agency'
-            ? (names.get(k) ?? k)
+            ? agencyLabel(t, names, k)
             : k,
     cls: groupBy === 'severity' ? `sevfill-${k}` : `series-${n}`,
   }));
@@ -149,7 +150,7 @@ export function OverviewPage() {
         <Panel title={t('byAgency')}>
           <BarList
             label={t('byAgency')}
-            items={[...byAgency].map(([k, c]) => ({ key: k, label: names.get(k) ?? k, count: c }))}
+            items={[...byAgency].map(([k, c]) => ({ key: k, label: agencyLabel(t, names, k), count: c }))}
           />
         </Panel>
         <Panel title={t('byRule')}>

@@ -3,7 +3,8 @@
  * Rows keep their place: new incidents are announced, not inserted under the cursor (triage.ts).
  */
 import { type MouseEvent, useEffect, useMemo, useState } from 'react';
-import { type Agency, api, type Incident, type Page, qs } from '../api.js';
+import { useAgencyNames } from '../agency-names.js';
+import { api, type Incident, type Page, qs } from '../api.js';
 import { fmtDateTime, roleLabel, sevLabel, stateLabel, useApp } from '../i18n.js';
 import { allows, CLOSING, cursorAfter, mergeQueue, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
@@ -50,7 +51,7 @@ export function QueuePage() {
   const [busyError, setBusyError] = useState<unknown>();
   const [asking, setAsking] = useState<{ ids: string[]; to: string }>();
   const { pending, hold, undo, now } = usePendingChange();
-  const agencies = useData(() => api<Page<Agency>>('GET', '/api/v1/agencies?limit=1000'), []);
+  const agencies = useAgencyNames();
   const query = qs({
     state: f.state,
     severity: f.severity,
@@ -187,7 +188,7 @@ export function QueuePage() {
     e.preventDefault();
     navigate(`/incidents/${encodeURIComponent(id)}`);
   };
-  const agencyName = new Map((agencies.data?.items ?? []).map((a) => [a.id, a.name]));
+
   const canDo = (to: string) => targets().some((i) => allows(i.state, to));
   const held = new Set(pending?.ids ?? []);
   const allSelected = items.length > 0 && items.every((i) => selected.has(i.id));
@@ -223,7 +224,7 @@ export function QueuePage() {
             {t('agency')}
             <select value={f.agencyId} onChange={set('agencyId')} data-testid="f-agency">
               <option value="">{t('all')}</option>
-              {(agencies.data?.items ?? []).map((a) => (
+              {agencies.list.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name}
                 </option>
@@ -386,7 +387,7 @@ export function QueuePage() {
                     {i.title}
                   </a>
                 </td>
-                <td title={i.agencyId}>{agencyName.get(i.agencyId) ?? i.agencyId}</td>
+                <td title={i.agencyId}>{agencies.label(i.agencyId)}</td>
                 <td>{i.host ?? ''}</td>
                 <td>
                   <span className={`state state-${i.state}`}>{stateLabel(t, i.state)}</span>
