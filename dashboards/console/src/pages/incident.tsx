@@ -12,11 +12,12 @@ import {
   type Page,
   type Rule,
 } from '../api.js';
-import { fmtDateTime, fmtDuration, type Key, roleLabel, sevLabel, stateLabel, term, useApp } from '../i18n.js';
+import { fmtDateTime, fmtDuration, fmtNumber, roleLabel, sevLabel, stateLabel, term, useApp } from '../i18n.js';
 import { attackLinks, ruleFields } from '../rulefields.js';
 import { allows, CLOSING, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
-import { ErrorBox, Highlight, Loading, Panel, sevClass, useData } from '../ui.js';
+import { ErrorBox, Loading, Panel, sevClass, useData } from '../ui.js';
+import { actionLabel, actorLabel, EventList, IncidentSummary, Timeline } from './incident-parts.js';
 import type { Assignee } from './queue.js';
 import { RuleAbout } from './rule-detail.js';
 
@@ -29,6 +30,8 @@ interface Detail {
   /** The rule's meaning and compared fields, for every role that reads the incident. */
   about: Rule | undefined;
   events: EventDoc[];
+  /** Events of all the incident's alerts (the API counts them). */
+  total: number | undefined;
 }
 
 async function optional<T>(p: Promise<T>): Promise<T | undefined> {
@@ -53,16 +56,18 @@ async function loadDetail(id: string): Promise<Detail> {
     optional(api<Rule>('GET', `${path}/rule`)),
   ]);
   const eventIds = [...new Set([...(incident.eventIds ?? []), ...alerts.items.flatMap((a) => a.eventIds ?? [])])];
-  const events = (
-    await Promise.all(
+  const [events, total] = await Promise.all([
+    Promise.all(
       eventIds.slice(0, 25).map((e) => optional(api<EventDoc>('GET', `/api/v1/events/${encodeURIComponent(e)}`))),
-    )
-  ).filter((e): e is EventDoc => e !== undefined);
-  return { incident, alerts: alerts.items, comments: comments.items, audit: audit?.items, rule, about, events };
-}
-
-function text(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
+    ).then((l) => l.filter((e): e is EventDoc => e !== undefined)),
+    optional(
+      api<{ count: number }>(
+        'GET',
+        `/api/v1/aggregations?kind=count&incidentId=${encodeURIComponent(id)}&from=${new Date(incident.firstSeen - 3_600_000).toISOString()}`,
+      ),
+    ).then((r) => r?.count),
+  ]);
+  return { incident, alerts: alerts.items, comments: comments.items, audit: audit?.items, rule, about, events, total };
 }
 
 function Clock({ due, done, breachedAt }: { due?: number; done?: number; breachedAt?: number }) {
@@ -89,7 +94,7 @@ function Clock({ due, done, breachedAt }: { due?: number; done?: number; breache
 }
 
 export function IncidentPage({ id }: { id: string }) {
-  const { t, navigate, me } = useApp();
+  const { t, lang, navigate, me } = useApp();
   const { data, error, reload } = useData(() => loadDetail(id), [id], 10000);
   const [actionError, setActionError] = useState<unknown>();
   const [comment, setComment] = useState('');
@@ -162,16 +167,6 @@ export function IncidentPage({ id }: { id: string }) {
     : data.rule && data.rule !== 'hidden' && data.rule.text
       ? ruleFields(data.rule.text)
       : new Map();
-  const timeline: { at: number; kind: string; text: string }[] = [
-    { at: inc.firstSeen, kind: 'first', text: `${t('firstSeen')}: ${inc.title}` },
-    ...data.alerts.map((a) => ({
-      at: a.ts,
-      kind: 'alert',
-      text: `${t('alerts')}: ${a.ruleTitle ?? a.ruleId}${a.host ? ` @ ${a.host}` : ''} (${sevLabel(t, a.level)})`,
-    })),
-    ...data.comments.map((c) => ({ at: c.at, kind: 'comment', text: `${c.author}: ${c.text}` })),
-    ...(data.audit ?? []).map((a) => ({ at: a.at, kind: 'audit', text: `${a.actor}: ${a.action}` })),
-  ].sort((a, b) => a.at - b.at);
   return (
     <div className="incident" data-testid="incident">
       <a href="/incidents" onClick={back} className="muted">
@@ -197,7 +192,7 @@ export function IncidentPage({ id }: { id: string }) {
           {t('host')}: {inc.host ?? '—'}
         </span>
         <span>
-          {t('alerts')}: {inc.alertCount}
+          {t('alerts')}: {fmtNumber(inc.alertCount, lang)}
         </span>
         <span>
           {t('firstSeen')}: {fmtDateTime(inc.firstSeen)}
@@ -295,41 +290,16 @@ export function IncidentPage({ id }: { id: string }) {
                     {l.label}
                   </a>
                 ) : (
-                  l.label
+                  term(t, `tac_${l.label.replace(/-/g, '_')}`)
                 )}
               </li>
             ))}
           </ul>
         </Panel>
       </div>
-      <Panel title={t('timeline')}>
-        <ol className="timeline" data-testid="timeline">
-          {timeline.map((e, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: entries can share a time and text
-            <li key={i} className={`tl-${e.kind}`}>
-              <time>{fmtDateTime(e.at)}</time> <span>{e.text}</span>
-            </li>
-          ))}
-        </ol>
-      </Panel>
-      <Panel title={`${t('matchingEvents')} (${data.events.length})`}>
-        {fields.size ? <p className="muted small">{t('matchedFields')}</p> : null}
-        {data.events.map((ev) => (
-          <table key={text(ev['event.id'])} className="event kv" data-testid="event">
-            <tbody>
-              {Object.entries(ev).map(([k, v]) => {
-                const terms = fields.get(k);
-                return (
-                  <tr key={k} className={terms ? 'matched' : undefined}>
-                    <th>{k}</th>
-                    <td>{terms ? <Highlight text={text(v)} terms={terms} /> : text(v)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        ))}
-      </Panel>
+      <IncidentSummary incident={inc} />
+      <Timeline incident={inc} alerts={data.alerts} comments={data.comments} audit={data.audit} />
+      <EventList incident={inc} events={data.events} total={data.total} fields={fields} navigate={navigate} />
       {data.about ? (
         <Panel title={`${t('aboutRule')}: ${data.about.title}`}>
           <RuleAbout rule={data.about} />
@@ -379,8 +349,8 @@ export function IncidentPage({ id }: { id: string }) {
               {data.audit.map((a) => (
                 <tr key={a.id}>
                   <td>{fmtDateTime(a.at)}</td>
-                  <td>{a.actor}</td>
-                  <td>{a.action}</td>
+                  <td>{actorLabel(t, a.actor)}</td>
+                  <td>{actionLabel(t, a)}</td>
                 </tr>
               ))}
             </tbody>
