@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
+import { compress, MIN_COMPRESS_BYTES, pickEncoding } from '../core/http-compress.js';
 import { logger } from '../core/log.js';
 import { consoleHandler } from '../dashboards/server/console.js';
 import { counter, histogram } from '../core/metrics.js';
@@ -30,6 +31,7 @@ import { reportRoutes } from './routes/reports.js';
 import { RuleCatalog, type RuleSources } from './rule-catalog.js';
 import { ruleExceptionRoutes } from './routes/rule-exceptions.js';
 import { ruleRoutes } from './routes/rules.js';
+import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 
 const log = logger('api');
@@ -75,6 +77,20 @@ export interface ApiDeps {
   ruleSources?: RuleSources;
 }
 
+/** A JSON answer, brotli- or gzip-compressed when the client accepts it and it is over 1 KB. */
+function sendJson(req: Request, res: Response, status: number, body: unknown): void {
+  const raw = Buffer.from(JSON.stringify(body));
+  const enc = raw.length >= MIN_COMPRESS_BYTES ? pickEncoding(req.headers['accept-encoding']) : undefined;
+  res.status(status).setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Vary', 'Accept-Encoding');
+  if (!enc) {
+    res.end(raw);
+    return;
+  }
+  res.setHeader('Content-Encoding', enc);
+  res.end(compress(raw, enc, 'dynamic'));
+}
+
 /** Every route of the API, in one list (the contract test compares it, through the router, with the document). */
 export const ROUTES: readonly RouteDef[] = [
   ...systemRoutes,
@@ -87,6 +103,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...reportRoutes,
   ...ruleRoutes,
   ...ruleExceptionRoutes,
+  ...streamRoutes,
   ...consoleRoutes,
 ];
 
@@ -170,7 +187,7 @@ function handlerFor(svc: ApiServices, op: Operation, route: RouteDef, jsonParser
       if (reply !== undefined && !res.headersSent) {
         const status = reply.status ?? 200;
         if (reply.body === undefined) res.status(status).end();
-        else res.status(status).json(reply.body);
+        else sendJson(req, res, status, reply.body);
       }
     } catch (err) {
       next(err);

@@ -88,6 +88,7 @@ function cases(): Record<string, Case> {
     },
     listAlerts: { path: `/api/v1/alerts?incidentId=${a.incident}`, key: k.analyst, status: 200 },
     getAlert: { path: `/api/v1/alerts/${a.alert}`, key: k.analyst, status: 200 },
+    streamChanges: { path: '/api/v1/stream', key: k.viewer_a, status: 200 },
     listAssignees: { path: `/api/v1/assignees?agencyId=${a.agency}`, key: k.analyst, status: 200 },
     searchEvents: { path: '/api/v1/events?q=message:*root*&from=2026-01-01T00:00:00Z', key: k.viewer_a, status: 200 },
     getEvent: { path: `/api/v1/events/${a.event}`, key: k.analyst, status: 200 },

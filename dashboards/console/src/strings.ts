@@ -1,6 +1,7 @@
 /** The console strings of the triage, rules and investigation pages (merged into i18n.ts dictionaries). */
 
 export const STRINGS_VI = {
+  livePush: 'Cập nhật tức thì',
   systemActor: 'Hệ thống',
   actCreate: 'tạo sự cố',
   actReopen: 'mở lại sự cố',
@@ -68,6 +69,7 @@ export const STRINGS_VI = {
 };
 
 export const STRINGS_EN: Record<keyof typeof STRINGS_VI, string> = {
+  livePush: 'Live updates',
   systemActor: 'System',
   actCreate: 'opened the incident',
   actReopen: 'reopened the incident',

@@ -6,6 +6,7 @@ import { type MouseEvent, useEffect, useMemo, useState } from 'react';
 import { useAgencyNames } from '../agency-names.js';
 import { api, type Incident, type Page, qs } from '../api.js';
 import { fmtDateTime, roleLabel, sevLabel, stateLabel, useApp } from '../i18n.js';
+import { useLive } from '../live.js';
 import { allows, CLOSING, cursorAfter, mergeQueue, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
 import { ErrorBox, Loading, sevClass, useData } from '../ui.js';
@@ -65,8 +66,10 @@ export function QueuePage() {
   const { data, error, reload } = useData(
     async () => ({ query, page: await api<Page<Incident>>('GET', `/api/v1/incidents${query}`) }),
     [query],
-    5000,
+    30000,
   );
+  // Pushed: the queue reloads as soon as an incident is stored or changed (the 30 s poll is a fallback).
+  const live = useLive(reload);
   const current = data?.query === query;
   const listing = useMemo(() => {
     const all = current ? (data?.page.items ?? []) : [];
@@ -329,7 +332,7 @@ export function QueuePage() {
         />
       ) : null}
       <p className="muted small">
-        {t('keyboardHelp')} · {t('liveUpdates')}
+        {t('keyboardHelp')} · {live ? t('livePush') : t('liveUpdates')}
       </p>
       <ErrorBox error={error ?? busyError} />
       {!current && !error ? <Loading /> : null}
