@@ -1,6 +1,11 @@
 /** The console strings of the triage, rules and investigation pages (merged into i18n.ts dictionaries). */
 
 export const STRINGS_VI = {
+  range_1h: '1 giờ qua',
+  range_24h: '24 giờ qua',
+  range_7d: '7 ngày qua',
+  range_30d: '30 ngày qua',
+  range_365d: '365 ngày qua',
   livePush: 'Cập nhật tức thì',
   systemActor: 'Hệ thống',
   actCreate: 'tạo sự cố',
@@ -69,6 +74,11 @@ export const STRINGS_VI = {
 };
 
 export const STRINGS_EN: Record<keyof typeof STRINGS_VI, string> = {
+  range_1h: 'Last hour',
+  range_24h: 'Last 24 hours',
+  range_7d: 'Last 7 days',
+  range_30d: 'Last 30 days',
+  range_365d: 'Last 365 days',
   livePush: 'Live updates',
   systemActor: 'System',
   actCreate: 'opened the incident',

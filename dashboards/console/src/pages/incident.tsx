@@ -186,7 +186,7 @@ export function IncidentPage({ id }: { id: string }) {
           {t('assignee')}: <strong data-testid="inc-assignee">{inc.assignee ?? '—'}</strong>
         </span>
         <span>
-          {t('agency')}: <span title={inc.agencyId}>{agencies.label(inc.agencyId)}</span>
+          {t('agency')}: <strong title={inc.agencyId}>{agencies.label(inc.agencyId)}</strong>
         </span>
         <span>
           {t('host')}: {inc.host ?? '—'}
@@ -321,7 +321,7 @@ export function IncidentPage({ id }: { id: string }) {
           {data.comments.map((c) => (
             <li key={c.id}>
               <span className="muted">
-                {fmtDateTime(c.at)} · {c.author}
+                {fmtDateTime(c.at)} · {actorLabel(t, c.author)}
               </span>
               <p>{c.text}</p>
             </li>

@@ -217,7 +217,7 @@ export function SearchPage() {
         >
           {Object.keys(PRESETS).map((p) => (
             <option key={p} value={p}>
-              {p}
+              {t(`range_${p}` as 'range_1h')}
             </option>
           ))}
           <option value="custom">{t('custom')}</option>
