@@ -73,7 +73,10 @@ suite('a shipped rule switched off in the console (embedded service)', () => {
       const before = await counts();
       await send();
       let after = before;
-      await until(async () => (after = await counts()).marker > before.marker, 15_000);
+      await until(async () => {
+        after = await counts();
+        return after.marker > before.marker;
+      }, 15_000);
       return after.shipped > before.shipped;
     };
     // Both rules raise once the uploaded one is loaded.
