@@ -16,6 +16,7 @@ interface FileAgency {
   name: string;
   networks?: string[];
   certNames?: string[];
+  timezone?: string;
 }
 
 /** Writes the configuration's agencies to the store (new ones created, file-owned ones updated); returns changes. */
@@ -35,6 +36,7 @@ export async function syncConfigAgencies(
       name: a.name,
       networks: [...(a.networks ?? [])],
       certificateNames: [...(a.certNames ?? [])],
+      ...(a.timezone ? { timezone: a.timezone } : {}),
       origin: 'config',
     };
     const cur = await coll.get(SCOPE_ALL, a.id);

@@ -27,6 +27,7 @@ import type { Alert, Severity } from '../incidents/types.js';
 import type { AgencyConfig } from '../ingest/normalise/agency.js';
 import type { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
+import { countUnknownShapes } from '../ingest/normalise/unknown-shape.js';
 import type { RawRecord } from '../ingest/spool/types.js';
 import type { Notifier } from '../notify/notifier.js';
 import { type Collection, SCOPE_ALL, type StoredEvent, type Stores, type Versioned } from '../store/types.js';
@@ -385,6 +386,7 @@ export class Pipeline {
       d.stored = true;
       stored.inc(events.length);
       poisoned.inc(bad.length);
+      countUnknownShapes(events);
     }
     if (d.raising) return this.raiseAll(d.raising);
     // Alerts in event order; raised after the batch's correlation observations (see raiseAll).
@@ -393,7 +395,8 @@ export class Pipeline {
       const e = o.event;
       const agency = String(e['agency.id'] ?? 'unassigned');
       const host = typeof e['host.name'] === 'string' ? e['host.name'] : undefined;
-      if (host) silent.observe(agency, host, ts(e));
+      // Alive by receipt time (event.ingested), not by the time the line carries.
+      silent.observeEvent(e);
       const matches: readonly MatchOut[] = o.matches ?? [];
       if (matches.length === 0) continue;
       for (const m of matches) {

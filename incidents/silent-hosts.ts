@@ -25,6 +25,7 @@ export interface HostRecord {
   id: string;
   agencyId: string;
   host: string;
+  /** When canhgac first and last received something from it (receipt time, never the time its lines carry). */
   firstSeen: number;
   lastSeen: number;
   /** Events seen since the record was created (approximate under concurrent writers). */
@@ -46,6 +47,15 @@ export interface SilentHostOptions {
   /** Where run-time settings come from (default: the state store's shared cache; false: ignore settings). */
   settings?: SettingsCache | false;
   now?: () => number;
+}
+
+/**
+ * When canhgac received an event (`event.ingested`), the clock silent hosts go by: the time a line carries says
+ * nothing about whether its host is alive (a line dated 2099, a host on UTC read as local time). Now when absent.
+ */
+export function receiptTime(e: { 'event.ingested'?: unknown }, now = Date.now()): number {
+  const t = typeof e['event.ingested'] === 'string' ? Date.parse(e['event.ingested']) : Number.NaN;
+  return Number.isFinite(t) ? t : now;
 }
 
 /** The stable id of a host record. */
@@ -73,14 +83,32 @@ export class SilentHostWatcher {
     this.settings = opts.settings === false ? undefined : (opts.settings ?? settingsFor(state));
   }
 
-  /** Notes that a host sent an event (cheap: aggregated in memory until flush). */
-  observe(agencyId: string, host: string, ts: number): void {
+  /**
+   * Notes that canhgac received an event from a host at `receivedAt` (receipt time: see receiptTime); cheap,
+   * aggregated in memory until flush. A time ahead of this clock (another node's skew) counts as now.
+   */
+  observe(agencyId: string, host: string, receivedAt: number): void {
+    const ts = Math.min(receivedAt, this.now());
     const key = `${agencyId}\u0000${host.toLowerCase()}`;
     const p = this.pending.get(key);
     if (p) {
       p.count++;
       if (ts > p.lastSeen) p.lastSeen = ts;
     } else this.pending.set(key, { agencyId, host, lastSeen: ts, count: 1 });
+  }
+
+  /** Notes a stored event: its agency and `host.name`, at its receipt time (nothing without a host or quarantined). */
+  observeEvent(e: {
+    'agency.id'?: unknown;
+    'host.name'?: unknown;
+    'event.ingested'?: unknown;
+    'canhgac.quarantine'?: unknown;
+  }): void {
+    // A quarantined sender (no agency claims it) is nobody's host: it must not become one to watch.
+    if (e['canhgac.quarantine'] !== undefined) return;
+    const host = e['host.name'];
+    if (typeof host !== 'string' || host === '') return;
+    this.observe(String(e['agency.id'] ?? 'unassigned'), host, receiptTime(e, this.now()));
   }
 
   /** Writes what was observed; hosts that were silent are marked resumed and their incident resolved. */
@@ -91,8 +119,10 @@ export class SilentHostWatcher {
       const id = hostId(p.agencyId, p.host);
       for (let attempt = 0; attempt < 10; attempt++) {
         const cur = await this.hosts.get(SCOPE_ALL, id);
+        // A stored lastSeen in the future (written from a line's own timestamp by older versions) is not kept.
+        const was = cur ? Math.min(cur.lastSeen, this.now()) : 0;
         const next: HostRecord = cur
-          ? { ...stripVersion(cur), lastSeen: Math.max(cur.lastSeen, p.lastSeen), events: cur.events + p.count }
+          ? { ...stripVersion(cur), lastSeen: Math.max(was, p.lastSeen), events: cur.events + p.count }
           : {
               id,
               agencyId: p.agencyId,
@@ -134,6 +164,14 @@ export class SilentHostWatcher {
       });
       for (const h of page.docs) {
         if (h.silentSince !== undefined) continue;
+        if (h.lastSeen > now) {
+          // Written from a line's own future timestamp by an older version: the silence is counted from now on.
+          const { version, ...rest } = h;
+          await this.hosts.put(SCOPE_ALL, { ...rest, lastSeen: now }, { expectedVersion: version }).catch((err) => {
+            if (!isStoreConflict(err)) throw err;
+          });
+          continue;
+        }
         const minutes = h.thresholdMinutes ?? this.opts.agencyThresholdMinutes?.[h.agencyId] ?? fallback;
         if (now - h.lastSeen < minutes * 60_000) continue;
         try {

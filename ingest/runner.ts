@@ -1,12 +1,14 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
+import { type AgencyConfig, agencyTable } from './normalise/agency.js';
 import type { AgencyDirectory } from './normalise/agency-directory.js';
-import { FileSpool, type FsyncPolicy } from './spool/file-spool.js';
-import type { Spool } from './spool/types.js';
+import { SenderGate, type UnclaimedAction } from './sources/gate.js';
 import type { HttpIntakeConfig } from './sources/http/config.js';
 import { HttpIntakeSource } from './sources/http/source.js';
 import { createSyslogSources, type Source, type SyslogSection } from './sources/registry.js';
+import { FileSpool, type FsyncPolicy } from './spool/file-spool.js';
+import type { Spool } from './spool/types.js';
 
 const log = logger('ingest');
 
@@ -35,6 +37,24 @@ export interface IngestOptions {
 }
 
 /**
+ * The gate for senders no agency claims (`unclaimedSenders`), over the live agency list when there is one, else the
+ * configuration's valid agencies.
+ */
+function senderGate(config: Config, dir: AgencyDirectory | undefined): SenderGate {
+  const action = ((config as { unclaimedSenders?: UnclaimedAction }).unclaimedSenders ?? 'accept') as UnclaimedAction;
+  if (dir) return new SenderGate(action, () => dir.list());
+  const valid = ((config.agencies as AgencyConfig[] | undefined) ?? []).filter((a) => {
+    try {
+      agencyTable([a]);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return new SenderGate(action, () => valid);
+}
+
+/**
  * Starts the intake side of canhgac from the configuration: the spool in `<dataDir>/spool` and the syslog (UDP,
  * TCP, TLS, RELP) and HTTP sources. Used by `canhgac ingest` and, with the pipeline behind it, `canhgac start`.
  */
@@ -53,18 +73,20 @@ export async function startIngest(config: Config, opts: IngestOptions = {}): Pro
   const named: [string, Source][] = [];
   const order = (['udp', 'tcp', 'tls', 'relp'] as const).filter((k) => syslog[k] && syslog[k]!.enabled !== false);
   const dir = opts.agencies;
-  createSyslogSources(syslog, spool, dir ? { certAgency: (name) => dir.certAgency(name) } : {}).forEach((s, i) => {
-    named.push([SYSLOG_NAMES[['udp', 'tcp', 'tls', 'relp'].indexOf(order[i]!)]!, s]);
-  });
+  const gate = senderGate(config, dir);
+  createSyslogSources(syslog, spool, { ...(dir ? { certAgency: (name) => dir.certAgency(name) } : {}), gate }).forEach(
+    (s, i) => {
+      named.push([SYSLOG_NAMES[['udp', 'tcp', 'tls', 'relp'].indexOf(order[i]!)]!, s]);
+    },
+  );
   const intake = config.intake as { enabled: boolean } & Record<string, unknown>;
   if (intake.enabled)
     named.push([
       'http',
-      new HttpIntakeSource(
-        intake as Partial<HttpIntakeConfig>,
-        spool,
-        opts.resolveIntakeKey ? { resolveKey: opts.resolveIntakeKey } : {},
-      ),
+      new HttpIntakeSource(intake as Partial<HttpIntakeConfig>, spool, {
+        ...(opts.resolveIntakeKey ? { resolveKey: opts.resolveIntakeKey } : {}),
+        gate,
+      }),
     ]);
   const ports: Record<string, number> = {};
   const started: Source[] = [];

@@ -14,6 +14,9 @@ check rsyslogd rsyslog
 checkfile() { compgen -G "$1" >/dev/null || need+=("$2"); }
 checkfile '/usr/lib/*/rsyslog/lmnsd_gtls.so' rsyslog-gnutls
 checkfile '/usr/lib/*/rsyslog/omrelp.so' rsyslog-relp
+# rsyslog's Elasticsearch output and libcurl for the unpacked syslog-ng http module (tests/shippers).
+checkfile '/usr/lib/*/rsyslog/omelasticsearch.so' rsyslog-elasticsearch
+checkfile '/usr/lib/*/libcurl.so.4' libcurl4
 checkfile '/usr/lib/*/libivykis.so.0' libivykis0
 checkfile '/usr/lib/*/libnet.so.1' libnet1
 checkfile '/usr/lib/*/libpcre.so.3' libpcre3

@@ -1,10 +1,11 @@
 /** Agencies (codes per Decision 20/2020/QĐ-TTg, address ranges, certificate names, agent keys) and hosts. */
 import ipaddr from 'ipaddr.js';
 import type { HostRecord } from '../../incidents/silent-hosts.js';
+import { isValidZone } from '../../ingest/decoders/time.js';
 import type { DocFilter } from '../../store/types.js';
+import { type ApiKeyDoc, publicKey } from '../auth/service.js';
 import type { Ctx, RouteDef } from '../context.js';
 import { pageBody, paging } from '../context.js';
-import { type ApiKeyDoc, publicKey } from '../auth/service.js';
 import { apiError } from '../errors.js';
 import { createDoc, deleteDoc, getOr404, updateDoc } from './crud.js';
 
@@ -14,6 +15,15 @@ export interface AgencyDoc {
   name: string;
   networks: string[];
   certificateNames: string[];
+  /** Zone of its senders' zone-less timestamps (absent: the configuration's `timezone`). */
+  timezone?: string;
+}
+
+function checkTimezone(tz: string | undefined): void {
+  if (tz === undefined || isValidZone(tz)) return;
+  throw apiError('CANHGAC_ERR_API_VALIDATION', {
+    reason: `body/timezone ${JSON.stringify(tz)} is not a known time zone`,
+  });
 }
 
 function checkNetworks(networks: readonly string[] | undefined): void {
@@ -46,14 +56,22 @@ export const agencyRoutes: RouteDef[] = [
     path: '/api/v1/agencies',
     operationId: 'createAgency',
     handle: async (ctx) => {
-      const b = ctx.body as { id: string; name: string; networks?: string[]; certificateNames?: string[] };
+      const b = ctx.body as {
+        id: string;
+        name: string;
+        networks?: string[];
+        certificateNames?: string[];
+        timezone?: string;
+      };
       checkNetworks(b.networks);
+      checkTimezone(b.timezone);
       const doc = {
         id: b.id,
         agencyId: b.id,
         name: b.name,
         networks: b.networks ?? [],
         certificateNames: b.certificateNames ?? [],
+        ...(b.timezone !== undefined ? { timezone: b.timezone } : {}),
       };
       return { status: 201, body: await createDoc(ctx, agencies(ctx), 'agency', 'agencies', doc) };
     },
@@ -71,11 +89,13 @@ export const agencyRoutes: RouteDef[] = [
     handle: async (ctx) => {
       const b = ctx.body as Partial<AgencyDoc>;
       checkNetworks(b.networks);
+      checkTimezone(b.timezone);
       return {
         body: await updateDoc(ctx, agencies(ctx), 'agency', 'agencies', (d) => {
           if (b.name !== undefined) d.name = b.name;
           if (b.networks !== undefined) d.networks = b.networks;
           if (b.certificateNames !== undefined) d.certificateNames = b.certificateNames;
+          if (b.timezone !== undefined) d.timezone = b.timezone;
           // Edited here, a file agency is the API's from now on (config-agencies.ts no longer rewrites it).
           if ((d as { origin?: string }).origin === 'config') (d as { origin?: string }).origin = 'api';
         }),

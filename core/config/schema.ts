@@ -102,7 +102,28 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
   timezone: {
     type: 'string',
     default: 'Asia/Ho_Chi_Minh',
-    description: 'Time zone for zone-less timestamps, reports and the UI.',
+    description:
+      "Time zone for zone-less timestamps (RFC 3164, W3C, ...), reports and the UI. An agency's `timezone` and `senderTimezones` override it for their senders.",
+  },
+  senderTimezones: {
+    type: 'array',
+    default: [],
+    description:
+      "Zone of zone-less timestamps per sender network (longest prefix wins; over the agency's zone), e.g. servers kept on UTC.",
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['networks', 'timezone'],
+      properties: {
+        networks: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', description: 'CIDR.' },
+          description: 'Sender address ranges (CIDR, IPv4 or IPv6).',
+        },
+        timezone: { type: 'string', description: 'IANA zone (UTC, Asia/Ho_Chi_Minh) or ±HH:MM.' },
+      },
+    },
   },
   log: obj('Logging.', {
     level: {
@@ -240,7 +261,7 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       },
       format,
     }),
-    tcp: obj('Syslog over TCP (LF, NUL or octet-counted framing, detected per connection).', {
+    tcp: obj('Syslog over TCP (LF, NUL or octet-counted framing, detected per message).', {
       enabled: enabled(true, 'the TCP source'),
       host: host('0.0.0.0', 'the TCP source'),
       port: port(5514, 'syslog TCP', ['CANHGAC_SYSLOG_TCP_PORT']),
@@ -332,8 +353,19 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
           default: [],
           description: 'TLS client certificate subject names.',
         },
+        timezone: {
+          type: 'string',
+          description: "Zone of its senders' zone-less timestamps (absent: the global timezone), e.g. UTC.",
+        },
       },
     },
+  },
+  unclaimedSenders: {
+    type: 'string',
+    enum: ['accept', 'quarantine', 'refuse'],
+    default: 'accept',
+    description:
+      'Events from senders no agency claims (no agency network holds the address, no verified client certificate or agent key names an agency): accept (stored as agency unassigned), quarantine (stored with canhgac.quarantine, never matched, no silent-host watch) or refuse (not stored: UDP datagrams dropped, TCP/TLS/RELP connections closed at accept, HTTP 403). Counted in canhgac_intake_unclaimed_records_total and canhgac_intake_refused_connections_total. The shipped deploy/canhgac.yaml refuses.',
   },
   rules: obj('Detection rules.', {
     dirs: {

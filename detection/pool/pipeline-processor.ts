@@ -50,7 +50,8 @@ export async function createProcessor(options: unknown): Promise<BatchProcessor>
       const out: PipelineOutput[] = new Array(events.length);
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
-        const m = engine.match(event);
+        // Quarantined events (senders no agency claims) are stored for review, never matched.
+        const m = event['canhgac.quarantine'] === undefined ? engine.match(event) : [];
         out[i] =
           m.length === 0
             ? { event }

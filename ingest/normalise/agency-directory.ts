@@ -11,8 +11,8 @@
  */
 
 import { createHash } from 'node:crypto';
-import { counter } from '../../core/metrics.js';
 import { logger } from '../../core/log.js';
+import { counter } from '../../core/metrics.js';
 import { SCOPE_ALL, type StateStore } from '../../store/types.js';
 import { type AgencyConfig, agencyTable } from './agency.js';
 
@@ -34,6 +34,7 @@ interface StoredAgency {
   name?: unknown;
   networks?: unknown;
   certificateNames?: unknown;
+  timezone?: unknown;
   version?: unknown;
 }
 
@@ -61,12 +62,16 @@ function validate(raw: unknown, origin: 'config' | 'api'): AgencyConfig | string
   if (!networks) return 'networks must be a list of strings';
   const certNames = stringArray(origin === 'api' ? r.certificateNames : r.certNames);
   if (!certNames) return 'certificate names must be a list of strings';
+  if (r.timezone !== undefined && r.timezone !== null && typeof r.timezone !== 'string')
+    return 'timezone must be a string';
   const cfg: AgencyConfig = { id: r.id, name: r.name, networks: [...networks], certNames: [...certNames] };
+  if (typeof r.timezone === 'string' && r.timezone !== '') cfg.timezone = r.timezone;
   try {
     // The normaliser's own parser decides what a valid network is, so both always agree.
     agencyTable([cfg]);
   } catch (err) {
-    const d = (err as { details?: { network?: string } }).details;
+    const d = (err as { details?: { network?: string; tz?: string } }).details;
+    if (d?.tz !== undefined) return `unknown time zone ${JSON.stringify(d.tz)}`;
     return d?.network !== undefined ? `invalid network ${JSON.stringify(d.network)}` : String(err);
   }
   return cfg;

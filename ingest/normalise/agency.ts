@@ -7,6 +7,7 @@
 import ipaddr from 'ipaddr.js';
 import { counter } from '../../core/metrics.js';
 import { decoderError } from '../decoders/errors.js';
+import { isValidZone } from '../decoders/time.js';
 
 /** One agency in configuration (`agencies:`), e.g. `{id: '000.00.00.H40', name: 'Sở ...', networks: [...]}`. */
 export interface AgencyConfig {
@@ -17,12 +18,15 @@ export interface AgencyConfig {
   networks?: string[];
   /** TLS client certificate names (CN or SAN) that identify it. */
   certNames?: string[];
+  /** Zone of its senders' zone-less timestamps (RFC 3164, W3C, ...); absent: the global `timezone`. */
+  timezone?: string;
 }
 
-/** An agency as events carry it. */
+/** An agency as events carry it (plus the zone of its zone-less timestamps, which events do not carry). */
 export interface Agency {
   id: string;
   name: string;
+  timezone?: string;
 }
 
 /** The id given to events from senders no agency claims. */
@@ -98,7 +102,12 @@ export function agencyTable(agencies: readonly AgencyConfig[] = []): AgencyTable
     if (!cfg || typeof cfg.id !== 'string' || cfg.id === '' || typeof cfg.name !== 'string') {
       throw decoderError('CANHGAC_ERR_NORMALISE_BAD_AGENCY', { index, reason: 'id and name are required strings' });
     }
-    const agency: Agency = { id: cfg.id, name: cfg.name };
+    if (cfg.timezone !== undefined && !isValidZone(cfg.timezone))
+      throw decoderError('CANHGAC_ERR_DECODER_BAD_TIMEZONE', { tz: cfg.timezone });
+    const agency: Agency =
+      cfg.timezone === undefined
+        ? { id: cfg.id, name: cfg.name }
+        : { id: cfg.id, name: cfg.name, timezone: cfg.timezone };
     ids.set(cfg.id, agency);
     for (const c of cfg.certNames ?? []) certs.set(c.toLowerCase(), agency);
     for (const n of cfg.networks ?? []) {
@@ -144,4 +153,27 @@ export function agencyTable(agencies: readonly AgencyConfig[] = []): AgencyTable
     byId: (id) => ids.get(id),
     byCertName: (name) => certs.get(name.toLowerCase()),
   };
+}
+
+/** Zone-less timestamps of the senders in `networks` are read in `timezone` (configuration `senderTimezones`). */
+export interface SenderZone {
+  networks: string[];
+  timezone: string;
+}
+
+/**
+ * Sender address -> the zone of its network (longest prefix wins), undefined when no entry claims it. Built on the
+ * agency table so both read networks alike; throws CANHGAC_ERR_NORMALISE_BAD_NETWORK / DECODER_BAD_TIMEZONE.
+ */
+export function senderZoneTable(entries: readonly SenderZone[]): (address: string) => string | undefined {
+  if (entries.length === 0) return () => undefined;
+  const t = agencyTable(
+    entries.map((e, i) => ({
+      id: `senderTimezones[${i}]`,
+      name: e.timezone,
+      networks: e.networks,
+      timezone: e.timezone,
+    })),
+  );
+  return (address) => t.lookup(address).timezone;
 }

@@ -87,6 +87,55 @@ describe('normaliseRecord', () => {
     expect(normaliseRecord(rec(line, { format: 'bogus' }), ctx)!['logsource.product']).toBe('nginx');
   });
 
+  it('reads zone-less timestamps in the zone of the sender network, else of the agency, else the global one', () => {
+    const ctx = createNormaliseContext(
+      normaliseOptionsFromConfig({
+        agencies: [
+          { id: 'utc-agency', name: 'Servers on UTC', networks: ['10.5.0.0/16'], timezone: 'UTC' },
+          { id: 'vn-agency', name: 'Servers on Vietnam time', networks: ['10.6.0.0/16'] },
+        ],
+        senderTimezones: [{ networks: ['10.6.9.0/24', '10.5.7.0/24'], timezone: '+09:00' }],
+      }),
+    );
+    const line = '<13>Nov 22 10:00:00 web01 app: hello';
+    const at = (source: string, extra: Partial<RawRecord> = {}) =>
+      normaliseRecord(rec(line, { source, ...extra }), ctx)!['@timestamp'];
+    expect(at('10.5.1.1')).toBe('2026-11-22T10:00:00.000Z'); // agency on UTC
+    expect(at('10.6.1.1')).toBe('2026-11-22T03:00:00.000Z'); // default Asia/Ho_Chi_Minh
+    expect(at('10.6.9.1')).toBe('2026-11-22T01:00:00.000Z'); // network zone over the agency's
+    expect(at('10.5.7.1')).toBe('2026-11-22T01:00:00.000Z');
+    // The same sender stream follows a key-named agency (HTTP intake) per record.
+    expect(at('10.7.0.1', { agency: 'utc-agency' })).toBe('2026-11-22T10:00:00.000Z');
+    expect(at('10.7.0.1')).toBe('2026-11-22T03:00:00.000Z');
+    // Lines that carry their own offset are not touched.
+    expect(
+      normaliseRecord(rec('<13>1 2026-11-22T10:00:00+07:00 h a - - - x', { source: '10.5.1.1' }), ctx)!['@timestamp'],
+    ).toBe('2026-11-22T03:00:00.000Z');
+    expect(() =>
+      createNormaliseContext({ senderTimezones: [{ networks: ['10.0.0.0/8'], timezone: 'Mars/Olympus' }] }),
+    ).toThrow(CanhgacError);
+    expect(() => agencyTable([{ id: 'a', name: 'A', timezone: 'Mars/Olympus' }])).toThrow(CanhgacError);
+  });
+
+  it('quarantines events of senders no agency claims when unclaimedSenders says so, and only those', () => {
+    const ctx = createNormaliseContext(
+      normaliseOptionsFromConfig({ agencies: AGENCIES, unclaimedSenders: 'quarantine' }),
+    );
+    const claimed = normaliseRecord(rec('<13>Nov 22 10:00:00 web01 app: hi'), ctx)!;
+    expect(claimed['canhgac.quarantine']).toBeUndefined();
+    const stranger = normaliseRecord(rec('<13>Nov 22 10:00:00 web01 app: hi', { source: '203.0.113.9' }), ctx)!;
+    expect(stranger['canhgac.quarantine']).toBe('unclaimed_sender');
+    expect(stranger['agency.id']).toBe('unassigned');
+    // An agent key or certificate names the agency: not quarantined whatever the address.
+    const keyed = normaliseRecord(rec('x', { source: '203.0.113.9', agency: '000.00.02.H40' }), ctx)!;
+    expect(keyed['canhgac.quarantine']).toBeUndefined();
+    // A log line cannot quarantine itself (and so slip past detection) by naming the field.
+    const forged = normaliseRecord(rec('{"canhgac.quarantine":"x","message":"m"}', { format: 'json' }), ctx)!;
+    expect(forged['canhgac.quarantine']).toBeUndefined();
+    const open = createNormaliseContext({ agencies: AGENCIES });
+    expect(normaliseRecord(rec('x', { source: '203.0.113.9' }), open)!['canhgac.quarantine']).toBeUndefined();
+  });
+
   it('W3C header lines produce no event but set the stream columns', () => {
     const ctx = createNormaliseContext();
     expect(normaliseRecord(rec('#Fields: date time c-ip cs-method cs-uri-stem sc-status'), ctx)).toBeUndefined();

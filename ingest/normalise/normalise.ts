@@ -4,15 +4,24 @@
  * per distinct second, and per-sender state (W3C headers, time caches) lives in a bounded map.
  */
 
-import type { SigmaEvent } from '../../detection/sigma/model.js';
 import { logger } from '../../core/log.js';
 import { counter, type StageTelemetry, stageTelemetry } from '../../core/metrics.js';
-import { DECODERS, getDecoder, safeDecode } from '../decoders/index.js';
+import type { SigmaEvent } from '../../detection/sigma/model.js';
 import { decoderError } from '../decoders/errors.js';
-import { isValidZone } from '../decoders/time.js';
-import { type DecodeContext, type Decoder, decodeContext, DEFAULT_TZ } from '../decoders/types.js';
+import { DECODERS, getDecoder, safeDecode } from '../decoders/index.js';
+import { isValidZone, zone } from '../decoders/time.js';
+import { DEFAULT_TZ, type DecodeContext, type Decoder, decodeContext } from '../decoders/types.js';
 import type { RawRecord } from '../spool/types.js';
-import { type AgencyConfig, type AgencyTable, agencyTable, countUnassigned, UNASSIGNED } from './agency.js';
+import {
+  type Agency,
+  type AgencyConfig,
+  type AgencyTable,
+  agencyTable,
+  countUnassigned,
+  type SenderZone,
+  senderZoneTable,
+  UNASSIGNED,
+} from './agency.js';
 import { linuxAuthInto } from './linux-auth.js';
 import { resolveLogsource } from './logsource.js';
 
@@ -24,11 +33,15 @@ export interface NormaliseOptions {
   tz?: string;
   /** Per-sender zone overrides: sender address -> zone. */
   sourceTz?: Record<string, string>;
+  /** Per-network zones (configuration `senderTimezones`): over the agency's zone, under `sourceTz`. */
+  senderTimezones?: readonly SenderZone[];
   /** Keep the raw text as `event.original` (default true). */
   keepOriginal?: boolean;
   agencies?: readonly AgencyConfig[];
   /** Most per-sender states kept before the oldest are forgotten (default 50,000). */
   maxStreams?: number;
+  /** `quarantine`: events of senders no agency claims get `canhgac.quarantine` (stored, not matched). */
+  unclaimedSenders?: 'accept' | 'quarantine' | 'refuse';
 }
 
 /**
@@ -37,6 +50,8 @@ export interface NormaliseOptions {
  */
 export interface NormaliseConfig {
   timezone?: string;
+  senderTimezones?: readonly SenderZone[];
+  unclaimedSenders?: 'accept' | 'quarantine' | 'refuse';
   agencies?: readonly AgencyConfig[];
   decode?: { format?: string; keepOriginal?: boolean; sourceTimezones?: Record<string, string> };
 }
@@ -45,6 +60,8 @@ export interface NormaliseConfig {
 export function normaliseOptionsFromConfig(cfg: NormaliseConfig): NormaliseOptions {
   const o: NormaliseOptions = {};
   if (cfg.timezone !== undefined) o.tz = cfg.timezone;
+  if (cfg.senderTimezones !== undefined) o.senderTimezones = cfg.senderTimezones;
+  if (cfg.unclaimedSenders !== undefined) o.unclaimedSenders = cfg.unclaimedSenders;
   if (cfg.agencies !== undefined) o.agencies = cfg.agencies;
   if (cfg.decode?.format !== undefined) o.format = cfg.decode.format;
   if (cfg.decode?.keepOriginal !== undefined) o.keepOriginal = cfg.decode.keepOriginal;
@@ -58,7 +75,11 @@ export interface NormaliseContext {
   decoder: Decoder;
   tz: string;
   sourceTz: Map<string, string>;
+  /** Sender address -> its network's zone (`senderTimezones`), cached per address. */
+  senderZone: (address: string) => string | undefined;
   keepOriginal: boolean;
+  /** Mark events of unclaimed senders as quarantined. */
+  quarantineUnclaimed: boolean;
   agencies: AgencyTable;
   streams: Map<string, DecodeContext>;
   maxStreams: number;
@@ -95,7 +116,10 @@ export function createNormaliseContext(opts: NormaliseOptions = {}): NormaliseCo
     decoder: getDecoder(format),
     tz,
     sourceTz,
+    senderZone: senderZoneTable(opts.senderTimezones ?? []),
     keepOriginal: opts.keepOriginal ?? true,
+    // Under `refuse` intake keeps them out; one that got in anyway (spooled before the switch) is quarantined.
+    quarantineUnclaimed: opts.unclaimedSenders === 'quarantine' || opts.unclaimedSenders === 'refuse',
     agencies: agencyTable(opts.agencies ?? []),
     streams: new Map(),
     maxStreams: opts.maxStreams ?? 50_000,
@@ -193,6 +217,8 @@ const ENVELOPE: Record<string, true> = {
   'logsource.product': true,
   'logsource.category': true,
   'logsource.service': true,
+  // Set only here: a log line naming it would otherwise keep itself out of detection.
+  'canhgac.quarantine': true,
 };
 
 /**
@@ -243,6 +269,27 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
   let rin = record.receivedAt;
   if (!(rin >= -MAX_MS && rin <= MAX_MS)) rin = Date.now();
   stream.receivedAt = rin;
+  let agency: Agency;
+  if (record.agency !== undefined && record.agency !== '') {
+    agency = ctx.agencies.byId(record.agency) ?? { id: record.agency, name: '' };
+  } else {
+    agency = ctx.agencies.lookup(record.source);
+    if (agency === UNASSIGNED) {
+      countUnassigned();
+      if (!ctx.reportedUnassigned.has(record.source) && ctx.reportedUnassigned.size < 10_000) {
+        ctx.reportedUnassigned.add(record.source);
+        logger('normalise').warn({ source: record.source }, 'Sender belongs to no configured agency network');
+      }
+    }
+  }
+  const agencyId = agency.id;
+  const agencyName = agency === UNASSIGNED || agency.name === '' ? undefined : agency.name;
+  // Zone-less timestamps: the sender's own zone, else its network's, else its agency's, else the global one.
+  const tz = ctx.sourceTz.get(record.source) ?? ctx.senderZone(record.source) ?? agency.timezone ?? ctx.tz;
+  if (tz !== stream.tz) {
+    stream.tz = tz;
+    stream.zone = zone(tz);
+  }
   let decoder = ctx.decoder;
   const hint = record.format;
   if (hint !== undefined && hint !== 'auto' && hint !== ctx.format) {
@@ -274,24 +321,6 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
     ctx.lastInIso = ingested;
   }
 
-  let agencyId: string;
-  let agencyName: string | undefined;
-  if (record.agency !== undefined && record.agency !== '') {
-    agencyId = record.agency;
-    agencyName = ctx.agencies.byId(agencyId)?.name;
-  } else {
-    const a = ctx.agencies.lookup(record.source);
-    agencyId = a.id;
-    agencyName = a === UNASSIGNED ? undefined : a.name;
-    if (a === UNASSIGNED) {
-      countUnassigned();
-      if (!ctx.reportedUnassigned.has(record.source) && ctx.reportedUnassigned.size < 10_000) {
-        ctx.reportedUnassigned.add(record.source);
-        logger('normalise').warn({ source: record.source }, 'Sender belongs to no configured agency network');
-      }
-    }
-  }
-
   const host = d.host;
   const ev: SigmaEvent = {
     '@timestamp': ts,
@@ -315,6 +344,7 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
     'logsource.service': d.service,
     'canhgac.decoder': d.format,
     'canhgac.decode_error': d.error,
+    'canhgac.quarantine': agency === UNASSIGNED && ctx.quarantineUnclaimed ? 'unclaimed_sender' : undefined,
   };
   const f = d.fields;
   if (f !== undefined) {

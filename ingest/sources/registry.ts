@@ -1,6 +1,7 @@
 import type { Spool } from '../spool/types.js';
 import { sourceError } from './framing/errors.js';
 import type { CertAgencyLookup } from './framing/tls.js';
+import type { SenderGate } from './gate.js';
 import { HttpIntakeSource } from './http/source.js';
 import { RelpSource } from './relp/source.js';
 import { SyslogTcpSource } from './syslog-tcp/source.js';
@@ -19,6 +20,8 @@ export interface Source {
 export interface SourceDeps {
   /** Live certificate name -> agency id lookup for the TLS and RELP sources (after their `certAgencies`). */
   certAgency?: CertAgencyLookup;
+  /** What to do with senders no agency claims (`unclaimedSenders`); absent: accept, uncounted. */
+  gate?: SenderGate;
 }
 
 /** Builds a source from its (partial, validated by the source) configuration. */
@@ -26,12 +29,17 @@ export type SourceFactory = (config: object, spool: Spool, deps?: SourceDeps) =>
 
 /** The source kinds, keyed by the name used in the configuration file (`sources: [{ kind: syslog_tcp, ... }]`). */
 export const SOURCE_KINDS: Readonly<Record<string, SourceFactory>> = Object.freeze({
-  syslog_udp: (c, s) => new SyslogUdpSource(c, s),
-  syslog_tcp: (c, s) => new SyslogTcpSource(c, s),
-  syslog_tls: (c, s, d) => new SyslogTlsSource(c, s, d?.certAgency ? { certAgency: d.certAgency } : {}),
-  relp: (c, s, d) => new RelpSource(c, s, d?.certAgency ? { certAgency: d.certAgency } : {}),
-  http: (c, s) => new HttpIntakeSource(c, s),
+  syslog_udp: (c, s, d) => new SyslogUdpSource(c, s, gateOf(d)),
+  syslog_tcp: (c, s, d) => new SyslogTcpSource(c, s, gateOf(d)),
+  syslog_tls: (c, s, d) =>
+    new SyslogTlsSource(c, s, { ...(d?.certAgency ? { certAgency: d.certAgency } : {}), ...gateOf(d) }),
+  relp: (c, s, d) => new RelpSource(c, s, { ...(d?.certAgency ? { certAgency: d.certAgency } : {}), ...gateOf(d) }),
+  http: (c, s, d) => new HttpIntakeSource(c, s, gateOf(d)),
 });
+
+function gateOf(d: SourceDeps | undefined): { gate?: SenderGate } {
+  return d?.gate ? { gate: d.gate } : {};
+}
 
 /** Creates a source by kind; an unknown kind is CANHGAC_ERR_SOURCE_UNKNOWN_KIND. */
 export function createSource(kind: string, config: object, spool: Spool, deps: SourceDeps = {}): Source {

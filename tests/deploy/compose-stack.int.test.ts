@@ -6,13 +6,14 @@
  * report healthy, and fail when their target is down; the console and the bootstrap administrator work; syslog over TCP and over TLS (verified against the
  * deployment CA under the name `canhgac`) reaches the OpenSearch event index, and an incident is raised.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../../core/shared-data.js';
 import { testPrefix } from '../../store/opensearch/test-env.js';
 import { freePort } from '../local-programs.js';
@@ -121,6 +122,10 @@ run('deploy/canhgac.yaml running as ingest + worker', () => {
       CANHGAC_SYSLOG_RELP_PORT: String(ports.relp),
       CANHGAC_SPOOL_MAX_BYTES: String(256 * 1024 * 1024),
       CANHGAC_WORKERS: '1',
+      // The shipped file refuses senders no agency claims: 127.0.0.1 belongs to an agency, 127.0.0.2 to none.
+      CANHGAC_AGENCIES: JSON.stringify([
+        { id: '000.00.99.Z01', name: 'Loopback test agency', networks: ['127.0.0.1/32'] },
+      ]),
     };
     start('ingest', 'ingest');
     start('worker', 'worker-1');
@@ -166,6 +171,17 @@ run('deploy/canhgac.yaml running as ingest + worker', () => {
     expect(healthy(['redis'], { ...env, CANHGAC_REDIS_URL: `redis://127.0.0.1:${closed}` })).toBe(false);
     // A password the server does not expect is an unhealthy answer, not a hang.
     expect(healthy(['redis'], { ...env, CANHGAC_REDIS_URL: `redis://:wrong@${new URL(REDIS!).host}` })).toBe(false);
+  });
+
+  it('refuses a syslog sender no agency claims (the shipped unclaimedSenders: refuse)', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const s = netConnect({ host: '127.0.0.1', port: ports.syslog, localAddress: '127.0.0.2' }, () => {
+        s.write('<38>web9 sshd[1]: from a sender nobody claims\n');
+      });
+      s.on('error', () => undefined);
+      s.on('close', () => resolve());
+      setTimeout(() => reject(new Error('the connection of an unclaimed sender stayed open')), 10_000).unref();
+    });
   });
 
   it('stores syslog from TCP and TLS in OpenSearch and raises an incident', async () => {

@@ -147,4 +147,20 @@ describe('AgencyDirectory', () => {
     await put({ id: H41, name: 'Sở Y tế' });
     expect(await changed).toEqual([H41]);
   });
+
+  it('carries the time zone of agencies made through the API (and skips an unknown zone)', async () => {
+    await put({ id: H40, name: 'Sở TT&TT', networks: ['10.40.0.0/16'], timezone: 'UTC' });
+    await put({ id: H41, name: 'Sở Y tế', networks: ['10.41.0.0/16'], timezone: 'Mars/Olympus' });
+    dir = await AgencyDirectory.open(
+      { agencies: [{ id: 'cfg', name: 'Cấu hình', timezone: '+08:00' }] },
+      stores.state,
+      {
+        refreshMs: 0,
+      },
+    );
+    expect(dir.list().map((a) => [a.id, a.timezone])).toEqual([
+      [H40, 'UTC'],
+      ['cfg', '+08:00'],
+    ]);
+  });
 });

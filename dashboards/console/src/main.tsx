@@ -5,6 +5,7 @@ import { ApiError, api, type Me, setUnauthenticatedHandler } from './api.js';
 import { App, type AppCtx, type Key, type Lang, rememberLang, roleLabel, storedLang, translator } from './i18n.js';
 import { AgenciesPage } from './pages/agencies.js';
 import { IncidentPage } from './pages/incident.js';
+import { IntakePage } from './pages/intake.js';
 import { OverviewPage } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
 import { RulesPage } from './pages/rules.js';
@@ -112,6 +113,7 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
   { path: '/search', key: 'search' },
   { path: '/rules', key: 'rules', roles: ['admin', 'analyst'] },
   { path: '/agencies', key: 'agencies' },
+  { path: '/intake', key: 'intakeHealth' },
 ];
 
 function Page({ path }: { path: string }) {
@@ -122,6 +124,7 @@ function Page({ path }: { path: string }) {
   if (path === '/search') return <SearchPage />;
   if (path === '/rules') return <RulesPage />;
   if (path === '/agencies') return <AgenciesPage />;
+  if (path === '/intake') return <IntakePage />;
   return <NotFound />;
 }
 

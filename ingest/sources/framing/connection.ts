@@ -2,8 +2,9 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { newEventId } from '../../../core/ids.js';
 import { type RawRecord, type Spool, SpoolFullError, type Transport } from '../../spool/types.js';
+import type { SenderGate } from '../gate.js';
 import { senderAddress } from './address.js';
-import { type Framing, type FramerSink, SyslogFramer } from './framer.js';
+import { type FramerSink, type Framing, SyslogFramer } from './framer.js';
 import type { SourceTelemetry } from './telemetry.js';
 
 /** What every stream (TCP, TLS) connection handler needs. */
@@ -25,6 +26,8 @@ export interface StreamIntakeOptions {
    * so a live mapping (agencies changed through the API) applies to connections already open.
    */
   agencyOf?: (socket: Socket) => (() => string | undefined) | undefined;
+  /** What to do with senders no agency claims: decided once per connection, at accept (after the TLS handshake). */
+  gate?: SenderGate;
 }
 
 // Per-record bytes of JSON envelope around `data`, for in-flight accounting only.
@@ -33,8 +36,10 @@ const ENVELOPE = 160;
 /** One connection: frames its bytes, appends records to the spool, pauses the socket instead of dropping. */
 class Connection implements FramerSink {
   private readonly framer: SyslogFramer;
-  private readonly source: string;
-  private readonly agency: (() => string | undefined) | undefined;
+  readonly source: string;
+  readonly agency: (() => string | undefined) | undefined;
+  /** Admitted although no agency claims the sender (accept / quarantine): its records are counted. */
+  unclaimed = false;
   private batch: RawRecord[] = [];
   private batchBytes = 0;
   private inflight = 0;
@@ -93,6 +98,7 @@ class Connection implements FramerSink {
     this.batch = [];
     this.batchBytes = 0;
     this.o.telemetry.received(recs.length);
+    if (this.unclaimed) this.o.gate?.countAdmitted(this.o.transport, recs.length);
     if (this.retries.length > 0) {
       // Keep order behind records already waiting for room.
       this.retries.push({ recs, bytes });
@@ -208,6 +214,15 @@ export class StreamIntake {
       return;
     }
     const c = new Connection(socket, this.o, this);
+    const gate = this.o.gate;
+    if (gate !== undefined) {
+      const agency = c.agency?.();
+      if (!gate.admitConnection(this.o.transport, c.source, agency)) {
+        socket.destroy();
+        return;
+      }
+      c.unclaimed = gate.unclaimed(c.source, agency);
+    }
     this.conns.add(c);
     this.o.telemetry.connections.inc();
     socket.setNoDelay(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { type Framing, type FramerSink, SyslogFramer } from './framer.js';
+import { type FramerSink, type Framing, SyslogFramer } from './framer.js';
 
 interface Out {
   msgs: string[];
@@ -135,6 +135,42 @@ describe('SyslogFramer', () => {
     const out = run(Buffer.from('2024-05-01 12:00:00 host app: started\n<13>x\n'), [7]);
     expect(out.msgs).toEqual(['2024-05-01 12:00:00 host app: started', '<13>x']);
     expect(out.errors).toEqual([]);
+  });
+
+  it('auto: one NUL inside a line does not lock the connection into NUL framing (1 + 1,000 lines: 1,001)', () => {
+    const rest = Array.from({ length: 1000 }, (_, i) => `<13>Dec  7 04:00:00 web01 app: line ${i}`);
+    const stream = Buffer.from(`<13>Dec  7 04:00:00 web01 app: a\0b\n${rest.join('\n')}\n`);
+    for (const cuts of [[], [10, 50, 4000, 20000], [36, 37]]) {
+      const out = run(stream, cuts);
+      expect(out.msgs).toHaveLength(1001);
+      expect(out.msgs[0]).toBe('<13>Dec  7 04:00:00 web01 app: a\0b');
+      expect(out.msgs.slice(1)).toEqual(rest);
+    }
+  });
+
+  it('auto: decides LF, NUL or octet counting per message on one connection', () => {
+    const stream = Buffer.from('<13>lf one\n<13>nul one\x00<13>nul two\x009 <14>octet<13>lf two\n<13>last\x00');
+    for (const cuts of [[], [5, 17, 30, 41]]) {
+      expect(run(stream, cuts).msgs).toEqual([
+        '<13>lf one',
+        '<13>nul one',
+        '<13>nul two',
+        '<14>octet',
+        '<13>lf two',
+        '<13>last',
+      ]);
+    }
+  });
+
+  it('auto: NUL-framed streams in any split still give the same messages', () => {
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 30 }), fc.nat(), (msgs, seed) => {
+        const stream = Buffer.from(msgs.map((m) => `${m}\0`).join(''));
+        const cuts = fc.sample(cutsFor(stream.length), { numRuns: 1, seed })[0]!;
+        expect(run(stream, cuts, 'auto').msgs).toEqual(msgs);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('delivers an unterminated last line at end of stream but reports a partial octet frame', () => {

@@ -2,7 +2,11 @@
  * Syslog stream framing (RFC 6587): octet-counted (`LEN SP MSG`, RFC 5425 over TLS), LF-delimited or
  * NUL-delimited. One framer per connection; bytes go in as they arrive, in chunks split anywhere, and whole
  * messages come out. Never throws on input: bad framing is reported with its byte offset and the framer
- * resynchronises at the next delimiter.
+ * resynchronises at the next delimiter. `auto` decides each message on its own, like rsyslog's imtcp and
+ * syslog-ng's network(): a leading non-zero digit with a valid count is octet-counted, otherwise LF or NUL ends
+ * it. A NUL counts as a frame end only where a new frame starts after it (`<`, a digit, a delimiter) or where the
+ * bytes received so far end; elsewhere it is data of an LF line. (So a NUL that happens to be the last byte of a
+ * TCP read splits that LF line in two: nothing is lost, one extra event.)
  */
 
 /** How a stream is framed; `auto` decides per message (a leading non-zero digit means octet-counted). */
@@ -45,8 +49,8 @@ export class SyslogFramer {
   private base = 0;
   private st = START;
   private skip = 0;
-  /** The delimiter of non-transparent framing once known (auto: whichever of LF/NUL shows first). */
-  private delim = -1;
+  /** The delimiter of non-transparent framing when configured (auto: none, decided per message). */
+  private readonly delim: number;
 
   constructor(
     private readonly sink: FramerSink,
@@ -54,8 +58,7 @@ export class SyslogFramer {
   ) {
     this.framing = opts.framing ?? 'auto';
     this.max = opts.maxMessageBytes ?? 64 * 1024;
-    if (this.framing === 'lf') this.delim = LF;
-    else if (this.framing === 'nul') this.delim = NUL;
+    this.delim = this.framing === 'lf' ? LF : this.framing === 'nul' ? NUL : -1;
   }
 
   /** Total bytes consumed so far (the stream offset reported in errors). */
@@ -161,12 +164,17 @@ export class SyslogFramer {
 
   private findDelim(d: Buffer, from: number): number {
     if (this.delim >= 0) return d.indexOf(this.delim, from);
+    // auto, decided per message as syslog-ng and rsyslog do, never for the whole connection: LF ends a message;
+    // a NUL ends it only where it looks like a frame end (another message, a delimiter or the end of what has
+    // arrived follows it), otherwise it is data inside an LF line, so one stray NUL cannot turn the rest of the
+    // connection into one NUL-framed blob.
     const lf = d.indexOf(LF, from);
-    const nul = d.indexOf(NUL, from);
-    if (lf < 0 && nul < 0) return -1;
-    // The first delimiter seen fixes the stream's framing: a NUL inside an LF stream is then data.
-    this.delim = lf < 0 ? NUL : nul < 0 ? LF : lf < nul ? LF : NUL;
-    return this.delim === LF ? lf : nul;
+    let nul = d.indexOf(NUL, from);
+    while (nul >= 0 && (lf < 0 || nul < lf)) {
+      if (nul + 1 >= d.length || isFrameStart(d[nul + 1]!)) return nul;
+      nul = d.indexOf(NUL, nul + 1);
+    }
+    return lf;
   }
 
   private emit(d: Buffer, s: number, e: number, truncated: boolean, delimited: boolean): void {
@@ -175,6 +183,11 @@ export class SyslogFramer {
     if (e <= s) return;
     this.sink.message(d.toString('utf8', s, e), truncated);
   }
+}
+
+/** Bytes that start the next frame after a NUL: a syslog PRI, an octet count or another delimiter. */
+function isFrameStart(b: number): boolean {
+  return b === 0x3c || b === LF || b === NUL || b === 0x0d || isOctetStart(b);
 }
 
 function isOctetStart(b: number): boolean {

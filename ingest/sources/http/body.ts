@@ -139,13 +139,27 @@ export type BulkItem = { [action: string]: Record<string, unknown> };
 /** A parsed `_bulk` body: records plus, per item, either the record index or an error. */
 export interface ParsedBulk extends ParsedBody {
   items: { action: string; index: string; id: string; record?: number; status: number; error?: string }[];
+  /**
+   * Broken action/document pairing: Elasticsearch refuses the whole request (400) and so does canhgac, with no
+   * record kept (`records` is then empty): the client gets a clear error and resends, nothing is half-taken.
+   */
+  fatal?: { line: number; reason: string; type: string };
 }
 
 const SOURCE_ACTIONS = new Set(['index', 'create']);
+/** The actions Elasticsearch knows; any other name makes the request malformed. */
+const KNOWN_ACTIONS = new Set(['index', 'create', 'update', 'delete']);
+
+function malformed(line: number, reason: string, type = 'illegal_argument_exception'): ParsedBulk {
+  return { records: [], items: [], rejected: [{ line, error: reason }], fatal: { line, reason, type } };
+}
 
 /**
  * Elasticsearch `_bulk` (NDJSON action/source pairs) as Beats, Fluent Bit and Vector send it. `index` and
  * `create` carry a document; `delete` and `update` are refused per item (intake never changes stored events).
+ * A document that is not a JSON object fails its item only; an action line that cannot be read, an unknown action
+ * or an action whose document line is missing breaks the pairing for every line after it, so the whole request is
+ * refused (`fatal`), as Elasticsearch's bulk parser does.
  */
 export function parseBulkBody(text: string, defaultIndex: string | undefined, ctx: RecordContext): ParsedBulk {
   const out: ParsedBulk = { records: [], rejected: [], items: [] };
@@ -157,34 +171,38 @@ export function parseBulkBody(text: string, defaultIndex: string | undefined, ct
     try {
       action = JSON.parse(line);
     } catch (err) {
-      out.rejected.push({ line: n, error: `Malformed action line: ${describeJsonError(err)}` });
-      // Without a readable action we cannot know whether a source line follows: ES refuses the request here.
-      return out;
+      return malformed(n, `Malformed action/metadata line [${n}]: ${describeJsonError(err)}`);
     }
-    const keys = action !== null && typeof action === 'object' ? Object.keys(action) : [];
+    const keys = action !== null && typeof action === 'object' && !Array.isArray(action) ? Object.keys(action) : [];
     const name = keys[0];
     const meta = name ? ((action as Record<string, unknown>)[name] as Record<string, unknown> | null) : null;
-    if (keys.length !== 1 || !name || meta === null || typeof meta !== 'object') {
-      out.rejected.push({ line: n, error: 'Malformed action line: expected {"index": {...}} or {"create": {...}}' });
-      return out;
+    if (keys.length !== 1 || !name || meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
+      return malformed(
+        n,
+        `Malformed action/metadata line [${n}], expected {"index": {...}} or {"create": {...}} with one action`,
+      );
+    }
+    if (!KNOWN_ACTIONS.has(name)) {
+      return malformed(
+        n,
+        `Malformed action/metadata line [${n}], expected one of [create, delete, index, update] but found [${name}]`,
+      );
     }
     const index = typeof meta._index === 'string' ? meta._index : (defaultIndex ?? 'canhgac');
     const clientId = typeof meta._id === 'string' || typeof meta._id === 'number' ? String(meta._id) : undefined;
     const hasSource = name !== 'delete';
     const src = hasSource ? it.next() : undefined;
     const srcLine = src && !src.done ? src.value : undefined;
+    if (hasSource && (!srcLine || srcLine[1].trim() === '')) {
+      return malformed(n, `Action line [${n}] has no document line after it`);
+    }
     if (!SOURCE_ACTIONS.has(name)) {
       const error = `Action '${name}' is not supported by canhgac intake`;
       out.rejected.push({ line: n, error });
       out.items.push({ action: name, index, id: clientId ?? '', status: 400, error });
       continue;
     }
-    if (!srcLine) {
-      out.rejected.push({ line: n + 1, error: 'Missing document line after the action line' });
-      out.items.push({ action: name, index, id: clientId ?? '', status: 400, error: 'missing document' });
-      continue;
-    }
-    const [sn, sline] = srcLine;
+    const [sn, sline] = srcLine!;
     let doc: unknown;
     try {
       doc = JSON.parse(sline);
@@ -210,7 +228,15 @@ export function parseBulkBody(text: string, defaultIndex: string | undefined, ct
     out.items.push({ action: name, index, id: clientId ?? r.id, record: out.records.length, status: 201 });
     out.records.push(r);
   }
+  if (out.items.length === 0)
+    return malformed(1, 'Validation Failed: 1: no requests added;', 'action_request_validation_exception');
   return out;
+}
+
+/** Elasticsearch's error body for a refused request, plus canhgac's code and the line at fault. */
+export function bulkErrorResponse(fatal: { line: number; reason: string; type: string }, code: string) {
+  const cause = { type: fatal.type, reason: fatal.reason };
+  return { error: { root_cause: [cause], ...cause, code, line: fatal.line }, status: 400 };
 }
 
 /** The `_bulk` response body in the shape Beats, Fluent Bit and Vector read. */

@@ -10,6 +10,14 @@ export const HTTP_INTAKE_ERRORS = defineErrors({
     status: 400,
     message: '{rejected} of {total} events rejected; the others were accepted',
   },
+  CANHGAC_ERR_INTAKE_BAD_BULK: {
+    status: 400,
+    message: 'Malformed _bulk body at line {line}: {reason}; nothing of the request was accepted',
+  },
+  CANHGAC_ERR_INTAKE_UNCLAIMED_SENDER: {
+    status: 403,
+    message: 'No agency claims the sender {source}: use an agent key of your agency',
+  },
   CANHGAC_ERR_INTAKE_SPOOL_FULL: { status: 429, message: 'Intake is saturated; retry after {seconds} s' },
   CANHGAC_ERR_INTAKE_UNAVAILABLE: { status: 503, message: 'Intake cannot store events now; retry after {seconds} s' },
 });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { SpoolFullError, type RawRecord, type Spool, type SpoolBatch } from '../../spool/types.js';
+import { type RawRecord, type Spool, type SpoolBatch, SpoolFullError } from '../../spool/types.js';
 import { hashApiKey } from './auth.js';
 import { idForClientId } from './body.js';
 import { HttpIntakeSource, lineRanges } from './source.js';
@@ -217,6 +217,66 @@ describe('Elasticsearch-compatible _bulk', () => {
     const r = await post('/_bulk', 'not json\n{"message":"x"}\n');
     expect(r.status).toBe(400);
     expect(spool.records).toHaveLength(0);
+  });
+
+  it('refuses the whole request (400, Elasticsearch error shape, nothing kept) when the pairs are broken', async () => {
+    const good = ['{"index":{}}', '{"message":"one"}', '{"index":{}}', '{"message":"two"}'];
+    const cases: Array<[string, string[], number, RegExp]> = [
+      ['a malformed action line in the middle', [...good, 'not json', '{"message":"x"}'], 5, /Malformed action/],
+      ['an action line that is an array', [...good, '[1]', '{"message":"x"}'], 5, /Malformed action/],
+      ['an unknown action', [...good, '{"upsert":{}}', '{"message":"x"}'], 5, /but found \[upsert\]/],
+      [
+        'a document line taken for an action',
+        ['{"index":{}}', '{"index":{}}', '{"message":"x"}', ...good],
+        3,
+        /Malformed/,
+      ],
+      ['an action without its document at the end', [...good, '{"create":{}}'], 5, /no document line/],
+    ];
+    for (const [what, lines, line, reason] of cases) {
+      spool.records = [];
+      const r = await post('/_bulk', `${lines.join('\n')}\n`);
+      expect({ what, status: r.status }).toEqual({ what, status: 400 });
+      const err = r.json.error as {
+        type: string;
+        reason: string;
+        root_cause: { type: string }[];
+        code: string;
+        line: number;
+      };
+      expect(err.type).toBe('illegal_argument_exception');
+      expect(err.root_cause[0]!.type).toBe('illegal_argument_exception');
+      expect(err.reason).toMatch(reason);
+      expect({ what, line: err.line }).toEqual({ what, line });
+      expect(err.code).toBe('CANHGAC_ERR_INTAKE_BAD_BULK');
+      expect(r.json.status).toBe(400);
+      expect(r.json.errors).toBeUndefined();
+      expect(spool.records).toHaveLength(0);
+    }
+  });
+
+  it('answers 200 only when every pair was read: items match the actions one to one', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('good', 'baddoc', 'delete'), { minLength: 1, maxLength: 8 }),
+        async (kinds) => {
+          spool.records = [];
+          const lines = kinds.flatMap((k) =>
+            k === 'good'
+              ? ['{"index":{}}', '{"m":1}']
+              : k === 'baddoc'
+                ? ['{"index":{}}', '{"m":']
+                : ['{"delete":{"_id":"1"}}'],
+          );
+          const r = await post('/_bulk', `${lines.join('\n')}\n`);
+          expect(r.status).toBe(200);
+          expect((r.json.items as unknown[]).length).toBe(kinds.length);
+          expect(r.json.errors).toBe(kinds.some((k) => k !== 'good'));
+          expect(spool.records).toHaveLength(kinds.filter((k) => k === 'good').length);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 

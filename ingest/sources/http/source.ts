@@ -6,9 +6,18 @@ import { gunzip, inflate } from 'node:zlib';
 import type { CanhgacError } from '../../../core/errors.js';
 import { logger } from '../../../core/log.js';
 import { counter, stageTelemetry } from '../../../core/metrics.js';
-import { SpoolFullError, type Spool } from '../../spool/types.js';
+import { type Spool, SpoolFullError } from '../../spool/types.js';
+import type { SenderGate } from '../gate.js';
 import { agencyForKey, presentedKey } from './auth.js';
-import { bulkResponse, parseBulkBody, parseEventsBody, type ParsedBody, type RecordContext } from './body.js';
+import {
+  bulkErrorResponse,
+  bulkResponse,
+  type ParsedBody,
+  type ParsedBulk,
+  parseBulkBody,
+  parseEventsBody,
+  type RecordContext,
+} from './body.js';
 import { DEFAULT_HTTP_INTAKE, type HttpIntakeConfig } from './config.js';
 import { intakeError } from './errors.js';
 
@@ -54,6 +63,8 @@ export class HttpIntakeSource {
       /** Agent keys managed elsewhere (the API's intake keys): the key -> its agency, or undefined. */
       resolveKey?: (key: string) => Promise<string | undefined>;
       keyCacheMs?: number;
+      /** What to do with senders no agency claims (a request without an agency key from an unclaimed address). */
+      gate?: SenderGate;
     } = {},
   ) {
     this.config = { ...DEFAULT_HTTP_INTAKE, ...config };
@@ -172,15 +183,27 @@ export class HttpIntakeSource {
     const parsed = bulk
       ? parseBulkBody(text, bulk[1] ? decodeURIComponent(bulk[1]) : undefined, ctx)
       : parseEventsBody(text, ctx);
+    if (bulk && (parsed as ParsedBulk).fatal) {
+      // Broken pairing: nothing is taken, the whole request is refused as Elasticsearch does, the client resends.
+      const fatal = (parsed as ParsedBulk).fatal!;
+      telemetry.error('receiving', 'bulk_malformed');
+      const code = intakeError('CANHGAC_ERR_INTAKE_BAD_BULK', fatal).code;
+      return this.sendJson(res, route, 400, bulkErrorResponse(fatal, code));
+    }
+    if (
+      this.opts.gate !== undefined &&
+      parsed.records.length > 0 &&
+      !this.opts.gate.admitRecords('http', ctx.source, agency, parsed.records.length)
+    ) {
+      return this.sendError(res, route, intakeError('CANHGAC_ERR_INTAKE_UNCLAIMED_SENDER', { source: ctx.source }));
+    }
     telemetry.received(parsed.records.length + parsed.rejected.length);
     if (parsed.rejected.length) telemetry.dropped('rejected_invalid', parsed.rejected.length);
     if (!(await this.toSpool(parsed, res, route))) return;
     telemetry.sent(parsed.records.length);
     if (bulk) {
-      const p = parsed as ReturnType<typeof parseBulkBody>;
-      // A malformed action line makes ES refuse the request (400); item-level failures answer 200 with errors.
-      if (p.items.length === 0 && p.rejected.length > 0) return this.sendBadLines(res, route, parsed);
-      return this.sendJson(res, route, 200, bulkResponse(p, Date.now() - started));
+      // Item-level failures (a document that is not an object, delete/update) answer 200 with errors:true.
+      return this.sendJson(res, route, 200, bulkResponse(parsed as ParsedBulk, Date.now() - started));
     }
     if (parsed.rejected.length) return this.sendBadLines(res, route, parsed);
     return this.sendJson(res, route, 200, { accepted: parsed.records.length, ids: parsed.records.map((r) => r.id) });

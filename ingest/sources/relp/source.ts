@@ -7,6 +7,7 @@ import { senderAddress } from '../framing/address.js';
 import { sourceError } from '../framing/errors.js';
 import { type SourceTelemetry, sourceTelemetry } from '../framing/telemetry.js';
 import { type CertAgencyLookup, certAgencyResolver, tlsServerOptions } from '../framing/tls.js';
+import type { SenderGate } from '../gate.js';
 import { type RelpConfig, relpConfig } from './config.js';
 import { encodeRelp, type RelpFrame, RelpParser, type RelpSink } from './parser.js';
 
@@ -23,8 +24,10 @@ type Item =
 /** One RELP session: frames in, records appended, `rsp 200` written only once the append is durable. */
 class RelpConnection implements RelpSink {
   private readonly parser: RelpParser;
-  private readonly source: string;
-  private readonly agency: (() => string | undefined) | undefined;
+  readonly source: string;
+  readonly agency: (() => string | undefined) | undefined;
+  /** Admitted although no agency claims the sender (accept / quarantine): its records are counted. */
+  unclaimed = false;
   private queue: Item[] = [];
   private unacked = 0;
   private busy = false;
@@ -68,6 +71,7 @@ class RelpConnection implements RelpSink {
         });
         this.unacked++;
         this.t.received();
+        if (this.unclaimed) this.src.gate?.countAdmitted('relp', 1);
         return;
       }
       case 'open':
@@ -190,6 +194,9 @@ export class RelpSource {
   private readonly conns = new Set<RelpConnection>();
   stopping = false;
 
+  /** What to do with senders no agency claims (decided per session, at accept). */
+  readonly gate: SenderGate | undefined;
+
   /** Per-connection agency from a verified client certificate: configured `certAgencies`, then the live lookup. */
   readonly certResolver: (sock: TLSSocket) => (() => string | undefined) | undefined;
 
@@ -200,9 +207,10 @@ export class RelpSource {
   constructor(
     config: Partial<RelpConfig>,
     readonly spool: Spool,
-    opts: { certAgency?: CertAgencyLookup } = {},
+    opts: { certAgency?: CertAgencyLookup; gate?: SenderGate } = {},
   ) {
     this.config = relpConfig(config);
+    this.gate = opts.gate;
     this.certResolver = certAgencyResolver(this.config.certAgencies, opts.certAgency);
   }
 
@@ -252,6 +260,14 @@ export class RelpSource {
       return;
     }
     const c = new RelpConnection(socket, this, this.t);
+    if (this.gate !== undefined) {
+      const agency = c.agency?.();
+      if (!this.gate.admitConnection('relp', c.source, agency)) {
+        socket.destroy();
+        return;
+      }
+      c.unclaimed = this.gate.unclaimed(c.source, agency);
+    }
     this.conns.add(c);
     this.t.connections.inc();
     if (this.config.idleTimeoutMs > 0) {

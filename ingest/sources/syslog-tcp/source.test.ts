@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { registry } from '../../../core/metrics.js';
 import { FileSpool } from '../../spool/file-spool.js';
 import { MemorySpool } from '../../spool/memory-spool.js';
@@ -65,6 +65,19 @@ describe('SyslogTcpSource', () => {
     expect(Math.abs(r.receivedAt - Date.now())).toBeLessThan(5000);
     a.destroy();
     b.destroy();
+  });
+
+  it('one line with a NUL then 1,000 ordinary lines on one connection gives 1,001 records', async () => {
+    const spool = new MemorySpool();
+    const { port } = await start(spool);
+    const s = await open(port);
+    const lines = Array.from({ length: 1000 }, (_, i) => `<13>Dec  7 04:00:00 web01 app: line ${i}`);
+    await write(s, `<13>Dec  7 04:00:00 web01 app: a\0b\n${lines.join('\n')}\n`);
+    await until(() => spool.stats().records >= 1001);
+    const data = spool.peek().map((r) => r.data);
+    expect(data).toHaveLength(1001);
+    expect(data.slice(1)).toEqual(lines);
+    s.destroy();
   });
 
   it('serves 2,000 concurrent connections', async () => {

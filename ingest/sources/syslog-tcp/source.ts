@@ -5,6 +5,7 @@ import type { Spool, Transport } from '../../spool/types.js';
 import { StreamIntake } from '../framing/connection.js';
 import { sourceError } from '../framing/errors.js';
 import { type SourceTelemetry, sourceTelemetry } from '../framing/telemetry.js';
+import type { SenderGate } from '../gate.js';
 import { type SyslogTcpConfig, syslogTcpConfig } from './config.js';
 
 /** Listens on a stream server and feeds accepted sockets to a StreamIntake (shared by TCP and TLS). */
@@ -20,6 +21,7 @@ export abstract class StreamSource {
     readonly config: SyslogTcpConfig,
     spool: Spool,
     agencyOf?: (s: Socket) => (() => string | undefined) | undefined,
+    gate?: SenderGate,
   ) {
     this.log = logger(kind);
     this.telemetry = sourceTelemetry(kind);
@@ -34,6 +36,7 @@ export abstract class StreamSource {
       maxInflightBytes: config.maxInflightBytes,
       ...(config.format ? { format: config.format } : {}),
       ...(agencyOf ? { agencyOf } : {}),
+      ...(gate ? { gate } : {}),
     });
   }
 
@@ -79,8 +82,9 @@ export abstract class StreamSource {
 
 /** The syslog TCP source: RFC 6587 framing detected per message, back-pressure instead of loss. */
 export class SyslogTcpSource extends StreamSource {
-  constructor(config: Partial<SyslogTcpConfig>, spool: Spool) {
-    super('syslog_tcp', 'tcp', syslogTcpConfig(config), spool);
+  /** `opts.gate`: what to do with senders no agency claims (decided per connection, at accept). */
+  constructor(config: Partial<SyslogTcpConfig>, spool: Spool, opts: { gate?: SenderGate } = {}) {
+    super('syslog_tcp', 'tcp', syslogTcpConfig(config), spool, undefined, opts.gate);
   }
 
   protected createServer(): Server {

@@ -2,6 +2,7 @@ import type { Server, Socket } from 'node:net';
 import { createServer, type TLSSocket } from 'node:tls';
 import type { Spool } from '../../spool/types.js';
 import { type CertAgencyLookup, certAgencyResolver, tlsServerOptions } from '../framing/tls.js';
+import type { SenderGate } from '../gate.js';
 import { StreamSource } from '../syslog-tcp/source.js';
 import { type SyslogTlsConfig, syslogTlsConfig } from './config.js';
 
@@ -13,10 +14,14 @@ export class SyslogTlsSource extends StreamSource {
    * `opts.certAgency`: a live lookup (the agency directory) asked after the configured `certAgencies`, for each
    * record, so certificate names given to agencies through the API count without a restart.
    */
-  constructor(config: Partial<SyslogTlsConfig>, spool: Spool, opts: { certAgency?: CertAgencyLookup } = {}) {
+  constructor(
+    config: Partial<SyslogTlsConfig>,
+    spool: Spool,
+    opts: { certAgency?: CertAgencyLookup; gate?: SenderGate } = {},
+  ) {
     const c = syslogTlsConfig(config);
     const resolver = certAgencyResolver(c.certAgencies, opts.certAgency);
-    super('syslog_tls', 'tls', c, spool, (s: Socket) => resolver(s as TLSSocket));
+    super('syslog_tls', 'tls', c, spool, (s: Socket) => resolver(s as TLSSocket), opts.gate);
     this.tlsConfig = c;
   }
 

@@ -8,6 +8,7 @@ import { SpoolFullError } from '../../spool/types.js';
 import { senderAddress } from '../framing/address.js';
 import { sourceError } from '../framing/errors.js';
 import { sourceTelemetry } from '../framing/telemetry.js';
+import type { SenderGate } from '../gate.js';
 import { type SyslogUdpConfig, syslogUdpConfig } from './config.js';
 import { readUdpKernelStats, type UdpKernelStats } from './kernel-stats.js';
 
@@ -53,11 +54,16 @@ export class SyslogUdpSource {
   private droppedSinceLog = 0;
   private lastDropLog = 0;
 
+  private readonly gate: SenderGate | undefined;
+
+  /** `opts.gate`: what to do with senders no agency claims (checked per datagram, before the spool). */
   constructor(
     config: Partial<SyslogUdpConfig>,
     private readonly spool: Spool,
+    opts: { gate?: SenderGate } = {},
   ) {
     this.config = syslogUdpConfig(config);
+    this.gate = opts.gate;
   }
 
   /** Starts listening; resolves with the bound port. */
@@ -113,12 +119,18 @@ export class SyslogUdpSource {
       end = this.config.maxMessageBytes;
       this.t.truncated.inc();
     }
+    const source = senderAddress(rinfo.address);
+    if (this.gate !== undefined && !this.gate.admitRecords('udp', source, undefined)) {
+      // UDP cannot refuse: the datagram is dropped, counted here and by the gate (with its reason), logged there.
+      this.t.dropped('unclaimed_sender');
+      return;
+    }
     const now = Date.now();
     this.batch.push({
       id: newEventId(now),
       receivedAt: now,
       transport: 'udp',
-      source: senderAddress(rinfo.address),
+      source,
       agency: undefined,
       format: this.config.format,
       data: msg.toString('utf8', 0, end),
