@@ -31,6 +31,7 @@ import { reportRoutes } from './routes/reports.js';
 import { RuleCatalog, type RuleSources } from './rule-catalog.js';
 import { ruleExceptionRoutes } from './routes/rule-exceptions.js';
 import { ruleRoutes } from './routes/rules.js';
+import { savedSearchRoutes } from './routes/saved-searches.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -104,6 +105,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...ruleRoutes,
   ...ruleExceptionRoutes,
   ...streamRoutes,
+  ...savedSearchRoutes,
   ...consoleRoutes,
 ];
 

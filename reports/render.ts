@@ -3,6 +3,7 @@
  * Vietnamese (default) or English. Every untrusted value (rule titles, host names, incident titles, agency
  * names) goes through escapeHtml (notify/templates.ts); dates are d/M/yyyy in Asia/Ho_Chi_Minh.
  */
+import { type GlossaryLang, SEVERITY_TERMS, STATE_TERMS } from '../core/glossary.js';
 import type { IncidentState, Severity } from '../incidents/types.js';
 import { SEVERITIES } from '../incidents/types.js';
 import { escapeHtml, oneLine } from '../notify/templates.js';
@@ -11,6 +12,13 @@ import type { Change, NotableIncident, ReportModel } from './model.js';
 import { formatDate, formatDateTime } from './period.js';
 
 type Words = Record<string, string>;
+
+/** State and severity words from core/glossary.ts, keyed by their raw values. */
+function glossaryWords(lang: GlossaryLang): Words {
+  const out: Words = {};
+  for (const [k, v] of Object.entries({ ...STATE_TERMS, ...SEVERITY_TERMS })) out[k] = v[lang];
+  return out;
+}
 
 const VI: Words = {
   weekly: 'Báo cáo tuần',
@@ -67,16 +75,8 @@ const VI: Words = {
   notes: 'Ghi chú',
   notesText:
     'Sự kiện: log lưu trữ có thời điểm trong kỳ. Sự cố: sự cố tạo trong kỳ. MTTA/MTTR: trung bình thời gian từ lúc tạo đến lúc tiếp nhận/khắc phục của các sự cố trong kỳ. Vi phạm SLA: các mốc tiếp nhận/khắc phục quá hạn trong kỳ. Luật và máy chủ: cảnh báo trong kỳ (không tính cảnh báo đã loại trừ). Giờ Việt Nam (UTC+7).',
-  new: 'Mới',
-  acknowledged: 'Đã tiếp nhận',
-  in_progress: 'Đang xử lý',
-  resolved: 'Đã khắc phục',
-  false_positive: 'Cảnh báo nhầm',
-  informational: 'Thông tin',
-  low: 'Thấp',
-  medium: 'Trung bình',
-  high: 'Cao',
-  critical: 'Nghiêm trọng',
+  // States and severities: the one glossary shared with the console and the e-mails.
+  ...glossaryWords('vi'),
   day: 'ngày',
   hour: 'giờ',
   minute: 'phút',
@@ -138,16 +138,7 @@ const EN: Words = {
   notes: 'Notes',
   notesText:
     "Events: stored logs timestamped in the period. Incidents: incidents created in the period. MTTA/MTTR: mean time from creation to acknowledgement/resolution of the period's incidents. SLA breaches: acknowledge/resolve deadlines missed during the period. Rules and hosts: alerts of the period (suppressed alerts left out). Vietnam time (UTC+7).",
-  new: 'New',
-  acknowledged: 'Acknowledged',
-  in_progress: 'In progress',
-  resolved: 'Resolved',
-  false_positive: 'False positive',
-  informational: 'Informational',
-  low: 'Low',
-  medium: 'Medium',
-  high: 'High',
-  critical: 'Critical',
+  ...glossaryWords('en'),
   day: 'd',
   hour: 'h',
   minute: 'min',

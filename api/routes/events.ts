@@ -1,7 +1,7 @@
 /** Event search, one event, dashboard aggregations, and the audit log. */
 import type { AuditEntry } from '../../incidents/types.js';
-import { parseQuery } from '../../store/query/parse.js';
 import type { QueryNode } from '../../store/query/ast.js';
+import { parseQuery } from '../../store/query/parse.js';
 import type { Aggregation } from '../../store/types.js';
 import { type Ctx, filterFrom, pageBody, paging, type RouteDef } from '../context.js';
 import { apiError } from '../errors.js';
@@ -39,6 +39,7 @@ async function queryOf(ctx: Ctx): Promise<QueryNode> {
     for (const a of page.docs) for (const e of a.eventIds) ids.add(e);
     after = page.next;
   } while (after && ids.size < INCIDENT_EVENTS_MAX);
+  if (ids.size === 0) return { kind: 'none' };
   const only: QueryNode = {
     kind: 'or',
     args: [...ids]

@@ -160,7 +160,7 @@ suite('rules in chromium', () => {
     await page.waitForSelector('[data-testid=rule-about]');
     expect(await page.textContent('[data-testid=rule-description]')).toContain('web root');
     expect(await page.locator('[data-testid=response-guide] li').count()).toBeGreaterThan(0);
-    await page.waitForSelector('[data-testid=event] tr.matched mark');
+    await page.waitForSelector('[data-testid=event] tr.matched mark', { state: 'attached' });
     const marks = await page.locator('[data-testid=event] tr.matched mark').allTextContents();
     expect(marks).toContain('../');
     expect(await page.locator('[data-testid=event] tr.matched th').allTextContents()).toContain('cs-uri');

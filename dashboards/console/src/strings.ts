@@ -1,6 +1,11 @@
 /** The console strings of the triage, rules and investigation pages (merged into i18n.ts dictionaries). */
 
 export const STRINGS_VI = {
+  savedSearches: 'Tìm kiếm đã lưu',
+  savedCount: 'tìm kiếm đã lưu',
+  saveAs: 'Lưu tìm kiếm này với tên',
+  shareWithTeam: 'Chia sẻ cho cả đơn vị',
+  shared: 'chia sẻ',
   range_1h: '1 giờ qua',
   range_24h: '24 giờ qua',
   range_7d: '7 ngày qua',
@@ -74,6 +79,11 @@ export const STRINGS_VI = {
 };
 
 export const STRINGS_EN: Record<keyof typeof STRINGS_VI, string> = {
+  savedSearches: 'Saved searches',
+  savedCount: 'saved searches',
+  saveAs: 'Save this search as',
+  shareWithTeam: 'Share with my team',
+  shared: 'shared',
   range_1h: 'Last hour',
   range_24h: 'Last 24 hours',
   range_7d: 'Last 7 days',

@@ -6,6 +6,7 @@ import { toCsv } from '../export.js';
 import { fmtDate, fmtDateTime, fmtNumber, fmtTime, parseDateTime, useApp } from '../i18n.js';
 import { termFor } from '../query.js';
 import { DateTimeInput, ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
+import { SavedSearches } from './saved-searches.js';
 
 const PRESETS: Record<string, { ms: number; interval: number }> = {
   '1h': { ms: 3_600_000, interval: 1 },
@@ -232,6 +233,7 @@ export function SearchPage() {
           {t('run')}
         </button>
       </form>
+      <SavedSearches current={{ q, range, columns }} onColumns={chooseColumns} />
       {incident ? (
         <p className="chip" data-testid="incident-filter">
           {t('eventsOfIncident')} {incident}{' '}
