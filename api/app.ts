@@ -9,8 +9,8 @@ import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
 import { compress, MIN_COMPRESS_BYTES, pickEncoding } from '../core/http-compress.js';
 import { logger } from '../core/log.js';
-import { consoleHandler } from '../dashboards/server/console.js';
 import { counter, histogram } from '../core/metrics.js';
+import { consoleHandler } from '../dashboards/server/console.js';
 import { IncidentService } from '../incidents/service.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
 import { type OidcConfig, type OidcOptions, OidcSignIn } from './auth/oidc.js';
@@ -27,6 +27,7 @@ import { consoleRoutes } from './routes/console.js';
 import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { notifyRoutes } from './routes/notify.js';
+import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
 import { RuleCatalog, type RuleSources } from './rule-catalog.js';
 import { ruleExceptionRoutes } from './routes/rule-exceptions.js';
@@ -58,6 +59,8 @@ export interface ApiDeps {
   authOptions?: AuthOptions;
   spec?: ApiSpec;
   ready?: () => Promise<boolean>;
+  /** The pipeline's health (the embedded service; absent: never stalled). */
+  pipelineStatus?: () => { stalled: boolean; commitAgeSeconds: number };
   /** Set the cookies' Secure flag and HSTS (serve behind TLS). Default false. */
   secureCookies?: boolean;
   /** Per client address; false turns it off (benchmarks). Default 600 burst, 300/s. */
@@ -95,6 +98,7 @@ function sendJson(req: Request, res: Response, status: number, body: unknown): v
 /** Every route of the API, in one list (the contract test compares it, through the router, with the document). */
 export const ROUTES: readonly RouteDef[] = [
   ...systemRoutes,
+  ...pipelineRoutes,
   ...oidcRoutes,
   ...incidentRoutes,
   ...eventRoutes,
@@ -234,6 +238,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
       }),
     secureCookies: deps.secureCookies ?? false,
     rules: new RuleCatalog(deps.stores.state, deps.ruleSources),
+    ...(deps.pipelineStatus ? { pipelineStatus: deps.pipelineStatus } : {}),
   };
 }
 

@@ -3,10 +3,10 @@ import type { Request, Response } from 'express';
 import type { IncidentService } from '../incidents/service.js';
 import type { DocPage, ListOptions, Scope, Stores } from '../store/types.js';
 import type { OidcSignIn } from './auth/oidc.js';
-import type { RuleCatalog } from './rule-catalog.js';
-import type { AuthService } from './auth/service.js';
 import type { Principal } from './auth/roles.js';
+import type { AuthService } from './auth/service.js';
 import type { ApiSpec } from './openapi.js';
+import type { RuleCatalog } from './rule-catalog.js';
 
 /** Services the routes use; createApiApp builds the missing ones from `stores`. */
 export interface ApiServices {
@@ -16,6 +16,8 @@ export interface ApiServices {
   spec: ApiSpec;
   /** Whether the service is ready to serve (store reachable, pipeline started). */
   ready: () => Promise<boolean>;
+  /** The pipeline's health (stalled: records wait and nothing commits); absent: never stalled. */
+  pipelineStatus?: () => { stalled: boolean; commitAgeSeconds: number };
   /** Cookie `Secure` flag (on behind TLS). */
   secureCookies: boolean;
   /** Sign-in through the identity provider (config `auth.oidc`); undefined when not configured. */

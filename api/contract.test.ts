@@ -47,6 +47,9 @@ function cases(): Record<string, Case> {
   return {
     healthz: { path: '/healthz', status: 200 },
     readyz: { path: '/readyz', status: 200 },
+    pipelineStatus: { path: '/api/v1/pipeline/status', key: k.viewer_a, status: 200 },
+    listQuarantine: { path: '/api/v1/quarantine', key: k.viewer_a, status: 200 },
+    replayQuarantine: { path: '/api/v1/quarantine/replay', key: k.admin, body: {}, status: 200 },
     metrics: { path: '/metrics', key: k.admin, status: 200 },
     openapi: { path: '/api/v1/openapi.json', status: 200 },
     login: {

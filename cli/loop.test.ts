@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { MemorySpool } from '../ingest/spool/memory-spool.js';
 import type { RawRecord } from '../ingest/spool/types.js';
 import type { Detected } from './pipeline.js';
-import { BATCH_MAX, IN_FLIGHT, runLoop } from './service.js';
+import { BATCH_MAX, FINISH_TRIES, IN_FLIGHT, runLoop } from './service.js';
 
 const rec = (i: number): RawRecord => ({
   id: `r${i}`,
@@ -115,6 +115,39 @@ describe('runLoop (overlapped batches)', () => {
     // The batch behind the failing one was not finished before the failing one succeeded.
     expect(s.events.indexOf(`finish+ r${2 * BATCH_MAX}`)).toBeGreaterThan(s.events.indexOf(`finish- r${BATCH_MAX}`));
   });
+
+  // issue 11: a batch whose finish fails every time on the main thread held everything behind it forever.
+  it('isolates a batch whose finish keeps failing, retrying isolation while it cannot be done, then goes on', async () => {
+    const s = scripted({ detectMs: 5, finishMs: 5, failFinishOf: `r${BATCH_MAX}`, failTimes: 1000 });
+    // The real abandon marks the batch done: the loop must not then commit it unprocessed.
+    s.pipeline.abandon = async (d: Detected) => {
+      d.done = true;
+      s.events.push(`abandon ${d.records[0]!.id}`);
+    };
+    const spool = spoolWith(s.events);
+    const total = BATCH_MAX * 3;
+    await spool.append(Array.from({ length: total }, (_, i) => rec(i)));
+    let isolations = 0;
+    let running = true;
+    const loop = runLoop(spool, s.pipeline, () => running, {
+      isolate: async (records) => {
+        isolations++;
+        s.events.push(`isolate ${records[0]!.id}`);
+        if (isolations === 1) throw new Error('store down'); // not possible now: retried, nothing committed
+        s.events.push(`isolated ${records[0]!.id}`);
+      },
+    });
+    const t0 = Date.now();
+    while (!s.events.includes(`commit ${total}`) && Date.now() - t0 < 20_000)
+      await new Promise((r) => setTimeout(r, 10));
+    running = false;
+    await loop;
+    const commits = s.events.filter((e) => e.startsWith('commit ')).map((e) => Number(e.slice(7)));
+    expect(commits).toEqual([BATCH_MAX, 2 * BATCH_MAX, 3 * BATCH_MAX]);
+    expect(s.events.filter((e) => e === `finish! r${BATCH_MAX}`)).toHaveLength(FINISH_TRIES);
+    expect(isolations).toBe(2);
+    expect(s.events.indexOf(`isolated r${BATCH_MAX}`)).toBeLessThan(s.events.indexOf(`commit ${2 * BATCH_MAX}`));
+  }, 30_000);
 
   it('goes on after a failed spool commit, which the next commit covers', async () => {
     const s = scripted({ detectMs: 5, finishMs: 5 });

@@ -41,6 +41,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'distributed mode: process batches that `canhgac ingest` queued in Redis (needs redis.url)',
     load: () => import('./worker.js'),
   },
+  quarantine: {
+    summary: 'records no worker could process: quarantine list | quarantine replay --all|ID... (after an upgrade)',
+    load: () => import('./quarantine-command.js'),
+  },
   report: {
     summary: 'weekly / six-monthly report: report weekly --agency ID|all --week 2026-W47 --out FILE.pdf|.html',
     load: () => import('../reports/cli.js'),

@@ -12,25 +12,23 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFile
 import { join, resolve } from 'node:path';
 import type { RuleDoc } from '../api/routes/rules.js';
 import type { RuleOverride } from '../api/rule-catalog.js';
-import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
-import { CorrelationEngine, type CorrelationStore } from '../detection/correlation/index.js';
+import { CorrelationEngine } from '../detection/correlation/index.js';
 import type { MatchOut, PipelineOptions, PipelineOutput } from '../detection/pool/pipeline-processor.js';
-import { type PoolResult, WorkerPool } from '../detection/pool/pool.js';
+import { WorkerPool } from '../detection/pool/pool.js';
 import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
 import type { CorrelationRule } from '../detection/sigma/model.js';
-import type { IncidentService } from '../incidents/service.js';
-import type { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { Alert, Severity } from '../incidents/types.js';
+import { LIMITS_FIELD } from '../ingest/decoders/limits.js';
 import type { AgencyConfig } from '../ingest/normalise/agency.js';
-import type { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
 import { countUnknownShapes } from '../ingest/normalise/unknown-shape.js';
 import type { RawRecord } from '../ingest/spool/types.js';
-import type { Notifier } from '../notify/notifier.js';
-import { type Collection, SCOPE_ALL, type StoredEvent, type Stores, type Versioned } from '../store/types.js';
+import { type Collection, SCOPE_ALL, type StoredEvent, type Versioned } from '../store/types.js';
+import type { Detected, Detection, PipelineDeps } from './pipeline-types.js';
+import { quarantineRecords } from './quarantine.js';
 
 const log = logger('pipeline');
 const poisoned = counter(
@@ -41,50 +39,23 @@ const stored = counter(
   'canhgac_pipeline_events_stored_total',
   'Events the pipeline wrote to the event store (replays of a batch count again)',
 );
+const limitHits = counter(
+  'canhgac_decode_limits_total',
+  'Records whose decoded JSON hit a decode limit (depth, width, size): the part beyond it is kept as text',
+  ['limit'],
+);
 const replayed = counter(
   'canhgac_pipeline_replayed_total',
   'Work skipped because a replayed batch had already done it (distributed mode: a batch retried after its worker died)',
   ['what'],
 );
 
+export type { Detected, Detection, PipelineDeps, ReplayGuard } from './pipeline-types.js';
+
+const LIMIT_NAMES = new Set(['depth', 'width', 'size']);
+
 /** The shipped Sigma rules (the pipelines/ folder beside them holds field mappings, not rules). */
 export const SHIPPED_RULES = join(projectRoot, 'rules', 'sigma');
-
-/** The detection side that a rule or agency change replaces as a whole. */
-export interface Detection {
-  pool: WorkerPool;
-  corr: CorrelationEngine;
-  corrTags: Map<string, string[]>;
-  correlations: number;
-  /** Batches running on this detection; a replaced one closes when this drops to 0. */
-  inflight: number;
-  retired: boolean;
-}
-
-/**
- * Replays (a batch run again after its worker died) must not count twice. `claim(key)` is `{ first: true }` the
- * first time a key is claimed (Redis SET NX with a TTL in the distributed mode), else it returns the note that
- * the first claimant left with `note(key, value)` (if any).
- */
-export interface ReplayGuard {
-  claim(key: string): Promise<{ first: true } | { first: false; note?: string }>;
-  note(key: string, value: string): Promise<void>;
-}
-
-/** What the pipeline runs on. */
-export interface PipelineDeps {
-  config: Config;
-  stores: Stores;
-  incidents: IncidentService;
-  silent: SilentHostWatcher;
-  notifier: Notifier;
-  /** Live agencies (configuration + API); absent: the configuration's plus the stored ones read once. */
-  agencies?: AgencyDirectory;
-  /** Correlation windows (distributed: RedisCorrelationStore shared by every worker); default in memory. */
-  correlationStore?: CorrelationStore;
-  /** Distributed: filter replayed batches (correlation observations by event; alerts are idempotent by id). */
-  replay?: ReplayGuard;
-}
 
 function levelOf(l: string | undefined): Severity {
   return l === 'low' || l === 'medium' || l === 'high' || l === 'critical' ? l : 'informational';
@@ -109,19 +80,6 @@ async function listAll<T extends object>(c: Collection<T>): Promise<Versioned<T>
 
 /** Incidents updated at once while raising a batch's alerts. */
 const RAISE_CONCURRENCY = 8;
-
-/** A batch through the worker pool, waiting for Pipeline.finish(). */
-export interface Detected {
-  readonly det: Detection;
-  readonly records: RawRecord[];
-  readonly result: PoolResult;
-  /** Finished (stored, observed, alerts raised). */
-  done?: boolean;
-  /** Its events are in the store (a retried finish does not write them again). */
-  stored?: boolean;
-  /** Its hosts and correlations are observed and these alerts are what it raises (a retry only raises them). */
-  raising?: Alert[];
-}
 
 type RulesSection = { dirs: string[]; disabled: string[]; placeholdersFile?: string; reloadSeconds: number };
 
@@ -207,7 +165,13 @@ export class Pipeline {
 
   /** Handles one batch; resolves once its events are stored and its alerts are in incidents. */
   async handle(records: RawRecord[]): Promise<void> {
-    await this.finish(await this.detect(records));
+    const d = await this.detect(records);
+    try {
+      await this.finish(d);
+    } catch (err) {
+      await this.abandon(d);
+      throw err;
+    }
   }
 
   /**
@@ -237,6 +201,29 @@ export class Pipeline {
     await this.run(d);
     d.done = true;
     await this.release(d.det);
+  }
+
+  /**
+   * A batch whose finish keeps failing on the main thread while the store answers: it is run again in parts
+   * (detect + finish each) until the records that fail alone are found; those are quarantined, the rest stored.
+   */
+  async isolate(records: RawRecord[]): Promise<void> {
+    const d = await this.detect(records);
+    try {
+      await this.finish(d);
+      return;
+    } catch (err) {
+      await this.abandon(d);
+      if (records.length === 1) {
+        await quarantineRecords(this.d.stores.state, [
+          { record: records[0]!, reason: `processing failed on the main thread: ${(err as Error).message}` },
+        ]);
+        poisoned.inc();
+        return;
+      }
+    }
+    const size = Math.ceil(records.length / 8);
+    for (let i = 0; i < records.length; i += size) await this.isolate(records.slice(i, i + size));
   }
 
   /** A detected batch that will not be finished (the service stops): releases its hold on its detection. */
@@ -316,6 +303,8 @@ export class Pipeline {
       size: (config as { workers?: number }).workers ?? 1,
       processorModule: join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'),
       options,
+      batchTimeoutMs:
+        ((config.pipeline as { batchTimeoutSeconds?: number } | undefined)?.batchTimeoutSeconds ?? 30) * 1000,
     });
     await pool.start();
     log.info(
@@ -383,9 +372,17 @@ export class Pipeline {
         });
       }
       await stores.events.write(SCOPE_ALL, events);
+      await quarantineRecords(
+        stores.state,
+        bad.map((p) => ({ record: p.item as RawRecord, reason: p.reason })),
+      );
       d.stored = true;
       stored.inc(events.length);
       poisoned.inc(bad.length);
+      for (const o of outs) {
+        const hit = o.event[LIMITS_FIELD];
+        if (typeof hit === 'string') for (const l of hit.split(',')) if (LIMIT_NAMES.has(l)) limitHits.labels(l).inc();
+      }
       countUnknownShapes(events);
     }
     if (d.raising) return this.raiseAll(d.raising);

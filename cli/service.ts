@@ -19,8 +19,10 @@ import type { RawRecord, Spool, SpoolCursor } from '../ingest/spool/types.js';
 import { channelSenders, Notifier } from '../notify/index.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
 import { openStores } from '../store/index.js';
-import type { Stores } from '../store/types.js';
+import { SCOPE_ALL, type Stores } from '../store/types.js';
+import { PipelineHealth } from './health.js';
 import { type Detected, Pipeline } from './pipeline.js';
+import { refreshQuarantineGauge, replayMarked } from './quarantine.js';
 
 export { SHIPPED_RULES } from './pipeline.js';
 
@@ -38,6 +40,7 @@ export interface Service {
     incidents: IncidentService;
     notifier: Notifier;
     spool: IngestRuntime['spool'];
+    health: PipelineHealth;
   };
   stop(): Promise<void>;
 }
@@ -60,6 +63,23 @@ interface InFlight {
   records: RawRecord[];
   cursor: SpoolCursor;
   detected: Promise<Detected>;
+  /** Failed finishes of this batch. */
+  failures: number;
+}
+
+/** Finishes of one batch that may fail before its records are isolated (LoopHooks.isolate). */
+export const FINISH_TRIES = 3;
+
+/** What the loop tells its surroundings and may ask of them. */
+export interface LoopHooks {
+  /** A batch was committed, or nothing waits (the health check's heartbeat). */
+  progress?: () => void;
+  /**
+   * A batch whose finish failed FINISH_TRIES times: run it again in parts until the records that fail alone are
+   * found and quarantined. Resolves when every record is stored or quarantined; rejects when that is impossible
+   * now (the store is down): the loop then keeps retrying the batch.
+   */
+  isolate?: (records: RawRecord[]) => Promise<void>;
 }
 
 /**
@@ -73,6 +93,7 @@ export async function runLoop(
   spool: Pick<Spool, 'read' | 'commit'>,
   pipeline: Pick<Pipeline, 'detect' | 'finish' | 'abandon'>,
   running: () => boolean,
+  hooks: LoopHooks = {},
 ): Promise<void> {
   const queue: InFlight[] = [];
   const start = (records: RawRecord[]) => {
@@ -88,10 +109,11 @@ export async function runLoop(
       while (queue.length < IN_FLIGHT && running()) {
         const batch = await spool.read(BATCH_MAX, queue.length === 0 ? 200 : 0);
         if (!batch || batch.records.length === 0) break;
-        queue.push({ records: batch.records, cursor: batch.cursor, detected: start(batch.records) });
+        queue.push({ records: batch.records, cursor: batch.cursor, detected: start(batch.records), failures: 0 });
       }
       const head = queue[0];
       if (!head) {
+        hooks.progress?.();
         // Let timers and I/O run even if a read ever returns at once (never spin on microtasks).
         await new Promise((r) => setImmediate(r));
         continue;
@@ -108,10 +130,24 @@ export async function runLoop(
       }
       if (!d.done) {
         try {
-          await pipeline.finish(d);
+          if (head.failures >= FINISH_TRIES && hooks.isolate) {
+            // A record that fails on the main thread every time must not hold everything behind it.
+            await pipeline.abandon(d);
+            try {
+              await hooks.isolate(head.records);
+            } catch (err) {
+              // Not isolated now (the store is down): detect the batch afresh for the next try.
+              head.detected = start(head.records);
+              throw err;
+            }
+          } else await pipeline.finish(d);
         } catch (err) {
+          head.failures++;
           batchFailures.labels('finish').inc();
-          log.error({ err, records: head.records.length }, 'Processing a batch failed; retrying it');
+          log.error(
+            { err, records: head.records.length, failures: head.failures },
+            'Processing a batch failed; retrying it',
+          );
           await pause(1000);
           continue;
         }
@@ -120,10 +156,13 @@ export async function runLoop(
       // persists commits in order. A failed commit is covered by the next one; if none follows, the records stay
       // uncommitted and are replayed at the next start (idempotent).
       await committing;
-      committing = spool.commit(head.cursor).catch((err: unknown) => {
-        batchFailures.labels('commit').inc();
-        log.error({ err }, 'Committing the spool failed; the next commit covers it');
-      });
+      committing = spool.commit(head.cursor).then(
+        () => hooks.progress?.(),
+        (err: unknown) => {
+          batchFailures.labels('commit').inc();
+          log.error({ err }, 'Committing the spool failed; the next commit covers it');
+        },
+      );
       queue.shift();
     } catch (err) {
       // A spool read failed: nothing past the head is committed; try again.
@@ -196,24 +235,63 @@ export async function startService(config: Config): Promise<Service> {
     resolveIntakeKey: intakeKeys(new AuthService(stores.state)),
     agencies,
   });
+  const bounds = config.pipeline as { stallSeconds: number; stopSeconds: number };
+  const health = new PipelineHealth(
+    bounds.stallSeconds * 1000,
+    () => ingest.spool.stats().bytes > 0,
+    (s) => {
+      if (!s.stalled) return;
+      const at = Date.now();
+      void notifier
+        .notify({
+          id: `pipeline.stalled:${at}`,
+          kind: 'pipeline.stalled',
+          agencyId: 'province',
+          severity: 'critical',
+          title: `canhgac: không xử lý được sự kiện trong ${s.commitAgeSeconds} giây / no events processed for ${s.commitAgeSeconds} s`,
+          at,
+        })
+        .catch((err: unknown) => log.error({ err }, 'Could not send the stalled-pipeline notice'));
+    },
+  );
+  health.start();
   const api = await startApi(config as { api?: { host?: string; port?: number } }, {
     stores,
     incidents,
+    // Ready: the store answers and the pipeline is not stalled.
+    ready: async () => {
+      await stores.state.collection('settings').get(SCOPE_ALL, 'global');
+      return !health.check().stalled;
+    },
+    pipelineStatus: () => health.check(),
     ruleSources: config.rules as { dirs: string[]; disabled: string[] },
   });
   const reports = startReports(config, stores);
+  await refreshQuarantineGauge(stores.state).catch((err: unknown) =>
+    log.warn({ err }, 'Reading the quarantine failed'),
+  );
+  const replayQuarantine = () =>
+    void replayMarked(stores.state, (records) => pipeline.isolate(records)).catch((err: unknown) =>
+      log.error({ err }, 'Replaying quarantined records failed'),
+    );
 
   const reload = () =>
     void pipeline.reload().catch((err: unknown) => log.error({ err }, 'Rule or agency reload failed'));
   const unsubscribe = agencies.onChange(reload);
 
   let running = true;
-  const loop = runLoop(ingest.spool, pipeline, () => running);
+  const loop = runLoop(ingest.spool, pipeline, () => running, {
+    progress: () => health.progress(),
+    isolate: (records) => pipeline.isolate(records),
+  });
+  replayQuarantine();
 
   const timers = [
     ...periodicChecks(silent, incidents, notifier),
     setInterval(() => pipeline.sweep(), 30_000),
     setInterval(reload, rules.reloadSeconds * 1000),
+    // `canhgac quarantine replay` marks records in the store; they are replayed here.
+    setInterval(replayQuarantine, 5000),
   ];
   for (const t of timers) t.unref();
   notifier.start();
@@ -222,9 +300,10 @@ export async function startService(config: Config): Promise<Service> {
   return {
     ports: ingest.ports,
     apiUrl: api.url,
-    internals: { pool: () => pipeline.pool(), stores, incidents, notifier, spool: ingest.spool },
+    internals: { pool: () => pipeline.pool(), stores, incidents, notifier, spool: ingest.spool, health },
     async stop() {
       for (const t of timers) clearInterval(t);
+      health.stop();
       unsubscribe();
       notifier.stop();
       // The loop finishes its batch and stops reading; what the sources still append stays in the spool for

@@ -12,8 +12,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Config } from '../core/config/load.js';
 import { runDaemon } from '../core/config/daemon.js';
+import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { counter, enableDefaultMetrics, registry } from '../core/metrics.js';
 import { RedisCorrelationStore } from '../detection/correlation/index.js';
@@ -123,7 +123,13 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const worker = new Worker<BatchJob>(
     BATCH_QUEUE,
     async (job: Job<BatchJob>) => {
-      await pipeline.handle(job.data.records);
+      try {
+        await pipeline.handle(job.data.records);
+      } catch (err) {
+        // The last try: isolate the records that fail alone (quarantined) instead of dropping the whole batch.
+        if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw err;
+        await pipeline.isolate(job.data.records);
+      }
     },
     {
       connection,

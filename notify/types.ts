@@ -14,6 +14,7 @@ export interface Notice {
     | 'incident.recurring'
     | 'sla.breach'
     | 'host.silent'
+    | 'pipeline.stalled'
     | 'digest'
     | 'test';
   agencyId: string;

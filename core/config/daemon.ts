@@ -3,7 +3,8 @@ import { type Config, loadConfig } from './load.js';
 
 /**
  * The shape of every long-running command (`start`, `ingest`): `--config FILE`, `--data-dir DIR`, `--help`;
- * starts with the loaded configuration, prints `banner` on stderr, and stops gracefully on SIGINT/SIGTERM.
+ * starts with the loaded configuration, prints `banner` on stderr, and stops gracefully on SIGINT/SIGTERM within
+ * pipeline.stopSeconds (a second signal exits at once).
  */
 export async function runDaemon(
   argv: string[],
@@ -32,6 +33,21 @@ export async function runDaemon(
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+  // The stop is bounded (issue 11): a second signal exits at once, and a drain longer than pipeline.stopSeconds
+  // is cut short. Nothing acknowledged is lost either way: what is not committed stays in the spool for the
+  // next start.
+  const now = (why: string, code: number) => {
+    process.stderr.write(`canhgac: ${why}; exiting now (uncommitted records are replayed at the next start)\n`);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => now('second signal', 130));
+  process.once('SIGTERM', () => now('second signal', 143));
+  const stopMs = ((config.pipeline as { stopSeconds?: number } | undefined)?.stopSeconds ?? 20) * 1000;
+  const deadline = setTimeout(() => now(`stopping took longer than ${stopMs / 1000} s`, 1), stopMs);
+  deadline.unref();
   await running.stop();
+  clearTimeout(deadline);
+  // Stopped: a handle something forgot to close (a half-open socket) must not keep the process alive.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
   return 0;
 }

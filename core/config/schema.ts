@@ -3,93 +3,20 @@
  * unknown keys rejected, defaults filled in. The reference docs (docs/configuration.md) are generated from it.
  */
 
-/** A JSON Schema node as used here (description mandatory on leaves for the generated docs). */
-export interface SchemaNode {
-  type?: string | string[];
-  description?: string;
-  default?: unknown;
-  enum?: unknown[];
-  minimum?: number;
-  maximum?: number;
-  minItems?: number;
-  pattern?: string;
-  properties?: Record<string, SchemaNode>;
-  items?: SchemaNode;
-  additionalProperties?: boolean | SchemaNode;
-  required?: string[];
-  /** Extra environment variable names that set this leaf (besides the generated CANHGAC_<PATH>). */
-  'x-env'?: string[];
-}
+import {
+  enabled,
+  format,
+  host,
+  idleAfter,
+  maxConnections,
+  obj,
+  port,
+  type SchemaNode,
+  tlsKeys,
+  truncatedAt,
+} from './schema-parts.js';
 
-const port = (def: number, what: string, env?: string[]): SchemaNode => ({
-  type: 'integer',
-  minimum: 0,
-  maximum: 65535,
-  default: def,
-  description: `TCP/UDP port of ${what} (0 picks a free one).`,
-  ...(env ? { 'x-env': env } : {}),
-});
-const host = (def: string, what: string): SchemaNode => ({
-  type: 'string',
-  default: def,
-  description: `Address ${what} listens on.`,
-});
-const enabled = (def: boolean, what: string): SchemaNode => ({
-  type: 'boolean',
-  default: def,
-  description: `Whether ${what} runs.`,
-});
-const obj = (description: string, properties: Record<string, SchemaNode>, required?: string[]): SchemaNode => ({
-  type: 'object',
-  description,
-  additionalProperties: false,
-  default: {},
-  properties,
-  ...(required ? { required } : {}),
-});
-
-const format: SchemaNode = {
-  type: 'string',
-  description:
-    'Decoder for this source (auto-detected per message when absent): auto, rfc5424, rfc3164, cef, leef, kv, json, w3c, apache, nginx, ...',
-};
-const truncatedAt = (def: number): SchemaNode => ({
-  type: 'integer',
-  minimum: 480,
-  default: def,
-  description: 'Longer messages are truncated (counted).',
-});
-const idleAfter = (def: number): SchemaNode => ({
-  type: 'integer',
-  minimum: 0,
-  default: def,
-  description: 'Idle connections are closed after this.',
-});
-const maxConnections: SchemaNode = {
-  type: 'integer',
-  minimum: 1,
-  default: 10_000,
-  description: 'Concurrent connections accepted.',
-};
-const tlsKeys: Record<string, SchemaNode> = {
-  certFile: { type: 'string', description: 'Server certificate (PEM file).' },
-  keyFile: { type: 'string', description: 'Server private key (PEM file).' },
-  caFile: {
-    type: 'string',
-    description: 'CA bundle client certificates must chain to (PEM file); clients are then asked for one.',
-  },
-  requireClientCert: {
-    type: 'boolean',
-    default: false,
-    description: 'Refuse clients without a certificate signed by caFile.',
-  },
-  certAgencies: {
-    type: 'object',
-    default: {},
-    additionalProperties: { type: 'string', description: 'Agency id.' },
-    description: 'Verified client certificate name (subject CN or SAN) -> agency id.',
-  },
-};
+export type { SchemaNode } from './schema-parts.js';
 
 /** The schema of canhgac.yaml. */
 export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yaml).', {
@@ -426,6 +353,26 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
     description: 'Worker threads that decode, normalise and match (one per spare core).',
     'x-env': ['CANHGAC_WORKERS'],
   },
+  pipeline: obj('Bounds that keep one bad record or a stuck stage from stopping the pipeline (issue 11).', {
+    batchTimeoutSeconds: {
+      type: 'number',
+      minimum: 0.1,
+      default: 30,
+      description: 'A batch still in a worker after this long is failed; its records are retried, then isolated.',
+    },
+    stallSeconds: {
+      type: 'number',
+      minimum: 1,
+      default: 120,
+      description: 'No spool commit for this long while records wait: /readyz answers 503 and a notice is sent.',
+    },
+    stopSeconds: {
+      type: 'number',
+      minimum: 1,
+      default: 20,
+      description: 'SIGTERM drains for at most this long, then exits (what is not committed is replayed at start).',
+    },
+  }),
   smtp: {
     type: 'object',
     additionalProperties: false,

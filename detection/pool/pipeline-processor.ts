@@ -43,8 +43,18 @@ export async function createProcessor(options: unknown): Promise<BatchProcessor>
   const engine = new Engine(loaded.documents.filter((d) => !disabled.has(d.id)));
   const ctx = createNormaliseContext(o.normalise ?? {});
   const events: SigmaEvent[] = [];
+  // Fault drill (tests, operator drills): a record containing this marker kills its worker, as a poison record
+  // would. Off unless CANHGAC_DRILL_POISON is set in the service's environment.
+  // CANHGAC_DRILL_HANG: a record containing that marker never returns (a stuck batch).
+  const drill = process.env.CANHGAC_DRILL_POISON;
+  const hang = process.env.CANHGAC_DRILL_HANG;
   return {
     process(items: unknown[]): PipelineOutput[] {
+      if (drill || hang)
+        for (const r of items as RawRecord[]) {
+          if (drill && r.data.includes(drill)) process.exit(70);
+          if (hang && r.data.includes(hang)) for (;;);
+        }
       events.length = 0;
       normaliseBatch(items as RawRecord[], ctx, events);
       const out: PipelineOutput[] = new Array(events.length);

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { registry } from '../../core/metrics.js';
 import { projectRoot } from '../../core/shared-data.js';
 import { WorkerPool } from './pool.js';
@@ -71,6 +71,38 @@ describe('WorkerPool', () => {
     const r = await pool.run(['oom', 5]);
     expect(r.output).toEqual([10]);
     expect(r.poisoned.map((p) => p.item)).toEqual(['oom']);
+  }, 60_000);
+
+  // issue 11: a result too deep for structured clone arrived as `messageerror`, which nothing handled: the batch
+  // waited forever and with it the whole pipeline.
+  it('fails a batch whose result cannot be read on the main thread and isolates the record that made it', async () => {
+    pool = new WorkerPool({ size: 1, processorModule, maxAttempts: 2, batchTimeoutMs: 20_000 });
+    await pool.start();
+    const transfer = await metric('canhgac_pool_batch_failures_total');
+    const r = await pool.run([1, 2, 'deep', 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(r.output).toEqual([2, 4, 8, 10, 12, 14, 16, 18, 20, 22]);
+    expect(r.poisoned).toHaveLength(1);
+    expect(r.poisoned[0]!.item).toBe('deep');
+    expect(r.poisoned[0]!.reason).toMatch(/result could not be read/);
+    expect(await metric('canhgac_pool_batch_failures_total')).toBeGreaterThan(transfer);
+    // The pool goes on with a new worker.
+    expect((await pool.run([21])).output).toEqual([42]);
+    // A transfer failure that does not come back is retried, not set aside.
+    const marker = join(mkdtempSync(join(tmpdir(), 'pool-')), 'seen');
+    expect(await pool.run([1, `deep-once:${marker}`])).toEqual({ output: [2, 'survived'], poisoned: [] });
+  }, 60_000);
+
+  it('fails a batch that runs past its deadline, isolates the record that hangs, and goes on', async () => {
+    pool = new WorkerPool({ size: 2, processorModule, maxAttempts: 2, batchTimeoutMs: 500 });
+    await pool.start();
+    const started = Date.now();
+    const r = await pool.run([1, 2, 3, 'hang', 5, 6]);
+    expect(r.output).toEqual([2, 4, 6, 10, 12]);
+    expect(r.poisoned.map((p) => [p.item, p.reason])).toEqual([['hang', 'batch ran past its deadline of 500 ms']]);
+    // Whole batch twice, then its part, then the item alone twice: bounded, not forever.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect((await pool.run([21])).output).toEqual([42]);
+    while (pool.size < 2) await new Promise((res) => setTimeout(res, 10));
   }, 60_000);
 
   it('refuses to start when the processor cannot load', async () => {

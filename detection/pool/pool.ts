@@ -14,6 +14,14 @@ const poisonedTotal = counter(
   'Items set aside because processing them failed every time',
 );
 const queued = gauge('canhgac_pool_queued_batches', 'Batches waiting for a worker');
+const failures = counter(
+  'canhgac_pool_batch_failures_total',
+  'Batch attempts that failed, by kind: exception (the processor threw), transfer (its result could not be read on the main thread), exit (the worker died), deadline (it ran past pipeline.batchTimeoutSeconds)',
+  ['kind'],
+);
+
+/** Parts a failing batch is split into to find its bad records (8: a 5,000-record batch in 5 rounds). */
+const SPLIT = 8;
 
 /** Pool options. */
 export interface PoolOptions {
@@ -29,6 +37,8 @@ export interface PoolOptions {
   maxHeapMb?: number;
   /** The compiled worker entry (default dist/detection/pool/worker.js). */
   workerFile?: string;
+  /** A batch still running after this long (ms) is failed and its worker replaced (default 30,000). */
+  batchTimeoutMs?: number;
 }
 
 /** A batch's outcome: the processors' output in item order, and items no attempt could process. */
@@ -48,12 +58,26 @@ interface Slot {
   worker: Worker;
   ready: boolean;
   job: Job | undefined;
+  /** The deadline of the batch in flight. */
+  timer?: NodeJS.Timeout | undefined;
+  /** Why this worker is being terminated by the pool (its batch failed with this). */
+  killed?: BatchFailure | undefined;
   /** The batch this worker had when it died. */
   lost?: Job | undefined;
 }
 
-/** Raised for a batch whose worker died or whose processor threw. */
-class BatchFailure extends Error {}
+type FailureKind = 'exception' | 'transfer' | 'exit' | 'deadline';
+
+/** Raised for a batch whose worker died, ran past its deadline, threw, or sent a result that cannot be read. */
+class BatchFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+    failures.labels(kind).inc();
+  }
+}
 
 /**
  * A pool of worker threads that process batches. A worker that dies mid-batch is replaced and the batch retried
@@ -75,6 +99,7 @@ export class WorkerPool {
       maxAttempts: opts.maxAttempts ?? 2,
       maxHeapMb: opts.maxHeapMb ?? 1024,
       workerFile: opts.workerFile ?? join(projectRoot, 'dist', 'detection', 'pool', 'worker.js'),
+      batchTimeoutMs: opts.batchTimeoutMs ?? 30_000,
     };
     if (!existsSync(this.opts.workerFile)) {
       throw new Error(`Worker entry ${this.opts.workerFile} is missing: run \`npm run build\` first`);
@@ -96,30 +121,41 @@ export class WorkerPool {
     return this.slots.length;
   }
 
-  /** Processes a batch; never rejects for a failing item (it comes back in `poisoned`). */
+  /**
+   * Processes a batch; never rejects for a failing item (it comes back in `poisoned`, having failed
+   * `maxAttempts` times: as part of the whole batch, then alone). Rejects only when the pool closes.
+   */
   async run(items: unknown[]): Promise<PoolResult> {
-    return this.attempt(items, 1);
+    return this.attempt(items, 1, this.opts.maxAttempts);
   }
 
-  private async attempt(items: unknown[], attempt: number): Promise<PoolResult> {
+  private async attempt(items: unknown[], attempt: number, tries: number): Promise<PoolResult> {
     try {
       return { output: await this.dispatch(items), poisoned: [] };
     } catch (err) {
-      if (this.closing) throw err;
-      const reason = (err as Error).message;
-      if (attempt < this.opts.maxAttempts) {
+      if (this.closing || !(err instanceof BatchFailure)) throw err;
+      const reason = err.message;
+      if (attempt < tries) {
         retries.inc();
         log.warn({ items: items.length, attempt, reason }, 'Batch failed, retrying on a new worker');
-        return this.attempt(items, attempt + 1);
+        return this.attempt(items, attempt + 1, tries);
       }
       if (items.length === 1) {
         poisonedTotal.inc();
         log.error({ reason }, 'Item failed every attempt and is set aside');
         return { output: [], poisoned: [{ item: items[0], reason }] };
       }
-      const mid = items.length >> 1;
-      const [a, b] = await Promise.all([this.attempt(items.slice(0, mid), 1), this.attempt(items.slice(mid), 1)]);
-      return { output: a.output.concat(b.output), poisoned: a.poisoned.concat(b.poisoned) };
+      // Split to find the bad items. A part of several items is tried once (a failure there says "look
+      // closer"); an item alone gets every try, so a failure unrelated to it (a crash of another cause) is
+      // retried before the item is set aside.
+      const size = Math.ceil(items.length / SPLIT);
+      const parts: unknown[][] = [];
+      for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
+      const done = await Promise.all(parts.map((p) => this.attempt(p, 1, p.length === 1 ? this.opts.maxAttempts : 1)));
+      return {
+        output: done.flatMap((r) => r.output),
+        poisoned: done.flatMap((r) => r.poisoned),
+      };
     }
   }
 
@@ -139,7 +175,20 @@ export class WorkerPool {
       if (!job) break;
       slot.job = job;
       const msg: BatchMessage = { type: 'batch', id: job.id, items: job.items };
-      slot.worker.postMessage(msg);
+      // A batch that never returns (a processor stuck in a loop) fails at its deadline: the worker is replaced.
+      slot.timer = setTimeout(() => {
+        if (slot.job !== job) return;
+        this.kill(slot, new BatchFailure('deadline', `batch ran past its deadline of ${this.opts.batchTimeoutMs} ms`));
+      }, this.opts.batchTimeoutMs);
+      slot.timer.unref();
+      try {
+        slot.worker.postMessage(msg);
+      } catch (err) {
+        // The batch cannot be sent (not cloneable): it fails like any other, this worker stays.
+        clearTimeout(slot.timer);
+        slot.job = undefined;
+        job.reject(new BatchFailure('transfer', `batch could not be sent to a worker: ${(err as Error).message}`));
+      }
     }
     queued.set(this.waiting.length);
   }
@@ -161,12 +210,18 @@ export class WorkerPool {
         } else if (m.type === 'fatal') {
           reject(new Error(`Worker could not start: ${m.message}`));
         } else if (slot.job && m.id === slot.job.id) {
-          const job = slot.job;
-          slot.job = undefined;
+          const job = this.release(slot)!;
           if (m.type === 'result') job.resolve(m.output);
-          else job.reject(new BatchFailure(m.message));
+          else job.reject(new BatchFailure('exception', m.message));
           this.pump();
         }
+      });
+      // A result the main thread cannot deserialise (too deep for structured clone, out of memory) arrives as
+      // `messageerror`, not `message`: without this the batch would wait forever. Its worker is replaced: what
+      // else it sent is unknown.
+      worker.on('messageerror', (err) => {
+        log.error({ err: err.message, busy: slot.job !== undefined }, 'A worker result could not be read');
+        if (slot.job) this.kill(slot, new BatchFailure('transfer', `result could not be read: ${err.message}`));
       });
       worker.on('error', (err) => log.error({ err }, 'Worker thread error'));
       worker.on('exit', (code) => {
@@ -177,17 +232,35 @@ export class WorkerPool {
           return;
         }
         if (this.closing) {
-          slot.job?.reject(new Error('The worker pool closed'));
+          this.release(slot)?.reject(new Error('The worker pool closed'));
           return;
         }
-        crashes.inc();
-        log.error({ code, busy: slot.job !== undefined }, 'Worker thread died; replacing it');
-        slot.job?.reject(new BatchFailure(`worker exited with code ${code}`));
+        const killed = slot.killed;
+        if (!killed) crashes.inc();
+        log.error({ code, busy: slot.job !== undefined, reason: killed?.message }, 'Worker thread died; replacing it');
         slot.lost = slot.job;
-        slot.job = undefined;
+        const job = this.release(slot);
+        job?.reject(killed ?? new BatchFailure('exit', `worker exited with code ${code}`));
         this.spawn().catch((err: unknown) => log.error({ err }, 'Cannot replace a worker'));
       });
     });
+  }
+
+  /** Takes the batch off a slot and clears its deadline. */
+  private release(slot: Slot): Job | undefined {
+    const job = slot.job;
+    slot.job = undefined;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = undefined;
+    return job;
+  }
+
+  /** Terminates a worker whose batch failed (deadline, unreadable result); `exit` fails the batch with `why`. */
+  private kill(slot: Slot, why: BatchFailure): void {
+    if (slot.killed) return;
+    slot.killed = why;
+    log.error({ reason: why.message, items: slot.job?.items.length }, 'Failing a batch and replacing its worker');
+    slot.worker.terminate().catch((err: unknown) => log.warn({ err }, 'Terminating a worker failed'));
   }
 
   /** Positions (0-based, in spawn order of the live workers) of the workers with a batch in flight. */

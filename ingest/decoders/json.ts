@@ -8,6 +8,7 @@ import { isAzureSyslogRow, normaliseAzureSyslogRow } from '../normalise/otrf-lin
 import { consumedKey, type SyslogView, shipperView, vectorWindowsEvent } from '../normalise/shippers.js';
 import { UNKNOWN_SHAPE, unknownShape } from '../normalise/unknown-shape.js';
 import { fromEvent, str, timeOf } from './event.js';
+import { boundJson, JSON_LIMITS, LIMITS_FIELD, type LimitHits, limitsLabel, noHits } from './limits.js';
 import { decodeBody, decodeRfc3164, setJsonBodyDecoder } from './syslog.js';
 import { isDigit, monthAt, scanBsd } from './time.js';
 import { blank, type DecodeContext, type Decoded, rawDecoded } from './types.js';
@@ -164,8 +165,26 @@ function syslogMessageInto(d: Decoded, msg: string, ctx: DecodeContext): void {
   if (inner.fields) Object.assign(d.fields!, inner.fields);
 }
 
-/** The `json` decoder: one JSON object per message. */
+/** Records the limits a document hit on the decoded record (its `canhgac.limits` field). */
+function markLimits(d: Decoded, hits: LimitHits): Decoded {
+  const label = limitsLabel(hits);
+  if (label !== undefined) {
+    d.fields ??= {};
+    d.fields[LIMITS_FIELD] = label;
+  }
+  return d;
+}
+
+/** A message too large to parse as JSON: kept raw with the reason, the size limit recorded. */
+function tooLarge(text: string): Decoded {
+  const d = rawDecoded(text, 'json_too_large');
+  d.fields = { [LIMITS_FIELD]: 'size' };
+  return d;
+}
+
+/** The `json` decoder: one JSON object per message, bounded in depth, width and size (limits.ts). */
 export function decodeJson(text: string, ctx: DecodeContext): Decoded {
+  if (text.length > JSON_LIMITS.size) return tooLarge(text);
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -173,7 +192,9 @@ export function decodeJson(text: string, ctx: DecodeContext): Decoded {
     return rawDecoded(text, 'json_invalid');
   }
   if (!isObj(v)) return rawDecoded(text, 'json_not_object');
-  return jsonObjectInto(blank('json', text), v, ctx);
+  const hits = noHits();
+  const o = boundJson(v, hits) as Record<string, unknown>;
+  return markLimits(jsonObjectInto(blank('json', text), o, ctx), hits);
 }
 
 /**
@@ -181,7 +202,7 @@ export function decodeJson(text: string, ctx: DecodeContext): Decoded {
  * syslog envelope; the object's own time, host and log source win when it has them.
  */
 export function jsonBodyInto(d: Decoded, msg: string, ctx: DecodeContext): boolean {
-  if (msg.charCodeAt(msg.length - 1) !== 125) return false;
+  if (msg.charCodeAt(msg.length - 1) !== 125 || msg.length > JSON_LIMITS.size) return false;
   let v: unknown;
   try {
     v = JSON.parse(msg);
@@ -190,7 +211,11 @@ export function jsonBodyInto(d: Decoded, msg: string, ctx: DecodeContext): boole
   }
   if (!isObj(v)) return false;
   // The syslog envelope around it may name the program: not an unknown shape on its own.
-  const inner = jsonObjectInto(blank('json', msg), v, ctx, d.appname === undefined);
+  const hits = noHits();
+  const inner = markLimits(
+    jsonObjectInto(blank('json', msg), boundJson(v, hits) as Record<string, unknown>, ctx, d.appname === undefined),
+    hits,
+  );
   if (!Number.isNaN(inner.time)) d.time = inner.time;
   if (inner.host !== undefined) d.host = inner.host;
   if (inner.product !== undefined) {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { loadRuleSet, type RuleSet } from '../../detection/cli/common.js';
 import { runRules } from '../../detection/cli/rules.js';
-import { countAlerts, listRuleStems, listSamples, readSample, RULES_DIR, runLines, SAMPLES_DIR } from './samples.js';
+import { countAlerts, listRuleStems, listSamples, RULES_DIR, readSample, runLines, SAMPLES_DIR } from './samples.js';
 
 /** Alerts (rule name -> count) each whole sample raises with all shipped rules loaded. */
 const ALERTS: Record<string, Record<string, number>> = {
@@ -24,7 +24,24 @@ const ALERTS: Record<string, Record<string, number>> = {
   'linux/sudo_su_failures_repeated.log': { canhgac_sudo_su_failures_repeated: 1, canhgac_sudo_not_in_sudoers: 1 },
   'linux/new_admin_account.log': { canhgac_linux_new_admin_account: 6 },
   'linux/log_clearing.log': { canhgac_linux_log_clearing: 5 },
+  'linux/sshd_login_success.log': {},
+  'linux/sshd_failures_before_success.log': { canhgac_sshd_brute_force: 1 },
+  'linux/sshd_brute_force_then_success.log': {
+    canhgac_sshd_brute_force: 2,
+    canhgac_sshd_brute_force_source: 2,
+    canhgac_sshd_brute_force_then_success: 1,
+  },
+  'linux/new_admin_then_log_clearing.log': {
+    canhgac_linux_new_admin_account: 2,
+    canhgac_linux_log_clearing: 3,
+    canhgac_linux_new_admin_then_log_clearing: 1,
+  },
   'windows/security_failed_network_logon.log': {},
+  'windows/new_admin_then_log_cleared.jsonl': {
+    canhgac_win_member_added_to_admins: 1,
+    canhgac_win_log_cleared: 2,
+    canhgac_win_new_admin_then_log_cleared: 1,
+  },
   'windows/rdp_brute_force.jsonl': { canhgac_win_rdp_brute_force: 1 },
   'windows/security_user_account_created.jsonl': { canhgac_win_user_account_created: 2 },
   'windows/security_member_added_to_admins.log': { canhgac_win_member_added_to_admins: 3 },
@@ -38,9 +55,17 @@ const ALERTS: Record<string, Record<string, number>> = {
   'windows/powershell_download_cradle.jsonl': { canhgac_win_powershell_download_cradle: 3 },
   'windows/powershell_script_amsi_bypass.jsonl': { canhgac_win_ps_script_amsi_bypass: 5 },
   'windows/powershell_script_download_cradle.jsonl': { canhgac_win_ps_script_download_cradle: 2 },
-  'web/sql_injection.log': { canhgac_web_sql_injection: 7 },
+  'web/sql_injection.log': { canhgac_web_sql_injection: 21 },
   'web/path_traversal.log': { canhgac_web_path_traversal: 5 },
   'web/web_shell.log': { canhgac_web_shell: 5 },
+  'web/web_not_found.log': {},
+  'web/web_scan.log': { canhgac_web_scan: 1 },
+  'web/web_exploitation_chain.log': {
+    canhgac_web_scan: 1,
+    canhgac_web_sql_injection: 2,
+    canhgac_web_shell: 2,
+    canhgac_web_exploitation_chain: 1,
+  },
   'firewall/denied_connection.log': {},
   'firewall/port_scan.log': { canhgac_firewall_port_scan: 4 },
 };

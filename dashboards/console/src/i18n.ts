@@ -150,6 +150,16 @@ const vi = {
   passwordOff: 'Đăng nhập bằng mật khẩu đã tắt',
   other: 'Khác',
   ago: 'trước',
+  pipelineStalled: 'Hệ thống đang ngừng xử lý sự kiện.',
+  pipelineStalledHint:
+    'Sự kiện vẫn được nhận và lưu tạm nhưng chưa được phân tích trong {s} giây; hãy báo quản trị viên.',
+  quarantined: '{n} bản ghi không xử lý được đang được cách ly (giữ nguyên văn, kèm lý do).',
+  quarantineShow: 'Xem',
+  quarantineHide: 'Ẩn',
+  quarantinedAt: 'Cách ly lúc',
+  quarantineSource: 'Địa chỉ gửi',
+  quarantineReason: 'Lý do',
+  quarantineData: 'Dữ liệu gốc (ký tự điều khiển hiện dạng \\u…)',
 };
 
 export type Key = keyof typeof vi;
@@ -291,6 +301,16 @@ const en: Record<Key, string> = {
   passwordOff: 'Password sign-in is turned off',
   other: 'Other',
   ago: 'ago',
+  pipelineStalled: 'Event processing has stopped.',
+  pipelineStalledHint:
+    'Events are still received and spooled but none has been analysed for {s} s; tell an administrator.',
+  quarantined: '{n} record(s) that could not be processed are quarantined (kept raw, with the reason).',
+  quarantineShow: 'Show',
+  quarantineHide: 'Hide',
+  quarantinedAt: 'Quarantined at',
+  quarantineSource: 'Sender',
+  quarantineReason: 'Reason',
+  quarantineData: 'Raw data (control characters shown as \\u…)',
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { vi: { ...vi, ...glossary('vi') }, en: { ...en, ...glossary('en') } };

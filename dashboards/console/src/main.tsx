@@ -10,6 +10,7 @@ import { OverviewPage } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
 import { RulesPage } from './pages/rules.js';
 import { SearchPage } from './pages/search.js';
+import { PipelineBanner } from './pipeline-banner.js';
 import './styles.css';
 
 function useLocation(): [string, (to: string) => void] {
@@ -205,6 +206,7 @@ function Root() {
       {me === undefined ? null : ctx ? (
         <App.Provider value={ctx}>
           <main className="content">
+            <PipelineBanner t={t} />
             <Page path={path} />
           </main>
         </App.Provider>

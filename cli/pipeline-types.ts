@@ -1,0 +1,59 @@
+/** The types the pipeline (cli/pipeline.ts) is built from and hands out. */
+import type { Config } from '../core/config/load.js';
+import type { CorrelationEngine, CorrelationStore } from '../detection/correlation/index.js';
+import type { PoolResult, WorkerPool } from '../detection/pool/pool.js';
+import type { IncidentService } from '../incidents/service.js';
+import type { SilentHostWatcher } from '../incidents/silent-hosts.js';
+import type { Alert } from '../incidents/types.js';
+import type { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
+import type { RawRecord } from '../ingest/spool/types.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { Stores } from '../store/types.js';
+/** The detection side that a rule or agency change replaces as a whole. */
+export interface Detection {
+  pool: WorkerPool;
+  corr: CorrelationEngine;
+  corrTags: Map<string, string[]>;
+  correlations: number;
+  /** Batches running on this detection; a replaced one closes when this drops to 0. */
+  inflight: number;
+  retired: boolean;
+}
+
+/**
+ * Replays (a batch run again after its worker died) must not count twice. `claim(key)` is `{ first: true }` the
+ * first time a key is claimed (Redis SET NX with a TTL in the distributed mode), else it returns the note that
+ * the first claimant left with `note(key, value)` (if any).
+ */
+export interface ReplayGuard {
+  claim(key: string): Promise<{ first: true } | { first: false; note?: string }>;
+  note(key: string, value: string): Promise<void>;
+}
+
+/** What the pipeline runs on. */
+export interface PipelineDeps {
+  config: Config;
+  stores: Stores;
+  incidents: IncidentService;
+  silent: SilentHostWatcher;
+  notifier: Notifier;
+  /** Live agencies (configuration + API); absent: the configuration's plus the stored ones read once. */
+  agencies?: AgencyDirectory;
+  /** Correlation windows (distributed: RedisCorrelationStore shared by every worker); default in memory. */
+  correlationStore?: CorrelationStore;
+  /** Distributed: filter replayed batches (correlation observations by event; alerts are idempotent by id). */
+  replay?: ReplayGuard;
+}
+
+/** A batch through the worker pool, waiting for Pipeline.finish(). */
+export interface Detected {
+  readonly det: Detection;
+  readonly records: RawRecord[];
+  readonly result: PoolResult;
+  /** Finished (stored, observed, alerts raised). */
+  done?: boolean;
+  /** Its events are in the store (a retried finish does not write them again). */
+  stored?: boolean;
+  /** Its hosts and correlations are observed and these alerts are what it raises (a retry only raises them). */
+  raising?: Alert[];
+}
