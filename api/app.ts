@@ -29,12 +29,12 @@ import { incidentRoutes } from './routes/incidents.js';
 import { notifyRoutes } from './routes/notify.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
-import { RuleCatalog, type RuleSources } from './rule-catalog.js';
 import { ruleExceptionRoutes } from './routes/rule-exceptions.js';
 import { ruleRoutes } from './routes/rules.js';
 import { savedSearchRoutes } from './routes/saved-searches.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
+import { RuleCatalog, type RuleSources } from './rule-catalog.js';
 
 const log = logger('api');
 const requests = counter('canhgac_api_requests_total', 'API requests by operation and status', ['operation', 'status']);
