@@ -84,9 +84,13 @@ suite('rules in chromium', () => {
     expect(all).toContain('rule-ta');
     await shot(page, 'rules-list');
     const search = async (q: string) => {
+      // The answer to this very query, then the table showing exactly its rules.
+      const answer = page.waitForResponse(
+        (r) => r.url().includes('/api/v1/rules?') && new URL(r.url()).searchParams.get('q') === q,
+      );
       await page.fill('[data-testid=rule-q]', q);
-      await until(async () => (await page.textContent('[data-testid=rule-total]'))!.includes('/'));
-      await page.waitForFunction(`document.querySelectorAll('[data-testid=rules] tbody tr').length < ${all.length}`);
+      const ids = ((await (await answer).json()) as { items: { id: string }[] }).items.map((i) => i.id).sort();
+      await until(async () => JSON.stringify((await rows(page)).sort()) === JSON.stringify(ids));
       return rows(page);
     };
     expect(await search('T1190')).toContain(TRAVERSAL);
@@ -96,7 +100,7 @@ suite('rules in chromium', () => {
     expect(await search('credential-access sshd')).toContain(FAILED_PASSWORD);
     await page.fill('[data-testid=rule-q]', '');
     await page.selectOption('[data-testid=rule-level]', 'critical');
-    await page.waitForFunction(`document.querySelectorAll('[data-testid=rules] tbody tr').length < ${all.length}`);
+    await until(async () => (await page.locator('[data-testid=rules] tbody tr').count()) < all.length);
     for (const id of await rows(page)) expect((await f.svc.rules.get(id))?.level).toBe('critical');
     await page.selectOption('[data-testid=rule-level]', '');
 
