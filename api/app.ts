@@ -24,8 +24,10 @@ import { type ApiSpec, loadSpec, type Operation, validateRequest } from './opena
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { consoleRoutes } from './routes/console.js';
+import { contextRoutes } from './routes/context.js';
 import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { kpiRoutes } from './routes/kpi.js';
 import { notifyRoutes } from './routes/notify.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
@@ -54,6 +56,8 @@ export const CSRF_COOKIE = 'canhgac_csrf';
 /** What the API needs; everything but `stores` has a default. */
 export interface ApiDeps {
   stores: Stores;
+  /** The threat-intel feeds (their status is served at /api/v1/threat-intel/feeds). */
+  threatIntel?: ApiServices['threatIntel'];
   incidents?: IncidentService;
   auth?: AuthService;
   authOptions?: AuthOptions;
@@ -106,11 +110,13 @@ export const ROUTES: readonly RouteDef[] = [
   ...agencyRoutes,
   ...notifyRoutes,
   ...reportRoutes,
+  ...kpiRoutes,
   ...ruleRoutes,
   ...ruleExceptionRoutes,
   ...streamRoutes,
   ...savedSearchRoutes,
   ...consoleRoutes,
+  ...contextRoutes,
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -239,6 +245,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
     secureCookies: deps.secureCookies ?? false,
     rules: new RuleCatalog(deps.stores.state, deps.ruleSources),
     ...(deps.pipelineStatus ? { pipelineStatus: deps.pipelineStatus } : {}),
+    ...(deps.threatIntel ? { threatIntel: deps.threatIntel } : {}),
   };
 }
 

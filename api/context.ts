@@ -24,6 +24,8 @@ export interface ApiServices {
   oidc?: OidcSignIn;
   /** Every rule the engine runs (shipped, rules.dirs, uploaded) with the console's switches. */
   rules: RuleCatalog;
+  /** The threat-intel feeds' status (context/ti), when feeds are configured. */
+  threatIntel?: { status(): unknown[] };
 }
 
 /** One request as a handler sees it: validated inputs and the caller's Scope. */

@@ -148,6 +148,21 @@ function cases(): Record<string, Case> {
       status: 201,
     },
     listHosts: { path: '/api/v1/hosts?silent=false', key: k.viewer_a, status: 200 },
+    listAssets: { path: '/api/v1/assets', key: k.viewer_a, status: 200 },
+    putAsset: {
+      path: '/api/v1/assets',
+      key: k.agency_admin_a,
+      body: { host: 'cong-dvc', addresses: ['10.1.2.3'], criticality: 5, securityLevel: 3 },
+      status: 200,
+    },
+    importAssets: {
+      path: '/api/v1/assets/import',
+      key: k.agency_admin_a,
+      body: { csv: 'host,criticality\nmail01,4\n' },
+      status: 200,
+    },
+    listLearnedHosts: { path: '/api/v1/assets/learned', key: k.viewer_a, status: 200 },
+    listThreatIntelFeeds: { path: '/api/v1/threat-intel/feeds', key: k.analyst, status: 200 },
     getHost: { path: `/api/v1/hosts/${a.host}`, key: k.viewer_a, status: 200 },
     updateHost: { path: `/api/v1/hosts/${a.host}`, key: k.agency_admin_a, body: { thresholdMinutes: 30 }, status: 200 },
     listChannels: { path: '/api/v1/channels', key: k.agency_admin_a, status: 200 },
@@ -236,6 +251,7 @@ function cases(): Record<string, Case> {
     // The fixture's data is of 1/11/2026 (ISO week 2026-W44, half 2026-H2).
     weeklyReport: { path: `/api/v1/reports/weekly?week=2026-W44&agencyId=${AGENCY_A}`, key: k.viewer_all, status: 200 },
     semiannualReport: { path: '/api/v1/reports/semiannual?half=2026-H2&lang=en', key: k.agency_admin_a, status: 200 },
+    kpi: { path: '/api/v1/kpi?period=week', key: k.viewer_all, status: 200 },
   };
 }
 

@@ -1,4 +1,5 @@
 /** The types the pipeline (cli/pipeline.ts) is built from and hands out. */
+import type { ContextStage } from '../context/index.js';
 import type { Config } from '../core/config/load.js';
 import type { CorrelationEngine, CorrelationStore } from '../detection/correlation/index.js';
 import type { PoolResult, WorkerPool } from '../detection/pool/pool.js';
@@ -43,6 +44,8 @@ export interface PipelineDeps {
   correlationStore?: CorrelationStore;
   /** Distributed: filter replayed batches (correlation observations by event; alerts are idempotent by id). */
   replay?: ReplayGuard;
+  /** GeoIP/ASN enrichment and the threat-intel match (context/), run on each batch before it is stored. */
+  context?: ContextStage;
 }
 
 /** A batch through the worker pool, waiting for Pipeline.finish(). */
@@ -56,4 +59,6 @@ export interface Detected {
   stored?: boolean;
   /** Its hosts and correlations are observed and these alerts are what it raises (a retry only raises them). */
   raising?: Alert[];
+  /** Threat-intel alerts of its events (found by the context stage before the store write). */
+  contextAlerts?: Alert[];
 }

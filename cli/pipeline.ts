@@ -322,6 +322,11 @@ export class Pipeline {
     };
   }
 
+  /** Raises one alert found outside a batch (the threat-intel retro-match): incident and notice as usual. */
+  raiseAlert(alert: Alert): Promise<void> {
+    return this.raise(alert);
+  }
+
   private async raise(alert: Alert): Promise<void> {
     const { incidents, notifier } = this.d;
     // Replays: the incident stage counts an alert id once (rule alerts: event + rule; correlation alerts: the
@@ -360,6 +365,7 @@ export class Pipeline {
     // observations (once: correlation windows must not see an event twice), then raising the alerts (idempotent).
     if (!d.stored) {
       const events: StoredEvent[] = outs.map((o) => o.event);
+      if (this.d.context) d.contextAlerts = this.d.context.process(events);
       for (const p of bad) {
         const r = p.item as RawRecord;
         events.push({
@@ -444,6 +450,7 @@ export class Pipeline {
       if (replay && alerts.length > 0) await replay.note(key, JSON.stringify(alerts));
       for (const a of alerts) raising.push(a);
     }
+    for (const a of d.contextAlerts ?? []) raising.push(a);
     d.raising = raising;
     await this.raiseAll(raising);
   }

@@ -7,16 +7,20 @@
  */
 import { AuthService, startApi } from '../api/index.js';
 import { reportRouteOptions } from '../api/routes/reports.js';
+import { openContext, type ThreatIntel } from '../context/index.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { counter, enableDefaultMetrics } from '../core/metrics.js';
 import type { WorkerPool } from '../detection/pool/pool.js';
 import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
+import type { Alert } from '../incidents/types.js';
 import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import type { RawRecord, Spool, SpoolCursor } from '../ingest/spool/types.js';
 import { channelSenders, Notifier } from '../notify/index.js';
+import { type ExportConfig, startExport } from '../reports/export/start.js';
+import { registerKpiGauges } from '../reports/kpi.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
 import { openStores } from '../store/index.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
@@ -41,6 +45,8 @@ export interface Service {
     notifier: Notifier;
     spool: IngestRuntime['spool'];
     health: PipelineHealth;
+    /** The threat-intel feeds (absent when none are configured). */
+    threatIntel?: ThreatIntel;
   };
   stop(): Promise<void>;
 }
@@ -208,7 +214,18 @@ function startReports(config: Config, stores: Stores): ReportScheduler {
   const rc = config.reports as { chromiumPath: string; topN: number };
   reportRouteOptions.chromiumPath = rc.chromiumPath;
   reportRouteOptions.topN = rc.topN;
-  return startReportScheduler({ stores, config });
+  // The IOC KPI gauges at /metrics, computed when scraped (at most every 30 s).
+  registerKpiGauges(stores);
+  // Export to the monitoring centre (config `export`; off unless enabled), stopped with the reports.
+  const exp = startExport(stores, (config as { export?: ExportConfig }).export);
+  const scheduler = startReportScheduler({ stores, config });
+  return {
+    tick: () => scheduler.tick(),
+    stop: async () => {
+      await exp.stop();
+      await scheduler.stop();
+    },
+  };
 }
 
 /** Agent keys made through the API (role intake) are accepted by the HTTP intake, attributing their agency. */
@@ -230,7 +247,22 @@ export async function startService(config: Config): Promise<Service> {
   const notifier = new Notifier(stores.state, channelSenders(smtp));
   // Agencies from the configuration and the API, polled: a change reaches attribution and TLS names live.
   const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
-  const pipeline = await Pipeline.open({ config, stores, incidents, silent, notifier, agencies });
+  // Threat intel and GeoIP (context/); the retro-match raises through the pipeline once it exists.
+  let raiseLater: ((a: Alert) => Promise<void>) | undefined;
+  const context = await openContext(config, {
+    events: stores.events,
+    raise: (a) => raiseLater?.(a) ?? Promise.resolve(),
+  });
+  const pipeline = await Pipeline.open({
+    config,
+    stores,
+    incidents,
+    silent,
+    notifier,
+    agencies,
+    context: context.stage,
+  });
+  raiseLater = (a) => pipeline.raiseAlert(a);
   const ingest = await startIngest(config, {
     resolveIntakeKey: intakeKeys(new AuthService(stores.state)),
     agencies,
@@ -265,6 +297,7 @@ export async function startService(config: Config): Promise<Service> {
     },
     pipelineStatus: () => health.check(),
     ruleSources: config.rules as { dirs: string[]; disabled: string[] },
+    ...(context.ti ? { threatIntel: context.ti } : {}),
   });
   const reports = startReports(config, stores);
   await refreshQuarantineGauge(stores.state).catch((err: unknown) =>
@@ -300,7 +333,15 @@ export async function startService(config: Config): Promise<Service> {
   return {
     ports: ingest.ports,
     apiUrl: api.url,
-    internals: { pool: () => pipeline.pool(), stores, incidents, notifier, spool: ingest.spool, health },
+    internals: {
+      pool: () => pipeline.pool(),
+      stores,
+      incidents,
+      notifier,
+      spool: ingest.spool,
+      health,
+      ...(context.ti ? { threatIntel: context.ti } : {}),
+    },
     async stop() {
       for (const t of timers) clearInterval(t);
       health.stop();
@@ -313,6 +354,7 @@ export async function startService(config: Config): Promise<Service> {
       await ingest.stop();
       await api.close();
       await pipeline.close();
+      context.close();
       agencies.close();
       await silent.flush().catch(() => undefined);
       await reports.stop();

@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { openContext } from '../context/index.js';
 import { runDaemon } from '../core/config/daemon.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
@@ -67,7 +68,11 @@ async function openParts(
   redis.on('error', (err) => log.warn({ err: err.message }, 'Redis connection error'));
   opened.push(() => redis.disconnect());
   const prefix = `${dist.queue}:`;
+  // Each worker loads the feeds and matches; no retro-match here (every worker would repeat it).
+  const context = await openContext(config, { events: stores.events, raise: async () => {}, retroMatch: false });
+  opened.push(() => context.close());
   const pipeline = await Pipeline.open({
+    context: context.stage,
     config,
     stores,
     incidents,

@@ -1,44 +1,159 @@
 /**
- * The one glossary of the terms canhgac shows people: incident states, severities, roles, closure categories,
- * ATT&CK tactics and rule sources, in Vietnamese and English. The console, the e-mails and the reports import it,
- * so "Đã tiếp nhận" means the same thing in all three and no raw value (`in_progress`, `agency_admin`) is shown.
- * Plain data, no imports: the console bundles it as is.
+ * The glossary: the words for incident states, severities, roles, dispositions and ATT&CK tactics and techniques,
+ * in Vietnamese and English, used alike by the console, e-mails, notifications and reports so that a leader reads
+ * the same word for the same thing everywhere. Pure data and functions (no Node import): the console bundle
+ * imports it too.
  */
+import { ATTACK_SOURCE, ATTACK_TECHNIQUES, ATTACK_VERSION } from './attack-data.js';
+
+export { ATTACK_SOURCE, ATTACK_VERSION };
 
 /** Languages of the glossary. */
 export type GlossaryLang = 'vi' | 'en';
 
-type Terms = Record<string, { vi: string; en: string }>;
+/** A term in both languages. */
+export interface Term {
+  vi: string;
+  en: string;
+}
 
-/** Incident states. */
-export const STATE_TERMS: Terms = {
+/** Incident states (incidents/types.ts IncidentState). */
+export const STATE_TERMS = {
   new: { vi: 'Mới', en: 'New' },
   acknowledged: { vi: 'Đã tiếp nhận', en: 'Acknowledged' },
   in_progress: { vi: 'Đang xử lý', en: 'In progress' },
-  resolved: { vi: 'Đã khắc phục', en: 'Resolved' },
+  resolved: { vi: 'Đã xử lý xong', en: 'Resolved' },
   false_positive: { vi: 'Cảnh báo nhầm', en: 'False positive' },
-};
+} as const satisfies Record<string, Term>;
 
-/** Severities (Sigma levels). */
-export const SEVERITY_TERMS: Terms = {
+/** Severities, lowest first (incidents/types.ts Severity). */
+export const SEVERITY_TERMS = {
   informational: { vi: 'Thông tin', en: 'Informational' },
   low: { vi: 'Thấp', en: 'Low' },
   medium: { vi: 'Trung bình', en: 'Medium' },
   high: { vi: 'Cao', en: 'High' },
   critical: { vi: 'Nghiêm trọng', en: 'Critical' },
-};
+} as const satisfies Record<string, Term>;
 
-/** Roles of people and keys. */
-export const ROLE_TERMS: Terms = {
+/** User roles (api/auth/roles.ts Role). */
+export const ROLE_TERMS = {
   admin: { vi: 'Quản trị hệ thống', en: 'Administrator' },
   analyst: { vi: 'Chuyên viên phân tích', en: 'Analyst' },
   agency_admin: { vi: 'Quản trị đơn vị', en: 'Agency administrator' },
-  viewer: { vi: 'Chỉ xem', en: 'Viewer' },
-  intake: { vi: 'Khóa gửi log', en: 'Log intake key' },
-};
+  viewer: { vi: 'Người xem', en: 'Viewer' },
+  intake: { vi: 'Tài khoản gửi log', en: 'Log intake' },
+} as const satisfies Record<string, Term>;
 
-/** Why an incident was closed (CloseCategory of incidents/types.ts). */
-export const CLOSE_CATEGORY_TERMS: Terms = {
+/** How a closed incident was judged. */
+export const DISPOSITION_TERMS = {
+  true_positive: { vi: 'Tấn công thật', en: 'True positive' },
+  benign: { vi: 'Đúng nhưng vô hại', en: 'Benign true positive' },
+  false_positive: { vi: 'Cảnh báo nhầm', en: 'False positive' },
+  duplicate: { vi: 'Trùng lặp', en: 'Duplicate' },
+} as const satisfies Record<string, Term>;
+
+/** ATT&CK Enterprise tactics in kill-chain order, keyed by their short name, with their TA id. */
+export const TACTIC_TERMS = {
+  reconnaissance: { id: 'TA0043', vi: 'Trinh sát', en: 'Reconnaissance' },
+  'resource-development': { id: 'TA0042', vi: 'Chuẩn bị nguồn lực', en: 'Resource Development' },
+  'initial-access': { id: 'TA0001', vi: 'Xâm nhập ban đầu', en: 'Initial Access' },
+  execution: { id: 'TA0002', vi: 'Thực thi mã', en: 'Execution' },
+  persistence: { id: 'TA0003', vi: 'Duy trì hiện diện', en: 'Persistence' },
+  'privilege-escalation': { id: 'TA0004', vi: 'Leo thang đặc quyền', en: 'Privilege Escalation' },
+  'defense-evasion': { id: 'TA0005', vi: 'Né tránh phòng thủ', en: 'Defense Evasion' },
+  'credential-access': { id: 'TA0006', vi: 'Đánh cắp thông tin xác thực', en: 'Credential Access' },
+  discovery: { id: 'TA0007', vi: 'Dò tìm hệ thống', en: 'Discovery' },
+  'lateral-movement': { id: 'TA0008', vi: 'Di chuyển ngang', en: 'Lateral Movement' },
+  collection: { id: 'TA0009', vi: 'Thu thập dữ liệu', en: 'Collection' },
+  'command-and-control': { id: 'TA0011', vi: 'Điều khiển từ xa (C2)', en: 'Command and Control' },
+  exfiltration: { id: 'TA0010', vi: 'Đánh cắp dữ liệu ra ngoài', en: 'Exfiltration' },
+  impact: { id: 'TA0040', vi: 'Gây thiệt hại', en: 'Impact' },
+} as const satisfies Record<string, Term & { id: string }>;
+
+/** The kinds of term. */
+export const GLOSSARY = {
+  state: STATE_TERMS,
+  severity: SEVERITY_TERMS,
+  role: ROLE_TERMS,
+  disposition: DISPOSITION_TERMS,
+  tactic: TACTIC_TERMS,
+} as const;
+
+/** A kind of term. */
+export type TermKind = keyof typeof GLOSSARY;
+
+/** The word for a value in a language; an unknown value is returned as it is (never hidden, never invented). */
+export function term(kind: TermKind, value: string, lang: GlossaryLang = 'vi'): string {
+  const t = (GLOSSARY[kind] as Record<string, Term>)[value];
+  return t ? t[lang] : value;
+}
+
+/** A technique id in canonical form (`t1059.001` -> `T1059.001`), or undefined when it is not one. */
+export function techniqueId(s: string): string | undefined {
+  const m = /^t(\d{4})(?:[._/](\d{3}))?$/i.exec(s.trim());
+  return m ? `T${m[1]}${m[2] ? `.${m[2]}` : ''}` : undefined;
+}
+
+/** A technique's entry in ATT&CK Enterprise (revoked and deprecated techniques are not shipped). */
+export function technique(
+  id: string,
+): { id: string; en: string; vi: string; tactics: string[]; parent?: { en: string; vi: string } } | undefined {
+  const key = techniqueId(id);
+  const t = key ? ATTACK_TECHNIQUES[key] : undefined;
+  if (!key || !t) return undefined;
+  const dot = key.indexOf('.');
+  const p = dot > 0 ? ATTACK_TECHNIQUES[key.slice(0, dot)] : undefined;
+  return {
+    id: key,
+    en: t[0],
+    vi: t[1],
+    tactics: t[2] ? t[2].split(',') : [],
+    ...(p ? { parent: { en: p[0], vi: p[1] } } : {}),
+  };
+}
+
+/**
+ * The full name of a technique: a sub-technique carries its parent's name (`T1110.003 Dò mật khẩu: Rải mật khẩu`);
+ * an id not in the shipped release is shown as the id alone.
+ */
+export function techniqueName(id: string, lang: GlossaryLang = 'vi'): string {
+  const t = technique(id);
+  if (!t) return techniqueId(id) ?? id;
+  return `${t.id} ${t.parent ? `${t.parent[lang]}: ` : ''}${t[lang]}`;
+}
+
+/** The tactic of a short name in any of the spellings rules use (`credential_access`, `Credential Access`). */
+export function tacticKey(s: string): keyof typeof TACTIC_TERMS | undefined {
+  const k = s
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, '-');
+  return k in TACTIC_TERMS ? (k as keyof typeof TACTIC_TERMS) : undefined;
+}
+
+/** What a Sigma `attack.*` tag names, in words: a technique, a tactic, or the tag itself when neither. */
+export function attackTagLabel(tag: string, lang: GlossaryLang = 'vi'): string {
+  const body = tag.replace(/^attack\./i, '');
+  if (techniqueId(body)) return techniqueName(body, lang);
+  const tactic = tacticKey(body);
+  return tactic ? TACTIC_TERMS[tactic][lang] : tag;
+}
+
+/** The ATT&CK techniques and tactics of a rule's tags, in words, techniques first, duplicates removed. */
+export function attackLabels(tags: readonly string[], lang: GlossaryLang = 'vi'): string[] {
+  const attack = tags.filter((t) => /^attack\./i.test(t));
+  const techniques = attack.filter((t) => techniqueId(t.slice(7)));
+  const tactics = attack.filter((t) => !techniqueId(t.slice(7)) && tacticKey(t.slice(7)));
+  return [...new Set([...techniques, ...tactics].map((t) => attackTagLabel(t, lang)))];
+}
+
+/** How many techniques the shipped release names (sub-techniques included). */
+export function techniqueCount(): number {
+  return Object.keys(ATTACK_TECHNIQUES).length;
+}
+
+/** Why an incident was closed, resolved or false positive (incidents/types.ts CloseCategory). */
+export const CLOSE_CATEGORY_TERMS = {
   remediated: { vi: 'Đã khắc phục', en: 'Remediated' },
   contained: { vi: 'Đã ngăn chặn, đang theo dõi', en: 'Contained, being watched' },
   accepted_risk: { vi: 'Chấp nhận rủi ro', en: 'Risk accepted' },
@@ -47,50 +162,11 @@ export const CLOSE_CATEGORY_TERMS: Terms = {
   rule_too_broad: { vi: 'Luật bắt quá rộng', en: 'Rule too broad' },
   authorised_test: { vi: 'Kiểm thử được phép', en: 'Authorised test' },
   other: { vi: 'Khác', en: 'Other' },
-};
+} as const satisfies Record<string, Term>;
 
-/** ATT&CK Enterprise tactics (tag spelling with '-' or '_'). */
-export const TACTIC_TERMS: Terms = {
-  reconnaissance: { vi: 'Trinh sát', en: 'Reconnaissance' },
-  resource_development: { vi: 'Chuẩn bị hạ tầng', en: 'Resource development' },
-  initial_access: { vi: 'Xâm nhập ban đầu', en: 'Initial access' },
-  execution: { vi: 'Thực thi mã', en: 'Execution' },
-  persistence: { vi: 'Duy trì hiện diện', en: 'Persistence' },
-  privilege_escalation: { vi: 'Leo thang đặc quyền', en: 'Privilege escalation' },
-  defense_evasion: { vi: 'Né tránh phòng thủ', en: 'Defense evasion' },
-  credential_access: { vi: 'Đánh cắp thông tin xác thực', en: 'Credential access' },
-  discovery: { vi: 'Khám phá hệ thống', en: 'Discovery' },
-  lateral_movement: { vi: 'Di chuyển ngang', en: 'Lateral movement' },
-  collection: { vi: 'Thu thập dữ liệu', en: 'Collection' },
-  command_and_control: { vi: 'Điều khiển từ xa (C2)', en: 'Command and control' },
-  exfiltration: { vi: 'Đánh cắp dữ liệu ra ngoài', en: 'Exfiltration' },
-  impact: { vi: 'Phá hoại', en: 'Impact' },
-};
-
-/** Where a rule comes from. */
-export const RULE_SOURCE_TERMS: Terms = {
+/** Where a rule comes from (api/rule-catalog.ts RuleSource). */
+export const RULE_SOURCE_TERMS = {
   shipped: { vi: 'Kèm theo phần mềm', en: 'Shipped' },
   dir: { vi: 'Thư mục cấu hình', en: 'Configured folder' },
   uploaded: { vi: 'Tải lên', en: 'Uploaded' },
-};
-
-/** ATT&CK tactics in matrix order. */
-export const TACTIC_ORDER: readonly string[] = Object.keys(TACTIC_TERMS);
-
-function term(terms: Terms, value: string, lang: GlossaryLang): string {
-  return terms[value]?.[lang] ?? value;
-}
-
-/** The label of an incident state. */
-export const stateTerm = (s: string, lang: GlossaryLang = 'vi'): string => term(STATE_TERMS, s, lang);
-/** The label of a severity. */
-export const severityTerm = (s: string, lang: GlossaryLang = 'vi'): string => term(SEVERITY_TERMS, s, lang);
-/** The label of a role. */
-export const roleTerm = (r: string, lang: GlossaryLang = 'vi'): string => term(ROLE_TERMS, r, lang);
-/** The label of a closure category. */
-export const closeCategoryTerm = (c: string, lang: GlossaryLang = 'vi'): string => term(CLOSE_CATEGORY_TERMS, c, lang);
-/** The label of a tactic (`credential-access`, `attack.credential_access` and `credential_access` alike). */
-export const tacticTerm = (t: string, lang: GlossaryLang = 'vi'): string =>
-  term(TACTIC_TERMS, t.replace(/^attack\./, '').replace(/-/g, '_'), lang);
-/** The label of a rule source. */
-export const ruleSourceTerm = (s: string, lang: GlossaryLang = 'vi'): string => term(RULE_SOURCE_TERMS, s, lang);
+} as const satisfies Record<string, Term>;

@@ -106,7 +106,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(reports.chromiumPath ? { chromiumPath: reports.chromiumPath } : {}),
       ...(reports.topN ? { topN: reports.topN } : {}),
     });
-    await writeFile(args.out!, pdf ? r.pdf! : r.html);
+    await writeFile(args.out!, pdf ? r.pdf! : r.printHtml);
     const h = r.model.headline;
     process.stdout.write(
       `${args.out}: ${r.model.period.label} ${all ? 'province-wide' : args.agency}: ${h.events.current} events, ${h.incidents.current} incidents (${h.criticalHigh.current} critical/high), ${h.slaBreaches.current} SLA breaches\n`,

@@ -27,7 +27,10 @@ export interface GenerateRequest {
 export interface GeneratedReport {
   model: ReportModel;
   subject: string;
+  /** The e-mail body (charts as tables). */
   html: string;
+  /** The PDF's source (SVG charts, page breaks). */
+  printHtml: string;
   text: string;
   pdf?: Buffer;
   /** A file name for the PDF/HTML (`canhgac-2026-W47-000.00.31.H40`). */
@@ -46,16 +49,18 @@ export async function generateReport(stores: Stores, r: GenerateRequest): Promis
     ...(r.topN !== undefined ? { topN: r.topN } : {}),
     ...(r.now !== undefined ? { now: r.now } : {}),
   });
-  const html = renderHtml(model, lang);
+  const html = renderHtml(model, lang, 'email');
+  const printHtml = renderHtml(model, lang, 'pdf');
   const out: GeneratedReport = {
     model,
     subject: reportSubject(model, lang),
     html,
+    printHtml,
     text: renderText(model, lang),
     baseName: `canhgac-${period.label}-${(r.agencyId ?? 'all').replace(/[^A-Za-z0-9.-]/g, '_')}`,
   };
   if (r.pdf)
-    out.pdf = await htmlToPdf(html, {
+    out.pdf = await htmlToPdf(printHtml, {
       pageWord: words(lang).page!,
       ...(r.chromiumPath ? { chromiumPath: r.chromiumPath } : {}),
     });

@@ -8,7 +8,10 @@
  *   MTTR: mean of resolvedAt - createdAt over the period's incidents resolved or closed as false positive;
  * - SLA breaches: clocks (acknowledge, resolve) that ran out during the period, whenever the incident began;
  * - top rules / hosts: alerts of the period (suppressed and silent-host alerts left out);
- * - silent hosts: expected hosts that sent nothing in the period, or that the watcher marks silent.
+ * - silent hosts: expected hosts that sent nothing in the period, or that the watcher marks silent; a host is judged
+ *   only for the part of the period after it was first seen (one first seen after the period is not expected in it);
+ * - the current period (now before its end) is reported up to now ("tính đến ngày"): its days after now are marked
+ *   future (not drawn as zero) and it is compared with the same elapsed part of the previous period.
  */
 import { type HostRecord, SILENT_HOST_RULE } from '../incidents/silent-hosts.js';
 import { type Alert, type Incident, type IncidentState, SEVERITIES, type Severity } from '../incidents/types.js';
@@ -64,10 +67,26 @@ export interface ReportModel {
   mttr?: number;
   mttrCount: number;
   slaBreaches: { acknowledge: number; resolve: number };
-  trend: { label: string; from: number; events: number; incidents: number }[];
-  topRules: { ruleId: string; title: string; alerts: number }[];
+  trend: { label: string; from: number; events: number; incidents: number; future?: boolean }[];
+  topRules: { ruleId: string; title: string; alerts: number; tags: string[]; agencies: number }[];
   topHosts: { host: string; agencyId: string; alerts: number }[];
-  silentHosts: { host: string; agencyId: string; lastSeen: number; silentSince?: number }[];
+  silentHosts: { host: string; agencyId: string; lastSeen: number; silentSince?: number; firstSeen: number }[];
+  /** Where the figures stop: the period's end, or now for the current period. */
+  asOf: number;
+  /** The current period, reported up to now. */
+  partial: boolean;
+  /** What the previous figures cover: the previous period, or its same elapsed part for the current period. */
+  comparedTo: { from: number; to: number };
+  /** Alerts of the period (suppressed and silent-host alerts left out). */
+  alerts: number;
+  /** Incidents resolved / closed as false positive during the period, whenever they began. */
+  closedInPeriod: { resolved: number; falsePositive: number };
+  /** Incidents still open (new, acknowledged, in progress) now, of those created in the period, by severity. */
+  openBySeverity: Record<Severity, number>;
+  /** Agencies with such an open critical or high incident. */
+  openCriticalHighAgencies: string[];
+  /** Names of the agencies the report mentions (id -> name). */
+  agencyNames: Record<string, string>;
   notable: NotableIncident[];
   coverage: {
     agencies: AgencyCoverage[];
@@ -117,6 +136,13 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
   const { period } = req;
   const prev = previous(period);
   const topN = req.topN ?? 10;
+  const now = req.now ?? Date.now();
+  const asOf = Math.min(period.to, Math.max(period.from, now));
+  const partial = now < period.to;
+  // What the figures cover: the period up to now (anything stamped later is not counted yet).
+  const cur = { from: period.from, to: asOf };
+  // The current period is compared with the same elapsed part of the previous one.
+  const cmp = partial ? { from: prev.from, to: Math.min(prev.to, prev.from + (asOf - period.from)) } : prev;
   const filter: DocFilter = req.agencyId !== undefined ? { agencyId: req.agencyId } : {};
   // An agency's report runs in that agency's scope (narrowing the full scope is always allowed, and the stores
   // answer an agency scope from their agency index). An agency scope asked about another agency keeps its own
@@ -150,10 +176,10 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     after = page.next;
     if (!after) done = true;
   }
-  const created = incidents.filter((i) => inRange(i.createdAt, period));
-  const createdPrev = incidents.filter((i) => inRange(i.createdAt, prev));
+  const created = incidents.filter((i) => inRange(i.createdAt, cur));
+  const createdPrev = incidents.filter((i) => inRange(i.createdAt, cmp));
   const critHigh = (xs: Incident[]) => xs.filter((i) => i.severity === 'critical' || i.severity === 'high').length;
-  const breaches = (p: Period) => {
+  const breaches = (p: { from: number; to: number }) => {
     let acknowledge = 0;
     let resolve = 0;
     for (const i of incidents) {
@@ -162,8 +188,8 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     }
     return { acknowledge, resolve };
   };
-  const sla = breaches(period);
-  const slaPrev = breaches(prev);
+  const sla = breaches(cur);
+  const slaPrev = breaches(cmp);
 
   const bySeverity = zeroes(SEVERITIES);
   const byState = zeroes(STATES);
@@ -178,16 +204,34 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
 
   const trend: ReportModel['trend'] = [];
   for (const b of buckets(period)) {
+    if (b.from >= asOf) {
+      trend.push({ label: b.label, from: b.from, events: 0, incidents: 0, future: true });
+      continue;
+    }
     trend.push({
       label: b.label,
       from: b.from,
-      events: await countEvents(b.from, b.to),
+      events: await countEvents(b.from, Math.min(b.to, asOf)),
       incidents: created.filter((i) => inRange(i.createdAt, b)).length,
     });
   }
+  const closedInPeriod = { resolved: 0, falsePositive: 0 };
+  for (const i of incidents)
+    if (inRange(i.resolvedAt, cur)) {
+      if (i.state === 'resolved') closedInPeriod.resolved++;
+      else if (i.state === 'false_positive') closedInPeriod.falsePositive++;
+    }
+  const openBySeverity = zeroes(SEVERITIES);
+  const openAgencies = new Set<string>();
+  for (const i of created)
+    if (!['resolved', 'false_positive'].includes(i.state)) {
+      openBySeverity[i.severity]++;
+      if (i.severity === 'critical' || i.severity === 'high') openAgencies.add(i.agencyId);
+    }
 
   // Alerts of the period, newest first, until one is older than the period.
-  const rules = new Map<string, { ruleId: string; title: string; n: number }>();
+  const rules = new Map<string, { ruleId: string; title: string; n: number; tags: Set<string>; ag: Set<string> }>();
+  let alertCount = 0;
   const hostsHit = new Map<string, { host: string; agencyId: string; n: number }>();
   const alertCol = stores.state.collection<Alert>('alerts');
   for (let after: string | undefined, done = false; !done; ) {
@@ -202,9 +246,12 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
         done = true;
         break;
       }
-      if (a.ts >= period.to || a.suppressedBy !== undefined || a.kind === 'silent_host') continue;
-      const r = rules.get(a.ruleId) ?? { ruleId: a.ruleId, title: a.ruleTitle, n: 0 };
+      if (a.ts >= asOf || a.suppressedBy !== undefined || a.kind === 'silent_host') continue;
+      alertCount++;
+      const r = rules.get(a.ruleId) ?? { ruleId: a.ruleId, title: a.ruleTitle, n: 0, tags: new Set(), ag: new Set() };
       r.n++;
+      for (const t of a.tags ?? []) r.tags.add(t);
+      r.ag.add(a.agencyId);
       rules.set(a.ruleId, r);
       if (a.host) {
         const k = `${a.agencyId}\u0000${a.host.toLowerCase()}`;
@@ -233,7 +280,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
   const agencyTerms = await stores.events.aggregate(scope, {
     query: base,
     from: period.from,
-    to: period.to,
+    to: asOf,
     agg: { kind: 'terms', field: 'agency.id', size: 10_000 },
   });
   for (const b of agencyTerms.buckets ?? [])
@@ -246,7 +293,8 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
       size: PAGE,
       ...(after ? { after } : {}),
     });
-    expected.push(...page.docs);
+    // A host first seen after the period (or after now) was not there to be heard from.
+    expected.push(...page.docs.filter((h) => (h.firstSeen ?? 0) < asOf));
     after = page.next;
     if (!after) break;
   }
@@ -262,7 +310,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     const hostTerms = await stores.events.aggregate(scope.kind === 'all' ? agencyScope(id) : scope, {
       query: scope.kind === 'all' ? q.all() : q.and(base, q.eq('agency.id', id, true)),
       from: period.from,
-      to: period.to,
+      to: asOf,
       agg: { kind: 'terms', field: 'host.name', size: 10_000 },
     });
     const names = (hostTerms.buckets ?? []).map((b) => String(b.key).toLowerCase());
@@ -283,12 +331,13 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
   for (const h of expected.sort((a, b) => a.agencyId.localeCompare(b.agencyId) || a.host.localeCompare(b.host))) {
     const sent = sending.has(`${h.agencyId}\u0000${h.host.toLowerCase()}`);
     if (!sent) coverage.hostsMissing.push({ host: h.host, agencyId: h.agencyId, lastSeen: h.lastSeen });
-    const marked = h.silentSince !== undefined && h.silentSince < period.to;
+    const marked = h.silentSince !== undefined && h.silentSince < asOf;
     if (!sent || marked)
       silentHosts.push({
         host: h.host,
         agencyId: h.agencyId,
         lastSeen: h.lastSeen,
+        firstSeen: h.firstSeen,
         ...(marked ? { silentSince: h.silentSince! } : {}),
       });
   }
@@ -327,9 +376,17 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     period,
     previousPeriod: prev,
     ...(agency ? { agency } : {}),
-    generatedAt: req.now ?? Date.now(),
+    generatedAt: now,
+    asOf,
+    partial,
+    comparedTo: { from: cmp.from, to: cmp.to },
+    alerts: alertCount,
+    closedInPeriod,
+    openBySeverity,
+    openCriticalHighAgencies: [...openAgencies].sort(),
+    agencyNames: Object.fromEntries([...agencyNames].filter((e): e is [string, string] => e[1] !== undefined)),
     headline: {
-      events: { current: await countEvents(period.from, period.to), previous: await countEvents(prev.from, prev.to) },
+      events: { current: await countEvents(cur.from, cur.to), previous: await countEvents(cmp.from, cmp.to) },
       incidents: { current: created.length, previous: createdPrev.length },
       criticalHigh: { current: critHigh(created), previous: critHigh(createdPrev) },
       slaBreaches: {
@@ -345,7 +402,13 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     mttrCount: resolved.length,
     slaBreaches: sla,
     trend,
-    topRules: top(rules, topN, (r) => r.ruleId).map((r) => ({ ruleId: r.ruleId, title: r.title, alerts: r.n })),
+    topRules: top(rules, topN, (r) => r.ruleId).map((r) => ({
+      ruleId: r.ruleId,
+      title: r.title,
+      alerts: r.n,
+      tags: [...r.tags].sort(),
+      agencies: r.ag.size,
+    })),
     topHosts: top(hostsHit, topN, (h) => `${h.agencyId} ${h.host}`).map((h) => ({
       host: h.host,
       agencyId: h.agencyId,

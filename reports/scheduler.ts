@@ -7,8 +7,8 @@
  * second service instance does not send again. A late start still sends, until the next period begins.
  */
 import { logger } from '../core/log.js';
-import { settingsFor } from '../core/settings.js';
 import { counter } from '../core/metrics.js';
+import { settingsFor } from '../core/settings.js';
 import { type SmtpOptions, smtpTransport } from '../notify/channels/email.js';
 import type { ChannelConfig, Language, RouteConfig } from '../notify/types.js';
 import { isStoreConflict } from '../store/errors.js';
@@ -182,7 +182,7 @@ export function startReportScheduler(opts: ReportSchedulerOptions): ReportSchedu
         try {
           attachments.push({
             filename: `${r.baseName}.pdf`,
-            content: await htmlToPdf(r.html, {
+            content: await htmlToPdf(r.printHtml, {
               pageWord: words(lang).page!,
               ...(cfg.chromiumPath ? { chromiumPath: cfg.chromiumPath } : {}),
             }),

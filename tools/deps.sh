@@ -28,6 +28,12 @@ check mvn maven
 check chromium chromium
 checkfile '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' fonts-dejavu-core
 check pdftotext poppler-utils
+# The TAXII 2.1 test server (OASIS medallion) and the export test's STIX validator, from PyPI into venvs by
+# tools/taxii.sh and tools/stix.sh; the report tests unzip DOCX.
+check python3 python3
+check curl curl
+check unzip unzip
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   echo "Installing from Debian: ${need[*]}" >&2

@@ -15,6 +15,7 @@ cleanup() {
   set +e
   [ -n "${STARTED_OPENSEARCH:-}" ] && bash tools/opensearch-node/node.sh stop
   [ -n "${STARTED_REDIS:-}" ] && bash tools/redis.sh stop
+  [ -n "${STARTED_TAXII:-}" ] && bash tools/taxii.sh stop
 }
 trap cleanup EXIT
 
@@ -50,6 +51,10 @@ fi
 step "Redis"
 eval "$(bash tools/redis.sh start)"
 STARTED_REDIS=1
+
+step "TAXII 2.1 server (medallion)"
+eval "$(bash tools/taxii.sh start)"
+STARTED_TAXII=1
 
 step "OpenSearch test node"
 eval "$(bash tools/opensearch-node/node.sh start)"

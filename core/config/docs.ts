@@ -1,5 +1,5 @@
-import { CONFIG_SCHEMA, type SchemaNode } from './schema.js';
 import { envName, schemaLeaves } from './load.js';
+import { CONFIG_SCHEMA, type SchemaNode } from './schema.js';
 
 function typeOf(node: SchemaNode): string {
   const t = Array.isArray(node.type) ? node.type.join(' | ') : (node.type ?? 'any');

@@ -2,7 +2,9 @@
  * The one configuration schema (JSON Schema, draft 2020-12 subset that ajv validates): every key documented,
  * unknown keys rejected, defaults filled in. The reference docs (docs/configuration.md) are generated from it.
  */
+import { exportSchema } from './export-schema.js';
 
+import { GEOIP_SCHEMA, THREAT_INTEL_SCHEMA } from './schema-context.js';
 import {
   enabled,
   format,
@@ -430,6 +432,9 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       },
     }),
   }),
+  threatIntel: THREAT_INTEL_SCHEMA,
+  geoip: GEOIP_SCHEMA,
+  export: exportSchema as SchemaNode,
   redis: obj('Redis for the distributed mode (BullMQ).', {
     url: { type: 'string', description: 'redis://host:port.', 'x-env': ['CANHGAC_REDIS_URL'] },
   }),

@@ -26,7 +26,7 @@ describe('reports API', () => {
       expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
       expect(r.text).not.toContain(B_MARK);
-      expect(r.text).toContain('Báo cáo tuần 2026-W44 (26/10/2026 - 1/11/2026)');
+      expect(r.text).toContain('Báo cáo tuần 44/2026 (từ ngày 26/10/2026 đến ngày 1/11/2026)');
       expect(r.text).toContain(`srv-${A_MARK}`);
       expect(r.text).toContain(`Agency ${A_MARK} (${AGENCY_A})`);
     }
@@ -37,7 +37,7 @@ describe('reports API', () => {
     expect(b.status).toBe(200);
     expect(b.text).toContain(`srv-${B_MARK}`);
     expect(b.text).not.toContain(A_MARK);
-    expect(b.text).toContain('Weekly report 2026-W44');
+    expect(b.text).toContain('Weekly report: Week 44/2026');
     const all = await f.call('GET', W44, { key: f.keys.analyst });
     expect(all.text).toContain('Toàn tỉnh');
     expect(all.text).toContain(`srv-${A_MARK}`);
@@ -49,7 +49,7 @@ describe('reports API', () => {
     await settings.put(SCOPE_ALL, { id: 'global', values: { defaultLanguage: 'en' } });
     settingsFor(f.stores.state).invalidate();
     try {
-      expect((await f.call('GET', W44, { key: f.keys.viewer_a })).text).toContain('Weekly report 2026-W44');
+      expect((await f.call('GET', W44, { key: f.keys.viewer_a })).text).toContain('Weekly report: Week 44/2026');
       expect((await f.call('GET', `${W44}&lang=vi`, { key: f.keys.viewer_a })).text).toContain('Báo cáo tuần');
     } finally {
       await settings.put(SCOPE_ALL, { id: 'global', values: {} });
@@ -71,7 +71,7 @@ describe('reports API', () => {
     ).toBe('%PDF-');
     const h = await f.call('GET', '/api/v1/reports/semiannual?half=2026-H2', { key: f.keys.viewer_a });
     expect(h.status).toBe(200);
-    expect(h.text).toContain('Báo cáo sáu tháng 2026-H2');
+    expect(h.text).toContain('Báo cáo 6 tháng cuối năm 2026');
     const bad = await f.call('GET', '/api/v1/reports/weekly?week=2027-W53', { key: f.keys.viewer_a });
     expect(bad.status).toBe(400);
     expect((bad.body as { error: { code: string; message: string } }).error).toMatchObject({

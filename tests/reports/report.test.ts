@@ -65,7 +65,7 @@ describe('weekly report model', () => {
     const m = await buildReport(stores, { kind: 'weekly', period: parseWeek('2026-W47'), scope: SCOPE_ALL });
     check(m, undefined);
     expect(m.coverage.agenciesSilent).toEqual([C]);
-    expect(renderHtml(m, 'vi')).toContain(`${NAMES[C]} (${C})`);
+    expect(renderHtml(m, 'vi')).toMatch(new RegExp(`Đơn vị không gửi log trong kỳ</b></p><p[^>]*>${NAMES[C]}</p>`));
     expect(m.agency).toBeUndefined();
   });
 
@@ -89,14 +89,17 @@ describe('weekly report model', () => {
 describe('weekly report rendering', () => {
   it('HTML: Vietnamese by default, English on request, untrusted text escaped, nothing of another agency', async () => {
     const vi = await generateReport(stores, { kind: 'weekly', period: '2026-W47', scope: agencyScope(A), agencyId: A });
-    expect(vi.html).toContain('Báo cáo tuần 2026-W47 (16/11/2026 - 22/11/2026)');
+    expect(vi.html).toContain('<title>Báo cáo tuần 47/2026 (từ ngày 16/11/2026 đến ngày 22/11/2026)</title>');
     expect(vi.html).toContain('Sự cố theo mức độ');
+    expect(vi.html).toContain('Tuần 47/2026 (từ ngày 16/11/2026 đến ngày 22/11/2026)');
     expect(vi.html).toContain(NAMES[A]);
     expect(vi.html).not.toContain('<script>');
     expect(vi.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(vi.html).not.toContain(B_MARK);
     expect(vi.html).not.toContain(B);
-    expect((vi.html.match(/<svg /g) ?? []).length).toBeGreaterThanOrEqual(4);
+    // E-mail: charts as tables (clients drop SVG); the PDF's source draws them as SVG.
+    expect(vi.html).not.toContain('<svg');
+    expect((vi.printHtml.match(/<svg /g) ?? []).length).toBeGreaterThanOrEqual(3);
     expect(vi.html).toContain('15 phút'); // MTTA
     expect(vi.html).toContain('1 giờ 10 phút'); // MTTR
     const en = await generateReport(stores, {
@@ -106,9 +109,9 @@ describe('weekly report rendering', () => {
       agencyId: A,
       lang: 'en',
     });
-    expect(en.html).toContain('Weekly report 2026-W47 (16/11/2026 - 22/11/2026)');
+    expect(en.html).toContain('Week 47/2026 (16/11/2026 to 22/11/2026)');
     expect(en.html).toContain('Mean time to acknowledge');
-    expect(en.subject).toBe(`[canhgac] Weekly report 2026-W47 (16/11/2026 - 22/11/2026) - ${NAMES[A]} (${A})`);
+    expect(en.subject).toBe(`[canhgac] Weekly report: Week 47/2026 (16/11/2026 to 22/11/2026) - ${NAMES[A]} (${A})`);
     // A stored title may hold every kind of markup: none survives as markup.
     const m = await buildReport(stores, {
       kind: 'weekly',
@@ -143,7 +146,15 @@ describe('weekly report rendering', () => {
       const file = join(dir, 'w47.pdf');
       writeFileSync(file, r.pdf!);
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-      for (const w of ['Báo cáo tuần', 'Sự cố', 'Nghiêm trọng', 'Máy chủ ngừng gửi log', 'Độ phủ giám sát', NAMES[A]!])
+      for (const w of [
+        'Tuần 47/2026 (từ ngày 16/11/2026 đến ngày 22/11/2026)',
+        'Đánh giá chung',
+        'Sự cố',
+        'Nghiêm trọng',
+        'Máy chủ ngừng gửi log',
+        'Độ phủ giám sát',
+        NAMES[A]!,
+      ])
         expect([w, text.includes(w)]).toEqual([w, true]);
       expect(text).toMatch(/Trang 1\/\d/);
       expect(text).toContain('<script>alert(1)</script>'); // shown as text, exactly

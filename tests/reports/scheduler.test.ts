@@ -143,10 +143,10 @@ describe('report scheduler', () => {
     expect(toA.raw).toContain('Content-Type: application/pdf; name=canhgac-2026-W47-000.00.31.H40.pdf');
     expect(toA.raw).not.toContain(B_MARK);
     const htmlA = decodedHtml(toA.raw);
-    expect(htmlA).toContain('Báo cáo tuần 2026-W47 (16/11/2026 - 22/11/2026)');
+    expect(htmlA).toContain('Báo cáo tuần 47/2026 (từ ngày 16/11/2026 đến ngày 22/11/2026)');
     expect(htmlA).toContain('Sở Tài chính');
     const toB = mails.find((m) => m.to.includes('lanh.dao@snv.example.vn'))!;
-    expect(decodedHtml(toB.raw)).toContain('Weekly report 2026-W47');
+    expect(decodedHtml(toB.raw)).toContain('Weekly report: Week 47/2026');
     const runs = await stores.state.collection<{ state: string; done: string[] }>('report_runs').list(SCOPE_ALL);
     expect(runs.docs.map((r) => [r.id, r.state, r.done])).toEqual(
       [
@@ -167,9 +167,9 @@ describe('report scheduler', () => {
       expect(await s.tick()).toContain('weekly:2026-W50:all');
       await s.stop();
       const toAll = mails.filter((m) => m.to.includes('ubnd@tinh.example.vn')).at(-1)!;
-      expect(decodedHtml(toAll.raw)).toContain('Weekly report 2026-W50');
+      expect(decodedHtml(toAll.raw)).toContain('Weekly report: Week 50/2026');
       const toA = mails.filter((m) => m.to.includes('giam.doc@stc.example.vn')).at(-1)!;
-      expect(decodedHtml(toA.raw)).toContain('Báo cáo tuần 2026-W50'); // route-a says 'vi' itself
+      expect(decodedHtml(toA.raw)).toContain('Báo cáo tuần 50/2026'); // route-a says 'vi' itself
     } finally {
       await stores.state.collection('settings').delete(SCOPE_ALL, 'global');
       settingsFor(stores.state).invalidate();
@@ -198,7 +198,7 @@ describe('report scheduler', () => {
     const fresh = mails.slice(n);
     expect(fresh).toHaveLength(3);
     expect(decodedHtml(fresh.find((m) => m.to.includes('ubnd@tinh.example.vn'))!.raw)).toContain(
-      'Báo cáo sáu tháng 2026-H2 (1/7/2026 - 31/12/2026)',
+      'Báo cáo 6 tháng cuối năm 2026 (từ ngày 1/7/2026 đến ngày 31/12/2026)',
     );
   }, 60_000);
 
@@ -239,7 +239,7 @@ describe('report scheduler', () => {
     expect(fresh).toHaveLength(3);
     for (const m of fresh) {
       expect(m.raw).not.toContain('application/pdf');
-      expect(decodedHtml(m.raw)).toContain('2026-W48');
+      expect(decodedHtml(m.raw)).toMatch(/Tuần 48\/2026|Week 48\/2026/);
     }
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { App, type AppCtx, type Key, type Lang, rememberLang, roleLabel, storedL
 import { AgenciesPage } from './pages/agencies.js';
 import { IncidentPage } from './pages/incident.js';
 import { IntakePage } from './pages/intake.js';
+import { KioskPage } from './pages/kiosk.js';
 import { OverviewPage } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
 import { RulesPage } from './pages/rules.js';
@@ -164,6 +165,13 @@ function Root() {
     e.preventDefault();
     navigate(to);
   };
+  // The operations-centre wall: full screen, no navigation, no user name shown.
+  if (path === '/kiosk' && ctx)
+    return (
+      <App.Provider value={ctx}>
+        <KioskPage />
+      </App.Provider>
+    );
   return (
     <>
       <header className="top">

@@ -290,7 +290,7 @@ export function IncidentPage({ id }: { id: string }) {
                     {l.label}
                   </a>
                 ) : (
-                  term(t, `tac_${l.label.replace(/-/g, '_')}`)
+                  term(t, `tac_${l.label.replace(/_/g, '-')}`)
                 )}
               </li>
             ))}

@@ -37,7 +37,7 @@ export function RuleAbout({ rule }: { rule: Rule }) {
               </a>
             ) : (
               <span key={l.label} className="tag">
-                {term(t, `tac_${l.label.replace(/-/g, '_')}`)}
+                {term(t, `tac_${l.label.replace(/_/g, '-')}`)}
               </span>
             ),
           )}
