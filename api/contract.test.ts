@@ -2,10 +2,12 @@
  * Contract: the Express router holds exactly the operations of api/openapi.yaml, every operation has a case
  * here, and every response (success and error) validates against the document's response schema.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type express from 'express';
 import { createApiApp } from './app.js';
 import { PERMISSIONS } from './auth/roles.js';
+import { keyIdOf } from './auth/service.js';
 import { API_ERRORS } from './errors.js';
 import { AGENCY_A, type Fixture, startFixture } from './fixture.js';
 import { loadSpec, type Operation } from './openapi.js';
@@ -146,6 +148,12 @@ function cases(): Record<string, Case> {
       key: k.agency_admin_a,
       body: { name: 'web01' },
       status: 201,
+    },
+    revokeAgentKey: {
+      method: 'DELETE',
+      path: `/api/v1/agencies/${AGENCY_A}/keys/${keyIdOf(k.intake_a!)}`,
+      key: k.agency_admin_a,
+      status: 204,
     },
     listHosts: { path: '/api/v1/hosts?silent=false', key: k.viewer_a, status: 200 },
     listAssets: { path: '/api/v1/assets', key: k.viewer_a, status: 200 },

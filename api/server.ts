@@ -10,7 +10,7 @@ const log = logger('api');
 
 /** The part of the configuration the API reads (core/config/schema.ts `api:`). */
 export interface ApiConfig {
-  api?: { host?: string; port?: number };
+  api?: { host?: string; port?: number; secureCookies?: boolean; trustProxy?: boolean | string | number };
   /** Sign-in through an identity provider (core/config/schema.ts `auth.oidc`). */
   auth?: { oidc?: OidcConfig };
   /** The file's agencies (core/config/schema.ts `agencies:`), stored at start as the API's own (config-agencies.ts). */
@@ -32,7 +32,15 @@ export async function startApi(
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunningApi> {
   const oidc = deps.oidc ?? config.auth?.oidc;
-  const app = createApiApp({ ...deps, ...(oidc ? { oidc } : {}) });
+  // Behind the TLS proxy of the deployment guide: Secure cookies, HSTS, and the client address from the proxy.
+  const secureCookies = deps.secureCookies ?? config.api?.secureCookies;
+  const trustProxy = deps.trustProxy ?? config.api?.trustProxy;
+  const app = createApiApp({
+    ...deps,
+    ...(oidc ? { oidc } : {}),
+    ...(secureCookies !== undefined ? { secureCookies } : {}),
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
+  });
   await servicesOf(app).auth.bootstrap(env);
   const svc = servicesOf(app);
   const synced = await syncConfigAgencies(svc.stores.state, config.agencies, (action, id, before, after) =>

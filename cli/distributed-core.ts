@@ -8,7 +8,8 @@ import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { redisConnection } from '../ingest/forward.js';
 import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
-import { channelSenders } from '../notify/index.js';
+import { relayIncidentEvents } from '../notify/incident-relay.js';
+import { channelSenders, destinationPolicy } from '../notify/index.js';
 import { QueuedNotifier } from '../notify/queue.js';
 import { openStores } from '../store/index.js';
 import type { DistributedSection } from './service.js';
@@ -26,8 +27,14 @@ export async function openDistributedCore(
   const incidents = new IncidentService(stores.state);
   const silent = new SilentHostWatcher(stores.state, incidents);
   const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
-  const notifier = new QueuedNotifier(stores.state, channelSenders(smtp), { connection, prefix: dist.queue, consume });
+  const notifier = new QueuedNotifier(stores.state, channelSenders(smtp, destinationPolicy(config)), {
+    connection,
+    prefix: dist.queue,
+    consume,
+  });
   opened.push(() => notifier.close());
+  // Incident events from this process (alerts on the workers, analyst actions and checks on ingest) go to notify.
+  relayIncidentEvents(incidents, notifier);
   const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
   opened.push(() => agencies.close());
   return { stores, incidents, silent, notifier, agencies };

@@ -66,6 +66,11 @@ function usage(): string {
 
 /** Runs the CLI with the given arguments (without node and script path). */
 export async function run(argv: string[]): Promise<number> {
+  // Log content reaches the terminal through many commands (hunt, rules, parse, users): none may pass a control
+  // or bidi character through to it (core/text.ts).
+  const { guardTextStream } = await import('../core/text.js');
+  guardTextStream(process.stdout);
+  guardTextStream(process.stderr);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());

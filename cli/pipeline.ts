@@ -328,31 +328,9 @@ export class Pipeline {
   }
 
   private async raise(alert: Alert): Promise<void> {
-    const { incidents, notifier } = this.d;
-    // Replays: the incident stage counts an alert id once (rule alerts: event + rule; correlation alerts: the
-    // event that fired them), so a replayed batch does not inflate counts. But the first run may have stopped
-    // between creating the incident and queueing its notice (a crash, a store error that failed the batch): a
-    // replayed alert notifies again, which the notice id (incident + reopen count) makes a no-op if it was sent.
-    const replayedAlert = (await incidents.alerts.get(SCOPE_ALL, alert.id)) !== undefined;
-    const r = await incidents.ingestAlert(alert);
-    if (r.incident && (r.created || r.reopened || replayedAlert)) {
-      const i = r.incident;
-      if (replayedAlert) replayed.labels('alert').inc();
-      await notifier.notify({
-        id: `${i.id}:${i.reopenCount}`,
-        kind: i.reopenCount === 0 ? 'incident.created' : 'incident.reopened',
-        agencyId: i.agencyId,
-        severity: i.severity,
-        incidentId: i.id,
-        title: i.title,
-        ...(i.host ? { host: i.host } : {}),
-        ruleId: i.ruleId,
-        count: i.alertCount,
-        firstSeen: i.firstSeen,
-        lastSeen: i.lastSeen,
-        at: Date.now(),
-      });
-    }
+    // The incident stage counts an alert id once, so a replayed batch does not inflate counts; its notices leave
+    // through the incident outbox (incidents/outbox.ts), written with the change, so none is lost or doubled.
+    await this.d.incidents.ingestAlert(alert);
   }
 
   private async run(d: Detected): Promise<void> {

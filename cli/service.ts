@@ -18,7 +18,8 @@ import type { Alert } from '../incidents/types.js';
 import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import type { RawRecord, Spool, SpoolCursor } from '../ingest/spool/types.js';
-import { channelSenders, Notifier } from '../notify/index.js';
+import { relayIncidentEvents } from '../notify/incident-relay.js';
+import { channelSenders, destinationPolicy, Notifier } from '../notify/index.js';
 import { type ExportConfig, startExport } from '../reports/export/start.js';
 import { registerKpiGauges } from '../reports/kpi.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
@@ -184,8 +185,21 @@ export async function runLoop(
   }
 }
 
-/** The periodic checks of a deployment (run in exactly one process: the embedded service or distributed ingest). */
-function periodicChecks(silent: SilentHostWatcher, incidents: IncidentService, notifier: Notifier): NodeJS.Timeout[] {
+/**
+ * The periodic checks of a deployment (run in exactly one process: the embedded service or distributed ingest).
+ * Silent hosts, SLA breaches and every other incident event reach notify through the incident outbox, drained by
+ * the relay at each change and by the sweep here (what a crash left pending).
+ */
+export function periodicChecks(
+  silent: SilentHostWatcher,
+  incidents: IncidentService,
+  notifier: Notifier,
+  everyMs = 60_000,
+): NodeJS.Timeout[] {
+  relayIncidentEvents(incidents, notifier);
+  const sweep = () =>
+    incidents.outbox.sweep().catch((err: unknown) => log.error({ err }, 'Incident outbox sweep failed'));
+  void sweep();
   return [
     setInterval(
       () =>
@@ -193,11 +207,15 @@ function periodicChecks(silent: SilentHostWatcher, incidents: IncidentService, n
           .flush()
           .then(() => silent.check())
           .catch((err: unknown) => log.error({ err }, 'Silent-host check failed')),
-      60_000,
+      everyMs,
     ),
     setInterval(
-      () => void incidents.checkSla().catch((err: unknown) => log.error({ err }, 'SLA check failed')),
-      60_000,
+      () =>
+        void incidents
+          .checkSla()
+          .then(sweep)
+          .catch((err: unknown) => log.error({ err }, 'SLA check failed')),
+      everyMs,
     ),
     setInterval(
       () => void notifier.flushDigests().catch((err: unknown) => log.error({ err }, 'Digest failed')),
@@ -205,6 +223,10 @@ function periodicChecks(silent: SilentHostWatcher, incidents: IncidentService, n
     ),
   ];
 }
+
+/** core/config/schema.ts `incidents.checkSeconds`, in ms. */
+const checkMs = (config: Config) =>
+  ((config.incidents as { checkSeconds?: number } | undefined)?.checkSeconds ?? 60) * 1000;
 
 /**
  * Weekly and six-monthly reports: the API's on-demand route reads the chromium path and top-N from the config, and
@@ -244,7 +266,7 @@ export async function startService(config: Config): Promise<Service> {
   const incidents = new IncidentService(stores.state);
   const silent = new SilentHostWatcher(stores.state, incidents);
   const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
-  const notifier = new Notifier(stores.state, channelSenders(smtp));
+  const notifier = new Notifier(stores.state, channelSenders(smtp, destinationPolicy(config)));
   // Agencies from the configuration and the API, polled: a change reaches attribution and TLS names live.
   const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
   // Threat intel and GeoIP (context/); the retro-match raises through the pipeline once it exists.
@@ -320,7 +342,7 @@ export async function startService(config: Config): Promise<Service> {
   replayQuarantine();
 
   const timers = [
-    ...periodicChecks(silent, incidents, notifier),
+    ...periodicChecks(silent, incidents, notifier, checkMs(config)),
     setInterval(() => pipeline.sweep(), 30_000),
     setInterval(reload, rules.reloadSeconds * 1000),
     // `canhgac quarantine replay` marks records in the store; they are replayed here.
@@ -429,7 +451,7 @@ export async function startIngestService(config: Config): Promise<IngestService>
   });
   void checkRedisPersistence(connection);
   const reports = startReports(config, stores);
-  const timers = periodicChecks(silent, incidents, notifier);
+  const timers = periodicChecks(silent, incidents, notifier, checkMs(config));
   for (const t of timers) t.unref();
   notifier.start();
   log.info({ ports: ingest.ports, api: api.url, queue: dist.queue }, 'canhgac ingest (distributed) is running');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { agencyScope, SCOPE_ALL } from '../store/types.js';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
+import { agencyScope, SCOPE_ALL } from '../store/types.js';
 import { IncidentService } from './service.js';
 import type { Alert } from './types.js';
 

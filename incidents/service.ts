@@ -8,6 +8,7 @@ import { isStoreConflict } from '../store/errors.js';
 import { type Collection, SCOPE_ALL, type Scope, type StateStore, type Versioned } from '../store/types.js';
 import { writeAudit } from './audit.js';
 import { incidentError } from './errors.js';
+import { IncidentOutbox, pushEvent, RECURRING_AT } from './outbox.js';
 import {
   attackTags,
   DEFAULT_GROUPING,
@@ -28,7 +29,7 @@ import type {
   SlaBreach,
   Suppression,
 } from './types.js';
-import { SEVERITIES } from './types.js';
+import { SEVERITIES, SILENT_HOST_RULE } from './types.js';
 
 const log = logger('incidents');
 const alertsTotal = counter('canhgac_alerts_total', 'Alerts received by the incident stage, by outcome', ['outcome']);
@@ -74,6 +75,8 @@ export class IncidentService {
   readonly comments: Collection<Comment>;
   readonly audit: Collection<AuditEntry>;
   readonly suppressions: Collection<Suppression>;
+  /** Incident events waiting for notify, written with each change (incidents/outbox.ts). */
+  readonly outbox: IncidentOutbox;
   private readonly grouping: readonly GroupingField[];
   private readonly sla: SlaPolicy;
   private readonly settings: SettingsCache | undefined;
@@ -94,6 +97,7 @@ export class IncidentService {
     this.comments = state.collection<Comment>('comments');
     this.audit = state.collection<AuditEntry>('audit');
     this.suppressions = state.collection<Suppression>('suppressions');
+    this.outbox = new IncidentOutbox(this.incidents);
     this.grouping = opts.grouping ?? DEFAULT_GROUPING;
     this.sla = opts.sla ?? DEFAULT_SLA;
     this.effectiveSla = this.sla;
@@ -190,6 +194,7 @@ export class IncidentService {
           delete next.assignee;
         }
       }
+      alertEvents(current, next, alert, created || reopened, now);
       try {
         // The pipeline's writes skip OpenSearch's forced refresh (an alert flood would wait on one per write); the
         // next read of this incident is a get, which is always current, and listings catch up within ~1 s.
@@ -211,7 +216,8 @@ export class IncidentService {
           );
         }
         alertsTotal.labels(created ? 'created' : reopened ? 'reopened' : 'grouped').inc();
-        return { alert: storedAlert, incident: saved, created, reopened, suppressed: false };
+        const drained = saved.outboxPending ? await this.drain(saved) : undefined;
+        return { alert: storedAlert, incident: drained ?? saved, created, reopened, suppressed: false };
       } catch (err) {
         if (!isStoreConflict(err)) throw err;
         await backoff(attempt);
@@ -251,6 +257,17 @@ export class IncidentService {
         delete inc.acknowledgedAt;
         delete inc.resolvedAt;
         delete inc.closure;
+        pushEvent(inc, { id: `${inc.id}:${inc.reopenCount}`, kind: 'incident.reopened', at: now });
+      }
+      if (isClosed(to)) {
+        // A silent host that sends again closes its incident through the system: that is the host resuming.
+        const resumed = inc.ruleId === SILENT_HOST_RULE && actor === 'system';
+        pushEvent(inc, {
+          id: `${inc.id}:closed:${inc.reopenCount}`,
+          kind: resumed ? 'host.resumed' : 'incident.resolved',
+          at: now,
+          state: to,
+        });
       }
     });
   }
@@ -312,8 +329,19 @@ export class IncidentService {
           if (!ack && !res) continue;
           try {
             await this.update(SCOPE_ALL, inc.id, 'system', 'incident.sla_breach', inc.version, (i) => {
-              if (ack) i.sla.ackBreachedAt = now;
-              if (res) i.sla.resolveBreachedAt = now;
+              // The breach and its notice in one write: a crash cannot keep one without the other.
+              if (ack) {
+                i.sla.ackBreachedAt = now;
+                const dueAt = i.sla.ackDueAt!;
+                const id = `${i.id}:sla:acknowledge:${i.reopenCount}`;
+                pushEvent(i, { id, kind: 'sla.breach', at: now, clock: 'acknowledge', dueAt });
+              }
+              if (res) {
+                i.sla.resolveBreachedAt = now;
+                const dueAt = i.sla.resolveDueAt!;
+                const id = `${i.id}:sla:resolve:${i.reopenCount}`;
+                pushEvent(i, { id, kind: 'sla.breach', at: now, clock: 'resolve', dueAt });
+              }
             });
           } catch (err) {
             if (isStoreConflict(err)) continue; // changed meanwhile: the next check sees the new state
@@ -398,13 +426,28 @@ export class IncidentService {
         // With an expected version from the caller (an analyst's form), a conflict is the caller's to resolve.
         const saved = await this.incidents.put(scope, next, { expectedVersion: expectedVersion ?? version });
         await this.writeAudit(actor, action, 'incidents', id, current.agencyId, stateView(current), stateView(saved));
-        return saved;
+        return (saved.outboxPending ? await this.drain(saved) : undefined) ?? saved;
       } catch (err) {
         if (!isStoreConflict(err) || expectedVersion !== undefined) throw err;
         await backoff(attempt);
       }
     }
     throw incidentError('CANHGAC_ERR_INCIDENT_BUSY', { id });
+  }
+
+  /**
+   * Hands the incident's new events to notify right away (the change is already durable; a failure here leaves
+   * them pending for the sweep). Returns the incident as it is after the drain, when it could be read.
+   */
+  private async drain(saved: Versioned<Incident>): Promise<Versioned<Incident> | undefined> {
+    if (!this.outbox.attached) return undefined;
+    try {
+      await this.outbox.drain(saved.id, saved);
+      return await this.incidents.get(SCOPE_ALL, saved.id);
+    } catch (err) {
+      log.warn({ incident: saved.id, err: (err as Error).message }, 'Incident events left pending for the sweep');
+      return undefined;
+    }
   }
 
   private async writeAudit(
@@ -418,6 +461,28 @@ export class IncidentService {
   ): Promise<void> {
     await writeAudit(this.audit, this.now(), { actor, action, collection, targetId, agencyId, before, after });
   }
+}
+
+/** The events an alert makes on its incident: opened or reopened, escalated, or its count past a threshold. */
+function alertEvents(current: Incident | undefined, next: Incident, alert: Alert, opened: boolean, now: number): void {
+  const silent = alert.kind === 'silent_host';
+  if (opened) {
+    // The id of the notice before the outbox existed (incident + reopen count): a notice sent then is not repeated.
+    const kind = silent ? 'host.silent' : current ? 'incident.reopened' : 'incident.created';
+    pushEvent(next, { id: `${next.id}:${next.reopenCount}`, kind, at: now });
+    return;
+  }
+  if (!current) return;
+  if (SEVERITIES.indexOf(next.severity) > SEVERITIES.indexOf(current.severity))
+    pushEvent(next, {
+      id: `${next.id}:escalated:${next.reopenCount}:${next.severity}`,
+      kind: 'incident.escalated',
+      at: now,
+      from: current.severity,
+    });
+  const crossed = RECURRING_AT.filter((t) => current.alertCount < t && next.alertCount >= t).pop();
+  if (crossed !== undefined)
+    pushEvent(next, { id: `${next.id}:recurring:${next.reopenCount}:${crossed}`, kind: 'incident.recurring', at: now });
 }
 
 /** The fields of an incident an audit entry records (not the growing id lists). */

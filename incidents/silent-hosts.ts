@@ -6,7 +6,7 @@ import { isStoreConflict } from '../store/errors.js';
 import { type Collection, SCOPE_ALL, type StateStore } from '../store/types.js';
 import { groupingKey } from './policy.js';
 import { IncidentService } from './service.js';
-import type { Alert, Severity } from './types.js';
+import { type Alert, type Severity, SILENT_HOST_RULE } from './types.js';
 
 const log = logger('silent_hosts');
 const silentTotal = counter('canhgac_silent_hosts_total', 'Hosts found silent (raised) and resumed (resolved)', [
@@ -17,8 +17,7 @@ const checkErrors = counter(
   'Failed writes while marking a host silent (other than a concurrent change); the check stops and retries later',
 );
 
-/** The rule id of silent-host incidents. */
-export const SILENT_HOST_RULE = 'canhgac.silent_host';
+export { SILENT_HOST_RULE } from './types.js';
 
 /** A host canhgac expects to hear from. */
 export interface HostRecord {
@@ -134,13 +133,15 @@ export class SilentHostWatcher {
             };
         const resumed = cur?.silentSince !== undefined;
         if (resumed) delete next.silentSince;
+        // The incident first, the host record after: a crash between them leaves the host silent, so the next
+        // flush resolves again (a no-op) instead of leaving the incident open for ever.
+        if (resumed) await this.resolve(next);
         try {
           await this.hosts.put(SCOPE_ALL, next, { expectedVersion: cur ? cur.version : 0 });
         } catch (err) {
           if (isStoreConflict(err)) continue;
           throw err;
         }
-        if (resumed) await this.resolve(next);
         break;
       }
     }
@@ -163,7 +164,12 @@ export class SilentHostWatcher {
         ...(after ? { after } : {}),
       });
       for (const h of page.docs) {
-        if (h.silentSince !== undefined) continue;
+        if (h.silentSince !== undefined) {
+          // Marked silent: its incident was raised, or the process stopped right before; raise it again (the
+          // alert id is the same, so an incident that has it counts nothing twice).
+          await this.incidents.ingestAlert(this.silentAlert(h, h.silentSince, undefined));
+          continue;
+        }
         if (h.lastSeen > now) {
           // Written from a line's own future timestamp by an older version: the silence is counted from now on.
           const { version, ...rest } = h;
@@ -183,20 +189,7 @@ export class SilentHostWatcher {
           log.error({ err, host: h.host, agency: h.agencyId }, 'Could not mark a host silent');
           throw err;
         }
-        const alert: Alert = {
-          id: `silent-${h.id}-${now}`,
-          kind: 'silent_host',
-          ruleId: SILENT_HOST_RULE,
-          ruleTitle: `Host ${h.host} stopped sending logs`,
-          level: this.opts.severity ?? 'medium',
-          tags: [],
-          agencyId: h.agencyId,
-          host: h.host,
-          eventIds: [],
-          ts: now,
-          fields: { lastSeen: h.lastSeen, thresholdMinutes: minutes },
-        };
-        await this.incidents.ingestAlert(alert);
+        await this.incidents.ingestAlert(this.silentAlert(h, now, minutes));
         silentTotal.labels('raised').inc();
         log.warn({ host: h.host, agency: h.agencyId, lastSeen: h.lastSeen }, 'Host stopped sending logs');
         found.push({ ...h, silentSince: now });
@@ -204,6 +197,23 @@ export class SilentHostWatcher {
       after = page.next;
     } while (after);
     return found;
+  }
+
+  /** The alert of a host found silent at `at` (its id depends on nothing else, so raising it twice is a no-op). */
+  private silentAlert(h: HostRecord, at: number, minutes: number | undefined): Alert {
+    return {
+      id: `silent-${h.id}-${at}`,
+      kind: 'silent_host',
+      ruleId: SILENT_HOST_RULE,
+      ruleTitle: `Host ${h.host} stopped sending logs`,
+      level: this.opts.severity ?? 'medium',
+      tags: [],
+      agencyId: h.agencyId,
+      host: h.host,
+      eventIds: [],
+      ts: at,
+      fields: { lastSeen: h.lastSeen, ...(minutes !== undefined ? { thresholdMinutes: minutes } : {}) },
+    };
   }
 
   private async resolve(h: HostRecord): Promise<void> {

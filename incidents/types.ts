@@ -3,6 +3,9 @@
 /** Sigma levels, used as incident severity. */
 export type Severity = 'informational' | 'low' | 'medium' | 'high' | 'critical';
 
+/** The rule id of silent-host incidents. */
+export const SILENT_HOST_RULE = 'canhgac.silent_host';
+
 /** Severities from lowest to highest. */
 export const SEVERITIES: readonly Severity[] = ['informational', 'low', 'medium', 'high', 'critical'];
 
@@ -66,6 +69,41 @@ export interface Incident {
   sla: SlaClock;
   /** Why it was closed (set when closed with a reason; removed when reopened). */
   closure?: Closure;
+  /** Incident events not yet handed to notify (incidents/outbox.ts), written with the change that made them. */
+  outbox?: IncidentEvent[];
+  /** true while `outbox` holds events (a filterable flag for the sweep). */
+  outboxPending?: boolean;
+}
+
+/**
+ * The kinds of incident events, which are also the notice kinds notify sends for them (notify/types.ts adds
+ * its own: digest, test). One list: routes, the API and the notifier all read it.
+ */
+export const INCIDENT_EVENT_KINDS = [
+  'incident.created',
+  'incident.recurring',
+  'incident.reopened',
+  'incident.escalated',
+  'sla.breach',
+  'host.silent',
+  'host.resumed',
+  'incident.resolved',
+] as const;
+
+/** One kind of incident event. */
+export type IncidentEventKind = (typeof INCIDENT_EVENT_KINDS)[number];
+
+/** Something that happened to an incident and is worth a notice (stable id: one per change). */
+export interface IncidentEvent {
+  id: string;
+  kind: IncidentEventKind;
+  at: number;
+  /** sla.breach: which clock ran out and when it was due. */
+  clock?: 'acknowledge' | 'resolve';
+  dueAt?: number;
+  /** incident.resolved: the closing state; incident.escalated: the severity before. */
+  state?: IncidentState;
+  from?: Severity;
 }
 
 /** Categories of a closure, resolved or false positive (the console offers them; the API validates them). */

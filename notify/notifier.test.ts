@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
-import { channelSenders, Notifier, webhookSignature, type Notice } from './index.js';
 import { startSmtp } from '../tests/smtp.js';
+import { channelSenders, type Notice, Notifier, webhookSignature } from './index.js';
 
 const A = '000.00.31.H40';
 let stores: SqliteStores;
@@ -123,7 +123,9 @@ describe('email through a real SMTP server', () => {
 describe('HTTP channels', () => {
   it('signs webhooks with HMAC and speaks Telegram, Slack and Teams', async () => {
     const r = await receiver();
-    const n = new Notifier(stores.state, channelSenders(), { now: () => clock });
+    const n = new Notifier(stores.state, channelSenders(undefined, { allowPrivate: ['127.0.0.1/32'] }), {
+      now: () => clock,
+    });
     await setup(n, [
       { id: 'hook', type: 'webhook', settings: { url: `${r.url}/hook`, secret: 's3cret' } },
       { id: 'tg', type: 'telegram', settings: { token: '123:abc', chatId: '-100', apiBase: r.url } },
@@ -147,7 +149,9 @@ describe('HTTP channels', () => {
 describe('routing', () => {
   it('routes by agency and severity, throttles re-alerts, and gathers low severities into a digest', async () => {
     const r = await receiver();
-    const n = new Notifier(stores.state, channelSenders(), { now: () => clock });
+    const n = new Notifier(stores.state, channelSenders(undefined, { allowPrivate: ['127.0.0.1/32'] }), {
+      now: () => clock,
+    });
     await setup(n, [{ id: 'hook', type: 'webhook', settings: { url: `${r.url}/hook` } }], {
       agencyId: A,
       minSeverity: 'low',
@@ -171,7 +175,11 @@ describe('routing', () => {
   });
 
   it('dead-letters a delivery after its last attempt and logs every attempt', async () => {
-    const n = new Notifier(stores.state, channelSenders(), { now: () => clock, maxAttempts: 3, baseDelayMs: 10 });
+    const n = new Notifier(stores.state, channelSenders(undefined, { allowPrivate: ['127.0.0.1/32'] }), {
+      now: () => clock,
+      maxAttempts: 3,
+      baseDelayMs: 10,
+    });
     await setup(n, [{ id: 'hook', type: 'webhook', settings: { url: 'http://127.0.0.1:9/nothing' } }]);
     await n.notify(notice());
     const seen = [];

@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
 import { logger } from '../core/log.js';
-import { type SettingsCache, settingsFor } from '../core/settings.js';
 import { counter } from '../core/metrics.js';
+import { type SettingsCache, settingsFor } from '../core/settings.js';
 import { SEVERITIES, type Severity } from '../incidents/types.js';
 import { isStoreConflict } from '../store/errors.js';
 import { type Collection, SCOPE_ALL, type StateStore, type Versioned } from '../store/types.js';
+import { routeKinds } from './kinds.js';
 import { render } from './templates.js';
-import type { ChannelConfig, ChannelSender, Delivery, Notice, RouteConfig } from './types.js';
+import {
+  type ChannelConfig,
+  type ChannelSender,
+  DEFAULT_ROUTE_KINDS,
+  type Delivery,
+  type Notice,
+  type NoticeKind,
+  type RouteConfig,
+} from './types.js';
 
 const log = logger('notify');
 const outcomes = counter('canhgac_notifications_total', 'Notification deliveries by channel type and outcome', [
@@ -27,7 +36,16 @@ export interface NotifierOptions {
 interface ThrottleMark {
   id: string;
   lastAt: number;
+  noticeId?: string;
 }
+
+/** Kinds the re-alert interval holds back (a breach, a silent host, a closure is always worth hearing). */
+const THROTTLED: ReadonlySet<NoticeKind> = new Set([
+  'incident.created',
+  'incident.reopened',
+  'incident.recurring',
+  'incident.escalated',
+]);
 
 interface DigestItem {
   id: string;
@@ -84,7 +102,7 @@ export class Notifier {
     for (const route of (await this.routes.list(SCOPE_ALL, { size: 10000 })).docs) {
       if (route.agencyId && route.agencyId !== notice.agencyId) continue;
       if (!atLeast(notice.severity, route.minSeverity)) continue;
-      if (route.kinds && !route.kinds.includes(notice.kind)) continue;
+      if (!(route.kinds ? routeKinds(route.kinds) : DEFAULT_ROUTE_KINDS).includes(notice.kind)) continue;
       if (route.digestBelow && notice.kind !== 'digest' && !atLeast(notice.severity, route.digestBelow)) {
         await this.digest.put(SCOPE_ALL, {
           id: hashId(route.id, notice.id),
@@ -95,14 +113,16 @@ export class Notifier {
         outcomes.labels('digest', 'gathered').inc();
         continue;
       }
-      if (notice.incidentId && route.realertMinutes && notice.kind !== 'sla.breach') {
+      if (notice.incidentId && route.realertMinutes && THROTTLED.has(notice.kind)) {
         const markId = hashId(route.id, notice.incidentId);
         const mark = await this.throttle.get(SCOPE_ALL, markId);
-        if (mark && this.now() - mark.lastAt < route.realertMinutes * 60_000) {
+        // The notice that set the mark passes again: a relay retried after a crash must not throttle itself.
+        if (mark && mark.noticeId !== notice.id && this.now() - mark.lastAt < route.realertMinutes * 60_000) {
           outcomes.labels('route', 'throttled').inc();
           continue;
         }
-        await this.throttle.put(SCOPE_ALL, { id: markId, lastAt: this.now() });
+        if (mark?.noticeId !== notice.id)
+          await this.throttle.put(SCOPE_ALL, { id: markId, lastAt: this.now(), noticeId: notice.id });
       }
       for (const channelId of route.channelIds) queued += await this.enqueue(notice, route, channelId);
     }

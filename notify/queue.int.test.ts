@@ -4,14 +4,15 @@
  * maxAttempts, the delivery log says what happened, and a delivery whose queueing failed is queued again by the
  * reconciler. Senders here are counting stand-ins; the channels themselves are tested in notifier.test.ts.
  */
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+
 import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { removeRedisKeys } from '../core/redis-keys.js';
 import { redisConnection } from '../ingest/forward.js';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
 import { QueuedNotifier } from './queue.js';
 import type { ChannelSender, Notice } from './types.js';
-import { removeRedisKeys } from '../core/redis-keys.js';
 
 const url = process.env.CANHGAC_TEST_REDIS_URL;
 if (!url)

@@ -48,8 +48,15 @@ const WORDS: Record<Language, Record<string, string>> = {
     'incident.created': 'Sự cố mới',
     'incident.reopened': 'Sự cố tái diễn',
     'incident.recurring': 'Sự cố tiếp diễn',
+    'incident.escalated': 'Sự cố tăng mức độ',
+    'incident.resolved': 'Sự cố đã đóng',
     'sla.breach': 'Quá hạn xử lý (SLA)',
     'host.silent': 'Máy chủ ngừng gửi log',
+    'host.resumed': 'Máy chủ gửi log trở lại',
+    clock: 'Hạn',
+    acknowledge: 'Tiếp nhận',
+    resolve: 'Xử lý xong',
+    due: 'Hạn lúc',
     'pipeline.stalled': 'canhgac ngừng xử lý sự kiện',
     digest: 'Tổng hợp cảnh báo',
     test: 'Thông báo thử',
@@ -68,8 +75,15 @@ const WORDS: Record<Language, Record<string, string>> = {
     'incident.created': 'New incident',
     'incident.reopened': 'Incident reopened',
     'incident.recurring': 'Incident recurring',
+    'incident.escalated': 'Incident escalated',
+    'incident.resolved': 'Incident closed',
     'sla.breach': 'SLA breached',
     'host.silent': 'Host stopped sending logs',
+    'host.resumed': 'Host sends logs again',
+    clock: 'Deadline',
+    acknowledge: 'Acknowledge',
+    resolve: 'Resolve',
+    due: 'Due at',
     'pipeline.stalled': 'canhgac stopped processing events',
     digest: 'Alert digest',
     test: 'Test notification',
@@ -95,6 +109,8 @@ function rows(n: Notice, lang: Language): [string, string][] {
   if (n.count !== undefined) r.push([w.count!, String(n.count)]);
   if (n.firstSeen !== undefined) r.push([w.first!, formatTime(n.firstSeen)]);
   if (n.lastSeen !== undefined) r.push([w.last!, formatTime(n.lastSeen)]);
+  if (n.clock) r.push([w.clock!, w[n.clock]!]);
+  if (n.dueAt !== undefined) r.push([w.due!, formatTime(n.dueAt)]);
   return r;
 }
 
@@ -138,6 +154,9 @@ export function render(n: Notice, language?: Language): RenderedMessage {
     ...(n.host ? { host: n.host } : {}),
     ...(n.ruleId ? { rule_id: n.ruleId } : {}),
     ...(n.count !== undefined ? { count: n.count } : {}),
+    ...(n.clock ? { clock: n.clock } : {}),
+    ...(n.dueAt !== undefined ? { due_at: new Date(n.dueAt).toISOString() } : {}),
+    ...(n.state ? { state: n.state } : {}),
     ...(n.link ? { link: n.link } : {}),
     at: new Date(n.at).toISOString(),
     ...(items.length

@@ -1,5 +1,17 @@
 /** Notifications: what is said, to whom, through which channel, and what happened to each delivery. */
-import type { Severity } from '../incidents/types.js';
+import { INCIDENT_EVENT_KINDS, type IncidentState, type Severity } from '../incidents/types.js';
+
+/**
+ * Every notice kind: one per incident event (incidents/types.ts), the operational pipeline.stalled (cli/health.ts),
+ * and the notifier's own. The one list that routes (`kinds`), the API schema and the templates use.
+ */
+export const NOTICE_KINDS = [...INCIDENT_EVENT_KINDS, 'pipeline.stalled', 'digest', 'test'] as const;
+
+/** One kind of notice. */
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** What a route without `kinds` hears: every kind but the closing of an incident an analyst did himself. */
+export const DEFAULT_ROUTE_KINDS: readonly NoticeKind[] = NOTICE_KINDS.filter((k) => k !== 'incident.resolved');
 
 /** Languages of templates. */
 export type Language = 'vi' | 'en';
@@ -8,15 +20,7 @@ export type Language = 'vi' | 'en';
 export interface Notice {
   /** Stable id: the same notice is never delivered twice to one channel. */
   id: string;
-  kind:
-    | 'incident.created'
-    | 'incident.reopened'
-    | 'incident.recurring'
-    | 'sla.breach'
-    | 'host.silent'
-    | 'pipeline.stalled'
-    | 'digest'
-    | 'test';
+  kind: NoticeKind;
   agencyId: string;
   agencyName?: string;
   severity: Severity;
@@ -29,6 +33,11 @@ export interface Notice {
   firstSeen?: number;
   lastSeen?: number;
   link?: string;
+  /** sla.breach: the clock that ran out and when it was due. */
+  clock?: 'acknowledge' | 'resolve';
+  dueAt?: number;
+  /** incident.resolved: the closing state (resolved, false_positive). */
+  state?: IncidentState;
   /** For digests: the notices it gathers. */
   items?: Notice[];
   at: number;
@@ -59,7 +68,8 @@ export interface RouteConfig {
   id: string;
   agencyId?: string;
   minSeverity: Severity;
-  kinds?: Notice['kind'][];
+  /** Absent: DEFAULT_ROUTE_KINDS. */
+  kinds?: NoticeKind[];
   channelIds: string[];
   /** Absent: the `defaultLanguage` setting at send time (core/settings.ts). */
   language?: Language;

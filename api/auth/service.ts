@@ -15,6 +15,7 @@ import type { AuditEntry } from '../../incidents/types.js';
 import { isStoreConflict } from '../../store/errors.js';
 import { type Collection, SCOPE_ALL, type Scope, type StateStore, type Versioned } from '../../store/types.js';
 import { apiError } from '../errors.js';
+import { noteKeyUse } from './key-use.js';
 import { DEFAULT_SCRYPT, hashPassword, type PasswordHash, type ScryptParams, verifyPassword } from './passwords.js';
 import type { Principal, Role } from './roles.js';
 
@@ -427,6 +428,7 @@ export class AuthService {
     if (key.length < 16 || key.length > 500) return undefined;
     const doc = await this.keys.get(SCOPE_ALL, keyIdOf(key));
     if (!doc || !sameHex(doc.hash, sha256(key))) return undefined;
+    noteKeyUse(this.keys, doc, this.now());
     return { kind: 'key', id: doc.id, role: doc.role, ...(doc.agencyId ? { agencyId: doc.agencyId } : {}) };
   }
 
@@ -463,10 +465,7 @@ export class AuthService {
     return true;
   }
 
-  /**
-   * First start: with no admin user and no admin key, CANHGAC_ADMIN_PASSWORD creates user `admin` and
-   * CANHGAC_BOOTSTRAP_API_KEY an admin API key. Returns what was created.
-   */
+  /** First start, no admin yet: CANHGAC_ADMIN_PASSWORD makes user `admin`, CANHGAC_BOOTSTRAP_API_KEY an admin key. */
   async bootstrap(env: Record<string, string | undefined> = process.env): Promise<string[]> {
     const admins = await this.users.list(SCOPE_ALL, { filter: { role: 'admin' }, size: 1 });
     const adminKeys = await this.keys.list(SCOPE_ALL, { filter: { role: 'admin' }, size: 1 });

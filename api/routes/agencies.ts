@@ -139,6 +139,25 @@ export const agencyRoutes: RouteDef[] = [
     },
   },
   {
+    method: 'delete',
+    path: '/api/v1/agencies/:id/keys/:keyId',
+    operationId: 'revokeAgentKey',
+    handle: async (ctx) => {
+      const a = await getOr404(ctx, agencies(ctx), 'agency');
+      const id = ctx.params.keyId!;
+      const key = await ctx.svc.auth.keys.get(ctx.scope, id);
+      // Only this agency's intake keys: any other key answers as if it did not exist.
+      if (
+        !key ||
+        key.agencyId !== a.id ||
+        key.role !== 'intake' ||
+        !(await ctx.svc.auth.revokeKey(ctx.actor, ctx.scope, id))
+      )
+        throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'agent key', id });
+      return { status: 204 };
+    },
+  },
+  {
     method: 'get',
     path: '/api/v1/hosts',
     operationId: 'listHosts',

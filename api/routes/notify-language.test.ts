@@ -3,9 +3,10 @@
  * notices go out in whatever the setting says when they are sent; an explicit language wins; null goes back to
  * following the setting. Through the real API (fixture) and the Notifier posting to a local Slack-style receiver.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { channelSenders, type Notice, Notifier } from '../../notify/index.js';
 import { SCOPE_ALL } from '../../store/types.js';
 import { AGENCY_A, type Fixture, startFixture } from '../fixture.js';
@@ -61,7 +62,7 @@ function notice(): Notice {
 
 /** Sends one notice through the routes and returns the body the webhook received. */
 async function send(): Promise<string> {
-  const notifier = new Notifier(f.svc.stores.state, channelSenders());
+  const notifier = new Notifier(f.svc.stores.state, channelSenders(undefined, { allowPrivate: ['127.0.0.1/32'] }));
   got.length = 0;
   expect(await notifier.notify(notice())).toBe(1);
   expect(await notifier.deliverDue()).toMatchObject({ sent: 1 });

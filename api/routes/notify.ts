@@ -1,5 +1,6 @@
 /** Notification channels and routes (an agency admin manages its own agency's, through its Scope). */
 import { newEventId } from '../../core/ids.js';
+import { routeKinds } from '../../notify/kinds.js';
 import type { ChannelConfig, RouteConfig } from '../../notify/types.js';
 import type { Versioned } from '../../store/types.js';
 import type { Ctx, RouteDef } from '../context.js';
@@ -104,7 +105,8 @@ export const notifyRoutes: RouteDef[] = [
       const b = ctx.body as Omit<RouteConfig, 'id'>;
       await checkChannels(ctx, b.channelIds);
       // No language named: none is stored, and each notice goes out in the `defaultLanguage` setting of the day.
-      const doc: RouteConfig = { ...b, id: newEventId() };
+      // Kinds are stored as notice kinds (older names expanded), the names the notifier matches.
+      const doc: RouteConfig = { ...b, ...(b.kinds ? { kinds: routeKinds(b.kinds) } : {}), id: newEventId() };
       return { status: 201, body: await createDoc(ctx, routes(ctx), 'route', 'routes', doc) };
     },
   },
@@ -119,7 +121,10 @@ export const notifyRoutes: RouteDef[] = [
     path: '/api/v1/routes/:id',
     operationId: 'updateRoute',
     handle: async (ctx) => {
-      const b = ctx.body as Partial<Omit<RouteConfig, 'language'>> & { language?: RouteConfig['language'] | null };
+      const b = ctx.body as Partial<Omit<RouteConfig, 'language' | 'kinds'>> & {
+        language?: RouteConfig['language'] | null;
+        kinds?: string[] | null;
+      };
       await checkChannels(ctx, b.channelIds);
       return {
         body: await updateDoc(ctx, routes(ctx), 'route', 'routes', (d) => {
@@ -128,6 +133,8 @@ export const notifyRoutes: RouteDef[] = [
           if (b.language === null) delete d.language;
           else if (b.language !== undefined) d.language = b.language;
           if (b.realertMinutes !== undefined) d.realertMinutes = b.realertMinutes;
+          if (b.kinds === null) delete d.kinds;
+          else if (b.kinds !== undefined) d.kinds = routeKinds(b.kinds);
         }),
       };
     },

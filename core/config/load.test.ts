@@ -12,7 +12,7 @@ describe('configuration', () => {
       dataDir: string;
       spool: { fsync: string };
     };
-    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080, secureCookies: false, trustProxy: false });
     expect(c.syslog.tcp.port).toBe(5514);
     expect(c.dataDir).toBe('./data');
     expect(c.spool.fsync).toBe('always');

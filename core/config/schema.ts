@@ -5,6 +5,7 @@
 import { exportSchema } from './export-schema.js';
 
 import { GEOIP_SCHEMA, THREAT_INTEL_SCHEMA } from './schema-context.js';
+import { API_SCHEMA, NOTIFY_SECTIONS } from './schema-notify.js';
 import {
   enabled,
   format,
@@ -62,10 +63,7 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       description: 'Log level.',
     },
   }),
-  api: obj('REST API and web console.', {
-    host: host('127.0.0.1', 'the API'),
-    port: port(8080, 'the API and web console', ['CANHGAC_API_PORT']),
-  }),
+  api: API_SCHEMA,
   auth: obj('Sign-in of people (besides local passwords and API keys).', {
     oidc: {
       type: 'object',
@@ -432,6 +430,7 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
       },
     }),
   }),
+  ...NOTIFY_SECTIONS,
   threatIntel: THREAT_INTEL_SCHEMA,
   geoip: GEOIP_SCHEMA,
   export: exportSchema as SchemaNode,

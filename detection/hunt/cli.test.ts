@@ -119,3 +119,57 @@ describe('canhgac hunt', () => {
     expect(parseTime('soon', now)).toBeUndefined();
   });
 });
+
+describe('canhgac hunt with hostile log content', () => {
+  let dir: string;
+  // A title change, a cleared screen and a forged line (OSC, CSI, CR), a one-byte C1 CSI, and a right-to-left override.
+  const hostile = 'whoami \u001b]0;pwned\u0007\u001b[2J\rroot OK \u009b31m invoice\u202egpj.exe';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'canhgac-hunt-hostile-'));
+    const s = openSqliteStores({ path: join(dir, 'canhgac.db') });
+    await s.events.write(SCOPE_ALL, [
+      {
+        'logsource.product': 'windows',
+        'logsource.category': 'process_creation',
+        'host.name': 'pc\u001b[1m1',
+        '@timestamp': '2026-03-01T01:00:00Z',
+        'event.id': 'h1',
+        'agency.id': 'A',
+        CommandLine: hostile,
+        message: hostile,
+      },
+    ]);
+    await s.close();
+    writeFileSync(join(dir, 'rule.yml'), RULE);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+  for (const json of [false, true]) {
+    it(`prints controls and bidi characters as visible escapes (${json ? 'JSON' : 'text'})`, async () => {
+      let out = '';
+      const code = await run(
+        [
+          '--rule',
+          join(dir, 'rule.yml'),
+          '--from',
+          '2026-03-01T00:00:00Z',
+          '--data-dir',
+          dir,
+          ...(json ? ['--json'] : []),
+        ],
+        {
+          out: (s) => {
+            out += s;
+          },
+          err: () => undefined,
+        },
+      );
+      expect(code).toBe(0);
+      expect(out).not.toMatch(unsafe);
+      expect(out).toContain('\\u001b]0;pwned\\u0007');
+      expect(out).toContain('invoice\\u202egpj.exe');
+      if (json) expect((JSON.parse(out) as { event: { message: string } }).event.message).toBe(hostile);
+    });
+  }
+});

@@ -5,6 +5,7 @@
  * 2 usage error.
  */
 import { existsSync } from 'node:fs';
+import { terminalText, visibleText } from '../../core/text.js';
 import { cliLogsToStderr } from '../cli/logs.js';
 
 /** Where the command writes (tests pass their own). */
@@ -99,9 +100,11 @@ export function parseTime(text: string, now: number): number | undefined {
 }
 
 function oneLine(e: Record<string, unknown>, title: string, level: string | undefined): string {
-  const msg = typeof e.message === 'string' ? e.message.replace(/\s+/g, ' ').slice(0, 160) : '';
-  const host = typeof e['host.name'] === 'string' ? e['host.name'] : '-';
-  return `${String(e['@timestamp'])}  ${String(e['agency.id'])}  ${host}  [${level ?? '-'}] ${title}${msg ? `  | ${msg}` : ''}\n`;
+  // Every field is log content or a rule's text: controls and bidi characters shown, never obeyed (core/text.ts).
+  const msg = typeof e.message === 'string' ? visibleText(e.message.replace(/[ \t\n]+/g, ' ').slice(0, 160)) : '';
+  const host = typeof e['host.name'] === 'string' ? visibleText(e['host.name']) : '-';
+  const head = `${visibleText(String(e['@timestamp']))}  ${visibleText(String(e['agency.id']))}  ${host}`;
+  return `${head}  [${visibleText(level ?? '-')}] ${visibleText(title)}${msg ? `  | ${msg}` : ''}\n`;
 }
 
 /** Runs `canhgac hunt`; returns the exit code. */
@@ -178,7 +181,11 @@ export async function run(
       let n = 0;
       const meta = { id: rule.id, title: rule.title, level: rule.level };
       for await (const e of hunt(stores.events, rule, { from, to, scope, filters })) {
-        io.out(args.json ? `${JSON.stringify({ rule: meta, event: e })}\n` : oneLine(e, rule.title, rule.level));
+        io.out(
+          args.json
+            ? `${terminalText(JSON.stringify({ rule: meta, event: e }))}\n`
+            : oneLine(e, rule.title, rule.level),
+        );
         if (++n === args.limit) break;
       }
       total += n;

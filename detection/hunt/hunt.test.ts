@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import type { QueryNode } from '../../store/query/ast.js';
 import { compileQuery } from '../../store/query/evaluate.js';
 import { openSqliteStores } from '../../store/sqlite/index.js';
 import { agencyScope, SCOPE_ALL, type StoredEvent } from '../../store/types.js';
 import { Engine } from '../engine/index.js';
-import { filter, keywords, rule, search, type Scalar } from '../engine/testkit.js';
-import type { QueryNode } from '../../store/query/ast.js';
+import { filter, keywords, rule, type Scalar, search } from '../engine/testkit.js';
 import type { DetectionRule } from '../sigma/model.js';
 import { hunt } from './hunt.js';
 import { SQLITE_CAPABILITIES, translateRule, unsupportedBy } from './translate.js';

@@ -1,6 +1,6 @@
 /** Retro-hunt: Sigma rules translated to the store query AST and run over stored history. */
 export { HUNT_ERRORS, huntError } from './errors.js';
-export { hunt, huntQuery, type HuntOptions } from './hunt.js';
+export { type HuntOptions, hunt, huntQuery } from './hunt.js';
 export {
   type BackendCapabilities,
   logsourceQuery,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { explainSkip, sharedPath } from '../../core/shared-data.js';
-import { openOpenSearchStores, type OpenSearchStores } from '../../store/opensearch/index.js';
+import { type OpenSearchStores, openOpenSearchStores } from '../../store/opensearch/index.js';
 import { describeOpenSearch, testPrefix } from '../../store/opensearch/test-env.js';
 import { SCOPE_ALL } from '../../store/types.js';
 import { differentialHunt, engineFirings, otrfEvents } from '../../tests/detection/hunt-differential.js';

@@ -5,9 +5,9 @@
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { explainSkip, sharedPath } from '../../core/shared-data.js';
-import { differentialHunt, engineFirings, otrfEvents } from '../../tests/detection/hunt-differential.js';
 import { openSqliteStores } from '../../store/sqlite/index.js';
 import { SCOPE_ALL } from '../../store/types.js';
+import { differentialHunt, engineFirings, otrfEvents } from '../../tests/detection/hunt-differential.js';
 import { Engine } from '../engine/index.js';
 import { loadRules } from '../sigma/load.js';
 import type { LoadResult } from '../sigma/model.js';

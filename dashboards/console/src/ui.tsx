@@ -2,6 +2,7 @@
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, type Bucket } from './api.js';
 import { parseDateTime, useApp } from './i18n.js';
+import { textPieces } from './untrusted.js';
 
 /** Loads data with `load`, again when `deps` change and every `pollMs` when set. */
 export function useData<T>(
@@ -78,7 +79,7 @@ export function Panel({ title, children, className }: { title: ReactNode; childr
  */
 export function Highlight({ text, terms }: { text: string; terms: readonly string[] }) {
   const ts = terms.filter((x) => x.length > 0);
-  if (ts.length === 0) return <>{text}</>;
+  if (ts.length === 0) return <LogText text={text} />;
   const lower = text.toLowerCase();
   const out: ReactNode[] = [];
   let i = 0;
@@ -94,12 +95,46 @@ export function Highlight({ text, terms }: { text: string; terms: readonly strin
       }
     }
     if (best < 0) break;
-    if (best > i) out.push(text.slice(i, best));
-    out.push(<mark key={n++}>{text.slice(best, best + len)}</mark>);
+    if (best > i) out.push(<Pieces key={n++} text={text.slice(i, best)} />);
+    out.push(
+      <mark key={n++}>
+        <Pieces text={text.slice(best, best + len)} />
+      </mark>,
+    );
     i = best + len;
   }
-  out.push(text.slice(i));
-  return <>{out}</>;
+  out.push(<Pieces key={n++} text={text.slice(i)} />);
+  return <bdi className="logtext">{out}</bdi>;
+}
+
+/** The pieces of untrusted text: controls and bidi characters as visible escapes (untrusted.ts). */
+function Pieces({ text, lines }: { text: string; lines?: boolean }) {
+  return (
+    <>
+      {textPieces(text, lines).map((p) =>
+        p.code ? (
+          <code key={p.at} className="ctl" title={p.code}>
+            {p.text}
+          </code>
+        ) : (
+          p.text
+        ),
+      )}
+    </>
+  );
+}
+
+/**
+ * Untrusted text (log content, host names, rule titles, any value from an event): in its own bidi isolate, so it
+ * cannot reorder what surrounds it, with controls and bidi characters shown as `\uXXXX`. Always React text nodes.
+ */
+export function LogText({ text, lines }: { text: unknown; lines?: boolean }) {
+  const s = text === undefined || text === null ? '' : typeof text === 'string' ? text : JSON.stringify(text);
+  return (
+    <bdi className="logtext">
+      <Pieces text={s} lines={lines} />
+    </bdi>
+  );
 }
 
 /** Severity colour class. */

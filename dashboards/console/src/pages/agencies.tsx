@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { agencyLabel } from '../agency-names.js';
 import { type Agency, api, type Bucket, type Host, type Page, qs } from '../api.js';
 import { fmtDateTime, fmtDuration, fmtNumber, useApp } from '../i18n.js';
-import { ErrorBox, Loading, Panel, useData } from '../ui.js';
+import { ErrorBox, Loading, LogText, Panel, useData } from '../ui.js';
 
 async function load() {
   const from = new Date(Date.now() - 3_600_000).toISOString();
@@ -144,7 +144,9 @@ export function AgenciesPage() {
               <tbody>
                 {hosts.map((h) => (
                   <tr key={h.id}>
-                    <td>{h.host}</td>
+                    <td>
+                      <LogText text={h.host} />
+                    </td>
                     <td>
                       {h.silentSince !== undefined ? (
                         <span className="sla-breached">

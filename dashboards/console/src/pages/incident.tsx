@@ -16,7 +16,7 @@ import { fmtDateTime, fmtDuration, fmtNumber, roleLabel, sevLabel, stateLabel, t
 import { attackLinks, ruleFields } from '../rulefields.js';
 import { allows, CLOSING, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
-import { ErrorBox, Loading, Panel, sevClass, useData } from '../ui.js';
+import { ErrorBox, Highlight, Loading, LogText, Panel, sevClass, useData } from '../ui.js';
 import { actionLabel, actorLabel, EventList, IncidentSummary, Timeline } from './incident-parts.js';
 import type { Assignee } from './queue.js';
 import { RuleAbout } from './rule-detail.js';
@@ -173,7 +173,7 @@ export function IncidentPage({ id }: { id: string }) {
         ← {t('back')}
       </a>
       <h1>
-        <span className={sevClass(inc.severity)}>{sevLabel(t, inc.severity)}</span> {inc.title}
+        <span className={sevClass(inc.severity)}>{sevLabel(t, inc.severity)}</span> <LogText text={inc.title} />
       </h1>
       <div className="facts">
         <span>
@@ -189,7 +189,7 @@ export function IncidentPage({ id }: { id: string }) {
           {t('agency')}: <strong title={inc.agencyId}>{agencies.label(inc.agencyId)}</strong>
         </span>
         <span>
-          {t('host')}: {inc.host ?? '—'}
+          {t('host')}: {inc.host === undefined ? '—' : <LogText text={inc.host} />}
         </span>
         <span>
           {t('alerts')}: {fmtNumber(inc.alertCount, lang)}

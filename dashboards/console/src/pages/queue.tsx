@@ -4,12 +4,12 @@
  */
 import { type MouseEvent, useEffect, useMemo, useState } from 'react';
 import { useAgencyNames } from '../agency-names.js';
-import { api, type Incident, type Page, qs } from '../api.js';
+import { type Agency, api, type Incident, type Page, qs } from '../api.js';
 import { fmtDateTime, roleLabel, sevLabel, stateLabel, useApp } from '../i18n.js';
 import { useLive } from '../live.js';
 import { allows, CLOSING, cursorAfter, mergeQueue, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
-import { ErrorBox, Loading, sevClass, useData } from '../ui.js';
+import { ErrorBox, Loading, LogText, sevClass, useData } from '../ui.js';
 
 const STATES = ['new', 'acknowledged', 'in_progress', 'resolved', 'false_positive'];
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'];
@@ -387,11 +387,13 @@ export function QueuePage() {
                 </td>
                 <td>
                   <a href={`/incidents/${encodeURIComponent(i.id)}`} onClick={open(i.id)}>
-                    {i.title}
+                    <LogText text={i.title} />
                   </a>
                 </td>
                 <td title={i.agencyId}>{agencies.label(i.agencyId)}</td>
-                <td>{i.host ?? ''}</td>
+                <td>
+                  <LogText text={i.host} />
+                </td>
                 <td>
                   <span className={`state state-${i.state}`}>{stateLabel(t, i.state)}</span>
                   {held.has(i.id) && pending ? <span className="muted"> → {stateLabel(t, pending.to)}</span> : null}

@@ -5,7 +5,7 @@ import { download } from '../download.js';
 import { toCsv } from '../export.js';
 import { fmtDate, fmtDateTime, fmtNumber, fmtTime, parseDateTime, useApp } from '../i18n.js';
 import { termFor } from '../query.js';
-import { DateTimeInput, ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
+import { DateTimeInput, ErrorBox, fillBuckets, Loading, LogText, Panel, TimeBars, useData } from '../ui.js';
 import { SavedSearches } from './saved-searches.js';
 
 const PRESETS: Record<string, { ms: number; interval: number }> = {
@@ -370,7 +370,9 @@ export function SearchPage() {
                           {Object.entries(e).map(([k, v]) => (
                             <tr key={k}>
                               <th>{k}</th>
-                              <td>{text(v)}</td>
+                              <td>
+                                <LogText text={v} />
+                              </td>
                             </tr>
                           ))}
                         </tbody>
