@@ -318,6 +318,7 @@ export async function startService(config: Config): Promise<Service> {
       return !health.check().stalled;
     },
     pipelineStatus: () => health.check(),
+    ruleSources: config.rules as { dirs: string[]; disabled: string[] },
     ...(context.ti ? { threatIntel: context.ti } : {}),
   });
   const reports = startReports(config, stores);
@@ -426,7 +427,11 @@ export async function startIngestService(config: Config): Promise<IngestService>
       agencies,
     });
     opened.push(() => ingest.stop());
-    const api = await startApi(config as { api?: { host?: string; port?: number } }, { stores, incidents });
+    const api = await startApi(config as { api?: { host?: string; port?: number } }, {
+      stores,
+      incidents,
+      ruleSources: config.rules as { dirs: string[]; disabled: string[] },
+    });
     return { stores, incidents, silent, notifier, agencies, ingest, api };
   };
   let parts: Awaited<ReturnType<typeof open>>;
