@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
+import { compress, MIN_COMPRESS_BYTES, pickEncoding } from '../core/http-compress.js';
 import { logger } from '../core/log.js';
 import { consoleHandler } from './console-bundle.js';
 import { counter, histogram } from '../core/metrics.js';
@@ -30,8 +31,12 @@ import { kpiRoutes } from './routes/kpi.js';
 import { notifyRoutes } from './routes/notify.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
+import { ruleExceptionRoutes } from './routes/rule-exceptions.js';
 import { ruleRoutes } from './routes/rules.js';
+import { savedSearchRoutes } from './routes/saved-searches.js';
+import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
+import { RuleCatalog, type RuleSources } from './rule-catalog.js';
 
 const log = logger('api');
 const requests = counter('canhgac_api_requests_total', 'API requests by operation and status', ['operation', 'status']);
@@ -76,6 +81,22 @@ export interface ApiDeps {
   oidc?: OidcConfig | OidcSignIn;
   /** Options of the OIDC client (tests). */
   oidcOptions?: OidcOptions;
+  /** Where the rules the engine runs come from (config `rules`); default: the shipped rules only. */
+  ruleSources?: RuleSources;
+}
+
+/** A JSON answer, brotli- or gzip-compressed when the client accepts it and it is over 1 KB. */
+function sendJson(req: Request, res: Response, status: number, body: unknown): void {
+  const raw = Buffer.from(JSON.stringify(body));
+  const enc = raw.length >= MIN_COMPRESS_BYTES ? pickEncoding(req.headers['accept-encoding']) : undefined;
+  res.status(status).setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Vary', 'Accept-Encoding');
+  if (!enc) {
+    res.end(raw);
+    return;
+  }
+  res.setHeader('Content-Encoding', enc);
+  res.end(compress(raw, enc, 'dynamic'));
 }
 
 /** Every route of the API, in one list (the contract test compares it, through the router, with the document). */
@@ -91,6 +112,9 @@ export const ROUTES: readonly RouteDef[] = [
   ...reportRoutes,
   ...kpiRoutes,
   ...ruleRoutes,
+  ...ruleExceptionRoutes,
+  ...streamRoutes,
+  ...savedSearchRoutes,
   ...consoleRoutes,
   ...contextRoutes,
 ];
@@ -175,7 +199,7 @@ function handlerFor(svc: ApiServices, op: Operation, route: RouteDef, jsonParser
       if (reply !== undefined && !res.headersSent) {
         const status = reply.status ?? 200;
         if (reply.body === undefined) res.status(status).end();
-        else res.status(status).json(reply.body);
+        else sendJson(req, res, status, reply.body);
       }
     } catch (err) {
       next(err);
@@ -219,6 +243,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
         return true;
       }),
     secureCookies: deps.secureCookies ?? false,
+    rules: new RuleCatalog(deps.stores.state, deps.ruleSources),
     ...(deps.pipelineStatus ? { pipelineStatus: deps.pipelineStatus } : {}),
     ...(deps.threatIntel ? { threatIntel: deps.threatIntel } : {}),
   };

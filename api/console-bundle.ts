@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextFunction, Request, Response } from 'express';
+import { compress, MIN_COMPRESS_BYTES, pickEncoding } from '../core/http-compress.js';
 
 /** The CSP of console pages (the bundles use classes only: no style attribute, no inline script). */
 export const CONSOLE_CSP = [
@@ -50,6 +51,8 @@ export function defaultConsoleDir(): string | undefined {
 export function consoleHandler(dir: string | undefined = defaultConsoleDir()) {
   // Assets are immutable (hashed names): read once. index.html is read again when a rebuild replaced it.
   const cache = new Map<string, { body: Buffer; mtimeMs: number }>();
+  // Compressed copies of the immutable assets, made once per file and encoding.
+  const packed = new Map<string, Buffer>();
   const read = (file: string): Buffer | undefined => {
     if (dir === undefined) return undefined;
     const hit = cache.get(file);
@@ -70,10 +73,22 @@ export function consoleHandler(dir: string | undefined = defaultConsoleDir()) {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_CONSOLE.test(req.path)) return next();
     const asset = ASSET.exec(req.path);
     if (req.path.startsWith('/assets/')) {
-      const body = asset ? read(`assets/${asset[1]}`) : undefined;
-      if (!body) return next();
+      // Source maps stay on the server (they show the sources to anyone): not served, like any unknown file.
+      if (asset?.[1]?.endsWith('.map')) return next();
+      const raw = asset ? read(`assets/${asset[1]}`) : undefined;
+      if (!raw) return next();
       res.setHeader('Content-Type', TYPES[extname(asset![1]!)] ?? 'application/octet-stream');
       res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      res.setHeader('Vary', 'Accept-Encoding');
+      let body = raw;
+      const enc = raw.length >= MIN_COMPRESS_BYTES ? pickEncoding(req.headers['accept-encoding']) : undefined;
+      if (enc) {
+        const key = `${asset![1]}\u0000${enc}`;
+        body = packed.get(key) ?? compress(raw, enc, 'static');
+        packed.set(key, body);
+        res.setHeader('Content-Encoding', enc);
+      }
+      res.setHeader('Content-Length', String(body.length));
       res.status(200).end(req.method === 'HEAD' ? undefined : body);
       return;
     }

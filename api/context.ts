@@ -6,6 +6,7 @@ import type { OidcSignIn } from './auth/oidc.js';
 import type { Principal } from './auth/roles.js';
 import type { AuthService } from './auth/service.js';
 import type { ApiSpec } from './openapi.js';
+import type { RuleCatalog } from './rule-catalog.js';
 
 /** Services the routes use; createApiApp builds the missing ones from `stores`. */
 export interface ApiServices {
@@ -21,6 +22,8 @@ export interface ApiServices {
   secureCookies: boolean;
   /** Sign-in through the identity provider (config `auth.oidc`); undefined when not configured. */
   oidc?: OidcSignIn;
+  /** Every rule the engine runs (shipped, rules.dirs, uploaded) with the console's switches. */
+  rules: RuleCatalog;
   /** The threat-intel feeds' status (context/ti), when feeds are configured. */
   threatIntel?: { status(): unknown[] };
 }

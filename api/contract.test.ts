@@ -93,6 +93,16 @@ function cases(): Record<string, Case> {
     },
     listAlerts: { path: `/api/v1/alerts?incidentId=${a.incident}`, key: k.analyst, status: 200 },
     getAlert: { path: `/api/v1/alerts/${a.alert}`, key: k.analyst, status: 200 },
+    listSavedSearches: { path: '/api/v1/saved-searches', key: k.viewer_a, status: 200 },
+    createSavedSearch: {
+      path: '/api/v1/saved-searches',
+      key: k.viewer_a,
+      body: { name: 'SSH thất bại', q: 'sshd', shared: true },
+      status: 201,
+    },
+    deleteSavedSearch: { method: 'DELETE', path: '/api/v1/saved-searches/nope', key: k.viewer_a, status: 404 },
+    streamChanges: { path: '/api/v1/stream', key: k.viewer_a, status: 200 },
+    listAssignees: { path: `/api/v1/assignees?agencyId=${a.agency}`, key: k.analyst, status: 200 },
     searchEvents: { path: '/api/v1/events?q=message:*root*&from=2026-01-01T00:00:00Z', key: k.viewer_a, status: 200 },
     getEvent: { path: `/api/v1/events/${a.event}`, key: k.analyst, status: 200 },
     aggregateEvents: { path: '/api/v1/aggregations?kind=terms&field=host.name', key: k.viewer_all, status: 200 },
@@ -222,6 +232,21 @@ function cases(): Record<string, Case> {
       body: { from: '2026-01-01T00:00:00Z' },
       status: 200,
     },
+    listRuleExceptions: { path: `/api/v1/rules/${a.rule}/exceptions`, key: k.analyst, status: 200 },
+    createRuleException: {
+      path: `/api/v1/rules/${a.rule}/exceptions`,
+      key: k.analyst,
+      body: { agencyId: a.agency, host: 'scanner01', reason: 'Máy quét lỗ hổng của đơn vị' },
+      status: 201,
+    },
+    // (Its id is new each run: an unknown one answers 404 in the error shape; the browser test removes a real one.)
+    deleteRuleException: {
+      method: 'DELETE',
+      path: `/api/v1/rules/${a.rule}/exceptions/nope`,
+      key: k.analyst,
+      status: 404,
+    },
+    getIncidentRule: { path: `/api/v1/incidents/${a.incident}/rule`, key: k.viewer_a, status: 200 },
     getSettings: { path: '/api/v1/settings', key: k.analyst, status: 200 },
     ruleStats: { path: '/api/v1/rule-stats?since=2026-01-01T00:00:00Z', key: k.analyst, status: 200 },
     putSettings: {

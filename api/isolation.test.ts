@@ -74,6 +74,7 @@ const RESOURCE: [RegExp, keyof BIds][] = [
   [/^\/api\/v1\/users\//, 'user'],
   [/^\/api\/v1\/api-keys\//, 'apiKey'],
   [/^\/api\/v1\/rules\//, 'rule'],
+  [/^\/api\/v1\/saved-searches\//, 'savedSearch'],
 ];
 
 /** `?name=value` for the operation's required query parameters. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { logger } from '../core/log.js';
 import { type ApiDeps, createApiApp, servicesOf } from './app.js';
 import type { OidcConfig } from './auth/oidc.js';
+import { syncConfigAgencies } from './config-agencies.js';
 
 const log = logger('api');
 
@@ -12,6 +13,8 @@ export interface ApiConfig {
   api?: { host?: string; port?: number; secureCookies?: boolean; trustProxy?: boolean | string | number };
   /** Sign-in through an identity provider (core/config/schema.ts `auth.oidc`). */
   auth?: { oidc?: OidcConfig };
+  /** The file's agencies (core/config/schema.ts `agencies:`), stored at start as the API's own (config-agencies.ts). */
+  agencies?: readonly unknown[];
 }
 
 /** A running API server. */
@@ -39,6 +42,11 @@ export async function startApi(
     ...(trustProxy !== undefined ? { trustProxy } : {}),
   });
   await servicesOf(app).auth.bootstrap(env);
+  const svc = servicesOf(app);
+  const synced = await syncConfigAgencies(svc.stores.state, config.agencies, (action, id, before, after) =>
+    svc.auth.writeAudit('system:config', action, 'agencies', id, id, before, after),
+  );
+  if (synced) log.info({ agencies: synced }, 'Agencies of the configuration file stored');
   const signIn = servicesOf(app).oidc;
   if (signIn) log.info({ provider: signIn.displayName }, 'Sign-in through the identity provider is on');
   const server = createServer(app);

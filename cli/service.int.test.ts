@@ -1,15 +1,16 @@
 /** The embedded service end to end: syslog over TCP in, a shipped correlation fires, the incident is in the API. */
-import { afterAll, describe, expect, it } from '@jest/globals';
+
 import { existsSync, mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../core/config/load.js';
+import { LOOPBACK_LISTENERS } from '../tests/kit/loopback.js';
 import { projectRoot } from '../core/shared-data.js';
 import { type Service, startService } from './service.js';
-import { LOOPBACK_LISTENERS } from '../tests/kit/loopback.js';
 
-const built = existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js'));
+const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
 const KEY = 'service-test-admin-key-0123456789abcdef';
 let svc: Service | undefined;
 afterAll(async () => {
@@ -135,32 +136,45 @@ afterAll(async () => {
     const cur = (await (await fetch(`${svc!.apiUrl}/api/v1/rules/${id}`, { headers: auth })).json()) as {
       version: number;
     };
-    const pool = svc!.internals.pool();
     const off = await fetch(`${svc!.apiUrl}/api/v1/rules/${id}`, {
       method: 'PATCH',
       headers: auth,
       body: JSON.stringify({ enabled: false, version: cur.version }),
     });
     expect(off.status).toBe(200);
-    // Wait for the condition, not a guess at the reload time (a loaded machine took more than 3 s): the rule set
-    // without the rule is in place once the pipeline swapped in a new pool.
-    for (let i = 0; i < 240 && svc!.internals.pool() === pool; i++) await new Promise((r) => setTimeout(r, 250));
-    expect(svc!.internals.pool()).not.toBe(pool);
-    const before = await count();
-    const marker = n++;
-    await send(marker);
-    // The line is stored (so it went through the new pool) ...
-    let stored = 0;
-    for (let i = 0; i < 100 && stored === 0; i++) {
-      const q = encodeURIComponent(`message:"uploaded-rule-marker ${marker}"`);
-      const res = await fetch(`${svc!.apiUrl}/api/v1/events?q=${q}`, { headers: auth });
-      stored = (((await res.json()) as { items?: unknown[] }).items ?? []).length;
-      if (!stored) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(stored).toBe(1);
-    // ... and a batch's alerts are raised right after its store write: give that a moment, then nothing new.
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(await count()).toBe(before);
+    // Batches are finished in read order (stored, then their alerts raised), so once a line sent after a marker was
+    // stored, that marker's alerts (if any) are counted: no fixed sleep decides whether the rule still fired.
+    const stored = async (text: string) => {
+      const res = await fetch(`${svc!.apiUrl}/api/v1/events?q=${encodeURIComponent(`message:"${text}"`)}`, {
+        headers: auth,
+      });
+      return (((await res.json()) as { items?: unknown[] }).items ?? []).length > 0;
+    };
+    const waitStored = async (text: string) => {
+      for (let i = 0; i < 240 && !(await stored(text)); i++) await new Promise((r) => setTimeout(r, 250));
+      expect(await stored(text)).toBe(true);
+    };
+    const markerRaises = async () => {
+      const before = await count();
+      const m = n++;
+      await send(m);
+      await waitStored(`uploaded-rule-marker ${m}`);
+      const sync = `after-marker-sync ${m}`;
+      await new Promise<void>((resolve, reject) => {
+        const line = `<38>1 ${new Date().toISOString()} db01 app 7 - - ${sync}`;
+        const sock = connect(svc!.ports.syslog_tcp!, '127.0.0.1', () => sock.end(`${Buffer.byteLength(line)} ${line}`));
+        sock.on('close', () => resolve());
+        sock.on('error', reject);
+      });
+      await waitStored(sync);
+      return (await count()) > before;
+    };
+    // The reload (every 1 s here) takes the rule out; markers raise until it has.
+    let raising = true;
+    for (let i = 0; i < 30 && raising; i++) raising = await markerRaises();
+    expect(raising).toBe(false);
+    // And it stays out.
+    expect(await markerRaises()).toBe(false);
   }, 90_000);
 
   it('attributes to an agency made through the API without a restart (the agency directory swaps in a new pool)', async () => {

@@ -185,6 +185,7 @@ export async function startService(config: Config): Promise<Service> {
       return !health.check().stalled;
     },
     pipelineStatus: () => health.check(),
+    ruleSources: config.rules,
     ...(context.ti ? { threatIntel: context.ti } : {}),
   });
   const reports = startReports(config, stores);
@@ -300,7 +301,7 @@ export async function startIngestService(config: Config): Promise<IngestService>
       agencies,
     });
     opened.push(() => ingest.stop());
-    const api = await startApi(config, { stores, incidents });
+    const api = await startApi(config, { stores, incidents, ruleSources: config.rules });
     return { stores, incidents, silent, notifier, agencies, ingest, api };
   };
   let parts: Awaited<ReturnType<typeof open>>;

@@ -151,3 +151,22 @@ export function attackLabels(tags: readonly string[], lang: GlossaryLang = 'vi')
 export function techniqueCount(): number {
   return Object.keys(ATTACK_TECHNIQUES).length;
 }
+
+/** Why an incident was closed, resolved or false positive (incidents/types.ts CloseCategory). */
+export const CLOSE_CATEGORY_TERMS = {
+  remediated: { vi: 'Đã khắc phục', en: 'Remediated' },
+  contained: { vi: 'Đã ngăn chặn, đang theo dõi', en: 'Contained, being watched' },
+  accepted_risk: { vi: 'Chấp nhận rủi ro', en: 'Risk accepted' },
+  duplicate: { vi: 'Trùng với sự cố khác', en: 'Duplicate of another incident' },
+  benign_known: { vi: 'Hoạt động hợp lệ đã biết', en: 'Known legitimate activity' },
+  rule_too_broad: { vi: 'Luật bắt quá rộng', en: 'Rule too broad' },
+  authorised_test: { vi: 'Kiểm thử được phép', en: 'Authorised test' },
+  other: { vi: 'Khác', en: 'Other' },
+} as const satisfies Record<string, Term>;
+
+/** Where a rule comes from (api/rule-catalog.ts RuleSource). */
+export const RULE_SOURCE_TERMS = {
+  shipped: { vi: 'Kèm theo phần mềm', en: 'Shipped' },
+  dir: { vi: 'Thư mục cấu hình', en: 'Configured folder' },
+  uploaded: { vi: 'Tải lên', en: 'Uploaded' },
+} as const satisfies Record<string, Term>;

@@ -19,7 +19,16 @@ import {
   type SlaPolicy,
   TRANSITIONS,
 } from './policy.js';
-import type { Alert, AuditEntry, Comment, Incident, IncidentState, SlaBreach, Suppression } from './types.js';
+import type {
+  Alert,
+  AuditEntry,
+  CloseCategory,
+  Comment,
+  Incident,
+  IncidentState,
+  SlaBreach,
+  Suppression,
+} from './types.js';
 import { SEVERITIES, SILENT_HOST_RULE } from './types.js';
 
 const log = logger('incidents');
@@ -224,6 +233,7 @@ export class IncidentService {
     to: IncidentState,
     actor: string,
     expectedVersion?: number,
+    note?: { reason?: string | undefined; category?: CloseCategory | undefined },
   ): Promise<Versioned<Incident>> {
     return this.update(scope, id, actor, `incident.${to === 'new' ? 'reopen' : to}`, expectedVersion, (inc, now) => {
       if (!TRANSITIONS[inc.state].includes(to))
@@ -233,12 +243,20 @@ export class IncidentService {
       if (isClosed(to)) {
         inc.acknowledgedAt ??= now;
         inc.resolvedAt = now;
+        if (note?.reason || note?.category)
+          inc.closure = {
+            ...(note.category ? { category: note.category } : {}),
+            ...(note.reason ? { reason: note.reason } : {}),
+            by: actor,
+            at: now,
+          };
       }
       if (to === 'new') {
         inc.reopenCount += 1;
         inc.sla = this.slaFrom(inc.severity, now);
         delete inc.acknowledgedAt;
         delete inc.resolvedAt;
+        delete inc.closure;
         pushEvent(inc, { id: `${inc.id}:${inc.reopenCount}`, kind: 'incident.reopened', at: now });
       }
       if (isClosed(to)) {
@@ -475,5 +493,6 @@ function stateView(inc: Incident): Record<string, unknown> {
     severity: inc.severity,
     alertCount: inc.alertCount,
     sla: inc.sla,
+    ...(inc.closure ? { closure: inc.closure } : {}),
   };
 }

@@ -67,6 +67,8 @@ export interface Incident {
   resolvedAt?: number;
   reopenCount: number;
   sla: SlaClock;
+  /** Why it was closed (set when closed with a reason; removed when reopened). */
+  closure?: Closure;
   /** Incident events not yet handed to notify (incidents/outbox.ts), written with the change that made them. */
   outbox?: IncidentEvent[];
   /** true while `outbox` holds events (a filterable flag for the sweep). */
@@ -102,6 +104,29 @@ export interface IncidentEvent {
   /** incident.resolved: the closing state; incident.escalated: the severity before. */
   state?: IncidentState;
   from?: Severity;
+}
+
+/** Categories of a closure, resolved or false positive (the console offers them; the API validates them). */
+export const CLOSE_CATEGORIES = [
+  'remediated',
+  'contained',
+  'accepted_risk',
+  'duplicate',
+  'benign_known',
+  'rule_too_broad',
+  'authorised_test',
+  'other',
+] as const;
+
+/** A closure category. */
+export type CloseCategory = (typeof CLOSE_CATEGORIES)[number];
+
+/** The reason an analyst gave when closing an incident. */
+export interface Closure {
+  category?: CloseCategory;
+  reason?: string;
+  by: string;
+  at: number;
 }
 
 /** An analyst's comment on an incident. */

@@ -1,3 +1,4 @@
+import { SEVERITY_TERMS } from '../core/glossary.js';
 import { DEFAULT_SETTINGS, onSettingsRead } from '../core/settings.js';
 import type { Language, Notice, RenderedMessage } from './types.js';
 
@@ -67,11 +68,8 @@ const WORDS: Record<Language, Record<string, string>> = {
     first: 'Lần đầu',
     last: 'Lần cuối',
     open: 'Mở sự cố',
-    informational: 'Thông tin',
-    low: 'Thấp',
-    medium: 'Trung bình',
-    high: 'Cao',
-    critical: 'Nghiêm trọng',
+    // Severities: the one glossary shared with the console and the reports.
+    ...Object.fromEntries(Object.entries(SEVERITY_TERMS).map(([k, v]) => [k, v.vi])),
   },
   en: {
     'incident.created': 'New incident',
@@ -97,11 +95,8 @@ const WORDS: Record<Language, Record<string, string>> = {
     first: 'First seen',
     last: 'Last seen',
     open: 'Open the incident',
-    informational: 'Informational',
-    low: 'Low',
-    medium: 'Medium',
-    high: 'High',
-    critical: 'Critical',
+    // Severities: the one glossary shared with the console and the reports.
+    ...Object.fromEntries(Object.entries(SEVERITY_TERMS).map(([k, v]) => [k, v.en])),
   },
 };
 

@@ -49,6 +49,13 @@ async function listAll<T extends object>(c: Collection<T>): Promise<Versioned<T>
   return out;
 }
 
+/** A shipped or configured rule switched on or off in the console (state collection `rule_overrides`, written by
+ * api/rule-catalog.ts). */
+interface RuleOverride {
+  id: string;
+  enabled: boolean;
+}
+
 /** A rule uploaded through the API, as the state collection `rules` holds it (written by api/routes/rules.ts). */
 interface UploadedRule {
   id: string;
@@ -62,6 +69,7 @@ export class Pipeline {
   private fingerprint = '';
   private reloading: Promise<boolean> | undefined;
   private readonly rules: PipelineDeps['config']['rules'];
+  private consoleDisabled: string[] = [];
   private readonly placeholders: Record<string, string[]> | undefined;
   private readonly uploadedDir: string;
   private staticAgencies: AgencyConfig[] = [];
@@ -239,15 +247,20 @@ export class Pipeline {
       if (!existsSync(path) || readFileSync(path, 'utf8') !== doc.text) writeFileSync(path, doc.text);
     }
     for (const f of readdirSync(this.uploadedDir)) if (!want.has(f)) unlinkSync(join(this.uploadedDir, f));
-    return docs
-      .map((x) => `${x.id}:${x.version}:${x.enabled}`)
+    // File rules switched off in the console (api/rule-catalog.ts): disabled like rules.disabled, no restart.
+    const overrides = await listAll(this.d.stores.state.collection<RuleOverride>('rule_overrides'));
+    this.consoleDisabled = overrides.filter((o) => !o.enabled).map((o) => o.id);
+    return [
+      ...docs.map((x) => `${x.id}:${x.version}:${x.enabled}`),
+      ...overrides.map((o) => `o:${o.id}:${o.version}:${o.enabled}`),
+    ]
       .sort()
       .join(',');
   }
 
   private async build(): Promise<Detection> {
     const { config } = this.d;
-    const rules = this.rules;
+    const rules = { ...this.rules, disabled: [...this.rules.disabled, ...this.consoleDisabled] };
     const dirs = [...(existsSync(SHIPPED_RULES) ? [SHIPPED_RULES] : []), ...rules.dirs, this.uploadedDir];
     // Correlations run here, on the main thread (or in Redis): a group's events may come from any worker.
     const loaded = await loadRules(dirs, this.placeholders ? { placeholders: this.placeholders } : {});

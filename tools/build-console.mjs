@@ -31,7 +31,8 @@ const result = await build({
   format: 'esm',
   target: ['es2022', 'chrome110', 'firefox115'],
   minify: true,
-  sourcemap: 'linked',
+  // The map is written for local debugging but not linked from the bundle, and the server never serves .map files.
+  sourcemap: 'external',
   jsx: 'automatic',
   outdir: join(out, 'assets'),
   entryNames: '[name]-[hash]',

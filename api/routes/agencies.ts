@@ -96,6 +96,8 @@ export const agencyRoutes: RouteDef[] = [
           if (b.networks !== undefined) d.networks = b.networks;
           if (b.certificateNames !== undefined) d.certificateNames = b.certificateNames;
           if (b.timezone !== undefined) d.timezone = b.timezone;
+          // Edited here, a file agency is the API's from now on (config-agencies.ts no longer rewrites it).
+          if ((d as { origin?: string }).origin === 'config') (d as { origin?: string }).origin = 'api';
         }),
       };
     },

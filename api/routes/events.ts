@@ -1,8 +1,9 @@
 /** Event search, one event, dashboard aggregations, and the audit log. */
 import type { AuditEntry } from '../../incidents/types.js';
+import type { QueryNode } from '../../core/event/query.js';
 import { parseQuery } from '../../store/query/parse.js';
 import type { Aggregation } from '../../store/types.js';
-import { filterFrom, pageBody, paging, type RouteDef } from '../context.js';
+import { type Ctx, filterFrom, pageBody, paging, type RouteDef } from '../context.js';
 import { apiError } from '../errors.js';
 
 function range(query: Record<string, unknown>): { from?: number; to?: number } {
@@ -14,15 +15,50 @@ function range(query: Record<string, unknown>): { from?: number; to?: number } {
   return out;
 }
 
+/** Largest number of events an `incidentId` filter names (the alerts' event ids, newest alerts first). */
+export const INCIDENT_EVENTS_MAX = 10_000;
+
+/**
+ * The query of a request: its `q`, and with `incidentId` only the events of that incident's alerts. The incident
+ * is read in the caller's scope first, so another agency's incident answers 404 and reveals nothing.
+ */
+async function queryOf(ctx: Ctx): Promise<QueryNode> {
+  const q = parseQuery(typeof ctx.query.q === 'string' ? ctx.query.q : '');
+  if (typeof ctx.query.incidentId !== 'string') return q;
+  const inc = await ctx.svc.incidents.incidents.get(ctx.scope, ctx.query.incidentId);
+  if (!inc) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'incident', id: ctx.query.incidentId });
+  const ids = new Set<string>(inc.eventIds);
+  let after: string | undefined;
+  do {
+    const page = await ctx.svc.incidents.alerts.list(ctx.scope, {
+      filter: { incidentId: inc.id },
+      sort: { field: 'ts', order: 'desc' },
+      size: 1000,
+      ...(after ? { after } : {}),
+    });
+    for (const a of page.docs) for (const e of a.eventIds) ids.add(e);
+    after = page.next;
+  } while (after && ids.size < INCIDENT_EVENTS_MAX);
+  if (ids.size === 0) return { kind: 'none' };
+  const only: QueryNode = {
+    kind: 'or',
+    args: [...ids]
+      .slice(0, INCIDENT_EVENTS_MAX)
+      .map((id) => ({ kind: 'match', field: 'event.id', parts: [id], cased: true }) as QueryNode),
+  };
+  return q.kind === 'all' ? only : { kind: 'and', args: [only, q] };
+}
+
 /** Routes of this file. */
 export const eventRoutes: RouteDef[] = [
   {
     method: 'get',
     path: '/api/v1/events',
     operationId: 'searchEvents',
-    handle: async ({ svc, scope, query }) => {
+    handle: async (ctx) => {
+      const { svc, scope, query } = ctx;
       const page = await svc.stores.events.search(scope, {
-        query: parseQuery(typeof query.q === 'string' ? query.q : ''),
+        query: await queryOf(ctx),
         ...range(query),
         sort: { field: '@timestamp', order: query.order === 'asc' ? 'asc' : 'desc' },
         size: typeof query.limit === 'number' ? query.limit : 50,
@@ -45,7 +81,8 @@ export const eventRoutes: RouteDef[] = [
     method: 'get',
     path: '/api/v1/aggregations',
     operationId: 'aggregateEvents',
-    handle: async ({ svc, scope, query }) => {
+    handle: async (ctx) => {
+      const { svc, scope, query } = ctx;
       let agg: Aggregation;
       if (query.kind === 'terms') {
         if (typeof query.field !== 'string')
@@ -56,7 +93,7 @@ export const eventRoutes: RouteDef[] = [
       } else agg = { kind: 'count' };
       return {
         body: await svc.stores.events.aggregate(scope, {
-          query: parseQuery(typeof query.q === 'string' ? query.q : ''),
+          query: await queryOf(ctx),
           ...range(query),
           agg,
         }),

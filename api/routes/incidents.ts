@@ -1,7 +1,8 @@
 /** Incidents (list, get, update, comments, bulk) and alerts. Scope goes to the store; no agency filter by hand. */
 import { CanhgacError } from '../../core/errors.js';
-import type { Alert, Comment, Incident, IncidentState } from '../../incidents/types.js';
-import type { Versioned } from '../../store/types.js';
+import type { Alert, CloseCategory, Comment, Incident, IncidentState } from '../../incidents/types.js';
+import { SCOPE_ALL, type Versioned } from '../../store/types.js';
+import type { User } from '../auth/service.js';
 import { type Ctx, filterFrom, pageBody, paging, type Reply, type RouteDef } from '../context.js';
 import { apiError } from '../errors.js';
 
@@ -9,6 +10,9 @@ interface IncidentPatch {
   state?: IncidentState;
   assignee?: string | null;
   version?: number;
+  /** Why it is closed (the console asks for one on high and critical incidents). */
+  reason?: string;
+  category?: CloseCategory;
 }
 
 /**
@@ -27,7 +31,10 @@ async function applyPatch(ctx: Ctx, id: string, patch: IncidentPatch): Promise<V
   let version = patch.version;
   let result: Versioned<Incident> | undefined;
   if (patch.state !== undefined) {
-    result = await svc.transition(ctx.scope, id, patch.state, ctx.actor, version);
+    result = await svc.transition(ctx.scope, id, patch.state, ctx.actor, version, {
+      reason: patch.reason?.trim() || undefined,
+      category: patch.category,
+    });
     version = result.version;
   }
   if (patch.assignee !== undefined) {
@@ -71,6 +78,8 @@ export const incidentRoutes: RouteDef[] = [
           await applyPatch(ctx, id, {
             ...(b.state ? { state: b.state } : {}),
             ...('assignee' in b ? { assignee: b.assignee } : {}),
+            ...(b.reason ? { reason: b.reason } : {}),
+            ...(b.category ? { category: b.category } : {}),
           });
           results.push({ id, ok: true });
         } catch (err) {
@@ -127,6 +136,31 @@ export const incidentRoutes: RouteDef[] = [
           throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'incident', id: params.id });
         throw err;
       }
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/assignees',
+    operationId: 'listAssignees',
+    handle: async ({ svc, principal, query }) => {
+      // Who may work an incident of the agency: province-wide admins and analysts, and that agency's own admins.
+      // An agency-bound caller is held to its own agency whatever it asks, and sees only its agency's people.
+      const agencyId = principal?.agencyId ?? (typeof query.agencyId === 'string' ? query.agencyId : undefined);
+      const items: { username: string; role: string; agencyId?: string }[] = [];
+      let after: string | undefined;
+      do {
+        const page = await svc.auth.users.list(SCOPE_ALL, { size: 1000, ...(after ? { after } : {}) });
+        for (const u of page.docs as User[]) {
+          if (u.disabled) continue;
+          const province = u.agencyId === undefined && (u.role === 'admin' || u.role === 'analyst');
+          const own = agencyId !== undefined && u.agencyId === agencyId && u.role === 'agency_admin';
+          if (principal?.agencyId ? own : province || own)
+            items.push({ username: u.username, role: u.role, ...(u.agencyId ? { agencyId: u.agencyId } : {}) });
+        }
+        after = page.next;
+      } while (after && items.length < 5000);
+      items.sort((a, b) => a.username.localeCompare(b.username));
+      return { body: { items } };
     },
   },
   {

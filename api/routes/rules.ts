@@ -4,11 +4,12 @@ import { explain } from '../../detection/engine/index.js';
 import { hunt } from '../../detection/hunt/index.js';
 import { parseRuleText } from '../../detection/sigma/index.js';
 import type { DetectionRule, SigmaDocument } from '../../detection/sigma/model.js';
-import type { StoredEvent } from '../../store/types.js';
+import { SCOPE_ALL, type StoredEvent } from '../../store/types.js';
 import type { Ctx, RouteDef } from '../context.js';
-import { pageBody, paging } from '../context.js';
+import { paging } from '../context.js';
 import { apiError } from '../errors.js';
-import { createDoc, deleteDoc, getOr404, updateDoc } from './crud.js';
+import { type CatalogRule, type RuleOverride, searchText, uploadedEntry } from '../rule-catalog.js';
+import { createDoc, deleteDoc, updateDoc } from './crud.js';
 
 /** A stored rule: its YAML text and what the list shows. Province-wide (no agency). */
 export interface RuleDoc {
@@ -52,8 +53,41 @@ function parseOne(text: string, file: string): SigmaDocument {
   return r.documents[0]!;
 }
 
-function detectionRule(doc: RuleDoc): DetectionRule {
-  const d = parseOne(doc.text, `${doc.id}.yml`);
+function summary(d: RuleDoc & { version: number }): Record<string, unknown> {
+  const { text: _t, ...rest } = d;
+  return rest;
+}
+
+/** Switches a file rule on or off for the whole province (audited as rule.enable / rule.disable). */
+async function setOverride(ctx: Ctx, id: string, enabled: boolean, was: boolean): Promise<void> {
+  const coll = ctx.svc.stores.state.collection<RuleOverride>('rule_overrides');
+  const cur = await coll.get(SCOPE_ALL, id);
+  const doc: RuleOverride = { id, enabled, updatedAt: Date.now(), updatedBy: ctx.actor };
+  await coll.put(SCOPE_ALL, doc, { expectedVersion: cur?.version ?? 0 });
+  await ctx.svc.auth.writeAudit(
+    ctx.actor,
+    enabled ? 'rule.enable' : 'rule.disable',
+    'rule_overrides',
+    id,
+    undefined,
+    { enabled: was },
+    { enabled },
+  );
+}
+
+/** The YAML text of a rule by id: an uploaded rule's document, else the file the catalog read it from. */
+async function ruleText(ctx: Ctx, id: string): Promise<string> {
+  const doc = await rules(ctx).get(ctx.scope, id);
+  if (doc) return doc.text;
+  const text = await ctx.svc.rules.text(id);
+  if (text === undefined) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'rule', id });
+  return text;
+}
+
+async function detectionRule(ctx: Ctx, id: string): Promise<DetectionRule> {
+  const r = parseRuleText(await ruleText(ctx, id), `${id}.yml`);
+  const d = r.documents.find((x) => x.id === id) ?? (r.documents.length === 1 ? r.documents[0] : undefined);
+  if (!d) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'rule', id });
   if (d.kind !== 'rule')
     throw apiError('CANHGAC_ERR_API_VALIDATION', {
       reason: `${d.kind} rules are not tested or hunted one event at a time`,
@@ -61,9 +95,26 @@ function detectionRule(doc: RuleDoc): DetectionRule {
   return d;
 }
 
-function summary(d: RuleDoc & { version: number }): Record<string, unknown> {
-  const { text: _t, ...rest } = d;
-  return rest;
+/** A rule as the API answers it: its catalog entry, with its text when asked for one rule. */
+async function withText(ctx: Ctx, id: string): Promise<Record<string, unknown>> {
+  const entry = await ctx.svc.rules.get(id);
+  if (!entry) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'rule', id });
+  const doc = await rules(ctx).get(ctx.scope, id);
+  return { ...entry, text: await ruleText(ctx, id), ...(doc ? { updatedBy: doc.updatedBy } : {}) };
+}
+
+/** Whether a rule matches every word of `q` and the filters. */
+function wanted(r: CatalogRule, q: Record<string, unknown>): boolean {
+  if (typeof q.enabled === 'boolean' && r.enabled !== q.enabled) return false;
+  if (typeof q.level === 'string' && q.level && r.level !== q.level) return false;
+  if (typeof q.source === 'string' && r.source !== q.source) return false;
+  if (typeof q.q !== 'string' || !q.q.trim()) return true;
+  const text = searchText(r);
+  return q.q
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((w) => text.includes(w.replace(/^attack\./, '')));
 }
 
 /** Routes of this file. */
@@ -72,14 +123,16 @@ export const ruleRoutes: RouteDef[] = [
     method: 'get',
     path: '/api/v1/rules',
     operationId: 'listRules',
-    handle: async (ctx) =>
-      pageBody(
-        await rules(ctx).list(ctx.scope, {
-          ...(typeof ctx.query.enabled === 'boolean' ? { filter: { enabled: ctx.query.enabled } } : {}),
-          ...paging(ctx.query),
-        }),
-        summary,
-      ),
+    handle: async (ctx) => {
+      const all = (await ctx.svc.rules.list())
+        .filter((r) => wanted(r, ctx.query))
+        .sort((a, b) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
+      const size = paging(ctx.query).size ?? 50;
+      const from = typeof ctx.query.cursor === 'string' ? Number.parseInt(ctx.query.cursor, 10) || 0 : 0;
+      const items = all.slice(from, from + size);
+      const next = from + size < all.length ? String(from + size) : undefined;
+      return { body: { items, total: all.length, ...(next ? { next } : {}) } };
+    },
   },
   {
     method: 'post',
@@ -98,14 +151,16 @@ export const ruleRoutes: RouteDef[] = [
         updatedAt: Date.now(),
         updatedBy: ctx.actor,
       };
-      return { status: 201, body: await createDoc(ctx, rules(ctx), 'rule', 'rules', doc, summary) };
+      if (await ctx.svc.rules.text(doc.id)) throw apiError('CANHGAC_ERR_API_EXISTS', { what: 'rule', id: doc.id });
+      const saved = await createDoc(ctx, rules(ctx), 'rule', 'rules', doc, summary);
+      return { status: 201, body: { ...uploadedEntry(saved), text: saved.text, updatedBy: saved.updatedBy } };
     },
   },
   {
     method: 'get',
     path: '/api/v1/rules/:id',
     operationId: 'getRule',
-    handle: async (ctx) => ({ body: await getOr404(ctx, rules(ctx), 'rule') }),
+    handle: async (ctx) => ({ body: await withText(ctx, ctx.params.id!) }),
   },
   {
     method: 'patch',
@@ -113,25 +168,37 @@ export const ruleRoutes: RouteDef[] = [
     operationId: 'updateRule',
     handle: async (ctx) => {
       const b = ctx.body as { enabled?: boolean; text?: string };
-      const parsed = b.text !== undefined ? parseOne(b.text, `${ctx.params.id}.yml`) : undefined;
-      return {
-        body: await updateDoc(
-          ctx,
-          rules(ctx),
-          'rule',
-          'rules',
-          (d) => {
-            if (b.enabled !== undefined) d.enabled = b.enabled;
-            if (parsed && b.text !== undefined) {
-              d.text = b.text;
-              d.title = parsed.title;
-            }
-            d.updatedAt = Date.now();
-            d.updatedBy = ctx.actor;
-          },
-          summary,
-        ),
-      };
+      const id = ctx.params.id!;
+      if (!(await rules(ctx).get(ctx.scope, id))) {
+        // A file rule: only switched on or off here (its text lives in its file), through an override document
+        // the pipeline reads at its next reload.
+        const entry = await ctx.svc.rules.get(id);
+        if (!entry) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'rule', id });
+        if (b.text !== undefined)
+          throw apiError('CANHGAC_ERR_API_VALIDATION', {
+            reason: `rule ${id} comes from a file (${entry.file ?? entry.source}); edit the file, or upload a copy`,
+          });
+        if (b.enabled !== undefined) await setOverride(ctx, id, b.enabled, entry.enabled);
+        return { body: await withText(ctx, id) };
+      }
+      const parsed = b.text !== undefined ? parseOne(b.text, `${id}.yml`) : undefined;
+      await updateDoc(
+        ctx,
+        rules(ctx),
+        'rule',
+        'rules',
+        (d) => {
+          if (b.enabled !== undefined) d.enabled = b.enabled;
+          if (parsed && b.text !== undefined) {
+            d.text = b.text;
+            d.title = parsed.title;
+          }
+          d.updatedAt = Date.now();
+          d.updatedBy = ctx.actor;
+        },
+        summary,
+      );
+      return { body: await withText(ctx, id) };
     },
   },
   {
@@ -148,7 +215,7 @@ export const ruleRoutes: RouteDef[] = [
     path: '/api/v1/rules/:id/test',
     operationId: 'testRule',
     handle: async (ctx) => {
-      const rule = detectionRule(await getOr404(ctx, rules(ctx), 'rule'));
+      const rule = await detectionRule(ctx, ctx.params.id!);
       const events = (ctx.body as { events: Record<string, unknown>[] }).events;
       return {
         body: {
@@ -165,7 +232,7 @@ export const ruleRoutes: RouteDef[] = [
     path: '/api/v1/rules/:id/hunt',
     operationId: 'huntRule',
     handle: async (ctx) => {
-      const rule = detectionRule(await getOr404(ctx, rules(ctx), 'rule'));
+      const rule = await detectionRule(ctx, ctx.params.id!);
       const b = ctx.body as { from: string; to?: string; limit?: number };
       const limit = b.limit ?? 1000;
       const items: StoredEvent[] = [];

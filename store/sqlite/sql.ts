@@ -101,8 +101,16 @@ function emit(node: QueryNode, ctx: Ctx): string {
       return '0';
     case 'and':
       return balanced(node.args, ' AND ', ctx);
-    case 'or':
+    case 'or': {
+      // A list of event ids (the events of an incident): one IN on the unique id column instead of a JSON read
+      // per row and id.
+      const ids = node.args.map(eventIdOf);
+      if (ids.length > 0 && ids.every((x) => x !== undefined)) {
+        ctx.params.push(...ids);
+        return `(events.id IN (${ids.map(() => '?').join(', ')}))`;
+      }
       return balanced(node.args, ' OR ', ctx);
+    }
     case 'not':
       return `(NOT ${emit(node.arg, ctx)})`;
     case 'exists': {
@@ -170,8 +178,19 @@ function emitLike(node: Extract<QueryNode, { kind: 'match' }>, path: string, par
     ELSE cg_v(doc -> ${p}, ${key}) END)`;
 }
 
+/** The id of an exact, case-sensitive `event.id` match (the `id` column holds the same string), else undefined. */
+function eventIdOf(node: QueryNode): string | undefined {
+  if (node.kind !== 'match' || node.field !== 'event.id' || !node.cased) return undefined;
+  return node.parts.every((p) => typeof p === 'string') ? node.parts.join('') : undefined;
+}
+
 function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, ctx: Ctx): string {
   const params = ctx.params;
+  const id = eventIdOf(node);
+  if (id !== undefined) {
+    params.push(id);
+    return 'coalesce(events.id = ?, 0)';
+  }
   const col = Object.hasOwn(FOLDED_COLUMNS, node.field) ? FOLDED_COLUMNS[node.field] : undefined;
   const literalOnly = node.parts.every((p) => typeof p === 'string');
   if (col !== undefined && !node.cased) {

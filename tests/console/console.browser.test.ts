@@ -158,14 +158,20 @@ suite('web console in chromium', () => {
     await page.waitForSelector('[data-testid=incident]');
     await page.click('[data-testid=act-ack]');
     await page.waitForSelector('[data-testid=inc-state].state-acknowledged');
-    await page.fill('[data-testid=assignee-input]', 'lan.tran');
+    await page.selectOption('[data-testid=assignee-input]', 'lan.tran');
     await page.click('[data-testid=act-assign]');
     await page.waitForSelector('[data-testid=inc-assignee] >> text="lan.tran"');
     await page.fill('[data-testid=comment-input]', 'Đã chặn IP nguồn <b>không phải HTML</b>');
     await page.click('[data-testid=comment-send]');
     await page.waitForSelector('[data-testid=comments] >> text=Đã chặn IP nguồn <b>không phải HTML</b>');
+    // Closing a critical incident asks why, then waits out its undo time before it reaches the API.
     await page.click('[data-testid=act-resolve]');
-    await page.waitForSelector('[data-testid=inc-state].state-resolved');
+    await page.selectOption('[data-testid=reason-cat]', 'remediated');
+    await page.fill('[data-testid=reason-text]', 'Đã chặn IP nguồn trên tường lửa');
+    await page.click('[data-testid=reason-ok]');
+    await page.waitForSelector('[data-testid=undo-bar]');
+    await page.waitForSelector('[data-testid=inc-state].state-resolved', { timeout: 20_000 });
+    await page.waitForSelector('[data-testid=closure] >> text=Đã chặn IP nguồn trên tường lửa');
     const stored = (await f.svc.incidents.incidents.get(SCOPE_ALL, xssIncident))!;
     expect(stored.state).toBe('resolved');
     expect(stored.assignee).toBe('lan.tran');

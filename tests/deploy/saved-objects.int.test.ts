@@ -204,6 +204,7 @@ describe('dashboards/opensearch/canhgac.ndjson', () => {
       resolvedAt: 4,
       reopenCount: 0,
       sla: {},
+      closure: { by: 'u', at: 5 },
       outbox: [],
       outboxPending: false,
     };

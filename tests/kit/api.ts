@@ -2,8 +2,9 @@
  * A test fixture: the API on loopback over an in-memory SQLite store, two agencies (A and B) with data of every
  * kind, and one API key per role. Used by the API tests (never by the service).
  */
-import type { AddressInfo } from 'node:net';
+
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SilentHostWatcher } from '../../incidents/silent-hosts.js';
 import type { Alert } from '../../incidents/types.js';
 import { openSqliteStores, type SqliteStores } from '../../store/sqlite/index.js';
@@ -34,6 +35,7 @@ export interface BIds {
   user: string;
   apiKey: string;
   rule: string;
+  savedSearch: string;
 }
 
 /** A running fixture. */
@@ -130,6 +132,15 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string, tag:
     updatedAt: 1,
     updatedBy: 'seed',
   });
+  await state.collection<Record<string, unknown>>('saved_searches').put(SCOPE_ALL, {
+    id: `saved-${tag}`,
+    agencyId,
+    owner: 'user:seed',
+    name: `Saved ${mark}`,
+    q: mark,
+    shared: true,
+    createdAt: 1,
+  });
   return {
     incident,
     alert: `alert-${tag}-1`,
@@ -141,6 +152,7 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string, tag:
     user: user.id,
     apiKey: key.doc.id,
     rule: rule.id,
+    savedSearch: `saved-${tag}`,
   };
 }
 

@@ -35,7 +35,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     method,
     headers,
     credentials: 'same-origin',
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    // keepalive: a held triage change sent as the tab closes (pagehide) still arrives (bodies up to 64 KB).
+    ...(body !== undefined ? { body: JSON.stringify(body), keepalive: JSON.stringify(body).length < 60_000 } : {}),
   });
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -93,6 +94,7 @@ export interface Incident {
   acknowledgedAt?: number;
   resolvedAt?: number;
   sla?: { ackDueAt?: number; resolveDueAt?: number; ackBreachedAt?: number; resolveBreachedAt?: number };
+  closure?: { category?: string; reason?: string; by: string; at: number };
 }
 export interface Alert {
   id: string;
@@ -125,13 +127,36 @@ export interface Bucket {
 }
 export interface Rule {
   id: string;
-  version: number;
+  kind: string;
+  version?: number;
   title: string;
   level?: string;
   status?: string;
+  description?: string;
+  author?: string;
+  falsepositives: string[];
+  references: string[];
+  tags: string[];
+  logsource?: { product?: string; category?: string; service?: string };
+  source: 'shipped' | 'dir' | 'uploaded';
+  file?: string;
   enabled: boolean;
+  disabledBy?: 'config' | 'console';
+  fields: Record<string, string[]>;
+  response: string[];
   text?: string;
   updatedAt?: number;
+}
+export interface RuleException {
+  id: string;
+  version: number;
+  agencyId: string;
+  ruleId: string;
+  host?: string;
+  reason: string;
+  expiresAt: number;
+  createdBy: string;
+  createdAt: number;
 }
 export interface RuleStat {
   ruleId: string;
@@ -148,6 +173,8 @@ export interface Agency {
   id: string;
   name: string;
   networks: string[];
+  certificateNames?: string[];
+  origin?: 'config' | 'api';
 }
 export interface Host {
   id: string;

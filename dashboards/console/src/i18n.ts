@@ -1,10 +1,20 @@
 /** Vietnamese (default) and English; dates d/M/yyyy HH:mm in Asia/Ho_Chi_Minh whatever the browser's zone. */
 import { createContext, useContext } from 'react';
+import {
+  CLOSE_CATEGORY_TERMS,
+  ROLE_TERMS,
+  RULE_SOURCE_TERMS,
+  SEVERITY_TERMS,
+  STATE_TERMS,
+  TACTIC_TERMS,
+} from '../../../core/glossary.js';
 import type { Lang } from './format.js';
+import { STRINGS_EN, STRINGS_VI } from './strings.js';
 
 export type { Lang } from './format.js';
 
 const vi = {
+  ...STRINGS_VI,
   appName: 'Canh Gác SOC',
   login: 'Đăng nhập',
   logout: 'Đăng xuất',
@@ -38,25 +48,16 @@ const vi = {
   refresh: 'Làm mới',
   openQueue: 'Đang mở',
   selected: 'đã chọn',
-  acknowledge: 'Xác nhận',
+  acknowledge: 'Tiếp nhận',
   assign: 'Giao',
-  close: 'Đóng (đã xử lý)',
-  markFalsePositive: 'Báo động giả',
+  close: 'Đóng (đã khắc phục)',
+  markFalsePositive: 'Cảnh báo nhầm',
   startWork: 'Bắt đầu xử lý',
   reopen: 'Mở lại',
-  keyboardHelp: 'Phím tắt: j/k di chuyển · x chọn · a xác nhận · m nhận về mình · c đóng · Enter mở · r làm mới',
+  keyboardHelp:
+    'Phím tắt: j/k di chuyển · x chọn · a tiếp nhận · m nhận về mình · c đóng · u hoàn tác · n hiện sự cố mới · Enter mở · r làm mới',
   assignMe: 'Nhận về mình',
   liveUpdates: 'Tự cập nhật mỗi 5 giây',
-  s_new: 'Mới',
-  s_acknowledged: 'Đã xác nhận',
-  s_in_progress: 'Đang xử lý',
-  s_resolved: 'Đã xử lý',
-  s_false_positive: 'Báo động giả',
-  sev_informational: 'Thông tin',
-  sev_low: 'Thấp',
-  sev_medium: 'Trung bình',
-  sev_high: 'Cao',
-  sev_critical: 'Nghiêm trọng',
   last24h: '24 giờ qua',
   last7d: '7 ngày qua',
   last30d: '30 ngày qua',
@@ -74,7 +75,7 @@ const vi = {
   send: 'Gửi',
   audit: 'Lịch sử thao tác',
   sla: 'Thời hạn SLA',
-  ackDue: 'Hạn xác nhận',
+  ackDue: 'Hạn tiếp nhận',
   resolveDue: 'Hạn xử lý',
   breached: 'Quá hạn',
   remaining: 'còn',
@@ -95,7 +96,7 @@ const vi = {
   more: 'Xem thêm',
   pivotHint: 'Bấm vào một giá trị để lọc theo nó',
   hits: 'Số lần khớp',
-  fpRate: 'Tỉ lệ báo động giả',
+  fpRate: 'Tỉ lệ cảnh báo nhầm',
   enabled: 'Bật',
   disabled: 'Tắt',
   enable: 'Bật',
@@ -164,6 +165,7 @@ const vi = {
 export type Key = keyof typeof vi;
 
 const en: Record<Key, string> = {
+  ...STRINGS_EN,
   appName: 'Canh Gác SOC',
   login: 'Log in',
   logout: 'Log out',
@@ -203,19 +205,10 @@ const en: Record<Key, string> = {
   markFalsePositive: 'False positive',
   startWork: 'Start work',
   reopen: 'Reopen',
-  keyboardHelp: 'Keys: j/k move · x select · a acknowledge · m assign to me · c close · Enter open · r refresh',
+  keyboardHelp:
+    'Keys: j/k move · x select · a acknowledge · m assign to me · c close · u undo · n show new · Enter open · r refresh',
   assignMe: 'Assign to me',
   liveUpdates: 'Updates every 5 seconds',
-  s_new: 'New',
-  s_acknowledged: 'Acknowledged',
-  s_in_progress: 'In progress',
-  s_resolved: 'Resolved',
-  s_false_positive: 'False positive',
-  sev_informational: 'Informational',
-  sev_low: 'Low',
-  sev_medium: 'Medium',
-  sev_high: 'High',
-  sev_critical: 'Critical',
   last24h: 'Last 24 hours',
   last7d: 'Last 7 days',
   last30d: 'Last 30 days',
@@ -320,7 +313,7 @@ const en: Record<Key, string> = {
   quarantineData: 'Raw data (control characters shown as \\u…)',
 };
 
-const DICTS: Record<Lang, Record<Key, string>> = { vi, en };
+const DICTS: Record<Lang, Record<Key, string>> = { vi: { ...vi, ...glossary('vi') }, en: { ...en, ...glossary('en') } };
 
 /** The language remembered in this browser (Vietnamese by default). */
 export function storedLang(): Lang {
@@ -342,8 +335,8 @@ export function rememberLang(l: Lang): void {
 
 /** A translator for a language. */
 export function translator(lang: Lang): (k: Key) => string {
-  const d = DICTS[lang];
-  return (k) => d[k];
+  const d = DICTS[lang] as Record<string, string>;
+  return (k) => d[k] ?? k;
 }
 
 export { fmtDate, fmtDateTime, fmtDuration, fmtNumber, fmtTime, parseDateTime, TIME_ZONE } from './format.js';
@@ -365,12 +358,34 @@ export function useApp(): AppCtx {
   return c;
 }
 
+/** The glossary's terms (core/glossary.ts, shared with e-mails and reports) under the console's keys. */
+function glossary(lang: Lang): Record<string, string> {
+  const out: Record<string, string> = {};
+  const add = (prefix: string, terms: Record<string, { vi: string; en: string }>) => {
+    for (const [k, v] of Object.entries(terms)) out[`${prefix}${k}`] = v[lang];
+  };
+  add('s_', STATE_TERMS);
+  add('sev_', SEVERITY_TERMS);
+  add('r_', ROLE_TERMS);
+  add('cat_', CLOSE_CATEGORY_TERMS);
+  add('tac_', TACTIC_TERMS);
+  add('src_', RULE_SOURCE_TERMS);
+  return out;
+}
+
+/** A glossary term by its console key (`s_new`, `sev_high`, `r_analyst`, `cat_duplicate`, `tac_impact`). */
+export function term(t: (k: Key) => string, key: string): string {
+  return (t as (k: string) => string)(key) ?? key;
+}
+
 /** Label of a state or severity value. */
 export function stateLabel(t: (k: Key) => string, s: string): string {
-  const k = `s_${s}` as Key;
-  return k in vi ? t(k) : s;
+  return term(t, `s_${s}`) ?? s;
+}
+/** Label of a role (never shown raw). */
+export function roleLabel(t: (k: Key) => string, r: string): string {
+  return term(t, `r_${r}`) ?? r;
 }
 export function sevLabel(t: (k: Key) => string, s: string): string {
-  const k = `sev_${s}` as Key;
-  return k in vi ? t(k) : s;
+  return term(t, `sev_${s}`) ?? s;
 }

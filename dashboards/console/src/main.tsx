@@ -2,7 +2,7 @@
 import { type FormEvent, type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError, api, type Me, setUnauthenticatedHandler } from './api.js';
-import { App, type AppCtx, type Key, type Lang, rememberLang, storedLang, translator } from './i18n.js';
+import { App, type AppCtx, type Key, type Lang, rememberLang, roleLabel, storedLang, translator } from './i18n.js';
 import { AgenciesPage } from './pages/agencies.js';
 import { IncidentPage } from './pages/incident.js';
 import { IntakePage } from './pages/intake.js';
@@ -197,7 +197,7 @@ function Root() {
         <div className="who">
           {me ? (
             <span className="muted" data-testid="whoami">
-              {me.id} · {me.role}
+              {me.id} · {roleLabel(t, me.role)}
               {me.agencyId ? ` · ${me.agencyId}` : ''}
             </span>
           ) : null}

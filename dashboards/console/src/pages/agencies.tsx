@@ -1,5 +1,6 @@
 /** Agencies and their hosts: last seen, events per hour, silent hosts. An agency admin sees its own agency only. */
 import { useState } from 'react';
+import { agencyLabel } from '../agency-names.js';
 import { type Agency, api, type Bucket, type Host, type Page, qs } from '../api.js';
 import { fmtDateTime, fmtDuration, fmtNumber, useApp } from '../i18n.js';
 import { ErrorBox, Loading, LogText, Panel, useData } from '../ui.js';
@@ -106,6 +107,8 @@ export function AgenciesPage() {
   };
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
+  const known = new Set(data.agencies.map((a) => a.id));
+  const orphans = data.hosts.filter((h) => !known.has(h.agencyId));
   return (
     <div className="agencies">
       <h1>{me.agencyId ? t('yourAgency') : t('agencies')}</h1>
@@ -115,6 +118,7 @@ export function AgenciesPage() {
         const silent = hosts.filter((h) => h.silentSince !== undefined);
         return (
           <Panel key={a.id} title={`${a.name} (${a.id})`} className="agency">
+            {a.origin === 'config' ? <p className="muted small">{t('fromConfigFile')}</p> : null}
             <div className="facts" data-agency={a.id}>
               <span>
                 {t('hostCount')}: <strong>{hosts.length}</strong>
@@ -179,6 +183,31 @@ export function AgenciesPage() {
           </Panel>
         );
       })}
+      {orphans.length ? (
+        <Panel title={t('unassignedHosts')} className="agency">
+          <p className="muted small">{t('unassignedHelp')}</p>
+          <table className="grid" data-testid="unassigned-hosts">
+            <thead>
+              <tr>
+                <th>{t('host')}</th>
+                <th>{t('agency')}</th>
+                <th>{t('lastSeen')}</th>
+                <th>{t('eventsPerHour')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {orphans.map((h) => (
+                <tr key={h.id}>
+                  <td>{h.host}</td>
+                  <td>{agencyLabel(t, new Map(), h.agencyId)}</td>
+                  <td>{fmtDateTime(h.lastSeen)}</td>
+                  <td className="num">{fmtNumber(data.perHost.get(h.host) ?? 0, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Panel>
+      ) : null}
       {data.hostsTruncated ? <p className="muted">{t('partial')}</p> : null}
     </div>
   );

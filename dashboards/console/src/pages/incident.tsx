@@ -1,5 +1,6 @@
 /** One incident: state and assignment, SLA clocks, timeline, matching events (matched fields marked), rule, audit. */
 import { type FormEvent, type MouseEvent, useState } from 'react';
+import { useAgencyNames } from '../agency-names.js';
 import {
   type Alert,
   ApiError,
@@ -11,9 +12,14 @@ import {
   type Page,
   type Rule,
 } from '../api.js';
-import { fmtDateTime, fmtDuration, sevLabel, stateLabel, useApp } from '../i18n.js';
+import { fmtDateTime, fmtDuration, fmtNumber, roleLabel, sevLabel, stateLabel, term, useApp } from '../i18n.js';
 import { attackLinks, ruleFields } from '../rulefields.js';
+import { allows, CLOSING, needsReason } from '../triage.js';
+import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
 import { ErrorBox, Highlight, Loading, LogText, Panel, sevClass, useData } from '../ui.js';
+import { actionLabel, actorLabel, EventList, IncidentSummary, Timeline } from './incident-parts.js';
+import type { Assignee } from './queue.js';
+import { RuleAbout } from './rule-detail.js';
 
 interface Detail {
   incident: Incident;
@@ -21,7 +27,11 @@ interface Detail {
   comments: Comment[];
   audit: AuditEntry[] | undefined;
   rule: Rule | undefined | 'hidden';
+  /** The rule's meaning and compared fields, for every role that reads the incident. */
+  about: Rule | undefined;
   events: EventDoc[];
+  /** Events of all the incident's alerts (the API counts them). */
+  total: number | undefined;
 }
 
 async function optional<T>(p: Promise<T>): Promise<T | undefined> {
@@ -36,25 +46,28 @@ async function optional<T>(p: Promise<T>): Promise<T | undefined> {
 async function loadDetail(id: string): Promise<Detail> {
   const path = `/api/v1/incidents/${encodeURIComponent(id)}`;
   const incident = await api<Incident>('GET', path);
-  const [alerts, comments, audit, rule] = await Promise.all([
+  const [alerts, comments, audit, rule, about] = await Promise.all([
     api<Page<Alert>>('GET', `/api/v1/alerts?incidentId=${encodeURIComponent(id)}&limit=200`),
     api<Page<Comment>>('GET', `${path}/comments?limit=500`),
     optional(api<Page<AuditEntry>>('GET', `/api/v1/audit?targetId=${encodeURIComponent(id)}&limit=200`)),
     api<Rule>('GET', `/api/v1/rules/${encodeURIComponent(incident.ruleId)}`).catch((e) =>
       e instanceof ApiError && e.status === 403 ? ('hidden' as const) : undefined,
     ),
+    optional(api<Rule>('GET', `${path}/rule`)),
   ]);
   const eventIds = [...new Set([...(incident.eventIds ?? []), ...alerts.items.flatMap((a) => a.eventIds ?? [])])];
-  const events = (
-    await Promise.all(
+  const [events, total] = await Promise.all([
+    Promise.all(
       eventIds.slice(0, 25).map((e) => optional(api<EventDoc>('GET', `/api/v1/events/${encodeURIComponent(e)}`))),
-    )
-  ).filter((e): e is EventDoc => e !== undefined);
-  return { incident, alerts: alerts.items, comments: comments.items, audit: audit?.items, rule, events };
-}
-
-function text(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
+    ).then((l) => l.filter((e): e is EventDoc => e !== undefined)),
+    optional(
+      api<{ count: number }>(
+        'GET',
+        `/api/v1/aggregations?kind=count&incidentId=${encodeURIComponent(id)}&from=${new Date(incident.firstSeen - 3_600_000).toISOString()}`,
+      ),
+    ).then((r) => r?.count),
+  ]);
+  return { incident, alerts: alerts.items, comments: comments.items, audit: audit?.items, rule, about, events, total };
 }
 
 function Clock({ due, done, breachedAt }: { due?: number; done?: number; breachedAt?: number }) {
@@ -81,16 +94,48 @@ function Clock({ due, done, breachedAt }: { due?: number; done?: number; breache
 }
 
 export function IncidentPage({ id }: { id: string }) {
-  const { t, navigate, me } = useApp();
+  const { t, lang, navigate, me } = useApp();
   const { data, error, reload } = useData(() => loadDetail(id), [id], 10000);
   const [actionError, setActionError] = useState<unknown>();
   const [comment, setComment] = useState('');
   const [assignee, setAssignee] = useState('');
+  const [asking, setAsking] = useState<string>();
+  const { pending, hold, undo, now } = usePendingChange();
   const canWrite = me.role !== 'viewer';
+  const agencies = useAgencyNames();
+  const agencyId = data?.incident.agencyId;
+  const people = useData(
+    () =>
+      canWrite && agencyId
+        ? api<{ items: Assignee[] }>('GET', `/api/v1/assignees?agencyId=${encodeURIComponent(agencyId)}`)
+        : Promise.resolve({ items: [] as Assignee[] }),
+    [agencyId, canWrite],
+  );
 
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
   const { incident: inc } = data;
+  /** A state change: closings are held for undo, and on high/critical incidents ask why first. */
+  const move = (to: string, note?: { reason: string; category: string }) => {
+    if (!(CLOSING as readonly string[]).includes(to)) return void patch({ state: to });
+    if (!note && needsReason([inc], to)) return setAsking(to);
+    hold({
+      ids: [inc.id],
+      to,
+      label: `${to === 'false_positive' ? t('markedFp') : t('closed')}: ${inc.title}`,
+      run: async () => {
+        setActionError(undefined);
+        try {
+          const r = await sendChange([inc.id], { state: to, ...(note ?? {}) });
+          if (r.failed.length) setActionError(new Error(r.failed.map((f) => f.message).join('; ')));
+        } catch (e) {
+          setActionError(e);
+        }
+        reload();
+      },
+    });
+  };
+  const may = (to: string) => allows(inc.state, to) && !pending;
   const patch = async (body: Record<string, unknown>) => {
     setActionError(undefined);
     try {
@@ -116,17 +161,12 @@ export function IncidentPage({ id }: { id: string }) {
     e.preventDefault();
     navigate('/incidents');
   };
-  const fields = data.rule && data.rule !== 'hidden' && data.rule.text ? ruleFields(data.rule.text) : new Map();
-  const timeline: { at: number; kind: string; text: string }[] = [
-    { at: inc.firstSeen, kind: 'first', text: `${t('firstSeen')}: ${inc.title}` },
-    ...data.alerts.map((a) => ({
-      at: a.ts,
-      kind: 'alert',
-      text: `${t('alerts')}: ${a.ruleTitle ?? a.ruleId}${a.host ? ` @ ${a.host}` : ''} (${sevLabel(t, a.level)})`,
-    })),
-    ...data.comments.map((c) => ({ at: c.at, kind: 'comment', text: `${c.author}: ${c.text}` })),
-    ...(data.audit ?? []).map((a) => ({ at: a.at, kind: 'audit', text: `${a.actor}: ${a.action}` })),
-  ].sort((a, b) => a.at - b.at);
+  // Compared fields come from the API (every role that reads the incident), the YAML only as a fallback.
+  const fields: Map<string, string[]> = data.about
+    ? new Map(Object.entries(data.about.fields))
+    : data.rule && data.rule !== 'hidden' && data.rule.text
+      ? ruleFields(data.rule.text)
+      : new Map();
   return (
     <div className="incident" data-testid="incident">
       <a href="/incidents" onClick={back} className="muted">
@@ -146,13 +186,13 @@ export function IncidentPage({ id }: { id: string }) {
           {t('assignee')}: <strong data-testid="inc-assignee">{inc.assignee ?? '—'}</strong>
         </span>
         <span>
-          {t('agency')}: {inc.agencyId}
+          {t('agency')}: <strong title={inc.agencyId}>{agencies.label(inc.agencyId)}</strong>
         </span>
         <span>
           {t('host')}: {inc.host === undefined ? '—' : <LogText text={inc.host} />}
         </span>
         <span>
-          {t('alerts')}: {inc.alertCount}
+          {t('alerts')}: {fmtNumber(inc.alertCount, lang)}
         </span>
         <span>
           {t('firstSeen')}: {fmtDateTime(inc.firstSeen)}
@@ -161,41 +201,71 @@ export function IncidentPage({ id }: { id: string }) {
           {t('lastSeen')}: {fmtDateTime(inc.lastSeen)}
         </span>
       </div>
+      {inc.closure && (inc.state === 'resolved' || inc.state === 'false_positive') ? (
+        <p className="closure" data-testid="closure">
+          {t('closureLabel')}: {inc.closure.category ? term(t, `cat_${inc.closure.category}`) : ''}
+          {inc.closure.reason ? ` — ${inc.closure.reason}` : ''} ({inc.closure.by}, {fmtDateTime(inc.closure.at)})
+        </p>
+      ) : null}
       {canWrite ? (
         <div className="actions">
-          <button type="button" onClick={() => patch({ state: 'acknowledged' })} data-testid="act-ack">
-            {t('acknowledge')}
-          </button>
-          <button type="button" onClick={() => patch({ state: 'in_progress' })}>
-            {t('startWork')}
-          </button>
-          <button type="button" onClick={() => patch({ state: 'resolved' })} data-testid="act-resolve">
-            {t('close')}
-          </button>
-          <button type="button" onClick={() => patch({ state: 'false_positive' })} data-testid="act-fp">
-            {t('markFalsePositive')}
-          </button>
-          <button type="button" onClick={() => patch({ state: 'new' })}>
-            {t('reopen')}
-          </button>
-          <input
+          {may('acknowledged') ? (
+            <button type="button" onClick={() => move('acknowledged')} data-testid="act-ack">
+              {t('acknowledge')}
+            </button>
+          ) : null}
+          {may('in_progress') ? (
+            <button type="button" onClick={() => move('in_progress')} data-testid="act-work">
+              {t('startWork')}
+            </button>
+          ) : null}
+          {may('resolved') ? (
+            <button type="button" onClick={() => move('resolved')} data-testid="act-resolve">
+              {t('close')}
+            </button>
+          ) : null}
+          {may('false_positive') ? (
+            <button type="button" onClick={() => move('false_positive')} data-testid="act-fp">
+              {t('markFalsePositive')}
+            </button>
+          ) : null}
+          {may('new') ? (
+            <button type="button" onClick={() => move('new')} data-testid="act-reopen">
+              {t('reopen')}
+            </button>
+          ) : null}
+          <select
             value={assignee}
             onChange={(e) => setAssignee(e.target.value)}
-            placeholder={t('assignTo')}
             aria-label={t('assignTo')}
             data-testid="assignee-input"
-          />
-          <button
-            type="button"
-            onClick={() => assignee.trim() && patch({ assignee: assignee.trim() })}
-            data-testid="act-assign"
           >
+            <option value="">{t('assignTo')}…</option>
+            {(people.data?.items ?? []).map((p) => (
+              <option key={p.username} value={p.username}>
+                {p.username} · {roleLabel(t, p.role)}
+              </option>
+            ))}
+          </select>
+          <button type="button" disabled={!assignee} onClick={() => patch({ assignee })} data-testid="act-assign">
             {t('assign')}
           </button>
           <button type="button" onClick={() => patch({ assignee: me.id })}>
             {t('assignMe')}
           </button>
         </div>
+      ) : null}
+      <UndoBar pending={pending} now={now} undo={undo} />
+      {asking ? (
+        <ReasonDialog
+          to={asking}
+          count={1}
+          onCancel={() => setAsking(undefined)}
+          onConfirm={(reason, category) => {
+            setAsking(undefined);
+            move(asking, { reason, category });
+          }}
+        />
       ) : null}
       <ErrorBox error={actionError} />
       <div className="cols">
@@ -220,44 +290,21 @@ export function IncidentPage({ id }: { id: string }) {
                     {l.label}
                   </a>
                 ) : (
-                  l.label
+                  term(t, `tac_${l.label.replace(/_/g, '-')}`)
                 )}
               </li>
             ))}
           </ul>
         </Panel>
       </div>
-      <Panel title={t('timeline')}>
-        <ol className="timeline" data-testid="timeline">
-          {timeline.map((e, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: entries can share a time and text
-            <li key={i} className={`tl-${e.kind}`}>
-              <time>{fmtDateTime(e.at)}</time>{' '}
-              <span>
-                <LogText text={e.text} lines />
-              </span>
-            </li>
-          ))}
-        </ol>
-      </Panel>
-      <Panel title={`${t('matchingEvents')} (${data.events.length})`}>
-        {fields.size ? <p className="muted small">{t('matchedFields')}</p> : null}
-        {data.events.map((ev) => (
-          <table key={text(ev['event.id'])} className="event kv" data-testid="event">
-            <tbody>
-              {Object.entries(ev).map(([k, v]) => {
-                const terms = fields.get(k);
-                return (
-                  <tr key={k} className={terms ? 'matched' : undefined}>
-                    <th>{k}</th>
-                    <td>{terms ? <Highlight text={text(v)} terms={terms} /> : <LogText text={v} />}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        ))}
-      </Panel>
+      <IncidentSummary incident={inc} />
+      <Timeline incident={inc} alerts={data.alerts} comments={data.comments} audit={data.audit} />
+      <EventList incident={inc} events={data.events} total={data.total} fields={fields} navigate={navigate} />
+      {data.about ? (
+        <Panel title={`${t('aboutRule')}: ${data.about.title}`}>
+          <RuleAbout rule={data.about} />
+        </Panel>
+      ) : null}
       <Panel title={t('ruleYaml')}>
         {data.rule === 'hidden' ? (
           <p className="muted">{t('ruleHidden')}</p>
@@ -274,7 +321,7 @@ export function IncidentPage({ id }: { id: string }) {
           {data.comments.map((c) => (
             <li key={c.id}>
               <span className="muted">
-                {fmtDateTime(c.at)} · {c.author}
+                {fmtDateTime(c.at)} · {actorLabel(t, c.author)}
               </span>
               <p>{c.text}</p>
             </li>
@@ -302,8 +349,8 @@ export function IncidentPage({ id }: { id: string }) {
               {data.audit.map((a) => (
                 <tr key={a.id}>
                   <td>{fmtDateTime(a.at)}</td>
-                  <td>{a.actor}</td>
-                  <td>{a.action}</td>
+                  <td>{actorLabel(t, a.actor)}</td>
+                  <td>{actionLabel(t, a)}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,7 +1,9 @@
 /** Overview: events per second, incidents by severity / agency / rule and over time, open incidents aging. */
 import { useState } from 'react';
+import { agencyLabel } from '../agency-names.js';
 import { type Agency, api, type Bucket, type Incident, type Page, qs } from '../api.js';
 import { fmtDate, fmtNumber, fmtTime, sevLabel, useApp } from '../i18n.js';
+import { useLive } from '../live.js';
 import { BarList, ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'];
@@ -34,7 +36,9 @@ function countBy<T>(items: T[], key: (x: T) => string): Map<string, number> {
 
 export function OverviewPage() {
   const { t, lang, navigate } = useApp();
-  const { data, error } = useData(load, [], 15000);
+  const { data, error, reload } = useData(load, [], 60000);
+  // Pushed: new or changed incidents reload the figures at once (the 60 s poll is a fallback).
+  useLive(reload);
   const [groupBy, setGroupBy] = useState<'severity' | 'agency' | 'rule'>('severity');
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
@@ -64,7 +68,7 @@ export function OverviewPage() {
         : groupBy === 'severity'
           ? sevLabel(t, k)
           : groupBy === 'agency'
-            ? (names.get(k) ?? k)
+            ? agencyLabel(t, names, k)
             : k,
     cls: groupBy === 'severity' ? `sevfill-${k}` : `series-${n}`,
   }));
@@ -149,7 +153,7 @@ export function OverviewPage() {
         <Panel title={t('byAgency')}>
           <BarList
             label={t('byAgency')}
-            items={[...byAgency].map(([k, c]) => ({ key: k, label: names.get(k) ?? k, count: c }))}
+            items={[...byAgency].map(([k, c]) => ({ key: k, label: agencyLabel(t, names, k), count: c }))}
           />
         </Panel>
         <Panel title={t('byRule')}>

@@ -1,7 +1,14 @@
-/** The incident queue: filters, keyboard triage (j/k/x/a/c/Enter/r), bulk acknowledge/assign/close, polling. */
+/**
+ * The incident queue: filters, keyboard triage (j/k/x/a/c/m/u/n/Enter/r), bulk acknowledge/assign/close, polling.
+ * Rows keep their place: new incidents are announced, not inserted under the cursor (triage.ts).
+ */
 import { type MouseEvent, useEffect, useMemo, useState } from 'react';
+import { useAgencyNames } from '../agency-names.js';
 import { type Agency, api, type Incident, type Page, qs } from '../api.js';
-import { fmtDateTime, sevLabel, stateLabel, useApp } from '../i18n.js';
+import { fmtDateTime, roleLabel, sevLabel, stateLabel, useApp } from '../i18n.js';
+import { useLive } from '../live.js';
+import { allows, CLOSING, cursorAfter, mergeQueue, needsReason } from '../triage.js';
+import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
 import { ErrorBox, Loading, LogText, sevClass, useData } from '../ui.js';
 
 const STATES = ['new', 'acknowledged', 'in_progress', 'resolved', 'false_positive'];
@@ -25,70 +32,134 @@ function typing(target: EventTarget | null): boolean {
   );
 }
 
+/** People who may be assigned incidents of an agency (province-wide analysts and admins, its own admins). */
+export interface Assignee {
+  username: string;
+  role: string;
+  agencyId?: string;
+}
+
 export function QueuePage() {
   const { t, navigate, me } = useApp();
   const [f, setF] = useState<Filters>({ state: OPEN, severity: '', agencyId: '', ruleId: '', assignee: '', range: '' });
-  const [cursor, setCursor] = useState(0);
+  // The cursor and the selection are incident ids, never row positions; `shown` is the order rows were shown in
+  // (null: take the next listing whole).
+  const [cursorId, setCursorId] = useState<string>();
+  const [shown, setShown] = useState<string[] | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [assignTo, setAssignTo] = useState('');
   const [message, setMessage] = useState('');
   const [busyError, setBusyError] = useState<unknown>();
-  const agencies = useData(() => api<Page<Agency>>('GET', '/api/v1/agencies?limit=1000'), []);
+  const [asking, setAsking] = useState<{ ids: string[]; to: string }>();
+  const { pending, hold, undo, now } = usePendingChange();
+  const agencies = useAgencyNames();
+  const query = qs({
+    state: f.state,
+    severity: f.severity,
+    agencyId: f.agencyId,
+    ruleId: f.ruleId.trim(),
+    assignee: f.assignee.trim(),
+    sort: '-lastSeen',
+    limit: 200,
+  });
+  // Each answer carries the query it answers: rows of the previous filters never seed the new order.
   const { data, error, reload } = useData(
-    () =>
-      api<Page<Incident>>(
-        'GET',
-        `/api/v1/incidents${qs({
-          state: f.state,
-          severity: f.severity,
-          agencyId: f.agencyId,
-          ruleId: f.ruleId.trim(),
-          assignee: f.assignee.trim(),
-          sort: '-lastSeen',
-          limit: 200,
-        })}`,
-      ),
-    [f.state, f.severity, f.agencyId, f.ruleId, f.assignee],
-    5000,
+    async () => ({ query, page: await api<Page<Incident>>('GET', `/api/v1/incidents${query}`) }),
+    [query],
+    30000,
   );
-  const items = useMemo(() => {
-    const all = data?.items ?? [];
+  // Pushed: the queue reloads as soon as an incident is stored or changed (the 30 s poll is a fallback).
+  const live = useLive(reload);
+  const current = data?.query === query;
+  const listing = useMemo(() => {
+    const all = current ? (data?.page.items ?? []) : [];
     const span = RANGES[f.range];
     if (!span) return all;
     const from = Date.now() - span;
     return all.filter((i) => i.lastSeen >= from);
-  }, [data, f.range]);
-  const clamp = Math.min(cursor, Math.max(0, items.length - 1));
+  }, [data, current, f.range]);
+  useEffect(() => {
+    if (current && shown === null) setShown(listing.map((i) => i.id));
+  }, [current, listing, shown]);
+  const { rows: items, fresh } = useMemo(
+    () => (shown ? mergeQueue(shown, listing) : { rows: [] as Incident[], fresh: [] as Incident[] }),
+    [shown, listing],
+  );
+  const cursor = cursorAfter(shown ?? [], items, cursorId);
+  useEffect(() => {
+    if (cursor !== cursorId) setCursorId(cursor);
+  }, [cursor, cursorId]);
+  const cur = items.find((i) => i.id === cursor);
+  const showFresh = () => setShown(listing.map((i) => i.id));
 
-  const targets = (): string[] => (selected.size ? [...selected] : items[clamp] ? [items[clamp]!.id] : []);
-  const bulk = async (change: { state?: string; assignee?: string | null }) => {
-    const ids = targets();
-    if (ids.length === 0) return;
+  const targets = (): Incident[] => (selected.size ? items.filter((i) => selected.has(i.id)) : cur ? [cur] : []);
+  const targetAgency = (() => {
+    const ts = targets();
+    const a = new Set(ts.map((i) => i.agencyId));
+    return a.size === 1 ? [...a][0] : f.agencyId || undefined;
+  })();
+  const people = useData(
+    () => api<{ items: Assignee[] }>('GET', `/api/v1/assignees${qs({ agencyId: targetAgency })}`),
+    [targetAgency],
+  );
+
+  const report = (r: { ok: number; failed: { id: string; message: string }[] }, skipped: number) => {
+    const parts = [`${r.ok} ${t('doneCount')}`];
+    if (skipped) parts.push(`${skipped} ${t('skippedState')}`);
+    if (r.failed.length) parts.push(r.failed.map((x) => `${x.id}: ${x.message}`).join('; '));
+    setMessage(parts.join(' · '));
+  };
+  const run = async (ids: string[], change: Parameters<typeof sendChange>[1], skipped: number) => {
     setBusyError(undefined);
     try {
-      const r = await api<{ results: { id: string; ok: boolean; error?: { error: { message: string } } }[] }>(
-        'POST',
-        '/api/v1/incidents/bulk',
-        { ids, ...change },
-      );
-      const failed = r.results.filter((x) => !x.ok);
-      setMessage(
-        `${r.results.length - failed.length}/${r.results.length} ✓${failed.length ? ` — ${failed.map((x) => `${x.id}: ${x.error?.error.message ?? '?'}`).join('; ')}` : ''}`,
-      );
-      setSelected(new Set());
+      report(await sendChange(ids, change), skipped);
     } catch (e) {
       setBusyError(e);
     }
     reload();
   };
+  /** A state change for the targets the state allows; closings are held for undo, high/critical ask why. */
+  const change = (to: string, reasoned?: { ids: string[]; reason: string; category: string }) => {
+    const ts = reasoned ? items.filter((i) => reasoned.ids.includes(i.id)) : targets();
+    const ok = ts.filter((i) => allows(i.state, to));
+    const skipped = ts.length - ok.length;
+    if (ok.length === 0) {
+      setMessage(ts.length ? t('notAllowed') : t('nothingSelected'));
+      return;
+    }
+    const ids = ok.map((i) => i.id);
+    if (!(CLOSING as readonly string[]).includes(to)) {
+      void run(ids, { state: to }, skipped);
+      setSelected(new Set());
+      return;
+    }
+    if (!reasoned && needsReason(ok, to)) {
+      setAsking({ ids, to });
+      return;
+    }
+    setSelected(new Set());
+    const note = reasoned ? { reason: reasoned.reason, category: reasoned.category } : {};
+    hold({
+      ids,
+      to,
+      label: `${to === 'false_positive' ? t('markedFp') : t('closed')} ${ids.length} ${t('incidentsWord')}`,
+      run: () => run(ids, { state: to, ...note }, skipped),
+    });
+  };
+  const assign = (assignee: string) => {
+    const ids = targets().map((i) => i.id);
+    if (ids.length === 0) return setMessage(t('nothingSelected'));
+    void run(ids, { assignee }, 0);
+    setSelected(new Set());
+  };
 
   // (No dependency list: the handler is re-bound each render and reads that render's values.)
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
-      const cur = items[clamp];
-      if (e.key === 'j') setCursor(Math.min(items.length - 1, clamp + 1));
-      else if (e.key === 'k') setCursor(Math.max(0, clamp - 1));
+      if (asking || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+      const at = items.findIndex((i) => i.id === cursor);
+      if (e.key === 'j') setCursorId(items[Math.min(items.length - 1, at + 1)]?.id);
+      else if (e.key === 'k') setCursorId(items[Math.max(0, at - 1)]?.id);
       else if (e.key === 'x' && cur)
         setSelected((s) => {
           const n = new Set(s);
@@ -96,9 +167,11 @@ export function QueuePage() {
           else n.add(cur.id);
           return n;
         });
-      else if (e.key === 'a') void bulk({ state: 'acknowledged' });
-      else if (e.key === 'c') void bulk({ state: 'resolved' });
-      else if (e.key === 'm') void bulk({ assignee: me.id });
+      else if (e.key === 'a') change('acknowledged');
+      else if (e.key === 'c') change('resolved');
+      else if (e.key === 'm') assign(me.id);
+      else if (e.key === 'u' && pending) undo();
+      else if (e.key === 'n' && fresh.length) showFresh();
       else if (e.key === 'Enter' && cur) navigate(`/incidents/${encodeURIComponent(cur.id)}`);
       else if (e.key === 'r') reload();
       else return;
@@ -110,13 +183,17 @@ export function QueuePage() {
 
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => {
     setF({ ...f, [k]: e.target.value });
-    setCursor(0);
+    setShown(null);
+    setCursorId(undefined);
+    setSelected(new Set());
   };
   const open = (id: string) => (e: MouseEvent) => {
     e.preventDefault();
     navigate(`/incidents/${encodeURIComponent(id)}`);
   };
-  const agencyName = new Map((agencies.data?.items ?? []).map((a) => [a.id, a.name]));
+
+  const canDo = (to: string) => targets().some((i) => allows(i.state, to));
+  const held = new Set(pending?.ids ?? []);
   const allSelected = items.length > 0 && items.every((i) => selected.has(i.id));
   return (
     <div className="queue">
@@ -150,7 +227,7 @@ export function QueuePage() {
             {t('agency')}
             <select value={f.agencyId} onChange={set('agencyId')} data-testid="f-agency">
               <option value="">{t('all')}</option>
-              {(agencies.data?.items ?? []).map((a) => (
+              {agencies.list.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name}
                 </option>
@@ -162,7 +239,7 @@ export function QueuePage() {
           {t('rule')}
           <input value={f.ruleId} onChange={set('ruleId')} list="queue-rules" data-testid="f-rule" />
           <datalist id="queue-rules">
-            {[...new Map((data?.items ?? []).map((i) => [i.ruleId, i.title]))].map(([id, title]) => (
+            {[...new Map((data?.page.items ?? []).map((i) => [i.ruleId, i.title]))].map(([id, title]) => (
               <option key={id} value={id}>
                 {title}
               </option>
@@ -186,42 +263,80 @@ export function QueuePage() {
         </label>
       </div>
       <div className="bulk">
-        <span className="muted">
+        <span className="muted" data-testid="selected-count">
           {selected.size} {t('selected')}
         </span>
-        <button type="button" onClick={() => bulk({ state: 'acknowledged' })} data-testid="bulk-ack">
+        <button
+          type="button"
+          onClick={() => change('acknowledged')}
+          disabled={!canDo('acknowledged')}
+          data-testid="bulk-ack"
+        >
           {t('acknowledge')}
         </button>
-        <input
+        <select
           value={assignTo}
           onChange={(e) => setAssignTo(e.target.value)}
-          placeholder={t('assignTo')}
           aria-label={t('assignTo')}
           data-testid="bulk-assignee"
-        />
-        <button type="button" onClick={() => assignTo.trim() && bulk({ assignee: assignTo.trim() })}>
+        >
+          <option value="">{t('assignTo')}…</option>
+          {(people.data?.items ?? []).map((p) => (
+            <option key={p.username} value={p.username}>
+              {p.username} · {roleLabel(t, p.role)}
+            </option>
+          ))}
+        </select>
+        <button type="button" disabled={!assignTo} onClick={() => assign(assignTo)} data-testid="bulk-assign">
           {t('assign')}
         </button>
-        <button type="button" onClick={() => bulk({ assignee: me.id })} data-testid="bulk-me">
+        <button type="button" onClick={() => assign(me.id)} data-testid="bulk-me">
           {t('assignMe')}
         </button>
-        <button type="button" onClick={() => bulk({ state: 'resolved' })} data-testid="bulk-close">
+        <button type="button" onClick={() => change('resolved')} disabled={!canDo('resolved')} data-testid="bulk-close">
           {t('close')}
         </button>
-        <button type="button" onClick={() => bulk({ state: 'false_positive' })}>
+        <button
+          type="button"
+          onClick={() => change('false_positive')}
+          disabled={!canDo('false_positive')}
+          data-testid="bulk-fp"
+        >
           {t('markFalsePositive')}
         </button>
         <button type="button" className="link" onClick={reload}>
           {t('refresh')}
         </button>
-        {message ? <span className="ok-text">{message}</span> : null}
+        {message ? (
+          <span className="ok-text" data-testid="queue-message">
+            {message}
+          </span>
+        ) : null}
       </div>
+      <UndoBar pending={pending} now={now} undo={undo} />
+      {fresh.length ? (
+        <button type="button" className="fresh-banner" onClick={showFresh} data-testid="fresh">
+          {fresh.length} {t('newIncidents')} — {t('showThem')} (n)
+        </button>
+      ) : null}
+      {asking ? (
+        <ReasonDialog
+          to={asking.to}
+          count={asking.ids.length}
+          onCancel={() => setAsking(undefined)}
+          onConfirm={(reason, category) => {
+            const a = asking;
+            setAsking(undefined);
+            change(a.to, { ids: a.ids, reason, category });
+          }}
+        />
+      ) : null}
       <p className="muted small">
-        {t('keyboardHelp')} · {t('liveUpdates')}
+        {t('keyboardHelp')} · {live ? t('livePush') : t('liveUpdates')}
       </p>
       <ErrorBox error={error ?? busyError} />
-      {!data && !error ? <Loading /> : null}
-      {data && items.length === 0 ? <p className="muted">{t('noIncidents')}</p> : null}
+      {!current && !error ? <Loading /> : null}
+      {shown && items.length === 0 ? <p className="muted">{t('noIncidents')}</p> : null}
       {items.length > 0 ? (
         <table className="grid" data-testid="queue">
           <thead>
@@ -245,12 +360,12 @@ export function QueuePage() {
             </tr>
           </thead>
           <tbody>
-            {items.map((i, n) => (
+            {items.map((i) => (
               <tr
                 key={i.id}
-                className={`${n === clamp ? 'cursor' : ''} ${selected.has(i.id) ? 'selected' : ''}`}
+                className={`${i.id === cursor ? 'cursor' : ''} ${selected.has(i.id) ? 'selected' : ''} ${held.has(i.id) ? 'held' : ''}`}
                 data-id={i.id}
-                onClick={() => setCursor(n)}
+                onClick={() => setCursorId(i.id)}
               >
                 <td>
                   <input
@@ -275,12 +390,13 @@ export function QueuePage() {
                     <LogText text={i.title} />
                   </a>
                 </td>
-                <td>{agencyName.get(i.agencyId) ?? i.agencyId}</td>
+                <td title={i.agencyId}>{agencies.label(i.agencyId)}</td>
                 <td>
                   <LogText text={i.host} />
                 </td>
                 <td>
                   <span className={`state state-${i.state}`}>{stateLabel(t, i.state)}</span>
+                  {held.has(i.id) && pending ? <span className="muted"> → {stateLabel(t, pending.to)}</span> : null}
                 </td>
                 <td>{i.assignee ?? ''}</td>
                 <td className="num">{i.alertCount}</td>

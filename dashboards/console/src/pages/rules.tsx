@@ -3,9 +3,11 @@
  * problems shown next to their line (file:line:col), test on pasted events, retro-hunt over a range.
  */
 import { useState } from 'react';
-import { ApiError, api, type EventDoc, type Page, type Problem, type Rule, type RuleStat } from '../api.js';
-import { fmtDateTime, fmtNumber, parseDateTime, useApp } from '../i18n.js';
-import { DateTimeInput, ErrorBox, errorText, Loading, Panel, useData } from '../ui.js';
+import { ApiError, api, type EventDoc, type Page, type Problem, qs, type Rule, type RuleStat } from '../api.js';
+import { fmtDateTime, fmtNumber, parseDateTime, sevLabel, term, useApp } from '../i18n.js';
+import { attackLinks } from '../rulefields.js';
+import { DateTimeInput, ErrorBox, errorText, Loading, Panel, sevClass, useData } from '../ui.js';
+import { RuleAbout, RuleExceptions } from './rule-detail.js';
 
 const SAMPLE = `title: SSH login failures
 logsource:
@@ -177,8 +179,16 @@ function RuleTools({ rule, onChanged }: { rule: Rule; onChanged: () => void }) {
   return (
     <div className="rule-tools" data-testid="rule-tools">
       <h2>{rule.title}</h2>
-      <Panel title={t('edit')}>
-        {full.data?.text !== undefined ? (
+      <Panel title={t('aboutRule')}>
+        <RuleAbout rule={full.data ?? rule} />
+      </Panel>
+      <RuleExceptions rule={rule} />
+      <Panel title={rule.source === 'uploaded' ? t('edit') : t('ruleYaml')}>
+        {full.data?.text !== undefined && rule.source !== 'uploaded' ? (
+          <pre className="yaml" data-testid="rule-yaml">
+            {full.data.text}
+          </pre>
+        ) : full.data?.text !== undefined ? (
           <Editor
             key={full.data.version}
             initial={full.data.text}
@@ -248,9 +258,22 @@ function RuleTools({ rule, onChanged }: { rule: Rule; onChanged: () => void }) {
   );
 }
 
+const LEVELS = ['critical', 'high', 'medium', 'low', 'informational'];
+
 export function RulesPage() {
   const { t, lang } = useApp();
-  const rules = useData(() => api<Page<Rule>>('GET', '/api/v1/rules?limit=1000'), []);
+  const [q, setQ] = useState(() => new URLSearchParams(location.search).get('q') ?? '');
+  const [level, setLevel] = useState('');
+  const [source, setSource] = useState('');
+  const [enabled, setEnabled] = useState('');
+  const rules = useData(
+    () =>
+      api<Page<Rule> & { total: number }>(
+        'GET',
+        `/api/v1/rules${qs({ q: q.trim(), level, source, enabled, limit: 500 })}`,
+      ),
+    [q, level, source, enabled],
+  );
   const stats = useData(() => api<{ items: RuleStat[]; truncated: boolean }>('GET', '/api/v1/rule-stats'), []);
   const [chosen, setChosen] = useState<string>();
   const [uploading, setUploading] = useState(false);
@@ -259,7 +282,10 @@ export function RulesPage() {
   const toggle = async (r: Rule) => {
     setToggleError(undefined);
     try {
-      await api('PATCH', `/api/v1/rules/${encodeURIComponent(r.id)}`, { enabled: !r.enabled, version: r.version });
+      await api('PATCH', `/api/v1/rules/${encodeURIComponent(r.id)}`, {
+        enabled: !r.enabled,
+        ...(r.version ? { version: r.version } : {}),
+      });
     } catch (e) {
       setToggleError(e);
     }
@@ -272,9 +298,51 @@ export function RulesPage() {
   return (
     <div className="rules">
       <h1>{t('rules')}</h1>
-      <button type="button" onClick={() => setUploading(!uploading)} data-testid="upload-open">
-        {t('upload')}
-      </button>
+      <div className="filters">
+        <label>
+          {t('searchRules')}
+          <input
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder={t('searchRulesHint')}
+            className="wide"
+            data-testid="rule-q"
+          />
+        </label>
+        <label>
+          {t('severity')}
+          <select value={level} onChange={(e) => setLevel(e.target.value)} data-testid="rule-level">
+            <option value="">{t('all')}</option>
+            {LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {sevLabel(t, l)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('ruleSource')}
+          <select value={source} onChange={(e) => setSource(e.target.value)} data-testid="rule-source">
+            <option value="">{t('all')}</option>
+            {['shipped', 'dir', 'uploaded'].map((x) => (
+              <option key={x} value={x}>
+                {term(t, `src_${x}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('state')}
+          <select value={enabled} onChange={(e) => setEnabled(e.target.value)} data-testid="rule-enabled">
+            <option value="">{t('all')}</option>
+            <option value="true">{t('enabled')}</option>
+            <option value="false">{t('disabled')}</option>
+          </select>
+        </label>
+        <button type="button" onClick={() => setUploading(!uploading)} data-testid="upload-open">
+          {t('upload')}
+        </button>
+      </div>
       {uploading ? (
         <Panel title={t('upload')}>
           <p className="muted small">{t('uploadHelp')}</p>
@@ -293,11 +361,18 @@ export function RulesPage() {
       <ErrorBox error={rules.error ?? stats.error ?? toggleError} />
       {stats.data?.truncated ? <p className="muted">{t('partial')}</p> : null}
       {!rules.data ? <Loading /> : null}
+      {rules.data ? (
+        <p className="muted small" data-testid="rule-total">
+          {fmtNumber(list.length, lang)} / {fmtNumber(rules.data.total, lang)} {t('rulesWord')}
+        </p>
+      ) : null}
       <table className="grid" data-testid="rules">
         <thead>
           <tr>
             <th>{t('title')}</th>
             <th>{t('severity')}</th>
+            <th>{t('logSource')}</th>
+            <th>ATT&amp;CK</th>
             <th>{t('hits')}</th>
             <th>{t('incidents')}</th>
             <th>{t('fpRate')}</th>
@@ -309,22 +384,44 @@ export function RulesPage() {
         <tbody>
           {list.map((r) => {
             const s = byRule.get(r.id);
+            const ls = r.logsource ? [r.logsource.product, r.logsource.category, r.logsource.service] : [];
             return (
               <tr key={r.id} className={r.id === chosen ? 'cursor' : undefined} data-rule={r.id}>
-                <td>{r.title}</td>
-                <td>{r.level ?? ''}</td>
+                <td>
+                  {r.title}
+                  <div className="muted small">{term(t, `src_${r.source}`)}</div>
+                </td>
+                <td>{r.level ? <span className={sevClass(r.level)}>{sevLabel(t, r.level)}</span> : ''}</td>
+                <td className="small">{ls.filter(Boolean).join(' / ')}</td>
+                <td className="small">
+                  {attackLinks(r.tags.filter((x) => /^attack\.t\d/i.test(x)))
+                    .map((l) => l.label)
+                    .join(', ')}
+                </td>
                 <td className="num">{fmtNumber(s?.alerts ?? 0, lang)}</td>
                 <td className="num">{fmtNumber(s?.incidents ?? 0, lang)}</td>
                 <td className="num">{s?.incidents ? `${fmtNumber(100 * s.falsePositiveRate, lang, 1)} %` : '—'}</td>
                 <td>{s ? fmtDateTime(s.lastSeen) : '—'}</td>
                 <td>
-                  <button type="button" className={r.enabled ? 'on' : 'off'} onClick={() => toggle(r)}>
+                  <button
+                    type="button"
+                    className={r.enabled ? 'on' : 'off'}
+                    onClick={() => toggle(r)}
+                    disabled={r.disabledBy === 'config'}
+                    title={r.disabledBy === 'config' ? t('disabledByConfig') : undefined}
+                    data-testid="rule-toggle"
+                  >
                     {r.enabled ? t('enabled') : t('disabled')}
                   </button>
                 </td>
                 <td>
-                  <button type="button" className="link" onClick={() => setChosen(r.id === chosen ? undefined : r.id)}>
-                    {t('edit')}
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => setChosen(r.id === chosen ? undefined : r.id)}
+                    data-testid="rule-open"
+                  >
+                    {t('details')}
                   </button>
                 </td>
               </tr>

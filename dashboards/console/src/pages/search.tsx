@@ -1,9 +1,12 @@
 /** Event search: query language box, time picker, histogram, field sidebar with top values, pivot on a value. */
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, type Bucket, type EventDoc, type Page, qs } from '../api.js';
-import { fmtDate, fmtDateTime, fmtTime, parseDateTime, useApp } from '../i18n.js';
+import { download } from '../download.js';
+import { toCsv } from '../export.js';
+import { fmtDate, fmtDateTime, fmtNumber, fmtTime, parseDateTime, useApp } from '../i18n.js';
 import { termFor } from '../query.js';
 import { DateTimeInput, ErrorBox, fillBuckets, Loading, LogText, Panel, TimeBars, useData } from '../ui.js';
+import { SavedSearches } from './saved-searches.js';
 
 const PRESETS: Record<string, { ms: number; interval: number }> = {
   '1h': { ms: 3_600_000, interval: 1 },
@@ -23,10 +26,51 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/** Entity fields, shown first in the field list and used for rows without a message. */
+const ENTITY = [
+  'source.ip',
+  'source.port',
+  'destination.ip',
+  'destination.port',
+  'user.name',
+  'host.name',
+  'host.ip',
+  'url.original',
+  'process.name',
+  'process.command_line',
+  'file.hash.sha256',
+  'agency.id',
+];
+const ENVELOPE = /^(@timestamp|message|event\.|log\.|logsource\.|agency\.|observer\.)/;
+const DEFAULT_COLUMNS = ['host.name', 'source.ip', 'user.name'];
+
+function storedColumns(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem('canhgac.columns') ?? 'null') as unknown;
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : DEFAULT_COLUMNS;
+  } catch {
+    return DEFAULT_COLUMNS;
+  }
+}
+
+/** A one-line reading of an event: its message, else its entity and action fields as key=value. */
+export function readable(e: EventDoc): string {
+  if (typeof e.message === 'string' && e.message) return e.message;
+  const keys = [...ENTITY, 'event.action', 'event.outcome', 'EventID', 'cs-method', 'cs-uri', 'sc-status'];
+  const parts = keys.filter((k) => e[k] !== undefined && e[k] !== '').map((k) => `${k}=${text(e[k])}`);
+  if (parts.length) return parts.join(' ');
+  return Object.entries(e)
+    .filter(([k]) => !ENVELOPE.test(k))
+    .slice(0, 6)
+    .map(([k, v]) => `${k}=${text(v)}`)
+    .join(' ');
+}
+
 export function SearchPage() {
-  const { t, navigate } = useApp();
+  const { t, lang, navigate } = useApp();
   const params = new URLSearchParams(location.search);
   const q = params.get('q') ?? '';
+  const incident = params.get('incident') ?? undefined;
   const range = params.get('range') ?? (params.get('from') ? 'custom' : '24h');
   const fromLocal = params.get('from') ?? '';
   const toLocal = params.get('to') ?? '';
@@ -37,6 +81,15 @@ export function SearchPage() {
   const [field, setField] = useState<string>();
   const [extra, setExtra] = useState<EventDoc[]>([]);
   const [next, setNext] = useState<string>();
+  const [columns, setColumns] = useState<string[]>(storedColumns);
+  const chooseColumns = (c: string[]) => {
+    setColumns(c);
+    try {
+      localStorage.setItem('canhgac.columns', JSON.stringify(c));
+    } catch {
+      // Private mode: the choice lasts for the page only.
+    }
+  };
   useEffect(() => {
     setBox(q);
     setRangeBox(range);
@@ -58,33 +111,43 @@ export function SearchPage() {
   const events = useData(async () => {
     const page = await api<Page<EventDoc>>(
       'GET',
-      `/api/v1/events${qs({ q, from: window_.from, to: window_.to, limit: 50 })}`,
+      `/api/v1/events${qs({ q, incidentId: incident, from: window_.from, to: window_.to, limit: 50 })}`,
     );
     setExtra([]);
     setNext(page.next);
     return page;
-  }, [q, window_]);
+  }, [q, incident, window_]);
+  const total = useData(
+    () =>
+      api<{ count: number }>(
+        'GET',
+        `/api/v1/aggregations${qs({ kind: 'count', q, incidentId: incident, from: window_.from, to: window_.to })}`,
+      ),
+    [q, incident, window_],
+  );
   const histogram = useData(
     () =>
       api<{ buckets: Bucket[] }>(
         'GET',
-        `/api/v1/aggregations${qs({ kind: 'date_histogram', q, from: window_.from, to: window_.to, intervalMinutes: window_.interval })}`,
+        `/api/v1/aggregations${qs({ kind: 'date_histogram', q, incidentId: incident, from: window_.from, to: window_.to, intervalMinutes: window_.interval })}`,
       ),
-    [q, window_],
+    [q, incident, window_],
   );
   const top = useData(
     () =>
       field
         ? api<{ buckets: Bucket[] }>(
             'GET',
-            `/api/v1/aggregations${qs({ kind: 'terms', field, q, from: window_.from, to: window_.to, size: 10 })}`,
+            `/api/v1/aggregations${qs({ kind: 'terms', field, q, incidentId: incident, from: window_.from, to: window_.to, size: 10 })}`,
           )
         : Promise.resolve(undefined),
-    [field, q, window_],
+    [field, q, incident, window_],
   );
 
-  const go = (nq: string, nr = rangeBox, f = fromBox, to = toBox) => {
-    navigate(`/search${qs(nr === 'custom' ? { q: nq, range: nr, from: f, to } : { q: nq, range: nr })}`);
+  const go = (nq: string, nr = rangeBox, f = fromBox, to = toBox, inc = incident) => {
+    navigate(
+      `/search${qs(nr === 'custom' ? { q: nq, range: nr, from: f, to, incident: inc } : { q: nq, range: nr, incident: inc })}`,
+    );
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -98,13 +161,39 @@ export function SearchPage() {
     if (!next) return;
     const page = await api<Page<EventDoc>>(
       'GET',
-      `/api/v1/events${qs({ q, from: window_.from, to: window_.to, limit: 50, cursor: next })}`,
+      `/api/v1/events${qs({ q, incidentId: incident, from: window_.from, to: window_.to, limit: 50, cursor: next })}`,
     );
     setExtra((x) => [...x, ...page.items]);
     setNext(page.next);
   };
-  const all = [...(events.data?.items ?? []), ...extra];
-  const fieldNames = [...new Set(all.flatMap((e) => Object.keys(e)))].sort();
+  // After an error the previous results are not shown: they would answer another question.
+  const failed = events.error !== undefined;
+  const all = failed ? [] : [...(events.data?.items ?? []), ...extra];
+  const seen = new Map<string, number>();
+  for (const e of all) for (const k of Object.keys(e)) seen.set(k, (seen.get(k) ?? 0) + 1);
+  const groups = [
+    { key: 'entityFields' as const, names: ENTITY.filter((n) => seen.has(n)) },
+    {
+      key: 'eventFields' as const,
+      names: [...seen.keys()].filter((n) => !ENTITY.includes(n) && ENVELOPE.test(n)).sort(),
+    },
+    {
+      key: 'otherFields' as const,
+      names: [...seen.keys()].filter((n) => !ENTITY.includes(n) && !ENVELOPE.test(n)).sort(),
+    },
+  ];
+  const exportAs = (kind: 'csv' | 'json') => {
+    const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
+    if (kind === 'json')
+      download(`canhgac-events-${stamp}.json`, 'application/json', `${JSON.stringify(all, null, 1)}\n`);
+    else
+      download(
+        `canhgac-events-${stamp}.csv`,
+        'text/csv;charset=utf-8',
+        // ('@timestamp' as a header would read as a formula in a spreadsheet, and be neutralised with a quote.)
+        toCsv(all, ['@timestamp', ...columns, 'message', 'event.id'], ['timestamp', ...columns, 'message', 'event.id']),
+      );
+  };
   const spanDays = window_.interval >= 1440;
   return (
     <div className="search">
@@ -129,7 +218,7 @@ export function SearchPage() {
         >
           {Object.keys(PRESETS).map((p) => (
             <option key={p} value={p}>
-              {p}
+              {t(`range_${p}` as 'range_1h')}
             </option>
           ))}
           <option value="custom">{t('custom')}</option>
@@ -144,7 +233,16 @@ export function SearchPage() {
           {t('run')}
         </button>
       </form>
-      <ErrorBox error={events.error ?? histogram.error} />
+      <SavedSearches current={{ q, range, columns }} onColumns={chooseColumns} />
+      {incident ? (
+        <p className="chip" data-testid="incident-filter">
+          {t('eventsOfIncident')} {incident}{' '}
+          <button type="button" className="link" onClick={() => go(q, rangeBox, fromBox, toBox, '')}>
+            ✕ {t('remove')}
+          </button>
+        </p>
+      ) : null}
+      <ErrorBox error={events.error ?? total.error ?? histogram.error} />
       <Panel title={t('histogram')}>
         {histogram.data ? (
           <TimeBars
@@ -166,47 +264,107 @@ export function SearchPage() {
         <aside className="fields panel">
           <h2>{t('fields')}</h2>
           <p className="muted small">{t('pivotHint')}</p>
-          <ul>
-            {fieldNames.map((n) => (
-              <li key={n}>
-                <button
-                  type="button"
-                  className={`link ${n === field ? 'active' : ''}`}
-                  onClick={() => setField(n === field ? undefined : n)}
-                  data-field={n}
-                >
-                  {n}
-                </button>
-                {n === field ? (
-                  <ul className="top-values" data-testid="top-values">
-                    {top.data?.buckets.map((b) => (
-                      <li key={String(b.key)}>
-                        <button type="button" className="link" onClick={() => pivot(String(b.key))}>
-                          {String(b.key)}
-                        </button>{' '}
-                        <span className="muted">{b.count}</span>
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
-              </li>
-            ))}
-          </ul>
+          {groups.map((g) =>
+            g.names.length ? (
+              <div key={g.key} data-testid={`fields-${g.key}`}>
+                <h3>{t(g.key)}</h3>
+                <ul>
+                  {g.names.map((n) => (
+                    <li key={n}>
+                      <button
+                        type="button"
+                        className={`link ${n === field ? 'active' : ''}`}
+                        onClick={() => setField(n === field ? undefined : n)}
+                        data-field={n}
+                      >
+                        {n}
+                      </button>{' '}
+                      <span className="muted small" title={t('fieldCountHint')}>
+                        {seen.get(n)}
+                      </span>{' '}
+                      <button
+                        type="button"
+                        className={`link small ${columns.includes(n) ? 'active' : ''}`}
+                        onClick={() =>
+                          chooseColumns(columns.includes(n) ? columns.filter((c) => c !== n) : [...columns, n])
+                        }
+                        aria-label={`${t('column')} ${n}`}
+                        data-column={n}
+                      >
+                        {columns.includes(n) ? '−' : '+'}
+                        {t('column')}
+                      </button>
+                      {n === field ? (
+                        <ul className="top-values" data-testid="top-values">
+                          {top.data?.buckets.map((b) => (
+                            <li key={String(b.key)}>
+                              <button type="button" className="link" onClick={() => pivot(String(b.key))}>
+                                {String(b.key)}
+                              </button>{' '}
+                              <span className="muted">{b.count}</span>
+                            </li>
+                          ))}
+                        </ul>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : null,
+          )}
         </aside>
         <section className="results">
-          {events.data && all.length === 0 ? <p className="muted">{t('noEvents')}</p> : null}
+          <div className="result-bar">
+            <strong data-testid="hit-count">
+              {failed ? '—' : total.data ? fmtNumber(total.data.count, lang) : '…'} {t('eventsWord')}
+            </strong>
+            <span className="muted small">
+              {' '}
+              · {t('shown')} {fmtNumber(all.length, lang)}
+            </span>
+            <button
+              type="button"
+              className="link"
+              onClick={() => exportAs('csv')}
+              disabled={!all.length}
+              data-testid="export-csv"
+            >
+              CSV
+            </button>
+            <button
+              type="button"
+              className="link"
+              onClick={() => exportAs('json')}
+              disabled={!all.length}
+              data-testid="export-json"
+            >
+              JSON
+            </button>
+          </div>
+          {events.data && !failed && all.length === 0 ? <p className="muted">{t('noEvents')}</p> : null}
           <table className="grid events" data-testid="results">
+            <thead>
+              <tr>
+                <th>{t('time')}</th>
+                {columns.map((c) => (
+                  <th key={c}>{c}</th>
+                ))}
+                <th>{t('event')}</th>
+              </tr>
+            </thead>
             <tbody>
               {all.map((e) => (
                 <tr key={text(e['event.id'])}>
                   <td className="nowrap">{fmtDateTime(Date.parse(text(e['@timestamp'])))}</td>
-                  <td className="nowrap">
-                    <LogText text={e['host.name']} />
-                  </td>
+                  {columns.map((c) => (
+                    <td key={c} className="nowrap">
+                      {e[c] === undefined ? '' : text(e[c])}
+                    </td>
+                  ))}
                   <td className="msg">
-                    <LogText text={e.message} />
+                    {readable(e)}
                     <details>
-                      <summary className="muted small">{text(e['event.id'])}</summary>
+                      <summary className="muted small">{t('fullRecord')}</summary>
                       <table className="kv">
                         <tbody>
                           {Object.entries(e).map(([k, v]) => (

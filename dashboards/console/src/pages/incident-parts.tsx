@@ -1,0 +1,232 @@
+/**
+ * The investigation parts of an incident page: a summary of who/what/where (counted over all of the incident's
+ * events by the API), a timeline where identical alerts collapse into one line with a count, and events as
+ * one-line summaries that open to the full record with the rule's fields highlighted.
+ */
+import type { MouseEvent } from 'react';
+import type { Alert, AuditEntry, Bucket, Comment, EventDoc, Incident } from '../api.js';
+import { api, qs } from '../api.js';
+import { fmtDateTime, fmtNumber, type Key, sevLabel, stateLabel, useApp } from '../i18n.js';
+import { Highlight, Panel, useData } from '../ui.js';
+
+/** Fields an analyst asks about first, in this order: who attacked, what was hit, which account. */
+export const SUMMARY_FIELDS = [
+  { field: 'source.ip', key: 'attackers' },
+  { field: 'host.name', key: 'targets' },
+  { field: 'destination.ip', key: 'targetAddresses' },
+  { field: 'user.name', key: 'accounts' },
+] as const;
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Who did a change: a user's name, or "Hệ thống" for the service itself. */
+export function actorLabel(t: (k: Key) => string, actor: string): string {
+  if (actor === 'system' || actor.startsWith('system:')) return t('systemActor');
+  return actor.replace(/^(user|key):/, '');
+}
+
+/** What an audit entry did, in words (state names from the glossary). */
+export function actionLabel(t: (k: Key) => string, a: AuditEntry): string {
+  const after = a.after as { state?: string; assignee?: string | null } | undefined;
+  if (a.action === 'incident.create') return t('actCreate');
+  if (a.action === 'incident.reopen') return t('actReopen');
+  if (a.action === 'incident.assign') return `${t('assignedTo')} ${after?.assignee ?? '—'}`;
+  if (a.action === 'incident.sla_breach') return t('actSlaBreach');
+  if (a.action === 'comment.create') return t('actComment');
+  if (after?.state && a.action.startsWith('incident.')) return stateLabel(t, after.state);
+  return a.action;
+}
+
+/** Who, what, where over all of the incident's events (terms aggregations filtered by incidentId). */
+export function IncidentSummary({ incident }: { incident: Incident }) {
+  const { t, lang } = useApp();
+  const { data } = useData(async () => {
+    const base = { incidentId: incident.id, from: new Date(incident.firstSeen - 3_600_000).toISOString() };
+    const [count, ...terms] = await Promise.all([
+      api<{ count?: number; total?: number }>('GET', `/api/v1/aggregations${qs({ ...base, kind: 'count' })}`),
+      ...SUMMARY_FIELDS.map((f) =>
+        api<{ buckets: Bucket[] }>(
+          'GET',
+          `/api/v1/aggregations${qs({ ...base, kind: 'terms', field: f.field, size: 5 })}`,
+        ),
+      ),
+    ]);
+    return { count: count.count ?? count.total ?? 0, terms: terms.map((x) => x.buckets) };
+  }, [incident.id, incident.version]);
+  return (
+    <Panel title={t('summary')}>
+      <dl className="kvlist" data-testid="summary">
+        {SUMMARY_FIELDS.map((f, i) => {
+          const b = data?.terms[i] ?? [];
+          if (!b.length) return null;
+          return [
+            <dt key={`${f.field}-t`}>{t(f.key)}</dt>,
+            <dd key={`${f.field}-d`} data-field={f.field}>
+              {b.map((x) => `${x.key} (${fmtNumber(x.count, lang)})`).join(', ')}
+            </dd>,
+          ];
+        })}
+        <dt>{t('alerts')}</dt>
+        <dd>{fmtNumber(incident.alertCount, lang)}</dd>
+        <dt>{t('events')}</dt>
+        <dd data-testid="summary-events">{data ? fmtNumber(data.count, lang) : '…'}</dd>
+        <dt>{t('period')}</dt>
+        <dd>
+          {fmtDateTime(incident.firstSeen)} → {fmtDateTime(incident.lastSeen)}
+        </dd>
+      </dl>
+    </Panel>
+  );
+}
+
+interface Line {
+  at: number;
+  until?: number;
+  count: number;
+  kind: string;
+  text: string;
+}
+
+/** Alerts, comments and changes in time order; consecutive identical alerts are one line with a count. */
+export function Timeline({
+  incident,
+  alerts,
+  comments,
+  audit,
+}: {
+  incident: Incident;
+  alerts: Alert[];
+  comments: Comment[];
+  audit: AuditEntry[] | undefined;
+}) {
+  const { t, lang } = useApp();
+  const alertText = (a: Alert) => `${a.ruleTitle ?? a.ruleId}${a.host ? ` @ ${a.host}` : ''} (${sevLabel(t, a.level)})`;
+  const changeText = (a: AuditEntry) => `${actorLabel(t, a.actor)}: ${actionLabel(t, a)}`;
+  const entries: Line[] = [
+    ...[...alerts].sort((a, b) => a.ts - b.ts).map((a) => ({ at: a.ts, count: 1, kind: 'alert', text: alertText(a) })),
+    ...comments.map((c) => ({
+      at: c.at,
+      count: 1,
+      kind: 'comment',
+      text: `${actorLabel(t, c.author)}: ${c.text}`,
+    })),
+    ...(audit ?? [])
+      .filter((a) => a.action !== 'comment.create')
+      .map((a) => ({ at: a.at, count: 1, kind: 'audit', text: changeText(a) })),
+  ].sort((a, b) => a.at - b.at);
+  const lines: Line[] = [];
+  for (const e of entries) {
+    const last = lines[lines.length - 1];
+    if (last && last.kind === 'alert' && e.kind === 'alert' && last.text === e.text) {
+      last.count++;
+      last.until = e.at;
+    } else lines.push({ ...e });
+  }
+  const older = incident.alertCount - alerts.length;
+  return (
+    <Panel title={t('timeline')}>
+      <ol className="timeline" data-testid="timeline">
+        <li className="tl-first">
+          <time>{fmtDateTime(incident.firstSeen)}</time> <span>{t('firstSeen')}</span>
+          {older > 0 ? (
+            <span className="muted">
+              {' '}
+              · {fmtNumber(older, lang)} {t('olderAlerts')}
+            </span>
+          ) : null}
+        </li>
+        {lines.map((e, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines can share a time and text
+          <li key={i} className={`tl-${e.kind}`}>
+            <time>{fmtDateTime(e.at)}</time>
+            {e.until !== undefined && e.until !== e.at ? <time> → {fmtDateTime(e.until)}</time> : null}{' '}
+            <span>{e.text}</span>
+            {e.count > 1 ? (
+              <strong className="count" data-testid="tl-count">
+                {' '}
+                ×{fmtNumber(e.count, lang)}
+              </strong>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </Panel>
+  );
+}
+
+/** One line per event: time, host, who, what; the full record (matched fields marked) on demand. */
+export function EventList({
+  incident,
+  events,
+  total,
+  fields,
+  navigate,
+}: {
+  incident: Incident;
+  events: EventDoc[];
+  total: number | undefined;
+  fields: Map<string, string[]>;
+  navigate: (to: string) => void;
+}) {
+  const { t, lang } = useApp();
+  const href = `/search${qs({ incident: incident.id, range: '365d' })}`;
+  const go = (e: MouseEvent) => {
+    e.preventDefault();
+    navigate(href);
+  };
+  return (
+    <Panel title={t('matchingEvents')}>
+      <p data-testid="events-shown">
+        {fmtNumber(events.length, lang)} / {total === undefined ? '…' : fmtNumber(total, lang)} {t('eventsWord')}
+        {' · '}
+        <a href={href} onClick={go} data-testid="events-all">
+          {t('seeAllInSearch')}
+        </a>
+        {fields.size ? <span className="muted small"> · {t('matchedFields')}</span> : null}
+      </p>
+      <ul className="event-lines">
+        {events.map((ev) => {
+          const ts = Date.parse(String(ev['@timestamp'] ?? ''));
+          const who = ev['source.ip'] ? `${text(ev['source.ip'])} → ` : '';
+          const user = ev['user.name'] ? ` · ${text(ev['user.name'])}` : '';
+          const what =
+            ev.message !== undefined
+              ? text(ev.message)
+              : Object.keys(ev)
+                  .filter((k) => fields.has(k))
+                  .map((k) => `${k}=${text(ev[k])}`)
+                  .join(' ');
+          return (
+            <li key={text(ev['event.id'])}>
+              <details data-testid="event-line">
+                <summary>
+                  <time>{fmtDateTime(ts)}</time>{' '}
+                  <strong>
+                    {who}
+                    {text(ev['host.name'] ?? '')}
+                  </strong>
+                  {user} · <span className="oneline">{what}</span>
+                </summary>
+                <table className="event kv" data-testid="event">
+                  <tbody>
+                    {Object.entries(ev).map(([k, v]) => {
+                      const terms = fields.get(k);
+                      return (
+                        <tr key={k} className={terms ? 'matched' : undefined}>
+                          <th>{k}</th>
+                          <td>{terms ? <Highlight text={text(v)} terms={terms} /> : text(v)}</td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </details>
+            </li>
+          );
+        })}
+      </ul>
+    </Panel>
+  );
+}
