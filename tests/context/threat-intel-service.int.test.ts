@@ -14,7 +14,7 @@ import { loadConfig } from '../../core/config/load.js';
 import { LOOPBACK_LISTENERS } from '../kit/loopback.js';
 import { projectRoot } from '../../core/shared-data.js';
 
-const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
+const built = existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js'));
 const KEY = 'ti-service-test-admin-key-0123456789abcdef';
 let svc: Service | undefined;
 afterAll(async () => {
