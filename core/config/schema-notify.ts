@@ -1,5 +1,5 @@
 /** The `incidents` and `notify` sections of the configuration schema, and the API's proxy keys (schema.ts). */
-import { host, obj, port, } from './schema-parts.js';
+import { host, obj, port } from './schema-parts.js';
 
 /** Incident checks (SLA clocks, silent hosts) and the sweep of the incident outbox (incidents/outbox.ts). */
 export const INCIDENTS_SCHEMA = obj('Incident checks and the outbox of incident events.', {

@@ -6,17 +6,7 @@ import { exportSchema } from './export-schema.js';
 
 import { GEOIP_SCHEMA, THREAT_INTEL_SCHEMA } from './schema-context.js';
 import { API_SCHEMA, NOTIFY_SECTIONS } from './schema-notify.js';
-import {
-  enabled,
-  format,
-  host,
-  idleAfter,
-  maxConnections,
-  obj,
-  port,
-  tlsKeys,
-  truncatedAt,
-} from './schema-parts.js';
+import { enabled, format, host, idleAfter, maxConnections, obj, port, tlsKeys, truncatedAt } from './schema-parts.js';
 
 export type { SchemaNode } from './schema-parts.js';
 
