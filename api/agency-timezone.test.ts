@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { createNormaliseContext, normaliseRecord } from '../ingest/normalise/normalise.js';
-import { type Fixture, startFixture, TEST_SCRYPT } from './fixture.js';
+import { type Fixture, startFixture, TEST_SCRYPT } from '../tests/kit/api.js';
 
 let f: Fixture;
 beforeEach(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openSqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
 import { AuthService } from './auth/service.js';
-import { AGENCY_A, type Fixture, startFixture, TEST_SCRYPT } from './fixture.js';
+import { AGENCY_A, type Fixture, startFixture, TEST_SCRYPT } from '../tests/kit/api.js';
 
 let f: Fixture;
 beforeAll(async () => {

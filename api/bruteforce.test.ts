@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_SCRYPT } from './auth/passwords.js';
-import { type Fixture, startFixture } from './fixture.js';
+import { type Fixture, startFixture } from '../tests/kit/api.js';
 
 let f: Fixture;
 let now = Date.parse('2026-11-22T08:00:00Z');

@@ -1,7 +1,7 @@
 /** Agencies of the configuration file are stored at start as the API's own, rewritten from the file until edited. */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { openSqliteStores } from '../store/sqlite/index.js';
-import { TEST_SCRYPT } from './fixture.js';
+import { TEST_SCRYPT } from '../tests/kit/api.js';
 import { startApi } from './server.js';
 
 const KEY = 'config-agencies-test-key-0123456789abcdef';

@@ -9,7 +9,7 @@ import { createApiApp } from './app.js';
 import { PERMISSIONS } from './auth/roles.js';
 import { keyIdOf } from './auth/service.js';
 import { API_ERRORS } from './errors.js';
-import { AGENCY_A, type Fixture, startFixture } from './fixture.js';
+import { AGENCY_A, type Fixture, startFixture } from '../tests/kit/api.js';
 import { loadSpec, type Operation } from './openapi.js';
 
 const spec = loadSpec();

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
 import { parseCookies } from './app.js';
-import { type Fixture, startFixture } from './fixture.js';
+import { type Fixture, startFixture } from '../tests/kit/api.js';
 import { findForbiddenKey } from './openapi.js';
 
 let f: Fixture;

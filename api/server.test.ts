@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { openSqliteStores } from '../store/sqlite/index.js';
-import { TEST_SCRYPT } from './fixture.js';
+import { TEST_SCRYPT } from '../tests/kit/api.js';
 import { startApi } from './server.js';
 
 describe('startApi', () => {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
 import { createApiApp, servicesOf } from './app.js';
-import { TEST_SCRYPT } from './fixture.js';
+import { TEST_SCRYPT } from '../tests/kit/api.js';
 
 const DAY = 86_400_000;
 let stores: SqliteStores;

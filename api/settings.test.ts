@@ -8,7 +8,7 @@ import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { Alert } from '../incidents/types.js';
 import { render } from '../notify/templates.js';
 import { SCOPE_ALL } from '../store/types.js';
-import { AGENCY_A, type Fixture, startFixture, TEST_SCRYPT } from './fixture.js';
+import { AGENCY_A, type Fixture, startFixture, TEST_SCRYPT } from '../tests/kit/api.js';
 
 let f: Fixture;
 let clock = Date.parse('2026-11-22T01:00:00Z');

@@ -8,8 +8,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainSkip, sharedPath } from '../core/shared-data.js';
 import { Engine } from '../detection/engine/index.js';
-import { otrfLogsource } from '../detection/engine/testkit.js';
-import type { SigmaEvent } from '../detection/sigma/model.js';
+import { otrfLogsource } from '../tests/kit/sigma-model.js';
+import type { NormalisedEvent as SigmaEvent } from '../core/event/event.js';
 import { loadRules } from '../detection/sigma/load.js';
 
 function jsonFiles(dir: string): string[] {

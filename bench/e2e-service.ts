@@ -29,8 +29,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { cliLogsToStderr } from '../detection/cli/logs.js';
-import { LOOPBACK_LISTENERS } from '../core/config/loopback.js';
+import { cliLogsToStderr } from '../cli/logs.js';
+import { LOOPBACK_LISTENERS } from '../tests/kit/loopback.js';
 
 const { values: argv } = parseArgs({
   options: {
@@ -58,7 +58,7 @@ cliLogsToStderr();
 const { projectRoot, sharedPath } = await import('../core/shared-data.js');
 const { loadConfig } = await import('../core/config/load.js');
 const { registry } = await import('../core/metrics.js');
-const { WorkerPool } = await import('../detection/pool/pool.js');
+const { WorkerPool } = await import('../pipeline/pool.js');
 const { parseQuery } = await import('../store/query/parse.js');
 const { openStores } = await import('../store/index.js');
 const { SCOPE_ALL } = await import('../store/types.js');
@@ -95,7 +95,7 @@ function corpusLines(): string[] {
 async function quietLines(lines: string[]): Promise<{ quiet: string[]; matching: number }> {
   const pool = new WorkerPool({
     size: 1,
-    processorModule: join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'),
+    processorModule: join(projectRoot, 'dist', 'pipeline', 'processor.js'),
     options: { ruleDirs: [shipped, sigmaRules!], normalise: {} },
   });
   await pool.start();
@@ -399,7 +399,7 @@ async function distributed(): Promise<Target> {
       });
       child.once('exit', (code) => reject(new Error(`canhgac ${cmd} exited with ${code}: ${err.slice(-2000)}`)));
     });
-  // The banners of cli/worker.ts and ingest/cli-ingest.ts.
+  // The banners of cli/worker.ts and cli/ingest.ts.
   const ingest = await launch('ingest', join(dir, 'ingest'), /canhgac ingest: listening (\{[^}]*\})/);
   for (let i = 1; i <= 2; i++) await launch('worker', join(dir, `worker${i}`), /canhgac worker: taking/);
   const ports = JSON.parse(ingest.match[1]!) as Record<string, number>;

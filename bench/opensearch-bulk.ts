@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from '@opensearch-project/opensearch';
-import { q, type QueryNode } from '../store/query/ast.js';
+import { q, type QueryNode } from '../core/event/query.js';
 import { rest } from '../store/opensearch/client.js';
 import { openOpenSearchStores } from '../store/opensearch/index.js';
 import { eventsIndexFor, layout } from '../store/opensearch/schema.js';

@@ -29,7 +29,7 @@ import {
   waitFor,
   workerMetric,
   writeConfig,
-} from './distributed.testkit.js';
+} from '../tests/kit/distributed.js';
 import { startService } from './service.js';
 import { startSmtp } from '../tests/smtp.js';
 

@@ -14,28 +14,28 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   },
   rules: {
     summary: 'validate Sigma rules, test them on events, match a rule set over an event file',
-    load: () => import('../detection/cli.js'),
+    load: () => import('./rules.js'),
   },
   bench: {
     summary: 'benchmarks: bench detect --rules <paths...> --events <file>',
-    load: () => import('../detection/bench.js'),
+    load: () => import('./bench.js'),
   },
   hunt: {
     summary: 'run Sigma rules over stored events: hunt --rule FILE --from T [--to T] [--json]',
-    load: () => import('../detection/hunt/cli.js'),
+    load: () => import('./hunt.js'),
   },
   users: {
     summary: 'users and API keys: users create|reset-password|unlock|list|create-key',
-    load: () => import('../api/cli.js'),
+    load: () => import('./users.js'),
   },
   parse: {
     summary: 'decode and normalise log lines from stdin to JSON events',
-    load: () => import('../ingest/cli.js'),
+    load: () => import('./parse.js'),
   },
   ingest: {
     summary:
       'run the intake sources (syslog UDP/TCP/TLS, RELP, HTTP) into the durable spool; with redis.url also the API, forwarding to workers',
-    load: () => import('../ingest/cli-ingest.js'),
+    load: () => import('./ingest.js'),
   },
   worker: {
     summary: 'distributed mode: process batches that `canhgac ingest` queued in Redis (needs redis.url)',
@@ -47,7 +47,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   },
   report: {
     summary: 'weekly / six-monthly report: report weekly --agency ID|all --week 2026-W47 --out FILE.pdf|.html',
-    load: () => import('../reports/cli.js'),
+    load: () => import('./report.js'),
   },
 };
 

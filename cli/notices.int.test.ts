@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../core/config/load.js';
-import { LOOPBACK_LISTENERS } from '../core/config/loopback.js';
+import { LOOPBACK_LISTENERS } from '../tests/kit/loopback.js';
 import { projectRoot } from '../core/shared-data.js';
 import { IncidentService } from '../incidents/service.js';
 import { type HostRecord, hostId } from '../incidents/silent-hosts.js';
@@ -23,7 +23,14 @@ import type { Incident } from '../incidents/types.js';
 import { openStores } from '../store/index.js';
 import { SCOPE_ALL, type StateStore, type Stores } from '../store/types.js';
 import { startSmtp, type TestSmtp } from '../tests/smtp.js';
-import { distributedYaml, dropPrefix, type Proc, spawnCanhgac, waitFor, writeConfig } from './distributed.testkit.js';
+import {
+  distributedYaml,
+  dropPrefix,
+  type Proc,
+  spawnCanhgac,
+  waitFor,
+  writeConfig,
+} from '../tests/kit/distributed.js';
 import { type Service, startService } from './service.js';
 
 const redisUrl = process.env.CANHGAC_TEST_REDIS_URL;

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config/load.js';
 import { openStores } from '../store/index.js';
-import { listQuarantine, markForReplay } from './quarantine.js';
+import { listQuarantine, markForReplay } from '../pipeline/quarantine.js';
 
 const HELP = `Usage: canhgac quarantine list [--json] [--config FILE] [--data-dir DIR]
        canhgac quarantine replay [--all | ID...] [--config FILE] [--data-dir DIR]
@@ -49,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.config ? { file: values.config } : {}),
     overrides: { dataDir: values['data-dir'] },
   });
-  const stores = await openStores(config as Parameters<typeof openStores>[0]);
+  const stores = await openStores(config);
   try {
     if (verb === 'replay') {
       const n = await markForReplay(stores.state, values.all ? [] : ids);

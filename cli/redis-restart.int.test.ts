@@ -25,7 +25,7 @@ import {
   tcpPortOf,
   waitFor,
   writeConfig,
-} from './distributed.testkit.js';
+} from '../tests/kit/distributed.js';
 import { freePort } from '../tests/local-programs.js';
 
 const opensearchUrl = process.env.CANHGAC_TEST_OPENSEARCH_URL;

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../core/config/load.js';
-import { LOOPBACK_LISTENERS } from '../core/config/loopback.js';
+import { LOOPBACK_LISTENERS } from '../tests/kit/loopback.js';
 import { projectRoot } from '../core/shared-data.js';
 import { type Service, startService } from './service.js';
 
-const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
+const built = existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js'));
 const KEY = 'service-test-admin-key-0123456789abcdef';
 let svc: Service | undefined;
 afterAll(async () => {

@@ -10,26 +10,27 @@ import { reportRouteOptions } from '../api/routes/reports.js';
 import { openContext, type ThreatIntel } from '../context/index.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
-import { counter, enableDefaultMetrics } from '../core/metrics.js';
-import type { WorkerPool } from '../detection/pool/pool.js';
+import { enableDefaultMetrics } from '../core/metrics.js';
+import type { WorkerPool } from '../pipeline/pool.js';
 import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { Alert } from '../incidents/types.js';
 import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
-import type { RawRecord, Spool, SpoolCursor } from '../ingest/spool/types.js';
 import { relayIncidentEvents } from '../notify/incident-relay.js';
 import { channelSenders, destinationPolicy, Notifier } from '../notify/index.js';
-import { type ExportConfig, startExport } from '../reports/export/start.js';
+import { startExport } from '../reports/export/start.js';
 import { registerKpiGauges } from '../reports/kpi.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
 import { openStores } from '../store/index.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
-import { PipelineHealth } from './health.js';
-import { type Detected, Pipeline } from './pipeline.js';
-import { refreshQuarantineGauge, replayMarked } from './quarantine.js';
+import { PipelineHealth } from '../pipeline/health.js';
+import { runLoop } from '../pipeline/embedded.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import { configError } from '../core/config/errors.js';
+import { refreshQuarantineGauge, replayMarked } from '../pipeline/quarantine.js';
 
-export { SHIPPED_RULES } from './pipeline.js';
+export { SHIPPED_RULES } from '../pipeline/pipeline.js';
 
 const log = logger('service');
 
@@ -50,139 +51,6 @@ export interface Service {
     threatIntel?: ThreatIntel;
   };
   stop(): Promise<void>;
-}
-
-const batchFailures = counter(
-  'canhgac_pipeline_batch_failures_total',
-  'Batch attempts that failed and are retried (the spool is not committed past them): stage detect or finish; commit: a spool commit that failed (the next one covers it)',
-  ['stage'],
-);
-
-/** Records read from the spool at most per batch: large batches under load (fewer, larger store transactions). */
-export const BATCH_MAX = 5000;
-/**
- * Batches in flight at most: one being finished (store write, alerts, incidents) on the main thread while the
- * next ones are already in the worker pool. Back-pressure is unchanged: what is not read stays in the spool.
- */
-export const IN_FLIGHT = 3;
-
-interface InFlight {
-  records: RawRecord[];
-  cursor: SpoolCursor;
-  detected: Promise<Detected>;
-  /** Failed finishes of this batch. */
-  failures: number;
-}
-
-/** Finishes of one batch that may fail before its records are isolated (LoopHooks.isolate). */
-export const FINISH_TRIES = 3;
-
-/** What the loop tells its surroundings and may ask of them. */
-export interface LoopHooks {
-  /** A batch was committed, or nothing waits (the health check's heartbeat). */
-  progress?: () => void;
-  /**
-   * A batch whose finish failed FINISH_TRIES times: run it again in parts until the records that fail alone are
-   * found and quarantined. Resolves when every record is stored or quarantined; rejects when that is impossible
-   * now (the store is down): the loop then keeps retrying the batch.
-   */
-  isolate?: (records: RawRecord[]) => Promise<void>;
-}
-
-/**
- * The embedded service's batch loop, overlapped: while batch N is stored and its alerts raised (main thread),
- * batches N+1 and N+2 are already read and in the worker pool. Batches are finished strictly in read order and
- * the spool is committed after each one's store write and alert stage; a failed batch is retried (after 1 s) until
- * it succeeds or the service stops, so nothing behind it is committed first. What is not committed at a stop or a
- * crash is replayed at the next start (event ids and alert ids make the replay idempotent).
- */
-export async function runLoop(
-  spool: Pick<Spool, 'read' | 'commit'>,
-  pipeline: Pick<Pipeline, 'detect' | 'finish' | 'abandon'>,
-  running: () => boolean,
-  hooks: LoopHooks = {},
-): Promise<void> {
-  const queue: InFlight[] = [];
-  const start = (records: RawRecord[]) => {
-    const p = pipeline.detect(records);
-    p.catch(() => undefined); // handled when the batch reaches the head
-    return p;
-  };
-  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  let committing: Promise<void> = Promise.resolve();
-  while (running()) {
-    try {
-      // Top up the in-flight batches; wait for records (200 ms) only when nothing is in flight.
-      while (queue.length < IN_FLIGHT && running()) {
-        const batch = await spool.read(BATCH_MAX, queue.length === 0 ? 200 : 0);
-        if (!batch || batch.records.length === 0) break;
-        queue.push({ records: batch.records, cursor: batch.cursor, detected: start(batch.records), failures: 0 });
-      }
-      const head = queue[0];
-      if (!head) {
-        hooks.progress?.();
-        // Let timers and I/O run even if a read ever returns at once (never spin on microtasks).
-        await new Promise((r) => setImmediate(r));
-        continue;
-      }
-      let d: Detected;
-      try {
-        d = await head.detected;
-      } catch (err) {
-        batchFailures.labels('detect').inc();
-        log.error({ err, records: head.records.length }, 'Detecting a batch failed; retrying it');
-        await pause(1000);
-        head.detected = start(head.records);
-        continue;
-      }
-      if (!d.done) {
-        try {
-          if (head.failures >= FINISH_TRIES && hooks.isolate) {
-            // A record that fails on the main thread every time must not hold everything behind it.
-            await pipeline.abandon(d);
-            try {
-              await hooks.isolate(head.records);
-            } catch (err) {
-              // Not isolated now (the store is down): detect the batch afresh for the next try.
-              head.detected = start(head.records);
-              throw err;
-            }
-          } else await pipeline.finish(d);
-        } catch (err) {
-          head.failures++;
-          batchFailures.labels('finish').inc();
-          log.error(
-            { err, records: head.records.length, failures: head.failures },
-            'Processing a batch failed; retrying it',
-          );
-          await pause(1000);
-          continue;
-        }
-      }
-      // The commit (two fsyncs) runs while the next batch is finished: at most one commit pending, and the spool
-      // persists commits in order. A failed commit is covered by the next one; if none follows, the records stay
-      // uncommitted and are replayed at the next start (idempotent).
-      await committing;
-      committing = spool.commit(head.cursor).then(
-        () => hooks.progress?.(),
-        (err: unknown) => {
-          batchFailures.labels('commit').inc();
-          log.error({ err }, 'Committing the spool failed; the next commit covers it');
-        },
-      );
-      queue.shift();
-    } catch (err) {
-      // A spool read failed: nothing past the head is committed; try again.
-      log.error({ err }, 'Reading the spool failed');
-      await pause(1000);
-    }
-  }
-  await committing;
-  // Stopping: batches read but not finished stay uncommitted and are replayed at the next start.
-  for (const it of queue) {
-    const d = await it.detected.catch(() => undefined);
-    if (d) await pipeline.abandon(d);
-  }
 }
 
 /**
@@ -225,21 +93,20 @@ export function periodicChecks(
 }
 
 /** core/config/schema.ts `incidents.checkSeconds`, in ms. */
-const checkMs = (config: Config) =>
-  ((config.incidents as { checkSeconds?: number } | undefined)?.checkSeconds ?? 60) * 1000;
+const checkMs = (config: Config) => config.incidents.checkSeconds * 1000;
 
 /**
  * Weekly and six-monthly reports: the API's on-demand route reads the chromium path and top-N from the config, and
  * the scheduler mails them (once per period and agency, recorded in the state store) from this one process.
  */
 function startReports(config: Config, stores: Stores): ReportScheduler {
-  const rc = config.reports as { chromiumPath: string; topN: number };
+  const rc = config.reports;
   reportRouteOptions.chromiumPath = rc.chromiumPath;
   reportRouteOptions.topN = rc.topN;
   // The IOC KPI gauges at /metrics, computed when scraped (at most every 30 s).
   registerKpiGauges(stores);
   // Export to the monitoring centre (config `export`; off unless enabled), stopped with the reports.
-  const exp = startExport(stores, (config as { export?: ExportConfig }).export);
+  const exp = startExport(stores, config.export);
   const scheduler = startReportScheduler({ stores, config });
   return {
     tick: () => scheduler.tick(),
@@ -261,14 +128,14 @@ function intakeKeys(auth: AuthService) {
 /** Starts every stage in this process; resolves once intake and API listen. */
 export async function startService(config: Config): Promise<Service> {
   enableDefaultMetrics();
-  const rules = config.rules as { reloadSeconds: number };
-  const stores = await openStores(config as Parameters<typeof openStores>[0]);
+  const rules = config.rules;
+  const stores = await openStores(config);
   const incidents = new IncidentService(stores.state);
   const silent = new SilentHostWatcher(stores.state, incidents);
-  const smtp = (config as { smtp?: Parameters<typeof channelSenders>[0] }).smtp;
+  const smtp = config.smtp;
   const notifier = new Notifier(stores.state, channelSenders(smtp, destinationPolicy(config)));
   // Agencies from the configuration and the API, polled: a change reaches attribution and TLS names live.
-  const agencies = await AgencyDirectory.open(config as { agencies?: unknown }, stores.state);
+  const agencies = await AgencyDirectory.open(config, stores.state);
   // Threat intel and GeoIP (context/); the retro-match raises through the pipeline once it exists.
   let raiseLater: ((a: Alert) => Promise<void>) | undefined;
   const context = await openContext(config, {
@@ -289,7 +156,7 @@ export async function startService(config: Config): Promise<Service> {
     resolveIntakeKey: intakeKeys(new AuthService(stores.state)),
     agencies,
   });
-  const bounds = config.pipeline as { stallSeconds: number; stopSeconds: number };
+  const bounds = config.pipeline;
   const health = new PipelineHealth(
     bounds.stallSeconds * 1000,
     () => ingest.spool.stats().bytes > 0,
@@ -309,7 +176,7 @@ export async function startService(config: Config): Promise<Service> {
     },
   );
   health.start();
-  const api = await startApi(config as { api?: { host?: string; port?: number } }, {
+  const api = await startApi(config, {
     stores,
     incidents,
     // Ready: the store answers and the pipeline is not stalled.
@@ -318,7 +185,7 @@ export async function startService(config: Config): Promise<Service> {
       return !health.check().stalled;
     },
     pipelineStatus: () => health.check(),
-    ruleSources: config.rules as { dirs: string[]; disabled: string[] },
+    ruleSources: config.rules,
     ...(context.ti ? { threatIntel: context.ti } : {}),
   });
   const reports = startReports(config, stores);
@@ -402,14 +269,21 @@ export interface IngestService {
 export async function startIngestService(config: Config): Promise<IngestService> {
   enableDefaultMetrics();
   const { checkRedisPersistence, redisConnection, startForwarder } = await import('../ingest/forward.js');
-  const { openDistributedCore } = await import('./distributed-core.js');
-  const redisUrl = (config.redis as { url?: string }).url;
-  if (!redisUrl) throw new Error('the distributed ingest needs redis.url (CANHGAC_REDIS_URL)');
-  if (!(config.store as { opensearch?: { url?: string } }).opensearch?.url)
-    throw new Error(
-      'canhgac ingest with redis.url needs the store the workers write: store.opensearch.url (CANHGAC_OPENSEARCH_URL)',
-    );
-  const dist = config.distributed as DistributedSection;
+  const { openDistributedCore } = await import('../pipeline/distributed-core.js');
+  const redisUrl = config.redis.url;
+  if (!redisUrl)
+    throw configError('CANHGAC_ERR_CONFIG_MISSING', {
+      what: 'the distributed ingest',
+      key: 'redis.url',
+      env: 'CANHGAC_REDIS_URL',
+    });
+  if (!config.store.opensearch?.url)
+    throw configError('CANHGAC_ERR_CONFIG_MISSING', {
+      what: 'canhgac ingest with redis.url (the store the workers write)',
+      key: 'store.opensearch.url',
+      env: 'CANHGAC_OPENSEARCH_URL',
+    });
+  const dist = config.distributed;
   const connection = redisConnection(redisUrl);
   // What is open so far, closed again if the start fails (a half-started process must exit, not hang).
   const opened: (() => unknown)[] = [];
@@ -427,11 +301,7 @@ export async function startIngestService(config: Config): Promise<IngestService>
       agencies,
     });
     opened.push(() => ingest.stop());
-    const api = await startApi(config as { api?: { host?: string; port?: number } }, {
-      stores,
-      incidents,
-      ruleSources: config.rules as { dirs: string[]; disabled: string[] },
-    });
+    const api = await startApi(config, { stores, incidents, ruleSources: config.rules });
     return { stores, incidents, silent, notifier, agencies, ingest, api };
   };
   let parts: Awaited<ReturnType<typeof open>>;
@@ -471,16 +341,4 @@ export async function startIngestService(config: Config): Promise<IngestService>
       log.info('canhgac ingest stopped');
     },
   };
-}
-
-/** core/config/schema.ts `distributed`. */
-export interface DistributedSection {
-  queue: string;
-  batchSize: number;
-  maxQueuedBatches: number;
-  concurrency: number;
-  lockSeconds: number;
-  attempts: number;
-  metricsPort?: number;
-  metricsHost: string;
 }

@@ -6,7 +6,7 @@
  */
 import { logger } from '../core/log.js';
 import { counter, stageTelemetry } from '../core/metrics.js';
-import { ANY, type QueryNode } from '../store/query/ast.js';
+import { ANY, type QueryNode } from '../core/event/query.js';
 import { type EventStore, SCOPE_ALL, type StoredEvent } from '../store/types.js';
 import { enrichEvent, type GeoEnricher } from './geo/enrich.js';
 import type { ThreatIntel } from './ti/manager.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { CanhgacError, defineErrors, errorFactory, formatMessage } from './errors.js';
 
 describe('error catalogue', () => {
-  const CAT = defineErrors({ CANHGAC_ERR_TEST: { status: 400, message: 'bad {what}' } });
+  const CAT = defineErrors({ CANHGAC_ERR_TEST: { status: 400, message: 'bad {what}', meaning: 'm', remedy: 'r' } });
   it('formats messages and the API shape', () => {
     const e = errorFactory(CAT)(
       'CANHGAC_ERR_TEST',
@@ -15,6 +15,8 @@ describe('error catalogue', () => {
     expect(formatMessage('{a} {b}', { a: 1 })).toBe('1 {b}');
   });
   it('refuses codes outside the namespace', () => {
-    expect(() => defineErrors({ BAD: { status: 500, message: 'x' } })).toThrow(/CANHGAC_ERR_/);
+    expect(() => defineErrors({ BAD: { status: 500, message: 'x', meaning: 'm', remedy: 'r' } })).toThrow(
+      /CANHGAC_ERR_/,
+    );
   });
 });

@@ -1,9 +1,19 @@
-/** One base class for every error canhgac reports; codes live in per-area catalogues merged in core/catalogue.ts. */
+/**
+ * One base class for every error canhgac reports. Every code lives in the one catalogue under core/catalogue/
+ * (merged in core/catalogue/index.ts, documented in the generated docs/errors.md); areas bind a throw-helper to
+ * their part with errorFactory.
+ */
 
-/** A catalogue entry: the HTTP status the API answers with and a message template ({name} placeholders). */
+/**
+ * A catalogue entry: the HTTP status the API answers with, a message template ({name} placeholders), and for the
+ * reference (docs/errors.md) what the error means and what the user or operator does about it. All four are
+ * required, so a code without its documentation does not compile.
+ */
 export interface ErrorSpec {
   status: number;
   message: string;
+  meaning: string;
+  remedy: string;
 }
 
 /** Declares an area's catalogue; keys must start with CANHGAC_ERR_. */

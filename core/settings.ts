@@ -17,7 +17,15 @@
  */
 
 import { logger } from './log.js';
-import { SCOPE_ALL, type StateStore } from '../store/types.js';
+import { SCOPE_ALL, type Scope } from './tenancy.js';
+
+/**
+ * What the settings cache reads: the `settings` document of a state store (store/types.ts StateStore fits this
+ * shape; the floor names only what it needs, so it does not import the store).
+ */
+export interface SettingsSource {
+  collection<T extends object>(name: 'settings'): { get(scope: Scope, id: string): Promise<T | undefined> };
+}
 
 const log = logger('settings');
 
@@ -112,7 +120,7 @@ export class SettingsCache {
   private warned = '';
 
   constructor(
-    private readonly state: StateStore,
+    private readonly state: SettingsSource,
     private readonly opts: { ttlMs?: number; now?: () => number } = {},
   ) {}
 
@@ -153,11 +161,11 @@ export class SettingsCache {
   }
 }
 
-const caches = new WeakMap<StateStore, SettingsCache>();
+const caches = new WeakMap<SettingsSource, SettingsCache>();
 const listeners = new Set<(s: RuntimeSettings) => void>();
 
 /** The process-wide settings cache of a state store (the API's writes invalidate this same cache). */
-export function settingsFor(state: StateStore): SettingsCache {
+export function settingsFor(state: SettingsSource): SettingsCache {
   let c = caches.get(state);
   if (!c) {
     c = new SettingsCache(state);

@@ -12,6 +12,7 @@ import { type ConnectionOptions, Queue } from 'bullmq';
 import { logger } from '../core/log.js';
 import { counter, gauge } from '../core/metrics.js';
 import type { RawRecord, Spool } from './spool/types.js';
+import { configError } from '../core/config/errors.js';
 
 const log = logger('forward');
 const forwarded = counter('canhgac_forward_records_total', 'Raw records queued in Redis for the workers');
@@ -60,7 +61,9 @@ export interface Forwarder {
 export function redisConnection(url: string): ConnectionOptions {
   const u = new URL(url);
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
-    throw new Error(`redis.url must start with redis:// or rediss:// (got ${u.protocol})`);
+    throw configError('CANHGAC_ERR_CONFIG_INVALID', {
+      problems: `redis.url must start with redis:// or rediss:// (got ${u.protocol})`,
+    });
   const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
   return {
     host: u.hostname || '127.0.0.1',

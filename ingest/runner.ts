@@ -1,13 +1,13 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
-import { type AgencyConfig, agencyTable } from './normalise/agency.js';
+import { agencyTable } from './normalise/agency.js';
 import type { AgencyDirectory } from './normalise/agency-directory.js';
 import { SenderGate, type UnclaimedAction } from './sources/gate.js';
 import type { HttpIntakeConfig } from './sources/http/config.js';
 import { HttpIntakeSource } from './sources/http/source.js';
-import { createSyslogSources, type Source, type SyslogSection } from './sources/registry.js';
-import { FileSpool, type FsyncPolicy } from './spool/file-spool.js';
+import { createSyslogSources, type Source } from './sources/registry.js';
+import { FileSpool } from './spool/file-spool.js';
 import type { Spool } from './spool/types.js';
 
 const log = logger('ingest');
@@ -41,9 +41,9 @@ export interface IngestOptions {
  * configuration's valid agencies.
  */
 function senderGate(config: Config, dir: AgencyDirectory | undefined): SenderGate {
-  const action = ((config as { unclaimedSenders?: UnclaimedAction }).unclaimedSenders ?? 'accept') as UnclaimedAction;
+  const action: UnclaimedAction = config.unclaimedSenders;
   if (dir) return new SenderGate(action, () => dir.list());
-  const valid = ((config.agencies as AgencyConfig[] | undefined) ?? []).filter((a) => {
+  const valid = config.agencies.filter((a) => {
     try {
       agencyTable([a]);
       return true;
@@ -59,7 +59,7 @@ function senderGate(config: Config, dir: AgencyDirectory | undefined): SenderGat
  * TCP, TLS, RELP) and HTTP sources. Used by `canhgac ingest` and, with the pipeline behind it, `canhgac start`.
  */
 export async function startIngest(config: Config, opts: IngestOptions = {}): Promise<IngestRuntime> {
-  const sp = config.spool as { maxBytes: number; segmentBytes: number; fsync: FsyncPolicy; fsyncIntervalMs: number };
+  const sp = config.spool;
   const spool =
     opts.spool ??
     (await FileSpool.open({
@@ -69,7 +69,7 @@ export async function startIngest(config: Config, opts: IngestOptions = {}): Pro
       maxBytes: sp.maxBytes,
       segmentBytes: sp.segmentBytes,
     }));
-  const syslog = config.syslog as SyslogSection;
+  const syslog = config.syslog;
   const named: [string, Source][] = [];
   const order = (['udp', 'tcp', 'tls', 'relp'] as const).filter((k) => syslog[k] && syslog[k]!.enabled !== false);
   const dir = opts.agencies;
@@ -79,7 +79,7 @@ export async function startIngest(config: Config, opts: IngestOptions = {}): Pro
       named.push([SYSLOG_NAMES[['udp', 'tcp', 'tls', 'relp'].indexOf(order[i]!)]!, s]);
     },
   );
-  const intake = config.intake as { enabled: boolean } & Record<string, unknown>;
+  const intake = config.intake;
   if (intake.enabled)
     named.push([
       'http',

@@ -31,7 +31,7 @@ export function channelSenders(
 }
 
 /** The destination policy of a configuration (core/config/schema.ts `notify`). */
-export function destinationPolicy(config: Record<string, unknown>): DestinationPolicy {
-  const allow = (config.notify as { allowPrivateDestinations?: string[] } | undefined)?.allowPrivateDestinations;
+export function destinationPolicy(config: { notify?: { allowPrivateDestinations?: string[] } }): DestinationPolicy {
+  const allow = config.notify?.allowPrivateDestinations;
   return allow?.length ? { allowPrivate: allow } : {};
 }

@@ -16,6 +16,7 @@ import {
   type NoticeKind,
   type RouteConfig,
 } from './types.js';
+import { notifyError } from './errors.js';
 
 const log = logger('notify');
 const outcomes = counter('canhgac_notifications_total', 'Notification deliveries by channel type and outcome', [
@@ -213,8 +214,13 @@ export class Notifier {
     const next: Delivery = { ...base, attempts: d.attempts + 1 };
     let outcome: 'sent' | 'retry' | 'dead';
     try {
-      if (!channel?.enabled) throw new Error(`channel ${d.channelId} is missing or disabled`);
-      if (!sender) throw new Error(`no sender for channel type ${channel.type}`);
+      if (!channel?.enabled)
+        throw notifyError('CANHGAC_ERR_NOTIFY_CHANNEL', { channel: d.channelId, reason: 'missing or disabled' });
+      if (!sender)
+        throw notifyError('CANHGAC_ERR_NOTIFY_CHANNEL', {
+          channel: d.channelId,
+          reason: `no sender for ${channel.type}`,
+        });
       const language = d.language ?? (await this.settings.get()).defaultLanguage;
       await sender.send(channel, render(d.notice, language));
       next.state = 'sent';

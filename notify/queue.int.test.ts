@@ -2,7 +2,7 @@
  * QueuedNotifier (distributed mode) against a real Redis: deliveries travel through BullMQ, a channel that fails
  * is retried with the Notifier's backoff and delivered once, a channel that never works ends dead-lettered after
  * maxAttempts, the delivery log says what happened, and a delivery whose queueing failed is queued again by the
- * reconciler. Senders here are counting stand-ins; the channels themselves are tested in notifier.test.ts.
+ * reconciler. Senders here are counting stand-ins; the channels themselves are tested in notifier.int.test.ts.
  */
 
 import { randomUUID } from 'node:crypto';

@@ -15,7 +15,7 @@
  */
 import { type HostRecord, SILENT_HOST_RULE } from '../incidents/silent-hosts.js';
 import { type Alert, type Incident, type IncidentState, SEVERITIES, type Severity } from '../incidents/types.js';
-import { type QueryNode, q } from '../store/query/ast.js';
+import { type QueryNode, q } from '../core/event/query.js';
 import { agencyScope, type DocFilter, type Scope, type Stores, type Versioned } from '../store/types.js';
 import { buckets, type Period, previous } from './period.js';
 

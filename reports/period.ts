@@ -2,24 +2,11 @@
  * Report periods in local time (Asia/Ho_Chi_Minh, UTC+7, no daylight saving): ISO weeks (Monday 00:00 to Sunday
  * 23:59:59.999) and half-years (1/1-30/6, 1/7-31/12). Bounds are epoch ms, `from` inclusive and `to` exclusive.
  */
-import { defineErrors, errorFactory } from '../core/errors.js';
+import { errorFactory } from '../core/errors.js';
+import { REPORT_ERRORS } from '../core/catalogue/incidents.js';
 
-/** Errors of the report module. */
-export const REPORT_ERRORS = defineErrors({
-  CANHGAC_ERR_REPORT_PERIOD: {
-    status: 400,
-    message: "'{value}' is not a {kind}: expected {expected}",
-  },
-  CANHGAC_ERR_REPORT_BUSY: {
-    status: 503,
-    message: '{waiting} PDF reports are already waiting for the browser; try again later',
-  },
-  CANHGAC_ERR_REPORT_CHROMIUM: {
-    status: 503,
-    message:
-      'Cannot render the PDF: chromium at {path} {reason} (set reports.chromiumPath, or install Debian chromium)',
-  },
-});
+/** The codes of this area; they live in the one catalogue (core/catalogue/). */
+export { REPORT_ERRORS };
 
 /** Throw-helper for the catalogue above. */
 export const reportError = errorFactory(REPORT_ERRORS);

@@ -17,6 +17,7 @@ import { generateReport, type ReportKind } from './generate.js';
 import { htmlToPdf } from './pdf.js';
 import { halfOf, type Period, previous, weekOf } from './period.js';
 import { words } from './render.js';
+import { configError } from '../core/config/errors.js';
 
 const log = logger('reports');
 const sent = counter('canhgac_reports_sent_total', 'Scheduled report emails, by kind and outcome', ['kind', 'outcome']);
@@ -45,8 +46,8 @@ export type ReportSmtp = SmtpOptions;
 /** What the scheduler needs. */
 export interface ReportSchedulerOptions {
   stores: Stores;
-  /** The whole configuration (core/config/load.ts `Config`; reads `reports` and `smtp`). */
-  config: Record<string, unknown>;
+  /** The configuration's `reports` and `smtp` sections (core/config/load.ts `Config` fits). */
+  config: { reports?: ReportsConfig; smtp?: ReportSmtp };
   /** Sends one mail; default: nodemailer over `config.smtp` (none: nothing is sent, a warning says why). */
   send?: (mail: ReportMail) => Promise<void>;
   now?: () => number;
@@ -81,7 +82,10 @@ const STALE_CLAIM_MS = 30 * 60_000;
 /** `HH:mm` as ms after midnight. */
 export function parseSendAt(s: string | undefined, fallback = '07:00'): number {
   const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(s ?? fallback);
-  if (!m) throw new Error(`reports sendAt '${s}' is not HH:mm (24-hour, local time)`);
+  if (!m)
+    throw configError('CANHGAC_ERR_CONFIG_INVALID', {
+      problems: `reports sendAt '${s}' is not HH:mm (24-hour, local time)`,
+    });
   return (Number(m[1]) * 60 + Number(m[2])) * 60_000;
 }
 
@@ -130,7 +134,7 @@ function smtpSender(smtp: ReportSmtp): (mail: ReportMail) => Promise<void> {
 
 /** Starts the scheduler (a timer every `reports.checkSeconds`, first check at once). */
 export function startReportScheduler(opts: ReportSchedulerOptions): ReportScheduler {
-  const config = opts.config as { reports?: ReportsConfig; smtp?: ReportSmtp };
+  const config = opts.config;
   const cfg = config.reports ?? {};
   const now = opts.now ?? Date.now;
   const send = opts.send ?? (config.smtp ? smtpSender(config.smtp) : undefined);

@@ -1,20 +1,8 @@
-import { CanhgacError, defineErrors, errorFactory } from '../core/errors.js';
+import { CanhgacError, errorFactory } from '../core/errors.js';
+import { STORE_ERRORS } from '../core/catalogue/store.js';
 
-/** Error catalogue of the store layer (event store, state store, both backends). */
-export const STORE_ERRORS = defineErrors({
-  CANHGAC_ERR_STORE_CONFLICT: {
-    status: 409,
-    message: 'Document {collection}/{id} changed meanwhile: expected version {expected}, found {actual}',
-  },
-  CANHGAC_ERR_STORE_SCOPE: {
-    status: 403,
-    message: 'Document {collection}/{id} belongs to another agency than the caller scope ({agencyId})',
-  },
-  CANHGAC_ERR_STORE_INVALID: { status: 400, message: 'Invalid store request: {reason}' },
-  CANHGAC_ERR_STORE_CURSOR: { status: 400, message: 'Invalid paging cursor' },
-  CANHGAC_ERR_STORE_CLOSED: { status: 503, message: 'The store is closed' },
-  CANHGAC_ERR_STORE_UNAVAILABLE: { status: 503, message: 'The store is unavailable: {reason}' },
-});
+/** The codes of this area; they live in the one catalogue (core/catalogue/). */
+export { STORE_ERRORS };
 
 /** Builds a store error: `throw storeError('CANHGAC_ERR_STORE_CONFLICT', {...})`. */
 export const storeError = errorFactory(STORE_ERRORS);

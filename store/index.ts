@@ -5,12 +5,13 @@
  */
 import { join } from 'node:path';
 import type { Stores } from './types.js';
+import { configError } from '../core/config/errors.js';
 
 export * from './types.js';
 export { STORE_ERRORS, storeError } from './errors.js';
 export { parseQuery } from './query/parse.js';
 export { compileQuery, evaluate } from './query/evaluate.js';
-export { q, toQueryString, type QueryNode } from './query/ast.js';
+export { q, toQueryString, type QueryNode } from '../core/event/query.js';
 
 /** The store part of the configuration (core/config/schema.ts `store` plus `dataDir`). */
 export interface StoreConfig {
@@ -38,7 +39,12 @@ export async function openStores(config: StoreConfig, opts: { retention?: boolea
   const os = s.opensearch;
   // The embedded store is the default "when no OpenSearch URL is configured": a URL alone selects OpenSearch.
   if (s.kind === 'opensearch' || os?.url) {
-    if (!os?.url) throw new Error('store.kind is opensearch but store.opensearch.url is not set');
+    if (!os?.url)
+      throw configError('CANHGAC_ERR_CONFIG_MISSING', {
+        what: 'store.kind opensearch',
+        key: 'store.opensearch.url',
+        env: 'CANHGAC_OPENSEARCH_URL',
+      });
     const { openOpenSearchStores } = await import('./opensearch/index.js');
     return openOpenSearchStores({
       node: os.url,

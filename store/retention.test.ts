@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { SettingsCache, settingsFor } from '../core/settings.js';
-import { q } from './query/ast.js';
+import { q } from '../core/event/query.js';
 import { RetentionTimer } from './retention.js';
 import { openSqliteStores, type SqliteStores } from './sqlite/index.js';
 import { SCOPE_ALL, type StoredEvent } from './types.js';

@@ -2,25 +2,14 @@
  * The store seam: an event store (append-mostly, searched by the query AST) and a state store (versioned
  * documents: alerts, incidents, comments, audit entries, users, API keys, agencies, rules, settings).
  * Implementations: store/sqlite/ (embedded default) and store/opensearch/ (distributed). Both pass the same
- * conformance suite (store/conformance/). Tenancy is enforced HERE, in the store: every call takes a Scope.
+ * conformance suite (tests/conformance/store/). Tenancy is enforced HERE, in the store: every call takes a Scope.
  */
-import type { QueryNode } from './query/ast.js';
+import type { QueryNode } from '../core/event/query.js';
 
-/** Who is asking: the whole province (SOC analysts, operators) or one agency (its sysadmins, its API keys). */
-export type Scope = { kind: 'all' } | { kind: 'agency'; agencyId: string };
+/** Tenancy is the floor's (core/tenancy.ts): every store call takes a Scope. */
+export { agencyScope, inScope, SCOPE_ALL, type Scope } from '../core/tenancy.js';
 
-/** The unrestricted scope. */
-export const SCOPE_ALL: Scope = { kind: 'all' };
-
-/** The scope of one agency. */
-export function agencyScope(agencyId: string): Scope {
-  return { kind: 'agency', agencyId };
-}
-
-/** Whether a document of `agencyId` (undefined: a province-wide document) is visible to `scope`. */
-export function inScope(scope: Scope, agencyId: string | null | undefined): boolean {
-  return scope.kind === 'all' || (agencyId !== undefined && agencyId !== null && agencyId === scope.agencyId);
-}
+import type { Scope } from '../core/tenancy.js';
 
 /**
  * A stored event: the flat normalised record (decision 0001). Required keys: `event.id` (idempotency key),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the web console (dashboards/console/src) with esbuild into dist/console: index.html plus content-hashed
-// bundles under assets/ (served with a year's cache by dashboards/server/console.ts). No CDN, no inline script or
+// bundles under assets/ (served with a year's cache by api/console-bundle.ts). No CDN, no inline script or
 // style (the page's CSP forbids both). Typechecks the console first (its own tsconfig: DOM types, JSX).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';

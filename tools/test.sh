@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what it needs, starts real Redis and a real OpenSearch
-# node, runs build + typecheck + lint + format + circular-import check + every test, and stops what it started.
+# node, runs build + typecheck + lint + format + circular-import and layers checks + every test, and stops what it started.
 # Idempotent; safe to run again. `--opensearch-only` runs only the OpenSearch integration suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,10 +23,11 @@ step "System packages"
 bash tools/deps.sh
 
 step "Node packages"
-# `npm install`, not `npm ci`: the lock file records only this platform's optional binaries (biome, swc), which
-# `npm ci` refuses as out of sync. Native modules (better-sqlite3, re2) build from source here (allowScripts).
+# `npm ci`: the lock file records every platform's optional binaries (biome, swc, esbuild, ...), so a fresh clone
+# installs exactly what it says and never rewrites it. Native modules (better-sqlite3, re2) build from source here
+# (allowScripts); the check below rebuilds them if they do not load.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 if ! node tools/check-native.js; then
   echo "Rebuilding native modules" >&2
@@ -46,6 +47,8 @@ if [ "$MODE" != "--opensearch-only" ]; then
   npm run format:check --silent
   step "Circular imports"
   npm run check:circular --silent
+  step "Layers (folder order of docs/architecture.md, test layout)"
+  npm run check:layers --silent
 fi
 
 step "Redis"

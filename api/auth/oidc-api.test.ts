@@ -1,6 +1,6 @@
 /**
  * OIDC sign-in end to end through the real Express app (fixture over loopback HTTP) and the tiny provider
- * (oidc.testkit.ts): the login page's providers list, the 302 to the provider with a Lax state cookie, the
+ * (tests/kit/oidc.ts): the login page's providers list, the 302 to the provider with a Lax state cookie, the
  * provider's redirect back, the callback's Strict session cookies and refresh page, and then ordinary API calls
  * with that session (CSRF included). Also the refusals a browser can meet, and the configuration path
  * (auth.oidc in the config given to startApi).
@@ -15,10 +15,10 @@ import { REDACT_PATHS } from '../../core/log.js';
 import { pino } from 'pino';
 import { openSqliteStores } from '../../store/sqlite/index.js';
 import { SCOPE_ALL } from '../../store/types.js';
-import { AGENCY_A, type Fixture, startFixture, TEST_SCRYPT } from '../fixture.js';
+import { AGENCY_A, type Fixture, startFixture, TEST_SCRYPT } from '../../tests/kit/api.js';
 import { type ApiConfig, startApi } from '../server.js';
 import { type OidcConfig, OidcSignIn } from './oidc.js';
-import { TINY_CLIENT, TinyProvider } from './oidc.testkit.js';
+import { TINY_CLIENT, TinyProvider } from '../../tests/kit/oidc.js';
 
 let idp: TinyProvider;
 let f: Fixture;

@@ -11,7 +11,8 @@
  */
 
 import { createHash, createPublicKey, type KeyObject, randomBytes, verify } from 'node:crypto';
-import { defineErrors, errorFactory } from '../../core/errors.js';
+import { errorFactory } from '../../core/errors.js';
+import { OIDC_ERRORS } from '../../core/catalogue/api.js';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
 import { SCOPE_ALL, type StateStore } from '../../store/types.js';
@@ -21,18 +22,8 @@ import type { AuthService, LoginResult } from './service.js';
 const log = logger('oidc');
 const signIns = counter('canhgac_oidc_signins_total', 'Identity provider sign-ins by outcome', ['outcome']);
 
-/** Errors of the OIDC sign-in. */
-export const OIDC_ERRORS = defineErrors({
-  CANHGAC_ERR_OIDC_CONFIG: { status: 500, message: 'OIDC sign-in is misconfigured: {reason}' },
-  CANHGAC_ERR_OIDC_STATE: {
-    status: 400,
-    message: 'This sign-in expired or was started in another browser; start the sign-in again',
-  },
-  CANHGAC_ERR_OIDC_PROVIDER: { status: 502, message: 'The identity provider could not be used: {reason}' },
-  CANHGAC_ERR_OIDC_TOKEN: { status: 401, message: "The identity provider's ID token was refused: {reason}" },
-  CANHGAC_ERR_OIDC_NO_ROLE: { status: 403, message: 'This account has no canhgac role (claim {claim})' },
-  CANHGAC_ERR_OIDC_DISABLED: { status: 404, message: 'Sign-in through an identity provider is not configured' },
-});
+/** The codes of this area; they live in the one catalogue (core/catalogue/). */
+export { OIDC_ERRORS };
 /** Makes an OIDC error by code. */
 export const oidcError = errorFactory(OIDC_ERRORS);
 

@@ -1,6 +1,6 @@
 /** Assets through the API: agency admins write their own agency only; validation names the field. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AGENCY_A, AGENCY_B, type Fixture, startFixture } from '../fixture.js';
+import { AGENCY_A, AGENCY_B, type Fixture, startFixture } from '../../tests/kit/api.js';
 
 let f: Fixture;
 beforeAll(async () => {

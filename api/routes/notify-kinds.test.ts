@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Notice, Notifier } from '../../notify/index.js';
 import { ROUTE_KIND_NAMES } from '../../notify/kinds.js';
 import { NOTICE_KINDS } from '../../notify/types.js';
-import { AGENCY_A, type Fixture, startFixture } from '../fixture.js';
+import { AGENCY_A, type Fixture, startFixture } from '../../tests/kit/api.js';
 import { loadSpec } from '../openapi.js';
 
 let f: Fixture;

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { channelSenders, type Notice, Notifier } from '../../notify/index.js';
 import { SCOPE_ALL } from '../../store/types.js';
-import { AGENCY_A, type Fixture, startFixture } from '../fixture.js';
+import { AGENCY_A, type Fixture, startFixture } from '../../tests/kit/api.js';
 
 let f: Fixture;
 let hook: Server;

@@ -6,7 +6,7 @@
 import { SCOPE_ALL, type Versioned } from '../../store/types.js';
 import { paging, type RouteDef } from '../context.js';
 
-/** A quarantined record as stored by the pipeline (cli/quarantine.ts). */
+/** A quarantined record as stored by the pipeline (pipeline/quarantine.ts). */
 interface QuarantineDoc {
   record: { id: string; receivedAt: number; transport: string; source: string; data: string };
   reason: string;

@@ -44,7 +44,7 @@ const num = (name: string, s: string | undefined): number => {
 };
 
 process.env.CANHGAC_LOG_LEVEL ??= 'warn';
-const { cliLogsToStderr } = await import('../../detection/cli/logs.js');
+const { cliLogsToStderr } = await import('../../cli/logs.js');
 cliLogsToStderr();
 const result = await runProvince({
   ...DEFAULT_OPTIONS,

@@ -208,11 +208,11 @@ async function listAll<T>(base: string, path: string): Promise<T[]> {
 export async function runProvince(opts: ProvinceOptions): Promise<ProvinceResult> {
   const say = opts.log ?? (() => undefined);
   const { loadConfig } = await import('../../core/config/load.js');
-  const { LOOPBACK_LISTENERS } = await import('../../core/config/loopback.js');
+  const { LOOPBACK_LISTENERS } = await import('../../tests/kit/loopback.js');
   const { registry } = await import('../../core/metrics.js');
   const { startService, SHIPPED_RULES } = await import('../../cli/service.js');
   const { hashApiKey } = await import('../../ingest/sources/http/auth.js');
-  const { loadRuleSet } = await import('../../detection/cli/common.js');
+  const { loadRuleSet } = await import('../../cli/rules/common.js');
 
   const span = opts.hours * 3_600_000;
   const t0 = windowEnd(Date.now()) - span;

@@ -1,3 +1,4 @@
+import { describe, expect, test } from '@jest/globals';
 import { enrichEvent, GeoEnricher } from './enrich.js';
 
 describe('GeoIP enrichment (shipped country database)', () => {

@@ -11,6 +11,7 @@ import { Reader } from 'mmdb-lib';
 import { normaliseCidr } from '../ti/observable.js';
 import { IndicatorSet } from '../ti/set.js';
 import type { Indicator } from '../ti/types.js';
+import { configError } from '../../core/config/errors.js';
 
 /** What an address is enriched with (ECS names under `<prefix>.geo.*`, `<prefix>.as.*`). */
 export interface GeoInfo {
@@ -99,7 +100,8 @@ export class GeoEnricher {
       const v = normaliseCidr(
         n.network.includes('/') ? n.network : `${n.network}/${n.network.includes(':') ? 128 : 32}`,
       );
-      if (!v) throw new Error(`geoip.networks: ${n.network} is not a network`);
+      if (!v)
+        throw configError('CANHGAC_ERR_CONFIG_INVALID', { problems: `geoip.networks: ${n.network} is not a network` });
       labels.push({
         type: 'cidr',
         value: v,

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 /**
  * Feeds against real servers: MISP feed, plain lists and a STIX bundle served over HTTP from the fixture files on
  * 127.0.0.1 (with bearer-token and basic auth), and a real TAXII 2.1 server (OASIS medallion, tools/taxii.sh).

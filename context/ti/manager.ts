@@ -10,6 +10,8 @@ import { redact } from './feeds/http.js';
 import { type FeedConfig, type FeedLoader, feedLoader } from './feeds/load.js';
 import { IndicatorSet, type TypeCounts } from './set.js';
 import type { Indicator, IndicatorHit } from './types.js';
+import { configError } from '../../core/config/errors.js';
+import { contextError } from '../errors.js';
 
 const log = logger('threat-intel');
 const mIndicators = gauge('canhgac_ti_feed_indicators', 'Indicators a feed currently contributes', ['feed']);
@@ -83,7 +85,10 @@ export class ThreatIntel {
     this.now = o.now ?? Date.now;
     for (const f of o.feeds) {
       if (f.enabled === false) continue;
-      if (this.feeds.has(f.name)) throw new Error(`threatIntel.feeds: the name ${f.name} is used twice`);
+      if (this.feeds.has(f.name))
+        throw configError('CANHGAC_ERR_CONFIG_INVALID', {
+          problems: `threatIntel.feeds: the name ${f.name} is used twice`,
+        });
       this.feeds.set(f.name, this.stateFor(f, f.type, feedLoader(f), f.url ? redact(f.url) : (f.file ?? '')));
     }
   }
@@ -165,7 +170,10 @@ export class ThreatIntel {
     try {
       const r = await s.loader.load(now);
       if (r.indicators.length === 0 && r.problems.length > 0)
-        throw new Error(`no valid indicator; first problem: ${r.problems[0]!.at}: ${r.problems[0]!.reason}`);
+        throw contextError('CANHGAC_ERR_TI_INDICATORS', {
+          feed: st.name,
+          reason: `first problem: ${r.problems[0]!.at}: ${r.problems[0]!.reason}`,
+        });
       this.accept(s, r.indicators, r.problems.length, r.skipped);
       mRejected.labels(st.name).inc(r.problems.length);
       if (r.problems.length > 0)

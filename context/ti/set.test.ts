@@ -1,3 +1,4 @@
+import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { Matcher } from './matcher.js';
 import { formatIPv4, normaliseIndicator, normaliseUrl, parseIPv4 } from './observable.js';

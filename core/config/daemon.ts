@@ -42,7 +42,7 @@ export async function runDaemon(
   };
   process.once('SIGINT', () => now('second signal', 130));
   process.once('SIGTERM', () => now('second signal', 143));
-  const stopMs = ((config.pipeline as { stopSeconds?: number } | undefined)?.stopSeconds ?? 20) * 1000;
+  const stopMs = config.pipeline.stopSeconds * 1000;
   const deadline = setTimeout(() => now(`stopping took longer than ${stopMs / 1000} s`, 1), stopMs);
   deadline.unref();
   await running.stop();

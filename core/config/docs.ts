@@ -2,7 +2,7 @@ import { envName, schemaLeaves } from './load.js';
 import { CONFIG_SCHEMA, type SchemaNode } from './schema.js';
 
 function typeOf(node: SchemaNode): string {
-  const t = Array.isArray(node.type) ? node.type.join(' \\| ') : (node.type ?? 'any');
+  const t = typeof node.type === 'string' ? node.type : (node.type?.join(' \\| ') ?? 'any');
   return node.enum ? node.enum.map((v) => `\`${String(v)}\``).join(' \\| ') : t;
 }
 

@@ -2,21 +2,24 @@
 /** A schema node (schema.ts's SchemaNode; not imported, so the two files do not import each other). */
 type SchemaNode = { [key: string]: unknown };
 
-const profile = (description: string): SchemaNode => ({
-  type: 'string',
-  enum: ['full', 'monitoring_only', 'none'],
+const profile = (description: string) => ({
+  type: 'string' as const,
+  enum: ['full', 'monitoring_only', 'none'] as const,
   description,
 });
-const tlp = (def: string | undefined, description: string): SchemaNode => ({
-  type: 'string',
-  enum: ['clear', 'green', 'amber', 'red'],
-  ...(def ? { default: def } : {}),
+const TLP = ['clear', 'green', 'amber', 'red'] as const;
+const tlp = (def: (typeof TLP)[number], description: string) => ({
+  type: 'string' as const,
+  enum: TLP,
+  default: def,
   description,
 });
-const file = (what: string): SchemaNode => ({ type: 'string', description: `PEM file: ${what}.` });
+const tlpNoDefault = (description: string) => ({ type: 'string' as const, enum: TLP, description });
+const file = (what: string) => ({ type: 'string' as const, description: `PEM file: ${what}.` });
 
 /** Export to a national or provincial monitoring centre (reports/export). */
-export const exportSchema: SchemaNode = {
+// Literal types (no SchemaNode annotation), so core/config/types.ts derives the section's TypeScript type.
+export const exportSchema = {
   type: 'object',
   description:
     'Export of incidents, sightings and indicators as STIX 2.1 bundles to a monitoring centre (HTTPS with mutual TLS or TAXII 2.1 push), filtered per agency by profile and TLP; an outbox retries and every attempt is logged.',
@@ -92,11 +95,10 @@ export const exportSchema: SchemaNode = {
         additionalProperties: false,
         properties: {
           profile: profile('What the agency shares.'),
-          tlp: tlp(undefined, "The agency's TLP marking."),
+          tlp: tlpNoDefault("The agency's TLP marking."),
           securityLevel: {
             type: 'integer',
-            minimum: 1,
-            maximum: 5,
+            enum: [1, 2, 3, 4, 5],
             description:
               'Security level of its systems (Decree 85/2016); level 5 never shares more than monitoring_only.',
           },
@@ -104,4 +106,4 @@ export const exportSchema: SchemaNode = {
       },
     },
   },
-};
+} as const satisfies SchemaNode;

@@ -1,18 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { defineErrors, errorFactory } from '../errors.js';
+import { errorFactory } from '../errors.js';
+import { CONFIG_ERRORS } from '../catalogue/config.js';
 import { CONFIG_SCHEMA, type SchemaNode } from './schema.js';
+import type { Config } from './types.js';
 
-/** Errors from loading the configuration. */
-export const CONFIG_ERRORS = defineErrors({
-  CANHGAC_ERR_CONFIG_INVALID: { status: 500, message: 'Invalid configuration: {problems}' },
-  CANHGAC_ERR_CONFIG_UNREADABLE: { status: 500, message: 'Cannot read configuration file {file}: {reason}' },
-});
+/** The codes of this area; they live in the one catalogue (core/catalogue/). */
+export { CONFIG_ERRORS };
 const fail = errorFactory(CONFIG_ERRORS);
 
-/** A loaded configuration: the schema's shape with defaults applied (kept loose: each stage reads its part). */
-export type Config = Record<string, unknown> & { dataDir: string };
+/** A loaded configuration: its type is derived from the schema (core/config/types.ts). */
+export type { Config } from './types.js';
 
 /** CANHGAC_<PATH> for a config path: `syslog.tcp.port` -> CANHGAC_SYSLOG_TCP_PORT, `dataDir` -> CANHGAC_DATA_DIR. */
 export function envName(path: string[]): string {

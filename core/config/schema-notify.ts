@@ -1,8 +1,8 @@
 /** The `incidents` and `notify` sections of the configuration schema, and the API's proxy keys (schema.ts). */
-import { host, obj, port, type SchemaNode } from './schema-parts.js';
+import { host, obj, port } from './schema-parts.js';
 
 /** Incident checks (SLA clocks, silent hosts) and the sweep of the incident outbox (incidents/outbox.ts). */
-export const INCIDENTS_SCHEMA: SchemaNode = obj('Incident checks and the outbox of incident events.', {
+export const INCIDENTS_SCHEMA = obj('Incident checks and the outbox of incident events.', {
   checkSeconds: {
     type: 'integer',
     minimum: 1,
@@ -14,7 +14,7 @@ export const INCIDENTS_SCHEMA: SchemaNode = obj('Incident checks and the outbox 
 });
 
 /** Where notification channels may send (notify/channels/destination.ts). */
-export const NOTIFY_SCHEMA: SchemaNode = obj('Notification channels.', {
+export const NOTIFY_SCHEMA = obj('Notification channels.', {
   allowPrivateDestinations: {
     type: 'array',
     items: { type: 'string', description: 'An address or CIDR, e.g. 10.20.0.0/16 or 127.0.0.1/32.' },
@@ -25,7 +25,7 @@ export const NOTIFY_SCHEMA: SchemaNode = obj('Notification channels.', {
 });
 
 /** `api`: where the API listens, and `secureCookies` / `trustProxy` for the deployment guide's TLS reverse proxy. */
-export const API_SCHEMA: SchemaNode = obj('REST API and web console.', {
+export const API_SCHEMA = obj('REST API and web console.', {
   host: host('127.0.0.1', 'the API'),
   port: port(8080, 'the API and web console', ['CANHGAC_API_PORT']),
   secureCookies: {
@@ -43,4 +43,4 @@ export const API_SCHEMA: SchemaNode = obj('REST API and web console.', {
 });
 
 /** The `incidents` and `notify` sections, in the order of the schema. */
-export const NOTIFY_SECTIONS: Record<string, SchemaNode> = { incidents: INCIDENTS_SCHEMA, notify: NOTIFY_SCHEMA };
+export const NOTIFY_SECTIONS = { incidents: INCIDENTS_SCHEMA, notify: NOTIFY_SCHEMA };

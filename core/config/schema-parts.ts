@@ -2,10 +2,10 @@
 
 /** A JSON Schema node as used here (description mandatory on leaves for the generated docs). */
 export interface SchemaNode {
-  type?: string | string[];
+  type?: string | readonly string[];
   description?: string;
   default?: unknown;
-  enum?: unknown[];
+  enum?: readonly unknown[];
   minimum?: number;
   maximum?: number;
   minItems?: number;
@@ -13,71 +13,63 @@ export interface SchemaNode {
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
   additionalProperties?: boolean | SchemaNode;
-  required?: string[];
+  required?: readonly string[];
   /** Extra environment variable names that set this leaf (besides the generated CANHGAC_<PATH>). */
-  'x-env'?: string[];
+  'x-env'?: readonly string[];
 }
 
-/** Schema helper: port. */
-export const port = (def: number, what: string, env?: string[]): SchemaNode => ({
-  type: 'integer',
+// The helpers return precise literal types (not SchemaNode) so that the configuration's TypeScript type can be
+// derived from CONFIG_SCHEMA (core/config/types.ts): a key with a default is always present after loading.
+export const port = (def: number, what: string, env?: string[]) => ({
+  type: 'integer' as const,
   minimum: 0,
   maximum: 65535,
   default: def,
   description: `TCP/UDP port of ${what} (0 picks a free one).`,
   ...(env ? { 'x-env': env } : {}),
 });
-/** Schema helper: host. */
-export const host = (def: string, what: string): SchemaNode => ({
-  type: 'string',
+export const host = (def: string, what: string) => ({
+  type: 'string' as const,
   default: def,
   description: `Address ${what} listens on.`,
 });
-/** Schema helper: enabled. */
-export const enabled = (def: boolean, what: string): SchemaNode => ({
-  type: 'boolean',
+export const enabled = (def: boolean, what: string) => ({
+  type: 'boolean' as const,
   default: def,
   description: `Whether ${what} runs.`,
 });
-/** Schema helper: obj. */
-export const obj = (description: string, properties: Record<string, SchemaNode>, required?: string[]): SchemaNode => ({
-  type: 'object',
+export const obj = <const P extends Record<string, SchemaNode>>(description: string, properties: P) => ({
+  type: 'object' as const,
   description,
-  additionalProperties: false,
+  additionalProperties: false as const,
   default: {},
   properties,
-  ...(required ? { required } : {}),
 });
 
-/** Shared schema node: format. */
-export const format: SchemaNode = {
-  type: 'string',
+export const format = {
+  type: 'string' as const,
   description:
     'Decoder for this source (auto-detected per message when absent): auto, rfc5424, rfc3164, cef, leef, kv, json, w3c, apache, nginx, ...',
 };
-/** Schema helper: truncatedAt. */
-export const truncatedAt = (def: number): SchemaNode => ({
-  type: 'integer',
+export const truncatedAt = (def: number) => ({
+  type: 'integer' as const,
   minimum: 480,
   default: def,
   description: 'Longer messages are truncated (counted).',
 });
-/** Schema helper: idleAfter. */
-export const idleAfter = (def: number): SchemaNode => ({
-  type: 'integer',
+export const idleAfter = (def: number) => ({
+  type: 'integer' as const,
   minimum: 0,
   default: def,
   description: 'Idle connections are closed after this.',
 });
-/** Shared schema node: maxConnections. */
-export const maxConnections: SchemaNode = {
-  type: 'integer',
+export const maxConnections = {
+  type: 'integer' as const,
   minimum: 1,
   default: 10_000,
   description: 'Concurrent connections accepted.',
 };
-/** Shared schema node: tlsKeys. */
-export const tlsKeys: Record<string, SchemaNode> = {
+export const tlsKeys = {
   certFile: { type: 'string', description: 'Server certificate (PEM file).' },
   keyFile: { type: 'string', description: 'Server private key (PEM file).' },
   caFile: {
@@ -95,4 +87,4 @@ export const tlsKeys: Record<string, SchemaNode> = {
     additionalProperties: { type: 'string', description: 'Agency id.' },
     description: 'Verified client certificate name (subject CN or SAN) -> agency id.',
   },
-};
+} as const satisfies Record<string, SchemaNode>;

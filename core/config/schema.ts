@@ -6,23 +6,12 @@ import { exportSchema } from './export-schema.js';
 
 import { GEOIP_SCHEMA, THREAT_INTEL_SCHEMA } from './schema-context.js';
 import { API_SCHEMA, NOTIFY_SECTIONS } from './schema-notify.js';
-import {
-  enabled,
-  format,
-  host,
-  idleAfter,
-  maxConnections,
-  obj,
-  port,
-  type SchemaNode,
-  tlsKeys,
-  truncatedAt,
-} from './schema-parts.js';
+import { enabled, format, host, idleAfter, maxConnections, obj, port, tlsKeys, truncatedAt } from './schema-parts.js';
 
 export type { SchemaNode } from './schema-parts.js';
 
 /** The schema of canhgac.yaml. */
-export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yaml).', {
+export const CONFIG_SCHEMA = obj('canhgac configuration (canhgac.yaml).', {
   dataDir: {
     type: 'string',
     default: './data',
@@ -433,7 +422,7 @@ export const CONFIG_SCHEMA: SchemaNode = obj('canhgac configuration (canhgac.yam
   ...NOTIFY_SECTIONS,
   threatIntel: THREAT_INTEL_SCHEMA,
   geoip: GEOIP_SCHEMA,
-  export: exportSchema as SchemaNode,
+  export: exportSchema,
   redis: obj('Redis for the distributed mode (BullMQ).', {
     url: { type: 'string', description: 'redis://host:port.', 'x-env': ['CANHGAC_REDIS_URL'] },
   }),

@@ -2,7 +2,7 @@
 // the indices the canhgac OpenSearch store creates with the default prefix `canhgac` (store/opensearch/schema.ts:
 // daily event indices canhgac-events-YYYY.MM.DD, state collections canhgac-state-<collection> whose scalar fields are
 // copied to k.* / n.* / b.*). Import: docs/deployment.md. Regenerate: node dashboards/opensearch/generate.mjs
-// (tests/deploy/saved-objects.test.ts checks the committed file is this script's output).
+// (tests/deploy/saved-objects.int.test.ts checks the committed file is this script's output).
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

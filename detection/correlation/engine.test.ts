@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkFires, CONFORMANCE_CASES, runSteps, type Step, T0 } from './conformance-cases.js';
+import { checkFires, CONFORMANCE_CASES, runSteps, type Step, T0 } from '../../tests/kit/correlation-cases.js';
 import { type CorrelationAlert, CorrelationEngine } from './engine.js';
 import { correlationRule } from './testing.js';
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
-import { CONFORMANCE_CASES, checkFires, runStepsAsync } from './conformance-cases.js';
+import { CONFORMANCE_CASES, checkFires, runStepsAsync } from '../../tests/kit/correlation-cases.js';
 import { type CorrelationAlert, CorrelationEngine } from './engine.js';
 import type { CorrelationRule } from '../sigma/model.js';
 import { RedisCorrelationStore } from './redis-store.js';

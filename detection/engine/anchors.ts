@@ -4,8 +4,10 @@
  * one of its anchors is present; rules without a usable anchor set run on every event of their route.
  * The analysis only ever over-approximates: it may make a rule a candidate needlessly, never miss one.
  */
+
+import { exactText, longestLiteral, normalisePattern } from '../../core/event/pattern.js';
 import type { Condition, DetectionItem, Search, ValueMatcher } from '../sigma/model.js';
-import { exactText, keywordForm, longestLiteral, normalisePattern } from './pattern.js';
+import { keywordForm } from './keyword.js';
 import { searchesOf } from './reference.js';
 import { requiredLiteral } from './relit.js';
 

@@ -5,12 +5,13 @@
  * predicates themselves never see malformed rules.
  */
 import RE2 from 're2';
+import { compilePattern, exactText, normalisePattern, type TextTest } from '../../core/event/pattern.js';
+import { networkTest, numericValue, scalarText, timePart } from '../../core/event/values.js';
 import type { Condition, DetectionItem, Search, ValueMatcher } from '../sigma/model.js';
 import type { EvalContext, FieldTable } from './context.js';
 import { engineError } from './errors.js';
-import { compilePattern, exactText, keywordForm, normalisePattern, type TextTest } from './pattern.js';
+import { keywordForm } from './keyword.js';
 import { searchesOf } from './reference.js';
-import { networkTest, numericValue, scalarText, timePart } from './values.js';
 
 /** A compiled predicate over the current event of a context. */
 export type Predicate = (ctx: EvalContext) => boolean;

@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { DetectionRule, SigmaEvent, SigmaFilter } from '../sigma/model.js';
 import { Engine, referenceMatch } from './index.js';
 import { logsourceApplies } from './reference.js';
-import { filter, keywords, rule, search, type Scalar } from './testkit.js';
+import { filter, keywords, rule, search, type Scalar } from '../../tests/kit/sigma-model.js';
 
 type Ev = SigmaEvent;
 interface Row {

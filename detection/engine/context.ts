@@ -2,8 +2,9 @@
  * Per-event evaluation context: the event, and caches that make each field's text (and lowercase text) computed
  * at most once per event however many rules read it. Resetting for the next event is one counter increment.
  */
+
+import { scalarText } from '../../core/event/values.js';
 import type { SigmaEvent } from '../sigma/model.js';
-import { scalarText } from './values.js';
 
 /** Field names used by compiled rules, each given a small integer slot for the per-event caches. */
 export class FieldTable {

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { registry } from '../../core/metrics.js';
 import type { CorrelationRule } from '../sigma/model.js';
 import { Engine } from './index.js';
-import { filter, rule, search } from './testkit.js';
+import { filter, rule, search } from '../../tests/kit/sigma-model.js';
 
 const r1 = rule([search('sel', { 'Image|endswith': '\\cmd.exe' })], 'sel', {
   id: 'r1',

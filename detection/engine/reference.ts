@@ -4,6 +4,9 @@
  * `explain` backs `canhgac rules test`. Semantics are written down in detection/engine/README.md.
  */
 import RE2 from 're2';
+import { MAX_CATEGORIES } from '../../core/event/event.js';
+import { compilePattern, normalisePattern } from '../../core/event/pattern.js';
+import { inNetwork, numericValue, parseNetwork, scalarText, timePart } from '../../core/event/values.js';
 import type {
   Condition,
   DetectionItem,
@@ -17,8 +20,7 @@ import type {
 } from '../sigma/model.js';
 import { ANY, ONE } from '../sigma/model.js';
 import { engineError } from './errors.js';
-import { compilePattern, keywordForm, normalisePattern } from './pattern.js';
-import { inNetwork, MAX_CATEGORIES, numericValue, parseNetwork, scalarText, timePart } from './values.js';
+import { keywordForm } from './keyword.js';
 
 /** What `explain` reports: the verdict, the searches that held and the filters that excluded the event. */
 export interface Explanation {

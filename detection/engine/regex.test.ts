@@ -1,7 +1,7 @@
 /** Catastrophic patterns stay linear (RE2), and patterns RE2 cannot run reject the rule with a reason. */
 import { describe, expect, it } from '@jest/globals';
 import { Engine } from './index.js';
-import { rule, search } from './testkit.js';
+import { rule, search } from '../../tests/kit/sigma-model.js';
 
 describe('regular expressions', () => {
   it('catastrophic-backtracking patterns run in linear time', () => {

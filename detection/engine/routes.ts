@@ -4,10 +4,11 @@
  * Within a route, anchored rules are found through hash lookups (`eq` anchors) and one Aho-Corasick automaton per
  * field (`sub` anchors); the rest are always run.
  */
-import type { LogSource } from '../sigma/model.js';
+
+import { MAX_CATEGORIES } from '../../core/event/event.js';
 import { counter } from '../../core/metrics.js';
+import type { LogSource } from '../sigma/model.js';
 import { AhoCorasick } from './aho.js';
-import { MAX_CATEGORIES } from './values.js';
 import type { Anchor } from './anchors.js';
 import type { EvalContext, FieldTable } from './context.js';
 

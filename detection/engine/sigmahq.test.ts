@@ -10,7 +10,7 @@ import type { DetectionRule, SigmaEvent } from '../sigma/model.js';
 import { loadRules } from '../sigma/load.js';
 import { Engine } from './index.js';
 import { logsourceApplies, referenceMatch } from './reference.js';
-import { otrfLogsource } from './testkit.js';
+import { otrfLogsource } from '../../tests/kit/sigma-model.js';
 
 const rulesDir = sharedPath('sigma', 'rules');
 const otrf = sharedPath('corpus', 'otrf');

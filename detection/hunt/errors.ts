@@ -1,10 +1,8 @@
-import { defineErrors, errorFactory } from '../../core/errors.js';
+import { errorFactory } from '../../core/errors.js';
+import { HUNT_ERRORS } from '../../core/catalogue/detection.js';
 
-/** Error catalogue of the retro-hunt. */
-export const HUNT_ERRORS = defineErrors({
-  CANHGAC_ERR_HUNT_UNSUPPORTED: { status: 422, message: 'Rule {rule} cannot be hunted: {reasons}' },
-  CANHGAC_ERR_HUNT_RANGE: { status: 400, message: 'Invalid hunt time range: {reason}' },
-});
+/** The codes of this area; they live in the one catalogue (core/catalogue/). */
+export { HUNT_ERRORS };
 
 /** Builds a hunt error. */
 export const huntError = errorFactory(HUNT_ERRORS);

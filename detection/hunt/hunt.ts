@@ -1,9 +1,30 @@
 /** Retro-hunt: run a Sigma rule over stored history through the store's own query engine. */
-import type { QueryNode } from '../../store/query/ast.js';
-import type { EventStore, Scope, StoredEvent } from '../../store/types.js';
+import type { NormalisedEvent } from '../../core/event/event.js';
+import type { QueryNode } from '../../core/event/query.js';
+import type { Scope } from '../../core/tenancy.js';
 import type { DetectionRule, SigmaFilter } from '../sigma/model.js';
 import { huntError } from './errors.js';
 import { translateRule } from './translate.js';
+
+/**
+ * Where a hunt reads: an event store's search (store/types.ts EventStore fits this shape; detection names only
+ * what it needs, so it does not import the store).
+ */
+export interface HuntSource {
+  search(
+    scope: Scope,
+    req: {
+      query: QueryNode;
+      from: number;
+      to: number;
+      size: number;
+      sort: { field: '@timestamp'; order: 'asc' };
+      after?: string;
+    },
+  ): Promise<{ events: NormalisedEvent[]; next?: string }>;
+  /** Reasons the store cannot run this query (absent: it runs every query). */
+  unsupported?(query: QueryNode): string[];
+}
 
 /** Options of a hunt. */
 export interface HuntOptions {
@@ -23,7 +44,7 @@ export interface HuntOptions {
  * Streams the stored events of [from, to) the rule matches, oldest first. Throws CANHGAC_ERR_HUNT_UNSUPPORTED
  * (with the reasons) before reading anything when the rule cannot be translated.
  */
-export async function* hunt(store: EventStore, rule: DetectionRule, opts: HuntOptions): AsyncIterable<StoredEvent> {
+export async function* hunt(store: HuntSource, rule: DetectionRule, opts: HuntOptions): AsyncIterable<NormalisedEvent> {
   const t = translateRule(rule, opts.filters ?? []);
   const reasons = t.ok ? (store.unsupported?.(t.query) ?? []) : t.reasons;
   if (!t.ok || reasons.length > 0) {
@@ -38,10 +59,10 @@ export async function* hunt(store: EventStore, rule: DetectionRule, opts: HuntOp
 
 /** Streams the events of [from, to) a query tree matches, oldest first (search_after paging). */
 export async function* huntQuery(
-  store: EventStore,
+  store: HuntSource,
   query: QueryNode,
   opts: Omit<HuntOptions, 'filters'>,
-): AsyncIterable<StoredEvent> {
+): AsyncIterable<NormalisedEvent> {
   if (!Number.isFinite(opts.from) || !Number.isFinite(opts.to) || opts.from > opts.to) {
     throw huntError('CANHGAC_ERR_HUNT_RANGE', { reason: 'from and to must be times with from <= to' });
   }

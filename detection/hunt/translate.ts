@@ -4,9 +4,10 @@
  * logsource keys, conditions, `x of`, keywords, neq, null, modifiers. Rules that cannot be expressed are
  * reported with the reason, never thrown on.
  */
-import { KEYWORDS_FIELD, type QueryKind, type QueryNode, q, walk } from '../../store/query/ast.js';
-import { cidrValid, regexValid } from '../../store/query/primitives.js';
-import { keywordForm } from '../engine/pattern.js';
+import { KEYWORDS_FIELD, type QueryKind, type QueryNode, q, walk } from '../../core/event/query.js';
+import { regexValid } from '../../core/event/regex.js';
+import { cidrValid } from '../../core/event/values.js';
+import { keywordForm } from '../engine/keyword.js';
 import { filterApplies, searchesOf } from '../engine/reference.js';
 import type { Condition, DetectionItem, DetectionRule, Search, SigmaFilter, ValueMatcher } from '../sigma/model.js';
 

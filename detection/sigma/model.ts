@@ -11,11 +11,11 @@ export interface Loc {
   col: number;
 }
 
-/** Marker parts of a string pattern: `*` (any run, possibly empty) and `?` (exactly one character). */
-export const ANY = 0 as const;
-export const ONE = 1 as const;
-/** A string pattern: literal segments (escapes already resolved) and wildcards, in order. */
-export type PatternPart = string | typeof ANY | typeof ONE;
+import type { NormalisedEvent } from '../../core/event/event.js';
+import type { PatternPart } from '../../core/event/pattern.js';
+
+/** String patterns are the floor's (core/event/pattern.ts); re-exported for the rule model's users. */
+export { ANY, ONE, type PatternPart } from '../../core/event/pattern.js';
 
 /** One resolved comparison against a field value (or, with field null, against the keyword search fields). */
 export type ValueMatcher =
@@ -182,5 +182,5 @@ export interface LoadResult {
   rejected: number;
 }
 
-/** A normalised event: flat record, ECS envelope as dotted keys, Sigma payload fields at top level. */
-export type SigmaEvent = Record<string, unknown>;
+/** The event a rule is matched against: the normalised event of the floor (core/event/event.ts). */
+export type SigmaEvent = NormalisedEvent;

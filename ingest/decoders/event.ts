@@ -1,6 +1,6 @@
 /** Helpers shared by decoders that receive an already-shaped event (Windows, Azure rows, auditd). */
 
-import type { SigmaEvent } from '../../detection/sigma/model.js';
+import type { NormalisedEvent as SigmaEvent } from '../../core/event/event.js';
 import { scanIso } from './time.js';
 import type { DecodeContext, Decoded } from './types.js';
 

@@ -13,7 +13,18 @@
 import { createHash } from 'node:crypto';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
-import { SCOPE_ALL, type StateStore } from '../../store/types.js';
+import { SCOPE_ALL, type Scope } from '../../core/tenancy.js';
+
+/**
+ * Where the stored agencies are read: the state store's `agencies` collection, handed in by the caller
+ * (store/types.ts StateStore fits this shape; ingest never imports the store).
+ */
+export interface AgencyRecords {
+  collection<T extends object>(
+    name: 'agencies',
+  ): { list(scope: Scope, opts: { size: number; after?: string }): Promise<{ docs: T[]; next?: string }> };
+}
+
 import { type AgencyConfig, agencyTable } from './agency.js';
 
 const log = logger('agencies');
@@ -92,9 +103,9 @@ export class AgencyDirectory {
 
   private constructor(
     config: { agencies?: unknown },
-    private readonly state: StateStore,
+    private readonly state: AgencyRecords,
   ) {
-    const list = Array.isArray(config.agencies) ? (config.agencies as unknown[]) : [];
+    const list: unknown[] = Array.isArray(config.agencies) ? config.agencies : [];
     list.forEach((raw, index) => {
       const v = validate(raw, 'config');
       if (typeof v === 'string') {
@@ -112,7 +123,7 @@ export class AgencyDirectory {
    */
   static async open(
     config: { agencies?: unknown },
-    state: StateStore,
+    state: AgencyRecords,
     opts: AgencyDirectoryOptions = {},
   ): Promise<AgencyDirectory> {
     const dir = new AgencyDirectory(config, state);

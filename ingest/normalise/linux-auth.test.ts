@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { SigmaEvent } from '../../detection/sigma/model.js';
+import type { NormalisedEvent as SigmaEvent } from '../../core/event/event.js';
 import { createNormaliseContext, normaliseRecord } from './normalise.js';
 
 const AT = Date.parse('2026-11-22T03:20:00Z');

@@ -4,9 +4,9 @@
  * per distinct second, and per-sender state (W3C headers, time caches) lives in a bounded map.
  */
 
+import type { NormalisedEvent as SigmaEvent } from '../../core/event/event.js';
 import { logger } from '../../core/log.js';
 import { counter, type StageTelemetry, stageTelemetry } from '../../core/metrics.js';
-import type { SigmaEvent } from '../../detection/sigma/model.js';
 import { decoderError } from '../decoders/errors.js';
 import { DECODERS, getDecoder, safeDecode } from '../decoders/index.js';
 import { isValidZone, zone } from '../decoders/time.js';

@@ -9,7 +9,7 @@
  *    Sysmon for Linux event XML, the event is Sysmon's (service sysmon, category from EventID: 1
  *    process_creation, 3 network_connection, 11 file_event, ...), fields by their EventData names.
  */
-import type { SigmaEvent } from '../../detection/sigma/model.js';
+import type { NormalisedEvent as SigmaEvent } from '../../core/event/event.js';
 import { readEventXml } from '../decoders/windows/index.js';
 import { isRecord, put } from '../decoders/windows/shapes.js';
 import { toIsoUtc } from '../decoders/windows/time.js';

@@ -30,7 +30,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
 import { projectRoot } from '../../core/shared-data.js';
-import type { SigmaEvent } from '../../detection/sigma/model.js';
+import type { NormalisedEvent as SigmaEvent } from '../../core/event/event.js';
 import type { WINDOWS_ERRORS } from '../decoders/windows/errors.js';
 
 /** A problem in a pipeline file, with its location. */

@@ -2,7 +2,7 @@ import { afterAll } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSpoolConformance } from './conformance.js';
+import { runSpoolConformance } from '../../tests/conformance/spool.js';
 import { FileSpool } from './file-spool.js';
 import { MemorySpool } from './memory-spool.js';
 

@@ -1,12 +1,13 @@
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { mkdir, open, unlink } from 'node:fs/promises';
 import { logger } from '../../core/log.js';
 import { decodePayload, encodeRecords } from './codec.js';
+import { type FileSpoolOptions, type FsyncPolicy, resolveOptions } from './options.js';
 import { spoolError } from './errors.js';
-import { spoolMetrics, type SpoolMetrics } from './metrics.js';
+import { type SpoolMetrics, spoolMetrics } from './metrics.js';
 import { listSegments, scanSegment, segmentPath, syncDir } from './segment-io.js';
+import * as sd from './spool-dir.js';
+import type { Segment } from './spool-dir.js';
 import {
   type RawRecord,
   type Spool,
@@ -16,48 +17,13 @@ import {
   type SpoolRawBatch,
 } from './types.js';
 
-/** When an append is durable: `always` fsyncs before it resolves (safe default, group-committed). */
-export type FsyncPolicy = 'always' | 'interval' | 'never';
-
-/** Options of FileSpool.open. */
-export interface FileSpoolOptions {
-  /** Directory of the segment files (created when missing); one spool per directory. */
-  dir: string;
-  /** `always` (default): fsync before append resolves; `interval`: every fsyncIntervalMs; `never`: the OS decides. */
-  fsync?: FsyncPolicy;
-  /** Period of the `interval` policy (default 1000 ms). */
-  fsyncIntervalMs?: number;
-  /** Bound on uncommitted bytes (default 1 GiB); appends beyond it reject with SpoolFullError. */
-  maxBytes?: number;
-  /** A segment is closed and a new one started past this size (default 64 MiB, at most maxBytes / 4). */
-  segmentBytes?: number;
-  /** Retry-After hint carried by SpoolFullError (default 1000 ms). */
-  retryAfterMs?: number;
-  /** Label of this spool in metrics and logs (default `main`). */
-  name?: string;
-}
-
-interface Segment {
-  id: number;
-  /** Bytes of complete records written to the file. */
-  size: number;
-  /** Records in the file at or after the committed position. */
-  records: number;
-}
+export type { FileSpoolOptions, FsyncPolicy } from './options.js';
 
 /** Receives one CRC-checked payload (JSON of a RawRecord) found at `offset` of segment `segment`. */
 type Take = (buf: Buffer, start: number, end: number, segment: number, offset: number) => void;
 
-interface Waiter {
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
+type Waiter = { resolve: () => void; reject: (e: unknown) => void };
 
-// Directories open in this process: the pid lock cannot tell two spools of one process apart.
-const openDirs = new Set<string>();
-
-const COMMIT_FILE = 'commit';
-const LOCK_FILE = 'lock';
 const READ_CHUNK = 1024 * 1024;
 
 /**
@@ -102,17 +68,15 @@ export class FileSpool implements Spool {
   private finished = false;
 
   private constructor(private readonly opts: FileSpoolOptions) {
-    const name = opts.name ?? 'main';
-    this.log = logger('spool').child({ spool: name });
-    this.m = spoolMetrics(name);
-    this.fsync = opts.fsync ?? 'always';
-    this.maxBytes = opts.maxBytes ?? 1024 * 1024 * 1024;
-    this.segmentBytes = Math.max(4096, Math.min(opts.segmentBytes ?? 64 * 1024 * 1024, Math.floor(this.maxBytes / 4)));
-    this.retryAfterMs = opts.retryAfterMs ?? 1000;
-    if (!['always', 'interval', 'never'].includes(this.fsync)) {
-      throw spoolError('CANHGAC_ERR_SPOOL_BAD_OPTIONS', { reason: `fsync must be always, interval or never` });
-    }
-    if (!(this.maxBytes > 0)) throw spoolError('CANHGAC_ERR_SPOOL_BAD_OPTIONS', { reason: 'maxBytes must be > 0' });
+    const o = resolveOptions(opts);
+    this.log = logger('spool').child({ spool: o.name });
+    this.m = spoolMetrics(o.name);
+    [this.fsync, this.maxBytes, this.segmentBytes, this.retryAfterMs] = [
+      o.fsync,
+      o.maxBytes,
+      o.segmentBytes,
+      o.retryAfter,
+    ];
   }
 
   /** Opens (or creates) the spool in `opts.dir`, recovering after a crash: torn tails are truncated. */
@@ -122,9 +86,7 @@ export class FileSpool implements Spool {
       await s.recover();
     } catch (e) {
       // A failed open must not leave the directory marked as open in this process.
-      if (!(e instanceof Error && 'code' in e && e.code === 'CANHGAC_ERR_SPOOL_LOCKED')) {
-        openDirs.delete(resolve(opts.dir));
-      }
+      if (!(e instanceof Error && 'code' in e && e.code === 'CANHGAC_ERR_SPOOL_LOCKED')) sd.releaseDir(opts.dir);
       throw e;
     }
     return s;
@@ -133,8 +95,10 @@ export class FileSpool implements Spool {
   private async recover(): Promise<void> {
     const dir = this.opts.dir;
     await mkdir(dir, { recursive: true });
-    await this.lock();
-    this.committed = await this.readCommit();
+    await sd.lockDir(dir);
+    this.committed = await sd.readCommit(dir, () =>
+      this.log.warn({ file: sd.COMMIT_FILE }, 'Ignoring an unreadable spool commit file: replaying from the start'),
+    );
     let ids = await listSegments(dir);
     // Segments wholly behind the commit survive when a crash hit between commit and delete.
     for (const id of ids) if (id < this.committed.segment) await unlink(segmentPath(dir, id));
@@ -144,32 +108,13 @@ export class FileSpool implements Spool {
     if (ids.length === 0 || ids[0]! > this.committed.segment) {
       this.committed = { segment: ids[0] ?? this.committed.segment + 1, offset: 0 };
     }
-    for (const id of ids) {
-      const fh = await open(segmentPath(dir, id), 'r+');
-      try {
-        const { size } = await fh.stat();
-        const from = id === this.committed.segment ? this.committed.offset : 0;
-        let records = 0;
-        const end = await scanSegment(fh, 0, size, (f) => {
-          if (f.next > from) records++;
-          return true;
-        });
-        if (end.end < size) {
-          this.log.warn(
-            { segment: id, offset: end.end, tornBytes: size - end.end, reason: end.bad },
-            'Truncating a torn or corrupt spool tail left by a crash',
-          );
-          this.m.tornBytes.inc(size - end.end);
-          await fh.truncate(end.end);
-          await fh.sync();
-        }
-        this.segments.push({ id, size: end.end, records });
-        this.totalBytes += end.end;
-        this.totalRecords += records;
-      } finally {
-        await fh.close();
-      }
-    }
+    const found = await sd.scanSegments(dir, ids, this.committed, (f) => {
+      this.log.warn(f, 'Truncating a torn or corrupt spool tail left by a crash');
+      this.m.tornBytes.inc(f.tornBytes);
+    });
+    this.segments.push(...found.segments);
+    this.totalBytes += found.bytes;
+    this.totalRecords += found.records;
     if (this.segments.length > 0 && this.committed.offset > this.segments[0]!.size) {
       // Only possible without fsync: the committed tail was lost with the crash.
       this.committed = { segment: this.segments[0]!.id, offset: this.segments[0]!.size };
@@ -193,41 +138,6 @@ export class FileSpool implements Spool {
         'Replaying uncommitted spool records',
       );
     }
-  }
-
-  private async lock(): Promise<void> {
-    const abs = resolve(this.opts.dir);
-    if (openDirs.has(abs)) throw spoolError('CANHGAC_ERR_SPOOL_LOCKED', { dir: this.opts.dir, pid: process.pid });
-    openDirs.add(abs);
-    const p = join(this.opts.dir, LOCK_FILE);
-    try {
-      const pid = Number((await readFile(p, 'utf8')).trim());
-      if (pid && pid !== process.pid && pidAlive(pid)) {
-        throw spoolError('CANHGAC_ERR_SPOOL_LOCKED', { dir: this.opts.dir, pid });
-      }
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-        openDirs.delete(abs);
-        throw e;
-      }
-    }
-    await writeFile(p, `${process.pid}\n`);
-  }
-
-  private async readCommit(): Promise<SpoolCursor> {
-    let text: string;
-    try {
-      text = await readFile(join(this.opts.dir, COMMIT_FILE), 'utf8');
-    } catch {
-      return { segment: 0, offset: 0 };
-    }
-    const [seg, off, crc] = text.trim().split(' ').map(Number);
-    if (seg === undefined || off === undefined || crc !== crc32(`${seg} ${off}`)) {
-      // Replaying more is safe (ids dedupe downstream); skipping records is not.
-      this.log.warn({ file: COMMIT_FILE }, 'Ignoring an unreadable spool commit file: replaying from the start');
-      return { segment: 0, offset: 0 };
-    }
-    return { segment: seg, offset: off };
   }
 
   private async newSegment(id: number): Promise<void> {
@@ -504,8 +414,8 @@ export class FileSpool implements Spool {
 
   private async commitNow(c: SpoolCursor): Promise<void> {
     if (this.finished) throw spoolError('CANHGAC_ERR_SPOOL_CLOSED');
-    if (before(c, this.committed) || equal(c, this.committed)) return;
-    if (before({ segment: this.readSeg, offset: this.readOff }, c)) {
+    if (sd.before(c, this.committed) || sd.equal(c, this.committed)) return;
+    if (sd.before({ segment: this.readSeg, offset: this.readOff }, c)) {
       throw spoolError('CANHGAC_ERR_SPOOL_BAD_CURSOR', {
         segment: c.segment,
         offset: c.offset,
@@ -514,17 +424,7 @@ export class FileSpool implements Spool {
       });
     }
     const dir = this.opts.dir;
-    const text = `${c.segment} ${c.offset} ${crc32(`${c.segment} ${c.offset}`)}\n`;
-    const tmp = join(dir, `${COMMIT_FILE}.tmp`);
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(text);
-      if (this.fsync !== 'never') await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, join(dir, COMMIT_FILE));
-    if (this.fsync !== 'never') await syncDir(dir);
+    await sd.writeCommit(dir, c, this.fsync !== 'never');
     this.committed = { segment: c.segment, offset: c.offset };
     this.m.commits.inc();
     // Records behind the cursor: exact when the cursor came from read(); otherwise (a cursor from an earlier
@@ -587,24 +487,6 @@ export class FileSpool implements Spool {
     if (this.fsync !== 'never') await this.active.datasync();
     await this.active.close();
     await this.readFh?.close();
-    await unlink(join(this.opts.dir, LOCK_FILE)).catch(() => undefined);
-    openDirs.delete(resolve(this.opts.dir));
-  }
-}
-
-function before(a: SpoolCursor, b: SpoolCursor): boolean {
-  return a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
-}
-
-function equal(a: SpoolCursor, b: SpoolCursor): boolean {
-  return a.segment === b.segment && a.offset === b.offset;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    await sd.unlockDir(this.opts.dir);
   }
 }

@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { ChannelConfig, ChannelSender, RenderedMessage } from '../types.js';
+import { notifyError } from '../errors.js';
 
 /** SMTP settings of the email channel. */
 export interface SmtpOptions {
@@ -33,7 +34,8 @@ export function emailSender(smtp: SmtpOptions): ChannelSender & { close(): void 
   return {
     async send(channel: ChannelConfig, m: RenderedMessage): Promise<void> {
       const to = channel.settings.to;
-      if (!Array.isArray(to) || to.length === 0) throw new Error('email channel has no recipients');
+      if (!Array.isArray(to) || to.length === 0)
+        throw notifyError('CANHGAC_ERR_NOTIFY_CHANNEL', { channel: 'email', reason: 'no recipients' });
       await transport.sendMail({ from: smtp.from, to: to.map(String), subject: m.subject, text: m.text, html: m.html });
     },
     close: () => transport.close(),

@@ -14,7 +14,8 @@ const TIMEOUT_MS = 10_000;
  * literal address before connecting, and a redirect is an error (never followed: it could point anywhere).
  */
 function postJson(check: DestinationCheck, url: string, body: string, headers: Record<string, string> = {}) {
-  if (!/^https?:\/\//i.test(url)) throw new Error('channel URL must be http(s)');
+  if (!/^https?:\/\//i.test(url))
+    throw notifyError('CANHGAC_ERR_NOTIFY_CHANNEL', { channel: 'webhook', reason: 'the URL must be http(s)' });
   const u = new URL(url);
   const host = u.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) {
@@ -37,7 +38,8 @@ function postJson(check: DestinationCheck, url: string, body: string, headers: R
         res.on('end', () => {
           const status = res.statusCode ?? 0;
           if (status >= 300 && status < 400) reject(notifyError('CANHGAC_ERR_NOTIFY_REDIRECT', { status }));
-          else if (status < 200 || status >= 300) reject(new Error(`HTTP ${status} from the channel`));
+          else if (status < 200 || status >= 300)
+            reject(notifyError('CANHGAC_ERR_NOTIFY_DELIVERY', { reason: `HTTP ${status} from the channel` }));
           else resolve();
         });
       },
@@ -50,7 +52,8 @@ function postJson(check: DestinationCheck, url: string, body: string, headers: R
 
 function setting(channel: ChannelConfig, key: string): string {
   const v = channel.settings[key];
-  if (typeof v !== 'string' || v === '') throw new Error(`${channel.type} channel lacks settings.${key}`);
+  if (typeof v !== 'string' || v === '')
+    throw notifyError('CANHGAC_ERR_NOTIFY_CHANNEL', { channel: channel.type, reason: `settings.${key} is missing` });
   return v;
 }
 

@@ -4,6 +4,7 @@ import type { Stores } from '../../store/types.js';
 import { MonitoringExport } from './exporter.js';
 import type { Profile, SharingPolicy, Tlp } from './stix.js';
 import type { ExportTarget } from './transport.js';
+import { configError } from '../../core/config/errors.js';
 
 const log = logger('export');
 
@@ -41,13 +42,16 @@ export function exportSetup(c: ExportConfig): { target: ExportTarget; policy: Sh
   };
   let target: ExportTarget;
   if (t.kind === 'https') {
-    if (!t.url) throw new Error('export.target.url is required when export.target.kind is https');
+    if (!t.url)
+      throw configError('CANHGAC_ERR_CONFIG_INVALID', {
+        problems: 'export.target.url is required when export.target.kind is https',
+      });
     target = { kind: 'https', name: t.name, url: t.url, ...tls };
   } else {
     if (!t.apiRoot || !t.collectionId)
-      throw new Error(
-        'export.target.apiRoot and export.target.collectionId are required when export.target.kind is taxii',
-      );
+      throw configError('CANHGAC_ERR_CONFIG_INVALID', {
+        problems: 'export.target.apiRoot and export.target.collectionId are required when export.target.kind is taxii',
+      });
     target = {
       kind: 'taxii',
       name: t.name,

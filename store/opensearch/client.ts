@@ -3,8 +3,23 @@
  * helper over the official client's transport, so the store speaks plain REST paths and JSON.
  */
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, errors } from '@opensearch-project/opensearch';
+import { logger } from '../../core/log.js';
+import { counter } from '../../core/metrics.js';
 import { storeError } from '../errors.js';
+
+const log = logger('opensearch');
+const readRetries = counter(
+  'canhgac_store_read_retries_total',
+  'OpenSearch reads retried because the shards they need were not assigned yet (a new index, a restarting node)',
+);
+
+/**
+ * Bound of the read retry: a read that meets unassigned shards is tried again after 100, 200, 400, 800, 1000,
+ * 1000 ms (about 3.5 s in all), then fails with CANHGAC_ERR_STORE_UNAVAILABLE as before.
+ */
+export const UNASSIGNED_RETRY = { tries: 7, firstDelayMs: 100, maxDelayMs: 1000 };
 
 /** How to reach the cluster and where canhgac's indices live. */
 export interface OpenSearchOptions {
@@ -53,9 +68,31 @@ export interface RestAnswer {
   body: Json;
 }
 
+/** Paths that only read (their POST carries a query, not a change). */
+const READ_PATH = /\/_(search|count|msearch|mget)(\?|$)/;
+
+/** Whether a request only reads, so trying it again changes nothing. */
+export function isRead(method: string, path: string): boolean {
+  return method === 'GET' || method === 'HEAD' || (method === 'POST' && READ_PATH.test(path));
+}
+
+/**
+ * Whether an error says the shards the request needs are not assigned yet: right after an index is created, or
+ * while a node restarts, a search answers 503 `search_phase_execution_exception: all shards failed` and a get
+ * `no_shard_available_action_exception`. Worth waiting for; anything else is not.
+ */
+export function isUnassignedShards(err: unknown): boolean {
+  if (!(err instanceof errors.ResponseError) || err.statusCode !== 503) return false;
+  const text = JSON.stringify(err.body ?? '');
+  return /search_phase_execution_exception|no_shard_available_action_exception|unavailable_shards_exception|all shards failed/.test(
+    text,
+  );
+}
+
 /**
  * One REST call. Statuses listed in `ok` are returned instead of thrown; others become
- * CANHGAC_ERR_STORE_UNAVAILABLE (connection, 5xx) or CANHGAC_ERR_STORE_INVALID (other 4xx).
+ * CANHGAC_ERR_STORE_UNAVAILABLE (connection, 5xx) or CANHGAC_ERR_STORE_INVALID (other 4xx). A read that meets
+ * unassigned shards is tried again within UNASSIGNED_RETRY (counted in canhgac_store_read_retries_total).
  */
 export async function rest(
   client: Client,
@@ -64,17 +101,40 @@ export async function rest(
   body?: unknown,
   opts: { ok?: number[]; querystring?: Record<string, string | number | boolean>; ndjson?: string } = {},
 ): Promise<RestAnswer> {
-  try {
-    const params =
-      opts.ndjson !== undefined
-        ? { method, path, bulkBody: opts.ndjson, querystring: opts.querystring }
-        : { method, path, body: body as Json | undefined, querystring: opts.querystring };
-    const res = await client.transport.request(params, { ignore: opts.ok ?? [] });
-    const b = res.body;
-    return { status: res.statusCode ?? 200, body: b !== null && typeof b === 'object' ? (b as Json) : {} };
-  } catch (err) {
-    throw toStoreError(err, `${method} ${path}`);
+  const params =
+    opts.ndjson !== undefined
+      ? { method, path, bulkBody: opts.ndjson, querystring: opts.querystring }
+      : { method, path, body: body as Json | undefined, querystring: opts.querystring };
+  let delay = UNASSIGNED_RETRY.firstDelayMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await client.transport.request(params, { ignore: opts.ok ?? [] });
+      const b = res.body;
+      return { status: res.statusCode ?? 200, body: b !== null && typeof b === 'object' ? (b as Json) : {} };
+    } catch (err) {
+      if (attempt < UNASSIGNED_RETRY.tries && isRead(method, path) && isUnassignedShards(err)) {
+        readRetries.inc();
+        if (attempt === 1) log.warn({ path, method }, 'Shards not assigned yet; the read waits for them');
+        await sleep(delay);
+        delay = Math.min(delay * 2, UNASSIGNED_RETRY.maxDelayMs);
+        continue;
+      }
+      throw toStoreError(err, `${method} ${path}`);
+    }
   }
+}
+
+/**
+ * Waits until an index's primary shards are assigned (cluster health yellow for that index), so that the reads
+ * right after creating it find it usable. Gives up after `timeoutS` with a warning: reads then still retry.
+ */
+export async function waitUsable(client: Client, index: string, timeoutS = 30): Promise<void> {
+  const res = await rest(client, 'GET', `/_cluster/health/${index}`, undefined, {
+    ok: [408],
+    querystring: { wait_for_status: 'yellow', timeout: `${timeoutS}s` },
+  });
+  if (res.status === 408 || res.body.timed_out === true)
+    log.warn({ index, timeoutS }, 'Index not usable yet after the wait; reads of it retry while its shards come up');
 }
 
 /** The HTTP status of a client error, or 0 for a connection/timeout failure. */

@@ -1,8 +1,8 @@
-import { runEventStoreConformance, runStateStoreConformance } from '../conformance/index.js';
+import { runEventStoreConformance, runStateStoreConformance } from '../../tests/conformance/store/index.js';
 import type { EventStore, StateStore } from '../types.js';
 import { rest } from './client.js';
 import { openOpenSearchStores, type OpenSearchStores } from './index.js';
-import { describeOpenSearch, testPrefix } from './test-env.js';
+import { describeOpenSearch, testPrefix } from '../../tests/kit/opensearch.js';
 
 /** Closing a conformance store drops its indices, so a long test run does not fill the node. */
 async function dispose(s: OpenSearchStores): Promise<void> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { CanhgacError } from '../../core/errors.js';
-import { ANY, ONE, q } from '../query/ast.js';
+import { ANY, ONE, q } from '../../core/event/query.js';
 import { agencyScope, SCOPE_ALL } from '../types.js';
 import { re2ToLucene, searchQuery, toDsl } from './query.js';
 

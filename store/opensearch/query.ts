@@ -1,5 +1,5 @@
 /**
- * The query AST (store/query/ast.ts) as OpenSearch query DSL, against the events mapping
+ * The query AST (core/event/query.ts) as OpenSearch query DSL, against the events mapping
  * (mappings/events.json): every value is a keyword holding its string form, `<field>.lc` is the same value
  * lowercased by the `lowercase` normalizer (Unicode aware, so Vietnamese capitals fold like JavaScript's
  * toLowerCase), `<field>.num` its number, `<field>.ip` (address-like fields) its IP.
@@ -7,7 +7,7 @@
  * lacks (`\b` inside a pattern, backreferences, lookaround, Unicode classes), time parts of fields that are not
  * dates, field references on `@timestamp`/`message`. Case-insensitive regexes fold ASCII only (Lucene's case_insensitive flag).
  */
-import { ANY, KEYWORDS_FIELD, ONE, type PatternPart, type QueryNode } from '../query/ast.js';
+import { ANY, KEYWORDS_FIELD, ONE, type PatternPart, type QueryNode } from '../../core/event/query.js';
 import { storeError } from '../errors.js';
 import type { Scope } from '../types.js';
 import { KEYWORDS_INDEX_FIELD, LONG_FIELD, LONG_LC_FIELD, PRESENT_FIELD } from './shape.js';

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { settingsFor } from '../../core/settings.js';
-import { q } from '../query/ast.js';
+import { q } from '../../core/event/query.js';
 import { SCOPE_ALL, type StoredEvent } from '../types.js';
 import { rest } from './client.js';
 import { openOpenSearchStores, type OpenSearchStores } from './index.js';
-import { describeOpenSearch, testPrefix } from './test-env.js';
+import { describeOpenSearch, testPrefix } from '../../tests/kit/opensearch.js';
 
 const DAY = 86_400_000;
 const A = '000.00.31.H40';

@@ -9,7 +9,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import { logger } from '../../core/log.js';
 import { projectRoot } from '../../core/shared-data.js';
 import { storeError } from '../errors.js';
-import { type Json, rest } from './client.js';
+import { type Json, rest, waitUsable } from './client.js';
 
 /** One mapping file: OpenSearch mappings with `_meta.schema_version`. */
 export type Mapping = Json & { _meta: { schema_version: number } };
@@ -123,6 +123,7 @@ export async function ensureSchema(client: Client, l: Layout, m: Mappings, s: In
   }
   // The dead-letter index exists up front so its alias and mapping are there before the first refusal.
   await rest(client, 'PUT', `/${l.deadLetters}`, undefined, { ok: [400] });
+  await waitUsable(client, l.deadLetters);
 }
 
 function templateVersion(body: Json): number {

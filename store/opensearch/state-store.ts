@@ -20,7 +20,7 @@ import {
   type StateStore,
   type Versioned,
 } from '../types.js';
-import { type Json, rest } from './client.js';
+import { type Json, rest, waitUsable } from './client.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { scopeFilter } from './query.js';
 import type { Layout } from './schema.js';
@@ -119,13 +119,17 @@ export class OpenSearchStateStore implements StateStore {
   private ensure(name: string): Promise<void> {
     let p = this.made.get(name);
     if (!p) {
-      p = rest(this.client, 'PUT', `/${this.l.prefix}-state-${name}`, undefined, { ok: [400] }).then(
-        () => undefined,
-        (err) => {
-          this.made.delete(name);
-          throw err;
-        },
-      );
+      const index = `${this.l.prefix}-state-${name}`;
+      // Created by this process or a moment ago by another one: either way, wait until its shards are usable.
+      p = rest(this.client, 'PUT', `/${index}`, undefined, { ok: [400] })
+        .then(() => waitUsable(this.client, index))
+        .then(
+          () => undefined,
+          (err) => {
+            this.made.delete(name);
+            throw err;
+          },
+        );
       this.made.set(name, p);
     }
     return p;

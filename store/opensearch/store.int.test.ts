@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { Client } from '@opensearch-project/opensearch';
 import { compileQuery } from '../query/evaluate.js';
-import { ANY, ONE, type QueryNode, q } from '../query/ast.js';
+import { ANY, ONE, type QueryNode, q } from '../../core/event/query.js';
 import { agencyScope, SCOPE_ALL, type StoredEvent } from '../types.js';
 import { rest } from './client.js';
 import {
@@ -13,7 +13,7 @@ import {
   type OpenSearchStores,
   RetentionJob,
 } from './index.js';
-import { describeOpenSearch, testPrefix } from './test-env.js';
+import { describeOpenSearch, testPrefix } from '../../tests/kit/opensearch.js';
 
 const A = '000.00.31.H40';
 const B = '000.00.32.H40';

@@ -1,10 +1,8 @@
-import { defineErrors, errorFactory } from '../../core/errors.js';
+import { errorFactory } from '../../core/errors.js';
+import { QUERY_ERRORS } from '../../core/catalogue/store.js';
 
-/** Error catalogue of the search language. */
-export const QUERY_ERRORS = defineErrors({
-  CANHGAC_ERR_QUERY_SYNTAX: { status: 400, message: 'Query syntax error at column {col}: {reason}' },
-  CANHGAC_ERR_QUERY_TOO_COMPLEX: { status: 400, message: 'Query too complex: {reason}' },
-});
+/** The codes of this area; they live in the one catalogue (core/catalogue/). */
+export { QUERY_ERRORS };
 
 /** Builds a query error. */
 export const queryError = errorFactory(QUERY_ERRORS);

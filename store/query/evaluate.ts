@@ -2,7 +2,7 @@
  * The in-memory reference evaluator of the query AST: the definition of what a query means. Backends (SQLite,
  * OpenSearch) are tested against it on generated queries and corpora.
  */
-import { KEYWORDS_FIELD, type QueryNode } from './ast.js';
+import { KEYWORDS_FIELD, type QueryNode } from '../../core/event/query.js';
 import { cidrTest, fieldrefTest, matchTest, rangeTest, regexTest, timepartTest, type ValueTest } from './primitives.js';
 
 /** A compiled query: tests one flat event. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { CanhgacError } from '../../core/errors.js';
-import { ANY, KEYWORDS_FIELD, ONE, type QueryNode, toQueryString, walk } from './ast.js';
-import { eventArb, queryArb } from './arbitraries.js';
+import { ANY, KEYWORDS_FIELD, ONE, type QueryNode, toQueryString, walk } from '../../core/event/query.js';
+import { eventArb, queryArb } from '../../tests/kit/query-arbitraries.js';
 import { compileQuery } from './evaluate.js';
 import { parseQuery } from './parse.js';
 

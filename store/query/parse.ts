@@ -3,7 +3,7 @@
  * Syntax errors are CANHGAC_ERR_QUERY_SYNTAX with the 1-based column in `details.col`.
  */
 import type { CanhgacError } from '../../core/errors.js';
-import { ANY, ONE, type PatternPart, type QueryNode, q } from './ast.js';
+import { ANY, ONE, type PatternPart, type QueryNode, q } from '../../core/event/query.js';
 import { queryError } from './errors.js';
 
 /** Longest query text accepted (characters). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { eventArb, queryArb } from '../query/arbitraries.js';
+import { eventArb, queryArb } from '../../tests/kit/query-arbitraries.js';
 import { compileQuery } from '../query/evaluate.js';
 import { parseQuery } from '../query/parse.js';
 import { SCOPE_ALL, type StoredEvent } from '../types.js';

@@ -3,7 +3,7 @@
  * queries, so SQLite answers exactly what the in-memory evaluator answers.
  */
 import type Database from 'better-sqlite3';
-import type { QueryNode } from '../query/ast.js';
+import type { QueryNode } from '../../core/event/query.js';
 import { keywordValue } from '../query/evaluate.js';
 import {
   cidrTest,

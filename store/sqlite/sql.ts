@@ -4,7 +4,7 @@
  * indexed envelope columns (time, agency, lowercased host and logsource) and an FTS5 trigram pre-filter for
  * substring searches on `message`. Every emitted expression is 0/1, never NULL, so NOT stays two-valued.
  */
-import { ANY, KEYWORDS_FIELD, ONE, type PatternPart, type QueryNode } from '../query/ast.js';
+import { ANY, KEYWORDS_FIELD, ONE, type PatternPart, type QueryNode } from '../../core/event/query.js';
 
 /** A compiled WHERE fragment and its positional parameters. */
 export interface SqlFragment {

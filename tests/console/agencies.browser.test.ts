@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { syncConfigAgencies } from '../../api/config-agencies.js';
-import { B_MARK, type Fixture, startFixture } from '../../api/fixture.js';
+import { B_MARK, type Fixture, startFixture } from '../kit/api.js';
 import { SilentHostWatcher } from '../../incidents/silent-hosts.js';
 import { SCOPE_ALL } from '../../store/types.js';
 import { buildConsoleOnce, CHROMIUM, launch, login, SHOTS, shot } from './browser-kit.js';

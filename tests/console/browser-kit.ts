@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import type { Fixture } from '../../api/fixture.js';
+import type { Fixture } from '../kit/api.js';
 
 /** Debian's chromium. */
 export const CHROMIUM = '/usr/bin/chromium';

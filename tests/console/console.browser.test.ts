@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { A_MARK, AGENCY_A, AGENCY_B, B_MARK, type Fixture, startFixture } from '../../api/fixture.js';
+import { A_MARK, AGENCY_A, AGENCY_B, B_MARK, type Fixture, startFixture } from '../kit/api.js';
 import { SCOPE_ALL } from '../../store/types.js';
 
 const CHROMIUM = '/usr/bin/chromium';

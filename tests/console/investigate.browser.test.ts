@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { AGENCY_A, type Fixture, startFixture } from '../../api/fixture.js';
+import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { csvCell, toCsv } from '../../dashboards/console/src/export.js';
 import { SCOPE_ALL } from '../../store/types.js';
 import { buildConsoleOnce, CHROMIUM, launch, login, SHOTS, shot } from './browser-kit.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium } from 'playwright-core';
-import { type Fixture, startFixture } from '../../api/fixture.js';
+import { type Fixture, startFixture } from '../kit/api.js';
 import type { Alert } from '../../incidents/types.js';
 import { SCOPE_ALL } from '../../store/types.js';
 import { AG, hosts, RULES, seedLeader } from '../reports/leader-seed.js';

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { AGENCY_A, type Fixture, startFixture } from '../../api/fixture.js';
+import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { buildConsoleOnce, CHROMIUM, launch, login, SHOTS, shot } from './browser-kit.js';
 
 const ANALYST = { username: 'linh.do', password: 'mat-khau-rat-dai-09' };

@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { type Service, startService } from '../../cli/service.js';
 import { loadConfig } from '../../core/config/load.js';
-import { LOOPBACK_LISTENERS } from '../../core/config/loopback.js';
+import { LOOPBACK_LISTENERS } from '../kit/loopback.js';
 import { projectRoot } from '../../core/shared-data.js';
 import { buildConsoleOnce, CHROMIUM, launch, shot, until } from './browser-kit.js';
 
 const KEY = 'console-live-admin-key-0123456789abcdef';
 /** Shipped "Sudo Attempt By A User Not In Sudoers": raises on one line (no correlation holds its alerts back). */
 const NOT_IN_SUDOERS = '29b15820-f21f-43b3-b329-f26bbfff2ef8';
-const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
+const built = existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js'));
 const suite = built && existsSync(CHROMIUM) ? describe : describe.skip;
 if (!built) process.stdout.write('Skipping the live rules test: run `npx tsc -p tsconfig.build.json` first.\n');
 

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { AGENCY_A, AGENCY_B, type Fixture, startFixture } from '../../api/fixture.js';
+import { AGENCY_A, AGENCY_B, type Fixture, startFixture } from '../kit/api.js';
 import type { Alert } from '../../incidents/types.js';
 import { SCOPE_ALL } from '../../store/types.js';
 import { buildConsoleOnce, CHROMIUM, launch, login, SHOTS, shot, until } from './browser-kit.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium } from 'playwright-core';
-import { AGENCY_A, type Fixture, startFixture } from '../../api/fixture.js';
+import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { SCOPE_ALL } from '../../store/types.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { type Service, startService } from '../../cli/service.js';
 import { loadConfig } from '../../core/config/load.js';
-import { LOOPBACK_LISTENERS } from '../../core/config/loopback.js';
+import { LOOPBACK_LISTENERS } from '../kit/loopback.js';
 import { projectRoot } from '../../core/shared-data.js';
 
-const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
+const built = existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js'));
 const KEY = 'ti-service-test-admin-key-0123456789abcdef';
 let svc: Service | undefined;
 afterAll(async () => {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../../core/shared-data.js';
-import { testPrefix } from '../../store/opensearch/test-env.js';
+import { testPrefix } from '../kit/opensearch.js';
 import { freePort } from '../local-programs.js';
 
 const REDIS = process.env.CANHGAC_TEST_REDIS_URL || undefined;

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { matchEvent } from '../../detection/cli/common.js';
-import { loadEventFile } from '../../detection/cli/events-file.js';
+import { matchEvent } from '../../cli/rules/common.js';
+import { loadEventFile } from '../../cli/rules/events-file.js';
 import type { Engine } from '../../detection/engine/index.js';
 import type { DetectionRule, SigmaEvent } from '../../detection/sigma/model.js';
 

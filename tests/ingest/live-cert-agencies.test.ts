@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { rmSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
+import { loadConfig } from '../../core/config/load.js';
 import { AgencyDirectory } from '../../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../../ingest/runner.js';
 import { MemorySpool } from '../../ingest/spool/memory-spool.js';
@@ -68,18 +69,22 @@ async function start(): Promise<void> {
   stores = openSqliteStores({ path: ':memory:' });
   spool = new MemorySpool();
   const tls = { certFile: pki.serverCert, keyFile: pki.serverKey, caFile: pki.caFile, requireClientCert: true };
-  const config = {
-    dataDir: '/nonexistent',
-    agencies: [{ id: H41, name: 'Sở Y tế', networks: [], certNames: [] }],
-    spool: {},
-    syslog: {
-      udp: { enabled: false },
-      tcp: { enabled: false },
-      tls: { enabled: true, host: '127.0.0.1', port: 0, certAgencies: { [CONFIGURED]: H41 }, ...tls },
-      relp: { enabled: true, host: '127.0.0.1', port: 0, ...tls },
+  // Through the schema, as the service loads it: defaults filled in, unknown keys refused.
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      dataDir: '/nonexistent',
+      agencies: [{ id: H41, name: 'Sở Y tế', networks: [], certNames: [] }],
+      spool: {},
+      syslog: {
+        udp: { enabled: false },
+        tcp: { enabled: false },
+        tls: { enabled: true, host: '127.0.0.1', port: 0, certAgencies: { [CONFIGURED]: H41 }, ...tls },
+        relp: { enabled: true, host: '127.0.0.1', port: 0, ...tls },
+      },
+      intake: { enabled: false },
     },
-    intake: { enabled: false },
-  };
+  });
   dir = await AgencyDirectory.open(config, stores.state, { refreshMs: 0 });
   rt = await startIngest(config, { spool, agencies: dir });
 }

@@ -4,7 +4,7 @@
  * province's, PDF on request, and a clear 400 for a week the year does not have.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { A_MARK, AGENCY_A, AGENCY_B, B_MARK, type Fixture, startFixture } from '../../api/fixture.js';
+import { A_MARK, AGENCY_A, AGENCY_B, B_MARK, type Fixture, startFixture } from '../kit/api.js';
 import { settingsFor } from '../../core/settings.js';
 import { SCOPE_ALL } from '../../store/types.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
-import { AGENCY_A, AGENCY_B, type Fixture, startFixture } from '../../api/fixture.js';
+import { AGENCY_A, AGENCY_B, type Fixture, startFixture } from '../kit/api.js';
 import { registry } from '../../core/metrics.js';
 import { projectRoot } from '../../core/shared-data.js';
 import { buildKpi, registerKpiGauges } from '../../reports/kpi.js';

@@ -7,7 +7,7 @@ import { buildReport } from '../../reports/model.js';
 import { parseWeek } from '../../reports/period.js';
 import { rest } from '../../store/opensearch/client.js';
 import { type OpenSearchStores, openOpenSearchStores } from '../../store/opensearch/index.js';
-import { describeOpenSearch, testPrefix } from '../../store/opensearch/test-env.js';
+import { describeOpenSearch, testPrefix } from '../kit/opensearch.js';
 import { openSqliteStores, type SqliteStores } from '../../store/sqlite/index.js';
 import { agencyScope, SCOPE_ALL } from '../../store/types.js';
 import { check } from './expect.js';

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { explainSkip, sharedPath } from '../../core/shared-data.js';
-import { loadRuleSet, type RuleSet } from '../../detection/cli/common.js';
+import { loadRuleSet, type RuleSet } from '../../cli/rules/common.js';
 import { listDatasets } from '../detection/otrf-eval.js';
 import { countAlerts, RULES_DIR, runLines, type SampleLine } from './samples.js';
 

@@ -10,10 +10,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { projectRoot } from '../../core/shared-data.js';
-import type { RuleSet } from '../../detection/cli/common.js';
+import type { RuleSet } from '../../cli/rules/common.js';
 import { type CorrelationAlert, CorrelationEngine, type CorrelationStore } from '../../detection/correlation/index.js';
 import type { RuleMatch } from '../../detection/engine/index.js';
-import type { SigmaEvent } from '../../detection/sigma/model.js';
+import type { NormalisedEvent as SigmaEvent } from '../../core/event/event.js';
 import { createNormaliseContext, normaliseRecord } from '../../ingest/normalise/index.js';
 import type { RawRecord } from '../../ingest/spool/types.js';
 

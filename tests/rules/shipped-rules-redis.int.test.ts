@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { loadRuleSet, type RuleSet } from '../../detection/cli/common.js';
+import { loadRuleSet, type RuleSet } from '../../cli/rules/common.js';
 import { RedisCorrelationStore } from '../../detection/correlation/index.js';
 import { countAlerts, listSamples, readSample, RULES_DIR, runLines, runLinesAsync, SAMPLES_DIR } from './samples.js';
 

@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { loadRuleSet, type RuleSet } from '../../detection/cli/common.js';
-import { runRules } from '../../detection/cli/rules.js';
+import { loadRuleSet, type RuleSet } from '../../cli/rules/common.js';
+import { runRules } from '../../cli/rules/rules.js';
 import { countAlerts, listRuleStems, listSamples, RULES_DIR, readSample, runLines, SAMPLES_DIR } from './samples.js';
 
 /** Alerts (rule name -> count) each whole sample raises with all shipped rules loaded. */

@@ -23,7 +23,7 @@ import {
   waitFor,
 } from './harness.js';
 
-const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
+const built = existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js'));
 const INTAKE_KEY = 'e2e-intake-agent-key-0123456789abcdef';
 const OTRF_SET = 'psh_lsass_memory_dump_comsvcs';
 // SigmaHQ rules that catch the comsvcs.dll MiniDump of LSASS in that set (Security 4688 / Sysmon 1 and Sysmon 10).

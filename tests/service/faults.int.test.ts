@@ -29,7 +29,7 @@ import {
 } from './harness.js';
 
 const BIN = join(projectRoot, 'bin', 'canhgac.js');
-const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
+const built = existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js'));
 const INTAKE_KEY = 'fault-intake-agent-key-0123456789abcdef';
 const RULE_TITLE = 'Fault Drill Marker';
 

@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../core/config/load.js';
-import { LOOPBACK_LISTENERS } from '../../core/config/loopback.js';
+import { LOOPBACK_LISTENERS } from '../kit/loopback.js';
 
 /** The bootstrap admin key every test service starts with (CANHGAC_BOOTSTRAP_API_KEY). */
 export const ADMIN_KEY = 'service-e2e-admin-key-0123456789abcdef';

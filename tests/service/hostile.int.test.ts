@@ -11,7 +11,7 @@ import { describe, expect, it } from '@jest/globals';
 import { runHostile } from '../../bench/hostile-input.js';
 import { projectRoot } from '../../core/shared-data.js';
 
-const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
+const built = existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js'));
 let openssl = true;
 try {
   execFileSync('openssl', ['version'], { stdio: 'ignore' });

@@ -15,7 +15,7 @@ import { projectRoot } from '../../core/shared-data.js';
 import { ADMIN_KEY, AGENCY, api, metricValue, sendTcp, waitFor } from './harness.js';
 
 const BIN = join(projectRoot, 'bin', 'canhgac.js');
-const built = existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js'));
+const built = existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js'));
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL');

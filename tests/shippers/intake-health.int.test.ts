@@ -21,7 +21,7 @@ const KEY = 'intake-health-agent-key-0123456789abcdef';
 const SHOTS = join(process.env.CANHGAC_TEST_TMP ?? join(projectRoot, '.tmp'), 'screenshots');
 const USER = { username: 'soc.intake', password: 'mat-khau-rat-dai-02' };
 const built =
-  existsSync(join(projectRoot, 'dist', 'detection', 'pool', 'pipeline-processor.js')) &&
+  existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js')) &&
   existsSync(join(projectRoot, 'dist', 'console', 'index.html'));
 if (!built) process.stderr.write('SKIPPED: the intake health acceptance needs `npm run build`.\n');
 

@@ -6,7 +6,7 @@
  * `CANHGAC_MATRIX_REPORT=1` prints shipper x content -> alerts.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { loadRuleSet, type RuleSet } from '../../detection/cli/common.js';
+import { loadRuleSet, type RuleSet } from '../../cli/rules/common.js';
 import { countAlerts, RULES_DIR, runLines, type SampleRun } from '../rules/samples.js';
 import { contents, shapes, shipped } from './content.js';
 

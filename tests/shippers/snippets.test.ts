@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../../core/shared-data.js';
-import { loadRuleSet, type RuleSet } from '../../detection/cli/common.js';
+import { loadRuleSet, type RuleSet } from '../../cli/rules/common.js';
 import { hashApiKey } from '../../ingest/sources/http/auth.js';
 import { HttpIntakeSource } from '../../ingest/sources/http/source.js';
 import { SyslogTcpSource } from '../../ingest/sources/syslog-tcp/source.js';

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { contextError } from '../../errors.js';
 
 /** How a feed authenticates and which TLS material it uses. */
 export interface FeedHttpOptions {
@@ -69,7 +70,8 @@ export function feedGet(url: string, o: FeedHttpOptions = {}): Promise<FeedRespo
 /** GET that must answer 2xx; returns the body. */
 export async function feedGetOk(url: string, o: FeedHttpOptions = {}): Promise<FeedResponse> {
   const r = await feedGet(url, o);
-  if (r.status < 200 || r.status > 299) throw new Error(`HTTP ${r.status} from ${redact(url)}`);
+  if (r.status < 200 || r.status > 299)
+    throw contextError('CANHGAC_ERR_TI_FEED', { feed: redact(url), reason: `HTTP ${r.status}` });
   return r;
 }
 

@@ -12,6 +12,8 @@ import { type FeedDefaults, IndicatorCollector, type ParseProblem, type ParseRes
 import { parsePlainList } from './plain.js';
 import { collectStixObjects, parseStixBundle } from './stix.js';
 import { taxiiReadObjects } from './taxii.js';
+import { configError } from '../../../core/config/errors.js';
+import { contextError } from '../../errors.js';
 
 /** A feed as configured (threatIntel.feeds[] in the schema). */
 export interface FeedConfig {
@@ -67,7 +69,10 @@ function defaults(f: FeedConfig, now: number): FeedDefaults {
 
 async function readText(f: FeedConfig, path?: string): Promise<string> {
   if (f.file) return readFileSync(path ? join(f.file, path) : f.file, 'utf8');
-  if (!f.url) throw new Error('the feed has neither url nor file');
+  if (!f.url)
+    throw configError('CANHGAC_ERR_CONFIG_INVALID', {
+      problems: `threatIntel.feeds: ${f.name} has neither url nor file`,
+    });
   const url = path ? new URL(path, f.url.endsWith('/') ? f.url : `${f.url}/`).toString() : f.url;
   return (await feedGetOk(url, httpOptions(f))).body;
 }
@@ -76,7 +81,7 @@ function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`${what} is not JSON: ${(err as Error).message}`);
+    throw contextError('CANHGAC_ERR_TI_FEED', { feed: what, reason: `not JSON: ${(err as Error).message}` });
   }
 }
 
@@ -125,7 +130,10 @@ function mispLoader(f: FeedConfig): FeedLoader {
 }
 
 function taxiiLoader(f: FeedConfig): FeedLoader {
-  if (!f.url || !f.collection) throw new Error(`feed ${f.name}: taxii needs url and collection`);
+  if (!f.url || !f.collection)
+    throw configError('CANHGAC_ERR_CONFIG_INVALID', {
+      problems: `threatIntel.feeds: ${f.name}: taxii needs url and collection`,
+    });
   const source = {
     url: f.url,
     collection: f.collection,

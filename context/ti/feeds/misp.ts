@@ -7,6 +7,7 @@
 
 import type { IndicatorType, Tlp } from '../types.js';
 import { type FeedDefaults, IndicatorCollector, type ParseResult, parseFeedTime, parseTlp } from './parse-common.js';
+import { contextError } from '../../errors.js';
 
 /** One manifest entry: what decides whether an event must be fetched again. */
 export interface MispManifestEntry {
@@ -75,7 +76,7 @@ function isToIds(v: MispAttribute['to_ids']): boolean {
 /** Validates a manifest's shape; throws with the reason. */
 export function parseMispManifest(json: unknown): MispManifest {
   if (!json || typeof json !== 'object' || Array.isArray(json))
-    throw new Error('manifest.json is not an object of events');
+    throw contextError('CANHGAC_ERR_TI_FEED', { feed: 'misp', reason: 'manifest.json is not an object of events' });
   return json as MispManifest;
 }
 

@@ -3,6 +3,7 @@
  * with `added_after` (and `next` when the server offers it), so each refresh fetches only what was added since.
  */
 import { type FeedHttpOptions, feedGetOk } from './http.js';
+import { contextError } from '../../errors.js';
 
 const ACCEPT = 'application/taxii+json;version=2.1';
 
@@ -31,7 +32,10 @@ async function getJson(url: string, http: FeedHttpOptions): Promise<{ json: unkn
   try {
     json = JSON.parse(r.body);
   } catch (err) {
-    throw new Error(`TAXII answer is not JSON: ${(err as Error).message}`);
+    throw contextError('CANHGAC_ERR_TI_FEED', {
+      feed: 'taxii',
+      reason: `answer is not JSON: ${(err as Error).message}`,
+    });
   }
   const last = r.headers['x-taxii-date-added-last'];
   return { json, ...(typeof last === 'string' ? { last } : {}) };
@@ -54,7 +58,7 @@ export async function taxiiApiRoot(s: TaxiiSource, http: FeedHttpOptions): Promi
   }
   const disc = d.json as { default?: string; api_roots?: string[] };
   const root = disc.default ?? disc.api_roots?.[0];
-  if (!root) throw new Error('TAXII discovery lists no API root');
+  if (!root) throw contextError('CANHGAC_ERR_TI_FEED', { feed: 'taxii', reason: 'discovery lists no API root' });
   return withSlash(new URL(root, base).toString());
 }
 
@@ -63,8 +67,16 @@ export async function taxiiCollectionId(root: string, want: string, http: FeedHt
   const { json } = await getJson(new URL('collections/', root).toString(), http);
   const list = (json as { collections?: { id: string; title?: string; can_read?: boolean }[] }).collections ?? [];
   const c = list.find((x) => x.id === want) ?? list.find((x) => x.title === want);
-  if (!c) throw new Error(`TAXII collection ${want} not found (${list.length} listed)`);
-  if (c.can_read === false) throw new Error(`TAXII collection ${want} is not readable with these credentials`);
+  if (!c)
+    throw contextError('CANHGAC_ERR_TI_FEED', {
+      feed: 'taxii',
+      reason: `collection ${want} not found (${list.length} listed)`,
+    });
+  if (c.can_read === false)
+    throw contextError('CANHGAC_ERR_TI_FEED', {
+      feed: 'taxii',
+      reason: `collection ${want} is not readable with these credentials`,
+    });
   return c.id;
 }
 

@@ -5,7 +5,7 @@
  * `logsource.category` and `logsource.categories` (see ingest/normalise/logsource-windows.ts for routing),
  * then the field-mapping pipelines of rules/pipelines/ so rules see Sigma names.
  */
-import type { SigmaEvent } from '../../../detection/sigma/model.js';
+import type { NormalisedEvent as SigmaEvent } from '../../../core/event/event.js';
 import { canonicalChannel, sysmonLinuxCategories, windowsLogsource } from '../../normalise/logsource-windows.js';
 import { applyPipelines, type FieldPipeline, shippedPipelines } from '../../normalise/pipelines.js';
 import { isRecord, put, readEvtx, readNxlog, readWinlogbeat, type SystemValues, windowsShape } from './shapes.js';

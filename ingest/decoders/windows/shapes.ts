@@ -7,7 +7,7 @@
  *   - Winlogbeat: `winlog.{channel,event_id,computer_name,provider_name,event_data.*}`, nested or dotted.
  *   - EVTX rendered as JSON (evtx_dump, xmltodict, ...): `Event.System.*`, `Event.EventData.Data`.
  */
-import type { SigmaEvent } from '../../../detection/sigma/model.js';
+import type { NormalisedEvent as SigmaEvent } from '../../../core/event/event.js';
 
 /** The System part of a Windows event, before normalisation (raw values, any type). */
 export interface SystemValues {

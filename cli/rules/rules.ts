@@ -1,0 +1,223 @@
+/**
+ * `canhgac rules validate|test|match`: check rules, see why a rule matches sample events, and run a rule set over
+ * an event file. Exit codes: 0 when the command ran (even if rules were rejected or nothing matched), 2 on a
+ * usage error, 1 when it could not run (unreadable files and the like).
+ */
+import { parseArgs } from 'node:util';
+import { CorrelationEngine } from '../../detection/correlation/index.js';
+import { explain } from '../../detection/engine/index.js';
+import { describeProblem, loadRuleSet, matchEvent } from './common.js';
+import { type EventFileProblem, readEventFile } from './events-file.js';
+import type { DetectionRule, SigmaEvent } from '../../detection/sigma/model.js';
+
+const USAGE = `Usage:
+  canhgac rules validate <paths...> [--placeholders FILE] [--json]
+  canhgac rules test <rule.yml> <events> [--placeholders FILE] [--json]
+  canhgac rules match --rules <paths...> --events <file> [--placeholders FILE] [--json]
+
+Events files (- for stdin): JSON lines or concatenated JSON (Windows NXLog/Winlogbeat/EVTX shapes, Azure Syslog rows,
+already-normalised flat events) or text lines (auditd, syslog, CEF, LEEF, W3C...).
+`;
+
+function out(s: string): void {
+  process.stdout.write(s);
+}
+function err(s: string): void {
+  process.stderr.write(s);
+}
+
+function usage(message?: string): number {
+  if (message) err(`canhgac rules: ${message}\n\n`);
+  err(USAGE);
+  return 2;
+}
+
+/** Runs `canhgac rules <sub-command> ...`; returns the exit code. */
+export async function runRules(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === '-h') {
+    out(USAGE);
+    return sub ? 0 : 2;
+  }
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(rest);
+  } catch (e) {
+    return usage(e instanceof Error ? e.message : String(e));
+  }
+  switch (sub) {
+    case 'validate':
+      return validate(parsed);
+    case 'test':
+      return test(parsed);
+    case 'match':
+      return match(parsed);
+    default:
+      return usage(`unknown sub-command '${sub}'`);
+  }
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      placeholders: { type: 'string' },
+      rules: { type: 'string', multiple: true },
+      events: { type: 'string' },
+    },
+  });
+}
+
+type Parsed = ReturnType<typeof parse>;
+
+async function validate(p: Parsed): Promise<number> {
+  const paths = [...(p.values.rules ?? []), ...p.positionals];
+  if (paths.length === 0) return usage('validate needs at least one rule file or directory');
+  const set = await loadRuleSet(paths, p.values.placeholders);
+  if (p.values.json) {
+    out(`${JSON.stringify({ loaded: set.loaded, rejected: set.rejected, errors: set.errors })}\n`);
+    return 0;
+  }
+  for (const e of set.errors) out(`${describeProblem(e)}\n`);
+  for (const w of set.warnings) out(`${describeProblem(w)} (warning)\n`);
+  out(`${set.loaded} loaded, ${set.rejected} rejected, ${set.warnings.length} warnings\n`);
+  return 0;
+}
+
+/** Logsource applicability honouring `logsource.categories` (an event may be in several categories). */
+function appliesTo(rule: DetectionRule, ev: SigmaEvent): boolean {
+  const ls = rule.logsource;
+  const eq = (a: unknown, b: string): boolean => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+  if (ls.product !== undefined && !eq(ev['logsource.product'], ls.product)) return false;
+  if (ls.service !== undefined && !eq(ev['logsource.service'], ls.service)) return false;
+  if (ls.category !== undefined) {
+    const cats = ev['logsource.categories'];
+    const c = ls.category;
+    if (!eq(ev['logsource.category'], c) && !(Array.isArray(cats) && cats.some((x) => eq(x, c)))) return false;
+  }
+  return true;
+}
+
+function reportEventProblem(file: string, pr: EventFileProblem): void {
+  err(`${file}: byte ${pr.offset} (line ${pr.line}): ${pr.message}\n`);
+}
+
+async function test(p: Parsed): Promise<number> {
+  const [ruleFile, eventsFile, ...extra] = p.positionals;
+  if (!ruleFile || !eventsFile || extra.length) return usage('test needs <rule.yml> <events>');
+  const set = await loadRuleSet([ruleFile], p.values.placeholders);
+  for (const e of set.errors) err(`${describeProblem(e)}\n`);
+  const rules = set.engine.rules;
+  if (rules.length === 0) {
+    err('canhgac rules test: no usable detection rule in that file\n');
+    return 1;
+  }
+  let index = 0;
+  let matchedEvents = 0;
+  let skipped = 0;
+  for await (const ev of readEventFile(eventsFile, {
+    onProblem: (pr) => {
+      skipped++;
+      reportEventProblem(eventsFile, pr);
+    },
+  })) {
+    const hits = new Set(matchEvent(set.engine, ev).map((m) => m.rule));
+    let any = false;
+    for (const rule of rules) {
+      const applies = appliesTo(rule, ev);
+      const x = explain(rule, ev, set.engine.filters);
+      const matched = hits.has(rule);
+      if (matched) any = true;
+      if (p.values.json) {
+        if (matched || x.searches.length) {
+          out(
+            `${JSON.stringify({ event: index, rule_id: rule.id, matched, logsource_applies: applies, searches: x.searches, filtered_by: x.filters })}\n`,
+          );
+        }
+      } else if (matched) {
+        out(`event ${index}: MATCH ${rule.title} (${rule.id}) by ${x.searches.join(', ') || '(condition)'}\n`);
+      } else if (x.searches.length && applies) {
+        const why = x.filters.length ? `excluded by filter ${x.filters.join(', ')}` : 'condition not met';
+        out(`event ${index}: no match ${rule.title}: ${x.searches.join(', ')} held, ${why}\n`);
+      }
+    }
+    if (any) matchedEvents++;
+    index++;
+  }
+  err(`${matchedEvents} of ${index} events matched; ${skipped} records skipped\n`);
+  return 0;
+}
+
+async function match(p: Parsed): Promise<number> {
+  const rulePaths = [...(p.values.rules ?? []), ...p.positionals];
+  const eventsFile = p.values.events;
+  if (rulePaths.length === 0 || !eventsFile) return usage('match needs --rules <paths...> and --events <file>');
+  const set = await loadRuleSet(rulePaths, p.values.placeholders);
+  if (set.errors.length) err(`${set.errors.length} rule problems (run 'canhgac rules validate' for details)\n`);
+  // Correlation rules in the rule set run over the base matches, in file order (event time from @timestamp).
+  const corr = set.engine.correlations.length
+    ? new CorrelationEngine(set.engine.correlations, { knownRules: set.engine.rules, maxFutureMs: Infinity })
+    : undefined;
+  for (const pr of corr?.problems ?? []) err(`${describeProblem(pr)}\n`);
+  let index = 0;
+  let matches = 0;
+  let alerts = 0;
+  let skipped = 0;
+  const perRule = new Map<string, number>();
+  const started = process.hrtime.bigint();
+  for await (const ev of readEventFile(eventsFile, {
+    onProblem: (pr) => {
+      skipped++;
+      reportEventProblem(eventsFile, pr);
+    },
+  })) {
+    const found = matchEvent(set.engine, ev);
+    for (const m of found) {
+      matches++;
+      perRule.set(m.id, (perRule.get(m.id) ?? 0) + 1);
+      if (p.values.json) {
+        out(`${JSON.stringify({ event: index, rule_id: m.id, rule_title: m.title, level: m.level ?? null })}\n`);
+      } else {
+        const ts = typeof ev['@timestamp'] === 'string' ? ` ${ev['@timestamp']}` : '';
+        out(`event ${index}${ts}: [${m.level ?? '-'}] ${m.title} (${m.id})\n`);
+      }
+    }
+    if (corr && found.length) {
+      for (const a of corr.process(ev, found)) {
+        alerts++;
+        const c = a.correlation;
+        if (p.values.json) {
+          const extra = { type: a.type, group: a.group, value: a.value, count: a.count, rule_ids: a.ruleIds };
+          out(
+            `${JSON.stringify({ event: index, rule_id: c.id, rule_title: c.title, level: c.level ?? null, correlation: extra })}\n`,
+          );
+        } else {
+          out(
+            `event ${index}: CORRELATION [${c.level ?? '-'}] ${c.title} (${c.id}) ${a.type} ${JSON.stringify(a.group)} = ${a.value}\n`,
+          );
+        }
+      }
+    }
+    index++;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const summary = {
+    rules: set.loaded,
+    rejected: set.rejected,
+    events: index,
+    skipped,
+    matches,
+    correlation_alerts: alerts,
+    rules_matched: perRule.size,
+    seconds: Math.round(seconds * 1000) / 1000,
+  };
+  err(
+    p.values.json
+      ? `${JSON.stringify(summary)}\n`
+      : `${matches} matches of ${perRule.size} rules in ${index} events (${skipped} skipped, ${set.loaded} rules, ${summary.seconds} s)\n`,
+  );
+  return 0;
+}

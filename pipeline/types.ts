@@ -1,0 +1,66 @@
+/** The types the pipeline (pipeline/pipeline.ts and its stages) is built from and hands out. */
+import type { ContextStage } from '../context/index.js';
+import type { Config } from '../core/config/load.js';
+import type { CorrelationEngine, CorrelationStore } from '../detection/correlation/index.js';
+import type { PoolResult, WorkerPool } from './pool.js';
+import type { IncidentService } from '../incidents/service.js';
+import type { SilentHostWatcher } from '../incidents/silent-hosts.js';
+import type { Alert } from '../incidents/types.js';
+import type { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
+import type { RawRecord } from '../ingest/spool/types.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { Stores } from '../store/types.js';
+/** The detection side that a rule or agency change replaces as a whole. */
+export interface Detection {
+  pool: WorkerPool;
+  corr: CorrelationEngine;
+  corrTags: Map<string, string[]>;
+  correlations: number;
+  /** Batches running on this detection; a replaced one closes when this drops to 0. */
+  inflight: number;
+  retired: boolean;
+}
+
+/**
+ * Replays (a batch run again after its worker died) must not count twice. `claim(key)` is `{ first: true }` the
+ * first time a key is claimed (Redis SET NX with a TTL in the distributed mode), else it returns the note that
+ * the first claimant left with `note(key, value)` (if any).
+ */
+export interface ReplayGuard {
+  claim(key: string): Promise<{ first: true } | { first: false; note?: string }>;
+  note(key: string, value: string): Promise<void>;
+}
+
+/** What the pipeline runs on. */
+export interface PipelineDeps {
+  config: Config;
+  stores: Stores;
+  incidents: IncidentService;
+  silent: SilentHostWatcher;
+  notifier: Notifier;
+  /** Live agencies (configuration + API); absent: the configuration's plus the stored ones read once. */
+  agencies?: AgencyDirectory;
+  /** Correlation windows (distributed: RedisCorrelationStore shared by every worker); default in memory. */
+  correlationStore?: CorrelationStore;
+  /** Distributed: filter replayed batches (correlation observations by event; alerts are idempotent by id). */
+  replay?: ReplayGuard;
+  /** GeoIP/ASN enrichment and the threat-intel match (context/), run on each batch before it is stored. */
+  context?: ContextStage;
+}
+
+/** A batch through the worker pool, then through the main-thread stages (./stages.ts) in Pipeline.finish(). */
+export interface Detected {
+  readonly det: Detection;
+  readonly records: RawRecord[];
+  readonly result: PoolResult;
+  /** Finished (every stage ran). */
+  done?: boolean;
+  /** Stages that completed: a batch finished again after a failure runs only the others. */
+  readonly finished: Set<string>;
+  /** What the correlate stage fired, by output index (the alert stage raises them after that event's rule alerts). */
+  correlated?: Map<number, Alert[]>;
+  /** The batch's alerts in event order (alert stage; later stages may add theirs). */
+  alerts: Alert[];
+  /** Threat-intel alerts of its events (ti-match stage, before the store write); raised with the batch's alerts. */
+  contextAlerts?: Alert[];
+}

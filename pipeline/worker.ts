@@ -1,0 +1,31 @@
+/** Worker-thread entry: loads the processor module named in workerData and serves batches. */
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { BatchMessage, BatchProcessor, ProcessorFactory, WorkerInit, WorkerReply } from './protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('pipeline/worker.js must run in a worker thread');
+const send = (m: WorkerReply) => port.postMessage(m);
+const init = workerData as WorkerInit;
+
+async function main(): Promise<void> {
+  const spec = isAbsolute(init.processorModule) ? pathToFileURL(init.processorModule).href : init.processorModule;
+  const mod = (await import(spec)) as { createProcessor?: ProcessorFactory };
+  if (typeof mod.createProcessor !== 'function')
+    throw new Error(`${init.processorModule} does not export createProcessor`);
+  const processor: BatchProcessor = await mod.createProcessor(init.options);
+  port!.on('message', async (m: BatchMessage) => {
+    try {
+      send({ type: 'result', id: m.id, output: await processor.process(m.items) });
+    } catch (err) {
+      send({ type: 'failed', id: m.id, message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+  send({ type: 'ready' });
+}
+
+main().catch((err: unknown) => {
+  send({ type: 'fatal', message: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});
