@@ -147,13 +147,25 @@ export function sendTcp(port: number, lines: readonly string[]): Promise<void> {
   });
 }
 
-/** Polls `probe` until it returns a value other than undefined, or gives up after `ms` (returns undefined). */
+/**
+ * Polls `probe` until it returns a value other than undefined, or gives up after `ms` (returns undefined). A probe
+ * that throws (a connection reset while a loaded service closes an idle keep-alive socket) counts as "not yet";
+ * if the last probe before the deadline threw, that error is thrown.
+ */
 export async function waitFor<T>(probe: () => Promise<T | undefined>, ms: number, every = 100): Promise<T | undefined> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() >= end) return undefined;
+    let failed: unknown;
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      failed = err;
+    }
+    if (Date.now() >= end) {
+      if (failed !== undefined) throw failed;
+      return undefined;
+    }
     await new Promise((r) => setTimeout(r, every));
   }
 }
