@@ -302,7 +302,9 @@ describe('delivery', () => {
       encoding: 'utf8',
       timeout: 300_000,
     });
-    taxiiStarted = true;
+    // Stop it afterwards only if this test started it: under tools/test.sh the server is shared with the
+    // threat-intel tests (CANHGAC_TEST_TAXII_URL set), and stopping it here broke them.
+    taxiiStarted = !process.env.CANHGAC_TEST_TAXII_URL;
     const v = (k: string) => new RegExp(`export ${k}=(\\S+)`).exec(env)![1]!;
     const base = v('CANHGAC_TEST_TAXII_URL');
     const collectionId = '91a7b528-80eb-42ed-a74d-c6fbd5a26116';
