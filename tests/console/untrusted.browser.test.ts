@@ -9,8 +9,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium } from 'playwright-core';
-import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { SCOPE_ALL } from '../../store/types.js';
+import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '../..');
@@ -93,6 +93,10 @@ suite('untrusted text in the console', () => {
     expect(await page.locator('[data-testid=incident] h1 .ctl').getAttribute('title')).toBe('U+202E');
     // The timeline joins labels and values: the override must not reorder the label after it either.
     expect((await page.locator('[data-testid=timeline]').textContent()) ?? '').not.toMatch(raw);
+    // Events are one-line summaries that open to the full record: neither shows the characters raw.
+    await page.waitForSelector('[data-testid=event-line]');
+    expect((await page.locator('[data-testid=event-line] summary').first().textContent()) ?? '').not.toMatch(raw);
+    await page.locator('[data-testid=event-line] summary').first().click();
     await page.waitForSelector('[data-testid=event]');
     expect((await page.locator('[data-testid=event]').first().textContent()) ?? '').not.toMatch(raw);
     await page.screenshot({ path: join(SHOTS, 'untrusted-incident.png'), fullPage: true });

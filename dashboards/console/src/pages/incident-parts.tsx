@@ -3,11 +3,11 @@
  * events by the API), a timeline where identical alerts collapse into one line with a count, and events as
  * one-line summaries that open to the full record with the rule's fields highlighted.
  */
-import type { MouseEvent } from 'react';
+import type { MouseEvent, ReactNode } from 'react';
 import type { Alert, AuditEntry, Bucket, Comment, EventDoc, Incident } from '../api.js';
 import { api, qs } from '../api.js';
 import { fmtDateTime, fmtNumber, type Key, sevLabel, stateLabel, useApp } from '../i18n.js';
-import { Highlight, Panel, useData } from '../ui.js';
+import { Highlight, LogText, Panel, useData } from '../ui.js';
 
 /** Fields an analyst asks about first, in this order: who attacked, what was hit, which account. */
 export const SUMMARY_FIELDS = [
@@ -86,7 +86,10 @@ interface Line {
   until?: number;
   count: number;
   kind: string;
+  /** What identical alerts are compared by. */
   text: string;
+  /** What is shown: every value from log content or users in its own isolate (LogText), never joined raw. */
+  node: ReactNode;
 }
 
 /** Alerts, comments and changes in time order; consecutive identical alerts are one line with a count. */
@@ -103,18 +106,46 @@ export function Timeline({
 }) {
   const { t, lang } = useApp();
   const alertText = (a: Alert) => `${a.ruleTitle ?? a.ruleId}${a.host ? ` @ ${a.host}` : ''} (${sevLabel(t, a.level)})`;
-  const changeText = (a: AuditEntry) => `${actorLabel(t, a.actor)}: ${actionLabel(t, a)}`;
+  const alertNode = (a: Alert) => (
+    <>
+      <LogText text={a.ruleTitle ?? a.ruleId} />
+      {a.host ? (
+        <>
+          {' @ '}
+          <LogText text={a.host} />
+        </>
+      ) : null}{' '}
+      ({sevLabel(t, a.level)})
+    </>
+  );
   const entries: Line[] = [
-    ...[...alerts].sort((a, b) => a.ts - b.ts).map((a) => ({ at: a.ts, count: 1, kind: 'alert', text: alertText(a) })),
+    ...[...alerts]
+      .sort((a, b) => a.ts - b.ts)
+      .map((a) => ({ at: a.ts, count: 1, kind: 'alert', text: alertText(a), node: alertNode(a) })),
     ...comments.map((c) => ({
       at: c.at,
       count: 1,
       kind: 'comment',
-      text: `${actorLabel(t, c.author)}: ${c.text}`,
+      text: '',
+      node: (
+        <>
+          <LogText text={actorLabel(t, c.author)} />: <LogText text={c.text} />
+        </>
+      ),
     })),
     ...(audit ?? [])
       .filter((a) => a.action !== 'comment.create')
-      .map((a) => ({ at: a.at, count: 1, kind: 'audit', text: changeText(a) })),
+      .map((a) => ({
+        at: a.at,
+        count: 1,
+        kind: 'audit',
+        text: '',
+        node: (
+          <>
+            <LogText text={actorLabel(t, a.actor)} />: {actionLabel(t, a)}
+          </>
+        ),
+      })),
   ].sort((a, b) => a.at - b.at);
   const lines: Line[] = [];
   for (const e of entries) {
@@ -142,7 +173,7 @@ export function Timeline({
           <li key={i} className={`tl-${e.kind}`}>
             <time>{fmtDateTime(e.at)}</time>
             {e.until !== undefined && e.until !== e.at ? <time> → {fmtDateTime(e.until)}</time> : null}{' '}
-            <span>{e.text}</span>
+            <span>{e.node}</span>
             {e.count > 1 ? (
               <strong className="count" data-testid="tl-count">
                 {' '}
@@ -189,8 +220,18 @@ export function EventList({
       <ul className="event-lines">
         {events.map((ev) => {
           const ts = Date.parse(String(ev['@timestamp'] ?? ''));
-          const who = ev['source.ip'] ? `${text(ev['source.ip'])} → ` : '';
-          const user = ev['user.name'] ? ` · ${text(ev['user.name'])}` : '';
+          const who = ev['source.ip'] ? (
+            <>
+              <LogText text={text(ev['source.ip'])} />
+              {' → '}
+            </>
+          ) : null;
+          const user = ev['user.name'] ? (
+            <>
+              {' · '}
+              <LogText text={text(ev['user.name'])} />
+            </>
+          ) : null;
           const what =
             ev.message !== undefined
               ? text(ev.message)
@@ -205,9 +246,12 @@ export function EventList({
                   <time>{fmtDateTime(ts)}</time>{' '}
                   <strong>
                     {who}
-                    {text(ev['host.name'] ?? '')}
+                    <LogText text={text(ev['host.name'] ?? '')} />
                   </strong>
-                  {user} · <span className="oneline">{what}</span>
+                  {user} ·{' '}
+                  <span className="oneline">
+                    <LogText text={what} />
+                  </span>
                 </summary>
                 <table className="event kv" data-testid="event">
                   <tbody>
@@ -216,7 +260,7 @@ export function EventList({
                       return (
                         <tr key={k} className={terms ? 'matched' : undefined}>
                           <th>{k}</th>
-                          <td>{terms ? <Highlight text={text(v)} terms={terms} /> : text(v)}</td>
+                          <td>{terms ? <Highlight text={text(v)} terms={terms} /> : <LogText text={text(v)} />}</td>
                         </tr>
                       );
                     })}

@@ -358,11 +358,11 @@ export function SearchPage() {
                   <td className="nowrap">{fmtDateTime(Date.parse(text(e['@timestamp'])))}</td>
                   {columns.map((c) => (
                     <td key={c} className="nowrap">
-                      {e[c] === undefined ? '' : text(e[c])}
+                      {e[c] === undefined ? '' : <LogText text={text(e[c])} />}
                     </td>
                   ))}
                   <td className="msg">
-                    {readable(e)}
+                    <LogText text={readable(e)} />
                     <details>
                       <summary className="muted small">{t('fullRecord')}</summary>
                       <table className="kv">
