@@ -7,7 +7,9 @@ describe('Windows/pipelines/event file error catalogue', () => {
       expect(code).toMatch(/^CANHGAC_ERR_(PIPELINE|EVENTS)_[A-Z_]+$/);
       expect(spec.status).toBeGreaterThanOrEqual(400);
       expect(spec.message.length).toBeGreaterThan(10);
-      expect(windowsError(code as keyof typeof WINDOWS_ERRORS, { reason: 'r', file: 'f', malformed: 0 }).message).not.toContain('{');
+      expect(
+        windowsError(code as keyof typeof WINDOWS_ERRORS, { reason: 'r', file: 'f', malformed: 0 }).message,
+      ).not.toContain('{');
     }
   });
 });
