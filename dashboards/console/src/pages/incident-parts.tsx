@@ -64,7 +64,12 @@ export function IncidentSummary({ incident }: { incident: Incident }) {
           return [
             <dt key={`${f.field}-t`}>{t(f.key)}</dt>,
             <dd key={`${f.field}-d`} data-field={f.field}>
-              {b.map((x) => `${x.key} (${fmtNumber(x.count, lang)})`).join(', ')}
+              {b.map((x, j) => (
+                <span key={String(x.key)}>
+                  {j > 0 ? ', ' : null}
+                  <LogText text={x.key} /> ({fmtNumber(x.count, lang)})
+                </span>
+              ))}
             </dd>,
           ];
         })}
