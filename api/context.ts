@@ -24,8 +24,13 @@ export interface ApiServices {
   oidc?: OidcSignIn;
   /** Every rule the engine runs (shipped, rules.dirs, uploaded) with the console's switches. */
   rules: RuleCatalog;
-  /** The threat-intel feeds' status (context/ti), when feeds are configured. */
-  threatIntel?: { status(): unknown[] };
+  /** The threat-intel feeds' status (context/ti), the indicators naming a value, and a poke after the analysts'
+   * local list changed (read it again now). */
+  threatIntel?: {
+    status(): unknown[];
+    search?(value: string): { type: string; value: string; hits: unknown[] } | { error: string };
+    localChanged?(): Promise<void>;
+  };
 }
 
 /** One request as a handler sees it: validated inputs and the caller's Scope. */

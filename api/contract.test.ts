@@ -5,11 +5,11 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type express from 'express';
+import { AGENCY_A, type Fixture, startFixture } from '../tests/kit/api.js';
 import { createApiApp } from './app.js';
 import { PERMISSIONS } from './auth/roles.js';
 import { keyIdOf } from './auth/service.js';
 import { API_ERRORS } from './errors.js';
-import { AGENCY_A, type Fixture, startFixture } from '../tests/kit/api.js';
 import { loadSpec, type Operation } from './openapi.js';
 
 const spec = loadSpec();
@@ -171,6 +171,16 @@ function cases(): Record<string, Case> {
     },
     listLearnedHosts: { path: '/api/v1/assets/learned', key: k.viewer_a, status: 200 },
     listThreatIntelFeeds: { path: '/api/v1/threat-intel/feeds', key: k.analyst, status: 200 },
+    searchIndicators: { path: '/api/v1/threat-intel/search?value=1.2.3.4', key: k.analyst, status: 400 },
+    listLocalIndicators: { path: '/api/v1/threat-intel/local', key: k.analyst, status: 200 },
+    addLocalIndicator: {
+      path: '/api/v1/threat-intel/local',
+      key: k.analyst,
+      body: { value: 'evil.example', reason: 'phishing kit' },
+      status: 201,
+    },
+    deleteLocalIndicator: { method: 'DELETE', path: '/api/v1/threat-intel/local/nope', key: k.analyst, status: 404 },
+    deleteAsset: { method: 'DELETE', path: '/api/v1/assets/nope', key: k.agency_admin_a, status: 404 },
     getHost: { path: `/api/v1/hosts/${a.host}`, key: k.viewer_a, status: 200 },
     updateHost: { path: `/api/v1/hosts/${a.host}`, key: k.agency_admin_a, body: { thresholdMinutes: 30 }, status: 200 },
     listChannels: { path: '/api/v1/channels', key: k.agency_admin_a, status: 200 },

@@ -8,10 +8,10 @@
 import { AuthService, startApi } from '../api/index.js';
 import { reportRouteOptions } from '../api/routes/reports.js';
 import { openContext, type ThreatIntel } from '../context/index.js';
+import { configError } from '../core/config/errors.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { enableDefaultMetrics } from '../core/metrics.js';
-import type { WorkerPool } from '../pipeline/pool.js';
 import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { Alert } from '../incidents/types.js';
@@ -19,16 +19,17 @@ import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import { relayIncidentEvents } from '../notify/incident-relay.js';
 import { channelSenders, destinationPolicy, Notifier } from '../notify/index.js';
+import { runLoop } from '../pipeline/embedded.js';
+import { feedNotice } from '../pipeline/feed-notice.js';
+import { PipelineHealth } from '../pipeline/health.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import type { WorkerPool } from '../pipeline/pool.js';
+import { refreshQuarantineGauge, replayMarked } from '../pipeline/quarantine.js';
 import { startExport } from '../reports/export/start.js';
 import { registerKpiGauges } from '../reports/kpi.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
 import { openStores } from '../store/index.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
-import { PipelineHealth } from '../pipeline/health.js';
-import { runLoop } from '../pipeline/embedded.js';
-import { Pipeline } from '../pipeline/pipeline.js';
-import { configError } from '../core/config/errors.js';
-import { refreshQuarantineGauge, replayMarked } from '../pipeline/quarantine.js';
 
 export { SHIPPED_RULES } from '../pipeline/pipeline.js';
 
@@ -125,6 +126,11 @@ function intakeKeys(auth: AuthService) {
   };
 }
 
+/** The threat-intel operations the API uses (feed status, indicator search, the local list changed). */
+function threatIntelApi(ti: ThreatIntel, syncLocal: () => Promise<void>) {
+  return { status: () => ti.status(), search: (v: string) => ti.search(v), localChanged: syncLocal };
+}
+
 /** Starts every stage in this process; resolves once intake and API listen. */
 export async function startService(config: Config): Promise<Service> {
   enableDefaultMetrics();
@@ -140,7 +146,9 @@ export async function startService(config: Config): Promise<Service> {
   let raiseLater: ((a: Alert) => Promise<void>) | undefined;
   const context = await openContext(config, {
     events: stores.events,
+    state: stores.state,
     raise: (a) => raiseLater?.(a) ?? Promise.resolve(),
+    notice: (n) => void feedNotice(notifier, n),
   });
   const pipeline = await Pipeline.open({
     config,
@@ -186,7 +194,7 @@ export async function startService(config: Config): Promise<Service> {
     },
     pipelineStatus: () => health.check(),
     ruleSources: config.rules,
-    ...(context.ti ? { threatIntel: context.ti } : {}),
+    ...(context.ti ? { threatIntel: threatIntelApi(context.ti, context.syncLocal) } : {}),
   });
   const reports = startReports(config, stores);
   await refreshQuarantineGauge(stores.state).catch((err: unknown) =>

@@ -1,4 +1,3 @@
-import { afterAll, describe, expect, test } from '@jest/globals';
 /**
  * The retro-match on both real stores: indicators a feed adds are searched for in stored events of the last N
  * days (SQLite file; the OpenSearch test node), each matching event raised once with the indicator, marked as
@@ -7,11 +6,12 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { rest } from '../store/opensearch/client.js';
 import { openOpenSearchStores } from '../store/opensearch/index.js';
-import { describeOpenSearch, testPrefix } from '../tests/kit/opensearch.js';
 import { openSqliteStores } from '../store/sqlite/index.js';
 import { type EventStore, SCOPE_ALL, type StoredEvent } from '../store/types.js';
+import { describeOpenSearch, testPrefix } from '../tests/kit/opensearch.js';
 import { type IndicatorAlert, retroMatch } from './stage.js';
 import { normaliseIndicator } from './ti/observable.js';
 import type { Indicator } from './ti/types.js';

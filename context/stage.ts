@@ -4,9 +4,10 @@
  * (`<prefix>.geo.*`, `<prefix>.as.*`, `threat.indicator.*`); each hit becomes an alert carrying the indicator.
  * Also the retro-match: indicators a feed adds are searched for in the stored events of the last N days.
  */
+
+import { ANY, type QueryNode } from '../core/event/query.js';
 import { logger } from '../core/log.js';
 import { counter, stageTelemetry } from '../core/metrics.js';
-import { ANY, type QueryNode } from '../core/event/query.js';
 import { type EventStore, SCOPE_ALL, type StoredEvent } from '../store/types.js';
 import { enrichEvent, type GeoEnricher } from './geo/enrich.js';
 import type { ThreatIntel } from './ti/manager.js';
