@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { logger } from '../core/log.js';
 import type { EventStore, StateStore } from '../store/types.js';
+import { AssetDirectory } from './assets/weigh.js';
 import { GeoEnricher, type GeoOptions } from './geo/enrich.js';
 import { ContextStage, type IndicatorAlert, retroMatch } from './stage.js';
 import type { FeedConfig } from './ti/feeds/load.js';
@@ -97,18 +98,21 @@ export async function openContext(config: Record<string, unknown>, deps: Context
       .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'Reading the local indicator list failed'));
     return syncing;
   };
+  const assets = deps.state ? new AssetDirectory(deps.state) : undefined;
+  await assets?.start();
   if (ti) await ti.start();
   await syncLocal();
   started = true;
   const poll = local ? setInterval(() => void syncLocal(), deps.localPollMs ?? 15_000) : undefined;
   poll?.unref();
   return {
-    stage: new ContextStage({ ...(ti ? { ti } : {}), ...(geo ? { geo } : {}) }),
+    stage: new ContextStage({ ...(ti ? { ti } : {}), ...(geo ? { geo } : {}), ...(assets ? { assets } : {}) }),
     ti,
     geo,
     syncLocal,
     close: () => {
       ti?.stop();
+      assets?.stop();
       if (poll) clearInterval(poll);
     },
   };

@@ -9,6 +9,7 @@ import { ANY, type QueryNode } from '../core/event/query.js';
 import { logger } from '../core/log.js';
 import { counter, stageTelemetry } from '../core/metrics.js';
 import { type EventStore, SCOPE_ALL, type StoredEvent } from '../store/types.js';
+import type { AssetDirectory, WeighedAlert } from './assets/weigh.js';
 import { enrichEvent, type GeoEnricher } from './geo/enrich.js';
 import type { ThreatIntel } from './ti/manager.js';
 import { ADDRESS_FIELDS, DOMAIN_FIELDS, HASH_FIELDS, Matcher, URL_FIELDS } from './ti/matcher.js';
@@ -44,6 +45,39 @@ function levelOf(confidence: number): IndicatorAlert['level'] {
   return confidence >= 80 ? 'high' : confidence >= 50 ? 'medium' : 'low';
 }
 
+/**
+ * Entity fields copied from the event onto its threat-intel alert, so the alert joins the incident of its entities
+ * (the attacker's or victim's address, the host, the account) and the incident shows them without the event.
+ */
+export const ENTITY_FIELDS: readonly string[] = [
+  'host.name',
+  'host.ip',
+  'source.ip',
+  'destination.ip',
+  'client.ip',
+  'server.ip',
+  'user.name',
+  'source.user.name',
+  'url.domain',
+  'dns.question.name',
+  'destination.domain',
+  'source.geo.country_iso_code',
+  'source.as.number',
+  'source.as.organization.name',
+  'destination.geo.country_iso_code',
+  'destination.as.number',
+  'destination.as.organization.name',
+];
+
+function entities(e: StoredEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of ENTITY_FIELDS) {
+    const v = e[f];
+    if (typeof v === 'string' || typeof v === 'number') out[f] = v;
+  }
+  return out;
+}
+
 /** The alert for one event's hits (the strongest indicator first; all of them in fields). */
 export function indicatorAlert(e: StoredEvent, hits: readonly IndicatorHit[], foundLater: boolean): IndicatorAlert {
   const sorted = [...hits].sort((a, b) => b.indicator.confidence - a.indicator.confidence);
@@ -63,6 +97,7 @@ export function indicatorAlert(e: StoredEvent, hits: readonly IndicatorHit[], fo
     eventIds: [String(e['event.id'])],
     ts: Number.isFinite(t) ? t : Date.now(),
     fields: {
+      ...entities(e),
       'threat.indicator.type': top.type,
       'threat.indicator.value': top.value,
       'threat.indicator.feed': top.feed,
@@ -93,7 +128,12 @@ export class ContextStage {
   private matcher: Matcher | undefined;
   private readonly hits: IndicatorHit[] = [];
 
-  constructor(private readonly o: { ti?: ThreatIntel; geo?: GeoEnricher }) {}
+  constructor(private readonly o: { ti?: ThreatIntel; geo?: GeoEnricher; assets?: AssetDirectory }) {}
+
+  /** Sets the batch's alert levels from the criticality of their assets (context/assets/weigh.ts). */
+  weigh(alerts: WeighedAlert[]): void {
+    this.o.assets?.weigh(alerts);
+  }
 
   /** Enriches the events in place and returns the alerts of their indicator hits. */
   process(events: StoredEvent[], now = Date.now()): IndicatorAlert[] {

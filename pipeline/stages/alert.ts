@@ -1,14 +1,14 @@
 /**
  * Stage alert: the batch's alerts in event order: for each event its rule alerts (one per match; the id is event +
  * rule, so a replayed batch raises nothing twice), then the correlation alerts its observation fired (correlate);
- * then the threat-intel hits of the context stage.
+ * then the threat-intel hits of the context stage; then each level weighed by its asset's criticality.
  */
 import type { Alert } from '../../incidents/types.js';
 import { eventTime, levelOf, outputsOf, type Stage } from '../stage.js';
 
 export const alert: Stage = {
   name: 'alert',
-  async run(batch) {
+  async run(batch, deps) {
     const { corr } = batch.det;
     const alerts: Alert[] = [];
     const outs = outputsOf(batch);
@@ -37,6 +37,8 @@ export const alert: Stage = {
     }
     // Threat-intel hits of the context stage, after the rule and correlation alerts.
     alerts.push(...(batch.contextAlerts ?? []));
+    // Asset criticality moves each alert's level (context/assets/weigh.ts states the rule).
+    deps.context?.weigh(alerts);
     batch.alerts = alerts;
   },
 };
