@@ -46,6 +46,8 @@ export interface OpenedContext {
   geo: GeoEnricher | undefined;
   /** Reads the local list again now (the API calls it after a change; other processes poll). */
   syncLocal(): Promise<void>;
+  /** Settles when the retro-matches started so far have finished. */
+  idle(): Promise<void>;
   close(): void;
 }
 
@@ -110,6 +112,7 @@ export async function openContext(config: Record<string, unknown>, deps: Context
     ti,
     geo,
     syncLocal,
+    idle: () => retro,
     close: () => {
       ti?.stop();
       assets?.stop();

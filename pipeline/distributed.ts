@@ -22,6 +22,7 @@ import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.j
 import { openDistributedCore } from './distributed-core.js';
 import { feedNotice } from './feed-notice.js';
 import { Pipeline } from './pipeline.js';
+import { redisRetroClaim } from './retro-claim.js';
 
 const log = logger('worker');
 const batches = counter('canhgac_worker_batches_total', 'Batches a distributed worker handled, by outcome', [
@@ -65,7 +66,7 @@ async function openParts(
     events: stores.events,
     state: stores.state,
     raise: (a) => raiseLater?.(a) ?? Promise.resolve(),
-    retroClaim: async (key) => (await redis.set(`${prefix}retro:${key}`, '', 'PX', 86_400_000, 'NX')) === 'OK',
+    retroClaim: redisRetroClaim(redis, prefix),
     notice: (n) => void feedNotice(notifier, n),
   });
   opened.push(() => context.close());
