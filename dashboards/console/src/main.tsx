@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { ApiError, api, type Me, setUnauthenticatedHandler } from './api.js';
 import { App, type AppCtx, type Key, type Lang, rememberLang, roleLabel, storedLang, translator } from './i18n.js';
 import { AgenciesPage } from './pages/agencies.js';
+import { AssetsPage } from './pages/assets.js';
 import { IncidentPage } from './pages/incident.js';
 import { IntakePage } from './pages/intake.js';
 import { KioskPage } from './pages/kiosk.js';
@@ -11,6 +12,7 @@ import { OverviewPage } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
 import { RulesPage } from './pages/rules.js';
 import { SearchPage } from './pages/search.js';
+import { ThreatIntelPage } from './pages/threat-intel.js';
 import { PipelineBanner } from './pipeline-banner.js';
 import './styles.css';
 
@@ -115,6 +117,8 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
   { path: '/search', key: 'search' },
   { path: '/rules', key: 'rules', roles: ['admin', 'analyst'] },
   { path: '/agencies', key: 'agencies' },
+  { path: '/assets', key: 'assets' },
+  { path: '/threat-intel', key: 'threatIntel', roles: ['admin', 'analyst'] },
   { path: '/intake', key: 'intakeHealth' },
 ];
 
@@ -126,6 +130,9 @@ function Page({ path }: { path: string }) {
   if (path === '/search') return <SearchPage />;
   if (path === '/rules') return <RulesPage />;
   if (path === '/agencies') return <AgenciesPage />;
+  if (path === '/assets')
+    return <AssetsPage agency={new URLSearchParams(location.search).get('agency') ?? undefined} />;
+  if (path === '/threat-intel') return <ThreatIntelPage />;
   if (path === '/intake') return <IntakePage />;
   return <NotFound />;
 }

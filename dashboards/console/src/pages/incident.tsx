@@ -17,6 +17,7 @@ import { attackLinks, ruleFields } from '../rulefields.js';
 import { allows, CLOSING, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
 import { ErrorBox, Highlight, Loading, LogText, Panel, sevClass, useData } from '../ui.js';
+import { IncidentContext } from './incident-context.js';
 import { actionLabel, actorLabel, EventList, IncidentSummary, Timeline } from './incident-parts.js';
 import type { Assignee } from './queue.js';
 import { RuleAbout } from './rule-detail.js';
@@ -298,6 +299,7 @@ export function IncidentPage({ id }: { id: string }) {
         </Panel>
       </div>
       <IncidentSummary incident={inc} />
+      <IncidentContext incident={inc} alerts={data.alerts} events={data.events} />
       <Timeline incident={inc} alerts={data.alerts} comments={data.comments} audit={data.audit} />
       <EventList incident={inc} events={data.events} total={data.total} fields={fields} navigate={navigate} />
       {data.about ? (
