@@ -64,6 +64,8 @@ export async function openContext(config: Record<string, unknown>, deps: Context
   const geoConf = (config.geoip ?? {}) as GeoOptions & { enabled?: boolean };
   const geo = geoConf.enabled === false ? undefined : new GeoEnricher(geoConf);
   const days = tiConf.retroMatchDays ?? 7;
+  // OpenSearch indexes event fields (indicators become queries); SQLite does not (the window is read once).
+  const strategy = (config.store as { kind?: string } | undefined)?.kind === 'opensearch' ? 'query' : 'scan';
   let retro = Promise.resolve();
   let started = false;
   const feeds = tiConf.feeds ?? [];
@@ -78,7 +80,7 @@ export async function openContext(config: Record<string, unknown>, deps: Context
             retro = retro
               .then(async () => {
                 if (deps.retroClaim && !(await deps.retroClaim(retroKey(added)))) return;
-                await retroMatch(deps.events, added, days, deps.raise);
+                await retroMatch(deps.events, added, days, deps.raise, { strategy });
               })
               .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'Retro-match failed'));
           },

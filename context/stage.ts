@@ -202,7 +202,11 @@ export function retroQuery(indicators: readonly Indicator[]): QueryNode {
 
 /**
  * Searches the stored events of the last `days` days for indicators a feed just added and calls `raise` for each
- * event that matches one (alerts marked found later). Indicators are searched in chunks so each query stays small.
+ * event that matches one (alerts marked found later). Two ways, the caller picks by its store:
+ * - `query` (OpenSearch: fields are indexed): the indicators go to the store as queries, in chunks so each query
+ *   stays small; the matcher confirms each event returned;
+ * - `scan` (SQLite: no index on event fields, so every query would read the whole window again, once per chunk):
+ *   the window is read once, in time order, and every event goes through the matcher of all the new indicators.
  * Returns the number of events raised.
  */
 export async function retroMatch(
@@ -210,23 +214,23 @@ export async function retroMatch(
   added: readonly Indicator[],
   days: number,
   raise: (alert: IndicatorAlert) => Promise<void>,
-  o: { now?: number; chunk?: number; maxEvents?: number } = {},
+  o: { now?: number; chunk?: number; maxEvents?: number; strategy?: 'query' | 'scan' } = {},
 ): Promise<number> {
   if (added.length === 0 || days <= 0) return 0;
   const now = o.now ?? Date.now();
-  const chunk = o.chunk ?? 100;
+  const chunk = o.strategy === 'scan' ? added.length : (o.chunk ?? 100);
   const matcher = new Matcher(new IndicatorSet(added));
   const hits: IndicatorHit[] = [];
   let raised = 0;
   for (let i = 0; i < added.length; i += chunk) {
-    const query = retroQuery(added.slice(i, i + chunk));
+    const query: QueryNode = o.strategy === 'scan' ? { kind: 'all' } : retroQuery(added.slice(i, i + chunk));
     let after: string | undefined;
     do {
       const page = await store.search(SCOPE_ALL, {
         query,
         from: now - days * 86_400_000,
         to: now + 60_000,
-        size: 1000,
+        size: o.strategy === 'scan' ? 5000 : 1000,
         sort: { field: '@timestamp', order: 'asc' },
         ...(after ? { after } : {}),
       });
