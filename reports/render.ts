@@ -14,6 +14,7 @@ import type { Change, ReportModel } from './model.js';
 import { formatDateTime } from './period.js';
 import {
   agencyName,
+  assetLine,
   fill,
   formatChange,
   formatDuration,
@@ -253,9 +254,14 @@ export function renderHtml(m: ReportModel, lang: Language = 'vi', target: ChartT
       w.topHosts!,
       m.topHosts.length
         ? table(
-            [w.host!, w.agency!, w.alerts!],
-            m.topHosts.map((h) => [e(h.host), e(agencyName(m, h.agencyId)), n(h.alerts)]),
-            [2],
+            [w.host!, w.agency!, w.asset!, w.alerts!],
+            m.topHosts.map((h) => [
+              e(h.host),
+              e(agencyName(m, h.agencyId)),
+              h.asset ? e(assetLine(h.asset, lang)) : '',
+              n(h.alerts),
+            ]),
+            [3],
           )
         : nothing(w),
     ),
