@@ -176,7 +176,9 @@ suite('threat intelligence, GeoIP and assets in the console', () => {
     );
     await page.click('.assets button:text("Nhập")');
     await page.waitForSelector('[data-testid=asset-import-result]');
-    expect(await page.textContent('[data-testid=asset-import-result]')).toContain('Dòng 3: criticality');
+    expect(await page.textContent('[data-testid=asset-import-result]')).toContain(
+      'Dòng 3: Mức quan trọng: phải là số nguyên từ 1 đến 5, đang là 9',
+    );
     await page.waitForSelector('[data-testid=assets] tr[data-host=web02]');
     await page.waitForSelector('[data-testid=assets-learned]');
     await page.screenshot({ path: join(DIR, 'assets-vi.png'), fullPage: true });

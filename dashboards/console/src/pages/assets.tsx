@@ -34,7 +34,12 @@ const WORDS = {
     import: 'Nhập từ CSV',
     importHint: 'Dòng đầu là tiêu đề: Tên máy, Địa chỉ IP, Chủ quản, Vai trò, Mức quan trọng, Cấp độ, Ghi chú',
     importDo: 'Nhập',
-    written: 'đã ghi',
+    written: 'Đã ghi {n} tài sản.',
+    count: 'Tài sản',
+    r_required: 'bắt buộc',
+    r_int: 'phải là số nguyên từ 1 đến 5, đang là',
+    r_ip: 'không phải địa chỉ IP:',
+    r_header: 'dòng tiêu đề không có cột tên máy',
     line: 'Dòng',
     learned: 'Máy thấy trong log nhưng chưa có trong danh mục',
     learnedNone: 'Mọi máy gửi log đều đã có trong danh mục.',
@@ -65,7 +70,12 @@ const WORDS = {
     import: 'Import a CSV',
     importHint: 'First line is the header: host, addresses, owner, role, criticality, securityLevel, notes',
     importDo: 'Import',
-    written: 'written',
+    written: '{n} assets written.',
+    count: 'Assets',
+    r_required: 'required',
+    r_int: 'must be an integer 1-5, got',
+    r_ip: 'not an IP address:',
+    r_header: 'no host column in the header',
     line: 'Line',
     learned: 'Hosts seen in the logs but not in the inventory',
     learnedNone: 'Every host sending logs is in the inventory.',
@@ -94,6 +104,17 @@ interface Problem {
   line?: number;
   field: string;
   reason: string;
+}
+
+/** A server problem in the page's words: the field by its column name, the usual reasons translated. */
+function problemText(w: Words, p: Problem): string {
+  const field = (w as Record<string, string>)[p.field] ?? p.field;
+  const reason = p.reason
+    .replace(/^required(, 1-5)?$/, w.r_required)
+    .replace(/^must be an integer 1-5, got /, `${w.r_int} `)
+    .replace(/^not an IP address:/, w.r_ip)
+    .replace(/^no host column in the header$/, w.r_header);
+  return `${field}: ${reason}`;
 }
 
 const EMPTY = { host: '', addresses: '', owner: '', role: '', criticality: '3', securityLevel: '', notes: '' };
@@ -233,14 +254,12 @@ function Import({ w, agencyId, onDone }: { w: Words; agencyId: string; onDone: (
       <ErrorBox error={error} />
       {result ? (
         <div data-testid="asset-import-result">
-          <p>
-            {result.written} {w.written}
-          </p>
+          <p>{w.written.replace('{n}', String(result.written))}</p>
           {result.problems.length ? (
             <ul className="error-text small">
               {result.problems.map((p) => (
                 <li key={`${p.line}:${p.field}:${p.reason}`}>
-                  {w.line} {p.line}: {p.field}: <LogText text={p.reason} />
+                  {w.line} {p.line}: <LogText text={problemText(w, p)} />
                 </li>
               ))}
             </ul>
@@ -320,62 +339,64 @@ export function AssetsPage({ agency }: { agency?: string }) {
       ) : list.data.items.length === 0 ? (
         <p className="muted">{w.none}</p>
       ) : (
-        <table className="grid" data-testid="assets">
-          <thead>
-            <tr>
-              <th>{w.host}</th>
-              <th>{w.role}</th>
-              <th>{w.owner}</th>
-              <th>{w.addresses}</th>
-              <th>{w.criticality}</th>
-              <th>{w.securityLevel}</th>
-              <th>{w.updated}</th>
-              {canEdit ? <th /> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {[...list.data.items]
-              .sort((a, b) => b.criticality - a.criticality || a.host.localeCompare(b.host))
-              .map((a) => (
-                <tr key={a.id} data-host={a.host}>
-                  <td>
-                    <strong>
-                      <LogText text={a.host} />
-                    </strong>
-                    {a.notes ? (
-                      <div className="small muted">
-                        <LogText text={a.notes} />
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>
-                    <LogText text={a.role ?? ''} />
-                  </td>
-                  <td>
-                    <LogText text={a.owner ?? ''} />
-                  </td>
-                  <td className="small">{a.addresses.join(', ')}</td>
-                  <td>
-                    <span className={`crit crit-${a.criticality}`}>{a.criticality}</span>
-                  </td>
-                  <td>{a.securityLevel ?? '—'}</td>
-                  <td className="small">
-                    {a.updatedAt ? fmtDateTime(a.updatedAt) : ''} {a.updatedBy?.replace(/^(user|key):/, '') ?? ''}
-                  </td>
-                  {canEdit ? (
+        <Panel title={`${w.count} (${list.data.items.length})`}>
+          <table className="grid" data-testid="assets">
+            <thead>
+              <tr>
+                <th>{w.host}</th>
+                <th>{w.role}</th>
+                <th>{w.owner}</th>
+                <th>{w.addresses}</th>
+                <th>{w.criticality}</th>
+                <th>{w.securityLevel}</th>
+                <th>{w.updated}</th>
+                {canEdit ? <th /> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {[...list.data.items]
+                .sort((a, b) => b.criticality - a.criticality || a.host.localeCompare(b.host))
+                .map((a) => (
+                  <tr key={a.id} data-host={a.host}>
                     <td>
-                      <button type="button" className="link small" onClick={() => setForm(formOf(a))}>
-                        {w.edit}
-                      </button>{' '}
-                      <button type="button" className="link small" onClick={() => remove(a)}>
-                        {w.remove}
-                      </button>
+                      <strong>
+                        <LogText text={a.host} />
+                      </strong>
+                      {a.notes ? (
+                        <div className="small muted">
+                          <LogText text={a.notes} />
+                        </div>
+                      ) : null}
                     </td>
-                  ) : null}
-                </tr>
-              ))}
-          </tbody>
-        </table>
+                    <td>
+                      <LogText text={a.role ?? ''} />
+                    </td>
+                    <td>
+                      <LogText text={a.owner ?? ''} />
+                    </td>
+                    <td className="small">{a.addresses.join(', ')}</td>
+                    <td>
+                      <span className={`crit crit-${a.criticality}`}>{a.criticality}</span>
+                    </td>
+                    <td>{a.securityLevel ?? '—'}</td>
+                    <td className="small">
+                      {a.updatedAt ? fmtDateTime(a.updatedAt) : ''} {a.updatedBy?.replace(/^(user|key):/, '') ?? ''}
+                    </td>
+                    {canEdit ? (
+                      <td>
+                        <button type="button" className="link small" onClick={() => setForm(formOf(a))}>
+                          {w.edit}
+                        </button>{' '}
+                        <button type="button" className="link small" onClick={() => remove(a)}>
+                          {w.remove}
+                        </button>
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </Panel>
       )}
       {canEdit && agencyId ? (
         <>

@@ -19,7 +19,7 @@ const WORDS = {
     owner: 'Chủ quản',
     criticality: 'Mức quan trọng',
     securityLevel: 'Cấp độ (NĐ 85)',
-    raised: 'Mức độ đã điều chỉnh theo mức quan trọng của tài sản, ban đầu là',
+    raised: 'Mức độ điều chỉnh theo mức quan trọng của tài sản',
     indicators: 'Chỉ báo mối đe dọa',
     feed: 'Nguồn',
     value: 'Chỉ báo',
@@ -46,7 +46,7 @@ const WORDS = {
     owner: 'Owner',
     criticality: 'Criticality',
     securityLevel: 'Security level (Decree 85)',
-    raised: "Severity adjusted by the asset's criticality, originally",
+    raised: "Severity adjusted by the asset's criticality",
     indicators: 'Threat indicators',
     feed: 'Feed',
     value: 'Indicator',
@@ -134,50 +134,52 @@ export function IncidentContext({
           label: e[`${p}.geo.label`],
         });
     }
+  const regions = new Intl.DisplayNames([lang], { type: 'region' });
+  const countryOf = (iso: unknown, name: unknown) => {
+    try {
+      return (iso ? regions.of(str(iso)) : undefined) ?? str(name);
+    } catch {
+      return str(name);
+    }
+  };
   const labelOf = (l: unknown) => (w as Record<string, string>)[`label_${str(l)}`] ?? str(l);
   return (
     <Panel title={w.title} className="incident-context">
       <div data-testid="incident-asset">
         <h3>{w.asset}</h3>
         {asset ? (
-          <table className="kv">
-            <tbody>
-              <tr>
-                <th>{t('host')}</th>
-                <td>
-                  <LogText text={asset.host} />
-                </td>
-              </tr>
-              {asset.role ? (
-                <tr>
-                  <th>{w.role}</th>
-                  <td>
-                    <LogText text={asset.role} />
-                  </td>
-                </tr>
-              ) : null}
-              {asset.owner ? (
-                <tr>
-                  <th>{w.owner}</th>
-                  <td>
-                    <LogText text={asset.owner} />
-                  </td>
-                </tr>
-              ) : null}
-              <tr>
-                <th>{w.criticality}</th>
-                <td>
-                  <span className={`crit crit-${asset.criticality}`}>{asset.criticality}</span> / 5
-                </td>
-              </tr>
-              {asset.securityLevel ? (
-                <tr>
-                  <th>{w.securityLevel}</th>
-                  <td>{asset.securityLevel}</td>
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
+          <dl className="kvlist">
+            <dt>{t('host')}</dt>
+            <dd>
+              <LogText text={asset.host} />
+            </dd>
+            {asset.role ? (
+              <>
+                <dt>{w.role}</dt>
+                <dd>
+                  <LogText text={asset.role} />
+                </dd>
+              </>
+            ) : null}
+            {asset.owner ? (
+              <>
+                <dt>{w.owner}</dt>
+                <dd>
+                  <LogText text={asset.owner} />
+                </dd>
+              </>
+            ) : null}
+            <dt>{w.criticality}</dt>
+            <dd>
+              <span className={`crit crit-${asset.criticality}`}>{asset.criticality}</span> / 5
+            </dd>
+            {asset.securityLevel ? (
+              <>
+                <dt>{w.securityLevel}</dt>
+                <dd>{asset.securityLevel}</dd>
+              </>
+            ) : null}
+          </dl>
         ) : inventory.data === undefined && !carried && host && !inventory.error ? null : (
           <p className="muted small">
             {w.noAsset}{' '}
@@ -192,7 +194,8 @@ export function IncidentContext({
         )}
         {original ? (
           <p className="small" data-testid="severity-original">
-            {w.raised} <strong>{sevLabel(t, str(original))}</strong>.
+            {w.raised}: <strong>{sevLabel(t, str(original))}</strong> →{' '}
+            <strong>{sevLabel(t, incident.severity)}</strong>.
           </p>
         ) : null}
       </div>
@@ -265,7 +268,7 @@ export function IncidentContext({
                     <code>{ip}</code>
                   </td>
                   <td>
-                    {str(g.country)} {g.iso ? <span className="small muted">({str(g.iso)})</span> : null}
+                    {countryOf(g.iso, g.country)} {g.iso ? <span className="small muted">({str(g.iso)})</span> : null}
                   </td>
                   <td>
                     <LogText text={str(g.city)} />

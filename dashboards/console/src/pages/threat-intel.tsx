@@ -52,6 +52,7 @@ const WORDS = {
     firstSeen: 'Thấy lần đầu',
     attribution: 'Vị trí địa lý và chủ mạng (AS) của địa chỉ IP: DB-IP.com, RouteViews (CC BY 4.0).',
     type_local: 'nội bộ',
+    type_list: 'danh sách',
   },
   en: {
     title: 'Threat intelligence',
@@ -94,6 +95,7 @@ const WORDS = {
     firstSeen: 'First seen',
     attribution: 'IP geolocation and network owner (AS): DB-IP.com, RouteViews (CC BY 4.0).',
     type_local: 'local',
+    type_list: 'list',
   },
 };
 type Words = (typeof WORDS)['vi'];
@@ -159,7 +161,7 @@ function MatchDays({ feed, w }: { feed: Feed; w: Words }) {
           style={c === 0 ? undefined : { height: `${4 + Math.round((16 * c) / max)}px` }}
         />
       ))}
-      <span className="small muted"> {total === 0 ? w.noMatches14 : total}</span>
+      <span className="small muted ti-days-total">{total === 0 ? w.noMatches14 : total}</span>
     </span>
   );
 }
@@ -173,7 +175,7 @@ function FeedRow({ f, w }: { f: Feed; w: Words }) {
         <strong>{f.name}</strong>
         <div className="small muted">{f.source}</div>
       </td>
-      <td>{f.type === 'local' ? w.type_local : f.type}</td>
+      <td>{f.type === 'local' ? w.type_local : f.type === 'list' ? w.type_list : f.type.toUpperCase()}</td>
       <td>
         {f.stale ? (
           <>
