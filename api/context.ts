@@ -27,7 +27,7 @@ export interface ApiServices {
   /** The threat-intel feeds' status (context/ti), the indicators naming a value, and a poke after the analysts'
    * local list changed (read it again now). */
   threatIntel?: {
-    status(): unknown[];
+    status(): unknown[] | Promise<unknown[]>;
     search?(value: string): { type: string; value: string; hits: unknown[] } | { error: string };
     localChanged?(): Promise<void>;
   };

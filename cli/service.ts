@@ -7,7 +7,7 @@
  */
 import { AuthService, startApi } from '../api/index.js';
 import { reportRouteOptions } from '../api/routes/reports.js';
-import { openContext, type ThreatIntel } from '../context/index.js';
+import { openContext, readStatus, type ThreatIntel } from '../context/index.js';
 import { configError } from '../core/config/errors.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
@@ -309,7 +309,13 @@ export async function startIngestService(config: Config): Promise<IngestService>
       agencies,
     });
     opened.push(() => ingest.stop());
-    const api = await startApi(config, { stores, incidents, ruleSources: config.rules });
+    // Feeds are loaded and matched by the workers; their published status is what the console shows.
+    const api = await startApi(config, {
+      stores,
+      incidents,
+      ruleSources: config.rules,
+      threatIntel: { status: () => readStatus(stores.state) },
+    });
     return { stores, incidents, silent, notifier, agencies, ingest, api };
   };
   let parts: Awaited<ReturnType<typeof open>>;

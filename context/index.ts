@@ -15,6 +15,7 @@ import { type FeedNotice, ThreatIntel } from './ti/manager.js';
 import type { Indicator } from './ti/types.js';
 
 export { ContextStage, type IndicatorAlert, TI_RULE_ID } from './stage.js';
+export { publishStatus, readStatus } from './ti/shared-status.js';
 export { LOCAL_FEED, type LocalIndicator, LocalList, validateLocal } from './ti/local.js';
 export type { FeedNotice, FeedStatus } from './ti/manager.js';
 export { ThreatIntel } from './ti/manager.js';

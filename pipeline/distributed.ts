@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type IndicatorAlert, openContext } from '../context/index.js';
+import { type IndicatorAlert, openContext, publishStatus } from '../context/index.js';
 import { configError } from '../core/config/errors.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
@@ -70,6 +70,8 @@ async function openParts(
     notice: (n) => void feedNotice(notifier, n),
   });
   opened.push(() => context.close());
+  // The API runs in `canhgac ingest`: it shows the feeds' status the workers publish.
+  if (context.ti) opened.push(publishStatus(stores.state, context.ti));
   const pipeline = await Pipeline.open({
     context: context.stage,
     config,

@@ -6,7 +6,15 @@
  */
 import { afterAll, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { type IndicatorAlert, LocalList, type OpenedContext, openContext, validateLocal } from '../context/index.js';
+import {
+  type IndicatorAlert,
+  LocalList,
+  type OpenedContext,
+  openContext,
+  publishStatus,
+  readStatus,
+  validateLocal,
+} from '../context/index.js';
 import { rest } from '../store/opensearch/client.js';
 import { openOpenSearchStores } from '../store/opensearch/index.js';
 import { SCOPE_ALL, type StoredEvent } from '../store/types.js';
@@ -94,6 +102,20 @@ describeOpenSearch('retro-match with distributed workers', (url) => {
         const live = w.stage.process([{ ...yesterday, 'event.id': 'now', '@timestamp': new Date().toISOString() }]);
         expect(live.map((a) => a.id)).toEqual(['now:ti']);
       }
+      // The API (in `canhgac ingest`) shows the workers' published status: matches per day summed over both.
+      for (const w of workers) {
+        const stop = publishStatus(stores.state, w.ti!, 3_600_000);
+        cleanups.push(async () => stop());
+      }
+      const today = new Date().toISOString().slice(0, 10);
+      const deadline = Date.now() + 20_000;
+      let local: { matchesByDay: Record<string, number>; indicators: number } | undefined;
+      while (Date.now() < deadline) {
+        local = (await readStatus(stores.state)).find((f) => f.name === 'local');
+        if (local?.matchesByDay[today] === 2) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(local).toMatchObject({ indicators: 1, matchesByDay: { [today]: 2 } });
     },
     90_000,
   );

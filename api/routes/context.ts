@@ -97,7 +97,7 @@ export const contextRoutes: RouteDef[] = [
     method: 'get',
     path: '/api/v1/threat-intel/feeds',
     operationId: 'listThreatIntelFeeds',
-    handle: async (ctx) => ({ body: { items: ctx.svc.threatIntel?.status() ?? [] } }),
+    handle: async (ctx) => ({ body: { items: (await ctx.svc.threatIntel?.status()) ?? [] } }),
   },
   {
     method: 'get',
