@@ -30,6 +30,8 @@ export interface ApiServices {
     status(): unknown[] | Promise<unknown[]>;
     search?(value: string): { type: string; value: string; hits: unknown[] } | { error: string };
     localChanged?(): Promise<void>;
+    /** The asset inventory changed: weigh alerts with it from now on. */
+    assetsChanged?(): Promise<void>;
   };
 }
 

@@ -127,8 +127,13 @@ function intakeKeys(auth: AuthService) {
 }
 
 /** The threat-intel operations the API uses (feed status, indicator search, the local list changed). */
-function threatIntelApi(ti: ThreatIntel, syncLocal: () => Promise<void>) {
-  return { status: () => ti.status(), search: (v: string) => ti.search(v), localChanged: syncLocal };
+function threatIntelApi(ti: ThreatIntel, ctx: { syncLocal(): Promise<void>; refreshAssets(): Promise<void> }) {
+  return {
+    status: () => ti.status(),
+    search: (v: string) => ti.search(v),
+    localChanged: ctx.syncLocal,
+    assetsChanged: ctx.refreshAssets,
+  };
 }
 
 /** Starts every stage in this process; resolves once intake and API listen. */
@@ -194,7 +199,7 @@ export async function startService(config: Config): Promise<Service> {
     },
     pipelineStatus: () => health.check(),
     ruleSources: config.rules,
-    ...(context.ti ? { threatIntel: threatIntelApi(context.ti, context.syncLocal) } : {}),
+    ...(context.ti ? { threatIntel: threatIntelApi(context.ti, context) } : {}),
   });
   const reports = startReports(config, stores);
   await refreshQuarantineGauge(stores.state).catch((err: unknown) =>

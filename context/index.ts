@@ -15,10 +15,10 @@ import { type FeedNotice, ThreatIntel } from './ti/manager.js';
 import type { Indicator } from './ti/types.js';
 
 export { ContextStage, type IndicatorAlert, TI_RULE_ID } from './stage.js';
-export { publishStatus, readStatus } from './ti/shared-status.js';
 export { LOCAL_FEED, type LocalIndicator, LocalList, validateLocal } from './ti/local.js';
 export type { FeedNotice, FeedStatus } from './ti/manager.js';
 export { ThreatIntel } from './ti/manager.js';
+export { publishStatus, readStatus } from './ti/shared-status.js';
 
 const log = logger('context');
 
@@ -49,6 +49,8 @@ export interface OpenedContext {
   syncLocal(): Promise<void>;
   /** Settles when the retro-matches started so far have finished. */
   idle(): Promise<void>;
+  /** Reads the asset inventory again now (the API calls it after a change; otherwise every 30 s). */
+  refreshAssets(): Promise<void>;
   close(): void;
 }
 
@@ -116,6 +118,7 @@ export async function openContext(config: Record<string, unknown>, deps: Context
     geo,
     syncLocal,
     idle: () => retro,
+    refreshAssets: () => assets?.refresh() ?? Promise.resolve(),
     close: () => {
       ti?.stop();
       assets?.stop();

@@ -52,6 +52,7 @@ export const contextRoutes: RouteDef[] = [
         before,
         saved,
       );
+      await ctx.svc.threatIntel?.assetsChanged?.();
       return { body: saved };
     },
   },
@@ -65,6 +66,7 @@ export const contextRoutes: RouteDef[] = [
       if (!cur || !(await coll.delete(ctx.scope, cur.id)))
         throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'asset', id: ctx.params.id });
       await ctx.svc.auth.writeAudit(ctx.actor, 'asset.delete', 'assets', cur.id, cur.agencyId, cur, undefined);
+      await ctx.svc.threatIntel?.assetsChanged?.();
       return { status: 204 };
     },
   },
@@ -81,6 +83,7 @@ export const contextRoutes: RouteDef[] = [
         written: r.written,
         problems: r.problems.length,
       });
+      await ctx.svc.threatIntel?.assetsChanged?.();
       return { body: r };
     },
   },
