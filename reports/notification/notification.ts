@@ -195,13 +195,24 @@ export interface NotificationRecord {
   /** The deadline and how it ended for this report. */
   dueAt: number;
   deadline: 'met' | 'late' | 'n/a';
+  /** The form's filled values as sent, and their SHA-256 (to compare with a file later). */
+  content?: Record<string, string>;
+  contentSha256?: string;
 }
 
 /** Records that a report was sent (to whom, by whom, when) and returns the record. */
 export async function recordSent(
   stores: Stores,
   inc: Incident,
-  r: { kind: 'initial' | 'followup'; to: string[]; sentBy: string; template?: string; now?: number },
+  r: {
+    kind: 'initial' | 'followup';
+    to: string[];
+    sentBy: string;
+    template?: string;
+    now?: number;
+    content?: Record<string, string>;
+    contentSha256?: string;
+  },
 ): Promise<NotificationRecord> {
   const sentAt = r.now ?? Date.now();
   const col = stores.state.collection<NotificationRecord>('notification_reports');
@@ -219,6 +230,8 @@ export async function recordSent(
     dueAt: dl.dueAt,
     // Only the first initial report meets or misses the deadline.
     deadline: r.kind === 'initial' && earlier.docs.length === 0 ? (dl.state as 'met' | 'late') : 'n/a',
+    ...(r.content ? { content: r.content } : {}),
+    ...(r.contentSha256 ? { contentSha256: r.contentSha256 } : {}),
   };
   return col.put(SCOPE_ALL, rec);
 }
