@@ -9,6 +9,7 @@
  * The incident is read in the caller's scope: another agency's incident is not found.
  */
 import { createHash } from 'node:crypto';
+import { AssetService } from '../../context/assets/assets.js';
 import type { Incident } from '../../incidents/types.js';
 import {
   DEFAULT_TEMPLATE,
@@ -23,6 +24,8 @@ import {
   recordSent,
   sentReports,
 } from '../../reports/notification/notification.js';
+import { formatDateTime } from '../../reports/period.js';
+import { ruleTitle } from '../../reports/rule-names.js';
 import { SCOPE_ALL, type Scope } from '../../store/types.js';
 import type { Ctx, RouteDef } from '../context.js';
 import { apiError } from '../errors.js';
@@ -47,6 +50,23 @@ function clock(inc: Incident, records: NotificationRecord[], now: number) {
 async function agencyName(ctx: Ctx, id: string): Promise<string | undefined> {
   const a = await ctx.svc.stores.state.collection<{ id: string; name?: string }>('agencies').get(SCOPE_ALL, id);
   return a?.name;
+}
+
+/**
+ * What the records and the inventory know: the system (inventory role) and level of the incident's host, and
+ * for an update the initial report it follows. What the person filled in wins.
+ */
+async function known(ctx: Ctx, inc: Incident, i: FormInput): Promise<FormInput> {
+  const out = { ...i };
+  if (inc.host) {
+    const host = inc.host.toLowerCase();
+    const a = (await new AssetService(ctx.svc.stores.state).list(ctx.scope, inc.agencyId)).find((x) => x.host === host);
+    if (a?.role) out.systemName = `${a.role} (${inc.host})`;
+    if (out.securityLevel === undefined && a?.securityLevel !== undefined) out.securityLevel = a.securityLevel;
+  }
+  const first = (await sentReports(ctx.svc.stores, inc.id)).find((r) => r.kind === 'initial');
+  if (first) out.previousReport = `gửi lúc ${formatDateTime(first.sentAt)} tới ${first.to.join(', ')}`;
+  return out;
 }
 
 function input(body: unknown, name: string | undefined): FormInput {
@@ -86,6 +106,7 @@ async function list(ctx: Ctx) {
       out.push({
         id: inc.id,
         title: inc.title,
+        titleVi: ruleTitle(inc.ruleId, inc.title, 'vi'),
         ruleId: inc.ruleId,
         severity: inc.severity,
         state: inc.state,
@@ -101,7 +122,14 @@ async function list(ctx: Ctx) {
     after = p.next;
     if (!after) done = true;
   }
-  return { body: { items: out } };
+  // What needs doing first: reports not yet sent, the nearest (or most overdue) deadline first; then the rest.
+  const rows = out as { clock: { state: string; dueAt: number }; createdAt: number }[];
+  const open = (r: (typeof rows)[number]) => r.clock.state === 'due' || r.clock.state === 'overdue';
+  rows.sort(
+    (a, b) =>
+      Number(open(b)) - Number(open(a)) || (open(a) ? a.clock.dueAt - b.clock.dueAt : b.createdAt - a.createdAt),
+  );
+  return { body: { items: rows } };
 }
 
 async function status(ctx: Ctx) {
@@ -113,7 +141,7 @@ async function status(ctx: Ctx) {
 async function form(ctx: Ctx) {
   const inc = await incidentOf(ctx);
   const t = loadTemplate(notificationRouteOptions.template ?? DEFAULT_TEMPLATE);
-  const i = input(ctx.body, await agencyName(ctx, inc.agencyId));
+  const i = await known(ctx, inc, input(ctx.body, await agencyName(ctx, inc.agencyId)));
   const b = (ctx.body ?? {}) as { format?: string };
   const base = `bao-cao-${i.kind === 'initial' ? 'ban-dau' : 'cap-nhat'}-${inc.id}`.replace(/[^A-Za-z0-9._-]/g, '_');
   if (b.format === 'docx') {
@@ -146,7 +174,7 @@ async function record(ctx: Ctx) {
   const b = (ctx.body ?? {}) as { to?: string[] };
   if (!b.to?.length) throw apiError('CANHGAC_ERR_API_VALIDATION', { reason: 'to: at least one recipient is required' });
   const t = loadTemplate(notificationRouteOptions.template ?? DEFAULT_TEMPLATE);
-  const i = input(ctx.body, await agencyName(ctx, inc.agencyId));
+  const i = await known(ctx, inc, input(ctx.body, await agencyName(ctx, inc.agencyId)));
   // What was sent: the filled values, kept with the record (and their hash, to compare with a file later).
   const content = formValues(inc, i);
   const rec = await recordSent(ctx.svc.stores, inc, {

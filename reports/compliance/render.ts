@@ -24,8 +24,9 @@ const W = {
     missing: 'Chưa nhận',
     partial: 'Thiếu ở {k}/{n} máy',
     notRequired: 'Không bắt buộc',
-    keptDays: 'giữ {d} ngày',
-    keptForever: 'không tự xoá',
+    keptDays: 'đang giữ {d} ngày',
+    keptForever: 'đang giữ: không tự xoá',
+    atLeast: 'tối thiểu {m} tháng',
     under: 'dưới mức tối thiểu',
     legend: 'Đạt: đã nhận từ mọi máy của hệ thống. Cột loại nhật ký: số sự kiện nhận được trong kỳ.',
   },
@@ -45,8 +46,9 @@ const W = {
     missing: 'Not received',
     partial: 'Missing on {k}/{n} hosts',
     notRequired: 'Not required',
-    keptDays: 'kept {d} days',
-    keptForever: 'never deleted',
+    keptDays: 'kept {d} days now',
+    keptForever: 'kept: never deleted',
+    atLeast: 'at least {m} months',
     under: 'below the minimum',
     legend: 'OK: received from every host of the system. Log type columns: events received in the period.',
   },
@@ -107,7 +109,7 @@ export function complianceHtml(m: ComplianceModel, lang: Language): string {
         `<td style="${TD}">${s.level !== undefined ? e(String(s.level)) : `<span style="color:#b42318">${e(w.noLevel)}</span>`}</td>`,
         `<td style="${TD}">${e(String(s.hosts.length))}</td>`,
         ...s.logs.map((l) => cell(l, s, lang)),
-        `<td style="${TD};color:${r.ok ? '#1a7f37' : '#b42318'}">${e(r.label)}<br><span style="color:#555">${e(kept)}${r.ok ? '' : ` (${e(w.under)})`}</span></td>`,
+        `<td style="${TD};color:${r.ok ? '#1a7f37' : '#b42318'}">${e(fill(w.atLeast, { m: Math.round(r.requiredDays / 30.5) }))}<br><span style="color:#555">${e(kept)}${r.ok ? '' : ` (${e(w.under)})`}</span></td>`,
       ].join('')}</tr>`;
     });
     out.push(

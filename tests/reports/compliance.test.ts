@@ -13,6 +13,7 @@ import { createApiApp, servicesOf } from '../../api/app.js';
 import { AssetService, validateAsset } from '../../context/assets/assets.js';
 import { createNormaliseContext, normaliseRecord } from '../../ingest/normalise/normalise.js';
 import { buildCompliance, type ComplianceModel, loadRequirements } from '../../reports/compliance/compliance.js';
+import { generateReport } from '../../reports/generate.js';
 import { RetentionTimer } from '../../store/retention.js';
 import { openSqliteStores, type SqliteStores } from '../../store/sqlite/index.js';
 import { SCOPE_ALL, type StoredEvent } from '../../store/types.js';
@@ -205,5 +206,30 @@ describe('the API and retention', () => {
       decree53: false,
     });
     expect(await timer.effectiveDays()).toBe(92);
+  });
+});
+
+describe('the six-monthly report', () => {
+  it('includes the compliance view of its period (the weekly report does not); stored names stay text', async () => {
+    await asset(A, { host: 'evil01', criticality: 1, securityLevel: 2, role: '<img src=x onerror=alert(1)>' });
+    const r = await generateReport(stores, { kind: 'semiannual', period: '2026-H2', scope: SCOPE_ALL, now: TO });
+    expect(r.compliance?.summary.systems).toBe(5);
+    for (const html of [r.html, r.printHtml]) {
+      expect(html).toContain('Tuân thủ giám sát nhật ký theo cấp độ');
+      expect(html).toContain('Cổng dịch vụ công');
+      expect(html).toContain('Thiếu ở 1/2 máy');
+      expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+      expect(html).not.toContain('<img src=x');
+    }
+    const en = await generateReport(stores, {
+      kind: 'semiannual',
+      period: '2026-H2',
+      scope: SCOPE_ALL,
+      now: TO,
+      lang: 'en',
+    });
+    expect(en.html).toContain('Log monitoring compliance by security level');
+    const weekly = await generateReport(stores, { kind: 'weekly', period: '2026-W47', scope: SCOPE_ALL, now: TO });
+    expect(weekly.html).not.toContain('Tuân thủ');
   });
 });
