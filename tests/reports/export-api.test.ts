@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { exportRouteOptions } from '../../api/routes/export.js';
+import { AssetService, validateAsset } from '../../context/assets/assets.js';
 import { MonitoringExport, type OutboxEntry } from '../../reports/export/exporter.js';
 import { exportSetup } from '../../reports/export/start.js';
 import type { StixObject } from '../../reports/export/stix.js';
@@ -96,6 +97,16 @@ it('status, dry run equal to what the exporter collects, retry, and no access fo
   expect(r.body).toMatchObject({ state: 'pending', attempts: 0 });
   const audit = await f.stores.state.collection<{ action: string }>('audit').list(SCOPE_ALL, { size: 500 });
   expect(audit.docs.some((d) => d.action === 'export.retry')).toBe(true);
+
+  // A level 5 system in the inventory: its incidents share monitoring only, whatever the agency's profile.
+  const lvl = validateAsset({ host: 'cong-dich-vu-tc', criticality: 5, securityLevel: 5 }, AG.tc);
+  if ('problems' in lvl) throw new Error('asset');
+  await new AssetService(f.stores.state).put(SCOPE_ALL, lvl.asset, 'test');
+  await f.stores.state.collection('export_state').delete(SCOPE_ALL, 'export-cursor-ncsc');
+  const again5 = (await f.call('GET', '/api/v1/export/dry-run', { key: f.keys.admin })) as { body: DryBody };
+  const text = JSON.stringify(again5.body.bundle);
+  expect(text).not.toContain('cong-dich-vu-tc');
+  expect(text).toContain('csdl-tc');
 
   for (const path of ['/api/v1/export', '/api/v1/export/dry-run'])
     expect((await f.call('GET', path, { key: f.keys.agency_admin_a })).status).toBe(403);
