@@ -268,7 +268,7 @@ function cases(): Record<string, Case> {
       status: 200,
     },
     getExport: { path: '/api/v1/export', key: k.admin, status: 200 },
-    exportDryRun: { path: '/api/v1/export/dry-run', key: k.admin, status: 503 },
+    exportDryRun: { path: '/api/v1/export/dry-run', key: k.admin, status: 200 },
     retryExport: { path: '/api/v1/export/outbox/nope/retry', key: k.admin, body: {}, status: 404 },
     listNotificationReports: { path: '/api/v1/notification-reports', key: k.viewer_a, status: 200 },
     getIncidentNotifications: { path: `/api/v1/incidents/${a.incident}/notifications`, key: k.viewer_a, status: 200 },

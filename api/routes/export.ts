@@ -90,7 +90,8 @@ async function status(ctx: Ctx) {
 
 async function dryRun(ctx: Ctx) {
   const s = setup();
-  if (!s) throw apiError('CANHGAC_ERR_API_UNAVAILABLE', { what: 'export (no export section in the configuration)' });
+  // No export section: nothing would leave.
+  if (!s) return { body: { configured: false, incidents: 0, objects: 0, byType: {}, bundle: null } };
   const x = new MonitoringExport(ctx.svc.stores, { target: s.target, policy: s.policy });
   const r = await x.dryRun();
   const objects = (r.bundle?.objects as StixObject[] | undefined) ?? [];
