@@ -9,7 +9,6 @@ import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
 import { compress, MIN_COMPRESS_BYTES, pickEncoding } from '../core/http-compress.js';
 import { logger } from '../core/log.js';
-import { consoleHandler } from './console-bundle.js';
 import { counter, histogram } from '../core/metrics.js';
 import { IncidentService } from '../incidents/service.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
@@ -17,17 +16,21 @@ import { type OidcConfig, type OidcOptions, OidcSignIn } from './auth/oidc.js';
 import { oidcRoutes } from './auth/oidc-routes.js';
 import { can, type Principal, scopeOf } from './auth/roles.js';
 import { type AuthOptions, AuthService, sha256 } from './auth/service.js';
+import { consoleHandler } from './console-bundle.js';
 import type { ApiServices, Ctx, RouteDef } from './context.js';
 import { apiError } from './errors.js';
 import { type BucketOptions, TokenBuckets } from './limits.js';
 import { type ApiSpec, loadSpec, type Operation, validateRequest } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
 import { contextRoutes } from './routes/context.js';
 import { eventRoutes } from './routes/events.js';
+import { exportRoutes } from './routes/export.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpi.js';
+import { notificationRoutes } from './routes/notification.js';
 import { notifyRoutes } from './routes/notify.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
@@ -111,6 +114,9 @@ export const ROUTES: readonly RouteDef[] = [
   ...notifyRoutes,
   ...reportRoutes,
   ...kpiRoutes,
+  ...complianceRoutes,
+  ...exportRoutes,
+  ...notificationRoutes,
   ...ruleRoutes,
   ...ruleExceptionRoutes,
   ...streamRoutes,
