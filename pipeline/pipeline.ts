@@ -14,24 +14,25 @@ import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
 import { CorrelationEngine } from '../detection/correlation/index.js';
-import type { PipelineOptions } from './processor.js';
-import { WorkerPool } from './pool.js';
 import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
 import type { CorrelationRule } from '../detection/sigma/model.js';
+import type { Alert } from '../incidents/types.js';
 import type { AgencyConfig } from '../ingest/normalise/agency.js';
 import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
 import type { RawRecord } from '../ingest/spool/types.js';
 import { type Collection, SCOPE_ALL, type Versioned } from '../store/types.js';
-import type { Detected, Detection, PipelineDeps } from './types.js';
+import { WorkerPool } from './pool.js';
+import type { PipelineOptions } from './processor.js';
 import { quarantineRecords } from './quarantine.js';
-import type { Alert } from '../incidents/types.js';
 import { STAGES } from './stages.js';
+import type { Detected, Detection, PipelineDeps } from './types.js';
 
 const log = logger('pipeline');
 const poisoned = counter(
   'canhgac_pipeline_poisoned_records_total',
   'Records no worker could process, stored raw with the reason',
 );
+
 export type { Detected, Detection, PipelineDeps, ReplayGuard } from './types.js';
 
 /** The shipped Sigma rules (the pipelines/ folder beside them holds field mappings, not rules). */
@@ -72,12 +73,14 @@ export class Pipeline {
   private consoleDisabled: string[] = [];
   private readonly placeholders: Record<string, string[]> | undefined;
   private readonly uploadedDir: string;
+  private readonly ruleCacheDir: string;
   private staticAgencies: AgencyConfig[] = [];
 
   private constructor(private readonly d: PipelineDeps) {
     this.rules = d.config.rules;
     this.placeholders = this.rules.placeholdersFile ? loadPlaceholders(this.rules.placeholdersFile) : undefined;
     this.uploadedDir = join(resolve(d.config.dataDir), 'rules-uploaded');
+    this.ruleCacheDir = join(resolve(d.config.dataDir), 'rule-cache');
   }
 
   /** Loads the rules (shipped, configured, uploaded through the API) and starts the worker pool. */
@@ -263,7 +266,10 @@ export class Pipeline {
     const rules = { ...this.rules, disabled: [...this.rules.disabled, ...this.consoleDisabled] };
     const dirs = [...(existsSync(SHIPPED_RULES) ? [SHIPPED_RULES] : []), ...rules.dirs, this.uploadedDir];
     // Correlations run here, on the main thread (or in Redis): a group's events may come from any worker.
-    const loaded = await loadRules(dirs, this.placeholders ? { placeholders: this.placeholders } : {});
+    const loaded = await loadRules(dirs, {
+      ...(this.placeholders ? { placeholders: this.placeholders } : {}),
+      cacheDir: this.ruleCacheDir,
+    });
     for (const p of loaded.problems.filter((x) => x.severity === 'error').slice(0, 50))
       log.warn({ file: p.file, line: p.line, col: p.col, reason: p.message }, 'Rule rejected');
     const correlations = loaded.documents.filter(
@@ -275,6 +281,7 @@ export class Pipeline {
     });
     const options: PipelineOptions = {
       ruleDirs: dirs,
+      ruleCacheDir: this.ruleCacheDir,
       disabled: rules.disabled,
       normalise,
       ...(this.placeholders ? { placeholders: this.placeholders } : {}),

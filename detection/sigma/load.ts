@@ -19,6 +19,7 @@ import { formatMessage } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
 import { DETECTION_ERRORS, type DetectionErrorCode, detectionError } from '../errors.js';
+import { RuleCacheSession } from './cache.js';
 import { checkReferences, readCorrelation, readFilter } from './correlation.js';
 import { readDetection } from './detection.js';
 import { indexMap, readLogsource, readMeta } from './meta.js';
@@ -31,6 +32,10 @@ export interface LoadOptions {
   placeholders?: Record<string, string[]>;
   /** Largest rule file accepted, in bytes (default 2 MiB). */
   maxFileBytes?: number;
+  /** loadRules: a directory for the compiled-rule cache file (./cache.ts); without it the cache lives in memory. */
+  cacheDir?: string | undefined;
+  /** loadRules: false parses every file again (default true). */
+  cache?: boolean;
 }
 
 /** Default largest file (real Sigma rules are a few KB; the biggest SigmaHQ file is under 100 KB). */
@@ -55,6 +60,11 @@ function problem(
 
 /** Parses one file's text (several YAML documents allowed). References to other files are not checked here. */
 export function parseRuleText(text: string, file: string, opts: LoadOptions = {}): LoadResult {
+  return parseCounted(text, file, opts, {});
+}
+
+/** parseRuleText, adding the documents' outcomes (loaded, rejected, skipped) to `outcomes`. */
+function parseCounted(text: string, file: string, opts: LoadOptions, outcomes: Record<string, number>): LoadResult {
   const problems: RuleProblem[] = [];
   const documents: SigmaDocument[] = [];
   const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -105,6 +115,7 @@ export function parseRuleText(text: string, file: string, opts: LoadOptions = {}
     if (ctx.failed) outcome = 'rejected';
     if (outcome === 'rejected') rejected++;
     docsCounter.inc({ outcome });
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   }
   // Documents of one legacy collection share the global part's id: later ones get `id#doc` so every loaded
   // document stays addressable by a unique id.
@@ -326,6 +337,14 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
   let rejected = 0;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const files = listRuleFiles(paths);
+  const cache =
+    opts.cache === false
+      ? undefined
+      : new RuleCacheSession({
+          dir: opts.cacheDir,
+          maxFileBytes: max,
+          ...(opts.placeholders ? { placeholders: opts.placeholders } : {}),
+        });
   for (let i = 0; i < files.length; i++) {
     if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
     const got = readRuleFile(files[i]!, max, decoder);
@@ -338,17 +357,33 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
       rejected++;
       continue;
     }
-    const r = parseRuleText(got.text, files[i]!, opts);
+    const r = parseCached(got.text, files[i]!, opts, cache);
     for (const d of r.documents) documents.push(d);
     for (const p of r.problems) problems.push(p);
     rejected += r.rejected;
   }
+  cache?.finish();
   const refs = checkReferences(documents, problems);
   for (const p of problems) problemsCounter.inc({ code: p.code, severity: p.severity });
   rejected += refs.rejected;
   warnDuplicateIds(refs.kept, problems);
   if (rejected > 0) log.warn({ rejected, loaded: refs.kept.length }, 'Some Sigma documents were rejected');
   return { documents: refs.kept, problems, rejected };
+}
+
+/** One file through the cache: parsed only when this text (with these options and this loader) is new. */
+function parseCached(text: string, file: string, opts: LoadOptions, cache: RuleCacheSession | undefined): LoadResult {
+  if (!cache) return parseRuleText(text, file, opts);
+  const key = cache.key(text);
+  const hit = cache.get(key, file);
+  if (hit) {
+    for (const [outcome, n] of Object.entries(hit.outcomes)) docsCounter.inc({ outcome }, n);
+    return hit;
+  }
+  const outcomes: Record<string, number> = {};
+  const r = parseCounted(text, file, opts, outcomes);
+  cache.set(key, r, outcomes);
+  return r;
 }
 
 /** Duplicate ids across files, and duplicate names anywhere (correlations refer to rules by name), warn. */
