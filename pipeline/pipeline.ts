@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { logger } from '../core/log.js';
-import { counter } from '../core/metrics.js';
+import { counter, gauge } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
 import { CorrelationEngine } from '../detection/correlation/index.js';
 import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
@@ -28,6 +28,10 @@ import { STAGES } from './stages.js';
 import type { Detected, Detection, PipelineDeps } from './types.js';
 
 const log = logger('pipeline');
+const reloadSeconds = gauge(
+  'canhgac_rules_reload_seconds',
+  'Seconds the last rule or agency change took from reading the rules to the new detection in every worker',
+);
 const poisoned = counter(
   'canhgac_pipeline_poisoned_records_total',
   'Records no worker could process, stored raw with the reason',
@@ -69,6 +73,7 @@ export class Pipeline {
   private det!: Detection;
   private fingerprint = '';
   private reloading: Promise<boolean> | undefined;
+  private reloadAgain = false;
   private readonly rules: PipelineDeps['config']['rules'];
   private consoleDisabled: string[] = [];
   private readonly placeholders: Record<string, string[]> | undefined;
@@ -129,19 +134,31 @@ export class Pipeline {
    * set; on a change builds a new detection and swaps it in. True when it swapped. One reload at a time.
    */
   reload(): Promise<boolean> {
-    this.reloading ??= (async () => {
+    // A change signalled while a reload runs may come after that reload read the rules: one more follows it.
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
       const fp = await this.currentFingerprint();
       if (fp === this.fingerprint) return false;
       this.fingerprint = fp;
+      const started = process.hrtime.bigint();
       const next = await this.build();
       const old = this.det;
       this.det = next;
       old.retired = true;
       if (old.inflight === 0) await old.pool.close();
-      log.info('Rules or agencies changed; new detection swapped in');
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      reloadSeconds.set(seconds);
+      log.info({ ms: Math.round(seconds * 1000) }, 'Rules or agencies changed; new detection swapped in');
       return true;
     })().finally(() => {
       this.reloading = undefined;
+      if (this.reloadAgain) {
+        this.reloadAgain = false;
+        void this.reload().catch((err: unknown) => log.error({ err }, 'Rule or agency reload failed'));
+      }
     });
     return this.reloading;
   }
