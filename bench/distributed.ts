@@ -110,6 +110,20 @@ try {
     if (wantAlerts) alerts = await bruteForceAlerts();
   }
   const ms = Date.now() - t0;
+  // Disk per stored event: the run's event indices (primary store, after a refresh; one node, no replica).
+  let bytesPerEvent: number | undefined;
+  try {
+    await fetch(`${osUrl}/${prefix}*/_refresh`, { method: 'POST' });
+    const rows = (await (
+      await fetch(`${osUrl}/_cat/indices/${prefix}*?format=json&bytes=b&h=index,docs.count,pri.store.size`)
+    ).json()) as { index: string; 'docs.count': string; 'pri.store.size': string }[];
+    const ev = rows.filter((r) => r.index.includes('events'));
+    const docs = ev.reduce((a, r) => a + Number(r['docs.count']), 0);
+    const bytes = ev.reduce((a, r) => a + Number(r['pri.store.size']), 0);
+    if (docs > 0) bytesPerEvent = Math.round(bytes / docs);
+  } catch {
+    bytesPerEvent = undefined;
+  }
   const used = cpu.since();
   const perMillion = Object.fromEntries(
     Object.entries(used).map(([k, s]) => [k, Math.round((s / Math.max(1, stored)) * 1e6 * 10) / 10]),
@@ -125,6 +139,7 @@ try {
       totalSeconds: ms / 1000,
       eventsPerSecond: Math.round((stored / ms) * 1000),
       peakQueuedBatches: peak,
+      ...(bytesPerEvent ? { openSearchBytesPerEvent: bytesPerEvent } : {}),
       cpuSeconds: used,
       cpuSecondsPerMillionEvents: perMillion,
       ...(values.flood ? { bruteForceAlerts: alerts, expectedAlerts: wantAlerts } : {}),
