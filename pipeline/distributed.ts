@@ -17,7 +17,7 @@ import { openContext } from '../context/index.js';
 import { configError } from '../core/config/errors.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
-import { counter, enableDefaultMetrics, registry } from '../core/metrics.js';
+import { counter, enableDefaultMetrics, metricsText, registry } from '../core/metrics.js';
 import { RedisCorrelationStore } from '../detection/correlation/index.js';
 import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.js';
 import { openDistributedCore } from './distributed-core.js';
@@ -168,8 +168,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   if (dist.metricsPort !== undefined) {
     metricsServer = createServer((req, res) => {
       if (req.url === '/metrics') {
-        registry
-          .metrics()
+        metricsText()
           .then((text) => {
             res.setHeader('Content-Type', registry.contentType);
             res.end(text);
