@@ -24,11 +24,24 @@ afterAll(async () => {
   await svc?.stop();
 });
 
-async function waitSwap(before: unknown, limitMs: number): Promise<number> {
+async function reloads(): Promise<Record<string, number>> {
+  const m = await registry.getSingleMetric('canhgac_rules_reloads_total')?.get();
+  const out: Record<string, number> = { in_place: 0, new_pool: 0 };
+  for (const v of m?.values ?? []) out[String(v.labels.mode)] = v.value;
+  return out;
+}
+
+/** Waits for the next applied change; ms after the call, and whether the workers took it in place. */
+async function waitSwap(before: Record<string, number>, limitMs: number): Promise<{ ms: number; inPlace: boolean }> {
   const t0 = Date.now();
-  while (svc!.internals.pool() === before && Date.now() - t0 < limitMs) await new Promise((r) => setTimeout(r, 20));
-  expect(svc!.internals.pool()).not.toBe(before);
-  return Date.now() - t0;
+  const total = (r: Record<string, number>) => (r.in_place ?? 0) + (r.new_pool ?? 0);
+  let now = await reloads();
+  while (total(now) === total(before) && Date.now() - t0 < limitMs) {
+    await new Promise((r) => setTimeout(r, 20));
+    now = await reloads();
+  }
+  expect(total(now)).toBeGreaterThan(total(before));
+  return { ms: Date.now() - t0, inPlace: (now.in_place ?? 0) > (before.in_place ?? 0) };
 }
 
 async function lastReload(): Promise<number> {
@@ -55,6 +68,7 @@ async function lastReload(): Promise<number> {
       'level: critical',
       '',
     ].join('\n');
+    const r0 = await reloads();
     const pool0 = svc.internals.pool();
     const up = await fetch(`${svc.apiUrl}/api/v1/rules`, {
       method: 'POST',
@@ -62,7 +76,10 @@ async function lastReload(): Promise<number> {
       body: JSON.stringify({ text }),
     });
     expect(up.status).toBe(201);
-    const uploadMs = await waitSwap(pool0, 20_000);
+    const upload = await waitSwap(r0, 20_000);
+    const uploadMs = upload.ms;
+    expect(upload.inPlace).toBe(true);
+    expect(svc.internals.pool()).toBe(pool0); // the same threads took the new rules
     const uploadSwap = await lastReload();
 
     // The new detection raises the uploaded rule.
@@ -90,14 +107,16 @@ async function lastReload(): Promise<number> {
     };
     const shipped = list.items.find((r) => r.source === 'shipped' && r.enabled);
     expect(shipped).toBeDefined();
-    const pool1 = svc.internals.pool();
+    const r1 = await reloads();
     const off = await fetch(`${svc.apiUrl}/api/v1/rules/${shipped!.id}`, {
       method: 'PATCH',
       headers: auth,
       body: JSON.stringify({ enabled: false }),
     });
     expect(off.status).toBe(200);
-    const overrideMs = await waitSwap(pool1, 20_000);
+    const override = await waitSwap(r1, 20_000);
+    const overrideMs = override.ms;
+    expect(override.inPlace).toBe(true);
     const overrideSwap = await lastReload();
     process.stderr.write(
       `rule change applied: upload ${uploadMs} ms after the answer (swap ${Math.round(uploadSwap * 1000)} ms), ` +

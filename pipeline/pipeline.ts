@@ -5,8 +5,9 @@
  * (the correlation store: memory or Redis; whether replays must be filtered).
  *
  * Rules uploaded through the API and agencies changed through the API (AgencyDirectory) reach detection through
- * reload(): a new worker pool (and correlation engine) is built and swapped in; batches in flight finish on the
- * old pool, which closes when its last batch is done.
+ * reload(): the running workers take the new rules in place between batches (rules re-read through the
+ * compiled-rule cache, engine rebuilt; no new threads) and a new correlation engine is swapped in; if the workers
+ * cannot, a new pool is built and swapped in, batches in flight finishing on the old one.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,6 +29,11 @@ import { STAGES } from './stages.js';
 import type { Detected, Detection, PipelineDeps } from './types.js';
 
 const log = logger('pipeline');
+const reloads = counter(
+  'canhgac_rules_reloads_total',
+  'Rule or agency changes applied: in place in the running workers, or through a new worker pool',
+  ['mode'],
+);
 const reloadSeconds = gauge(
   'canhgac_rules_reload_seconds',
   'Seconds the last rule or agency change took from reading the rules to the new detection in every worker',
@@ -144,14 +150,18 @@ export class Pipeline {
       if (fp === this.fingerprint) return false;
       this.fingerprint = fp;
       const started = process.hrtime.bigint();
-      const next = await this.build();
       const old = this.det;
+      const next = await this.build(old.pool);
       this.det = next;
-      old.retired = true;
-      if (old.inflight === 0) await old.pool.close();
+      const inPlace = next.pool === old.pool;
+      if (!inPlace) {
+        old.retired = true;
+        if (old.inflight === 0) await old.pool.close();
+      }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       reloadSeconds.set(seconds);
-      log.info({ ms: Math.round(seconds * 1000) }, 'Rules or agencies changed; new detection swapped in');
+      reloads.inc({ mode: inPlace ? 'in_place' : 'new_pool' });
+      log.info({ ms: Math.round(seconds * 1000), inPlace }, 'Rules or agencies changed; new detection swapped in');
       return true;
     })().finally(() => {
       this.reloading = undefined;
@@ -278,7 +288,9 @@ export class Pipeline {
       .join(',');
   }
 
-  private async build(): Promise<Detection> {
+  /** Builds detection; `inPlace`: the running pool's workers take the new options between batches (no new
+   * threads), falling back to a new pool if they cannot. */
+  private async build(inPlace?: WorkerPool): Promise<Detection> {
     const { config } = this.d;
     const rules = { ...this.rules, disabled: [...this.rules.disabled, ...this.consoleDisabled] };
     const dirs = [...(existsSync(SHIPPED_RULES) ? [SHIPPED_RULES] : []), ...rules.dirs, this.uploadedDir];
@@ -303,13 +315,24 @@ export class Pipeline {
       normalise,
       ...(this.placeholders ? { placeholders: this.placeholders } : {}),
     };
-    const pool = new WorkerPool({
-      size: config.workers,
-      processorModule: join(projectRoot, 'dist', 'pipeline', 'processor.js'),
-      options,
-      batchTimeoutMs: config.pipeline.batchTimeoutSeconds * 1000,
-    });
-    await pool.start();
+    let pool: WorkerPool | undefined;
+    if (inPlace) {
+      try {
+        await inPlace.update(options);
+        pool = inPlace;
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'Workers could not take the new rules in place; starting a new pool');
+      }
+    }
+    if (!pool) {
+      pool = new WorkerPool({
+        size: config.workers,
+        processorModule: join(projectRoot, 'dist', 'pipeline', 'processor.js'),
+        options,
+        batchTimeoutMs: config.pipeline.batchTimeoutSeconds * 1000,
+      });
+      await pool.start();
+    }
     log.info(
       { rules: loaded.documents.length, rejected: loaded.rejected, correlations: correlations.length, dirs },
       'Rules loaded',
