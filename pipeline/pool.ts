@@ -178,6 +178,7 @@ export class WorkerPool {
    * later start with them. Rejects if a worker could not apply them (it keeps its previous ones).
    */
   update(options: unknown): Promise<void> {
+    const previous = this.opts.options;
     this.opts.options = options;
     const all = this.slots.map(
       (slot) =>
@@ -187,7 +188,14 @@ export class WorkerPool {
         }),
     );
     this.pump();
-    return Promise.all(all).then(() => undefined);
+    return Promise.all(all).then(
+      () => undefined,
+      (err: unknown) => {
+        // Replacements start with the options that worked (the caller builds a new pool for the new ones).
+        if (this.opts.options === options) this.opts.options = previous;
+        throw err;
+      },
+    );
   }
 
   private pump(): void {
