@@ -23,11 +23,14 @@ import { type BucketOptions, TokenBuckets } from './limits.js';
 import { type ApiSpec, loadSpec, type Operation, validateRequest } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
 import { contextRoutes } from './routes/context.js';
 import { eventRoutes } from './routes/events.js';
+import { exportRoutes } from './routes/export.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpi.js';
+import { notificationRoutes } from './routes/notification.js';
 import { notifyRoutes } from './routes/notify.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
@@ -113,6 +116,9 @@ export const ROUTES: readonly RouteDef[] = [
   ...notifyRoutes,
   ...reportRoutes,
   ...kpiRoutes,
+  ...complianceRoutes,
+  ...exportRoutes,
+  ...notificationRoutes,
   ...ruleRoutes,
   ...ruleExceptionRoutes,
   ...streamRoutes,

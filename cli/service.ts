@@ -7,6 +7,9 @@
  */
 import { Redis } from 'ioredis';
 import { AuthService, startApi } from '../api/index.js';
+import { complianceRouteOptions } from '../api/routes/compliance.js';
+import { exportRouteOptions } from '../api/routes/export.js';
+import { notificationRouteOptions } from '../api/routes/notification.js';
 import { reportRouteOptions } from '../api/routes/reports.js';
 import { openContext, type ThreatIntel } from '../context/index.js';
 import { configError } from '../core/config/errors.js';
@@ -26,6 +29,7 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import type { WorkerPool } from '../pipeline/pool.js';
 import { refreshQuarantineGauge, replayMarked } from '../pipeline/quarantine.js';
 import { ruleChangePublisher } from '../pipeline/rule-signal.js';
+import { syncRetentionFloor } from '../reports/compliance/compliance.js';
 import { startExport } from '../reports/export/start.js';
 import { registerKpiGauges } from '../reports/kpi.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
@@ -105,6 +109,13 @@ function startReports(config: Config, stores: Stores): ReportScheduler {
   const rc = config.reports;
   reportRouteOptions.chromiumPath = rc.chromiumPath;
   reportRouteOptions.topN = rc.topN;
+  // Compliance, export and notification forms in the console: their routes read these (reports/compliance, ...).
+  complianceRouteOptions.configuredRetentionDays = config.store.retentionDays;
+  reportRouteOptions.retentionDays = config.store.retentionDays;
+  exportRouteOptions.config = config.export;
+  notificationRouteOptions.chromiumPath = rc.chromiumPath;
+  if (rc.notificationTemplate) notificationRouteOptions.template = rc.notificationTemplate;
+  void syncRetentionFloor(stores).catch(() => undefined);
   // The IOC KPI gauges at /metrics, computed when scraped (at most every 30 s).
   registerKpiGauges(stores);
   // Export to the monitoring centre (config `export`; off unless enabled), stopped with the reports.

@@ -399,6 +399,11 @@ export const CONFIG_SCHEMA = obj('canhgac configuration (canhgac.yaml).', {
       default: 10,
       description: 'Rows of the top rules, top targeted hosts and notable incidents.',
     },
+    notificationTemplate: {
+      type: 'string',
+      description:
+        'YAML form template of incident notification reports (default: the shipped reports/notification/tt20-2017.yml, Circular 20/2017/TT-BTTTT); replace it when new forms are published.',
+    },
     weekly: obj('The weekly report, sent every Monday for the previous ISO week.', {
       enabled: enabled(true, 'the weekly report mailing'),
       sendAt: {
