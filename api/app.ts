@@ -68,6 +68,8 @@ export interface ApiDeps {
   ready?: () => Promise<boolean>;
   /** The pipeline's health (the embedded service; absent: never stalled). */
   pipelineStatus?: () => { stalled: boolean; commitAgeSeconds: number };
+  /** Called after a rule or rule override changed (the pipeline reloads at once; distributed: a Redis message). */
+  rulesChanged?: () => void;
   /** Set the cookies' Secure flag and HSTS (serve behind TLS). Default false. */
   secureCookies?: boolean;
   /** Per client address; false turns it off (benchmarks). Default 600 burst, 300/s. */
@@ -251,6 +253,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
     secureCookies: deps.secureCookies ?? false,
     rules: new RuleCatalog(deps.stores.state, deps.ruleSources),
     ...(deps.pipelineStatus ? { pipelineStatus: deps.pipelineStatus } : {}),
+    ...(deps.rulesChanged ? { rulesChanged: deps.rulesChanged } : {}),
     ...(deps.threatIntel ? { threatIntel: deps.threatIntel } : {}),
   };
 }

@@ -24,6 +24,8 @@ export interface ApiServices {
   oidc?: OidcSignIn;
   /** Every rule the engine runs (shipped, rules.dirs, uploaded) with the console's switches. */
   rules: RuleCatalog;
+  /** Tells detection that rules or rule overrides changed (applied at once instead of at the next poll). */
+  rulesChanged?: () => void;
   /** The threat-intel feeds' status (context/ti), the indicators naming a value, and a poke after the analysts'
    * local list changed (read it again now). */
   threatIntel?: {

@@ -5,6 +5,7 @@
  * The distributed mode's front process (`canhgac ingest` with redis.url) is here too: intake, spool, the REST
  * API and the periodic checks (silent hosts, SLA, digests), with batches forwarded to Redis for `canhgac worker`.
  */
+import { Redis } from 'ioredis';
 import { AuthService, startApi } from '../api/index.js';
 import { complianceRouteOptions } from '../api/routes/compliance.js';
 import { exportRouteOptions } from '../api/routes/export.js';
@@ -28,6 +29,7 @@ import { PipelineHealth } from '../pipeline/health.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { WorkerPool } from '../pipeline/pool.js';
 import { refreshQuarantineGauge, replayMarked } from '../pipeline/quarantine.js';
+import { ruleChangePublisher } from '../pipeline/rule-signal.js';
 import { syncRetentionFloor } from '../reports/compliance/compliance.js';
 import { startExport } from '../reports/export/start.js';
 import { registerKpiGauges } from '../reports/kpi.js';
@@ -200,9 +202,12 @@ export async function startService(config: Config): Promise<Service> {
     },
   );
   health.start();
+  // Rule changes through the API reload detection at once (the poll below stays as the safety net).
+  let onRulesChanged = () => {};
   const api = await startApi(config, {
     stores,
     incidents,
+    rulesChanged: () => onRulesChanged(),
     // Ready: the store answers and the pipeline is not stalled.
     ready: async () => {
       await stores.state.collection('settings').get(SCOPE_ALL, 'global');
@@ -223,6 +228,7 @@ export async function startService(config: Config): Promise<Service> {
 
   const reload = () =>
     void pipeline.reload().catch((err: unknown) => log.error({ err }, 'Rule or agency reload failed'));
+  onRulesChanged = reload;
   const unsubscribe = agencies.onChange(reload);
 
   let running = true;
@@ -325,12 +331,16 @@ export async function startIngestService(config: Config): Promise<IngestService>
       agencies,
     });
     opened.push(() => ingest.stop());
+    const pub = new Redis({ ...(connection as object), lazyConnect: false });
+    pub.on('error', (err) => log.warn({ err: err.message }, 'Redis connection error'));
+    opened.push(() => pub.disconnect());
     // Feeds are loaded and matched by the workers; their published status is what the console shows.
     const api = await startApi(config, {
       stores,
       incidents,
       ruleSources: config.rules,
       threatIntel: { status: () => readStatus(stores.state) },
+      rulesChanged: ruleChangePublisher(pub, dist.queue),
     });
     return { stores, incidents, silent, notifier, agencies, ingest, api };
   };

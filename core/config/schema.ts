@@ -302,7 +302,7 @@ export const CONFIG_SCHEMA = obj('canhgac configuration (canhgac.yaml).', {
       minimum: 1,
       default: 30,
       description:
-        'How often rules changed through the API are picked up (the worker pool is swapped between batches).',
+        'Safety-net poll for rules changed through the API: a change is applied at once (the API signals detection; distributed: a Redis message), this poll catches one a worker missed.',
     },
   }),
   store: obj('Where events and state live.', {
