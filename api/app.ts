@@ -9,7 +9,6 @@ import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
 import { compress, MIN_COMPRESS_BYTES, pickEncoding } from '../core/http-compress.js';
 import { logger } from '../core/log.js';
-import { consoleHandler } from './console-bundle.js';
 import { counter, histogram } from '../core/metrics.js';
 import { IncidentService } from '../incidents/service.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
@@ -17,6 +16,7 @@ import { type OidcConfig, type OidcOptions, OidcSignIn } from './auth/oidc.js';
 import { oidcRoutes } from './auth/oidc-routes.js';
 import { can, type Principal, scopeOf } from './auth/roles.js';
 import { type AuthOptions, AuthService, sha256 } from './auth/service.js';
+import { consoleHandler } from './console-bundle.js';
 import type { ApiServices, Ctx, RouteDef } from './context.js';
 import { apiError } from './errors.js';
 import { type BucketOptions, TokenBuckets } from './limits.js';
@@ -25,6 +25,7 @@ import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { consoleRoutes } from './routes/console.js';
 import { contextRoutes } from './routes/context.js';
+import { entityRoutes } from './routes/entities.js';
 import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpi.js';
@@ -117,6 +118,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...savedSearchRoutes,
   ...consoleRoutes,
   ...contextRoutes,
+  ...entityRoutes,
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
