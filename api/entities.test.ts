@@ -53,7 +53,7 @@ beforeAll(async () => {
       eventIds: [`ent-${agency}-1`],
       ts: Date.now() - 59 * 60_000,
     });
-  await f.stores.state.collection('assets').put(SCOPE_ALL, {
+  await f.stores.state.collection<Record<string, unknown>>('assets').put(SCOPE_ALL, {
     id: 'asset-a',
     agencyId: AGENCY_A,
     host: 'web-a',

@@ -12,11 +12,13 @@ import {
   type Page,
   type Rule,
 } from '../api.js';
+import { EntityLink } from '../entity-link.js';
 import { fmtDateTime, fmtDuration, fmtNumber, roleLabel, sevLabel, stateLabel, term, useApp } from '../i18n.js';
+import { IncidentTitle } from '../incident-title.js';
 import { attackLinks, ruleFields } from '../rulefields.js';
 import { allows, CLOSING, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
-import { ErrorBox, Highlight, Loading, LogText, Panel, sevClass, useData } from '../ui.js';
+import { ErrorBox, Loading, Panel, sevClass, useData } from '../ui.js';
 import { actionLabel, actorLabel, EventList, IncidentSummary, Timeline } from './incident-parts.js';
 import type { Assignee } from './queue.js';
 import { RuleAbout } from './rule-detail.js';
@@ -173,7 +175,8 @@ export function IncidentPage({ id }: { id: string }) {
         ← {t('back')}
       </a>
       <h1>
-        <span className={sevClass(inc.severity)}>{sevLabel(t, inc.severity)}</span> <LogText text={inc.title} />
+        <span className={sevClass(inc.severity)}>{sevLabel(t, inc.severity)}</span>{' '}
+        <IncidentTitle ruleId={inc.ruleId} title={inc.title} host={inc.host} original />
       </h1>
       <div className="facts">
         <span>
@@ -186,10 +189,15 @@ export function IncidentPage({ id }: { id: string }) {
           {t('assignee')}: <strong data-testid="inc-assignee">{inc.assignee ?? '—'}</strong>
         </span>
         <span>
-          {t('agency')}: <strong title={inc.agencyId}>{agencies.label(inc.agencyId)}</strong>
+          {t('agency')}:{' '}
+          <strong title={inc.agencyId}>
+            <EntityLink kind="agency" value={inc.agencyId}>
+              {agencies.label(inc.agencyId)}
+            </EntityLink>
+          </strong>
         </span>
         <span>
-          {t('host')}: {inc.host === undefined ? '—' : <LogText text={inc.host} />}
+          {t('host')}: {inc.host === undefined ? '—' : <EntityLink kind="host" value={inc.host} />}
         </span>
         <span>
           {t('alerts')}: {fmtNumber(inc.alertCount, lang)}

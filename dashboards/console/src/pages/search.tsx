@@ -2,6 +2,7 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, type Bucket, type EventDoc, type Page, qs } from '../api.js';
 import { download } from '../download.js';
+import { EntityLink, FIELD_ENTITY } from '../entity-link.js';
 import { toCsv } from '../export.js';
 import { fmtDate, fmtDateTime, fmtNumber, fmtTime, parseDateTime, useApp } from '../i18n.js';
 import { termFor } from '../query.js';
@@ -358,7 +359,13 @@ export function SearchPage() {
                   <td className="nowrap">{fmtDateTime(Date.parse(text(e['@timestamp'])))}</td>
                   {columns.map((c) => (
                     <td key={c} className="nowrap">
-                      {e[c] === undefined ? '' : <LogText text={text(e[c])} />}
+                      {e[c] === undefined ? (
+                        ''
+                      ) : FIELD_ENTITY[c] && typeof e[c] === 'string' ? (
+                        <EntityLink kind={FIELD_ENTITY[c]} value={e[c]} />
+                      ) : (
+                        <LogText text={text(e[c])} />
+                      )}
                     </td>
                   ))}
                   <td className="msg">

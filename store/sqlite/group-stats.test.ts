@@ -1,0 +1,73 @@
+/** groupStats of the embedded state store equals folding the documents by hand, in every scope and period. */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { agencyScope, SCOPE_ALL, type Scope } from '../types.js';
+import { openSqliteStores } from './index.js';
+
+interface Doc {
+  id: string;
+  agencyId: string;
+  ruleId: string;
+  state: string;
+  alertCount: number;
+  lastSeen: number;
+  title: string;
+}
+
+const doc = fc.record({
+  agencyId: fc.constantFrom('a', 'b', 'c'),
+  ruleId: fc.constantFrom('r1', 'r2', 'r3', 'r4'),
+  state: fc.constantFrom('new', 'resolved', 'false_positive'),
+  alertCount: fc.integer({ min: 1, max: 50 }),
+  lastSeen: fc.integer({ min: 0, max: 1000 }),
+});
+
+function byHand(docs: Doc[], scope: Scope, since: number) {
+  const out: Record<string, { count: number; alerts: number; last: number; split: Record<string, number> }> = {};
+  for (const d of docs) {
+    if (scope.kind === 'agency' && d.agencyId !== scope.agencyId) continue;
+    if (d.lastSeen < since) continue;
+    const g = (out[d.ruleId] ??= { count: 0, alerts: 0, last: -1, split: {} });
+    g.count++;
+    g.alerts += d.alertCount;
+    g.last = Math.max(g.last, d.lastSeen);
+    g.split[d.state] = (g.split[d.state] ?? 0) + 1;
+  }
+  return out;
+}
+
+describe('SqliteCollection.groupStats', () => {
+  it('equals the documents folded by hand (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(doc, { maxLength: 60 }), fc.integer({ min: 0, max: 1000 }), async (raw, since) => {
+        const stores = openSqliteStores({ path: ':memory:' });
+        try {
+          const coll = stores.state.collection<Doc>('incidents');
+          const docs = raw.map((d, i) => ({ ...d, id: `i${i}`, title: `T ${d.ruleId}` }));
+          for (const d of docs) await coll.put(SCOPE_ALL, d);
+          for (const scope of [SCOPE_ALL, agencyScope('a')]) {
+            const rows = await coll.groupStats!(scope, {
+              by: 'ruleId',
+              split: 'state',
+              sum: ['alertCount'],
+              max: ['lastSeen'],
+              first: ['title'],
+              since: { field: 'lastSeen', from: since },
+            });
+            const got = Object.fromEntries(
+              rows.map((r) => [
+                String(r.key),
+                { count: r.count, alerts: r.sum.alertCount, last: r.max.lastSeen, split: r.split },
+              ]),
+            );
+            expect(got).toEqual(byHand(docs, scope, since));
+            for (const r of rows) expect(r.first.title).toBe(`T ${r.key}`);
+          }
+        } finally {
+          await stores.close();
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
