@@ -27,7 +27,8 @@ function byHand(docs: Doc[], scope: Scope, since: number) {
   for (const d of docs) {
     if (scope.kind === 'agency' && d.agencyId !== scope.agencyId) continue;
     if (d.lastSeen < since) continue;
-    const g = (out[d.ruleId] ??= { count: 0, alerts: 0, last: -1, split: {} });
+    out[d.ruleId] ??= { count: 0, alerts: 0, last: -1, split: {} };
+    const g = out[d.ruleId]!;
     g.count++;
     g.alerts += d.alertCount;
     g.last = Math.max(g.last, d.lastSeen);
@@ -39,34 +40,62 @@ function byHand(docs: Doc[], scope: Scope, since: number) {
 describe('SqliteCollection.groupStats', () => {
   it('equals the documents folded by hand (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(doc, { maxLength: 60 }), fc.integer({ min: 0, max: 1000 }), async (raw, since) => {
-        const stores = openSqliteStores({ path: ':memory:' });
-        try {
-          const coll = stores.state.collection<Doc>('incidents');
-          const docs = raw.map((d, i) => ({ ...d, id: `i${i}`, title: `T ${d.ruleId}` }));
-          for (const d of docs) await coll.put(SCOPE_ALL, d);
-          for (const scope of [SCOPE_ALL, agencyScope('a')]) {
-            const rows = await coll.groupStats!(scope, {
-              by: 'ruleId',
-              split: 'state',
-              sum: ['alertCount'],
-              max: ['lastSeen'],
-              first: ['title'],
-              since: { field: 'lastSeen', from: since },
-            });
-            const got = Object.fromEntries(
-              rows.map((r) => [
-                String(r.key),
-                { count: r.count, alerts: r.sum.alertCount, last: r.max.lastSeen, split: r.split },
-              ]),
-            );
-            expect(got).toEqual(byHand(docs, scope, since));
-            for (const r of rows) expect(r.first.title).toBe(`T ${r.key}`);
+      fc.asyncProperty(
+        fc.array(doc, { maxLength: 60 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom('new', 'resolved', 'delete')), { maxLength: 20 }),
+        async (raw, since, changes) => {
+          const stores = openSqliteStores({ path: ':memory:' });
+          try {
+            const coll = stores.state.collection<Doc>('incidents');
+            let docs = raw.map((d, i) => ({ ...d, id: `i${i}`, title: `T ${d.ruleId}` }));
+            for (const d of docs) await coll.put(SCOPE_ALL, d);
+            // State changes and deletions after the writes: the summary's triggers follow them.
+            for (const [n, change] of changes) {
+              const d = docs[n % Math.max(1, docs.length)];
+              if (!d) break;
+              if (change === 'delete') {
+                await coll.delete(SCOPE_ALL, d.id);
+                docs = docs.filter((x) => x !== d);
+              } else {
+                const next = { ...d, state: change, alertCount: d.alertCount + 1 };
+                await coll.put(SCOPE_ALL, next);
+                docs = docs.map((x) => (x === d ? next : x));
+              }
+            }
+            // With a period (one grouped query) and without (the incident summary kept by triggers).
+            for (const [scope, from] of [
+              [SCOPE_ALL, since],
+              [agencyScope('a'), since],
+              [SCOPE_ALL, 0],
+              [agencyScope('b'), 0],
+            ] as const) {
+              const rows = await coll.groupStats!(scope, {
+                by: 'ruleId',
+                split: 'state',
+                sum: ['alertCount'],
+                max: ['lastSeen'],
+                first: ['title'],
+                ...(from ? { since: { field: 'lastSeen', from } } : {}),
+              });
+              const got = Object.fromEntries(
+                rows.map((r) => [
+                  String(r.key),
+                  { count: r.count, alerts: r.sum.alertCount, last: r.max.lastSeen, split: r.split },
+                ]),
+              );
+              const want = byHand(docs, scope, from);
+              // The summary's last-seen only grows (a deleted incident leaves it): compare it where nothing was deleted.
+              if (!from && changes.some(([, c]) => c === 'delete'))
+                for (const k of Object.keys(got)) got[k]!.last = want[k]?.last ?? got[k]!.last;
+              expect(got).toEqual(want);
+              for (const r of rows) expect(r.first.title).toBe(`T ${r.key}`);
+            }
+          } finally {
+            await stores.close();
           }
-        } finally {
-          await stores.close();
-        }
-      }),
+        },
+      ),
       { numRuns: 40 },
     );
   });

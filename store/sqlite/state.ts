@@ -17,6 +17,7 @@ import {
   type StateStore,
   type Versioned,
 } from '../types.js';
+import { incidentStatRows } from './incident-stats.js';
 import { jsonPath } from './sql.js';
 
 type Row = { id: string; agency: string | null; version: number; doc: string };
@@ -207,6 +208,38 @@ class SqliteCollection<T extends object> implements Collection<T> {
     return page;
   }
 
+  /** Whether the incident summary (incident-stats.ts) answers the request: incidents by rule and state, all time. */
+  private summarised(req: GroupStatsRequest): boolean {
+    const known = (xs: string[] | undefined, ok: string[]) => (xs ?? []).every((x) => ok.includes(x));
+    return (
+      this.name === 'incidents' &&
+      req.by === 'ruleId' &&
+      (req.split === undefined || req.split === 'state') &&
+      req.since === undefined &&
+      Object.keys(req.filter ?? {}).length === 0 &&
+      known(req.sum, ['alertCount']) &&
+      known(req.max, ['lastSeen']) &&
+      known(req.first, ['title'])
+    );
+  }
+
+  private fromSummary(scope: Scope, req: GroupStatsRequest): GroupStatsRow[] {
+    const out = new Map<string, GroupStatsRow>();
+    for (const r of incidentStatRows(this.db, scope.kind === 'agency' ? scope.agencyId : undefined)) {
+      let g = out.get(r.rule);
+      if (!g) {
+        g = { key: r.rule, count: 0, sum: {}, max: {}, first: {}, split: {} };
+        out.set(r.rule, g);
+      }
+      g.count += r.n;
+      if (req.split) g.split[r.state] = (g.split[r.state] ?? 0) + r.n;
+      if (req.sum?.length) g.sum.alertCount = (g.sum.alertCount ?? 0) + r.alerts;
+      if (req.max?.length && typeof r.last === 'number') g.max.lastSeen = Math.max(g.max.lastSeen ?? r.last, r.last);
+      if (req.first?.length && g.first.title === undefined && r.title !== null) g.first.title = r.title;
+    }
+    return [...out.values()];
+  }
+
   /** The WHERE conditions of a scope and a filter (parameters appended to `params`). */
   private where(scope: Scope, filter: DocFilter | undefined, params: unknown[]): string[] {
     const conds = ['coll = ?'];
@@ -240,6 +273,7 @@ class SqliteCollection<T extends object> implements Collection<T> {
    */
   async groupStats(scope: Scope, req: GroupStatsRequest): Promise<GroupStatsRow[]> {
     this.check();
+    if (this.summarised(req)) return this.fromSummary(scope, req);
     const params: unknown[] = [];
     const conds = this.where(scope, req.filter, params);
     const path = (f: string) => {

@@ -58,7 +58,7 @@ export function queueColumns(t: (k: Key) => string): { columns: string[]; header
     ['id', 'ID'],
     ['severity', 'severity'],
     ['title', 'title'],
-    ['ruleTitle', 'originalTitle'],
+    ['ruleTitle', 'originalTitleCol'],
     ['ruleId', 'rule'],
     ['agency', 'agency'],
     ['agencyId', 'agencyCode'],

@@ -59,9 +59,13 @@ async function loadDetail(id: string): Promise<Detail> {
   ]);
   const eventIds = [...new Set([...(incident.eventIds ?? []), ...alerts.items.flatMap((a) => a.eventIds ?? [])])];
   const [events, total] = await Promise.all([
-    Promise.all(
-      eventIds.slice(0, 25).map((e) => optional(api<EventDoc>('GET', `/api/v1/events/${encodeURIComponent(e)}`))),
-    ).then((l) => l.filter((e): e is EventDoc => e !== undefined)),
+    // The newest 25 of the incident's events in one search (not 25 reads of one event each).
+    eventIds.length
+      ? api<Page<EventDoc>>(
+          'GET',
+          `/api/v1/events?incidentId=${encodeURIComponent(id)}&limit=25&from=${new Date(incident.firstSeen - 3_600_000).toISOString()}`,
+        ).then((p) => p.items)
+      : Promise.resolve([] as EventDoc[]),
     optional(
       api<{ count: number }>(
         'GET',

@@ -118,14 +118,6 @@ export function SearchPage() {
     setNext(page.next);
     return page;
   }, [q, incident, window_]);
-  const total = useData(
-    () =>
-      api<{ count: number }>(
-        'GET',
-        `/api/v1/aggregations${qs({ kind: 'count', q, incidentId: incident, from: window_.from, to: window_.to })}`,
-      ),
-    [q, incident, window_],
-  );
   const histogram = useData(
     () =>
       api<{ buckets: Bucket[] }>(
@@ -134,6 +126,11 @@ export function SearchPage() {
       ),
     [q, incident, window_],
   );
+  // The total is the histogram's sum (same query and period): one pass over the events instead of two.
+  const total = {
+    data: histogram.data ? { count: histogram.data.buckets.reduce((n, b) => n + b.count, 0) } : undefined,
+    error: histogram.error,
+  };
   const top = useData(
     () =>
       field
