@@ -173,6 +173,12 @@ try {
       `/api/v1/aggregations?kind=date_histogram&q=sshd&from=${encodeURIComponent(day)}&intervalMinutes=30`,
     ],
     rules: ['/api/v1/rules?limit=500', '/api/v1/rule-stats'],
+    attack: ['/api/v1/attack-matrix?days=30'],
+    // Entity pages over their default 30 days: an address in 1 of 250 events, a host in 1 of 997, an account.
+    entityIp: ['/api/v1/entities/ip/203.0.113.7'],
+    entityHost: ['/api/v1/entities/host/srv-5.tinh.gov.vn'],
+    entityUser: ['/api/v1/entities/user/user7'],
+    entityAgency: [`/api/v1/entities/agency/${AGENCIES[3]}`],
   };
   const contentMs: Record<string, number> = {};
   const detailMs: Record<string, number> = {};

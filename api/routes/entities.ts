@@ -30,6 +30,11 @@ export const ENTITY_INCIDENT_SCAN = 20_000;
 /** Incidents listed on the page. */
 const INCIDENTS_SHOWN = 50;
 const DAY = 86_400_000;
+/**
+ * The default period: a week, what an analyst asks about first. Addresses and accounts have no index in the
+ * embedded store, so their events are read by time; longer periods are chosen on the page.
+ */
+export const DEFAULT_DAYS = 7;
 
 /** `field:"value"` in the search language (the console's query.ts spells the same). */
 function termFor(field: string, value: string): string {
@@ -187,7 +192,7 @@ export const entityRoutes: RouteDef[] = [
       const value = ctx.params.value!;
       if (!Object.hasOwn(ENTITY_FIELDS, kind))
         throw apiError('CANHGAC_ERR_API_VALIDATION', { reason: 'kind: one of ip, host, user, agency' });
-      const days = typeof ctx.query.days === 'number' ? ctx.query.days : 30;
+      const days = typeof ctx.query.days === 'number' ? ctx.query.days : DEFAULT_DAYS;
       const to = Date.now();
       const from = to - days * DAY;
       let scope = ctx.scope;
@@ -202,10 +207,11 @@ export const entityRoutes: RouteDef[] = [
       const q = kind === 'agency' ? '' : entityQuery(kind, value);
       const query = parseQuery(q);
       const events = ctx.svc.stores.events;
-      const [sample, count] = await Promise.all([
-        events.search(scope, { query, from, to, size: ENTITY_SAMPLE }),
-        events.aggregate(scope, { query, from, to, agg: { kind: 'count' } }),
-      ]);
+      // One pass when the entity is rare (the newest events are all of them); a count only when there are more.
+      const sample = await events.search(scope, { query, from, to, size: ENTITY_SAMPLE });
+      const count = sample.next
+        ? await events.aggregate(scope, { query, from, to, agg: { kind: 'count' } })
+        : { count: sample.events.length };
       const evs = sample.events;
       const ids = new Set(evs.map((e) => String(e['event.id'])));
       let firstSeen = evs.length ? timeOf(evs[evs.length - 1]!) : undefined;

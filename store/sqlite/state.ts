@@ -17,7 +17,7 @@ import {
   type StateStore,
   type Versioned,
 } from '../types.js';
-import { incidentStatRows } from './incident-stats.js';
+import { incidentStatRows, summaryAnswers } from './incident-stats.js';
 import { jsonPath } from './sql.js';
 
 type Row = { id: string; agency: string | null; version: number; doc: string };
@@ -38,6 +38,30 @@ function decodeCursor(c: string): [SortValue, string] {
     // fall through
   }
   throw storeError('CANHGAC_ERR_STORE_CURSOR');
+}
+
+const DAY_MS = 86_400_000;
+
+/** Adds grouped rows (k, s, n, sum<i>, max<i>, first<i>) into the groups of a request. */
+function foldRows(out: Map<unknown, GroupStatsRow>, req: GroupStatsRequest, rows: Record<string, unknown>[]): void {
+  for (const r of rows) {
+    const key = r.k as string | number | null;
+    let g = out.get(key);
+    if (!g) {
+      g = { key, count: 0, sum: {}, max: {}, first: {}, split: {} };
+      out.set(key, g);
+    }
+    const n = Number(r.n);
+    g.count += n;
+    if (req.split) g.split[String(r.s)] = (g.split[String(r.s)] ?? 0) + n;
+    for (const [i, f] of (req.sum ?? []).entries()) g.sum[f] = (g.sum[f] ?? 0) + Number(r[`sum${i}`] ?? 0);
+    for (const [i, f] of (req.max ?? []).entries()) {
+      const v = r[`max${i}`];
+      if (typeof v === 'number') g.max[f] = Math.max(g.max[f] ?? v, v);
+    }
+    for (const [i, f] of (req.first ?? []).entries())
+      if (g.first[f] === undefined && r[`first${i}`] !== null) g.first[f] = r[`first${i}`];
+  }
 }
 
 /** Prepared statements per database and SQL text: listings repeat the same few queries. */
@@ -208,38 +232,6 @@ class SqliteCollection<T extends object> implements Collection<T> {
     return page;
   }
 
-  /** Whether the incident summary (incident-stats.ts) answers the request: incidents by rule and state, all time. */
-  private summarised(req: GroupStatsRequest): boolean {
-    const known = (xs: string[] | undefined, ok: string[]) => (xs ?? []).every((x) => ok.includes(x));
-    return (
-      this.name === 'incidents' &&
-      req.by === 'ruleId' &&
-      (req.split === undefined || req.split === 'state') &&
-      req.since === undefined &&
-      Object.keys(req.filter ?? {}).length === 0 &&
-      known(req.sum, ['alertCount']) &&
-      known(req.max, ['lastSeen']) &&
-      known(req.first, ['title'])
-    );
-  }
-
-  private fromSummary(scope: Scope, req: GroupStatsRequest): GroupStatsRow[] {
-    const out = new Map<string, GroupStatsRow>();
-    for (const r of incidentStatRows(this.db, scope.kind === 'agency' ? scope.agencyId : undefined)) {
-      let g = out.get(r.rule);
-      if (!g) {
-        g = { key: r.rule, count: 0, sum: {}, max: {}, first: {}, split: {} };
-        out.set(r.rule, g);
-      }
-      g.count += r.n;
-      if (req.split) g.split[r.state] = (g.split[r.state] ?? 0) + r.n;
-      if (req.sum?.length) g.sum.alertCount = (g.sum.alertCount ?? 0) + r.alerts;
-      if (req.max?.length && typeof r.last === 'number') g.max.lastSeen = Math.max(g.max.lastSeen ?? r.last, r.last);
-      if (req.first?.length && g.first.title === undefined && r.title !== null) g.first.title = r.title;
-    }
-    return [...out.values()];
-  }
-
   /** The WHERE conditions of a scope and a filter (parameters appended to `params`). */
   private where(scope: Scope, filter: DocFilter | undefined, params: unknown[]): string[] {
     const conds = ['coll = ?'];
@@ -268,12 +260,22 @@ class SqliteCollection<T extends object> implements Collection<T> {
   }
 
   /**
-   * Grouped figures in one statement: rows grouped by (by, split) and folded here. A `since` on lastSeen spells
-   * the expression of the state_last_seen index, so a recent period is an index range, not a scan.
+   * Grouped figures: incidents by rule and state from the summary the triggers keep (incident-stats.ts), the
+   * first day of a period from the incidents themselves; anything else in one grouped statement.
    */
   async groupStats(scope: Scope, req: GroupStatsRequest): Promise<GroupStatsRow[]> {
     this.check();
-    if (this.summarised(req)) return this.fromSummary(scope, req);
+    const out = new Map<unknown, GroupStatsRow>();
+    if (this.name === 'incidents' && summaryAnswers(req)) {
+      const sinceDay = req.since ? Math.floor(req.since.from / DAY_MS) : undefined;
+      foldRows(out, req, incidentStatRows(this.db, scope.kind === 'agency' ? scope.agencyId : undefined, sinceDay));
+      if (sinceDay !== undefined) foldRows(out, req, this.sqlGroups(scope, req, (sinceDay + 1) * DAY_MS));
+    } else foldRows(out, req, this.sqlGroups(scope, req));
+    return [...out.values()];
+  }
+
+  /** One grouped statement (a `since` on lastSeen spells the state_last_seen index's expression: a range). */
+  private sqlGroups(scope: Scope, req: GroupStatsRequest, until?: number): Record<string, unknown>[] {
     const params: unknown[] = [];
     const conds = this.where(scope, req.filter, params);
     const path = (f: string) => {
@@ -284,42 +286,22 @@ class SqliteCollection<T extends object> implements Collection<T> {
     if (req.since) {
       conds.push(`json_extract(doc, ${path(req.since.field)}) >= ?`);
       params.push(req.since.from);
+      if (until !== undefined) {
+        conds.push(`json_extract(doc, ${path(req.since.field)}) < ?`);
+        params.push(until);
+      }
     }
-    const sum = req.sum ?? [];
-    const max = req.max ?? [];
-    const first = req.first ?? [];
     const cols = [
       `json_extract(doc, ${path(req.by)}) AS k`,
       req.split ? `json_extract(doc, ${path(req.split)}) AS s` : 'NULL AS s',
       'count(*) AS n',
-      ...sum.map((f, i) => `total(json_extract(doc, ${path(f)})) AS sum${i}`),
-      ...max.map((f, i) => `max(json_extract(doc, ${path(f)})) AS max${i}`),
-      ...first.map((f, i) => `max(json_extract(doc, ${path(f)})) AS first${i}`),
+      ...(req.sum ?? []).map((f, i) => `total(json_extract(doc, ${path(f)})) AS sum${i}`),
+      ...(req.max ?? []).map((f, i) => `max(json_extract(doc, ${path(f)})) AS max${i}`),
+      ...(req.first ?? []).map((f, i) => `max(json_extract(doc, ${path(f)})) AS first${i}`),
     ];
-    const rows = preparedOn(
-      this.db,
-      `SELECT ${cols.join(', ')} FROM state WHERE ${conds.join(' AND ')} GROUP BY k, s`,
-    ).all(...params) as Record<string, unknown>[];
-    const out = new Map<unknown, GroupStatsRow>();
-    for (const r of rows) {
-      const key = r.k as string | number | null;
-      let g = out.get(key);
-      if (!g) {
-        g = { key, count: 0, sum: {}, max: {}, first: {}, split: {} };
-        out.set(key, g);
-      }
-      const n = Number(r.n);
-      g.count += n;
-      if (req.split) g.split[String(r.s)] = (g.split[String(r.s)] ?? 0) + n;
-      for (const [i, f] of sum.entries()) g.sum[f] = (g.sum[f] ?? 0) + Number(r[`sum${i}`] ?? 0);
-      for (const [i, f] of max.entries()) {
-        const v = r[`max${i}`];
-        if (typeof v === 'number') g.max[f] = Math.max(g.max[f] ?? v, v);
-      }
-      for (const [i, f] of first.entries())
-        if (g.first[f] === undefined && r[`first${i}`] !== null) g.first[f] = r[`first${i}`];
-    }
-    return [...out.values()];
+    return preparedOn(this.db, `SELECT ${cols.join(', ')} FROM state WHERE ${conds.join(' AND ')} GROUP BY k, s`).all(
+      ...params,
+    ) as Record<string, unknown>[];
   }
 
   private fieldSql(field: string, params: unknown[]): string {
