@@ -15,6 +15,7 @@ import {
 import { EntityLink } from '../entity-link.js';
 import { fmtDateTime, fmtDuration, fmtNumber, roleLabel, sevLabel, stateLabel, term, useApp } from '../i18n.js';
 import { IncidentTitle } from '../incident-title.js';
+import { useRuleTitle } from '../rule-titles.js';
 import { attackLinks, ruleFields } from '../rulefields.js';
 import { allows, CLOSING, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
@@ -102,6 +103,7 @@ function Clock({ due, done, breachedAt }: { due?: number; done?: number; breache
 export function IncidentPage({ id }: { id: string }) {
   const { t, lang, navigate, me } = useApp();
   const { data, error, reload } = useData(() => loadDetail(id), [id], 10000);
+  const ruleTitle = useRuleTitle();
   const [actionError, setActionError] = useState<unknown>();
   const [comment, setComment] = useState('');
   const [assignee, setAssignee] = useState('');
@@ -128,7 +130,7 @@ export function IncidentPage({ id }: { id: string }) {
     hold({
       ids: [inc.id],
       to,
-      label: `${to === 'false_positive' ? t('markedFp') : t('closed')}: ${inc.title}`,
+      label: `${to === 'false_positive' ? t('markedFp') : t('closed')}: ${ruleTitle(inc.ruleId, inc.title, inc.host)}`,
       run: async () => {
         setActionError(undefined);
         try {
@@ -313,7 +315,7 @@ export function IncidentPage({ id }: { id: string }) {
       <Timeline incident={inc} alerts={data.alerts} comments={data.comments} audit={data.audit} />
       <EventList incident={inc} events={data.events} total={data.total} fields={fields} navigate={navigate} />
       {data.about ? (
-        <Panel title={`${t('aboutRule')}: ${data.about.title}`}>
+        <Panel title={`${t('aboutRule')}: ${ruleTitle(data.about.id, data.about.title)}`}>
           <RuleAbout rule={data.about} />
         </Panel>
       ) : null}

@@ -261,11 +261,13 @@ export function QueuePage() {
           {t('rule')}
           <input value={f.ruleId} onChange={set('ruleId')} list="queue-rules" data-testid="f-rule" />
           <datalist id="queue-rules">
-            {[...new Map((data?.page.items ?? []).map((i) => [i.ruleId, i.title]))].map(([id, title]) => (
-              <option key={id} value={id}>
-                {title}
-              </option>
-            ))}
+            {[...new Map((data?.page.items ?? []).map((i) => [i.ruleId, title(i.ruleId, i.title)]))].map(
+              ([id, name]) => (
+                <option key={id} value={id}>
+                  {name}
+                </option>
+              ),
+            )}
           </datalist>
         </label>
         <label>
