@@ -6,7 +6,7 @@
 import { type MouseEvent, useState } from 'react';
 import { useAgencyNames } from '../agency-names.js';
 import { api, qs } from '../api.js';
-import { fmtNumber, useApp } from '../i18n.js';
+import { fmtNumber, type Key, useApp } from '../i18n.js';
 import { useRuleTitle } from '../rule-titles.js';
 import { ErrorBox, Loading, LogText, useData } from '../ui.js';
 import '../investigate.css';
@@ -67,7 +67,7 @@ export function AttackPage() {
           <select value={days} onChange={(e) => setDays(Number(e.target.value))} data-testid="attack-days">
             {PERIODS.map((d) => (
               <option key={d} value={d}>
-                {d} {t('entityDays')}
+                {t(`range_${d}d` as Key)}
               </option>
             ))}
           </select>

@@ -48,6 +48,8 @@ interface Entity {
 }
 
 const PERIODS = [1, 7, 30, 90];
+/** The period's words: 24 giờ qua, 7 ngày qua, ... */
+const periodKey = (d: number) => (d === 1 ? 'range_24h' : `range_${d}d`) as Key;
 
 /** `{n}` and `{total}` filled in. */
 function fill(s: string, v: Record<string, string>): string {
@@ -261,7 +263,7 @@ function IncidentRows({ items }: { items: Incident[] }) {
 
 export function EntityPage({ kind, value }: { kind: EntityKind; value: string }) {
   const { t, lang, navigate } = useApp();
-  const [days, setDays] = useState(7);
+  const [days, setDays] = useState(1);
   const agencies = useAgencyNames();
   const { data, error } = useData(
     () => api<Entity>('GET', `/api/v1/entities/${kind}/${encodeURIComponent(value)}${qs({ days })}`),
@@ -286,7 +288,7 @@ export function EntityPage({ kind, value }: { kind: EntityKind; value: string })
           <select value={days} onChange={(e) => setDays(Number(e.target.value))} data-testid="entity-days">
             {PERIODS.map((d) => (
               <option key={d} value={d}>
-                {d} {t('entityDays')}
+                {t(periodKey(d))}
               </option>
             ))}
           </select>
