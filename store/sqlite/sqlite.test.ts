@@ -1,9 +1,9 @@
+import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { runEventStoreConformance, runStateStoreConformance } from '../../tests/conformance/store/index.js';
+import Database from 'better-sqlite3';
 import { parseQuery } from '../query/parse.js';
 import { type EventStore, SCOPE_ALL, type StateStore } from '../types.js';
 import { openDatabase, SCHEMA_VERSION } from './db.js';
