@@ -352,7 +352,12 @@ export function EntityPage({ kind, value }: { kind: EntityKind; value: string })
                     <tr key={String(e['event.id'])}>
                       <td className="nowrap">{fmtDateTime(Date.parse(String(e['@timestamp'])))}</td>
                       <td>
-                        <EntityLink kind="host" value={e['host.name']} />
+                        {/* On a host's page its own name would fill the column: the address it heard from instead. */}
+                        {kind === 'host' ? (
+                          <EntityLink kind="ip" value={e['source.ip']} />
+                        ) : (
+                          <EntityLink kind="host" value={e['host.name']} />
+                        )}
                       </td>
                       <td>
                         <LogText text={readable(e)} />
