@@ -159,7 +159,10 @@ function Context({ data }: { data: Entity }) {
               </dd>,
             ])
           : null}
-        <dt>{t('entityTi')}</dt>
+        <dt>
+          {t('entityTi')}
+          {data.kind !== 'ip' && threatIntel.length ? <div className="muted small">{t('entityTiInEvents')}</div> : null}
+        </dt>
         <dd data-testid="entity-ti">
           {threatIntel.length === 0 ? (
             <span className="muted">{t('entityTiNone')}</span>
