@@ -5,11 +5,11 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type express from 'express';
+import { AGENCY_A, type Fixture, startFixture } from '../tests/kit/api.js';
 import { createApiApp } from './app.js';
 import { PERMISSIONS } from './auth/roles.js';
 import { keyIdOf } from './auth/service.js';
 import { API_ERRORS } from './errors.js';
-import { AGENCY_A, type Fixture, startFixture } from '../tests/kit/api.js';
 import { loadSpec, type Operation } from './openapi.js';
 
 const spec = loadSpec();
