@@ -24,12 +24,15 @@ import { type ApiSpec, loadSpec, type Operation, validateRequest } from './opena
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { attackRoutes } from './routes/attack.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
 import { contextRoutes } from './routes/context.js';
 import { entityRoutes } from './routes/entities.js';
 import { eventRoutes } from './routes/events.js';
+import { exportRoutes } from './routes/export.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpi.js';
+import { notificationRoutes } from './routes/notification.js';
 import { notifyRoutes } from './routes/notify.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
@@ -68,6 +71,8 @@ export interface ApiDeps {
   ready?: () => Promise<boolean>;
   /** The pipeline's health (the embedded service; absent: never stalled). */
   pipelineStatus?: () => { stalled: boolean; commitAgeSeconds: number };
+  /** Called after a rule or rule override changed (the pipeline reloads at once; distributed: a Redis message). */
+  rulesChanged?: () => void;
   /** Set the cookies' Secure flag and HSTS (serve behind TLS). Default false. */
   secureCookies?: boolean;
   /** Per client address; false turns it off (benchmarks). Default 600 burst, 300/s. */
@@ -114,6 +119,9 @@ export const ROUTES: readonly RouteDef[] = [
   ...notifyRoutes,
   ...reportRoutes,
   ...kpiRoutes,
+  ...complianceRoutes,
+  ...exportRoutes,
+  ...notificationRoutes,
   ...ruleRoutes,
   ...ruleExceptionRoutes,
   ...streamRoutes,
@@ -251,6 +259,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
     secureCookies: deps.secureCookies ?? false,
     rules: new RuleCatalog(deps.stores.state, deps.ruleSources),
     ...(deps.pipelineStatus ? { pipelineStatus: deps.pipelineStatus } : {}),
+    ...(deps.rulesChanged ? { rulesChanged: deps.rulesChanged } : {}),
     ...(deps.threatIntel ? { threatIntel: deps.threatIntel } : {}),
   };
 }

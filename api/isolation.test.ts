@@ -77,6 +77,8 @@ const RESOURCE: [RegExp, keyof BIds][] = [
   [/^\/api\/v1\/saved-searches\//, 'savedSearch'],
   // An entity page names the agency as an entity of kind agency.
   [/^\/api\/v1\/entities\//, 'agency'],
+  // The export's outbox is the province's (settings.write): any id; agency-bound callers are refused before it.
+  [/^\/api\/v1\/export\//, 'incident'],
 ];
 
 /** `?name=value` for the operation's required query parameters. */
