@@ -259,6 +259,9 @@ function cases(): Record<string, Case> {
     getIncidentRule: { path: `/api/v1/incidents/${a.incident}/rule`, key: k.viewer_a, status: 200 },
     getSettings: { path: '/api/v1/settings', key: k.analyst, status: 200 },
     ruleStats: { path: '/api/v1/rule-stats?since=2026-01-01T00:00:00Z', key: k.analyst, status: 200 },
+    listRuleWords: { path: '/api/v1/rule-words', key: k.viewer_a, status: 200 },
+    attackMatrix: { path: '/api/v1/attack-matrix?days=30', key: k.viewer_a, status: 200 },
+    getEntity: { path: `/api/v1/entities/agency/${AGENCY_A}?days=7`, key: k.viewer_a, status: 200 },
     putSettings: {
       method: 'PUT',
       path: '/api/v1/settings',

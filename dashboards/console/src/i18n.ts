@@ -10,11 +10,13 @@ import {
 } from '../../../core/glossary.js';
 import type { Lang } from './format.js';
 import { STRINGS_EN, STRINGS_VI } from './strings.js';
+import { INVESTIGATE_EN, INVESTIGATE_VI } from './strings-investigate.js';
 
 export type { Lang } from './format.js';
 
 const vi = {
   ...STRINGS_VI,
+  ...INVESTIGATE_VI,
   appName: 'Canh Gác SOC',
   login: 'Đăng nhập',
   logout: 'Đăng xuất',
@@ -169,6 +171,7 @@ export type Key = keyof typeof vi;
 
 const en: Record<Key, string> = {
   ...STRINGS_EN,
+  ...INVESTIGATE_EN,
   appName: 'Canh Gác SOC',
   login: 'Log in',
   logout: 'Log out',

@@ -2,10 +2,13 @@
 import { type FormEvent, type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError, api, type Me, setUnauthenticatedHandler } from './api.js';
+import { HeaderAgency } from './header-agency.js';
 import { App, type AppCtx, type Key, type Lang, rememberLang, roleLabel, storedLang, translator } from './i18n.js';
 import { AgenciesPage } from './pages/agencies.js';
 import { AssetsPage } from './pages/assets.js';
+import { AttackPage } from './pages/attack.js';
 import { CompliancePage } from './pages/compliance.js';
+import { EntityPage } from './pages/entity.js';
 import { ExportPage } from './pages/export-centre.js';
 import { IncidentPage } from './pages/incident.js';
 import { IntakePage } from './pages/intake.js';
@@ -121,6 +124,7 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
   { path: '/incidents', key: 'incidents' },
   { path: '/search', key: 'search' },
   { path: '/rules', key: 'rules', roles: ['admin', 'analyst'] },
+  { path: '/attack', key: 'attackMatrix' },
   { path: '/agencies', key: 'agencies' },
   { path: '/assets', key: 'assets' },
   { path: '/threat-intel', key: 'threatIntel', roles: ['admin', 'analyst'] },
@@ -131,6 +135,9 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
 function Page({ path }: { path: string }) {
   const inc = /^\/incidents\/([^/]+)$/.exec(path);
   if (inc) return <IncidentPage id={decodeURIComponent(inc[1]!)} />;
+  const ent = /^\/entities\/(ip|host|user|agency)\/([^/]+)$/.exec(path);
+  if (ent) return <EntityPage kind={ent[1] as 'ip'} value={decodeURIComponent(ent[2]!)} />;
+  if (path === '/attack') return <AttackPage />;
   if (path === '/' || path === '/overview') return <OverviewPage />;
   if (path === '/incidents') return <QueuePage />;
   if (path === '/search') return <SearchPage />;
@@ -223,7 +230,7 @@ function Root() {
           {me ? (
             <span className="muted" data-testid="whoami">
               {me.id} · {roleLabel(t, me.role)}
-              {me.agencyId ? ` · ${me.agencyId}` : ''}
+              {me.agencyId ? <HeaderAgency t={t} id={me.agencyId} /> : null}
             </span>
           ) : null}
           <button type="button" className="link" onClick={switchLang} data-testid="lang">
