@@ -6,9 +6,9 @@
  * Normalisation is outside the timed loop: this measures matching only.
  */
 import { parseArgs } from 'node:util';
+import { windowsError } from '../../ingest/decoders/windows/errors.js';
 import { loadRuleSet, matchEvent } from './common.js';
 import { loadEventFile } from './events-file.js';
-import { windowsError } from '../../ingest/decoders/windows/errors.js';
 
 const USAGE =
   'Usage: canhgac bench detect --rules <paths...> --events <file> [--seconds N] [--placeholders FILE] [--json]\n';

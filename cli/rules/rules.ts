@@ -4,16 +4,20 @@
  * usage error, 1 when it could not run (unreadable files and the like).
  */
 import { parseArgs } from 'node:util';
-import { CorrelationEngine } from '../../detection/correlation/index.js';
 import { explain } from '../../detection/engine/index.js';
-import { describeProblem, loadRuleSet, matchEvent } from './common.js';
-import { type EventFileProblem, readEventFile } from './events-file.js';
+import type { RaisedAlert } from '../../detection/raise.js';
 import type { DetectionRule, SigmaEvent } from '../../detection/sigma/model.js';
+import { alertRaiser, describeProblem, loadRuleSet, matchEvent } from './common.js';
+import { type EventFileProblem, readEventFile } from './events-file.js';
 
 const USAGE = `Usage:
   canhgac rules validate <paths...> [--placeholders FILE] [--json]
   canhgac rules test <rule.yml> <events> [--placeholders FILE] [--json]
-  canhgac rules match --rules <paths...> --events <file> [--placeholders FILE] [--json]
+  canhgac rules match --rules <paths...> --events <file> [--disable ID...] [--all-matches] [--placeholders FILE] [--json]
+
+match prints exactly the alerts the service raises: a rule that a correlation references with generate: false
+raises nothing of its own (--all-matches lists its matches too, marked "no alert"); --disable switches a rule off as
+the console does.
 
 Events files (- for stdin): JSON lines or concatenated JSON (Windows NXLog/Winlogbeat/EVTX shapes, Azure Syslog rows,
 already-normalised flat events) or text lines (auditd, syslog, CEF, LEEF, W3C...).
@@ -67,6 +71,8 @@ function parse(args: string[]) {
       placeholders: { type: 'string' },
       rules: { type: 'string', multiple: true },
       events: { type: 'string' },
+      disable: { type: 'string', multiple: true },
+      'all-matches': { type: 'boolean', default: false },
     },
   });
 }
@@ -157,14 +163,16 @@ async function match(p: Parsed): Promise<number> {
   if (rulePaths.length === 0 || !eventsFile) return usage('match needs --rules <paths...> and --events <file>');
   const set = await loadRuleSet(rulePaths, p.values.placeholders);
   if (set.errors.length) err(`${set.errors.length} rule problems (run 'canhgac rules validate' for details)\n`);
-  // Correlation rules in the rule set run over the base matches, in file order (event time from @timestamp).
-  const corr = set.engine.correlations.length
-    ? new CorrelationEngine(set.engine.correlations, { knownRules: set.engine.rules, maxFutureMs: Infinity })
-    : undefined;
-  for (const pr of corr?.problems ?? []) err(`${describeProblem(pr)}\n`);
+  // Exactly what the service raises (detection/raise.ts): correlations run over the base matches in file order
+  // (event time from @timestamp); a base rule a correlation references with generate: false raises nothing.
+  const disabled = new Set(p.values.disable ?? []);
+  const { raiser, problems } = alertRaiser(set, disabled);
+  for (const pr of problems) err(`${describeProblem(pr)}\n`);
+  const all = p.values['all-matches'] === true;
   let index = 0;
   let matches = 0;
   let alerts = 0;
+  let correlationAlerts = 0;
   let skipped = 0;
   const perRule = new Map<string, number>();
   const started = process.hrtime.bigint();
@@ -174,31 +182,18 @@ async function match(p: Parsed): Promise<number> {
       reportEventProblem(eventsFile, pr);
     },
   })) {
-    const found = matchEvent(set.engine, ev);
-    for (const m of found) {
-      matches++;
-      perRule.set(m.id, (perRule.get(m.id) ?? 0) + 1);
-      if (p.values.json) {
-        out(`${JSON.stringify({ event: index, rule_id: m.id, rule_title: m.title, level: m.level ?? null })}\n`);
-      } else {
-        const ts = typeof ev['@timestamp'] === 'string' ? ` ${ev['@timestamp']}` : '';
-        out(`event ${index}${ts}: [${m.level ?? '-'}] ${m.title} (${m.id})\n`);
-      }
+    const outcome = raiser.process(ev);
+    matches += outcome.matches.length;
+    for (const a of outcome.alerts) {
+      alerts++;
+      if (a.kind === 'correlation') correlationAlerts++;
+      perRule.set(a.ruleId, (perRule.get(a.ruleId) ?? 0) + 1);
+      out(describeAlert(index, ev, a, p.values.json === true));
     }
-    if (corr && found.length) {
-      for (const a of corr.process(ev, found)) {
-        alerts++;
-        const c = a.correlation;
-        if (p.values.json) {
-          const extra = { type: a.type, group: a.group, value: a.value, count: a.count, rule_ids: a.ruleIds };
-          out(
-            `${JSON.stringify({ event: index, rule_id: c.id, rule_title: c.title, level: c.level ?? null, correlation: extra })}\n`,
-          );
-        } else {
-          out(
-            `event ${index}: CORRELATION [${c.level ?? '-'}] ${c.title} (${c.id}) ${a.type} ${JSON.stringify(a.group)} = ${a.value}\n`,
-          );
-        }
+    if (all) {
+      for (const m of outcome.silent) {
+        const silent: RaisedAlert = { kind: 'rule', ruleId: m.id, title: m.title, level: m.level };
+        out(describeAlert(index, ev, silent, p.values.json === true, false));
       }
     }
     index++;
@@ -210,14 +205,31 @@ async function match(p: Parsed): Promise<number> {
     events: index,
     skipped,
     matches,
-    correlation_alerts: alerts,
-    rules_matched: perRule.size,
+    alerts,
+    correlation_alerts: correlationAlerts,
+    rules_alerting: perRule.size,
     seconds: Math.round(seconds * 1000) / 1000,
   };
   err(
     p.values.json
       ? `${JSON.stringify(summary)}\n`
-      : `${matches} matches of ${perRule.size} rules in ${index} events (${skipped} skipped, ${set.loaded} rules, ${summary.seconds} s)\n`,
+      : `${alerts} alerts (${correlationAlerts} from correlations) of ${perRule.size} rules, ${matches} rule matches in ${index} events (${skipped} skipped, ${set.loaded} rules, ${summary.seconds} s)\n`,
   );
   return 0;
+}
+
+/** One output line: an alert the service raises, or (with --all-matches) a match that raises nothing. */
+function describeAlert(index: number, ev: SigmaEvent, a: RaisedAlert, json: boolean, raised = true): string {
+  const c = a.correlation;
+  if (json) {
+    const o: Record<string, unknown> = { event: index, rule_id: a.ruleId, rule_title: a.title, level: a.level ?? null };
+    if (c) o.correlation = { type: c.type, group: c.group, value: c.value, count: c.count, rule_ids: c.ruleIds };
+    if (!raised) o.raised = false;
+    return `${JSON.stringify(o)}\n`;
+  }
+  const ts = typeof ev['@timestamp'] === 'string' ? ` ${ev['@timestamp']}` : '';
+  if (c)
+    return `event ${index}${ts}: CORRELATION [${a.level ?? '-'}] ${a.title} (${a.ruleId}) ${c.type} ${JSON.stringify(c.group)} = ${c.value}\n`;
+  const note = raised ? '' : ' (no alert: referenced by a correlation with generate: false)';
+  return `event ${index}${ts}: [${a.level ?? '-'}] ${a.title} (${a.ruleId})${note}\n`;
 }
