@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { explain } from '../../detection/engine/index.js';
 import type { RaisedAlert } from '../../detection/raise.js';
 import type { DetectionRule, SigmaEvent } from '../../detection/sigma/model.js';
+import { backtest } from './backtest.js';
 import { alertRaiser, describeProblem, loadRuleSet, matchEvent } from './common.js';
 import { type EventFileProblem, readEventFile } from './events-file.js';
 
@@ -14,6 +15,8 @@ const USAGE = `Usage:
   canhgac rules validate <paths...> [--placeholders FILE] [--json]
   canhgac rules test <rule.yml> <events> [--placeholders FILE] [--json]
   canhgac rules match --rules <paths...> --events <file> [--disable ID...] [--all-matches] [--placeholders FILE] [--json]
+  canhgac rules backtest --rules <paths...> --expect FILE (--events FILE | --stored --from T [--to T] [--agency ID]
+                         [--config FILE] [--data-dir DIR]) [--disable ID...] [--json] [--junit FILE]
 
 match prints exactly the alerts the service raises: a rule that a correlation references with generate: false
 raises nothing of its own (--all-matches lists its matches too, marked "no alert"); --disable switches a rule off as
@@ -56,6 +59,25 @@ export async function runRules(argv: string[]): Promise<number> {
       return test(parsed);
     case 'match':
       return match(parsed);
+    case 'backtest':
+      return backtest(
+        {
+          rules: [...(parsed.values.rules ?? []), ...parsed.positionals],
+          events: parsed.values.events,
+          stored: parsed.values.stored === true,
+          from: parsed.values.from,
+          to: parsed.values.to,
+          agency: parsed.values.agency,
+          config: parsed.values.config,
+          'data-dir': parsed.values['data-dir'],
+          expect: parsed.values.expect,
+          junit: parsed.values.junit,
+          json: parsed.values.json === true,
+          disable: parsed.values.disable ?? [],
+          placeholders: parsed.values.placeholders,
+        },
+        { out, err, usage },
+      );
     default:
       return usage(`unknown sub-command '${sub}'`);
   }
@@ -73,6 +95,14 @@ function parse(args: string[]) {
       events: { type: 'string' },
       disable: { type: 'string', multiple: true },
       'all-matches': { type: 'boolean', default: false },
+      stored: { type: 'boolean', default: false },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      agency: { type: 'string' },
+      config: { type: 'string' },
+      'data-dir': { type: 'string' },
+      expect: { type: 'string' },
+      junit: { type: 'string' },
     },
   });
 }
