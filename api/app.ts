@@ -9,7 +9,6 @@ import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
 import { compress, MIN_COMPRESS_BYTES, pickEncoding } from '../core/http-compress.js';
 import { logger } from '../core/log.js';
-import { consoleHandler } from './console-bundle.js';
 import { counter, histogram } from '../core/metrics.js';
 import { IncidentService } from '../incidents/service.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
@@ -17,6 +16,7 @@ import { type OidcConfig, type OidcOptions, OidcSignIn } from './auth/oidc.js';
 import { oidcRoutes } from './auth/oidc-routes.js';
 import { can, type Principal, scopeOf } from './auth/roles.js';
 import { type AuthOptions, AuthService, sha256 } from './auth/service.js';
+import { consoleHandler } from './console-bundle.js';
 import type { ApiServices, Ctx, RouteDef } from './context.js';
 import { apiError } from './errors.js';
 import { type BucketOptions, TokenBuckets } from './limits.js';
@@ -36,6 +36,7 @@ import { ruleRoutes } from './routes/rules.js';
 import { savedSearchRoutes } from './routes/saved-searches.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
+import { tuningRoutes } from './routes/tuning.js';
 import { RuleCatalog, type RuleSources } from './rule-catalog.js';
 
 const log = logger('api');
@@ -117,6 +118,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...savedSearchRoutes,
   ...consoleRoutes,
   ...contextRoutes,
+  ...tuningRoutes,
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { SigmaEvent } from '../../detection/sigma/model.js';
+import { cliError } from '../errors.js';
 import { parseTime } from '../hunt.js';
 import { type EventFileProblem, readEventFile } from './events-file.js';
 
@@ -45,7 +46,7 @@ export async function* replayEvents(src: ReplaySource): AsyncGenerator<SigmaEven
   const store = await import('../../store/index.js');
   const config = loadConfig({ ...(src.config ? { file: src.config } : {}), overrides: { dataDir: src.dataDir } });
   if (config.store?.kind !== 'opensearch' && !existsSync(store.sqlitePath(config.dataDir))) {
-    throw new Error(`no event store at ${store.sqlitePath(config.dataDir)} (check --data-dir)`);
+    throw cliError('CANHGAC_ERR_CLI_NO_STORE', { path: store.sqlitePath(config.dataDir) });
   }
   const stores = await store.openStores(config, { retention: false });
   const scope = src.agency ? store.agencyScope(src.agency) : store.SCOPE_ALL;

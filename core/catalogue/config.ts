@@ -34,4 +34,10 @@ export const CLI_ERRORS = defineErrors({
     meaning: 'The command line is incomplete or has a value the command does not accept.',
     remedy: 'Run the command with --help and give the missing or corrected argument.',
   },
+  CANHGAC_ERR_CLI_NO_STORE: {
+    status: 400,
+    message: 'No event store at {path} (check --data-dir or --config)',
+    meaning: 'A command that replays stored events found no embedded store there and no OpenSearch configured.',
+    remedy: "Point --data-dir at the service's data directory, or --config at its configuration file.",
+  },
 });
