@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SCOPE_ALL } from '../store/types.js';
-import { AGENCY_A, AGENCY_B, B_MARK, type BIds, type Fixture, startFixture } from '../tests/kit/api.js';
 import { can, type Principal } from './auth/roles.js';
+import { AGENCY_A, AGENCY_B, B_MARK, type BIds, type Fixture, startFixture } from '../tests/kit/api.js';
 import { loadSpec, type Operation } from './openapi.js';
 
 const spec = loadSpec();

@@ -1,7 +1,6 @@
 /** Event search, one event, dashboard aggregations, and the audit log. */
-
-import type { QueryNode } from '../../core/event/query.js';
 import type { AuditEntry } from '../../incidents/types.js';
+import type { QueryNode } from '../../core/event/query.js';
 import { parseQuery } from '../../store/query/parse.js';
 import type { Aggregation } from '../../store/types.js';
 import { type Ctx, filterFrom, pageBody, paging, type RouteDef } from '../context.js';

@@ -1,6 +1,6 @@
+import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../shared-data.js';
 import { CATALOGUE_PARTS, ERRORS, errorsReference, mergeCatalogue } from './index.js';
 
