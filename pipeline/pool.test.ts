@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { registry } from '../core/metrics.js';
+import { metricsText, registry } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
 import { WorkerPool } from './pool.js';
 
@@ -104,6 +104,24 @@ describe('WorkerPool', () => {
     expect((await pool.run([21])).output).toEqual([42]);
     while (pool.size < 2) await new Promise((res) => setTimeout(res, 10));
   }, 60_000);
+
+  it('shows what worker threads count in the main /metrics, and keeps the totals of a dead worker', async () => {
+    pool = new WorkerPool({ size: 1, processorModule, maxAttempts: 1 });
+    await pool.start();
+    expect(await metricsText()).not.toContain('canhgac_test_worker_items_total');
+    await pool.run(['count:5', 'count:2']);
+    const total = /^canhgac_test_worker_items_total (\d+)$/m;
+    const deadline = Date.now() + 10_000;
+    while (!total.test(await metricsText()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(total.exec(await metricsText())?.[1]).toBe('7');
+    // The worker dies; its replacement counts on from zero, and /metrics goes on from 7.
+    expect((await pool.run(['crash'])).poisoned).toHaveLength(1);
+    await pool.run(['count:1']);
+    const after = Date.now() + 10_000;
+    while (total.exec(await metricsText())?.[1] !== '8' && Date.now() < after)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(total.exec(await metricsText())?.[1]).toBe('8');
+  });
 
   it('refuses to start when the processor cannot load', async () => {
     pool = new WorkerPool({ size: 1, processorModule, options: { failStart: true } });
