@@ -73,14 +73,71 @@ function add(into: ReturnType<typeof emptyCounts>, inc: Incident, verdict: Verdi
   }
 }
 
+/** Counts incidents into the report's rows (incremental: pages of a listing, or a list already read). */
+export class NoiseTally {
+  private readonly rows = new Map<string, NoiseRow & { cats: Map<string, number> }>();
+  private readonly totals = emptyCounts();
+
+  constructor(private readonly period: { from: number; to: number }) {}
+
+  /** Counts an incident when it was last seen in the period. */
+  add(inc: Incident): void {
+    if (inc.lastSeen < this.period.from || inc.lastSeen >= this.period.to) return;
+    const key = `${inc.ruleId}\u0000${inc.agencyId}`;
+    let row = this.rows.get(key);
+    if (!row) {
+      row = {
+        ruleId: inc.ruleId,
+        title: inc.title,
+        agencyId: inc.agencyId,
+        ...emptyCounts(),
+        categories: [],
+        cats: new Map(),
+      };
+      this.rows.set(key, row);
+    }
+    const verdict = verdictOf(inc);
+    const minutes = inc.disposition?.minutes ?? DEFAULT_MINUTES_PER_INCIDENT;
+    add(row, inc, verdict, minutes);
+    add(this.totals, inc, verdict, minutes);
+    const cat = inc.disposition?.category ?? (verdict === 'false_positive' ? inc.closure?.category : undefined);
+    if (cat && verdict !== 'true_positive') row.cats.set(cat, (row.cats.get(cat) ?? 0) + 1);
+  }
+
+  /** The report: rows noisiest first (at most `limit`), totals over every row. */
+  result(scanned: number, truncated: boolean, limit?: number): NoiseReport {
+    const ratio = (fp: number, judged: number) => (judged ? Math.round((fp / judged) * 1000) / 1000 : 0);
+    const list = [...this.rows.values()]
+      .map(({ cats, ...r }) => ({
+        ...r,
+        falsePositiveRatio: ratio(r.falsePositives, r.judged),
+        categories: [...cats].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count),
+      }))
+      .sort(
+        (a, b) =>
+          b.wastedMinutes - a.wastedMinutes ||
+          b.incidents - a.incidents ||
+          a.ruleId.localeCompare(b.ruleId) ||
+          a.agencyId.localeCompare(b.agencyId),
+      );
+    return {
+      from: this.period.from,
+      to: this.period.to,
+      rows: limit ? list.slice(0, limit) : list,
+      totals: { ...this.totals, falsePositiveRatio: ratio(this.totals.falsePositives, this.totals.judged) },
+      scanned,
+      truncated,
+    };
+  }
+}
+
 /** Builds the noise report over incidents last seen in [from, to) in the caller's scope. */
 export async function noiseReport(
   incidents: Collection<Incident>,
   scope: Scope,
   opts: { from: number; to: number; agencyId?: string | undefined; limit?: number; maxIncidents?: number },
 ): Promise<NoiseReport> {
-  const rows = new Map<string, NoiseRow & { cats: Map<string, number> }>();
-  const totals = emptyCounts();
+  const tally = new NoiseTally(opts);
   const max = opts.maxIncidents ?? NOISE_MAX_INCIDENTS;
   let scanned = 0;
   let truncated = false;
@@ -93,26 +150,7 @@ export async function noiseReport(
     });
     for (const inc of page.docs) {
       scanned++;
-      if (inc.lastSeen < opts.from || inc.lastSeen >= opts.to) continue;
-      const key = `${inc.ruleId}\u0000${inc.agencyId}`;
-      let row = rows.get(key);
-      if (!row) {
-        row = {
-          ruleId: inc.ruleId,
-          title: inc.title,
-          agencyId: inc.agencyId,
-          ...emptyCounts(),
-          categories: [],
-          cats: new Map(),
-        };
-        rows.set(key, row);
-      }
-      const verdict = verdictOf(inc);
-      const minutes = inc.disposition?.minutes ?? DEFAULT_MINUTES_PER_INCIDENT;
-      add(row, inc, verdict, minutes);
-      add(totals, inc, verdict, minutes);
-      const cat = inc.disposition?.category ?? (verdict === 'false_positive' ? inc.closure?.category : undefined);
-      if (cat && verdict !== 'true_positive') row.cats.set(cat, (row.cats.get(cat) ?? 0) + 1);
+      tally.add(inc);
     }
     after = page.next;
     if (after && scanned >= max) {
@@ -120,26 +158,5 @@ export async function noiseReport(
       break;
     }
   } while (after);
-  const ratio = (fp: number, judged: number) => (judged ? Math.round((fp / judged) * 1000) / 1000 : 0);
-  const list = [...rows.values()]
-    .map(({ cats, ...r }) => ({
-      ...r,
-      falsePositiveRatio: ratio(r.falsePositives, r.judged),
-      categories: [...cats].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count),
-    }))
-    .sort(
-      (a, b) =>
-        b.wastedMinutes - a.wastedMinutes ||
-        b.incidents - a.incidents ||
-        a.ruleId.localeCompare(b.ruleId) ||
-        a.agencyId.localeCompare(b.agencyId),
-    );
-  return {
-    from: opts.from,
-    to: opts.to,
-    rows: opts.limit ? list.slice(0, opts.limit) : list,
-    totals: { ...totals, falsePositiveRatio: ratio(totals.falsePositives, totals.judged) },
-    scanned,
-    truncated,
-  };
+  return tally.result(scanned, truncated, opts.limit);
 }

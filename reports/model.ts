@@ -13,6 +13,7 @@
  * - the current period (now before its end) is reported up to now ("tính đến ngày"): its days after now are marked
  *   future (not drawn as zero) and it is compared with the same elapsed part of the previous period.
  */
+import { type NoiseReport, NoiseTally } from '../incidents/noise.js';
 import { type HostRecord, SILENT_HOST_RULE } from '../incidents/silent-hosts.js';
 import { type Alert, type Incident, type IncidentState, SEVERITIES, type Severity } from '../incidents/types.js';
 import { type QueryNode, q } from '../core/event/query.js';
@@ -97,6 +98,8 @@ export interface ReportModel {
     /** Expected hosts that sent nothing in the period. */
     hostsMissing: { host: string; agencyId: string; lastSeen: number }[];
   };
+  /** Rule tuning: the noisiest rules of the period by analysts' verdicts (incidents/noise.ts), topN rows. */
+  noise?: NoiseReport;
 }
 
 /** What to report on. */
@@ -417,5 +420,13 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     silentHosts,
     notable,
     coverage,
+    noise: noiseOf(incidents, cur, topN),
   };
+}
+
+/** The tuning section: incidents last seen in the period, by rule and agency, noisiest first. */
+function noiseOf(incidents: readonly Incident[], cur: { from: number; to: number }, topN: number): NoiseReport {
+  const tally = new NoiseTally(cur);
+  for (const i of incidents) if (i.ruleId !== SILENT_HOST_RULE) tally.add(i);
+  return tally.result(incidents.length, false, topN);
 }

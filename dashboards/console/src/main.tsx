@@ -7,6 +7,7 @@ import { AgenciesPage } from './pages/agencies.js';
 import { IncidentPage } from './pages/incident.js';
 import { IntakePage } from './pages/intake.js';
 import { KioskPage } from './pages/kiosk.js';
+import { NoisePage } from './pages/noise.js';
 import { OverviewPage } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
 import { RulesPage } from './pages/rules.js';
@@ -114,6 +115,7 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
   { path: '/incidents', key: 'incidents' },
   { path: '/search', key: 'search' },
   { path: '/rules', key: 'rules', roles: ['admin', 'analyst'] },
+  { path: '/noise', key: 'noiseNav', roles: ['admin', 'analyst', 'agency_admin'] },
   { path: '/agencies', key: 'agencies' },
   { path: '/intake', key: 'intakeHealth' },
 ];
@@ -125,6 +127,7 @@ function Page({ path }: { path: string }) {
   if (path === '/incidents') return <QueuePage />;
   if (path === '/search') return <SearchPage />;
   if (path === '/rules') return <RulesPage />;
+  if (path === '/noise') return <NoisePage />;
   if (path === '/agencies') return <AgenciesPage />;
   if (path === '/intake') return <IntakePage />;
   return <NotFound />;

@@ -76,6 +76,7 @@ export const STRINGS_VI = {
   rulesWord: 'luật',
   disabledByConfig: 'Tắt trong tệp cấu hình (rules.disabled)',
   details: 'Chi tiết',
+  noiseNav: 'Nhiễu cảnh báo',
 };
 
 export const STRINGS_EN: Record<keyof typeof STRINGS_VI, string> = {
@@ -154,4 +155,5 @@ export const STRINGS_EN: Record<keyof typeof STRINGS_VI, string> = {
   rulesWord: 'rules',
   disabledByConfig: 'Switched off in the configuration file (rules.disabled)',
   details: 'Details',
+  noiseNav: 'Alert noise',
 };

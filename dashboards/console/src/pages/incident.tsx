@@ -17,6 +17,7 @@ import { attackLinks, ruleFields } from '../rulefields.js';
 import { allows, CLOSING, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
 import { ErrorBox, Highlight, Loading, LogText, Panel, sevClass, useData } from '../ui.js';
+import { DispositionPanel } from './disposition.js';
 import { actionLabel, actorLabel, EventList, IncidentSummary, Timeline } from './incident-parts.js';
 import type { Assignee } from './queue.js';
 import { RuleAbout } from './rule-detail.js';
@@ -268,6 +269,7 @@ export function IncidentPage({ id }: { id: string }) {
         />
       ) : null}
       <ErrorBox error={actionError} />
+      <DispositionPanel incident={inc} canWrite={canWrite} onSaved={reload} />
       <div className="cols">
         <Panel title={t('sla')}>
           <dl className="sla">
