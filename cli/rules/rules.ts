@@ -10,6 +10,7 @@ import type { DetectionRule, SigmaEvent } from '../../detection/sigma/model.js';
 import { backtest } from './backtest.js';
 import { alertRaiser, describeProblem, loadRuleSet, matchEvent } from './common.js';
 import { type EventFileProblem, readEventFile } from './events-file.js';
+import { tune } from './tune.js';
 
 const USAGE = `Usage:
   canhgac rules validate <paths...> [--placeholders FILE] [--json]
@@ -17,6 +18,8 @@ const USAGE = `Usage:
   canhgac rules match --rules <paths...> --events <file> [--disable ID...] [--all-matches] [--placeholders FILE] [--json]
   canhgac rules backtest --rules <paths...> --expect FILE (--events FILE | --stored --from T [--to T] [--agency ID]
                          [--config FILE] [--data-dir DIR]) [--disable ID...] [--json] [--junit FILE]
+  canhgac rules tune --rule ID [--rules <paths...>] [--from T] [--to T] [--agency ID] [--config FILE] [--data-dir DIR]
+                     [--filter FILE] [--apply DIR|FILE] [--json]
 
 match prints exactly the alerts the service raises: a rule that a correlation references with generate: false
 raises nothing of its own (--all-matches lists its matches too, marked "no alert"); --disable switches a rule off as
@@ -78,6 +81,22 @@ export async function runRules(argv: string[]): Promise<number> {
         },
         { out, err, usage },
       );
+    case 'tune':
+      return tune(
+        {
+          rule: parsed.values.rule,
+          rules: [...(parsed.values.rules ?? []), ...parsed.positionals],
+          from: parsed.values.from,
+          to: parsed.values.to,
+          agency: parsed.values.agency,
+          config: parsed.values.config,
+          'data-dir': parsed.values['data-dir'],
+          filter: parsed.values.filter,
+          apply: parsed.values.apply,
+          json: parsed.values.json === true,
+        },
+        { out, err, usage },
+      );
     default:
       return usage(`unknown sub-command '${sub}'`);
   }
@@ -103,6 +122,9 @@ function parse(args: string[]) {
       'data-dir': { type: 'string' },
       expect: { type: 'string' },
       junit: { type: 'string' },
+      rule: { type: 'string' },
+      filter: { type: 'string' },
+      apply: { type: 'string' },
     },
   });
 }
