@@ -26,7 +26,7 @@ import { openStores } from '../store/index.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
 import { PipelineHealth } from '../pipeline/health.js';
 import { runLoop } from '../pipeline/embedded.js';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { installedRuleDirs, Pipeline } from '../pipeline/pipeline.js';
 import { configError } from '../core/config/errors.js';
 import { refreshQuarantineGauge, replayMarked } from '../pipeline/quarantine.js';
 
@@ -185,7 +185,7 @@ export async function startService(config: Config): Promise<Service> {
       return !health.check().stalled;
     },
     pipelineStatus: () => health.check(),
-    ruleSources: config.rules,
+    ruleSources: { ...config.rules, dirs: [...config.rules.dirs, ...installedRuleDirs(config.dataDir)] },
     ...(context.ti ? { threatIntel: context.ti } : {}),
   });
   const reports = startReports(config, stores);
@@ -301,7 +301,7 @@ export async function startIngestService(config: Config): Promise<IngestService>
       agencies,
     });
     opened.push(() => ingest.stop());
-    const api = await startApi(config, { stores, incidents, ruleSources: config.rules });
+    const api = await startApi(config, { stores, incidents, ruleSources: { ...config.rules, dirs: [...config.rules.dirs, ...installedRuleDirs(config.dataDir)] } });
     return { stores, incidents, silent, notifier, agencies, ingest, api };
   };
   let parts: Awaited<ReturnType<typeof open>>;

@@ -11,6 +11,7 @@ import { backtest } from './backtest.js';
 import { alertRaiser, describeProblem, loadRuleSet, matchEvent } from './common.js';
 import { type EventFileProblem, readEventFile } from './events-file.js';
 import { tune } from './tune.js';
+import { update } from './update.js';
 
 const USAGE = `Usage:
   canhgac rules validate <paths...> [--placeholders FILE] [--json]
@@ -20,10 +21,17 @@ const USAGE = `Usage:
                          [--config FILE] [--data-dir DIR]) [--disable ID...] [--json] [--junit FILE]
   canhgac rules tune --rule ID [--rules <paths...>] [--from T] [--to T] [--agency ID] [--config FILE] [--data-dir DIR]
                      [--filter FILE] [--apply DIR|FILE] [--json]
+  canhgac rules update [--package core|core+|core++|emerging-threats|all] [--source URL|FILE|MIRROR-DIR]
+                       (--sha256 HEX | --checksums FILE|URL) [--dest DIR] [--all] [--dry-run] [--json]
 
 match prints exactly the alerts the service raises: a rule that a correlation references with generate: false
 raises nothing of its own (--all-matches lists its matches too, marked "no alert"); --disable switches a rule off as
-the console does.
+the console does. backtest counts those alerts per rule against an expectations file (rules: {id-or-name: count
+or {min, max}}, others: fail|ignore) and exits 3 when one does not hold. tune proposes a Sigma filter from the
+rule's false-positive incidents, proves on the stored events that it hides no true-positive incident (exit 3 when
+it would) and writes it only with --apply. update installs a SigmaHQ release package after checking its SHA-256,
+keeps its licence, and by default only the rules for what provinces send (Linux, Windows, web servers, firewalls,
+proxies; stable or test; medium and above) into <dataDir>/rules-sigmahq, which the service loads.
 
 Events files (- for stdin): JSON lines or concatenated JSON (Windows NXLog/Winlogbeat/EVTX shapes, Azure Syslog rows,
 already-normalised flat events) or text lines (auditd, syslog, CEF, LEEF, W3C...).
@@ -97,6 +105,22 @@ export async function runRules(argv: string[]): Promise<number> {
         },
         { out, err, usage },
       );
+    case 'update':
+      return update(
+        {
+          source: parsed.values.source ?? parsed.positionals[0],
+          package: parsed.values.package ?? 'core',
+          sha256: parsed.values.sha256,
+          checksums: parsed.values.checksums,
+          dest: parsed.values.dest,
+          dataDir: parsed.values['data-dir'],
+          config: parsed.values.config,
+          all: parsed.values.all === true,
+          dryRun: parsed.values['dry-run'] === true,
+          json: parsed.values.json === true,
+        },
+        { out, err, usage },
+      );
     default:
       return usage(`unknown sub-command '${sub}'`);
   }
@@ -125,6 +149,13 @@ function parse(args: string[]) {
       rule: { type: 'string' },
       filter: { type: 'string' },
       apply: { type: 'string' },
+      source: { type: 'string' },
+      package: { type: 'string' },
+      sha256: { type: 'string' },
+      checksums: { type: 'string' },
+      dest: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
     },
   });
 }

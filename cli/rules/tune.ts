@@ -69,7 +69,12 @@ export async function tune(a: TuneArgs, io: Io): Promise<number> {
   const uploaded = join(config.dataDir, 'rules-uploaded');
   const rulePaths = a.rules.length
     ? a.rules
-    : [join(projectRoot, 'rules', 'sigma'), ...config.rules.dirs, uploaded].filter((p) => existsSync(p));
+    : [
+        join(projectRoot, 'rules', 'sigma'),
+        ...config.rules.dirs,
+        join(config.dataDir, 'rules-sigmahq'),
+        uploaded,
+      ].filter((p) => existsSync(p));
   const base = await loadRuleSet(rulePaths);
   const rule = base.engine.rules.find((r) => r.id === a.rule || r.name === a.rule);
   if (!rule) {
