@@ -106,21 +106,31 @@ describe('WorkerPool', () => {
   }, 60_000);
 
   it('shows what worker threads count in the main /metrics, and keeps the totals of a dead worker', async () => {
-    pool = new WorkerPool({ size: 1, processorModule, maxAttempts: 1 });
+    // The real pipeline processor: its decoders count failures in the worker thread's own registry.
+    const real = join(projectRoot, 'dist', 'pipeline', 'processor.js');
+    pool = new WorkerPool({ size: 1, processorModule: real, options: { ruleDirs: [], normalise: {} } });
     await pool.start();
-    expect(await metricsText()).not.toContain('canhgac_test_worker_items_total');
-    await pool.run(['count:5', 'count:2']);
-    const total = /^canhgac_test_worker_items_total (\d+)$/m;
-    const deadline = Date.now() + 10_000;
-    while (!total.test(await metricsText()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(total.exec(await metricsText())?.[1]).toBe('7');
-    // The worker dies; its replacement counts on from zero, and /metrics goes on from 7.
-    expect((await pool.run(['crash'])).poisoned).toHaveLength(1);
-    await pool.run(['count:1']);
-    const after = Date.now() + 10_000;
-    while (total.exec(await metricsText())?.[1] !== '8' && Date.now() < after)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(total.exec(await metricsText())?.[1]).toBe('8');
+    const failed = /^canhgac_decode_failures_total\{reason="json_invalid"\} (\d+)$/m;
+    const before = Number(failed.exec(await metricsText())?.[1] ?? 0);
+    const rec = (data: string) => ({
+      id: `r${Math.random()}`,
+      receivedAt: Date.now(),
+      transport: 'udp',
+      source: '10.0.0.1',
+      data,
+    });
+    const reaches = async (n: number) => {
+      const deadline = Date.now() + 10_000;
+      while (Number(failed.exec(await metricsText())?.[1] ?? 0) !== n && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      return Number(failed.exec(await metricsText())?.[1] ?? 0);
+    };
+    await pool.run([rec('{"a":'), rec('{"b":'), rec('<13>Dec  7 11:00:00 web01 app: fine')]);
+    expect(await reaches(before + 2)).toBe(before + 2);
+    // The worker dies; its replacement counts from zero, and /metrics goes on from the dead worker's total.
+    await pool.terminateWorker(0);
+    await pool.run([rec('{"c":')]);
+    expect(await reaches(before + 3)).toBe(before + 3);
   });
 
   it('refuses to start when the processor cannot load', async () => {
