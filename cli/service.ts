@@ -301,7 +301,11 @@ export async function startIngestService(config: Config): Promise<IngestService>
       agencies,
     });
     opened.push(() => ingest.stop());
-    const api = await startApi(config, { stores, incidents, ruleSources: { ...config.rules, dirs: [...config.rules.dirs, ...installedRuleDirs(config.dataDir)] } });
+    const api = await startApi(config, {
+      stores,
+      incidents,
+      ruleSources: { ...config.rules, dirs: [...config.rules.dirs, ...installedRuleDirs(config.dataDir)] },
+    });
     return { stores, incidents, silent, notifier, agencies, ingest, api };
   };
   let parts: Awaited<ReturnType<typeof open>>;

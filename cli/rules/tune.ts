@@ -212,7 +212,10 @@ function refuse(io: Io, json: boolean, report: Record<string, unknown>): number 
 }
 
 function out(io: Io, json: boolean, r: Record<string, unknown>): void {
-  if (json) return io.out(`${JSON.stringify(r)}\n`);
+  if (json) {
+    io.out(`${JSON.stringify(r)}\n`);
+    return;
+  }
   const rule = r.rule as { id: string; title: string };
   const lines = [
     `Rule: ${visibleText(rule.title)} (${rule.id})`,

@@ -134,6 +134,18 @@ maybe('canhgac rules update', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no SHA-256 for sigma_core.zip');
     expect(existsSync(join(tmp, 'none'))).toBe(false);
+    const missing = await canhgac(
+      'rules',
+      'update',
+      '--source',
+      `${base}/nope.zip`,
+      '--sha256',
+      sha,
+      '--dest',
+      join(tmp, 'x'),
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`${base}/nope.zip answered HTTP 404`);
   });
 
   it('reads a mirror folder (the package beside its SHA256SUMS) and a checksums URL', async () => {

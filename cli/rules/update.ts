@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { basename, dirname, join } from 'node:path';
 import { parseRuleText } from '../../detection/sigma/load.js';
 import type { SigmaDocument } from '../../detection/sigma/model.js';
+import { cliError } from '../errors.js';
 import type { Io } from './backtest.js';
 import { loadRuleSet } from './common.js';
 import { readZip, ZipError } from './unzip.js';
@@ -61,7 +62,7 @@ export interface UpdateArgs {
 async function bytesOf(src: string): Promise<Buffer> {
   if (/^https?:\/\//.test(src)) {
     const res = await fetch(src, { redirect: 'follow', signal: AbortSignal.timeout(300_000) });
-    if (!res.ok) throw new Error(`${src}: HTTP ${res.status}`);
+    if (!res.ok) throw cliError('CANHGAC_ERR_CLI_DOWNLOAD', { url: src, status: res.status });
     return Buffer.from(await res.arrayBuffer());
   }
   return readFileSync(src);

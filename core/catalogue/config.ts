@@ -40,4 +40,10 @@ export const CLI_ERRORS = defineErrors({
     meaning: 'A command that replays stored events found no embedded store there and no OpenSearch configured.',
     remedy: "Point --data-dir at the service's data directory, or --config at its configuration file.",
   },
+  CANHGAC_ERR_CLI_DOWNLOAD: {
+    status: 502,
+    message: '{url} answered HTTP {status}',
+    meaning: 'A command downloading a file (a rule package, its checksums) got an error answer.',
+    remedy: 'Check the URL (the release asset or mirror path), or download the file and give its local path.',
+  },
 });
