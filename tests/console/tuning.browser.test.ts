@@ -53,7 +53,11 @@ suite('dispositions and the noise report in the console', () => {
     );
     await shot(page, 'tuning-incident-vi');
 
+    // The timeline and the audit say what happened in words, not as an action code.
+    expect(await page.textContent('[data-testid=audit]')).toContain('đánh giá: Cảnh báo nhầm');
     await page.click('nav a[href="/noise"]');
+    // The fixture's incident is from 1/11/2026: the last 90 days hold it.
+    await page.click('button:has-text("90 ngày")');
     await page.waitForSelector('[data-testid=noise-table]');
     const row = await page.textContent('[data-testid=noise-table] tbody tr:first-child');
     expect(row).toContain('Máy quét đã biết (1)');
@@ -61,7 +65,7 @@ suite('dispositions and the noise report in the console', () => {
     await shot(page, 'tuning-noise-vi');
     expect(await page.textContent('[data-testid=noise-table]')).not.toContain(AGENCY_A);
     await page.close();
-  });
+  }, 90_000);
 
   it('the same pages in English', async () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -73,10 +77,11 @@ suite('dispositions and the noise report in the console', () => {
     expect(await page.textContent('[data-testid=disposition-current]')).toContain('Known scanner');
     await shot(page, 'tuning-incident-en');
     await page.goto(`${f.url}/noise`);
+    await page.click('button:has-text("90 days")');
     await page.waitForSelector('[data-testid=noise-table]');
     expect(await page.textContent('h1')).toBe('Alert noise');
     await shot(page, 'tuning-noise-en');
     await page.close();
     expect(errors).toEqual([]);
-  });
+  }, 90_000);
 });

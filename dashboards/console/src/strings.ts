@@ -77,6 +77,7 @@ export const STRINGS_VI = {
   disabledByConfig: 'Tắt trong tệp cấu hình (rules.disabled)',
   details: 'Chi tiết',
   noiseNav: 'Nhiễu cảnh báo',
+  actDisposition: 'đánh giá',
 };
 
 export const STRINGS_EN: Record<keyof typeof STRINGS_VI, string> = {
@@ -156,4 +157,5 @@ export const STRINGS_EN: Record<keyof typeof STRINGS_VI, string> = {
   disabledByConfig: 'Switched off in the configuration file (rules.disabled)',
   details: 'Details',
   noiseNav: 'Alert noise',
+  actDisposition: 'verdict',
 };
