@@ -75,6 +75,8 @@ const RESOURCE: [RegExp, keyof BIds][] = [
   [/^\/api\/v1\/api-keys\//, 'apiKey'],
   [/^\/api\/v1\/rules\//, 'rule'],
   [/^\/api\/v1\/saved-searches\//, 'savedSearch'],
+  // The export's outbox is the province's (settings.write): any id; agency-bound callers are refused before it.
+  [/^\/api\/v1\/export\//, 'incident'],
 ];
 
 /** `?name=value` for the operation's required query parameters. */

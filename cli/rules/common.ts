@@ -1,7 +1,8 @@
 /** What `canhgac rules ...` and `canhgac bench detect` share: loading a rule set and matching across categories. */
 
 import { readFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { CorrelationEngine } from '../../detection/correlation/index.js';
 import { Engine, type RuleMatch } from '../../detection/engine/index.js';
 import { AlertRaiser, enabledCorrelations } from '../../detection/raise.js';
@@ -29,8 +30,24 @@ export interface RuleSet {
   warnings: CliProblem[];
 }
 
+/**
+ * The command line's compiled-rule cache (detection/sigma/cache.ts): CANHGAC_RULE_CACHE_DIR, else
+ * $XDG_CACHE_HOME/canhgac/rules, else ~/.cache/canhgac/rules; CANHGAC_RULE_CACHE_DIR=off or cache false: none.
+ */
+function cacheOptions(opts: { cache?: boolean }): { cache?: boolean; cacheDir?: string } {
+  const env = process.env.CANHGAC_RULE_CACHE_DIR;
+  if (opts.cache === false || env === 'off') return { cache: false };
+  if (env) return { cacheDir: env };
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return { cacheDir: join(base, 'canhgac', 'rules') };
+}
+
 /** Loads rule files/directories (with optional placeholders file) and compiles them. */
-export async function loadRuleSet(paths: string[], placeholdersFile?: string): Promise<RuleSet> {
+export async function loadRuleSet(
+  paths: string[],
+  placeholdersFile?: string,
+  opts: { cache?: boolean } = {},
+): Promise<RuleSet> {
   const placeholders = placeholdersFile ? loadPlaceholders(placeholdersFile) : undefined;
   // rules/ ships field-mapping pipelines beside the Sigma rules (rules/pipelines/): those files are checked as
   // pipelines, not reported as broken Sigma rules.
@@ -38,7 +55,7 @@ export async function loadRuleSet(paths: string[], placeholdersFile?: string): P
   const pipelineFiles = files.filter((f) => basename(dirname(f)) === 'pipelines');
   const ruleFiles = files.filter((f) => basename(dirname(f)) !== 'pipelines');
   const load = ruleFiles.length
-    ? await loadRules(ruleFiles, placeholders ? { placeholders } : {})
+    ? await loadRules(ruleFiles, { ...(placeholders ? { placeholders } : {}), ...cacheOptions(opts) })
     : { documents: [], problems: [], rejected: 0 };
   const engine = new Engine(load.documents);
   const errors: CliProblem[] = [];

@@ -4,12 +4,17 @@ import { createRoot } from 'react-dom/client';
 import { ApiError, api, type Me, setUnauthenticatedHandler } from './api.js';
 import { App, type AppCtx, type Key, type Lang, rememberLang, roleLabel, storedLang, translator } from './i18n.js';
 import { AgenciesPage } from './pages/agencies.js';
+import { CompliancePage } from './pages/compliance.js';
+import { ExportPage } from './pages/export-centre.js';
 import { IncidentPage } from './pages/incident.js';
 import { IntakePage } from './pages/intake.js';
 import { KioskPage } from './pages/kiosk.js';
 import { NoisePage } from './pages/noise.js';
+import { NotificationReportsPage } from './pages/notification-reports.js';
 import { OverviewPage } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
+import { ReportsPage } from './pages/reports.js';
+import { REPORT_PATHS } from './pages/reports-tabs.js';
 import { RulesPage } from './pages/rules.js';
 import { SearchPage } from './pages/search.js';
 import { PipelineBanner } from './pipeline-banner.js';
@@ -118,6 +123,7 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
   { path: '/noise', key: 'noiseNav', roles: ['admin', 'analyst', 'agency_admin'] },
   { path: '/agencies', key: 'agencies' },
   { path: '/intake', key: 'intakeHealth' },
+  { path: '/reports', key: 'reportsNav' },
 ];
 
 function Page({ path }: { path: string }) {
@@ -130,6 +136,10 @@ function Page({ path }: { path: string }) {
   if (path === '/noise') return <NoisePage />;
   if (path === '/agencies') return <AgenciesPage />;
   if (path === '/intake') return <IntakePage />;
+  if (path === '/reports') return <ReportsPage />;
+  if (path === '/compliance') return <CompliancePage />;
+  if (path === '/notifications') return <NotificationReportsPage />;
+  if (path === '/export') return <ExportPage />;
   return <NotFound />;
 }
 
@@ -188,7 +198,15 @@ function Root() {
                 key={n.path}
                 href={n.path}
                 onClick={link(n.path)}
-                className={(n.path === '/' ? path === '/' : path.startsWith(n.path)) ? 'active' : undefined}
+                className={
+                  (
+                    n.path === '/'
+                      ? path === '/'
+                      : path.startsWith(n.path) || (n.path === '/reports' && REPORT_PATHS.includes(path))
+                  )
+                    ? 'active'
+                    : undefined
+                }
               >
                 {t(n.key)}
               </a>
