@@ -42,6 +42,7 @@ import { ruleRoutes } from './routes/rules.js';
 import { savedSearchRoutes } from './routes/saved-searches.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
+import { tuningRoutes } from './routes/tuning.js';
 import { RuleCatalog, type RuleSources } from './rule-catalog.js';
 
 const log = logger('api');
@@ -131,6 +132,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...entityRoutes,
   ...attackRoutes,
   ...ruleWordRoutes,
+  ...tuningRoutes,
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -92,6 +92,14 @@ function cases(): Record<string, Case> {
       status: 201,
     },
     listAlerts: { path: `/api/v1/alerts?incidentId=${a.incident}`, key: k.analyst, status: 200 },
+    setDisposition: {
+      method: 'PUT',
+      path: `/api/v1/incidents/${a.incident}/disposition`,
+      key: k.analyst,
+      body: { verdict: 'false_positive', category: 'known_scanner', minutes: 4 },
+      status: 200,
+    },
+    noiseReport: { path: '/api/v1/noise?from=2020-01-01T00:00:00Z', key: k.viewer_a, status: 200 },
     getAlert: { path: `/api/v1/alerts/${a.alert}`, key: k.analyst, status: 200 },
     listSavedSearches: { path: '/api/v1/saved-searches', key: k.viewer_a, status: 200 },
     createSavedSearch: {

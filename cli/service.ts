@@ -26,7 +26,7 @@ import { channelSenders, destinationPolicy, Notifier } from '../notify/index.js'
 import { runLoop } from '../pipeline/embedded.js';
 import { feedNotice } from '../pipeline/feed-notice.js';
 import { PipelineHealth } from '../pipeline/health.js';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { installedRuleDirs, Pipeline } from '../pipeline/pipeline.js';
 import type { WorkerPool } from '../pipeline/pool.js';
 import { refreshQuarantineGauge, replayMarked } from '../pipeline/quarantine.js';
 import { ruleChangePublisher } from '../pipeline/rule-signal.js';
@@ -214,7 +214,7 @@ export async function startService(config: Config): Promise<Service> {
       return !health.check().stalled;
     },
     pipelineStatus: () => health.check(),
-    ruleSources: config.rules,
+    ruleSources: { ...config.rules, dirs: [...config.rules.dirs, ...installedRuleDirs(config.dataDir)] },
     ...(context.ti ? { threatIntel: threatIntelApi(context.ti, context) } : {}),
   });
   const reports = startReports(config, stores);
@@ -338,7 +338,7 @@ export async function startIngestService(config: Config): Promise<IngestService>
     const api = await startApi(config, {
       stores,
       incidents,
-      ruleSources: config.rules,
+      ruleSources: { ...config.rules, dirs: [...config.rules.dirs, ...installedRuleDirs(config.dataDir)] },
       threatIntel: { status: () => readStatus(stores.state) },
       rulesChanged: ruleChangePublisher(pub, dist.queue),
     });

@@ -69,6 +69,8 @@ export interface Incident {
   sla: SlaClock;
   /** Why it was closed (set when closed with a reason; removed when reopened). */
   closure?: Closure;
+  /** The analyst's verdict on it (incidents/dispositions.ts): kept across reopen, read by the noise report. */
+  disposition?: Disposition;
   /** Incident events not yet handed to notify (incidents/outbox.ts), written with the change that made them. */
   outbox?: IncidentEvent[];
   /** true while `outbox` holds events (a filterable flag for the sweep). */
@@ -125,6 +127,33 @@ export type CloseCategory = (typeof CLOSE_CATEGORIES)[number];
 export interface Closure {
   category?: CloseCategory;
   reason?: string;
+  by: string;
+  at: number;
+}
+
+/** An analyst's verdict on an incident: a real attack, real but harmless, or a false positive. */
+export const VERDICTS = ['true_positive', 'benign', 'false_positive'] as const;
+
+/** One verdict. */
+export type Verdict = (typeof VERDICTS)[number];
+
+/** The categories each verdict takes (a false positive must say which; the others may). */
+export const DISPOSITION_CATEGORIES = {
+  true_positive: ['attack_blocked', 'attack_succeeded', 'attempt_only', 'other'],
+  benign: ['admin_activity', 'authorised_test', 'known_scanner', 'accepted_risk', 'other'],
+  false_positive: ['rule_too_broad', 'misparsed_log', 'known_scanner', 'admin_activity', 'duplicate', 'other'],
+} as const satisfies Record<Verdict, readonly string[]>;
+
+/** A disposition category (of any verdict). */
+export type DispositionCategory = (typeof DISPOSITION_CATEGORIES)[Verdict][number];
+
+/** The verdict recorded on an incident, with who gave it and the analyst minutes it took. */
+export interface Disposition {
+  verdict: Verdict;
+  category?: DispositionCategory;
+  note?: string;
+  /** Analyst minutes spent on the incident, as the analyst gave them (else estimated by the noise report). */
+  minutes?: number;
   by: string;
   at: number;
 }

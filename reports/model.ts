@@ -15,6 +15,7 @@
  */
 import { AssetService } from '../context/assets/assets.js';
 import { type QueryNode, q } from '../core/event/query.js';
+import { type NoiseReport, NoiseTally } from '../incidents/noise.js';
 import { type HostRecord, SILENT_HOST_RULE } from '../incidents/silent-hosts.js';
 import { type Alert, type Incident, type IncidentState, SEVERITIES, type Severity } from '../incidents/types.js';
 import { agencyScope, type DocFilter, type Scope, type Stores, type Versioned } from '../store/types.js';
@@ -107,6 +108,8 @@ export interface ReportModel {
     /** Expected hosts that sent nothing in the period. */
     hostsMissing: { host: string; agencyId: string; lastSeen: number }[];
   };
+  /** Rule tuning: the noisiest rules of the period by analysts' verdicts (incidents/noise.ts), topN rows. */
+  noise?: NoiseReport;
 }
 
 /** What to report on. */
@@ -442,5 +445,13 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
     silentHosts,
     notable,
     coverage,
+    noise: noiseOf(incidents, cur, topN),
   };
+}
+
+/** The tuning section: incidents last seen in the period, by rule and agency, noisiest first. */
+function noiseOf(incidents: readonly Incident[], cur: { from: number; to: number }, topN: number): NoiseReport {
+  const tally = new NoiseTally(cur);
+  for (const i of incidents) if (i.ruleId !== SILENT_HOST_RULE) tally.add(i);
+  return tally.result(incidents.length, false, topN);
 }

@@ -1,4 +1,5 @@
 /** Operations the web console needs beyond the resources: per-rule hit counts and false-positive rates. */
+import { verdictOf } from '../../incidents/dispositions.js';
 import type { Incident } from '../../incidents/types.js';
 import type { Scope } from '../../store/types.js';
 import type { Ctx, RouteDef } from '../context.js';
@@ -94,7 +95,8 @@ async function scanStats(ctx: Pick<Ctx, 'svc'>, scope: Scope, since: number) {
       s.alerts += i.alertCount;
       if (OPEN.has(i.state)) s.open++;
       else if (i.state === 'resolved') s.resolved++;
-      else if (i.state === 'false_positive') s.falsePositives++;
+      // The analyst's verdict when given (a resolved incident may be judged a false positive, too).
+      if (verdictOf(i) === 'false_positive') s.falsePositives++;
       s.lastSeen = Math.max(s.lastSeen, i.lastSeen);
     }
     after = page.next;

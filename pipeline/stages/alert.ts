@@ -3,6 +3,8 @@
  * rule, so a replayed batch raises nothing twice), then the correlation alerts its observation fired (correlate);
  * then the threat-intel hits of the context stage; then each level weighed by its asset's criticality.
  */
+
+import { raisesAlert } from '../../detection/raise.js';
 import type { Alert } from '../../incidents/types.js';
 import { eventTime, levelOf, outputsOf, type Stage } from '../stage.js';
 
@@ -17,8 +19,9 @@ export const alert: Stage = {
       const e = o.event;
       const host = typeof e['host.name'] === 'string' ? e['host.name'] : undefined;
       for (const m of o.matches ?? []) {
-        // A rule referenced by a correlation with `generate: false` raises no alert of its own.
-        if (!corr.shouldAlert(m)) continue;
+        // A rule referenced by a correlation with `generate: false` raises no alert of its own (detection/raise.ts,
+        // which `canhgac rules match` reads too).
+        if (!raisesAlert(corr, m)) continue;
         alerts.push({
           id: `${e['event.id']}:${m.id}`,
           kind: 'rule',

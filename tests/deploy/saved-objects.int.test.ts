@@ -205,6 +205,7 @@ describe('dashboards/opensearch/canhgac.ndjson', () => {
       reopenCount: 0,
       sla: {},
       closure: { by: 'u', at: 5 },
+      disposition: { verdict: 'benign', by: 'u', at: 6 },
       outbox: [],
       outboxPending: false,
     };

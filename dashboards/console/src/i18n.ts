@@ -2,6 +2,7 @@
 import { createContext, useContext } from 'react';
 import {
   CLOSE_CATEGORY_TERMS,
+  DISPOSITION_TERMS,
   ROLE_TERMS,
   RULE_SOURCE_TERMS,
   SEVERITY_TERMS,
@@ -379,6 +380,7 @@ function glossary(lang: Lang): Record<string, string> {
   add('cat_', CLOSE_CATEGORY_TERMS);
   add('tac_', TACTIC_TERMS);
   add('src_', RULE_SOURCE_TERMS);
+  add('v_', DISPOSITION_TERMS);
   return out;
 }
 

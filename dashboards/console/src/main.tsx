@@ -13,6 +13,7 @@ import { ExportPage } from './pages/export-centre.js';
 import { IncidentPage } from './pages/incident.js';
 import { IntakePage } from './pages/intake.js';
 import { KioskPage } from './pages/kiosk.js';
+import { NoisePage } from './pages/noise.js';
 import { NotificationReportsPage } from './pages/notification-reports.js';
 import { OverviewPage } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
@@ -125,6 +126,7 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
   { path: '/search', key: 'search' },
   { path: '/rules', key: 'rules', roles: ['admin', 'analyst'] },
   { path: '/attack', key: 'attackMatrix' },
+  { path: '/noise', key: 'noiseNav', roles: ['admin', 'analyst', 'agency_admin'] },
   { path: '/agencies', key: 'agencies' },
   { path: '/assets', key: 'assets' },
   { path: '/threat-intel', key: 'threatIntel', roles: ['admin', 'analyst'] },
@@ -142,6 +144,7 @@ function Page({ path }: { path: string }) {
   if (path === '/incidents') return <QueuePage />;
   if (path === '/search') return <SearchPage />;
   if (path === '/rules') return <RulesPage />;
+  if (path === '/noise') return <NoisePage />;
   if (path === '/agencies') return <AgenciesPage />;
   if (path === '/assets')
     return <AssetsPage agency={new URLSearchParams(location.search).get('agency') ?? undefined} />;

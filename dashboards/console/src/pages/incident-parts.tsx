@@ -7,7 +7,7 @@ import type { MouseEvent, ReactNode } from 'react';
 import type { Alert, AuditEntry, Bucket, Comment, EventDoc, Incident } from '../api.js';
 import { api, qs } from '../api.js';
 import { EntityLink, FIELD_ENTITY } from '../entity-link.js';
-import { fmtDateTime, fmtNumber, type Key, sevLabel, stateLabel, useApp } from '../i18n.js';
+import { fmtDateTime, fmtNumber, type Key, sevLabel, stateLabel, term, useApp } from '../i18n.js';
 import { Highlight, LogText, Panel, useData } from '../ui.js';
 
 /** Fields an analyst asks about first, in this order: who attacked, what was hit, which account. */
@@ -36,6 +36,8 @@ export function actionLabel(t: (k: Key) => string, a: AuditEntry): string {
   if (a.action === 'incident.assign') return `${t('assignedTo')} ${after?.assignee ?? '—'}`;
   if (a.action === 'incident.sla_breach') return t('actSlaBreach');
   if (a.action === 'comment.create') return t('actComment');
+  if (a.action === 'incident.disposition')
+    return `${t('actDisposition')}: ${term(t, `v_${(a.after as { verdict?: string } | undefined)?.verdict ?? ''}`)}`;
   if (after?.state && a.action.startsWith('incident.')) return stateLabel(t, after.state);
   return a.action;
 }

@@ -20,6 +20,7 @@ import { attackLinks, ruleFields } from '../rulefields.js';
 import { allows, CLOSING, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
 import { ErrorBox, Loading, Panel, sevClass, useData } from '../ui.js';
+import { DispositionPanel } from './disposition.js';
 import { IncidentContext } from './incident-context.js';
 import { actionLabel, actorLabel, EventList, IncidentSummary, Timeline } from './incident-parts.js';
 import type { Assignee } from './queue.js';
@@ -283,6 +284,7 @@ export function IncidentPage({ id }: { id: string }) {
         />
       ) : null}
       <ErrorBox error={actionError} />
+      <DispositionPanel incident={inc} canWrite={canWrite} onSaved={reload} />
       <div className="cols">
         <Panel title={t('sla')}>
           <dl className="sla">
