@@ -270,7 +270,7 @@ describe('risk-based alerting', () => {
 
   it('weighs the asset criticality of the inventory', async () => {
     await stores.state
-      .collection('assets')
+      .collection<Record<string, unknown>>('assets')
       .put(SCOPE_ALL, { id: assetId(A, 'db01'), agencyId: A, host: 'db01', addresses: [], criticality: 5 });
     const i = intake();
     const vital = await i.ingest(low({ host: 'db01' }));
