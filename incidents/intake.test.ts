@@ -237,9 +237,10 @@ describe('risk-based alerting', () => {
     expect(r.contributions.map((c) => c.ruleId)).toEqual(
       expect.arrayContaining(['r-low', 'r-scan', 'r-404', 'r-sudo']),
     );
-    // The stored alerts that only fed risk carry no incident.
+    // The alerts that fed its risk are taken into the incident: all 10, the first one first.
     const stored = await svc.alerts.get(SCOPE_ALL, one.alert.id);
-    expect(stored!.incidentId).toBeUndefined();
+    expect(stored!.incidentId).toBe(web.incident!.id);
+    expect((await svc.incidents.get(SCOPE_ALL, web.incident!.id))!.alertCount).toBe(10);
   });
 
   it('decays: the same alerts spread over hours never open', async () => {
@@ -285,5 +286,42 @@ describe('risk-based alerting', () => {
     await i.ingest(a);
     const again = await i.ingest(a);
     expect(again.alert.risk!.score).toBe(25);
+  });
+});
+
+describe('risk and grouping together', () => {
+  it('a new incident takes in the earlier alerts that only fed risk on its entities', async () => {
+    const i = intake();
+    const scan = await i.ingest(
+      alert({
+        ruleId: 'r-scan',
+        ruleTitle: 'Web scan',
+        level: 'low',
+        tags: ['attack.reconnaissance'],
+        ip: '203.0.113.5',
+      }),
+    );
+    const other = await i.ingest(alert({ ruleId: 'r-scan', level: 'low', ip: '198.51.100.9', host: 'web09' }));
+    expect(scan.incident).toBeUndefined();
+    const sqli = await i.ingest(
+      alert({
+        ruleId: 'r-sqli',
+        ruleTitle: 'SQL injection',
+        tags: ['attack.initial_access'],
+        ip: '203.0.113.5',
+        ts: T0 + MIN,
+      }),
+    );
+    expect(sqli.created).toBe(true);
+    const inc = (await svc.incidents.get(SCOPE_ALL, sqli.incident!.id))!;
+    expect(inc.alertCount).toBe(2);
+    expect(inc.firstSeen).toBe(T0);
+    expect(inc.chain!.map((s) => [s.ruleId, s.via ?? null])).toEqual([
+      ['r-scan', 'ip:203.0.113.5'],
+      ['r-sqli', null],
+    ]);
+    expect((await svc.alerts.get(SCOPE_ALL, scan.alert.id))!.incidentId).toBe(inc.id);
+    // Another address on another host stays risk only.
+    expect((await svc.alerts.get(SCOPE_ALL, other.alert.id))!.incidentId).toBeUndefined();
   });
 });

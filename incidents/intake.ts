@@ -6,7 +6,7 @@
  * Replaying an alert changes nothing (risk counts an alert id once; the service counts it once).
  */
 
-import type { StateStore } from '../store/types.js';
+import { SCOPE_ALL, type StateStore } from '../store/types.js';
 import { DEFAULT_ENTITY_GROUPING, EntityGrouper, type EntityGroupingOptions } from './grouping.js';
 import { GroupingGuards, type StopValue } from './guards.js';
 import { DEFAULT_RISK, type RiskOptions, RiskScorer } from './risk.js';
@@ -73,6 +73,27 @@ export class AlertIntake {
       attack: { ...note, ...(placed.via ? { via: placed.via } : {}) },
     });
     await this.grouper.link(alert, placed.key, out.incident?.entities ?? []);
+    if (out.created && this.risk.enabled) await this.adopt(alert, placed.key, keys);
     return out;
+  }
+
+  /**
+   * A new incident takes in the alerts that only fed risk on its entities within the join window before it
+   * (the brute force's failed logins before the success, the scan before the injection): the attack's story
+   * starts where it started, and they are why the incident opened.
+   */
+  private async adopt(alert: Alert, key: string, keys: readonly string[]): Promise<void> {
+    const ids = await this.scorer.recent(alert.agencyId, keys, alert.ts, this.grouping.windowMs);
+    for (const id of ids) {
+      if (id === alert.id) continue;
+      const prior = await this.service.alerts.get(SCOPE_ALL, id);
+      if (!prior || prior.incidentId || prior.suppressedBy || !prior.risk) continue;
+      const { version: _v, risk: _r, ...a } = prior;
+      const entities = this.grouper.joiningKeys(a);
+      const via = entities.find((k) => keys.includes(k));
+      const attack = { entities, maxEntities: this.grouping.maxEntities, ...(via ? { via } : {}) };
+      const out = await this.service.ingestAlert(a, { key, adopt: true, attack });
+      await this.grouper.link(a, key, out.incident?.entities ?? []);
+    }
   }
 }

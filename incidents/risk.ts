@@ -123,6 +123,9 @@ export function scoreAt(cs: readonly RiskContribution[], t: number, o: RiskOptio
 
 const CRIT_TTL_MS = 60_000;
 
+const riskId = (agency: string, entity: string) =>
+  `er-${createHash('sha256').update(`${agency}\u0000${entity}`).digest('hex').slice(0, 32)}`;
+
 /** Keeps entities' risk in the state store (`entity_risk`) and decides when risk opens an incident. */
 export class RiskScorer {
   private readonly risk: Collection<EntityRisk>;
@@ -172,8 +175,18 @@ export class RiskScorer {
     return best;
   }
 
+  /** The alerts that added risk to these entities of an agency within `windowMs` before `ts` (oldest first). */
+  async recent(agency: string, entities: readonly string[], ts: number, windowMs: number): Promise<string[]> {
+    const out = new Map<string, number>();
+    for (const k of entities) {
+      const cur = await this.risk.get(SCOPE_ALL, riskId(agency, k));
+      for (const c of cur?.contributions ?? []) if (c.ts <= ts && ts - c.ts <= windowMs) out.set(c.alertId, c.ts);
+    }
+    return [...out].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+  }
+
   private async addTo(alert: Alert, entity: string, factor: number, tactics: string[]): Promise<RiskVerdict> {
-    const id = `er-${createHash('sha256').update(`${alert.agencyId}\u0000${entity}`).digest('hex').slice(0, 32)}`;
+    const id = riskId(alert.agencyId, entity);
     for (let attempt = 0; ; attempt++) {
       const cur = await this.risk.get(SCOPE_ALL, id);
       const live = (cur?.contributions ?? []).filter((c) => Math.abs(alert.ts - c.ts) <= this.o.windowMs);

@@ -119,7 +119,7 @@ export class IncidentService {
    */
   async ingestAlert(
     alert: Alert,
-    o: { key?: string; attack?: AttackNote; riskOnly?: boolean } = {},
+    o: { key?: string; attack?: AttackNote; riskOnly?: boolean; adopt?: boolean } = {},
   ): Promise<AlertOutcome> {
     const suppression = await this.activeSuppression(alert);
     if (suppression || o.riskOnly) {
@@ -129,15 +129,16 @@ export class IncidentService {
       return { alert: stored, created: false, reopened: false, suppressed: !!suppression };
     }
     const key = o.key ?? groupingKey(alert, this.grouping);
-    return this.lock.run(key, () => this.applyAlert(alert, key, o.attack));
+    return this.lock.run(key, () => this.applyAlert(alert, key, o.attack, o.adopt));
   }
 
-  private async applyAlert(alert: Alert, key: string, attack?: AttackNote): Promise<AlertOutcome> {
+  /** `adopt`: an alert stored earlier with risk only (no incident) now joins this incident. */
+  private async applyAlert(alert: Alert, key: string, attack?: AttackNote, adopt = false): Promise<AlertOutcome> {
     await this.currentSla();
     const id = IncidentService.incidentId(key);
     // A batch replayed after a crash raises the same alert ids again: count each alert once.
     const seen = await this.alerts.get(SCOPE_ALL, alert.id);
-    if (seen) {
+    if (seen && !(adopt && !seen.incidentId && !seen.suppressedBy)) {
       alertsTotal.labels('duplicate').inc();
       const { version: _v, ...prior } = seen;
       const incident = await this.incidents.get(SCOPE_ALL, id);
