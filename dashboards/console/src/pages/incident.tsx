@@ -17,6 +17,7 @@ import { attackLinks, ruleFields } from '../rulefields.js';
 import { allows, CLOSING, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
 import { ErrorBox, Highlight, Loading, LogText, Panel, sevClass, useData } from '../ui.js';
+import { AttackStory, type AttackView } from './attack-story.js';
 import { actionLabel, actorLabel, EventList, IncidentSummary, Timeline } from './incident-parts.js';
 import type { Assignee } from './queue.js';
 import { RuleAbout } from './rule-detail.js';
@@ -297,6 +298,7 @@ export function IncidentPage({ id }: { id: string }) {
           </ul>
         </Panel>
       </div>
+      <AttackStory incident={inc as AttackView} navigate={navigate} />
       <IncidentSummary incident={inc} />
       <Timeline incident={inc} alerts={data.alerts} comments={data.comments} audit={data.audit} />
       <EventList incident={inc} events={data.events} total={data.total} fields={fields} navigate={navigate} />
