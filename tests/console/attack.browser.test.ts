@@ -43,7 +43,7 @@ function alert(n: number, over: Partial<Alert>): Alert {
 async function open(lang: 'vi' | 'en'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
   page.on('pageerror', (e) => problems.push(e.message));
-  await page.addInitScript((l) => localStorage.setItem('canhgac.lang', l), lang);
+  await page.addInitScript(`localStorage.setItem('canhgac.lang', '${lang}')`);
   await login(page, f, ANALYST);
   return page;
 }
