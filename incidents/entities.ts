@@ -6,6 +6,7 @@
  * (a `root` on one server is not the `root` of another), so their value carries the host.
  */
 import { isIP } from 'node:net';
+import { ATTACKER_FIELDS, PROCESS_FIELDS, URL_FIELDS, USER_FIELDS } from '../core/event/entity-fields.js';
 
 /** The kinds of entity an incident groups on. */
 export const ENTITY_KINDS = ['ip', 'host', 'user', 'url', 'process'] as const;
@@ -18,28 +19,6 @@ export interface Entity {
   kind: EntityKind;
   value: string;
 }
-
-/** Event fields naming the remote address (the attacker), best first. */
-export const ATTACKER_FIELDS = [
-  'source.ip',
-  'client.ip',
-  'c-ip',
-  'src_ip',
-  'SRC',
-  'IpAddress',
-  'src',
-  'clientip',
-  'remote_addr',
-] as const;
-
-/** Event fields naming the account. */
-export const USER_FIELDS = ['user.name', 'TargetUserName', 'user', 'cs-username', 'SubjectUserName'] as const;
-
-/** Event fields naming the URL (path and query). */
-export const URL_FIELDS = ['url.original', 'cs-uri', 'cs-uri-stem', 'request'] as const;
-
-/** Event fields naming the process. */
-export const PROCESS_FIELDS = ['process.executable', 'process.name', 'NewProcessName', 'Image'] as const;
 
 const NO_VALUE = new Set(['', '-', 'unknown', 'null', 'n/a', '(null)']);
 
