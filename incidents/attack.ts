@@ -56,6 +56,9 @@ export function mergeAttack(next: Incident, alert: Alert, note: AttackNote | und
   }
   chain.sort((a, b) => a.firstTs - b.firstTs || (a.ruleId < b.ruleId ? -1 : 1));
   next.chain = chain;
+  // The ATT&CK panel shows every technique and tactic the attack's rules carry, not only the first rule's.
+  const tags = alert.tags.filter((t) => t.toLowerCase().startsWith('attack.'));
+  if (prev) next.attack = [...new Set([...(next.attack ?? []), ...tags])];
   // The incident is named after its most severe rule (the first one on a tie).
   if (prev && SEVERITIES.indexOf(alert.level) > SEVERITIES.indexOf(prev.severity)) {
     next.title = alert.ruleTitle;

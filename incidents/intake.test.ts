@@ -114,6 +114,12 @@ describe('entity grouping', () => {
       ['r-sudo', ['privilege_escalation'], 'host:web01'],
     ]);
     expect(inc!.entities).toEqual(['ip:203.0.113.5', 'host:web01', 'user:root@web01']);
+    expect(inc!.attack).toEqual([
+      'attack.credential_access',
+      'attack.t1110',
+      'attack.initial_access',
+      'attack.privilege_escalation',
+    ]);
   });
 
   it('keeps alerts apart after the window and other agencies apart always', async () => {

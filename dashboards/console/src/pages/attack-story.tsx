@@ -103,8 +103,15 @@ function pivotQuery(kind: string, value: string): string {
   return `"${bare.replace(/(["\\])/g, '\\$1')}"`;
 }
 
+/** The value as shown: accounts, URLs and processes without their `@host` (the hosts are listed beside). */
+function shown(kind: string, value: string): string {
+  const at = value.lastIndexOf('@');
+  return kind !== 'ip' && kind !== 'host' && at > 0 ? value.slice(0, at) : value;
+}
+
 function entityLabel(lang: Lang, k: string): string {
-  const { kind, value } = split(k);
+  const { kind, value: raw } = split(k);
+  const value = shown(kind, raw);
   const w = WORDS[lang];
   return `${(w as Record<string, unknown>)[kind] ?? kind}: ${value}`;
 }
@@ -137,10 +144,10 @@ export function AttackStory({ incident, navigate }: { incident: AttackView; navi
                   {vals.map((v, j) => {
                     const href = `/search${qs({ q: pivotQuery(kind, v.value), range: '30d' })}`;
                     return (
-                      <span key={v.value}>
+                      <span key={v.value} title={v.value}>
                         {j > 0 ? ', ' : null}
                         <a href={href} onClick={go(href)} title={w.pivot}>
-                          <LogText text={v.value} />
+                          <LogText text={shown(kind, v.value)} />
                         </a>
                       </span>
                     );
