@@ -106,10 +106,12 @@ export class EntityGrouper {
     for (const k of keys) {
       const link = await this.links.get(SCOPE_ALL, linkId(alert.agencyId, k));
       if (!link || Math.abs(alert.ts - link.lastSeen) > this.o.windowMs) continue;
+      // No incident yet: another worker claimed the link and is creating it; its key is where this alert goes.
       const inc = await this.incidents.get(SCOPE_ALL, link.incidentId);
-      if (!inc || alert.ts - inc.firstSeen > this.o.maxSpanMs) continue;
-      if (!best || inc.firstSeen < best.firstSeen || (inc.firstSeen === best.firstSeen && link.key < best.link.key))
-        best = { link, firstSeen: inc.firstSeen };
+      const first = inc ? inc.firstSeen : link.firstSeen;
+      if (alert.ts - first > this.o.maxSpanMs) continue;
+      if (!best || first < best.firstSeen || (first === best.firstSeen && link.key < best.link.key))
+        best = { link, firstSeen: first };
     }
     return best ? { key: best.link.key, joined: true, via: best.link.entity } : undefined;
   }
@@ -117,10 +119,14 @@ export class EntityGrouper {
   /** Creates (or takes over stale) links for a new incident; false when another worker linked one first. */
   private async claim(alert: Alert, key: string, keys: readonly string[]): Promise<boolean> {
     const incidentId = incidentIdOf(key);
-    let claimed = 0;
     for (const k of keys) {
       const id = linkId(alert.agencyId, k);
       const cur = await this.links.get(SCOPE_ALL, id);
+      // A live link to another incident is not taken over (it was claimed meanwhile): look again.
+      if (cur && cur.incidentId !== incidentId && Math.abs(alert.ts - cur.lastSeen) <= this.o.windowMs) {
+        const inc = await this.incidents.get(SCOPE_ALL, cur.incidentId);
+        if (alert.ts - (inc ? inc.firstSeen : cur.firstSeen) <= this.o.maxSpanMs) return false;
+      }
       const doc: EntityLink = {
         id,
         agencyId: alert.agencyId,
@@ -132,11 +138,10 @@ export class EntityGrouper {
       };
       try {
         await this.links.put(SCOPE_ALL, doc, { expectedVersion: cur ? cur.version : 0, refresh: false });
-        claimed++;
       } catch (err) {
         if (!isStoreConflict(err)) throw err;
         // Someone linked this entity meanwhile: the caller looks again (and joins that incident).
-        if (claimed === 0) return false;
+        return false;
       }
     }
     return true;
