@@ -96,6 +96,8 @@ export class EntityGrouper {
       // A new incident: its key is the agency and the first alert; claim the links before it exists.
       const key = `entity\u001f${alert.agencyId}\u001f${alert.id}`;
       if (keys.length === 0 || (await this.claim(alert, key, keys))) return { key, joined: false };
+      // Two workers that gave way to each other: a short random pause before both look again.
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
     }
     return { key: `entity\u001f${alert.agencyId}\u001f${alert.id}`, joined: false };
   }
@@ -116,16 +118,31 @@ export class EntityGrouper {
     return best ? { key: best.link.key, joined: true, via: best.link.entity } : undefined;
   }
 
-  /** Creates (or takes over stale) links for a new incident; false when another worker linked one first. */
+  /**
+   * Creates (or takes over stale) links for a new incident; false when another worker linked one of them first.
+   * Then the links it did create are released again, so that the caller's next look finds only the other
+   * worker's incident, never a half-claimed key of its own.
+   */
   private async claim(alert: Alert, key: string, keys: readonly string[]): Promise<boolean> {
     const incidentId = incidentIdOf(key);
+    const mine: { id: string; version: number }[] = [];
+    const giveWay = async () => {
+      for (const m of mine) {
+        try {
+          await this.links.delete(SCOPE_ALL, m.id, { expectedVersion: m.version });
+        } catch (err) {
+          if (!isStoreConflict(err)) throw err;
+        }
+      }
+      return false;
+    };
     for (const k of keys) {
       const id = linkId(alert.agencyId, k);
       const cur = await this.links.get(SCOPE_ALL, id);
       // A live link to another incident is not taken over (it was claimed meanwhile): look again.
       if (cur && cur.incidentId !== incidentId && Math.abs(alert.ts - cur.lastSeen) <= this.o.windowMs) {
         const inc = await this.incidents.get(SCOPE_ALL, cur.incidentId);
-        if (alert.ts - (inc ? inc.firstSeen : cur.firstSeen) <= this.o.maxSpanMs) return false;
+        if (alert.ts - (inc ? inc.firstSeen : cur.firstSeen) <= this.o.maxSpanMs) return giveWay();
       }
       const doc: EntityLink = {
         id,
@@ -137,11 +154,12 @@ export class EntityGrouper {
         lastSeen: alert.ts,
       };
       try {
-        await this.links.put(SCOPE_ALL, doc, { expectedVersion: cur ? cur.version : 0, refresh: false });
+        const saved = await this.links.put(SCOPE_ALL, doc, { expectedVersion: cur ? cur.version : 0, refresh: false });
+        mine.push({ id, version: saved.version });
       } catch (err) {
         if (!isStoreConflict(err)) throw err;
         // Someone linked this entity meanwhile: the caller looks again (and joins that incident).
-        return false;
+        return giveWay();
       }
     }
     return true;
