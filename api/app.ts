@@ -9,7 +9,6 @@ import helmet from 'helmet';
 import { CanhgacError } from '../core/errors.js';
 import { compress, MIN_COMPRESS_BYTES, pickEncoding } from '../core/http-compress.js';
 import { logger } from '../core/log.js';
-import { consoleHandler } from './console-bundle.js';
 import { counter, histogram } from '../core/metrics.js';
 import { IncidentService } from '../incidents/service.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
@@ -17,21 +16,28 @@ import { type OidcConfig, type OidcOptions, OidcSignIn } from './auth/oidc.js';
 import { oidcRoutes } from './auth/oidc-routes.js';
 import { can, type Principal, scopeOf } from './auth/roles.js';
 import { type AuthOptions, AuthService, sha256 } from './auth/service.js';
+import { consoleHandler } from './console-bundle.js';
 import type { ApiServices, Ctx, RouteDef } from './context.js';
 import { apiError } from './errors.js';
 import { type BucketOptions, TokenBuckets } from './limits.js';
 import { type ApiSpec, loadSpec, type Operation, validateRequest } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
+import { attackRoutes } from './routes/attack.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
 import { contextRoutes } from './routes/context.js';
+import { entityRoutes } from './routes/entities.js';
 import { eventRoutes } from './routes/events.js';
+import { exportRoutes } from './routes/export.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpi.js';
+import { notificationRoutes } from './routes/notification.js';
 import { notifyRoutes } from './routes/notify.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
 import { ruleExceptionRoutes } from './routes/rule-exceptions.js';
+import { ruleWordRoutes } from './routes/rule-words.js';
 import { ruleRoutes } from './routes/rules.js';
 import { savedSearchRoutes } from './routes/saved-searches.js';
 import { streamRoutes } from './routes/stream.js';
@@ -65,6 +71,8 @@ export interface ApiDeps {
   ready?: () => Promise<boolean>;
   /** The pipeline's health (the embedded service; absent: never stalled). */
   pipelineStatus?: () => { stalled: boolean; commitAgeSeconds: number };
+  /** Called after a rule or rule override changed (the pipeline reloads at once; distributed: a Redis message). */
+  rulesChanged?: () => void;
   /** Set the cookies' Secure flag and HSTS (serve behind TLS). Default false. */
   secureCookies?: boolean;
   /** Per client address; false turns it off (benchmarks). Default 600 burst, 300/s. */
@@ -111,12 +119,18 @@ export const ROUTES: readonly RouteDef[] = [
   ...notifyRoutes,
   ...reportRoutes,
   ...kpiRoutes,
+  ...complianceRoutes,
+  ...exportRoutes,
+  ...notificationRoutes,
   ...ruleRoutes,
   ...ruleExceptionRoutes,
   ...streamRoutes,
   ...savedSearchRoutes,
   ...consoleRoutes,
   ...contextRoutes,
+  ...entityRoutes,
+  ...attackRoutes,
+  ...ruleWordRoutes,
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -245,6 +259,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
     secureCookies: deps.secureCookies ?? false,
     rules: new RuleCatalog(deps.stores.state, deps.ruleSources),
     ...(deps.pipelineStatus ? { pipelineStatus: deps.pipelineStatus } : {}),
+    ...(deps.rulesChanged ? { rulesChanged: deps.rulesChanged } : {}),
     ...(deps.threatIntel ? { threatIntel: deps.threatIntel } : {}),
   };
 }

@@ -24,8 +24,17 @@ export interface ApiServices {
   oidc?: OidcSignIn;
   /** Every rule the engine runs (shipped, rules.dirs, uploaded) with the console's switches. */
   rules: RuleCatalog;
-  /** The threat-intel feeds' status (context/ti), when feeds are configured. */
-  threatIntel?: { status(): unknown[] };
+  /** Tells detection that rules or rule overrides changed (applied at once instead of at the next poll). */
+  rulesChanged?: () => void;
+  /** The threat-intel feeds' status (context/ti), the indicators naming a value, and a poke after the analysts'
+   * local list changed (read it again now). */
+  threatIntel?: {
+    status(): unknown[] | Promise<unknown[]>;
+    search?(value: string): { type: string; value: string; hits: unknown[] } | { error: string };
+    localChanged?(): Promise<void>;
+    /** The asset inventory changed: weigh alerts with it from now on. */
+    assetsChanged?(): Promise<void>;
+  };
 }
 
 /** One request as a handler sees it: validated inputs and the caller's Scope. */

@@ -5,11 +5,11 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type express from 'express';
+import { AGENCY_A, type Fixture, startFixture } from '../tests/kit/api.js';
 import { createApiApp } from './app.js';
 import { PERMISSIONS } from './auth/roles.js';
 import { keyIdOf } from './auth/service.js';
 import { API_ERRORS } from './errors.js';
-import { AGENCY_A, type Fixture, startFixture } from '../tests/kit/api.js';
 import { loadSpec, type Operation } from './openapi.js';
 
 const spec = loadSpec();
@@ -171,6 +171,16 @@ function cases(): Record<string, Case> {
     },
     listLearnedHosts: { path: '/api/v1/assets/learned', key: k.viewer_a, status: 200 },
     listThreatIntelFeeds: { path: '/api/v1/threat-intel/feeds', key: k.analyst, status: 200 },
+    searchIndicators: { path: '/api/v1/threat-intel/search?value=1.2.3.4', key: k.analyst, status: 400 },
+    listLocalIndicators: { path: '/api/v1/threat-intel/local', key: k.analyst, status: 200 },
+    addLocalIndicator: {
+      path: '/api/v1/threat-intel/local',
+      key: k.analyst,
+      body: { value: 'evil.example', reason: 'phishing kit' },
+      status: 201,
+    },
+    deleteLocalIndicator: { method: 'DELETE', path: '/api/v1/threat-intel/local/nope', key: k.analyst, status: 404 },
+    deleteAsset: { method: 'DELETE', path: '/api/v1/assets/nope', key: k.agency_admin_a, status: 404 },
     getHost: { path: `/api/v1/hosts/${a.host}`, key: k.viewer_a, status: 200 },
     updateHost: { path: `/api/v1/hosts/${a.host}`, key: k.agency_admin_a, body: { thresholdMinutes: 30 }, status: 200 },
     listChannels: { path: '/api/v1/channels', key: k.agency_admin_a, status: 200 },
@@ -249,6 +259,9 @@ function cases(): Record<string, Case> {
     getIncidentRule: { path: `/api/v1/incidents/${a.incident}/rule`, key: k.viewer_a, status: 200 },
     getSettings: { path: '/api/v1/settings', key: k.analyst, status: 200 },
     ruleStats: { path: '/api/v1/rule-stats?since=2026-01-01T00:00:00Z', key: k.analyst, status: 200 },
+    listRuleWords: { path: '/api/v1/rule-words', key: k.viewer_a, status: 200 },
+    attackMatrix: { path: '/api/v1/attack-matrix?days=30', key: k.viewer_a, status: 200 },
+    getEntity: { path: `/api/v1/entities/agency/${AGENCY_A}?days=7`, key: k.viewer_a, status: 200 },
     putSettings: {
       method: 'PUT',
       path: '/api/v1/settings',
@@ -260,6 +273,30 @@ function cases(): Record<string, Case> {
     weeklyReport: { path: `/api/v1/reports/weekly?week=2026-W44&agencyId=${AGENCY_A}`, key: k.viewer_all, status: 200 },
     semiannualReport: { path: '/api/v1/reports/semiannual?half=2026-H2&lang=en', key: k.agency_admin_a, status: 200 },
     kpi: { path: '/api/v1/kpi?period=week', key: k.viewer_all, status: 200 },
+    getCompliance: { path: '/api/v1/compliance?period=2026-H2', key: k.viewer_a, status: 200 },
+    putComplianceSystem: {
+      path: '/api/v1/compliance/systems',
+      key: k.agency_admin_a,
+      body: { system: 'Cổng dịch vụ công', decree53: true },
+      status: 200,
+    },
+    getExport: { path: '/api/v1/export', key: k.admin, status: 200 },
+    exportDryRun: { path: '/api/v1/export/dry-run', key: k.admin, status: 200 },
+    retryExport: { path: '/api/v1/export/outbox/nope/retry', key: k.admin, body: {}, status: 404 },
+    listNotificationReports: { path: '/api/v1/notification-reports', key: k.viewer_a, status: 200 },
+    getIncidentNotifications: { path: `/api/v1/incidents/${a.incident}/notifications`, key: k.viewer_a, status: 200 },
+    recordIncidentNotification: {
+      path: `/api/v1/incidents/${a.incident}/notifications`,
+      key: k.agency_admin_a,
+      body: { kind: 'initial', to: ['ais@mic.gov.vn'], reporter: 'Lan' },
+      status: 201,
+    },
+    incidentNotificationForm: {
+      path: `/api/v1/incidents/${a.incident}/notifications/form`,
+      key: k.viewer_a,
+      body: { kind: 'initial', format: 'html' },
+      status: 200,
+    },
   };
 }
 

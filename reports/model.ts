@@ -13,9 +13,10 @@
  * - the current period (now before its end) is reported up to now ("tính đến ngày"): its days after now are marked
  *   future (not drawn as zero) and it is compared with the same elapsed part of the previous period.
  */
+import { AssetService } from '../context/assets/assets.js';
+import { type QueryNode, q } from '../core/event/query.js';
 import { type HostRecord, SILENT_HOST_RULE } from '../incidents/silent-hosts.js';
 import { type Alert, type Incident, type IncidentState, SEVERITIES, type Severity } from '../incidents/types.js';
-import { type QueryNode, q } from '../core/event/query.js';
 import { agencyScope, type DocFilter, type Scope, type Stores, type Versioned } from '../store/types.js';
 import { buckets, type Period, previous } from './period.js';
 
@@ -37,6 +38,15 @@ export interface NotableIncident {
   alertCount: number;
   firstSeen: number;
   lastSeen: number;
+  /** The host's entry in its agency's asset inventory (context/assets). */
+  asset?: AssetContext;
+}
+
+/** What a report says of an asset: its role, criticality (1-5) and security level (Decree 85/2016/NĐ-CP). */
+export interface AssetContext {
+  role?: string;
+  criticality: number;
+  securityLevel?: number;
 }
 
 /** Coverage of one agency. */
@@ -69,7 +79,7 @@ export interface ReportModel {
   slaBreaches: { acknowledge: number; resolve: number };
   trend: { label: string; from: number; events: number; incidents: number; future?: boolean }[];
   topRules: { ruleId: string; title: string; alerts: number; tags: string[]; agencies: number }[];
-  topHosts: { host: string; agencyId: string; alerts: number }[];
+  topHosts: { host: string; agencyId: string; alerts: number; asset?: AssetContext }[];
   silentHosts: { host: string; agencyId: string; lastSeen: number; silentSince?: number; firstSeen: number }[];
   /** Where the figures stop: the period's end, or now for the current period. */
   asOf: number;
@@ -342,6 +352,19 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
       });
   }
 
+  // The asset context of hosts named below (the inventory the caller's scope sees).
+  const assets = AssetService.index(await new AssetService(stores.state).list(scope));
+  const assetOf = (agencyId: string, host: string | undefined): { asset?: AssetContext } => {
+    const a = host ? assets.get(`${agencyId}\u0000${host.toLowerCase()}`) : undefined;
+    if (!a) return {};
+    return {
+      asset: {
+        ...(a.role ? { role: a.role } : {}),
+        criticality: a.criticality,
+        ...(a.securityLevel !== undefined ? { securityLevel: a.securityLevel } : {}),
+      },
+    };
+  };
   const rank = (s: Severity) => SEVERITIES.indexOf(s);
   const notable = [...created]
     .filter((i) => i.ruleId !== SILENT_HOST_RULE || rank(i.severity) >= rank('high'))
@@ -359,6 +382,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
         alertCount: i.alertCount,
         firstSeen: i.firstSeen,
         lastSeen: i.lastSeen,
+        ...assetOf(i.agencyId, i.host),
       }),
     );
 
@@ -413,6 +437,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
       host: h.host,
       agencyId: h.agencyId,
       alerts: h.n,
+      ...assetOf(h.agencyId, h.host),
     })),
     silentHosts,
     notable,

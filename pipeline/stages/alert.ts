@@ -1,8 +1,9 @@
 /**
  * Stage alert: the batch's alerts in event order: for each event its rule alerts (one per match; the id is event +
  * rule, so a replayed batch raises nothing twice), then the correlation alerts its observation fired (correlate);
- * then the threat-intel hits of the context stage. Each alert carries the entities of its event (attacker
- * address, host, account, URL, process: incidents/entities.ts), which entity grouping and risk read.
+ * then the threat-intel hits of the context stage; then each level weighed by its asset's criticality. Each
+ * alert carries the entities of its event (attacker address, host, account, URL, process: incidents/entities.ts),
+ * which entity grouping and risk read.
  */
 import { type Entity, entitiesOf, entityKey } from '../../incidents/entities.js';
 import type { Alert } from '../../incidents/types.js';
@@ -12,7 +13,7 @@ const keysOf = (es: readonly Entity[]): string[] => es.map(entityKey);
 
 export const alert: Stage = {
   name: 'alert',
-  async run(batch) {
+  async run(batch, deps) {
     const { corr } = batch.det;
     const alerts: Alert[] = [];
     const outs = outputsOf(batch);
@@ -52,6 +53,8 @@ export const alert: Stage = {
         alerts.push(a.entities || !e ? a : { ...a, entities: keysOf(entitiesOf(e, a.fields)) });
       }
     }
+    // Asset criticality moves each alert's level (context/assets/weigh.ts states the rule).
+    deps.context?.weigh(alerts);
     batch.alerts = alerts;
   },
 };

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ftsText } from './events.js';
 import { registerFunctions } from './functions.js';
+import { ensureIncidentStats } from './incident-stats.js';
 import { migrateEntities } from './migrate-entities.js';
 
 /** Schema version stored in `PRAGMA user_version`; raise it with a migration when the schema changes. */
@@ -89,6 +90,7 @@ export function openDatabase(opts: SqliteOptions): Database.Database {
   migrate(db);
   db.exec(SCHEMA);
   if (had > 0 && had < 3) migrateEntities(db);
+  ensureIncidentStats(db);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   // FTS5 merges its b-tree segments once 16 (default 4) of one size exist: each posting is rewritten fewer times
   // while ingesting (~10% of the write path), searches read a few more segments. Those merges run a little with

@@ -10,11 +10,13 @@ import {
 } from '../../../core/glossary.js';
 import type { Lang } from './format.js';
 import { STRINGS_EN, STRINGS_VI } from './strings.js';
+import { INVESTIGATE_EN, INVESTIGATE_VI } from './strings-investigate.js';
 
 export type { Lang } from './format.js';
 
 const vi = {
   ...STRINGS_VI,
+  ...INVESTIGATE_VI,
   appName: 'Canh Gác SOC',
   login: 'Đăng nhập',
   logout: 'Đăng xuất',
@@ -26,7 +28,10 @@ const vi = {
   search: 'Tìm kiếm sự kiện',
   rules: 'Luật phát hiện',
   agencies: 'Đơn vị và máy',
+  assets: 'Tài sản',
+  threatIntel: 'Tình báo mối đe dọa',
   intakeHealth: 'Tiếp nhận log',
+  reportsNav: 'Báo cáo',
   language: 'English',
   loading: 'Đang tải…',
   error: 'Lỗi',
@@ -166,6 +171,7 @@ export type Key = keyof typeof vi;
 
 const en: Record<Key, string> = {
   ...STRINGS_EN,
+  ...INVESTIGATE_EN,
   appName: 'Canh Gác SOC',
   login: 'Log in',
   logout: 'Log out',
@@ -177,7 +183,10 @@ const en: Record<Key, string> = {
   search: 'Event search',
   rules: 'Detection rules',
   agencies: 'Agencies and hosts',
+  assets: 'Assets',
+  threatIntel: 'Threat intel',
   intakeHealth: 'Intake health',
+  reportsNav: 'Reports',
   language: 'Tiếng Việt',
   loading: 'Loading…',
   error: 'Error',

@@ -2,15 +2,25 @@
 import { type FormEvent, type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError, api, type Me, setUnauthenticatedHandler } from './api.js';
+import { HeaderAgency } from './header-agency.js';
 import { App, type AppCtx, type Key, type Lang, rememberLang, roleLabel, storedLang, translator } from './i18n.js';
 import { AgenciesPage } from './pages/agencies.js';
+import { AssetsPage } from './pages/assets.js';
+import { AttackPage } from './pages/attack.js';
+import { CompliancePage } from './pages/compliance.js';
+import { EntityPage } from './pages/entity.js';
+import { ExportPage } from './pages/export-centre.js';
 import { IncidentPage } from './pages/incident.js';
 import { IntakePage } from './pages/intake.js';
 import { KioskPage } from './pages/kiosk.js';
+import { NotificationReportsPage } from './pages/notification-reports.js';
 import { OverviewPage } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
+import { ReportsPage } from './pages/reports.js';
+import { REPORT_PATHS } from './pages/reports-tabs.js';
 import { RulesPage } from './pages/rules.js';
 import { SearchPage } from './pages/search.js';
+import { ThreatIntelPage } from './pages/threat-intel.js';
 import { PipelineBanner } from './pipeline-banner.js';
 import './styles.css';
 
@@ -114,19 +124,33 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
   { path: '/incidents', key: 'incidents' },
   { path: '/search', key: 'search' },
   { path: '/rules', key: 'rules', roles: ['admin', 'analyst'] },
+  { path: '/attack', key: 'attackMatrix' },
   { path: '/agencies', key: 'agencies' },
+  { path: '/assets', key: 'assets' },
+  { path: '/threat-intel', key: 'threatIntel', roles: ['admin', 'analyst'] },
   { path: '/intake', key: 'intakeHealth' },
+  { path: '/reports', key: 'reportsNav' },
 ];
 
 function Page({ path }: { path: string }) {
   const inc = /^\/incidents\/([^/]+)$/.exec(path);
   if (inc) return <IncidentPage id={decodeURIComponent(inc[1]!)} />;
+  const ent = /^\/entities\/(ip|host|user|agency)\/([^/]+)$/.exec(path);
+  if (ent) return <EntityPage kind={ent[1] as 'ip'} value={decodeURIComponent(ent[2]!)} />;
+  if (path === '/attack') return <AttackPage />;
   if (path === '/' || path === '/overview') return <OverviewPage />;
   if (path === '/incidents') return <QueuePage />;
   if (path === '/search') return <SearchPage />;
   if (path === '/rules') return <RulesPage />;
   if (path === '/agencies') return <AgenciesPage />;
+  if (path === '/assets')
+    return <AssetsPage agency={new URLSearchParams(location.search).get('agency') ?? undefined} />;
+  if (path === '/threat-intel') return <ThreatIntelPage />;
   if (path === '/intake') return <IntakePage />;
+  if (path === '/reports') return <ReportsPage />;
+  if (path === '/compliance') return <CompliancePage />;
+  if (path === '/notifications') return <NotificationReportsPage />;
+  if (path === '/export') return <ExportPage />;
   return <NotFound />;
 }
 
@@ -185,7 +209,15 @@ function Root() {
                 key={n.path}
                 href={n.path}
                 onClick={link(n.path)}
-                className={(n.path === '/' ? path === '/' : path.startsWith(n.path)) ? 'active' : undefined}
+                className={
+                  (
+                    n.path === '/'
+                      ? path === '/'
+                      : path.startsWith(n.path) || (n.path === '/reports' && REPORT_PATHS.includes(path))
+                  )
+                    ? 'active'
+                    : undefined
+                }
               >
                 {t(n.key)}
               </a>
@@ -198,7 +230,7 @@ function Root() {
           {me ? (
             <span className="muted" data-testid="whoami">
               {me.id} · {roleLabel(t, me.role)}
-              {me.agencyId ? ` · ${me.agencyId}` : ''}
+              {me.agencyId ? <HeaderAgency t={t} id={me.agencyId} /> : null}
             </span>
           ) : null}
           <button type="button" className="link" onClick={switchLang} data-testid="lang">

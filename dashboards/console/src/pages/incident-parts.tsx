@@ -6,6 +6,7 @@
 import type { MouseEvent, ReactNode } from 'react';
 import type { Alert, AuditEntry, Bucket, Comment, EventDoc, Incident } from '../api.js';
 import { api, qs } from '../api.js';
+import { EntityLink, FIELD_ENTITY } from '../entity-link.js';
 import { fmtDateTime, fmtNumber, type Key, sevLabel, stateLabel, useApp } from '../i18n.js';
 import { Highlight, LogText, Panel, useData } from '../ui.js';
 
@@ -67,7 +68,7 @@ export function IncidentSummary({ incident }: { incident: Incident }) {
               {b.map((x, j) => (
                 <span key={String(x.key)}>
                   {j > 0 ? ', ' : null}
-                  <LogText text={x.key} /> ({fmtNumber(x.count, lang)})
+                  <EntityLink kind={FIELD_ENTITY[f.field]!} value={String(x.key)} /> ({fmtNumber(x.count, lang)})
                 </span>
               ))}
             </dd>,
