@@ -31,6 +31,34 @@ export interface Alert {
   /** Set when a suppression entry swallowed it (kept for the record, raises no incident). */
   suppressedBy?: string;
   incidentId?: string;
+  /** Its entities as `kind:value` (attacker address, host, account, URL, process): incidents/entities.ts. */
+  entities?: string[];
+  /** Set when it only fed risk (below the level that opens incidents): the entity and its score then. */
+  risk?: { entity: string; score: number };
+}
+
+/** One step of an incident's kill chain: a rule, its tactics, how often and when. */
+export interface AttackStep {
+  ruleId: string;
+  ruleTitle: string;
+  level: Severity;
+  kind: Alert['kind'];
+  tactics: string[];
+  count: number;
+  firstTs: number;
+  lastTs: number;
+  /** The entity through which this rule's first alert joined the incident. */
+  via?: string;
+}
+
+/** Why risk opened an incident: the entity, its score, the rules and tactics seen on it, the alerts that added. */
+export interface IncidentRisk {
+  entity: string;
+  score: number;
+  rules: number;
+  tactics: string[];
+  reason?: 'level' | 'score' | 'tactics';
+  contributions: { alertId: string; ruleId: string; ruleTitle: string; level: Severity; ts: number; points: number }[];
 }
 
 /** SLA clocks of an incident. */
@@ -71,6 +99,13 @@ export interface Incident {
   closure?: Closure;
   /** The analyst's verdict on it (incidents/dispositions.ts): kept across reopen, read by the noise report. */
   disposition?: Disposition;
+  /** Entity grouping: the entities it holds (`ip:203.0.113.5`, `host:web01`; bounded), how many did not fit. */
+  entities?: string[];
+  entitiesDropped?: number;
+  /** The attack as a timeline of rules and tactics (incidents/attack.ts). */
+  chain?: AttackStep[];
+  /** Risk: why it opened. */
+  risk?: IncidentRisk;
   /** Incident events not yet handed to notify (incidents/outbox.ts), written with the change that made them. */
   outbox?: IncidentEvent[];
   /** true while `outbox` holds events (a filterable flag for the sweep). */

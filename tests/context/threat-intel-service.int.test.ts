@@ -142,11 +142,14 @@ function sendSyslog(s: Service, line: string): Promise<void> {
     });
     expect(stored).toMatchObject({
       'threat.indicator.value': '45.134.26.77',
-      // sshd's remote party is client.ip (source.ip is the sender, here loopback).
+      // One field per entity: sshd's remote party (client.ip) is source.ip too; the loopback sender is
+      // log.source.address, no longer enriched as if it were the source.
       'client.geo.country_iso_code': 'BY',
       'client.geo.city_name': expect.any(String),
       'client.as.number': expect.any(Number),
-      'source.geo.label': 'loopback/link-local',
+      'source.ip': '45.134.26.77',
+      'source.geo.country_iso_code': 'BY',
+      'log.source.address': '127.0.0.1',
     });
     expect(svc.internals.threatIntel!.status()[0]).toMatchObject({ name: 'vncert', indicators: 3, stale: false });
   }, 90_000);

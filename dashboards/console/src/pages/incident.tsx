@@ -20,6 +20,7 @@ import { attackLinks, ruleFields } from '../rulefields.js';
 import { allows, CLOSING, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
 import { ErrorBox, Loading, Panel, sevClass, useData } from '../ui.js';
+import { AttackStory, type AttackView } from './attack-story.js';
 import { DispositionPanel } from './disposition.js';
 import { IncidentContext } from './incident-context.js';
 import { actionLabel, actorLabel, EventList, IncidentSummary, Timeline } from './incident-parts.js';
@@ -314,6 +315,7 @@ export function IncidentPage({ id }: { id: string }) {
           </ul>
         </Panel>
       </div>
+      <AttackStory incident={inc as AttackView} navigate={navigate} />
       <IncidentSummary incident={inc} />
       <IncidentContext incident={inc} alerts={data.alerts} events={data.events} />
       <Timeline incident={inc} alerts={data.alerts} comments={data.comments} audit={data.audit} />
