@@ -86,17 +86,19 @@ export class RuleCacheSession {
       lookups.inc({ outcome: 'miss' });
       return undefined;
     }
-    let v: CachedFile;
+    let v: CachedFile | undefined;
     try {
       v = JSON.parse(s) as CachedFile;
-      if (!Array.isArray(v.documents) || !Array.isArray(v.problems) || typeof v.rejected !== 'number')
-        throw new Error('not an entry');
-      v.outcomes ??= {};
     } catch {
+      v = undefined;
+    }
+    // Not an entry (unreadable, or another shape): a miss, and the file is compiled again.
+    if (!v || !Array.isArray(v.documents) || !Array.isArray(v.problems) || typeof v.rejected !== 'number') {
       memory.delete(key);
       lookups.inc({ outcome: 'miss' });
       return undefined;
     }
+    v.outcomes ??= {};
     this.used.add(key);
     lookups.inc({ outcome: 'hit' });
     for (const d of v.documents) {

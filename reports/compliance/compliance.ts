@@ -10,10 +10,12 @@
  * the `retentionMinimumDays` setting, which store/retention.ts never goes below and PUT /api/v1/settings refuses to
  * undercut (syncRetentionFloor).
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { AssetService } from '../../context/assets/assets.js';
+import { configError } from '../../core/config/errors.js';
 import type { QueryNode } from '../../core/event/query.js';
 import { SETTINGS_ID, type SettingsDoc, settingsFor } from '../../core/settings.js';
 import { projectRoot } from '../../core/shared-data.js';
@@ -51,14 +53,19 @@ export function loadRequirements(
     try {
       queries.set(t.id, parseQuery(t.query));
     } catch (err) {
-      throw new Error(`${file}: log type '${t.id}': ${(err as Error).message}`);
+      throw configError('CANHGAC_ERR_CONFIG_INVALID', {
+        problems: `${file}: log type '${t.id}': ${(err as Error).message}`,
+      });
     }
   }
   for (const lv of ['1', '2', '3', '4', '5']) {
     const l = r.levels?.[lv];
-    if (!l) throw new Error(`${file}: levels.${lv} is missing`);
+    if (!l) throw configError('CANHGAC_ERR_CONFIG_INVALID', { problems: `${file}: levels.${lv} is missing` });
     for (const id of l.logTypes)
-      if (!queries.has(id)) throw new Error(`${file}: levels.${lv} names unknown log type '${id}'`);
+      if (!queries.has(id))
+        throw configError('CANHGAC_ERR_CONFIG_INVALID', {
+          problems: `${file}: levels.${lv} names unknown log type '${id}'`,
+        });
   }
   return { ...r, queries };
 }
