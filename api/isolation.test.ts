@@ -75,6 +75,7 @@ const RESOURCE: [RegExp, keyof BIds][] = [
   [/^\/api\/v1\/api-keys\//, 'apiKey'],
   [/^\/api\/v1\/rules\//, 'rule'],
   [/^\/api\/v1\/saved-searches\//, 'savedSearch'],
+  [/^\/api\/v1\/suppressions\//, 'suppression'],
 ];
 
 /** `?name=value` for the operation's required query parameters. */

@@ -186,6 +186,7 @@ export async function startService(config: Config): Promise<Service> {
     },
     pipelineStatus: () => health.check(),
     ruleSources: config.rules,
+    notifier,
     ...(context.ti ? { threatIntel: context.ti } : {}),
   });
   const reports = startReports(config, stores);
