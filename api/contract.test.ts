@@ -209,7 +209,11 @@ function cases(): Record<string, Case> {
     createSuppression: {
       path: '/api/v1/suppressions',
       key: k.agency_admin_a,
-      body: { host: 'scanner01', reason: 'Máy quét lỗ hổng', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+      body: {
+        host: 'scanner01',
+        reason: 'Máy quét lỗ hổng',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      },
       status: 201,
     },
     deleteSuppression: { method: 'DELETE', path: '/api/v1/suppressions/nope', key: k.agency_admin_a, status: 404 },
