@@ -280,7 +280,7 @@ export class Notifier {
     channel: ChannelConfig,
     language: 'vi' | 'en',
     by: string,
-  ): Promise<{ ok: boolean; ms: number; error?: string; code?: string }> {
+  ): Promise<{ ok: boolean; ms: number; error?: string; code?: string; params?: Record<string, string | number> }> {
     const started = this.now();
     const sender = this.senders[channel.type];
     const at = Date.now();
@@ -314,7 +314,12 @@ export class Notifier {
       );
       outcomes.labels(channel.type, 'test_failed').inc();
       log.warn({ channel: channel.id, error }, 'Test notification failed');
-      return { ok: false, ms: this.now() - started, error, ...(coded ? { code: coded } : {}) };
+      // The message's values (scrubbed like the message), so the console can word it in the user's language.
+      const params: Record<string, string | number> = {};
+      for (const [k, v] of Object.entries((err as { params?: Record<string, unknown> }).params ?? {}))
+        if (typeof v === 'string' || typeof v === 'number')
+          params[k] = typeof v === 'string' ? scrubSecrets(v, channel).slice(0, 500) : v;
+      return { ok: false, ms: this.now() - started, error, ...(coded ? { code: coded, params } : {}) };
     }
   }
 

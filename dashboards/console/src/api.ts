@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: Record<string, unknown> = {},
+    /** The message's values by placeholder (error-text.ts words the message in the user's language). */
+    readonly params: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -47,9 +49,24 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     json = undefined;
   }
   if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })?.error;
+    const e = (
+      json as {
+        error?: {
+          code?: string;
+          message?: string;
+          details?: Record<string, unknown>;
+          params?: Record<string, unknown>;
+        };
+      }
+    )?.error;
     if (res.status === 401 && !path.endsWith('/auth/login')) onUnauthenticated();
-    throw new ApiError(res.status, e?.code ?? 'HTTP', e?.message ?? `HTTP ${res.status}`, e?.details ?? {});
+    throw new ApiError(
+      res.status,
+      e?.code ?? 'HTTP',
+      e?.message ?? `HTTP ${res.status}`,
+      e?.details ?? {},
+      e?.params ?? {},
+    );
   }
   return json as T;
 }

@@ -9,12 +9,14 @@ import {
   TACTIC_TERMS,
 } from '../../../core/glossary.js';
 import type { Lang } from './format.js';
+import { ADMIN_EN, ADMIN_VI } from './admin-strings.js';
 import { STRINGS_EN, STRINGS_VI } from './strings.js';
 
 export type { Lang } from './format.js';
 
 const vi = {
   ...STRINGS_VI,
+  ...ADMIN_VI,
   appName: 'Canh Gác SOC',
   login: 'Đăng nhập',
   logout: 'Đăng xuất',
@@ -166,6 +168,7 @@ export type Key = keyof typeof vi;
 
 const en: Record<Key, string> = {
   ...STRINGS_EN,
+  ...ADMIN_EN,
   appName: 'Canh Gác SOC',
   login: 'Log in',
   logout: 'Log out',
