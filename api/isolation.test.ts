@@ -190,5 +190,5 @@ describe('agency isolation (generated from the OpenAPI document)', () => {
     );
     expect(failures).toEqual([]);
     expect(calls).toBeGreaterThan(spec.operations.length * PRINCIPALS.length);
-  });
+  }, 180_000);
 });

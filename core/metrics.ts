@@ -1,4 +1,13 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type MetricObjectWithValues,
+  type MetricValue,
+  Registry,
+} from 'prom-client';
 
 /** The one Prometheus registry served at /metrics. */
 export const registry = new Registry();
@@ -14,6 +23,45 @@ export function enableDefaultMetrics(): void {
 
 function getOrCreate<T>(name: string, make: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+/** What a worker thread counted: its counters and histograms as prom-client JSON. */
+export type MetricsSnapshot = MetricObjectWithValues<MetricValue<string>>[];
+
+/**
+ * In a worker thread: the counters and histograms its stages counted (decoder drops, unknown shapes, rules
+ * evaluated). Gauges are left out: they describe the main process (connections, spool, feeds), set there.
+ */
+export async function workerSnapshot(): Promise<MetricsSnapshot> {
+  return (await registry.getMetricsAsJSON()).filter((m) => ['counter', 'histogram'].includes(String(m.type)));
+}
+
+const liveWorkers = new Map<number, MetricsSnapshot>();
+let retiredWorkers: MetricsSnapshot = [];
+let retiring: Promise<void> = Promise.resolve();
+
+/** Main thread: the latest snapshot of worker thread `id` (replaces the previous one: counters are totals). */
+export function recordWorkerMetrics(id: number, snapshot: MetricsSnapshot): void {
+  liveWorkers.set(id, snapshot);
+}
+
+/** Main thread: worker `id` is gone; its last totals are kept so that /metrics never goes backwards. */
+export function retireWorkerMetrics(id: number): Promise<void> {
+  retiring = retiring.then(async () => {
+    const last = liveWorkers.get(id);
+    if (!last) return;
+    retiredWorkers = await AggregatorRegistry.aggregate([retiredWorkers, last]).getMetricsAsJSON();
+    liveWorkers.delete(id);
+  });
+  return retiring;
+}
+
+/** The /metrics text: this thread's registry plus every worker thread's counters, summed by label set. */
+export async function metricsText(): Promise<string> {
+  await retiring;
+  if (!liveWorkers.size && !retiredWorkers.length) return registry.metrics();
+  const own = await registry.getMetricsAsJSON();
+  return AggregatorRegistry.aggregate([own, ...liveWorkers.values(), retiredWorkers]).metrics();
 }
 
 /** A counter registered once by name (modules may ask for it repeatedly). */

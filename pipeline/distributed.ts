@@ -12,11 +12,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { configError } from '../core/config/errors.js';
 import { openContext } from '../context/index.js';
+import { configError } from '../core/config/errors.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
-import { counter, enableDefaultMetrics, registry } from '../core/metrics.js';
+import { counter, enableDefaultMetrics, metricsText, registry } from '../core/metrics.js';
 import { RedisCorrelationStore } from '../detection/correlation/index.js';
 import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.js';
 import { openDistributedCore } from './distributed-core.js';
@@ -163,8 +163,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   if (dist.metricsPort !== undefined) {
     metricsServer = createServer((req, res) => {
       if (req.url === '/metrics') {
-        registry
-          .metrics()
+        metricsText()
           .then((text) => {
             res.setHeader('Content-Type', registry.contentType);
             res.end(text);

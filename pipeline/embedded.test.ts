@@ -7,8 +7,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { MemorySpool } from '../ingest/spool/memory-spool.js';
 import type { RawRecord } from '../ingest/spool/types.js';
-import type { Detected } from './pipeline.js';
 import { BATCH_MAX, FINISH_TRIES, IN_FLIGHT, runLoop } from './embedded.js';
+import type { Detected } from './pipeline.js';
 
 const rec = (i: number): RawRecord => ({
   id: `r${i}`,

@@ -14,24 +14,25 @@ import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
 import { CorrelationEngine } from '../detection/correlation/index.js';
-import type { PipelineOptions } from './processor.js';
-import { WorkerPool } from './pool.js';
 import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
 import type { CorrelationRule } from '../detection/sigma/model.js';
+import type { Alert } from '../incidents/types.js';
 import type { AgencyConfig } from '../ingest/normalise/agency.js';
 import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
 import type { RawRecord } from '../ingest/spool/types.js';
 import { type Collection, SCOPE_ALL, type Versioned } from '../store/types.js';
-import type { Detected, Detection, PipelineDeps } from './types.js';
+import { WorkerPool } from './pool.js';
+import type { PipelineOptions } from './processor.js';
 import { quarantineRecords } from './quarantine.js';
-import type { Alert } from '../incidents/types.js';
 import { STAGES } from './stages.js';
+import type { Detected, Detection, PipelineDeps } from './types.js';
 
 const log = logger('pipeline');
 const poisoned = counter(
   'canhgac_pipeline_poisoned_records_total',
   'Records no worker could process, stored raw with the reason',
 );
+
 export type { Detected, Detection, PipelineDeps, ReplayGuard } from './types.js';
 
 /** The shipped Sigma rules (the pipelines/ folder beside them holds field mappings, not rules). */

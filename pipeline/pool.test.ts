@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { registry } from '../core/metrics.js';
+import { metricsText, registry } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
 import { WorkerPool } from './pool.js';
 
@@ -104,6 +104,34 @@ describe('WorkerPool', () => {
     expect((await pool.run([21])).output).toEqual([42]);
     while (pool.size < 2) await new Promise((res) => setTimeout(res, 10));
   }, 60_000);
+
+  it('shows what worker threads count in the main /metrics, and keeps the totals of a dead worker', async () => {
+    // The real pipeline processor: its decoders count failures in the worker thread's own registry.
+    const real = join(projectRoot, 'dist', 'pipeline', 'processor.js');
+    pool = new WorkerPool({ size: 1, processorModule: real, options: { ruleDirs: [], normalise: {} } });
+    await pool.start();
+    const failed = /^canhgac_decode_failures_total\{reason="json_invalid"\} (\d+)$/m;
+    const before = Number(failed.exec(await metricsText())?.[1] ?? 0);
+    const rec = (data: string) => ({
+      id: `r${Math.random()}`,
+      receivedAt: Date.now(),
+      transport: 'udp',
+      source: '10.0.0.1',
+      data,
+    });
+    const reaches = async (n: number) => {
+      const deadline = Date.now() + 10_000;
+      while (Number(failed.exec(await metricsText())?.[1] ?? 0) !== n && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      return Number(failed.exec(await metricsText())?.[1] ?? 0);
+    };
+    await pool.run([rec('{"a":'), rec('{"b":'), rec('<13>Dec  7 11:00:00 web01 app: fine')]);
+    expect(await reaches(before + 2)).toBe(before + 2);
+    // The worker dies; its replacement counts from zero, and /metrics goes on from the dead worker's total.
+    await pool.terminateWorker(0);
+    await pool.run([rec('{"c":')]);
+    expect(await reaches(before + 3)).toBe(before + 3);
+  });
 
   it('refuses to start when the processor cannot load', async () => {
     pool = new WorkerPool({ size: 1, processorModule, options: { failStart: true } });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { logger } from '../core/log.js';
-import { counter, gauge } from '../core/metrics.js';
+import { counter, gauge, recordWorkerMetrics, retireWorkerMetrics } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
 import type { BatchMessage, WorkerInit, WorkerReply } from './protocol.js';
 
@@ -200,10 +200,13 @@ export class WorkerPool {
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb },
     });
     const slot: Slot = { worker, ready: false, job: undefined };
+    // Taken now: after `exit` the worker no longer reports its id, and its last counter totals are kept by it.
+    const threadId = worker.threadId;
     this.slots.push(slot);
     return new Promise((resolve, reject) => {
       worker.on('message', (m: WorkerReply) => {
-        if (m.type === 'ready') {
+        if (m.type === 'metrics') recordWorkerMetrics(threadId, m.snapshot);
+        else if (m.type === 'ready') {
           slot.ready = true;
           resolve();
           this.pump();
@@ -225,6 +228,7 @@ export class WorkerPool {
       });
       worker.on('error', (err) => log.error({ err }, 'Worker thread error'));
       worker.on('exit', (code) => {
+        void retireWorkerMetrics(threadId);
         const i = this.slots.indexOf(slot);
         if (i >= 0) this.slots.splice(i, 1);
         if (!slot.ready) {

@@ -1,4 +1,5 @@
 /** Messages between the pool (main thread) and its workers. */
+import type { MetricsSnapshot } from '../core/metrics.js';
 
 /** Main -> worker: process one batch. */
 export interface BatchMessage {
@@ -12,7 +13,9 @@ export type WorkerReply =
   | { type: 'ready' }
   | { type: 'result'; id: number; output: unknown[] }
   | { type: 'failed'; id: number; message: string }
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /** The worker's counter totals (core/metrics workerSnapshot), every second, merged into the main /metrics. */
+  | { type: 'metrics'; snapshot: MetricsSnapshot };
 
 /** What the worker is started with: the processor module to load and its options. */
 export interface WorkerInit {

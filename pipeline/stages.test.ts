@@ -1,6 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../core/shared-data.js';
 import { STAGES, WORKER_STAGES } from './stages.js';
 

@@ -2,7 +2,6 @@
 import type { ContextStage } from '../context/index.js';
 import type { Config } from '../core/config/load.js';
 import type { CorrelationEngine, CorrelationStore } from '../detection/correlation/index.js';
-import type { PoolResult, WorkerPool } from './pool.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { Alert } from '../incidents/types.js';
@@ -10,6 +9,7 @@ import type { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import type { RawRecord } from '../ingest/spool/types.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Stores } from '../store/types.js';
+import type { PoolResult, WorkerPool } from './pool.js';
 /** The detection side that a rule or agency change replaces as a whole. */
 export interface Detection {
   pool: WorkerPool;

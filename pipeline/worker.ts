@@ -2,12 +2,15 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { workerSnapshot } from '../core/metrics.js';
 import type { BatchMessage, BatchProcessor, ProcessorFactory, WorkerInit, WorkerReply } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('pipeline/worker.js must run in a worker thread');
 const send = (m: WorkerReply) => port.postMessage(m);
 const init = workerData as WorkerInit;
+/** How often the worker's counter totals go to the main thread. */
+const METRICS_EVERY_MS = 1000;
 
 async function main(): Promise<void> {
   const spec = isAbsolute(init.processorModule) ? pathToFileURL(init.processorModule).href : init.processorModule;
@@ -23,6 +26,13 @@ async function main(): Promise<void> {
     }
   });
   send({ type: 'ready' });
+  // What this thread counts (decoder drops, unknown shapes, rules evaluated) reaches the main /metrics this way.
+  setInterval(() => {
+    workerSnapshot().then(
+      (snapshot) => send({ type: 'metrics', snapshot }),
+      () => {},
+    );
+  }, METRICS_EVERY_MS).unref();
 }
 
 main().catch((err: unknown) => {

@@ -108,6 +108,28 @@ export function testLayout(root) {
   return problems;
 }
 
+/** Most lines a product source file may have (tests, benchmarks and generated data files aside). */
+export const MAX_LINES = 500;
+
+/** Product source files (no tests) by line count, largest first: `{ file, lines }`. */
+export function fileSizes(root) {
+  const out = [];
+  for (const top of Object.keys(LAYERS)) {
+    let files;
+    try {
+      files = [...walk(join(root, top))];
+    } catch {
+      continue;
+    }
+    for (const file of files) {
+      if (TEST_FILE.test(file)) continue;
+      const text = readFileSync(file, 'utf8');
+      out.push({ file: relative(root, file), lines: text.split('\n').length - (text.endsWith('\n') ? 1 : 0) });
+    }
+  }
+  return out.sort((a, b) => b.lines - a.lines || a.file.localeCompare(b.file));
+}
+
 /** Checks the imports against the order; returns `{ edges, violations, cycles }`. */
 export function checkLayers(root) {
   const imports = folderImports(root);
@@ -181,7 +203,11 @@ function main() {
   for (const c of cycles) console.error(`layers: folder-level cycle among ${c.join(', ')}`);
   const layout = testLayout(root);
   for (const p of layout) console.error(`test layout: ${p}`);
-  if (violations.length || cycles.length || layout.length) {
+  const sizes = fileSizes(root);
+  const large = sizes.filter((f) => f.lines > MAX_LINES);
+  for (const f of large) console.error(`file size: ${f.file} has ${f.lines} lines; split it (at most ${MAX_LINES})`);
+  if (sizes.length) console.log(`largest product file: ${sizes[0].file} (${sizes[0].lines} lines)`);
+  if (violations.length || cycles.length || layout.length || large.length) {
     console.error(
       `layers: ${violations.length} forbidden import(s), ${cycles.length} folder cycle(s); order in docs/architecture.md`,
     );

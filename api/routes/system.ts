@@ -1,5 +1,5 @@
 /** Health, metrics, the OpenAPI document, login and logout. */
-import { registry } from '../../core/metrics.js';
+import { metricsText, registry } from '../../core/metrics.js';
 import type { Principal } from '../auth/roles.js';
 import type { Ctx, RouteDef } from '../context.js';
 import { apiError } from '../errors.js';
@@ -52,7 +52,7 @@ export const systemRoutes: RouteDef[] = [
     operationId: 'metrics',
     handle: async ({ res }) => {
       res.setHeader('Content-Type', registry.contentType);
-      res.send(await registry.metrics());
+      res.send(await metricsText());
       return undefined;
     },
   },

@@ -72,7 +72,7 @@ describe('SigmaHQ corpus', () => {
     const cpu = process.cpuUsage(cpu0);
     mainCpuMs = (cpu.user + cpu.system) / 1000;
     legacy = await loadRules([join(sigma, 'unsupported'), join(sigma, 'deprecated')]);
-  });
+  }, 180_000);
 
   it('loads every rule of the four rule folders with 0 rejected', () => {
     const errors = main.problems.filter((p) => p.severity === 'error');

@@ -3,7 +3,7 @@
  * marked and counted, so a misconfigured shipper is seen on the first day: the decoder marks the event
  * (`canhgac.decode_error = json_unknown_shape`, `canhgac.shape`: a fingerprint of its key names,
  * `canhgac.shape_keys`), and the pipeline counts stored ones in `canhgac_intake_unknown_shape_total{shape}` on the
- * main thread (worker threads have their own metric registries, which /metrics does not serve), with at most
+ * main thread (once per stored event, whichever worker decoded it), with at most
  * MAX_SHAPES distinct label values per process (later shapes count under `other`), so a noisy sender cannot blow
  * up /metrics.
  */

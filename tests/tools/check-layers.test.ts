@@ -2,11 +2,12 @@
  * `npm run check:layers` (tools/check-layers.mjs): the folder order of docs/architecture.md is enforced. Each case
  * builds a small tree in a temporary directory and runs the real script on it.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../../core/shared-data.js';
 
 const script = join(projectRoot, 'tools', 'check-layers.mjs');
@@ -95,6 +96,16 @@ describe('check:layers', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('store/put.unit.test.ts: test suffix .unit.test.ts');
     expect(r.err).toContain('store/fixture.ts: a test kit in a product folder');
+  });
+
+  it('fails on a product file over 500 lines and names it; a test file of any length passes', async () => {
+    const long = `${'export const x = 1;\n'.repeat(501)}`;
+    const ok = await check(tree({ ...GOOD, 'store/big.test.ts': long, 'store/fits.ts': 'export {};\n'.repeat(500) }));
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('largest product file: store/fits.ts (500 lines)');
+    const r = await check(tree({ ...GOOD, 'store/big.ts': long }));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('file size: store/big.ts has 501 lines');
   });
 
   it('passes on this repository: every import in order, zero folder-level cycles', async () => {
