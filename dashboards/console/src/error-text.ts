@@ -3,6 +3,7 @@
  * the error's params, and the field an API body error names given its label ("Hết hạn", not "body/expiresAt").
  */
 import { CONSOLE_MESSAGES } from '../../../core/catalogue/console.js';
+import { SEVERITY_TERMS } from '../../../core/glossary.js';
 import { ApiError } from './api.js';
 import type { Lang } from './format.js';
 
@@ -66,7 +67,10 @@ function fieldLabel(path: string, lang: Lang): string {
   const parts = path.split('/').filter((p) => p && p !== 'body' && !/^\d+$/.test(p));
   const last = parts[parts.length - 1];
   if (!last) return lang === 'vi' ? 'Dữ liệu' : 'The data';
-  return FIELDS[last]?.[lang] ?? last;
+  const label = FIELDS[last]?.[lang] ?? last;
+  // An SLA target names its severity ("Nghiêm trọng · Hạn tiếp nhận (phút)").
+  const sev = parts.find((p): p is keyof typeof SEVERITY_TERMS => p in SEVERITY_TERMS);
+  return sev ? `${SEVERITY_TERMS[sev][lang]} · ${label}` : label;
 }
 
 /** A validation reason ("body/expiresAt is in the past") worded with the field's label in the language. */
