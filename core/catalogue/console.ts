@@ -33,8 +33,9 @@ export const CONSOLE_MESSAGES: Readonly<Record<string, ConsoleMessage>> = {
     en: 'The account is locked after repeated failures; try again later or ask an administrator to unlock it',
   },
   CANHGAC_ERR_API_FORBIDDEN: {
-    vi: 'Bạn không có quyền thực hiện thao tác này ({action})',
-    en: 'You are not allowed to do this ({action})',
+    // The action is the API's English wording (an operation id, a role name): not shown to the user.
+    vi: 'Vai trò của bạn không được phép thực hiện thao tác này (hoặc dữ liệu thuộc đơn vị khác)',
+    en: 'Your role may not do this (or it belongs to another agency)',
   },
   CANHGAC_ERR_API_CSRF: {
     vi: 'Phiên làm việc của trang đã cũ; hãy tải lại trang rồi thử lại',
