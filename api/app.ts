@@ -25,11 +25,14 @@ import { type BucketOptions, TokenBuckets } from './limits.js';
 import { type ApiSpec, loadSpec, type Operation, validateRequest } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
+import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
 import { contextRoutes } from './routes/context.js';
 import { eventRoutes } from './routes/events.js';
+import { exportRoutes } from './routes/export.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpi.js';
+import { notificationRoutes } from './routes/notification.js';
 import { notifyRoutes } from './routes/notify.js';
 import { notifyAdminRoutes } from './routes/notify-admin.js';
 import { pipelineRoutes } from './routes/pipeline.js';
@@ -69,6 +72,8 @@ export interface ApiDeps {
   ready?: () => Promise<boolean>;
   /** The pipeline's health (the embedded service; absent: never stalled). */
   pipelineStatus?: () => { stalled: boolean; commitAgeSeconds: number };
+  /** Called after a rule or rule override changed (the pipeline reloads at once; distributed: a Redis message). */
+  rulesChanged?: () => void;
   /** Set the cookies' Secure flag and HSTS (serve behind TLS). Default false. */
   secureCookies?: boolean;
   /** Per client address; false turns it off (benchmarks). Default 600 burst, 300/s. */
@@ -119,6 +124,9 @@ export const ROUTES: readonly RouteDef[] = [
   ...suppressionRoutes,
   ...reportRoutes,
   ...kpiRoutes,
+  ...complianceRoutes,
+  ...exportRoutes,
+  ...notificationRoutes,
   ...ruleRoutes,
   ...ruleExceptionRoutes,
   ...streamRoutes,
@@ -265,6 +273,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
     secureCookies: deps.secureCookies ?? false,
     rules: new RuleCatalog(deps.stores.state, deps.ruleSources),
     ...(deps.pipelineStatus ? { pipelineStatus: deps.pipelineStatus } : {}),
+    ...(deps.rulesChanged ? { rulesChanged: deps.rulesChanged } : {}),
     ...(deps.threatIntel ? { threatIntel: deps.threatIntel } : {}),
     notifier: deps.notifier ?? new Notifier(deps.stores.state, channelSenders()),
   };

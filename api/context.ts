@@ -25,6 +25,8 @@ export interface ApiServices {
   oidc?: OidcSignIn;
   /** Every rule the engine runs (shipped, rules.dirs, uploaded) with the console's switches. */
   rules: RuleCatalog;
+  /** Tells detection that rules or rule overrides changed (applied at once instead of at the next poll). */
+  rulesChanged?: () => void;
   /** The threat-intel feeds' status (context/ti), when feeds are configured. */
   threatIntel?: { status(): unknown[] };
   /** Sends a channel's test notice ("send a test" in the console). */

@@ -5,11 +5,11 @@
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type express from 'express';
+import { AGENCY_A, type Fixture, startFixture } from '../tests/kit/api.js';
 import { createApiApp } from './app.js';
 import { PERMISSIONS } from './auth/roles.js';
 import { keyIdOf } from './auth/service.js';
 import { API_ERRORS } from './errors.js';
-import { AGENCY_A, type Fixture, startFixture } from '../tests/kit/api.js';
 import { loadSpec, type Operation } from './openapi.js';
 
 const spec = loadSpec();
@@ -274,6 +274,30 @@ function cases(): Record<string, Case> {
     weeklyReport: { path: `/api/v1/reports/weekly?week=2026-W44&agencyId=${AGENCY_A}`, key: k.viewer_all, status: 200 },
     semiannualReport: { path: '/api/v1/reports/semiannual?half=2026-H2&lang=en', key: k.agency_admin_a, status: 200 },
     kpi: { path: '/api/v1/kpi?period=week', key: k.viewer_all, status: 200 },
+    getCompliance: { path: '/api/v1/compliance?period=2026-H2', key: k.viewer_a, status: 200 },
+    putComplianceSystem: {
+      path: '/api/v1/compliance/systems',
+      key: k.agency_admin_a,
+      body: { system: 'Cổng dịch vụ công', decree53: true },
+      status: 200,
+    },
+    getExport: { path: '/api/v1/export', key: k.admin, status: 200 },
+    exportDryRun: { path: '/api/v1/export/dry-run', key: k.admin, status: 200 },
+    retryExport: { path: '/api/v1/export/outbox/nope/retry', key: k.admin, body: {}, status: 404 },
+    listNotificationReports: { path: '/api/v1/notification-reports', key: k.viewer_a, status: 200 },
+    getIncidentNotifications: { path: `/api/v1/incidents/${a.incident}/notifications`, key: k.viewer_a, status: 200 },
+    recordIncidentNotification: {
+      path: `/api/v1/incidents/${a.incident}/notifications`,
+      key: k.agency_admin_a,
+      body: { kind: 'initial', to: ['ais@mic.gov.vn'], reporter: 'Lan' },
+      status: 201,
+    },
+    incidentNotificationForm: {
+      path: `/api/v1/incidents/${a.incident}/notifications/form`,
+      key: k.viewer_a,
+      body: { kind: 'initial', format: 'html' },
+      status: 200,
+    },
   };
 }
 

@@ -76,6 +76,8 @@ const RESOURCE: [RegExp, keyof BIds][] = [
   [/^\/api\/v1\/rules\//, 'rule'],
   [/^\/api\/v1\/saved-searches\//, 'savedSearch'],
   [/^\/api\/v1\/suppressions\//, 'suppression'],
+  // The export's outbox is the province's (settings.write): any id; agency-bound callers are refused before it.
+  [/^\/api\/v1\/export\//, 'incident'],
 ];
 
 /** `?name=value` for the operation's required query parameters. */

@@ -8,6 +8,8 @@
  *
  * --flood: every line is a failed SSH login, over 100 hosts (the shipped brute-force correlation fires every 10th
  * event per host: lines / 10 alerts); the run ends when those alerts are all in incidents.
+ * Also prints the CPU-seconds each process used (ingest, workers, Redis, OpenSearch) and per million events
+ * stored (docs/capacity.md is sized from these).
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -27,6 +29,7 @@ import {
   testInput,
   writeConfig,
 } from '../tests/kit/distributed.js';
+import { cpuSample, pidOfPort } from './proc-cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -86,6 +89,14 @@ try {
         .collection<{ ruleId: string; alertCount: number }>('incidents')
         .list(SCOPE_ALL, { filter: { ruleId: '6c1e2f4a-8a0b-4d7e-9c1a-2b3c4d5e6f02' }, size: 1000 })
     ).docs.reduce((a, i) => a + i.alertCount, 0);
+  // CPU-seconds per process over the run (Redis and OpenSearch are found by port: shared ones include others' load).
+  const portOf = (u: string) => Number(new URL(u).port) || undefined;
+  const cpu = cpuSample({
+    ingest: ingest.child.pid,
+    ...Object.fromEntries(procs.slice(1).map((p, i) => [`worker${i + 1}`, p.child.pid])),
+    redis: portOf(redisUrl) ? pidOfPort(portOf(redisUrl)!) : undefined,
+    opensearch: portOf(osUrl) ? pidOfPort(portOf(osUrl)!) : undefined,
+  });
   const t0 = Date.now();
   await sendLines(tcpPortOf(ingest.banner), input);
   const sentMs = Date.now() - t0;
@@ -99,6 +110,24 @@ try {
     if (wantAlerts) alerts = await bruteForceAlerts();
   }
   const ms = Date.now() - t0;
+  // Disk per stored event: the run's event indices (primary store, after a refresh; one node, no replica).
+  let bytesPerEvent: number | undefined;
+  try {
+    await fetch(`${osUrl}/${prefix}*/_refresh`, { method: 'POST' });
+    const rows = (await (
+      await fetch(`${osUrl}/_cat/indices/${prefix}*?format=json&bytes=b&h=index,docs.count,pri.store.size`)
+    ).json()) as { index: string; 'docs.count': string; 'pri.store.size': string }[];
+    const ev = rows.filter((r) => r.index.includes('events'));
+    const docs = ev.reduce((a, r) => a + Number(r['docs.count']), 0);
+    const bytes = ev.reduce((a, r) => a + Number(r['pri.store.size']), 0);
+    if (docs > 0) bytesPerEvent = Math.round(bytes / docs);
+  } catch {
+    bytesPerEvent = undefined;
+  }
+  const used = cpu.since();
+  const perMillion = Object.fromEntries(
+    Object.entries(used).map(([k, s]) => [k, Math.round((s / Math.max(1, stored)) * 1e6 * 10) / 10]),
+  );
   process.stdout.write(
     `${JSON.stringify({
       lines: input.length,
@@ -110,6 +139,9 @@ try {
       totalSeconds: ms / 1000,
       eventsPerSecond: Math.round((stored / ms) * 1000),
       peakQueuedBatches: peak,
+      ...(bytesPerEvent ? { openSearchBytesPerEvent: bytesPerEvent } : {}),
+      cpuSeconds: used,
+      cpuSecondsPerMillionEvents: perMillion,
       ...(values.flood ? { bruteForceAlerts: alerts, expectedAlerts: wantAlerts } : {}),
     })}\n`,
   );

@@ -6,7 +6,8 @@
 # Each rate is messages stored / seconds from loggen's start until the last message was stored (syslog-ng:
 # lines in its output file; canhgac: records read back from the spool). Neither fsyncs per message by default
 # (syslog-ng's file() does not; canhgac runs with --fsync never unless FSYNC=always|interval).
-#   bash bench/syslog-ng-compare.sh   (MESSAGES=1000000 CONNECTIONS=4 SIZE=300 FSYNC=never TRANSPORT=tcp RATE=100000)
+#   bash bench/syslog-ng-compare.sh   (MESSAGES=1000000 CONNECTIONS=4 SIZE=300 FSYNC=never TRANSPORT=tcp RATE=100000
+#                                      READER=on|off: off counts the spool's appended records, no read-back)
 # syslog-ng and loggen come from tests/ingest/syslog-ng-local.sh (syslog-ng-core conflicts with rsyslog).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ SIZE=${SIZE:-300}
 FSYNC=${FSYNC:-never}
 TRANSPORT=${TRANSPORT:-tcp}
 RATE=${RATE:-100000}
+READER=${READER:-on}
 PER=$(( (MESSAGES + CONNECTIONS - 1) / CONNECTIONS ))
 TOTAL=$(( PER * CONNECTIONS ))
 SNG=tests/ingest/syslog-ng-local.sh
@@ -83,7 +85,7 @@ if [ -f dist/bench/syslog-tcp-sink.js ] && [ dist/bench/syslog-tcp-sink.js -nt b
 else
   SINK=(node --import "$ROOT/tests/ingest/ts-register.mjs" bench/syslog-tcp-sink.ts)
 fi
-CANHGAC_LOG_LEVEL=warn "${SINK[@]}" --expect "$TOTAL" --fsync "$FSYNC" --transport "$TRANSPORT" >"$WORK/sink.out" 2>"$WORK/sink.err" &
+CANHGAC_LOG_LEVEL=warn "${SINK[@]}" --expect "$TOTAL" --fsync "$FSYNC" --transport "$TRANSPORT" --reader "$READER" >"$WORK/sink.out" 2>"$WORK/sink.err" &
 SINK_PID=$!
 for _ in $(seq 200); do grep -q READY "$WORK/sink.out" 2>/dev/null && break; sleep 0.1; done
 P2=$(awk '/READY/ {print $2}' "$WORK/sink.out")
@@ -97,6 +99,6 @@ const [n, a, b, sa, sb, fs] = process.argv.slice(1);
 const sng = Number(sa) / Number(a), cg = Number(sb) / Number(b);
 console.log(JSON.stringify({ bench: 'syslog-ng-compare', transport: process.argv[7], messages: Number(n),
   syslog_ng: { stored: Number(sa), seconds: +Number(a).toFixed(3), msgs_per_s: Math.round(sng) },
-  canhgac: { stored: Number(sb), seconds: +Number(b).toFixed(3), msgs_per_s: Math.round(cg), fsync: fs },
+  canhgac: { stored: Number(sb), seconds: +Number(b).toFixed(3), msgs_per_s: Math.round(cg), fsync: fs, reader: process.argv[8] },
   ratio_canhgac_to_syslog_ng: +(cg / sng).toFixed(3) }));
-" "$TOTAL" "$(awk "BEGIN{print $t1 - $t0}")" "$(awk "BEGIN{print $t3 - $t2}")" "$SNG_STORED" "$CG_STORED" "$FSYNC" "$TRANSPORT"
+" "$TOTAL" "$(awk "BEGIN{print $t1 - $t0}")" "$(awk "BEGIN{print $t3 - $t2}")" "$SNG_STORED" "$CG_STORED" "$FSYNC" "$TRANSPORT" "$READER"

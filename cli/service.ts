@@ -5,13 +5,17 @@
  * The distributed mode's front process (`canhgac ingest` with redis.url) is here too: intake, spool, the REST
  * API and the periodic checks (silent hosts, SLA, digests), with batches forwarded to Redis for `canhgac worker`.
  */
+import { Redis } from 'ioredis';
 import { AuthService, startApi } from '../api/index.js';
+import { complianceRouteOptions } from '../api/routes/compliance.js';
+import { exportRouteOptions } from '../api/routes/export.js';
+import { notificationRouteOptions } from '../api/routes/notification.js';
 import { reportRouteOptions } from '../api/routes/reports.js';
 import { openContext, type ThreatIntel } from '../context/index.js';
+import { configError } from '../core/config/errors.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { enableDefaultMetrics } from '../core/metrics.js';
-import type { WorkerPool } from '../pipeline/pool.js';
 import { IncidentService } from '../incidents/service.js';
 import { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { Alert } from '../incidents/types.js';
@@ -19,16 +23,18 @@ import { AgencyDirectory } from '../ingest/normalise/agency-directory.js';
 import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import { relayIncidentEvents } from '../notify/incident-relay.js';
 import { channelSenders, destinationPolicy, Notifier } from '../notify/index.js';
+import { runLoop } from '../pipeline/embedded.js';
+import { PipelineHealth } from '../pipeline/health.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import type { WorkerPool } from '../pipeline/pool.js';
+import { refreshQuarantineGauge, replayMarked } from '../pipeline/quarantine.js';
+import { ruleChangePublisher } from '../pipeline/rule-signal.js';
+import { syncRetentionFloor } from '../reports/compliance/compliance.js';
 import { startExport } from '../reports/export/start.js';
 import { registerKpiGauges } from '../reports/kpi.js';
 import { type ReportScheduler, startReportScheduler } from '../reports/scheduler.js';
 import { openStores } from '../store/index.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
-import { PipelineHealth } from '../pipeline/health.js';
-import { runLoop } from '../pipeline/embedded.js';
-import { Pipeline } from '../pipeline/pipeline.js';
-import { configError } from '../core/config/errors.js';
-import { refreshQuarantineGauge, replayMarked } from '../pipeline/quarantine.js';
 
 export { SHIPPED_RULES } from '../pipeline/pipeline.js';
 
@@ -103,6 +109,13 @@ function startReports(config: Config, stores: Stores): ReportScheduler {
   const rc = config.reports;
   reportRouteOptions.chromiumPath = rc.chromiumPath;
   reportRouteOptions.topN = rc.topN;
+  // Compliance, export and notification forms in the console: their routes read these (reports/compliance, ...).
+  complianceRouteOptions.configuredRetentionDays = config.store.retentionDays;
+  reportRouteOptions.retentionDays = config.store.retentionDays;
+  exportRouteOptions.config = config.export;
+  notificationRouteOptions.chromiumPath = rc.chromiumPath;
+  if (rc.notificationTemplate) notificationRouteOptions.template = rc.notificationTemplate;
+  void syncRetentionFloor(stores).catch(() => undefined);
   // The IOC KPI gauges at /metrics, computed when scraped (at most every 30 s).
   registerKpiGauges(stores);
   // Export to the monitoring centre (config `export`; off unless enabled), stopped with the reports.
@@ -176,9 +189,12 @@ export async function startService(config: Config): Promise<Service> {
     },
   );
   health.start();
+  // Rule changes through the API reload detection at once (the poll below stays as the safety net).
+  let onRulesChanged = () => {};
   const api = await startApi(config, {
     stores,
     incidents,
+    rulesChanged: () => onRulesChanged(),
     // Ready: the store answers and the pipeline is not stalled.
     ready: async () => {
       await stores.state.collection('settings').get(SCOPE_ALL, 'global');
@@ -200,6 +216,7 @@ export async function startService(config: Config): Promise<Service> {
 
   const reload = () =>
     void pipeline.reload().catch((err: unknown) => log.error({ err }, 'Rule or agency reload failed'));
+  onRulesChanged = reload;
   const unsubscribe = agencies.onChange(reload);
 
   let running = true;
@@ -302,7 +319,15 @@ export async function startIngestService(config: Config): Promise<IngestService>
       agencies,
     });
     opened.push(() => ingest.stop());
-    const api = await startApi(config, { stores, incidents, ruleSources: config.rules });
+    const pub = new Redis({ ...(connection as object), lazyConnect: false });
+    pub.on('error', (err) => log.warn({ err: err.message }, 'Redis connection error'));
+    opened.push(() => pub.disconnect());
+    const api = await startApi(config, {
+      stores,
+      incidents,
+      ruleSources: config.rules,
+      rulesChanged: ruleChangePublisher(pub, dist.queue),
+    });
     return { stores, incidents, silent, notifier, agencies, ingest, api };
   };
   let parts: Awaited<ReturnType<typeof open>>;

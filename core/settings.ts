@@ -9,7 +9,8 @@
  * - silentHostMinutes: the default silence threshold of hosts (incidents/silent-hosts.ts); per-host and
  *   per-agency thresholds still win.
  * - retentionDays: days of events kept, instead of store.retentionDays (store/retention.ts, checked every minute
- *   by stores opened with retention).
+ *   by stores opened with retention), never fewer than retentionMinimumDays, the legal minimum that
+ *   reports/compliance writes (3 months, 12 where Decree 53/2022/NĐ-CP applies to a system).
  *
  * Reads are cached for a short time (default 5 s) per state store; a write through the API drops the cache of
  * its process at once, other processes see it within the TTL. A stored value of the wrong type (an older
@@ -49,6 +50,8 @@ export interface RuntimeSettings {
   sessionHours?: number;
   silentHostMinutes?: number;
   retentionDays?: number;
+  /** The legal minimum of retention (reports/compliance writes it; retention never goes below it). */
+  retentionMinimumDays?: number;
   sla?: SlaSettings;
 }
 
@@ -89,6 +92,10 @@ export function parseSettings(values: Record<string, unknown> | undefined, bad: 
   if (v.retentionDays !== undefined) {
     if (posInt(v.retentionDays, 3650)) out.retentionDays = v.retentionDays;
     else bad.push('retentionDays');
+  }
+  if (v.retentionMinimumDays !== undefined) {
+    if (posInt(v.retentionMinimumDays, 3650)) out.retentionMinimumDays = v.retentionMinimumDays;
+    else bad.push('retentionMinimumDays');
   }
   if (v.sla !== undefined) {
     const sla: SlaSettings = {};

@@ -8,6 +8,7 @@
  * expires (distributed.lockSeconds) and another worker runs it; replays are filtered (rule alerts by their stable
  * id, correlation observations by event id) and the event store is idempotent by event.id.
  */
+
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Job, Worker } from 'bullmq';
@@ -21,6 +22,7 @@ import { RedisCorrelationStore } from '../detection/correlation/index.js';
 import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.js';
 import { openDistributedCore } from './distributed-core.js';
 import { Pipeline } from './pipeline.js';
+import { subscribeRuleChanges } from './rule-signal.js';
 
 const log = logger('worker');
 const batches = counter('canhgac_worker_batches_total', 'Batches a distributed worker handled, by outcome', [
@@ -120,6 +122,9 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const reload = () =>
     void pipeline.reload().catch((err: unknown) => log.error({ err }, 'Rule or agency reload failed'));
   const unsubscribe = agencies.onChange(reload);
+  // Rule changes made through the API arrive as a Redis message: reloaded at once, the poll stays as the net.
+  const unsubscribeRules = await subscribeRuleChanges(connection as object, dist.queue, reload);
+  opened.push(unsubscribeRules);
   const lockMs = dist.lockSeconds * 1000;
   const worker = new Worker<BatchJob>(
     BATCH_QUEUE,
@@ -214,6 +219,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
       if (metricsServer) await new Promise((r) => metricsServer!.close(r));
       for (const t of timers) clearInterval(t);
       unsubscribe();
+      unsubscribeRules();
       // Finishes the batches in hand; the rest stays queued for the other workers.
       await worker.close();
       await notifier.close();

@@ -5,13 +5,14 @@
  * (the correlation store: memory or Redis; whether replays must be filtered).
  *
  * Rules uploaded through the API and agencies changed through the API (AgencyDirectory) reach detection through
- * reload(): a new worker pool (and correlation engine) is built and swapped in; batches in flight finish on the
- * old pool, which closes when its last batch is done.
+ * reload(): the running workers take the new rules in place between batches (rules re-read through the
+ * compiled-rule cache, engine rebuilt; no new threads) and a new correlation engine is swapped in; if the workers
+ * cannot, a new pool is built and swapped in, batches in flight finishing on the old one.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { logger } from '../core/log.js';
-import { counter } from '../core/metrics.js';
+import { counter, gauge } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
 import { CorrelationEngine } from '../detection/correlation/index.js';
 import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
@@ -28,6 +29,15 @@ import { STAGES } from './stages.js';
 import type { Detected, Detection, PipelineDeps } from './types.js';
 
 const log = logger('pipeline');
+const reloads = counter(
+  'canhgac_rules_reloads_total',
+  'Rule or agency changes applied: in place in the running workers, or through a new worker pool',
+  ['mode'],
+);
+const reloadSeconds = gauge(
+  'canhgac_rules_reload_seconds',
+  'Seconds the last rule or agency change took from reading the rules to the new detection in every worker',
+);
 const poisoned = counter(
   'canhgac_pipeline_poisoned_records_total',
   'Records no worker could process, stored raw with the reason',
@@ -69,16 +79,19 @@ export class Pipeline {
   private det!: Detection;
   private fingerprint = '';
   private reloading: Promise<boolean> | undefined;
+  private reloadAgain = false;
   private readonly rules: PipelineDeps['config']['rules'];
   private consoleDisabled: string[] = [];
   private readonly placeholders: Record<string, string[]> | undefined;
   private readonly uploadedDir: string;
+  private readonly ruleCacheDir: string;
   private staticAgencies: AgencyConfig[] = [];
 
   private constructor(private readonly d: PipelineDeps) {
     this.rules = d.config.rules;
     this.placeholders = this.rules.placeholdersFile ? loadPlaceholders(this.rules.placeholdersFile) : undefined;
     this.uploadedDir = join(resolve(d.config.dataDir), 'rules-uploaded');
+    this.ruleCacheDir = join(resolve(d.config.dataDir), 'rule-cache');
   }
 
   /** Loads the rules (shipped, configured, uploaded through the API) and starts the worker pool. */
@@ -127,19 +140,35 @@ export class Pipeline {
    * set; on a change builds a new detection and swaps it in. True when it swapped. One reload at a time.
    */
   reload(): Promise<boolean> {
-    this.reloading ??= (async () => {
+    // A change signalled while a reload runs may come after that reload read the rules: one more follows it.
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
       const fp = await this.currentFingerprint();
       if (fp === this.fingerprint) return false;
       this.fingerprint = fp;
-      const next = await this.build();
+      const started = process.hrtime.bigint();
       const old = this.det;
+      const next = await this.build(old.pool);
       this.det = next;
-      old.retired = true;
-      if (old.inflight === 0) await old.pool.close();
-      log.info('Rules or agencies changed; new detection swapped in');
+      const inPlace = next.pool === old.pool;
+      if (!inPlace) {
+        old.retired = true;
+        if (old.inflight === 0) await old.pool.close();
+      }
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      reloadSeconds.set(seconds);
+      reloads.inc({ mode: inPlace ? 'in_place' : 'new_pool' });
+      log.info({ ms: Math.round(seconds * 1000), inPlace }, 'Rules or agencies changed; new detection swapped in');
       return true;
     })().finally(() => {
       this.reloading = undefined;
+      if (this.reloadAgain) {
+        this.reloadAgain = false;
+        void this.reload().catch((err: unknown) => log.error({ err }, 'Rule or agency reload failed'));
+      }
     });
     return this.reloading;
   }
@@ -259,12 +288,17 @@ export class Pipeline {
       .join(',');
   }
 
-  private async build(): Promise<Detection> {
+  /** Builds detection; `inPlace`: the running pool's workers take the new options between batches (no new
+   * threads), falling back to a new pool if they cannot. */
+  private async build(inPlace?: WorkerPool): Promise<Detection> {
     const { config } = this.d;
     const rules = { ...this.rules, disabled: [...this.rules.disabled, ...this.consoleDisabled] };
     const dirs = [...(existsSync(SHIPPED_RULES) ? [SHIPPED_RULES] : []), ...rules.dirs, this.uploadedDir];
     // Correlations run here, on the main thread (or in Redis): a group's events may come from any worker.
-    const loaded = await loadRules(dirs, this.placeholders ? { placeholders: this.placeholders } : {});
+    const loaded = await loadRules(dirs, {
+      ...(this.placeholders ? { placeholders: this.placeholders } : {}),
+      cacheDir: this.ruleCacheDir,
+    });
     for (const p of loaded.problems.filter((x) => x.severity === 'error').slice(0, 50))
       log.warn({ file: p.file, line: p.line, col: p.col, reason: p.message }, 'Rule rejected');
     const correlations = loaded.documents.filter(
@@ -276,17 +310,29 @@ export class Pipeline {
     });
     const options: PipelineOptions = {
       ruleDirs: dirs,
+      ruleCacheDir: this.ruleCacheDir,
       disabled: rules.disabled,
       normalise,
       ...(this.placeholders ? { placeholders: this.placeholders } : {}),
     };
-    const pool = new WorkerPool({
-      size: config.workers,
-      processorModule: join(projectRoot, 'dist', 'pipeline', 'processor.js'),
-      options,
-      batchTimeoutMs: config.pipeline.batchTimeoutSeconds * 1000,
-    });
-    await pool.start();
+    let pool: WorkerPool | undefined;
+    if (inPlace) {
+      try {
+        await inPlace.update(options);
+        pool = inPlace;
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'Workers could not take the new rules in place; starting a new pool');
+      }
+    }
+    if (!pool) {
+      pool = new WorkerPool({
+        size: config.workers,
+        processorModule: join(projectRoot, 'dist', 'pipeline', 'processor.js'),
+        options,
+        batchTimeoutMs: config.pipeline.batchTimeoutSeconds * 1000,
+      });
+      await pool.start();
+    }
     log.info(
       { rules: loaded.documents.length, rejected: loaded.rejected, correlations: correlations.length, dirs },
       'Rules loaded',

@@ -27,6 +27,23 @@ describe('WorkerPool', () => {
     expect(results.map((r) => r.output)).toEqual([[2, 4, 6], [8], [10, 12]]);
   });
 
+  it('applies new options in every worker in place, between batches; a replacement starts with them', async () => {
+    pool = new WorkerPool({ size: 2, processorModule });
+    await pool.start();
+    const busy = pool.run(['busy:300']); // a batch in flight finishes first, on the old options
+    await pool.update({ factor: 3 });
+    expect((await busy).output).toEqual(['done']);
+    const after = await Promise.all([pool.run([1]), pool.run([2]), pool.run([3])]);
+    expect(after.map((r) => r.output)).toEqual([[3], [6], [9]]);
+    await pool.terminateWorker(0);
+    await pool.terminateWorker(0);
+    for (let i = 0; i < 100 && pool.size < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const replaced = await Promise.all([pool.run([1]), pool.run([1])]);
+    expect(replaced.map((r) => r.output)).toEqual([[3], [3]]);
+    await expect(pool.update({ failUpdate: true })).rejects.toThrow(/cannot update/);
+    expect((await pool.run([2])).output).toEqual([6]);
+  });
+
   it('retries a batch whose worker died on a new worker, losing nothing and doing nothing twice', async () => {
     pool = new WorkerPool({ size: 1, processorModule });
     await pool.start();

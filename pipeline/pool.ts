@@ -52,6 +52,8 @@ interface Job {
   items: unknown[];
   resolve: (out: unknown[]) => void;
   reject: (reason: Error) => void;
+  /** New processor options for this worker (an in-place update, see update()) instead of a batch. */
+  update?: unknown;
 }
 
 interface Slot {
@@ -64,6 +66,8 @@ interface Slot {
   killed?: BatchFailure | undefined;
   /** The batch this worker had when it died. */
   lost?: Job | undefined;
+  /** An in-place update this worker has still to apply (sent before its next batch). */
+  pendingUpdate?: Job | undefined;
 }
 
 type FailureKind = 'exception' | 'transfer' | 'exit' | 'deadline';
@@ -168,13 +172,45 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * Applies new processor options in every live worker, between batches, without replacing the threads (rules
+   * re-read through the compiled-rule cache, engine rebuilt). Resolves when every worker has them; workers spawned
+   * later start with them. Rejects if a worker could not apply them (it keeps its previous ones).
+   */
+  update(options: unknown): Promise<void> {
+    const previous = this.opts.options;
+    this.opts.options = options;
+    const all = this.slots.map(
+      (slot) =>
+        new Promise<unknown[]>((resolve, reject) => {
+          slot.pendingUpdate?.resolve([]); // superseded by this one
+          slot.pendingUpdate = { id: this.nextId++, items: [], resolve, reject, update: options };
+        }),
+    );
+    this.pump();
+    return Promise.all(all).then(
+      () => undefined,
+      (err: unknown) => {
+        // Replacements start with the options that worked (the caller builds a new pool for the new ones).
+        if (this.opts.options === options) this.opts.options = previous;
+        throw err;
+      },
+    );
+  }
+
   private pump(): void {
     for (const slot of this.slots) {
       if (!slot.ready || slot.job) continue;
-      const job = this.waiting.shift();
-      if (!job) break;
+      const job = slot.pendingUpdate ?? this.waiting.shift();
+      if (!job) continue;
+      slot.pendingUpdate = undefined;
       slot.job = job;
-      const msg: BatchMessage = { type: 'batch', id: job.id, items: job.items };
+      const msg: BatchMessage = {
+        type: 'batch',
+        id: job.id,
+        items: job.items,
+        ...(job.update !== undefined ? { update: job.update } : {}),
+      };
       // A batch that never returns (a processor stuck in a loop) fails at its deadline: the worker is replaced.
       slot.timer = setTimeout(() => {
         if (slot.job !== job) return;
@@ -231,6 +267,9 @@ export class WorkerPool {
         void retireWorkerMetrics(threadId);
         const i = this.slots.indexOf(slot);
         if (i >= 0) this.slots.splice(i, 1);
+        // Its replacement starts with the pool's current options: nothing left to apply.
+        slot.pendingUpdate?.resolve([]);
+        slot.pendingUpdate = undefined;
         if (!slot.ready) {
           reject(new Error(`Worker exited with code ${code} before it was ready`));
           return;

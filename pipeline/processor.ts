@@ -11,15 +11,22 @@ export type { MatchOut, PipelineOptions, PipelineOutput } from './stage.js';
 
 /** Builds the processor: opens every worker stage once per worker (rules loaded and compiled, contexts built). */
 export async function createProcessor(options: unknown): Promise<BatchProcessor> {
-  const o = options as PipelineOptions;
-  const steps: ((batch: WorkerBatch) => void)[] = [];
-  for (const stage of WORKER_STAGES) steps.push(await stage.open(o));
+  const open = async (o: PipelineOptions) => {
+    const out: ((batch: WorkerBatch) => void)[] = [];
+    for (const stage of WORKER_STAGES) out.push(await stage.open(o));
+    return out;
+  };
+  let steps = await open(options as PipelineOptions);
   // Fault drill (tests, operator drills): a record containing this marker kills its worker, as a poison record
   // would. Off unless CANHGAC_DRILL_POISON is set in the service's environment.
   // CANHGAC_DRILL_HANG: a record containing that marker never returns (a stuck batch).
   const drill = process.env.CANHGAC_DRILL_POISON;
   const hang = process.env.CANHGAC_DRILL_HANG;
   return {
+    // New rules or agencies: the stages are opened again with them and swapped in between two batches.
+    async update(next: unknown) {
+      steps = await open(next as PipelineOptions);
+    },
     process(items: unknown[]): PipelineOutput[] {
       const records = items as RawRecord[];
       if (drill || hang)

@@ -6,6 +6,8 @@ export interface BatchMessage {
   type: 'batch';
   id: number;
   items: unknown[];
+  /** Present: not a batch but new processor options to apply in place (BatchProcessor.update). */
+  update?: unknown;
 }
 
 /** Worker -> main. */
@@ -30,6 +32,8 @@ export interface WorkerInit {
  */
 export interface BatchProcessor {
   process(items: unknown[]): unknown[] | Promise<unknown[]>;
+  /** Applies new options in place (all or nothing: on failure the previous ones stay). */
+  update?(options: unknown): Promise<void>;
 }
 
 /** What a processor module exports. */

@@ -15,6 +15,8 @@ import type { Detected, PipelineDeps } from './types.js';
 /** Options of the worker stages (structured-cloneable: they cross into each worker thread). */
 export interface PipelineOptions {
   ruleDirs: string[];
+  /** Where the compiled-rule cache file lives (detection/sigma/cache.ts): the main thread fills it first. */
+  ruleCacheDir?: string;
   placeholders?: Record<string, string[]>;
   disabled?: string[];
   normalise?: NormaliseOptions;

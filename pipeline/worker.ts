@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   const processor: BatchProcessor = await mod.createProcessor(init.options);
   port!.on('message', async (m: BatchMessage) => {
     try {
-      send({ type: 'result', id: m.id, output: await processor.process(m.items) });
+      if (m.update !== undefined) {
+        if (!processor.update) throw new Error(`${init.processorModule} cannot apply options in place`);
+        await processor.update(m.update);
+        send({ type: 'result', id: m.id, output: [] });
+      } else send({ type: 'result', id: m.id, output: await processor.process(m.items) });
     } catch (err) {
       send({ type: 'failed', id: m.id, message: err instanceof Error ? err.message : String(err) });
     }

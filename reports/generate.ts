@@ -1,6 +1,8 @@
 /** One call from period label to model, HTML, text and (optionally) PDF. */
 import type { Language } from '../notify/types.js';
 import type { Scope, Stores } from '../store/types.js';
+import { buildCompliance, type ComplianceModel } from './compliance/compliance.js';
+import { complianceHtml } from './compliance/render.js';
 import { buildReport, type ReportModel } from './model.js';
 import { htmlToPdf } from './pdf.js';
 import { parseHalf, parseWeek } from './period.js';
@@ -21,11 +23,15 @@ export interface GenerateRequest {
   chromiumPath?: string;
   topN?: number;
   now?: number;
+  /** `store.retentionDays` of the configuration (shown in the compliance view). */
+  configuredRetentionDays?: number;
 }
 
 /** A generated report. */
 export interface GeneratedReport {
   model: ReportModel;
+  /** The six-monthly report's compliance view (Circular 12/2022/TT-BTTTT). */
+  compliance?: ComplianceModel;
   subject: string;
   /** The e-mail body (charts as tables). */
   html: string;
@@ -49,10 +55,23 @@ export async function generateReport(stores: Stores, r: GenerateRequest): Promis
     ...(r.topN !== undefined ? { topN: r.topN } : {}),
     ...(r.now !== undefined ? { now: r.now } : {}),
   });
-  const html = renderHtml(model, lang, 'email');
-  const printHtml = renderHtml(model, lang, 'pdf');
+  // The six-monthly report includes the compliance view of the same period (up to where its figures stop).
+  const compliance =
+    r.kind === 'semiannual'
+      ? await buildCompliance(stores, {
+          scope: r.scope,
+          ...(r.agencyId !== undefined ? { agencyId: r.agencyId } : {}),
+          from: period.from,
+          to: model.asOf,
+          ...(r.configuredRetentionDays !== undefined ? { configuredRetentionDays: r.configuredRetentionDays } : {}),
+        })
+      : undefined;
+  const extra = compliance ? complianceHtml(compliance, lang) : '';
+  const html = renderHtml(model, lang, 'email', extra);
+  const printHtml = renderHtml(model, lang, 'pdf', extra);
   const out: GeneratedReport = {
     model,
+    ...(compliance ? { compliance } : {}),
     subject: reportSubject(model, lang),
     html,
     printHtml,

@@ -131,7 +131,13 @@ function document(m: ReportModel, lang: Language, body: string): string {
 }
 
 /** The report as one self-contained HTML document: `pdf` (SVG charts, page breaks) or `email` (table charts). */
-export function renderHtml(m: ReportModel, lang: Language = 'vi', target: ChartTarget = 'email'): string {
+export function renderHtml(
+  m: ReportModel,
+  lang: Language = 'vi',
+  target: ChartTarget = 'email',
+  /** Sections added before the notes (the six-monthly report's compliance view). */
+  extra = '',
+): string {
   const w = words(lang);
   const e = escapeHtml;
   const n = (x: number) => num(x, lang);
@@ -142,6 +148,7 @@ export function renderHtml(m: ReportModel, lang: Language = 'vi', target: ChartT
     out.push(
       `<p style="font-size:14px;margin:18px 0 8px"><b>${e(w.emptyTitle!)}</b></p>`,
       `<p style="font-size:13.5px;margin:4px 0">${e(missing > 0 ? fill(w.emptyExpected!, { n: n(missing) }) : w.emptyNone!)}</p>`,
+      extra,
       `<p style="font-size:11px;color:#555;margin-top:18px">${e(w.notesText!)}</p>`,
     );
     return document(m, lang, out.join('\n'));
@@ -305,6 +312,7 @@ export function renderHtml(m: ReportModel, lang: Language = 'vi', target: ChartT
       : nothing(w));
   out.push(section(w.coverage!, cov));
 
+  if (extra) out.push(extra);
   out.push(section(w.notes!, `<p style="font-size:11px;color:#555">${e(w.notesText!)}</p>`));
   return document(m, lang, out.join('\n'));
 }

@@ -47,9 +47,10 @@ export class RetentionTimer {
     this.now = o.now ?? Date.now;
   }
 
-  /** Days kept now: the setting when set, else the configuration. */
+  /** Days kept now: the setting when set, else the configuration; never below the legal minimum (compliance). */
   async effectiveDays(): Promise<number> {
-    return (await this.settings.get()).retentionDays ?? this.o.configuredDays;
+    const s = await this.settings.get();
+    return Math.max(s.retentionDays ?? this.o.configuredDays, s.retentionMinimumDays ?? 0);
   }
 
   /** The days of the last successful pass (undefined before the first). */

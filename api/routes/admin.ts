@@ -162,6 +162,12 @@ export const adminRoutes: RouteDef[] = [
         if (v === null) delete values[k];
         else values[k] = v;
       }
+      // Retention may not undercut the legal minimum the compliance view keeps (reports/compliance).
+      const minimum = values.retentionMinimumDays;
+      if (typeof values.retentionDays === 'number' && typeof minimum === 'number' && values.retentionDays < minimum)
+        throw apiError('CANHGAC_ERR_API_VALIDATION', {
+          reason: `values.retentionDays: at least ${minimum} days are required by law for the information systems in the inventory (Circular 12/2022/TT-BTTTT; 12 months under Decree 53/2022/ND-CP), see GET /api/v1/compliance`,
+        });
       const saved = await coll.put(
         scope,
         { id: SETTINGS_ID, values },

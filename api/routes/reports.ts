@@ -12,7 +12,7 @@ import type { Ctx, RouteDef } from '../context.js';
 import { apiError } from '../errors.js';
 
 /** Where chromium is (the service sets it from `reports.chromiumPath`; default /usr/bin/chromium). */
-export const reportRouteOptions: { chromiumPath?: string; topN?: number } = {};
+export const reportRouteOptions: { chromiumPath?: string; topN?: number; retentionDays?: number } = {};
 
 async function handle(ctx: Ctx, kind: ReportKind) {
   const q = ctx.query;
@@ -50,6 +50,7 @@ async function handle(ctx: Ctx, kind: ReportKind) {
       pdf,
       ...(reportRouteOptions.chromiumPath ? { chromiumPath: reportRouteOptions.chromiumPath } : {}),
       ...(reportRouteOptions.topN ? { topN: reportRouteOptions.topN } : {}),
+      ...(reportRouteOptions.retentionDays ? { configuredRetentionDays: reportRouteOptions.retentionDays } : {}),
     });
   } catch (err) {
     if (err instanceof CanhgacError && err.code === 'CANHGAC_ERR_REPORT_PERIOD')

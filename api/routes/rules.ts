@@ -153,6 +153,7 @@ export const ruleRoutes: RouteDef[] = [
       };
       if (await ctx.svc.rules.text(doc.id)) throw apiError('CANHGAC_ERR_API_EXISTS', { what: 'rule', id: doc.id });
       const saved = await createDoc(ctx, rules(ctx), 'rule', 'rules', doc, summary);
+      ctx.svc.rulesChanged?.();
       return { status: 201, body: { ...uploadedEntry(saved), text: saved.text, updatedBy: saved.updatedBy } };
     },
   },
@@ -179,6 +180,7 @@ export const ruleRoutes: RouteDef[] = [
             reason: `rule ${id} comes from a file (${entry.file ?? entry.source}); edit the file, or upload a copy`,
           });
         if (b.enabled !== undefined) await setOverride(ctx, id, b.enabled, entry.enabled);
+        ctx.svc.rulesChanged?.();
         return { body: await withText(ctx, id) };
       }
       const parsed = b.text !== undefined ? parseOne(b.text, `${id}.yml`) : undefined;
@@ -198,6 +200,7 @@ export const ruleRoutes: RouteDef[] = [
         },
         summary,
       );
+      ctx.svc.rulesChanged?.();
       return { body: await withText(ctx, id) };
     },
   },
@@ -207,6 +210,7 @@ export const ruleRoutes: RouteDef[] = [
     operationId: 'deleteRule',
     handle: async (ctx) => {
       await deleteDoc(ctx, rules(ctx), 'rule', 'rules', summary);
+      ctx.svc.rulesChanged?.();
       return { status: 204 };
     },
   },

@@ -1,10 +1,12 @@
 /** What `canhgac rules ...` and `canhgac bench detect` share: loading a rule set and matching across categories. */
-import { Engine, type RuleMatch } from '../../detection/engine/index.js';
+
 import { readFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
-import { parsePipelineText } from '../../ingest/normalise/pipelines.js';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { Engine, type RuleMatch } from '../../detection/engine/index.js';
 import { listRuleFiles, loadPlaceholders, loadRules } from '../../detection/sigma/load.js';
 import type { LoadResult, SigmaEvent } from '../../detection/sigma/model.js';
+import { parsePipelineText } from '../../ingest/normalise/pipelines.js';
 
 /** A rule problem in the shape the CLI prints (`file:line:col: message`). */
 export interface CliProblem {
@@ -26,8 +28,24 @@ export interface RuleSet {
   warnings: CliProblem[];
 }
 
+/**
+ * The command line's compiled-rule cache (detection/sigma/cache.ts): CANHGAC_RULE_CACHE_DIR, else
+ * $XDG_CACHE_HOME/canhgac/rules, else ~/.cache/canhgac/rules; CANHGAC_RULE_CACHE_DIR=off or cache false: none.
+ */
+function cacheOptions(opts: { cache?: boolean }): { cache?: boolean; cacheDir?: string } {
+  const env = process.env.CANHGAC_RULE_CACHE_DIR;
+  if (opts.cache === false || env === 'off') return { cache: false };
+  if (env) return { cacheDir: env };
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return { cacheDir: join(base, 'canhgac', 'rules') };
+}
+
 /** Loads rule files/directories (with optional placeholders file) and compiles them. */
-export async function loadRuleSet(paths: string[], placeholdersFile?: string): Promise<RuleSet> {
+export async function loadRuleSet(
+  paths: string[],
+  placeholdersFile?: string,
+  opts: { cache?: boolean } = {},
+): Promise<RuleSet> {
   const placeholders = placeholdersFile ? loadPlaceholders(placeholdersFile) : undefined;
   // rules/ ships field-mapping pipelines beside the Sigma rules (rules/pipelines/): those files are checked as
   // pipelines, not reported as broken Sigma rules.
@@ -35,7 +53,7 @@ export async function loadRuleSet(paths: string[], placeholdersFile?: string): P
   const pipelineFiles = files.filter((f) => basename(dirname(f)) === 'pipelines');
   const ruleFiles = files.filter((f) => basename(dirname(f)) !== 'pipelines');
   const load = ruleFiles.length
-    ? await loadRules(ruleFiles, placeholders ? { placeholders } : {})
+    ? await loadRules(ruleFiles, { ...(placeholders ? { placeholders } : {}), ...cacheOptions(opts) })
     : { documents: [], problems: [], rejected: 0 };
   const engine = new Engine(load.documents);
   const errors: CliProblem[] = [];

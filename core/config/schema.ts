@@ -302,7 +302,7 @@ export const CONFIG_SCHEMA = obj('canhgac configuration (canhgac.yaml).', {
       minimum: 1,
       default: 30,
       description:
-        'How often rules changed through the API are picked up (the worker pool is swapped between batches).',
+        'Safety-net poll for rules changed through the API: a change is applied at once (the API signals detection; distributed: a Redis message), this poll catches one a worker missed.',
     },
   }),
   store: obj('Where events and state live.', {
@@ -398,6 +398,11 @@ export const CONFIG_SCHEMA = obj('canhgac configuration (canhgac.yaml).', {
       maximum: 100,
       default: 10,
       description: 'Rows of the top rules, top targeted hosts and notable incidents.',
+    },
+    notificationTemplate: {
+      type: 'string',
+      description:
+        'YAML form template of incident notification reports (default: the shipped reports/notification/tt20-2017.yml, Circular 20/2017/TT-BTTTT); replace it when new forms are published.',
     },
     weekly: obj('The weekly report, sent every Monday for the previous ISO week.', {
       enabled: enabled(true, 'the weekly report mailing'),

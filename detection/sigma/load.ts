@@ -19,10 +19,12 @@ import { formatMessage } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
 import { DETECTION_ERRORS, type DetectionErrorCode, detectionError } from '../errors.js';
+import { RuleCacheSession } from './cache.js';
 import { checkReferences, readCorrelation, readFilter } from './correlation.js';
 import { readDetection } from './detection.js';
 import { indexMap, readLogsource, readMeta } from './meta.js';
 import type { DetectionRule, LoadResult, RuleProblem, SigmaDocument } from './model.js';
+import { decodeUtf8, Utf8Error } from './utf8.js';
 import { DEFAULT_YAML_LIMITS, type DocContext, describeNode, parseYaml, YamlLimitError } from './yaml.js';
 
 /** Options of parseRuleText / loadRules. */
@@ -31,6 +33,10 @@ export interface LoadOptions {
   placeholders?: Record<string, string[]>;
   /** Largest rule file accepted, in bytes (default 2 MiB). */
   maxFileBytes?: number;
+  /** loadRules: a directory for the compiled-rule cache file (./cache.ts); without it the cache lives in memory. */
+  cacheDir?: string | undefined;
+  /** loadRules: false parses every file again (default true). */
+  cache?: boolean;
 }
 
 /** Default largest file (real Sigma rules are a few KB; the biggest SigmaHQ file is under 100 KB). */
@@ -55,6 +61,11 @@ function problem(
 
 /** Parses one file's text (several YAML documents allowed). References to other files are not checked here. */
 export function parseRuleText(text: string, file: string, opts: LoadOptions = {}): LoadResult {
+  return parseCounted(text, file, opts, {});
+}
+
+/** parseRuleText, adding the documents' outcomes (loaded, rejected, skipped) to `outcomes`. */
+function parseCounted(text: string, file: string, opts: LoadOptions, outcomes: Record<string, number>): LoadResult {
   const problems: RuleProblem[] = [];
   const documents: SigmaDocument[] = [];
   const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -105,6 +116,7 @@ export function parseRuleText(text: string, file: string, opts: LoadOptions = {}
     if (ctx.failed) outcome = 'rejected';
     if (outcome === 'rejected') rejected++;
     docsCounter.inc({ outcome });
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   }
   // Documents of one legacy collection share the global part's id: later ones get `id#doc` so every loaded
   // document stays addressable by a unique id.
@@ -326,6 +338,14 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
   let rejected = 0;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const files = listRuleFiles(paths);
+  const cache =
+    opts.cache === false
+      ? undefined
+      : new RuleCacheSession({
+          dir: opts.cacheDir,
+          maxFileBytes: max,
+          ...(opts.placeholders ? { placeholders: opts.placeholders } : {}),
+        });
   for (let i = 0; i < files.length; i++) {
     if (i > 0 && i % YIELD_EVERY === 0) await new Promise<void>((r) => setImmediate(r));
     const got = readRuleFile(files[i]!, max, decoder);
@@ -338,17 +358,33 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
       rejected++;
       continue;
     }
-    const r = parseRuleText(got.text, files[i]!, opts);
+    const r = parseCached(got.text, files[i]!, opts, cache);
     for (const d of r.documents) documents.push(d);
     for (const p of r.problems) problems.push(p);
     rejected += r.rejected;
   }
+  cache?.finish();
   const refs = checkReferences(documents, problems);
   for (const p of problems) problemsCounter.inc({ code: p.code, severity: p.severity });
   rejected += refs.rejected;
   warnDuplicateIds(refs.kept, problems);
   if (rejected > 0) log.warn({ rejected, loaded: refs.kept.length }, 'Some Sigma documents were rejected');
   return { documents: refs.kept, problems, rejected };
+}
+
+/** One file through the cache: parsed only when this text (with these options and this loader) is new. */
+function parseCached(text: string, file: string, opts: LoadOptions, cache: RuleCacheSession | undefined): LoadResult {
+  if (!cache) return parseRuleText(text, file, opts);
+  const key = cache.key(text);
+  const hit = cache.get(key, file);
+  if (hit) {
+    for (const [outcome, n] of Object.entries(hit.outcomes)) docsCounter.inc({ outcome }, n);
+    return hit;
+  }
+  const outcomes: Record<string, number> = {};
+  const r = parseCounted(text, file, opts, outcomes);
+  cache.set(key, r, outcomes);
+  return r;
 }
 
 /** Duplicate ids across files, and duplicate names anywhere (correlations refer to rules by name), warn. */
@@ -375,58 +411,6 @@ function warnDuplicateIds(docs: SigmaDocument[], problems: RuleProblem[]): void 
     if (n === undefined) firstName.set(d.name, d);
     else warn(d, `name ${d.name}`, n);
   }
-}
-
-class Utf8Error extends Error {
-  constructor(
-    readonly offset: number,
-    readonly line: number,
-    readonly col: number,
-  ) {
-    super('invalid UTF-8');
-  }
-}
-
-/** Strict UTF-8 decoding (BOM dropped); on failure finds the first bad byte for the message. */
-function decodeUtf8(buf: Buffer, decoder: { decode(b: Uint8Array): string }): string {
-  try {
-    const s = decoder.decode(buf);
-    return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
-  } catch {
-    const offset = firstInvalidUtf8(buf);
-    let line = 1;
-    let lineStart = 0;
-    for (let i = 0; i < offset; i++) {
-      if (buf[i] === 0x0a) {
-        line++;
-        lineStart = i + 1;
-      }
-    }
-    throw new Utf8Error(offset, line, offset - lineStart + 1);
-  }
-}
-
-/** Offset of the first byte that starts an invalid UTF-8 sequence. */
-export function firstInvalidUtf8(buf: Uint8Array): number {
-  let i = 0;
-  while (i < buf.length) {
-    const b = buf[i]!;
-    let n = 0;
-    if (b < 0x80) n = 0;
-    else if (b >= 0xc2 && b <= 0xdf) n = 1;
-    else if (b >= 0xe0 && b <= 0xef) n = 2;
-    else if (b >= 0xf0 && b <= 0xf4) n = 3;
-    else return i;
-    for (let k = 1; k <= n; k++) {
-      const c = buf[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
-    }
-    // Overlongs, surrogates and > U+10FFFF.
-    if (n === 2 && ((b === 0xe0 && buf[i + 1]! < 0xa0) || (b === 0xed && buf[i + 1]! > 0x9f))) return i;
-    if (n === 3 && ((b === 0xf0 && buf[i + 1]! < 0x90) || (b === 0xf4 && buf[i + 1]! > 0x8f))) return i;
-    i += n + 1;
-  }
-  return buf.length;
 }
 
 /** Reads a placeholders file: a YAML map of name -> list of values (a single string is a one-value list); throws CanhgacError. */
@@ -474,3 +458,4 @@ export function parsePlaceholders(text: string, file = '<placeholders>'): Record
 }
 
 export { checkReferences } from './correlation.js';
+export { firstInvalidUtf8 } from './utf8.js';

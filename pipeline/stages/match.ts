@@ -8,7 +8,10 @@ export const match: WorkerStage = {
   async open(options) {
     const disabled = new Set(options.disabled ?? []);
     const loaded = options.ruleDirs.length
-      ? await loadRules(options.ruleDirs, options.placeholders ? { placeholders: options.placeholders } : {})
+      ? await loadRules(options.ruleDirs, {
+          ...(options.placeholders ? { placeholders: options.placeholders } : {}),
+          cacheDir: options.ruleCacheDir,
+        })
       : { documents: [] };
     const engine = new Engine(loaded.documents.filter((d) => !disabled.has(d.id)));
     return (batch) => {

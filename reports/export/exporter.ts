@@ -5,6 +5,7 @@
  * the delivery log (`export_deliveries`). `dryRun` builds exactly what the next run would send and sends nothing.
  */
 
+import { AssetService } from '../../context/assets/assets.js';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
 import type { Alert, Incident } from '../../incidents/types.js';
@@ -85,6 +86,10 @@ export class MonitoringExport {
       after = p.next;
       if (!after) break;
     }
+    // Security levels of the inventory (context/assets): an incident on a level 5 system shares monitoring only.
+    const levels = new Map<string, number>();
+    for (const a of await new AssetService(this.stores.state).list(SCOPE_ALL))
+      if (a.securityLevel !== undefined) levels.set(`${a.agencyId}\u0000${a.host}`, a.securityLevel);
     const objects: StixObject[] = [];
     let last = since;
     let count = 0;
@@ -104,7 +109,7 @@ export class MonitoringExport {
           const a = await this.col<Alert>('alerts').get(SCOPE_ALL, id);
           if (a) alerts.push(a);
         }
-        const objs = incidentObjects(inc, alerts, this.o.policy, names.get(inc.agencyId));
+        const objs = incidentObjects(inc, alerts, this.policyFor(inc, levels), names.get(inc.agencyId));
         if (objs.length) count++;
         objects.push(...objs);
         last = Math.max(last, inc.updatedAt);
@@ -113,6 +118,13 @@ export class MonitoringExport {
       if (!after) done = true;
     }
     return { objects, last, incidents: count };
+  }
+
+  /** The policy for one incident: the configured one, with level 5 when its host is a level 5 system. */
+  private policyFor(inc: Incident, levels: Map<string, number>): SharingPolicy {
+    if (!inc.host || levels.get(`${inc.agencyId}\u0000${inc.host.toLowerCase()}`) !== 5) return this.o.policy;
+    const p = this.o.policy;
+    return { ...p, agencies: { ...p.agencies, [inc.agencyId]: { ...p.agencies?.[inc.agencyId], securityLevel: 5 } } };
   }
 
   private cursorId(): string {

@@ -13,7 +13,7 @@ import type { Incident } from '../../incidents/types.js';
 import { escapeHtml } from '../../notify/templates.js';
 import { SCOPE_ALL, type Stores } from '../../store/types.js';
 import { htmlToPdf } from '../pdf.js';
-import { formatDateTime } from '../period.js';
+import { formatDateTime, localDate } from '../period.js';
 import { ruleTitle } from '../rule-names.js';
 import { type Block, docx } from './docx.js';
 
@@ -72,6 +72,7 @@ const FIELDS = [
   'progress',
   'result',
   'sentTo',
+  'previousReport',
 ];
 
 /** The 5-day clock of an incident's report: due, overdue, or met by the first sent initial report. */
@@ -97,6 +98,10 @@ export interface FormInput {
   progress?: string;
   result?: string;
   sentTo?: string[];
+  /** The system (inventory role) the incident's host belongs to. */
+  systemName?: string;
+  /** The initial report this update follows (when and to whom it went). */
+  previousReport?: string;
   now?: number;
 }
 
@@ -114,7 +119,7 @@ export function formValues(inc: Incident, input: FormInput): Record<string, stri
     agencyId: inc.agencyId,
     reporter: input.reporter ?? none,
     contact: input.contact ?? none,
-    systemName: inc.host ?? none,
+    systemName: input.systemName ?? inc.host ?? none,
     securityLevel: input.securityLevel ? `Cấp độ ${input.securityLevel}` : none,
     incidentId: inc.id,
     title: ruleTitle(inc.ruleId, inc.title, 'vi'),
@@ -133,6 +138,7 @@ export function formValues(inc: Incident, input: FormInput): Record<string, stri
     progress: input.progress ?? none,
     result: input.result ?? none,
     sentTo: input.sentTo?.length ? input.sentTo.join(', ') : none,
+    previousReport: input.previousReport ?? none,
   };
 }
 
@@ -152,26 +158,46 @@ export function formHtml(t: FormTemplate, inc: Incident, input: FormInput): stri
           .join('')}</table>`,
     )
     .join('');
+  const when = input.now ?? Date.now();
+  const to = input.sentTo?.length ? input.sentTo.join('; ') : '……………………………';
+  const cellStyle = 'vertical-align:top;padding:0 6px';
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${e(f.heading)}</title></head><body style="font-family:'DejaVu Sans','Noto Sans',sans-serif;color:#222;padding:10px">
-<table style="width:100%;font-size:12px;text-align:center"><tr><td><b>${e(v.agencyName!)}</b></td><td><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br>Độc lập - Tự do - Hạnh phúc</td></tr></table>
-<h1 style="text-align:center;font-size:17px;margin:22px 0 4px">${e(f.heading)}</h1>
-<p style="text-align:center;font-size:12px;margin:0 0 10px">(Theo cấu trúc mẫu của ${e(t.title)}; lập lúc ${e(formatDateTime(input.now ?? Date.now()))})</p>
-${rows}</body></html>`;
+<table style="width:100%;font-size:12px;text-align:center;border-collapse:collapse"><tr><td style="width:42%;${cellStyle}"><b>${e(v.agencyName!)}</b><br><span style="display:inline-block;border-top:1px solid #444;width:40%;margin:2px 0 6px"></span><br>Số: ……/BC-……</td><td style="${cellStyle}"><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br><b>Độc lập - Tự do - Hạnh phúc</b><br><span style="display:inline-block;border-top:1px solid #444;width:45%;margin:2px 0 6px"></span><br><i>……, ${e(longDate(when))}</i></td></tr></table>
+<h1 style="text-align:center;font-size:15.5px;margin:22px 0 4px">${e(f.heading)}</h1>
+<p style="text-align:center;font-size:12px;margin:0 0 10px">(Theo cấu trúc mẫu của ${e(t.title)}; lập lúc ${e(formatDateTime(when))})</p>
+<p style="text-align:center;font-size:13px;margin:4px 0 12px">Kính gửi: ${e(to)}</p>
+${rows}
+<table style="width:100%;font-size:12.5px;margin-top:26px;page-break-inside:avoid;border-collapse:collapse"><tr><td style="width:50%;${cellStyle};text-align:left"><b><i>Nơi nhận:</i></b><br>- Như trên;<br>- Lưu: VT.</td><td style="${cellStyle};text-align:center"><b>NGƯỜI BÁO CÁO</b><br><i>(Ký, ghi rõ họ tên)</i><br><br><br><br>${e(input.reporter ?? '')}</td></tr></table>
+</body></html>`;
+}
+
+/** "ngày 7 tháng 12 năm 2026" (Vietnam time), the date line of an administrative document. */
+export function longDate(ms: number): string {
+  const d = localDate(ms);
+  return `ngày ${d.day} tháng ${d.month} năm ${d.year}`;
 }
 
 /** The form as DOCX bytes (Word, LibreOffice). */
 export function formDocx(t: FormTemplate, inc: Incident, input: FormInput): Buffer {
   const v = formValues(inc, input);
   const f = t.forms[input.kind];
+  const when = input.now ?? Date.now();
   const blocks: Block[] = [
     { kind: 'para', text: v.agencyName!, bold: true },
+    { kind: 'para', text: 'Số: ……/BC-……' },
     { kind: 'para', text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, center: true },
-    { kind: 'para', text: 'Độc lập - Tự do - Hạnh phúc', center: true },
+    { kind: 'para', text: 'Độc lập - Tự do - Hạnh phúc', bold: true, center: true },
+    { kind: 'para', text: `……, ${longDate(when)}`, italic: true, center: true },
     { kind: 'heading', text: f.heading, level: 1, center: true },
     {
       kind: 'para',
-      text: `(Theo cấu trúc mẫu của ${t.title}; lập lúc ${formatDateTime(input.now ?? Date.now())})`,
+      text: `(Theo cấu trúc mẫu của ${t.title}; lập lúc ${formatDateTime(when)})`,
       italic: true,
+      center: true,
+    },
+    {
+      kind: 'para',
+      text: `Kính gửi: ${input.sentTo?.length ? input.sentTo.join('; ') : '……………………………'}`,
       center: true,
     },
   ];
@@ -179,6 +205,14 @@ export function formDocx(t: FormTemplate, inc: Incident, input: FormInput): Buff
     blocks.push({ kind: 'heading', text: s.title, level: 2 });
     blocks.push({ kind: 'table', rows: s.lines.map((l): [string, string] => [l.label, v[l.field] ?? '']) });
   }
+  blocks.push(
+    { kind: 'para', text: 'NGƯỜI BÁO CÁO', bold: true, center: true },
+    { kind: 'para', text: '(Ký, ghi rõ họ tên)', italic: true, center: true },
+    { kind: 'para', text: input.reporter ?? '', center: true },
+    { kind: 'para', text: 'Nơi nhận:', bold: true, italic: true },
+    { kind: 'para', text: '- Như trên;' },
+    { kind: 'para', text: '- Lưu: VT.' },
+  );
   return docx(f.heading, blocks);
 }
 
@@ -195,13 +229,24 @@ export interface NotificationRecord {
   /** The deadline and how it ended for this report. */
   dueAt: number;
   deadline: 'met' | 'late' | 'n/a';
+  /** The form's filled values as sent, and their SHA-256 (to compare with a file later). */
+  content?: Record<string, string>;
+  contentSha256?: string;
 }
 
 /** Records that a report was sent (to whom, by whom, when) and returns the record. */
 export async function recordSent(
   stores: Stores,
   inc: Incident,
-  r: { kind: 'initial' | 'followup'; to: string[]; sentBy: string; template?: string; now?: number },
+  r: {
+    kind: 'initial' | 'followup';
+    to: string[];
+    sentBy: string;
+    template?: string;
+    now?: number;
+    content?: Record<string, string>;
+    contentSha256?: string;
+  },
 ): Promise<NotificationRecord> {
   const sentAt = r.now ?? Date.now();
   const col = stores.state.collection<NotificationRecord>('notification_reports');
@@ -219,6 +264,8 @@ export async function recordSent(
     dueAt: dl.dueAt,
     // Only the first initial report meets or misses the deadline.
     deadline: r.kind === 'initial' && earlier.docs.length === 0 ? (dl.state as 'met' | 'late') : 'n/a',
+    ...(r.content ? { content: r.content } : {}),
+    ...(r.contentSha256 ? { contentSha256: r.contentSha256 } : {}),
   };
   return col.put(SCOPE_ALL, rec);
 }

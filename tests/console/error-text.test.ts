@@ -3,7 +3,7 @@
  * error's params (real API answers from the fixture), the field of a body error by its label, never "body/…".
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiError } from '../../dashboards/console/src/api.js';
+import { ApiError } from '../../dashboards/console/src/api-error.js';
 import { reasonText, translateError } from '../../dashboards/console/src/error-text.js';
 import { type Fixture, startFixture } from '../kit/api.js';
 

@@ -1,18 +1,8 @@
 /** The console's one way to call the REST API: same origin, session cookie, CSRF header on changes. */
 
-/** An API error in the API's one error shape. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-    /** The message's values by placeholder (error-text.ts words the message in the user's language). */
-    readonly params: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
+import { ApiError } from './api-error.js';
+
+export { ApiError } from './api-error.js';
 
 function cookie(name: string): string {
   for (const part of document.cookie.split(';')) {

@@ -4,7 +4,7 @@
  */
 import { CONSOLE_MESSAGES } from '../../../core/catalogue/console.js';
 import { SEVERITY_TERMS } from '../../../core/glossary.js';
-import { ApiError } from './api.js';
+import { ApiError } from './api-error.js';
 import type { Lang } from './format.js';
 
 const FIELDS: Record<string, { vi: string; en: string }> = {

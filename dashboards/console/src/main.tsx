@@ -7,11 +7,16 @@ import { App, type AppCtx, type Key, type Lang, rememberLang, roleLabel, storedL
 import { NotifyBanner } from './notify-banner.js';
 import { ADMIN_ROLES, AdminPage } from './pages/admin/admin.js';
 import { AgenciesPage } from './pages/agencies.js';
+import { CompliancePage } from './pages/compliance.js';
+import { ExportPage } from './pages/export-centre.js';
 import { IncidentPage } from './pages/incident.js';
 import { IntakePage } from './pages/intake.js';
 import { KioskPage } from './pages/kiosk.js';
+import { NotificationReportsPage } from './pages/notification-reports.js';
 import { OverviewPage } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
+import { ReportsPage } from './pages/reports.js';
+import { REPORT_PATHS } from './pages/reports-tabs.js';
 import { RulesPage } from './pages/rules.js';
 import { SearchPage } from './pages/search.js';
 import { PipelineBanner } from './pipeline-banner.js';
@@ -113,6 +118,7 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
   { path: '/rules', key: 'rules', roles: ['admin', 'analyst'] },
   { path: '/agencies', key: 'agencies' },
   { path: '/intake', key: 'intakeHealth' },
+  { path: '/reports', key: 'reportsNav' },
   { path: '/admin', key: 'administration', roles: ADMIN_ROLES },
 ];
 
@@ -125,6 +131,10 @@ function Page({ path }: { path: string }) {
   if (path === '/rules') return <RulesPage />;
   if (path === '/agencies') return <AgenciesPage />;
   if (path === '/intake') return <IntakePage />;
+  if (path === '/reports') return <ReportsPage />;
+  if (path === '/compliance') return <CompliancePage />;
+  if (path === '/notifications') return <NotificationReportsPage />;
+  if (path === '/export') return <ExportPage />;
   if (path === '/admin' || path.startsWith('/admin/')) return <AdminPage path={path} />;
   return <NotFound />;
 }
@@ -184,7 +194,15 @@ function Root() {
                 key={n.path}
                 href={n.path}
                 onClick={link(n.path)}
-                className={(n.path === '/' ? path === '/' : path.startsWith(n.path)) ? 'active' : undefined}
+                className={
+                  (
+                    n.path === '/'
+                      ? path === '/'
+                      : path.startsWith(n.path) || (n.path === '/reports' && REPORT_PATHS.includes(path))
+                  )
+                    ? 'active'
+                    : undefined
+                }
               >
                 {t(n.key)}
               </a>
