@@ -190,7 +190,7 @@ suite('administration in chromium', () => {
     expect(key).toMatch(/^cgk_/);
     expect(await f.svc.auth.authenticateKey(key)).toMatchObject({ role: 'viewer' });
     await page.waitForSelector('[data-testid=audit] tr:has-text("đặt lại mật khẩu")');
-    expect(await page.textContent('body')).not.toContain('agency_admin');
+    expect(await page.textContent('[data-testid=users]')).not.toContain('agency_admin');
     await shot(page, 'admin-users-vi');
     await page.reload();
     await page.waitForSelector('[data-testid=api-keys] tbody tr');
@@ -278,7 +278,7 @@ suite('administration in chromium', () => {
       ['/admin/suppressions', '[data-testid=new-suppression]'],
     ] as const) {
       await tab(page, path, ready);
-      await page.waitForSelector('[data-testid=audit]');
+      await page.waitForSelector('.recent-changes h2');
       const body = (await page.textContent('body')) ?? '';
       expect(body).not.toContain(B_MARK);
       expect(body).not.toContain('admin-tb');

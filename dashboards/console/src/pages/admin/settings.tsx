@@ -58,7 +58,8 @@ export function SettingsTab() {
     try {
       await api('PUT', '/api/v1/settings', {
         values: { sla: Object.keys(sla).length ? sla : null, retentionDays: retention ?? null },
-        ...(data ? { version: data.version } : {}),
+        // A document never saved has version 0, which the API does not take: no version check then.
+        ...(data && data.version > 0 ? { version: data.version } : {}),
       });
       setSaved(true);
     } catch (e) {
