@@ -25,9 +25,11 @@ import { type BucketOptions, TokenBuckets } from './limits.js';
 import { type ApiSpec, loadSpec, type Operation, validateRequest } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
+import { attackRoutes } from './routes/attack.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
 import { contextRoutes } from './routes/context.js';
+import { entityRoutes } from './routes/entities.js';
 import { eventRoutes } from './routes/events.js';
 import { exportRoutes } from './routes/export.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -38,11 +40,13 @@ import { notifyAdminRoutes } from './routes/notify-admin.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
 import { ruleExceptionRoutes } from './routes/rule-exceptions.js';
+import { ruleWordRoutes } from './routes/rule-words.js';
 import { ruleRoutes } from './routes/rules.js';
 import { savedSearchRoutes } from './routes/saved-searches.js';
 import { streamRoutes } from './routes/stream.js';
 import { suppressionRoutes } from './routes/suppressions.js';
 import { systemRoutes } from './routes/system.js';
+import { tuningRoutes } from './routes/tuning.js';
 import { RuleCatalog, type RuleSources } from './rule-catalog.js';
 
 const log = logger('api');
@@ -133,6 +137,10 @@ export const ROUTES: readonly RouteDef[] = [
   ...savedSearchRoutes,
   ...consoleRoutes,
   ...contextRoutes,
+  ...entityRoutes,
+  ...attackRoutes,
+  ...ruleWordRoutes,
+  ...tuningRoutes,
 ];
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -93,7 +93,8 @@ export function consoleHandler(dir: string | undefined = defaultConsoleDir()) {
       return;
     }
     // A file-like path that is not an asset (e.g. /favicon.ico, /robots.txt) is not a console route.
-    if (/\.[a-z0-9]{1,5}$/i.test(req.path)) return next();
+    // An entity page names an address or an agency code (`/entities/ip/203.0.113.7`): a route, not a file.
+    if (/\.[a-z0-9]{1,5}$/i.test(req.path) && !req.path.startsWith('/entities/')) return next();
     res.setHeader('Content-Security-Policy', CONSOLE_CSP);
     res.setHeader('Cache-Control', 'no-store');
     const html = read('index.html');

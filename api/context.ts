@@ -27,8 +27,15 @@ export interface ApiServices {
   rules: RuleCatalog;
   /** Tells detection that rules or rule overrides changed (applied at once instead of at the next poll). */
   rulesChanged?: () => void;
-  /** The threat-intel feeds' status (context/ti), when feeds are configured. */
-  threatIntel?: { status(): unknown[] };
+  /** The threat-intel feeds' status (context/ti), the indicators naming a value, and a poke after the analysts'
+   * local list changed (read it again now). */
+  threatIntel?: {
+    status(): unknown[] | Promise<unknown[]>;
+    search?(value: string): { type: string; value: string; hits: unknown[] } | { error: string };
+    localChanged?(): Promise<void>;
+    /** The asset inventory changed: weigh alerts with it from now on. */
+    assetsChanged?(): Promise<void>;
+  };
   /** Sends a channel's test notice ("send a test" in the console). */
   notifier: Pick<Notifier, 'test'>;
 }

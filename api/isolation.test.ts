@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SCOPE_ALL } from '../store/types.js';
-import { can, type Principal } from './auth/roles.js';
 import { AGENCY_A, AGENCY_B, B_MARK, type BIds, type Fixture, startFixture } from '../tests/kit/api.js';
+import { can, type Principal } from './auth/roles.js';
 import { loadSpec, type Operation } from './openapi.js';
 
 const spec = loadSpec();
@@ -76,6 +76,8 @@ const RESOURCE: [RegExp, keyof BIds][] = [
   [/^\/api\/v1\/rules\//, 'rule'],
   [/^\/api\/v1\/saved-searches\//, 'savedSearch'],
   [/^\/api\/v1\/suppressions\//, 'suppression'],
+  // An entity page names the agency as an entity of kind agency.
+  [/^\/api\/v1\/entities\//, 'agency'],
   // The export's outbox is the province's (settings.write): any id; agency-bound callers are refused before it.
   [/^\/api\/v1\/export\//, 'incident'],
 ];
@@ -91,7 +93,10 @@ function requiredQuery(op: Operation): string {
 function pathWith(op: Operation, ids: BIds): string {
   const res = RESOURCE.find(([re]) => re.test(op.path));
   if (!res && op.pathParams.length) throw new Error(`No fixture id for ${op.path}`);
-  return op.path.replace(/\{\w+\}/g, () => encodeURIComponent(String(ids[res![1]]))) + requiredQuery(op);
+  return (
+    op.path.replace('{kind}', 'agency').replace(/\{\w+\}/g, () => encodeURIComponent(String(ids[res![1]]))) +
+    requiredQuery(op)
+  );
 }
 
 /** The principals of the fixture, with what the role may do. */

@@ -5,9 +5,11 @@
  * server-sent events client is connected and incidents are stored through the incident service: the time from
  * the store write to the `incidents` event is the push latency (median and max of 5). Prints one JSON line.
  * Floors: content < 500 ms per page, push < 1,000 ms.
- * Usage: node dist/bench/console-pages.js [--incidents N] [--events N]
+ * Usage: node dist/bench/console-pages.js [--incidents N] [--events N] [--db FILE] [--detail]
+ * --db keeps the seeded database in FILE and reuses it when it exists (re-measure without seeding again);
+ * --detail adds each request's median time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,86 +33,100 @@ const STATES = ['new', 'acknowledged', 'in_progress', 'resolved', 'false_positiv
 const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const dir = mkdtempSync(join(tmpdir(), 'canhgac-bench-console-'));
-const stores = openSqliteStores({ path: join(dir, 'canhgac.db') });
+const keep = flag(argv, 'db', '');
+const DETAIL = argv.includes('--detail');
+const dir = keep ? '' : mkdtempSync(join(tmpdir(), 'canhgac-bench-console-'));
+const dbFile = keep || join(dir, 'canhgac.db');
+const reuse = keep !== '' && existsSync(keep);
+const stores = openSqliteStores({ path: dbFile });
 try {
   const t0 = Date.now();
-  const now = Date.now();
-  // Events over the last 30 days, newest last; every 1,000th belongs to the probe incident below.
-  for (let i = 0; i < EVENTS; i += 10_000) {
-    const batch = [];
-    for (let j = i; j < Math.min(EVENTS, i + 10_000); j++)
-      batch.push({
-        'event.id': `ev-${j}`,
-        '@timestamp': new Date(now - 30 * 86_400_000 + Math.floor((j * 30 * 86_400_000) / EVENTS)).toISOString(),
-        'agency.id': AGENCIES[j % AGENCIES.length]!,
-        'host.name': `srv-${j % 997}.tinh.gov.vn`,
-        'logsource.product': 'linux',
-        'source.ip': `203.0.113.${j % 250}`,
-        'user.name': `user${j % 50}`,
-        message: `sshd[${j % 9999}]: Failed password for user${j % 50} from 203.0.113.${j % 250} port ${j % 60000} ssh2`,
-      });
-    await stores.events.write(SCOPE_ALL, batch);
-  }
-  const eventsMs = Date.now() - t0;
-  const coll = stores.state.collection<Incident>('incidents');
-  let pending: Promise<unknown>[] = [];
-  stores.db.exec('BEGIN');
-  for (let i = 0; i < INCIDENTS; i++) {
-    if (pending.length === 10_000) {
-      await Promise.all(pending);
-      pending = [];
-      stores.db.exec('COMMIT');
-      stores.db.exec('BEGIN');
-    }
-    const agencyId = AGENCIES[i % AGENCIES.length]!;
-    const host = `srv-${i % 997}.tinh.gov.vn`;
-    const key = `rule-${i % 300}|${agencyId}|${host}|${i}`;
-    const ts = now - 30 * 86_400_000 + i * 25_000;
-    pending.push(
-      coll.put(SCOPE_ALL, {
-        id: IncidentService.incidentId(key),
-        key,
-        title: `Rule ${i % 300} on ${host}`,
-        ruleId: `rule-${i % 300}`,
-        agencyId,
-        host,
-        severity: SEVERITIES[i % SEVERITIES.length]!,
-        state: STATES[i % STATES.length]!,
-        alertCount: 1 + (i % 17),
-        firstSeen: ts,
-        lastSeen: ts + 60_000,
-        attack: ['attack.t1110'],
-        alertIds: [`a-${i}`],
-        eventIds: [`ev-${(i * 10) % EVENTS}`],
-        createdAt: ts,
-        updatedAt: ts,
-        reopenCount: 0,
-        sla: {},
-      }),
-    );
-  }
-  await Promise.all(pending);
-  stores.db.exec('COMMIT');
-  const svc0 = new IncidentService(stores.state);
-  // The probe incident: 1,500 alerts over events of one host (the investigation page's worst case).
+  // A reused database keeps its own 'now' (the time it was seeded), so the pages read the same data.
+  const now = reuse ? Number(stores.db.prepare('SELECT max(ts) FROM events').pluck().get()) + 60_000 : Date.now();
   let probe = '';
-  for (let n = 0; n < 1500; n++) {
-    const out = await svc0.ingestAlert({
-      id: `probe-${n}`,
-      kind: 'rule',
-      ruleId: 'probe-rule',
-      ruleTitle: 'SSH Brute Force Against One Host',
-      level: 'high',
-      tags: ['attack.t1110.001'],
-      agencyId: AGENCIES[0]!,
-      host: 'srv-0.tinh.gov.vn',
-      eventIds: [`ev-${(n * 1000) % EVENTS}`],
-      ts: now - 3_600_000 + n * 1000,
-    });
-    probe = out.incident!.id;
+  let eventsMs = 0;
+  if (!reuse) {
+    // Events over the last 30 days, newest last; every 1,000th belongs to the probe incident below.
+    for (let i = 0; i < EVENTS; i += 10_000) {
+      const batch = [];
+      for (let j = i; j < Math.min(EVENTS, i + 10_000); j++)
+        batch.push({
+          'event.id': `ev-${j}`,
+          '@timestamp': new Date(now - 30 * 86_400_000 + Math.floor((j * 30 * 86_400_000) / EVENTS)).toISOString(),
+          'agency.id': AGENCIES[j % AGENCIES.length]!,
+          'host.name': `srv-${j % 997}.tinh.gov.vn`,
+          'logsource.product': 'linux',
+          'source.ip': `203.0.113.${j % 250}`,
+          'user.name': `user${j % 50}`,
+          message: `sshd[${j % 9999}]: Failed password for user${j % 50} from 203.0.113.${j % 250} port ${j % 60000} ssh2`,
+        });
+      await stores.events.write(SCOPE_ALL, batch);
+    }
+    eventsMs = Date.now() - t0;
+    const coll = stores.state.collection<Incident>('incidents');
+    let pending: Promise<unknown>[] = [];
+    stores.db.exec('BEGIN');
+    for (let i = 0; i < INCIDENTS; i++) {
+      if (pending.length === 10_000) {
+        await Promise.all(pending);
+        pending = [];
+        stores.db.exec('COMMIT');
+        stores.db.exec('BEGIN');
+      }
+      const agencyId = AGENCIES[i % AGENCIES.length]!;
+      const host = `srv-${i % 997}.tinh.gov.vn`;
+      const key = `rule-${i % 300}|${agencyId}|${host}|${i}`;
+      const ts = now - 30 * 86_400_000 + i * 25_000;
+      pending.push(
+        coll.put(SCOPE_ALL, {
+          id: IncidentService.incidentId(key),
+          key,
+          title: `Rule ${i % 300} on ${host}`,
+          ruleId: `rule-${i % 300}`,
+          agencyId,
+          host,
+          severity: SEVERITIES[i % SEVERITIES.length]!,
+          state: STATES[i % STATES.length]!,
+          alertCount: 1 + (i % 17),
+          firstSeen: ts,
+          lastSeen: ts + 60_000,
+          attack: ['attack.t1110'],
+          alertIds: [`a-${i}`],
+          eventIds: [`ev-${(i * 10) % EVENTS}`],
+          createdAt: ts,
+          updatedAt: ts,
+          reopenCount: 0,
+          sla: {},
+        }),
+      );
+    }
+    await Promise.all(pending);
+    stores.db.exec('COMMIT');
+    // The probe incident: 1,500 alerts over events of one host (the investigation page's worst case).
+    const svc1 = new IncidentService(stores.state);
+    for (let n = 0; n < 1500; n++) {
+      const out = await svc1.ingestAlert({
+        id: `probe-${n}`,
+        kind: 'rule',
+        ruleId: 'probe-rule',
+        ruleTitle: 'SSH Brute Force Against One Host',
+        level: 'high',
+        tags: ['attack.t1110.001'],
+        agencyId: AGENCIES[0]!,
+        host: 'srv-0.tinh.gov.vn',
+        eventIds: [`ev-${(n * 1000) % EVENTS}`],
+        ts: now - 3_600_000 + n * 1000,
+      });
+      probe = out.incident!.id;
+    }
+    stores.db.exec('ANALYZE');
+  } else {
+    const page = await stores.state
+      .collection<Incident>('incidents')
+      .list(SCOPE_ALL, { filter: { ruleId: 'probe-rule' }, size: 1 });
+    probe = page.docs[0]!.id;
   }
-  stores.db.exec('ANALYZE');
+  const svc0 = new IncidentService(stores.state);
   const seedMs = Date.now() - t0;
 
   const app = createApiApp({ stores, incidents: svc0, rateLimit: false, loginRateLimit: false, consoleDir: false });
@@ -138,27 +154,46 @@ try {
       '/api/v1/incidents?state=new,acknowledged,in_progress&sort=-lastSeen&limit=200',
       '/api/v1/agencies?limit=1000',
     ],
+    // What the incident page asks since the 25 event reads became one search of the incident's newest events.
     incident: [
       `/api/v1/incidents/${inc}`,
       `/api/v1/alerts?incidentId=${inc}&limit=200`,
       `/api/v1/incidents/${inc}/comments?limit=500`,
       `/api/v1/audit?targetId=${inc}&limit=200`,
+      `/api/v1/events?incidentId=${inc}&limit=25&from=${from}`,
       `/api/v1/aggregations?kind=count&incidentId=${inc}&from=${from}`,
+      `/api/v1/aggregations?kind=count&incidentId=${inc}&from=${from}`, // (the summary asks it again)
       ...['source.ip', 'host.name', 'destination.ip', 'user.name'].map(
         (f) => `/api/v1/aggregations?kind=terms&field=${f}&size=5&incidentId=${inc}&from=${from}`,
       ),
-      ...Array.from({ length: 25 }, (_, n) => `/api/v1/events/ev-${n * 1000}`),
     ],
+    // The search page's total is its histogram's sum since the separate count went.
     search24h: [
       `/api/v1/events?q=sshd&from=${encodeURIComponent(day)}&limit=50`,
-      `/api/v1/aggregations?kind=count&q=sshd&from=${encodeURIComponent(day)}`,
       `/api/v1/aggregations?kind=date_histogram&q=sshd&from=${encodeURIComponent(day)}&intervalMinutes=30`,
     ],
     rules: ['/api/v1/rules?limit=500', '/api/v1/rule-stats'],
+    attack: ['/api/v1/attack-matrix?days=30'],
+    // Entity pages over their default 30 days: an address in 1 of 250 events, a host in 1 of 997, an account.
+    entityIp: ['/api/v1/entities/ip/203.0.113.7'],
+    entityHost: ['/api/v1/entities/host/srv-5.tinh.gov.vn'],
+    entityUser: ['/api/v1/entities/user/user7'],
+    entityAgency: [`/api/v1/entities/agency/${AGENCIES[3]}`],
   };
   const contentMs: Record<string, number> = {};
+  const detailMs: Record<string, number> = {};
   for (const [name, paths] of Object.entries(pages)) {
     await Promise.all(paths.map(get));
+    if (DETAIL)
+      for (const p of paths) {
+        const xs: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const s = performance.now();
+          await get(p);
+          xs.push(performance.now() - s);
+        }
+        detailMs[`${name} ${p.slice(0, 90)}`] = Math.round(median(xs));
+      }
     const runs: number[] = [];
     for (let i = 0; i < 5; i++) {
       const s = performance.now();
@@ -195,9 +230,9 @@ try {
     const wait = nextEvent('incidents');
     const s = performance.now();
     await svc0.ingestAlert({
-      id: `push-${n}`,
+      id: `push-${now}-${n}-${Date.now()}`,
       kind: 'rule',
-      ruleId: `push-${n}`,
+      ruleId: `push-${n}-${Date.now()}`,
       ruleTitle: 'Pushed',
       level: 'critical',
       tags: [],
@@ -225,6 +260,7 @@ try {
       seedSeconds: +(seedMs / 1000).toFixed(1),
       eventsSeedSeconds: +(eventsMs / 1000).toFixed(1),
       contentMs,
+      ...(DETAIL ? { detailMs } : {}),
       contentWorstMs: worst,
       pushMedianMs: Math.round(median(push)),
       pushMaxMs: Math.round(Math.max(...push)),
@@ -234,5 +270,5 @@ try {
   );
 } finally {
   await stores.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }

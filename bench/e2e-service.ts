@@ -16,7 +16,7 @@
  *
  *   npm run build && node dist/bench/e2e-service.js [--rate 20000] [--seconds 300] [--workers 1]
  *       [--connections 4] [--plant-every 2000] [--mode embedded|distributed]
- *       [--drain-seconds 900]
+ *       [--drain-seconds 900] [--context on|off] [--indicators 100000]
  *   (profile the main thread: node --cpu-prof --cpu-prof-dir DIR dist/bench/e2e-service.js ...)
  *
  * --mode distributed spawns `canhgac ingest` and two `canhgac worker` processes on Redis (CANHGAC_REDIS_URL or
@@ -41,6 +41,8 @@ const { values: argv } = parseArgs({
     'plant-every': { type: 'string', default: '2000' },
     mode: { type: 'string', default: 'embedded' },
     'drain-seconds': { type: 'string', default: '900' },
+    context: { type: 'string', default: 'on' },
+    indicators: { type: 'string', default: '100000' },
   },
 });
 const RATE = Number(argv.rate);
@@ -50,6 +52,8 @@ const CONNECTIONS = Number(argv.connections);
 const PLANT_EVERY = Number(argv['plant-every']);
 const DRAIN_SECONDS = Number(argv['drain-seconds']);
 const MODE = argv.mode === 'distributed' ? 'distributed' : 'embedded';
+// --context off: no GeoIP and no threat-intel feed (the figure without the context stages, issue 14).
+const CONTEXT = argv.context !== 'off';
 const SUDO_RULE_ID = '29b15820-f21f-43b3-b329-f26bbfff2ef8';
 const AGENCY = '000.00.31.H40';
 
@@ -170,6 +174,17 @@ const baseOverrides: Record<string, unknown> = {
   agencies: [{ id: AGENCY, name: 'Sở Thông tin và Truyền thông', networks: ['127.0.0.0/8'] }],
 };
 mkdirSync(join(dir, 'data'));
+if (CONTEXT) {
+  // A feed of --indicators addresses and domains none of the mix names (the match cost without hits) plus the
+  // shipped GeoIP/ASN databases (the default configuration).
+  const feed = join(dir, 'bench-feed.txt');
+  const n = Number(argv.indicators);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++)
+    out.push(i % 2 ? `198.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` : `c2-${i.toString(36)}.bench.invalid`);
+  writeFileSync(feed, `${out.join('\n')}\n`);
+  baseOverrides.threatIntel = { feeds: [{ name: 'bench', type: 'list', file: feed, refreshMinutes: 1440 }] };
+} else baseOverrides.geoip = { enabled: false };
 
 interface Target {
   syslogTcp: number;
@@ -352,6 +367,7 @@ const duringRun = storedAt.filter((s) => s.t <= sendSeconds);
 const result = {
   bench: 'e2e-service',
   mode: MODE,
+  context: CONTEXT ? { geoip: 'shipped city + AS', indicators: Number(argv.indicators) } : 'off',
   workers: WORKERS,
   rules_dirs: ['rules/sigma (shipped)', '../shared/sigma/rules'],
   corpus_lines: quiet.length,

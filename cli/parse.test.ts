@@ -24,7 +24,11 @@ describe('canhgac parse', () => {
     const { summary, lines } = await parse(input, { tz: 'UTC', keepOriginal: false });
     expect(summary).toEqual({ lines: 4, events: 3, failed: 1 });
     const evs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(evs[0]).toMatchObject({ 'host.name': 'web01', 'log.syslog.appname': 'sshd', 'source.ip': '127.0.0.1' });
+    expect(evs[0]).toMatchObject({
+      'host.name': 'web01',
+      'log.syslog.appname': 'sshd',
+      'log.source.address': '127.0.0.1',
+    });
     expect(evs[0]!['event.original']).toBeUndefined();
     expect(evs[1]).toMatchObject({ 'cs-method': 'GET', 'sc-status': 404 });
     expect(evs[2]).toMatchObject({ message: 'garbage line', 'canhgac.decode_error': 'unrecognised' });

@@ -11,7 +11,7 @@ import { complianceRouteOptions } from '../api/routes/compliance.js';
 import { exportRouteOptions } from '../api/routes/export.js';
 import { notificationRouteOptions } from '../api/routes/notification.js';
 import { reportRouteOptions } from '../api/routes/reports.js';
-import { openContext, type ThreatIntel } from '../context/index.js';
+import { openContext, readStatus, type ThreatIntel } from '../context/index.js';
 import { configError } from '../core/config/errors.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
@@ -24,8 +24,9 @@ import { type IngestRuntime, startIngest } from '../ingest/runner.js';
 import { relayIncidentEvents } from '../notify/incident-relay.js';
 import { channelSenders, destinationPolicy, Notifier } from '../notify/index.js';
 import { runLoop } from '../pipeline/embedded.js';
+import { feedNotice } from '../pipeline/feed-notice.js';
 import { PipelineHealth } from '../pipeline/health.js';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { installedRuleDirs, Pipeline } from '../pipeline/pipeline.js';
 import type { WorkerPool } from '../pipeline/pool.js';
 import { refreshQuarantineGauge, replayMarked } from '../pipeline/quarantine.js';
 import { ruleChangePublisher } from '../pipeline/rule-signal.js';
@@ -138,6 +139,16 @@ function intakeKeys(auth: AuthService) {
   };
 }
 
+/** The threat-intel operations the API uses (feed status, indicator search, the local list changed). */
+function threatIntelApi(ti: ThreatIntel, ctx: { syncLocal(): Promise<void>; refreshAssets(): Promise<void> }) {
+  return {
+    status: () => ti.status(),
+    search: (v: string) => ti.search(v),
+    localChanged: ctx.syncLocal,
+    assetsChanged: ctx.refreshAssets,
+  };
+}
+
 /** Starts every stage in this process; resolves once intake and API listen. */
 export async function startService(config: Config): Promise<Service> {
   enableDefaultMetrics();
@@ -153,7 +164,9 @@ export async function startService(config: Config): Promise<Service> {
   let raiseLater: ((a: Alert) => Promise<void>) | undefined;
   const context = await openContext(config, {
     events: stores.events,
+    state: stores.state,
     raise: (a) => raiseLater?.(a) ?? Promise.resolve(),
+    notice: (n) => void feedNotice(notifier, n),
   });
   const pipeline = await Pipeline.open({
     config,
@@ -201,9 +214,9 @@ export async function startService(config: Config): Promise<Service> {
       return !health.check().stalled;
     },
     pipelineStatus: () => health.check(),
-    ruleSources: config.rules,
+    ruleSources: { ...config.rules, dirs: [...config.rules.dirs, ...installedRuleDirs(config.dataDir)] },
     notifier,
-    ...(context.ti ? { threatIntel: context.ti } : {}),
+    ...(context.ti ? { threatIntel: threatIntelApi(context.ti, context) } : {}),
   });
   const reports = startReports(config, stores);
   await refreshQuarantineGauge(stores.state).catch((err: unknown) =>
@@ -322,10 +335,12 @@ export async function startIngestService(config: Config): Promise<IngestService>
     const pub = new Redis({ ...(connection as object), lazyConnect: false });
     pub.on('error', (err) => log.warn({ err: err.message }, 'Redis connection error'));
     opened.push(() => pub.disconnect());
+    // Feeds are loaded and matched by the workers; their published status is what the console shows.
     const api = await startApi(config, {
       stores,
       incidents,
-      ruleSources: config.rules,
+      ruleSources: { ...config.rules, dirs: [...config.rules.dirs, ...installedRuleDirs(config.dataDir)] },
+      threatIntel: { status: () => readStatus(stores.state) },
       rulesChanged: ruleChangePublisher(pub, dist.queue),
     });
     return { stores, incidents, silent, notifier, agencies, ingest, api };

@@ -3,16 +3,22 @@
  * the GeoIP enricher, and the retro-match run when feeds add indicators. The caller hands in how to raise an
  * alert and how to send an operational notice (both live in layers above this one).
  */
+import { createHash } from 'node:crypto';
 import { logger } from '../core/log.js';
-import type { EventStore } from '../store/types.js';
+import type { EventStore, StateStore } from '../store/types.js';
+import { AssetDirectory } from './assets/weigh.js';
 import { GeoEnricher, type GeoOptions } from './geo/enrich.js';
 import { ContextStage, type IndicatorAlert, retroMatch } from './stage.js';
 import type { FeedConfig } from './ti/feeds/load.js';
+import { LocalList, toIndicator } from './ti/local.js';
 import { type FeedNotice, ThreatIntel } from './ti/manager.js';
+import type { Indicator } from './ti/types.js';
 
 export { ContextStage, type IndicatorAlert, TI_RULE_ID } from './stage.js';
+export { LOCAL_FEED, type LocalIndicator, LocalList, validateLocal } from './ti/local.js';
 export type { FeedNotice, FeedStatus } from './ti/manager.js';
 export { ThreatIntel } from './ti/manager.js';
+export { publishStatus, readStatus } from './ti/shared-status.js';
 
 const log = logger('context');
 
@@ -21,8 +27,17 @@ export interface ContextDeps {
   events: EventStore;
   raise: (a: IndicatorAlert) => Promise<void>;
   notice?: (n: FeedNotice) => void;
-  /** Run the retro-match here (false in distributed workers but one: every worker would repeat it). */
+  /** Run the retro-match here (false: never; see retroClaim for distributed workers). */
   retroMatch?: boolean;
+  /**
+   * Distributed workers: each loads the same feeds and sees the same new indicators; the retro-match of one set of
+   * new indicators runs in the worker that claims its key first (a Redis SET NX), so it runs once.
+   */
+  retroClaim?: (key: string) => Promise<boolean>;
+  /** The state store: the analysts' local list is read from it (and read again when it changes). */
+  state?: StateStore;
+  /** How often the local list is checked for changes made by another process (ms, default 15 s). */
+  localPollMs?: number;
 }
 
 /** The opened context: the stage for the pipeline, the feeds for the API, close() to stop timers. */
@@ -30,7 +45,20 @@ export interface OpenedContext {
   stage: ContextStage;
   ti: ThreatIntel | undefined;
   geo: GeoEnricher | undefined;
+  /** Reads the local list again now (the API calls it after a change; other processes poll). */
+  syncLocal(): Promise<void>;
+  /** Settles when the retro-matches started so far have finished. */
+  idle(): Promise<void>;
+  /** Reads the asset inventory again now (the API calls it after a change; otherwise every 30 s). */
+  refreshAssets(): Promise<void>;
   close(): void;
+}
+
+/** The key of a set of new indicators (the same set in every worker gives the same key). */
+export function retroKey(added: readonly Indicator[]): string {
+  const h = createHash('sha256');
+  for (const k of added.map((i) => `${i.type}\u0000${i.value}`).sort()) h.update(k).update('\n');
+  return h.digest('hex').slice(0, 32);
 }
 
 /** Builds the stages from `threatIntel` and `geoip`; waits for each feed's first load (failures only logged). */
@@ -39,29 +67,62 @@ export async function openContext(config: Record<string, unknown>, deps: Context
   const geoConf = (config.geoip ?? {}) as GeoOptions & { enabled?: boolean };
   const geo = geoConf.enabled === false ? undefined : new GeoEnricher(geoConf);
   const days = tiConf.retroMatchDays ?? 7;
+  // OpenSearch indexes event fields (indicators become queries); SQLite does not (the window is read once).
+  const strategy = (config.store as { kind?: string } | undefined)?.kind === 'opensearch' ? 'query' : 'scan';
   let retro = Promise.resolve();
   let started = false;
   const feeds = tiConf.feeds ?? [];
-  const ti = feeds.length
-    ? new ThreatIntel({
-        feeds,
-        ...(deps.notice ? { onNotice: deps.notice } : {}),
-        onChange: (_set, added) => {
-          // The first load of every feed is not "new": it is what the feeds were before this start.
-          if (!started || deps.retroMatch === false || added.length === 0 || days === 0) return;
-          retro = retro
-            .then(() => retroMatch(deps.events, added, days, deps.raise))
-            .then(() => undefined)
-            .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'Retro-match failed'));
-        },
+  const ti =
+    feeds.length || deps.state
+      ? new ThreatIntel({
+          feeds,
+          ...(deps.notice ? { onNotice: deps.notice } : {}),
+          onChange: (_set, added) => {
+            // The first load of every feed is not "new": it is what the feeds were before this start.
+            if (!started || deps.retroMatch === false || added.length === 0 || days === 0) return;
+            retro = retro
+              .then(async () => {
+                if (deps.retroClaim && !(await deps.retroClaim(retroKey(added)))) return;
+                await retroMatch(deps.events, added, days, deps.raise, { strategy });
+              })
+              .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'Retro-match failed'));
+          },
+        })
+      : undefined;
+  const local = deps.state ? new LocalList(deps.state) : undefined;
+  let seen = '';
+  let syncing = Promise.resolve();
+  const syncLocal = (): Promise<void> => {
+    if (!ti || !local) return Promise.resolve();
+    syncing = syncing
+      .then(async () => {
+        const entries = await local.list();
+        const print = LocalList.fingerprint(entries);
+        if (print === seen) return;
+        seen = print;
+        ti.setLocal(entries.map(toIndicator));
       })
-    : undefined;
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'Reading the local indicator list failed'));
+    return syncing;
+  };
+  const assets = deps.state ? new AssetDirectory(deps.state) : undefined;
+  await assets?.start();
   if (ti) await ti.start();
+  await syncLocal();
   started = true;
+  const poll = local ? setInterval(() => void syncLocal(), deps.localPollMs ?? 15_000) : undefined;
+  poll?.unref();
   return {
-    stage: new ContextStage({ ...(ti ? { ti } : {}), ...(geo ? { geo } : {}) }),
+    stage: new ContextStage({ ...(ti ? { ti } : {}), ...(geo ? { geo } : {}), ...(assets ? { assets } : {}) }),
     ti,
     geo,
-    close: () => ti?.stop(),
+    syncLocal,
+    idle: () => retro,
+    refreshAssets: () => assets?.refresh() ?? Promise.resolve(),
+    close: () => {
+      ti?.stop();
+      assets?.stop();
+      if (poll) clearInterval(poll);
+    },
   };
 }

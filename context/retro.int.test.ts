@@ -1,4 +1,3 @@
-import { afterAll, describe, expect, test } from '@jest/globals';
 /**
  * The retro-match on both real stores: indicators a feed adds are searched for in stored events of the last N
  * days (SQLite file; the OpenSearch test node), each matching event raised once with the indicator, marked as
@@ -7,11 +6,12 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { rest } from '../store/opensearch/client.js';
 import { openOpenSearchStores } from '../store/opensearch/index.js';
-import { describeOpenSearch, testPrefix } from '../tests/kit/opensearch.js';
 import { openSqliteStores } from '../store/sqlite/index.js';
 import { type EventStore, SCOPE_ALL, type StoredEvent } from '../store/types.js';
+import { describeOpenSearch, testPrefix } from '../tests/kit/opensearch.js';
 import { type IndicatorAlert, retroMatch } from './stage.js';
 import { normaliseIndicator } from './ti/observable.js';
 import type { Indicator } from './ti/types.js';
@@ -53,7 +53,7 @@ const ADDED = [
   ind('a'.repeat(64)),
 ];
 
-async function check(store: EventStore): Promise<void> {
+async function check(store: EventStore, strategy: 'query' | 'scan'): Promise<void> {
   const raised: IndicatorAlert[] = [];
   const n = await retroMatch(
     store,
@@ -62,7 +62,7 @@ async function check(store: EventStore): Promise<void> {
     async (a) => {
       raised.push(a);
     },
-    { now: NOW, chunk: 2 },
+    { now: NOW, chunk: 2, strategy },
   );
   expect(n).toBe(5);
   expect(raised.map((a) => a.eventIds[0]).sort()).toEqual(['dns-sub', 'hash', 'url', 'yesterday-ip', 'yesterday-net']);
@@ -91,7 +91,7 @@ async function check(store: EventStore): Promise<void> {
     async (x) => {
       again.push(x.id);
     },
-    { now: NOW },
+    { now: NOW, strategy },
   );
   expect(again.sort()).toEqual(raised.map((x) => x.id).sort());
 }
@@ -99,29 +99,36 @@ async function check(store: EventStore): Promise<void> {
 describe('retro-match on SQLite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'canhgac-retro-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  test('finds the stored events of the last 7 days naming a new indicator', async () => {
-    const s = openSqliteStores({ path: join(dir, 'canhgac.db') });
-    try {
-      await s.events.write(SCOPE_ALL, EVENTS);
-      await check(s.events);
-    } finally {
-      await s.close();
-    }
-  });
+  test.each(['scan', 'query'] as const)(
+    'finds the stored events of the last 7 days naming a new indicator (%s)',
+    async (strategy) => {
+      const s = openSqliteStores({ path: join(dir, `canhgac-${strategy}.db`) });
+      try {
+        await s.events.write(SCOPE_ALL, EVENTS);
+        await check(s.events, strategy);
+      } finally {
+        await s.close();
+      }
+    },
+  );
 });
 
 describeOpenSearch('retro-match on OpenSearch', (url) => {
   const prefix = testPrefix();
-  test('finds the stored events of the last 7 days naming a new indicator', async () => {
-    const s = await openOpenSearchStores({ node: url, prefix });
-    try {
-      await s.events.write(SCOPE_ALL, EVENTS);
-      await rest(s.client, 'POST', `/${prefix}-*/_refresh`, undefined);
-      await check(s.events);
-    } finally {
-      await rest(s.client, 'DELETE', `/${prefix}-*`, undefined, { ok: [404] });
-      await rest(s.client, 'DELETE', `/_index_template/${prefix}-*`, undefined, { ok: [404] });
-      await s.close();
-    }
-  }, 60_000);
+  test.each(['query', 'scan'] as const)(
+    'finds the stored events of the last 7 days naming a new indicator (%s)',
+    async (strategy) => {
+      const s = await openOpenSearchStores({ node: url, prefix: `${prefix}-${strategy}` });
+      try {
+        await s.events.write(SCOPE_ALL, EVENTS);
+        await rest(s.client, 'POST', `/${prefix}-${strategy}-*/_refresh`, undefined);
+        await check(s.events, strategy);
+      } finally {
+        await rest(s.client, 'DELETE', `/${prefix}-${strategy}-*`, undefined, { ok: [404] });
+        await rest(s.client, 'DELETE', `/_index_template/${prefix}-${strategy}-*`, undefined, { ok: [404] });
+        await s.close();
+      }
+    },
+    60_000,
+  );
 });

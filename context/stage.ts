@@ -4,10 +4,12 @@
  * (`<prefix>.geo.*`, `<prefix>.as.*`, `threat.indicator.*`); each hit becomes an alert carrying the indicator.
  * Also the retro-match: indicators a feed adds are searched for in the stored events of the last N days.
  */
+
+import { ANY, type QueryNode } from '../core/event/query.js';
 import { logger } from '../core/log.js';
 import { counter, stageTelemetry } from '../core/metrics.js';
-import { ANY, type QueryNode } from '../core/event/query.js';
 import { type EventStore, SCOPE_ALL, type StoredEvent } from '../store/types.js';
+import type { AssetDirectory, WeighedAlert } from './assets/weigh.js';
 import { enrichEvent, type GeoEnricher } from './geo/enrich.js';
 import type { ThreatIntel } from './ti/manager.js';
 import { ADDRESS_FIELDS, DOMAIN_FIELDS, HASH_FIELDS, Matcher, URL_FIELDS } from './ti/matcher.js';
@@ -43,6 +45,39 @@ function levelOf(confidence: number): IndicatorAlert['level'] {
   return confidence >= 80 ? 'high' : confidence >= 50 ? 'medium' : 'low';
 }
 
+/**
+ * Entity fields copied from the event onto its threat-intel alert, so the alert joins the incident of its entities
+ * (the attacker's or victim's address, the host, the account) and the incident shows them without the event.
+ */
+export const ENTITY_FIELDS: readonly string[] = [
+  'host.name',
+  'host.ip',
+  'source.ip',
+  'destination.ip',
+  'client.ip',
+  'server.ip',
+  'user.name',
+  'source.user.name',
+  'url.domain',
+  'dns.question.name',
+  'destination.domain',
+  'source.geo.country_iso_code',
+  'source.as.number',
+  'source.as.organization.name',
+  'destination.geo.country_iso_code',
+  'destination.as.number',
+  'destination.as.organization.name',
+];
+
+function entities(e: StoredEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of ENTITY_FIELDS) {
+    const v = e[f];
+    if (typeof v === 'string' || typeof v === 'number') out[f] = v;
+  }
+  return out;
+}
+
 /** The alert for one event's hits (the strongest indicator first; all of them in fields). */
 export function indicatorAlert(e: StoredEvent, hits: readonly IndicatorHit[], foundLater: boolean): IndicatorAlert {
   const sorted = [...hits].sort((a, b) => b.indicator.confidence - a.indicator.confidence);
@@ -62,6 +97,7 @@ export function indicatorAlert(e: StoredEvent, hits: readonly IndicatorHit[], fo
     eventIds: [String(e['event.id'])],
     ts: Number.isFinite(t) ? t : Date.now(),
     fields: {
+      ...entities(e),
       'threat.indicator.type': top.type,
       'threat.indicator.value': top.value,
       'threat.indicator.feed': top.feed,
@@ -92,7 +128,12 @@ export class ContextStage {
   private matcher: Matcher | undefined;
   private readonly hits: IndicatorHit[] = [];
 
-  constructor(private readonly o: { ti?: ThreatIntel; geo?: GeoEnricher }) {}
+  constructor(private readonly o: { ti?: ThreatIntel; geo?: GeoEnricher; assets?: AssetDirectory }) {}
+
+  /** Sets the batch's alert levels from the criticality of their assets (context/assets/weigh.ts). */
+  weigh(alerts: WeighedAlert[]): void {
+    this.o.assets?.weigh(alerts);
+  }
 
   /** Enriches the events in place and returns the alerts of their indicator hits. */
   process(events: StoredEvent[], now = Date.now()): IndicatorAlert[] {
@@ -161,7 +202,11 @@ export function retroQuery(indicators: readonly Indicator[]): QueryNode {
 
 /**
  * Searches the stored events of the last `days` days for indicators a feed just added and calls `raise` for each
- * event that matches one (alerts marked found later). Indicators are searched in chunks so each query stays small.
+ * event that matches one (alerts marked found later). Two ways, the caller picks by its store:
+ * - `query` (OpenSearch: fields are indexed): the indicators go to the store as queries, in chunks so each query
+ *   stays small; the matcher confirms each event returned;
+ * - `scan` (SQLite: no index on event fields, so every query would read the whole window again, once per chunk):
+ *   the window is read once, in time order, and every event goes through the matcher of all the new indicators.
  * Returns the number of events raised.
  */
 export async function retroMatch(
@@ -169,23 +214,23 @@ export async function retroMatch(
   added: readonly Indicator[],
   days: number,
   raise: (alert: IndicatorAlert) => Promise<void>,
-  o: { now?: number; chunk?: number; maxEvents?: number } = {},
+  o: { now?: number; chunk?: number; maxEvents?: number; strategy?: 'query' | 'scan' } = {},
 ): Promise<number> {
   if (added.length === 0 || days <= 0) return 0;
   const now = o.now ?? Date.now();
-  const chunk = o.chunk ?? 100;
+  const chunk = o.strategy === 'scan' ? added.length : (o.chunk ?? 100);
   const matcher = new Matcher(new IndicatorSet(added));
   const hits: IndicatorHit[] = [];
   let raised = 0;
   for (let i = 0; i < added.length; i += chunk) {
-    const query = retroQuery(added.slice(i, i + chunk));
+    const query: QueryNode = o.strategy === 'scan' ? { kind: 'all' } : retroQuery(added.slice(i, i + chunk));
     let after: string | undefined;
     do {
       const page = await store.search(SCOPE_ALL, {
         query,
         from: now - days * 86_400_000,
         to: now + 60_000,
-        size: 1000,
+        size: o.strategy === 'scan' ? 5000 : 1000,
         sort: { field: '@timestamp', order: 'asc' },
         ...(after ? { after } : {}),
       });

@@ -6,6 +6,7 @@ import { counter } from '../core/metrics.js';
 import { type SettingsCache, type SlaSettings, settingsFor } from '../core/settings.js';
 import { isStoreConflict } from '../store/errors.js';
 import { type Collection, SCOPE_ALL, type Scope, type StateStore, type Versioned } from '../store/types.js';
+import { type AttackNote, mergeAttack } from './attack.js';
 import { writeAudit } from './audit.js';
 import { incidentError } from './errors.js';
 import { IncidentOutbox, pushEvent, RECURRING_AT } from './outbox.js';
@@ -111,25 +112,33 @@ export class IncidentService {
     return `inc-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
   }
 
-  /** Records an alert and creates, updates or reopens its incident (unless a suppression applies). */
-  async ingestAlert(alert: Alert): Promise<AlertOutcome> {
+  /**
+   * Records an alert and creates, updates or reopens its incident (unless a suppression applies). The alert
+   * intake (./intake.ts) passes the key of entity grouping and what the incident shows of the attack; an alert
+   * that only fed risk (`riskOnly`) is stored without an incident.
+   */
+  async ingestAlert(
+    alert: Alert,
+    o: { key?: string; attack?: AttackNote; riskOnly?: boolean; adopt?: boolean } = {},
+  ): Promise<AlertOutcome> {
     const suppression = await this.activeSuppression(alert);
-    if (suppression) {
-      const stored = { ...alert, suppressedBy: suppression.id };
-      await this.alerts.put(SCOPE_ALL, { ...stored, agencyId: alert.agencyId });
-      alertsTotal.labels('suppressed').inc();
-      return { alert: stored, created: false, reopened: false, suppressed: true };
+    if (suppression || o.riskOnly) {
+      const stored = suppression ? { ...alert, suppressedBy: suppression.id } : alert;
+      await this.alerts.put(SCOPE_ALL, { ...stored, agencyId: alert.agencyId }, { refresh: !o.riskOnly });
+      alertsTotal.labels(suppression ? 'suppressed' : 'risk_only').inc();
+      return { alert: stored, created: false, reopened: false, suppressed: !!suppression };
     }
-    const key = groupingKey(alert, this.grouping);
-    return this.lock.run(key, () => this.applyAlert(alert, key));
+    const key = o.key ?? groupingKey(alert, this.grouping);
+    return this.lock.run(key, () => this.applyAlert(alert, key, o.attack, o.adopt));
   }
 
-  private async applyAlert(alert: Alert, key: string): Promise<AlertOutcome> {
+  /** `adopt`: an alert stored earlier with risk only (no incident) now joins this incident. */
+  private async applyAlert(alert: Alert, key: string, attack?: AttackNote, adopt = false): Promise<AlertOutcome> {
     await this.currentSla();
     const id = IncidentService.incidentId(key);
     // A batch replayed after a crash raises the same alert ids again: count each alert once.
     const seen = await this.alerts.get(SCOPE_ALL, alert.id);
-    if (seen) {
+    if (seen && !(adopt && !seen.incidentId && !seen.suppressedBy)) {
       alertsTotal.labels('duplicate').inc();
       const { version: _v, ...prior } = seen;
       const incident = await this.incidents.get(SCOPE_ALL, id);
@@ -194,6 +203,7 @@ export class IncidentService {
           delete next.assignee;
         }
       }
+      mergeAttack(next, alert, attack, current);
       alertEvents(current, next, alert, created || reopened, now);
       try {
         // The pipeline's writes skip OpenSearch's forced refresh (an alert flood would wait on one per write); the
@@ -347,22 +357,9 @@ export class IncidentService {
             if (isStoreConflict(err)) continue; // changed meanwhile: the next check sees the new state
             throw err;
           }
-          if (ack)
-            out.push({
-              incidentId: inc.id,
-              agencyId: inc.agencyId,
-              clock: 'acknowledge',
-              dueAt: inc.sla.ackDueAt!,
-              severity: inc.severity,
-            });
-          if (res)
-            out.push({
-              incidentId: inc.id,
-              agencyId: inc.agencyId,
-              clock: 'resolve',
-              dueAt: inc.sla.resolveDueAt!,
-              severity: inc.severity,
-            });
+          const b = { incidentId: inc.id, agencyId: inc.agencyId, severity: inc.severity };
+          if (ack) out.push({ ...b, clock: 'acknowledge', dueAt: inc.sla.ackDueAt! });
+          if (res) out.push({ ...b, clock: 'resolve', dueAt: inc.sla.resolveDueAt! });
         }
         after = page.next;
       } while (after);
@@ -397,7 +394,8 @@ export class IncidentService {
     };
   }
 
-  private async activeSuppression(alert: Alert): Promise<Versioned<Suppression> | undefined> {
+  /** The suppression that swallows an alert now, if any. */
+  async activeSuppression(alert: Alert): Promise<Versioned<Suppression> | undefined> {
     const page = await this.suppressions.list(SCOPE_ALL, { filter: { agencyId: alert.agencyId }, size: 1000 });
     const now = this.now();
     return page.docs.find(

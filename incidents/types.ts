@@ -31,6 +31,34 @@ export interface Alert {
   /** Set when a suppression entry swallowed it (kept for the record, raises no incident). */
   suppressedBy?: string;
   incidentId?: string;
+  /** Its entities as `kind:value` (attacker address, host, account, URL, process): incidents/entities.ts. */
+  entities?: string[];
+  /** Set when it only fed risk (below the level that opens incidents): the entity and its score then. */
+  risk?: { entity: string; score: number };
+}
+
+/** One step of an incident's kill chain: a rule, its tactics, how often and when. */
+export interface AttackStep {
+  ruleId: string;
+  ruleTitle: string;
+  level: Severity;
+  kind: Alert['kind'];
+  tactics: string[];
+  count: number;
+  firstTs: number;
+  lastTs: number;
+  /** The entity through which this rule's first alert joined the incident. */
+  via?: string;
+}
+
+/** Why risk opened an incident: the entity, its score, the rules and tactics seen on it, the alerts that added. */
+export interface IncidentRisk {
+  entity: string;
+  score: number;
+  rules: number;
+  tactics: string[];
+  reason?: 'level' | 'score' | 'tactics';
+  contributions: { alertId: string; ruleId: string; ruleTitle: string; level: Severity; ts: number; points: number }[];
 }
 
 /** SLA clocks of an incident. */
@@ -69,6 +97,15 @@ export interface Incident {
   sla: SlaClock;
   /** Why it was closed (set when closed with a reason; removed when reopened). */
   closure?: Closure;
+  /** The analyst's verdict on it (incidents/dispositions.ts): kept across reopen, read by the noise report. */
+  disposition?: Disposition;
+  /** Entity grouping: the entities it holds (`ip:203.0.113.5`, `host:web01`; bounded), how many did not fit. */
+  entities?: string[];
+  entitiesDropped?: number;
+  /** The attack as a timeline of rules and tactics (incidents/attack.ts). */
+  chain?: AttackStep[];
+  /** Risk: why it opened. */
+  risk?: IncidentRisk;
   /** Incident events not yet handed to notify (incidents/outbox.ts), written with the change that made them. */
   outbox?: IncidentEvent[];
   /** true while `outbox` holds events (a filterable flag for the sweep). */
@@ -125,6 +162,33 @@ export type CloseCategory = (typeof CLOSE_CATEGORIES)[number];
 export interface Closure {
   category?: CloseCategory;
   reason?: string;
+  by: string;
+  at: number;
+}
+
+/** An analyst's verdict on an incident: a real attack, real but harmless, or a false positive. */
+export const VERDICTS = ['true_positive', 'benign', 'false_positive'] as const;
+
+/** One verdict. */
+export type Verdict = (typeof VERDICTS)[number];
+
+/** The categories each verdict takes (a false positive must say which; the others may). */
+export const DISPOSITION_CATEGORIES = {
+  true_positive: ['attack_blocked', 'attack_succeeded', 'attempt_only', 'other'],
+  benign: ['admin_activity', 'authorised_test', 'known_scanner', 'accepted_risk', 'other'],
+  false_positive: ['rule_too_broad', 'misparsed_log', 'known_scanner', 'admin_activity', 'duplicate', 'other'],
+} as const satisfies Record<Verdict, readonly string[]>;
+
+/** A disposition category (of any verdict). */
+export type DispositionCategory = (typeof DISPOSITION_CATEGORIES)[Verdict][number];
+
+/** The verdict recorded on an incident, with who gave it and the analyst minutes it took. */
+export interface Disposition {
+  verdict: Verdict;
+  category?: DispositionCategory;
+  note?: string;
+  /** Analyst minutes spent on the incident, as the analyst gave them (else estimated by the noise report). */
+  minutes?: number;
   by: string;
   at: number;
 }

@@ -2,10 +2,11 @@
 import { INCIDENT_EVENT_KINDS, type IncidentState, type Severity } from '../incidents/types.js';
 
 /**
- * Every notice kind: one per incident event (incidents/types.ts), the operational pipeline.stalled (cli/health.ts),
+ * Every notice kind: one per incident event (incidents/types.ts), the operational pipeline.stalled (cli/health.ts) and
+ * feed.stale (a threat-intel feed failing past its staleNoticeMinutes, context/ti),
  * and the notifier's own. The one list that routes (`kinds`), the API schema and the templates use.
  */
-export const NOTICE_KINDS = [...INCIDENT_EVENT_KINDS, 'pipeline.stalled', 'digest', 'test'] as const;
+export const NOTICE_KINDS = [...INCIDENT_EVENT_KINDS, 'pipeline.stalled', 'feed.stale', 'digest', 'test'] as const;
 
 /** One kind of notice. */
 export type NoticeKind = (typeof NOTICE_KINDS)[number];

@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { openContext } from '../context/index.js';
+import { type IndicatorAlert, openContext, publishStatus } from '../context/index.js';
 import { configError } from '../core/config/errors.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
@@ -21,7 +21,9 @@ import { counter, enableDefaultMetrics, metricsText, registry } from '../core/me
 import { RedisCorrelationStore } from '../detection/correlation/index.js';
 import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.js';
 import { openDistributedCore } from './distributed-core.js';
+import { feedNotice } from './feed-notice.js';
 import { Pipeline } from './pipeline.js';
+import { redisRetroClaim } from './retro-claim.js';
 import { subscribeRuleChanges } from './rule-signal.js';
 
 const log = logger('worker');
@@ -59,9 +61,19 @@ async function openParts(
   redis.on('error', (err) => log.warn({ err: err.message }, 'Redis connection error'));
   opened.push(() => redis.disconnect());
   const prefix = `${dist.queue}:`;
-  // Each worker loads the feeds and matches; no retro-match here (every worker would repeat it).
-  const context = await openContext(config, { events: stores.events, raise: async () => {}, retroMatch: false });
+  // Each worker loads the feeds and matches; the retro-match of a set of new indicators runs in the one worker
+  // that claims it first (the others see the same set and skip it).
+  let raiseLater: ((a: IndicatorAlert) => Promise<void>) | undefined;
+  const context = await openContext(config, {
+    events: stores.events,
+    state: stores.state,
+    raise: (a) => raiseLater?.(a) ?? Promise.resolve(),
+    retroClaim: redisRetroClaim(redis, prefix),
+    notice: (n) => void feedNotice(notifier, n),
+  });
   opened.push(() => context.close());
+  // The API runs in `canhgac ingest`: it shows the feeds' status the workers publish.
+  if (context.ti) opened.push(publishStatus(stores.state, context.ti));
   const pipeline = await Pipeline.open({
     context: context.stage,
     config,
@@ -84,6 +96,7 @@ async function openParts(
       },
     },
   });
+  raiseLater = (a) => pipeline.raiseAlert(a);
   return { stores, silent, notifier, redis, agencies, pipeline };
 }
 

@@ -48,6 +48,12 @@ export type { Detected, Detection, PipelineDeps, ReplayGuard } from './types.js'
 /** The shipped Sigma rules (the pipelines/ folder beside them holds field mappings, not rules). */
 export const SHIPPED_RULES = join(projectRoot, 'rules', 'sigma');
 
+/** Where `canhgac rules update` installs SigmaHQ packages (loaded like rules.dirs when present). */
+export function installedRuleDirs(dataDir: string): string[] {
+  const dir = join(resolve(dataDir), 'rules-sigmahq');
+  return existsSync(dir) ? [dir] : [];
+}
+
 /** Every document of a collection, page by page. */
 async function listAll<T extends object>(c: Collection<T>): Promise<Versioned<T>[]> {
   const out: Versioned<T>[] = [];
@@ -293,7 +299,12 @@ export class Pipeline {
   private async build(inPlace?: WorkerPool): Promise<Detection> {
     const { config } = this.d;
     const rules = { ...this.rules, disabled: [...this.rules.disabled, ...this.consoleDisabled] };
-    const dirs = [...(existsSync(SHIPPED_RULES) ? [SHIPPED_RULES] : []), ...rules.dirs, this.uploadedDir];
+    const dirs = [
+      ...(existsSync(SHIPPED_RULES) ? [SHIPPED_RULES] : []),
+      ...rules.dirs,
+      ...installedRuleDirs(config.dataDir),
+      this.uploadedDir,
+    ];
     // Correlations run here, on the main thread (or in Redis): a group's events may come from any worker.
     const loaded = await loadRules(dirs, {
       ...(this.placeholders ? { placeholders: this.placeholders } : {}),

@@ -13,9 +13,11 @@
  * - the current period (now before its end) is reported up to now ("tính đến ngày"): its days after now are marked
  *   future (not drawn as zero) and it is compared with the same elapsed part of the previous period.
  */
+import { AssetService } from '../context/assets/assets.js';
+import { type QueryNode, q } from '../core/event/query.js';
+import { type NoiseReport, NoiseTally } from '../incidents/noise.js';
 import { type HostRecord, SILENT_HOST_RULE } from '../incidents/silent-hosts.js';
 import { type Alert, type Incident, type IncidentState, SEVERITIES, type Severity } from '../incidents/types.js';
-import { type QueryNode, q } from '../core/event/query.js';
 import { agencyScope, type DocFilter, type Scope, type Stores, type Versioned } from '../store/types.js';
 import { buckets, type Period, previous } from './period.js';
 
@@ -37,6 +39,15 @@ export interface NotableIncident {
   alertCount: number;
   firstSeen: number;
   lastSeen: number;
+  /** The host's entry in its agency's asset inventory (context/assets). */
+  asset?: AssetContext;
+}
+
+/** What a report says of an asset: its role, criticality (1-5) and security level (Decree 85/2016/NĐ-CP). */
+export interface AssetContext {
+  role?: string;
+  criticality: number;
+  securityLevel?: number;
 }
 
 /** Coverage of one agency. */
@@ -69,7 +80,7 @@ export interface ReportModel {
   slaBreaches: { acknowledge: number; resolve: number };
   trend: { label: string; from: number; events: number; incidents: number; future?: boolean }[];
   topRules: { ruleId: string; title: string; alerts: number; tags: string[]; agencies: number }[];
-  topHosts: { host: string; agencyId: string; alerts: number }[];
+  topHosts: { host: string; agencyId: string; alerts: number; asset?: AssetContext }[];
   silentHosts: { host: string; agencyId: string; lastSeen: number; silentSince?: number; firstSeen: number }[];
   /** Where the figures stop: the period's end, or now for the current period. */
   asOf: number;
@@ -97,6 +108,8 @@ export interface ReportModel {
     /** Expected hosts that sent nothing in the period. */
     hostsMissing: { host: string; agencyId: string; lastSeen: number }[];
   };
+  /** Rule tuning: the noisiest rules of the period by analysts' verdicts (incidents/noise.ts), topN rows. */
+  noise?: NoiseReport;
 }
 
 /** What to report on. */
@@ -342,6 +355,19 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
       });
   }
 
+  // The asset context of hosts named below (the inventory the caller's scope sees).
+  const assets = AssetService.index(await new AssetService(stores.state).list(scope));
+  const assetOf = (agencyId: string, host: string | undefined): { asset?: AssetContext } => {
+    const a = host ? assets.get(`${agencyId}\u0000${host.toLowerCase()}`) : undefined;
+    if (!a) return {};
+    return {
+      asset: {
+        ...(a.role ? { role: a.role } : {}),
+        criticality: a.criticality,
+        ...(a.securityLevel !== undefined ? { securityLevel: a.securityLevel } : {}),
+      },
+    };
+  };
   const rank = (s: Severity) => SEVERITIES.indexOf(s);
   const notable = [...created]
     .filter((i) => i.ruleId !== SILENT_HOST_RULE || rank(i.severity) >= rank('high'))
@@ -359,6 +385,7 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
         alertCount: i.alertCount,
         firstSeen: i.firstSeen,
         lastSeen: i.lastSeen,
+        ...assetOf(i.agencyId, i.host),
       }),
     );
 
@@ -413,9 +440,18 @@ export async function buildReport(stores: Stores, req: ReportRequest): Promise<R
       host: h.host,
       agencyId: h.agencyId,
       alerts: h.n,
+      ...assetOf(h.agencyId, h.host),
     })),
     silentHosts,
     notable,
     coverage,
+    noise: noiseOf(incidents, cur, topN),
   };
+}
+
+/** The tuning section: incidents last seen in the period, by rule and agency, noisiest first. */
+function noiseOf(incidents: readonly Incident[], cur: { from: number; to: number }, topN: number): NoiseReport {
+  const tally = new NoiseTally(cur);
+  for (const i of incidents) if (i.ruleId !== SILENT_HOST_RULE) tally.add(i);
+  return tally.result(incidents.length, false, topN);
 }

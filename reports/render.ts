@@ -11,9 +11,11 @@ import type { Language } from '../notify/types.js';
 import { type Assessment, assess, type Sentence } from './assessment.js';
 import { barChart, type ChartTarget, trendChart } from './charts.js';
 import type { Change, ReportModel } from './model.js';
+import { noiseLine, noiseSection } from './noise-section.js';
 import { formatDateTime } from './period.js';
 import {
   agencyName,
+  assetLine,
   fill,
   formatChange,
   formatDuration,
@@ -260,9 +262,14 @@ export function renderHtml(
       w.topHosts!,
       m.topHosts.length
         ? table(
-            [w.host!, w.agency!, w.alerts!],
-            m.topHosts.map((h) => [e(h.host), e(agencyName(m, h.agencyId)), n(h.alerts)]),
-            [2],
+            [w.host!, w.agency!, w.asset!, w.alerts!],
+            m.topHosts.map((h) => [
+              e(h.host),
+              e(agencyName(m, h.agencyId)),
+              h.asset ? e(assetLine(h.asset, lang)) : '',
+              n(h.alerts),
+            ]),
+            [3],
           )
         : nothing(w),
     ),
@@ -311,6 +318,18 @@ export function renderHtml(
       ? `<p style="font-size:13px;margin:2px 0">${m.coverage.agenciesSilent.map((id) => e(agencyName(m, id))).join(', ')}</p>`
       : nothing(w));
   out.push(section(w.coverage!, cov));
+  const noise = noiseSection(m, lang);
+  if (noise)
+    out.push(
+      section(
+        noise.title,
+        `<p style="font-size:13px;margin:4px 0">${e(noise.intro)}</p>${table(
+          noise.head,
+          noise.rows.map((r) => r.map(e)),
+          noise.numeric,
+        )}`,
+      ),
+    );
 
   if (extra) out.push(extra);
   out.push(section(w.notes!, `<p style="font-size:11px;color:#555">${e(w.notesText!)}</p>`));
@@ -335,6 +354,8 @@ export function renderText(m: ReportModel, lang: Language = 'vi'): string {
       `${w.criticalHigh}: ${m.headline.criticalHigh.current} (${formatChange(m.headline.criticalHigh, lang)})`,
       `${w.slaBreaches}: ${m.headline.slaBreaches.current} (${formatChange(m.headline.slaBreaches, lang)})`,
     );
+    const noise = noiseLine(m, lang);
+    if (noise) lines.push(noise);
   }
   return lines.map((l) => oneLine(l, 600)).join('\n');
 }

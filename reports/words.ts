@@ -7,7 +7,7 @@ import { attackLabels, SEVERITY_TERMS, STATE_TERMS } from '../core/glossary.js';
 import type { IncidentState, Severity } from '../incidents/types.js';
 import { oneLine } from '../notify/templates.js';
 import type { Language } from '../notify/types.js';
-import type { Change, NotableIncident, ReportModel } from './model.js';
+import type { AssetContext, Change, NotableIncident, ReportModel } from './model.js';
 import { formatDate, formatDateTime, localDate, type Period } from './period.js';
 import { ruleTitle } from './rule-names.js';
 
@@ -65,6 +65,9 @@ const VI: Words = {
   technique: 'Kỹ thuật tấn công (MITRE ATT&CK)',
   alerts: 'Cảnh báo',
   topHosts: 'Máy chủ bị nhắm đến nhiều nhất',
+  asset: 'Tài sản (vai trò, mức quan trọng)',
+  assetLine: '{role}mức quan trọng {c}/5{level}',
+  assetLevel: ', cấp độ {l}',
   host: 'Máy chủ',
   agency: 'Đơn vị',
   notable: 'Sự cố đáng chú ý',
@@ -141,6 +144,9 @@ const EN: Words = {
   technique: 'Technique (MITRE ATT&CK)',
   alerts: 'Alerts',
   topHosts: 'Most targeted hosts',
+  asset: 'Asset (role, criticality)',
+  assetLine: '{role}criticality {c}/5{level}',
+  assetLevel: ', security level {l}',
   host: 'Host',
   agency: 'Agency',
   notable: 'Notable incidents',
@@ -276,9 +282,19 @@ export function monthName(ms: number, lang: Language): string {
 }
 
 /** The one-line summary of a notable incident (plain text; escape it for HTML). */
+/** An asset's context in words: "Cổng dịch vụ công, mức quan trọng 5/5, cấp độ 3". */
+export function assetLine(a: AssetContext, lang: Language): string {
+  const w = words(lang);
+  return fill(w.assetLine!, {
+    role: a.role ? `${a.role}, ` : '',
+    c: String(a.criticality),
+    level: a.securityLevel ? fill(w.assetLevel!, { l: String(a.securityLevel) }) : '',
+  });
+}
+
 export function summaryLine(i: NotableIncident, lang: Language): string {
   const w = words(lang);
-  return oneLine(
+  const line = oneLine(
     fill(w.summary!, {
       sev: severityWord(i.severity, lang),
       title: ruleTitle(i.ruleId, i.title, lang),
@@ -290,4 +306,5 @@ export function summaryLine(i: NotableIncident, lang: Language): string {
     }),
     300,
   );
+  return i.asset ? `${line} [${assetLine(i.asset, lang)}]` : line;
 }

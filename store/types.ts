@@ -167,8 +167,40 @@ export interface PutOptions {
   refresh?: boolean;
 }
 
+/** A grouped summary of documents (Collection.groupStats): the store aggregates, no document is returned. */
+export interface GroupStatsRequest {
+  /** Top-level field whose values make the groups. */
+  by: string;
+  /** Top-level field whose values are counted within each group (e.g. state). */
+  split?: string;
+  /** Numeric top-level fields summed / maximised per group. */
+  sum?: string[];
+  max?: string[];
+  /** Top-level fields of which one value per group is returned (e.g. a title). */
+  first?: string[];
+  /** Only documents whose numeric `field` is >= `from` (e.g. lastSeen). */
+  since?: { field: string; from: number };
+  filter?: DocFilter;
+}
+
+/** One group of a GroupStatsRequest. */
+export interface GroupStatsRow {
+  key: string | number | null;
+  count: number;
+  sum: Record<string, number>;
+  max: Record<string, number>;
+  first: Record<string, unknown>;
+  /** Documents per value of `split`. */
+  split: Record<string, number>;
+}
+
 /** A typed collection of versioned documents. */
 export interface Collection<T extends object> {
+  /**
+   * Optional: a grouped summary computed by the store (one query instead of reading every document); callers
+   * read and fold the documents themselves where a store does not offer it.
+   */
+  groupStats?(scope: Scope, req: GroupStatsRequest): Promise<GroupStatsRow[]>;
   /** The document, or undefined when absent or outside the scope. */
   get(scope: Scope, id: string): Promise<Versioned<T> | undefined>;
   /**

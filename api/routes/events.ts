@@ -1,6 +1,7 @@
 /** Event search, one event, dashboard aggregations, and the audit log. */
-import type { AuditEntry } from '../../incidents/types.js';
+
 import type { QueryNode } from '../../core/event/query.js';
+import type { AuditEntry, Incident } from '../../incidents/types.js';
 import { parseQuery } from '../../store/query/parse.js';
 import type { Aggregation } from '../../store/types.js';
 import { type Ctx, filterFrom, pageBody, paging, type RouteDef } from '../context.js';
@@ -19,14 +20,32 @@ function range(query: Record<string, unknown>): { from?: number; to?: number } {
 export const INCIDENT_EVENTS_MAX = 10_000;
 
 /**
- * The query of a request: its `q`, and with `incidentId` only the events of that incident's alerts. The incident
- * is read in the caller's scope first, so another agency's incident answers 404 and reveals nothing.
+ * Event ids of incidents recently asked for, by scope, incident and version: the incident page's summary asks
+ * five aggregations of one incident at once, and each would otherwise list all of its alerts again. A new alert
+ * raises the incident's version, so an entry never answers for a changed incident.
  */
-async function queryOf(ctx: Ctx): Promise<QueryNode> {
-  const q = parseQuery(typeof ctx.query.q === 'string' ? ctx.query.q : '');
-  if (typeof ctx.query.incidentId !== 'string') return q;
-  const inc = await ctx.svc.incidents.incidents.get(ctx.scope, ctx.query.incidentId);
-  if (!inc) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'incident', id: ctx.query.incidentId });
+const idCaches = new WeakMap<object, Map<string, { at: number; ids: Promise<Set<string>> }>>();
+const ID_CACHE_MS = 10_000;
+const ID_CACHE_SIZE = 64;
+
+async function incidentEventIds(ctx: Ctx, inc: Incident & { version: number }): Promise<Set<string>> {
+  const key = `${ctx.scope.kind === 'agency' ? ctx.scope.agencyId : '*'}\u0000${inc.id}\u0000${inc.version}`;
+  let idCache = idCaches.get(ctx.svc.stores);
+  if (!idCache) {
+    idCache = new Map();
+    idCaches.set(ctx.svc.stores, idCache);
+  }
+  const hit = idCache.get(key);
+  if (hit && Date.now() - hit.at < ID_CACHE_MS) return hit.ids;
+  // The promise is kept, not its result: the summary's requests arrive together and share one listing.
+  const ids = listEventIds(ctx, inc);
+  if (idCache.size >= ID_CACHE_SIZE) idCache.delete(idCache.keys().next().value!);
+  idCache.set(key, { at: Date.now(), ids });
+  ids.catch(() => idCache.delete(key));
+  return ids;
+}
+
+async function listEventIds(ctx: Ctx, inc: Incident): Promise<Set<string>> {
   const ids = new Set<string>(inc.eventIds);
   let after: string | undefined;
   do {
@@ -39,6 +58,19 @@ async function queryOf(ctx: Ctx): Promise<QueryNode> {
     for (const a of page.docs) for (const e of a.eventIds) ids.add(e);
     after = page.next;
   } while (after && ids.size < INCIDENT_EVENTS_MAX);
+  return ids;
+}
+
+/**
+ * The query of a request: its `q`, and with `incidentId` only the events of that incident's alerts. The incident
+ * is read in the caller's scope first, so another agency's incident answers 404 and reveals nothing.
+ */
+async function queryOf(ctx: Ctx): Promise<QueryNode> {
+  const q = parseQuery(typeof ctx.query.q === 'string' ? ctx.query.q : '');
+  if (typeof ctx.query.incidentId !== 'string') return q;
+  const inc = await ctx.svc.incidents.incidents.get(ctx.scope, ctx.query.incidentId);
+  if (!inc) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'incident', id: ctx.query.incidentId });
+  const ids = await incidentEventIds(ctx, inc);
   if (ids.size === 0) return { kind: 'none' };
   const only: QueryNode = {
     kind: 'or',

@@ -83,7 +83,7 @@ maybe('canhgac rules', () => {
     expect(r.stderr).toContain('"matches":2');
   });
 
-  it('match runs correlation rules over the base matches', async () => {
+  it('match prints exactly the alerts the service raises: a generate: false base rule raises nothing', async () => {
     const r = await canhgac(
       'rules',
       'match',
@@ -98,13 +98,47 @@ maybe('canhgac rules', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => [l.event, l.rule_title])).toEqual([
+    // 'Whoami Any' is referenced by the burst correlation (generate defaults to false): the service raises only
+    // the correlation, so the command does too (it printed both matches of 'Whoami Any' before).
+    expect(lines.map((l) => [l.event, l.rule_title])).toEqual([[1, 'Discovery Burst On One Host']]);
+    expect(lines[0]!.correlation).toMatchObject({ type: 'event_count', group: { Computer: 'WS1' }, count: 2 });
+    expect(r.stderr).toContain('"correlation_alerts":1');
+    expect(r.stderr).toContain('"alerts":1');
+    expect(r.stderr).toContain('"matches":2');
+  });
+
+  it('match --all-matches also lists the matches that raise nothing, marked; --disable switches a rule off', async () => {
+    const dir = join(here, 'fixtures', 'correlation');
+    const r = await canhgac('rules', 'match', '--rules', dir, '--events', events, '--json', '--all-matches');
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.event, l.rule_title, l.raised ?? true])).toEqual([
+      [0, 'Whoami Any', false],
+      [1, 'Discovery Burst On One Host', true],
+      [1, 'Whoami Any', false],
+    ]);
+    // With the correlation switched off, its base rule raises its own alerts again (as in the service).
+    const off = await canhgac(
+      'rules',
+      'match',
+      '--rules',
+      dir,
+      '--events',
+      events,
+      '--json',
+      '--disable',
+      '5e8a1c2b-3d4f-4a6b-8c9d-0e1f2a3b4c05',
+    );
+    const offLines = off.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(offLines.map((l) => [l.event, l.rule_title])).toEqual([
       [0, 'Whoami Any'],
       [1, 'Whoami Any'],
-      [1, 'Discovery Burst On One Host'],
     ]);
-    expect(lines[2]!.correlation).toMatchObject({ type: 'event_count', group: { Computer: 'WS1' }, count: 2 });
-    expect(r.stderr).toContain('"correlation_alerts":1');
   });
 
   it('match reads events from standard input with --events -', async () => {

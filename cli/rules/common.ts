@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { CorrelationEngine } from '../../detection/correlation/index.js';
 import { Engine, type RuleMatch } from '../../detection/engine/index.js';
+import { AlertRaiser, enabledCorrelations } from '../../detection/raise.js';
 import { listRuleFiles, loadPlaceholders, loadRules } from '../../detection/sigma/load.js';
 import type { LoadResult, SigmaEvent } from '../../detection/sigma/model.js';
 import { parsePipelineText } from '../../ingest/normalise/pipelines.js';
@@ -87,4 +89,24 @@ export function matchEvent(engine: Engine, ev: SigmaEvent): readonly RuleMatch[]
 /** `file:line:col: message`. */
 export function describeProblem(p: CliProblem): string {
   return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+}
+
+/**
+ * What the service would raise over this rule set (detection/raise.ts), correlations included, with rule ids
+ * switched off as the service switches them off. Correlation problems are returned for the caller to print.
+ */
+export function alertRaiser(
+  set: RuleSet,
+  disabled: ReadonlySet<string> = new Set(),
+): {
+  raiser: AlertRaiser;
+  problems: CliProblem[];
+} {
+  const correlations = enabledCorrelations(set.engine.correlations, disabled);
+  // maxFutureMs off: a file replayed later than it was written is not "in the future" of anything.
+  const corr = correlations.length
+    ? new CorrelationEngine(correlations, { knownRules: set.engine.rules, maxFutureMs: Number.POSITIVE_INFINITY })
+    : undefined;
+  const problems = (corr?.problems ?? []).map((p) => ({ file: p.file, line: p.line, col: p.col, message: p.message }));
+  return { raiser: new AlertRaiser(set.engine, corr, disabled), problems };
 }

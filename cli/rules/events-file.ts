@@ -15,6 +15,7 @@ import type { WINDOWS_ERRORS } from '../../ingest/decoders/windows/errors.js';
 
 /** The catalogue codes an event file problem carries. */
 export type EventsErrorCode = keyof typeof WINDOWS_ERRORS & `CANHGAC_ERR_EVENTS_${string}`;
+
 import { isWindowsEvent, normaliseWindowsEvent } from '../../ingest/decoders/windows/index.js';
 import {
   createNormaliseContext,

@@ -4,16 +4,34 @@
  * usage error, 1 when it could not run (unreadable files and the like).
  */
 import { parseArgs } from 'node:util';
-import { CorrelationEngine } from '../../detection/correlation/index.js';
 import { explain } from '../../detection/engine/index.js';
-import { describeProblem, loadRuleSet, matchEvent } from './common.js';
-import { type EventFileProblem, readEventFile } from './events-file.js';
+import type { RaisedAlert } from '../../detection/raise.js';
 import type { DetectionRule, SigmaEvent } from '../../detection/sigma/model.js';
+import { backtest } from './backtest.js';
+import { alertRaiser, describeProblem, loadRuleSet, matchEvent } from './common.js';
+import { type EventFileProblem, readEventFile } from './events-file.js';
+import { tune } from './tune.js';
+import { update } from './update.js';
 
 const USAGE = `Usage:
   canhgac rules validate <paths...> [--placeholders FILE] [--json]
   canhgac rules test <rule.yml> <events> [--placeholders FILE] [--json]
-  canhgac rules match --rules <paths...> --events <file> [--placeholders FILE] [--json]
+  canhgac rules match --rules <paths...> --events <file> [--disable ID...] [--all-matches] [--placeholders FILE] [--json]
+  canhgac rules backtest --rules <paths...> --expect FILE (--events FILE | --stored --from T [--to T] [--agency ID]
+                         [--config FILE] [--data-dir DIR]) [--disable ID...] [--json] [--junit FILE]
+  canhgac rules tune --rule ID [--rules <paths...>] [--from T] [--to T] [--agency ID] [--config FILE] [--data-dir DIR]
+                     [--filter FILE] [--apply DIR|FILE] [--json]
+  canhgac rules update [--package core|core+|core++|emerging-threats|all] [--source URL|FILE|MIRROR-DIR]
+                       (--sha256 HEX | --checksums FILE|URL) [--dest DIR] [--all] [--dry-run] [--json]
+
+match prints exactly the alerts the service raises: a rule that a correlation references with generate: false
+raises nothing of its own (--all-matches lists its matches too, marked "no alert"); --disable switches a rule off as
+the console does. backtest counts those alerts per rule against an expectations file (rules: {id-or-name: count
+or {min, max}}, others: fail|ignore) and exits 3 when one does not hold. tune proposes a Sigma filter from the
+rule's false-positive incidents, proves on the stored events that it hides no true-positive incident (exit 3 when
+it would) and writes it only with --apply. update installs a SigmaHQ release package after checking its SHA-256,
+keeps its licence, and by default only the rules for what provinces send (Linux, Windows, web servers, firewalls,
+proxies; stable or test; medium and above) into <dataDir>/rules-sigmahq, which the service loads.
 
 Events files (- for stdin): JSON lines or concatenated JSON (Windows NXLog/Winlogbeat/EVTX shapes, Azure Syslog rows,
 already-normalised flat events) or text lines (auditd, syslog, CEF, LEEF, W3C...).
@@ -52,6 +70,57 @@ export async function runRules(argv: string[]): Promise<number> {
       return test(parsed);
     case 'match':
       return match(parsed);
+    case 'backtest':
+      return backtest(
+        {
+          rules: [...(parsed.values.rules ?? []), ...parsed.positionals],
+          events: parsed.values.events,
+          stored: parsed.values.stored === true,
+          from: parsed.values.from,
+          to: parsed.values.to,
+          agency: parsed.values.agency,
+          config: parsed.values.config,
+          'data-dir': parsed.values['data-dir'],
+          expect: parsed.values.expect,
+          junit: parsed.values.junit,
+          json: parsed.values.json === true,
+          disable: parsed.values.disable ?? [],
+          placeholders: parsed.values.placeholders,
+        },
+        { out, err, usage },
+      );
+    case 'tune':
+      return tune(
+        {
+          rule: parsed.values.rule,
+          rules: [...(parsed.values.rules ?? []), ...parsed.positionals],
+          from: parsed.values.from,
+          to: parsed.values.to,
+          agency: parsed.values.agency,
+          config: parsed.values.config,
+          'data-dir': parsed.values['data-dir'],
+          filter: parsed.values.filter,
+          apply: parsed.values.apply,
+          json: parsed.values.json === true,
+        },
+        { out, err, usage },
+      );
+    case 'update':
+      return update(
+        {
+          source: parsed.values.source ?? parsed.positionals[0],
+          package: parsed.values.package ?? 'core',
+          sha256: parsed.values.sha256,
+          checksums: parsed.values.checksums,
+          dest: parsed.values.dest,
+          dataDir: parsed.values['data-dir'],
+          config: parsed.values.config,
+          all: parsed.values.all === true,
+          dryRun: parsed.values['dry-run'] === true,
+          json: parsed.values.json === true,
+        },
+        { out, err, usage },
+      );
     default:
       return usage(`unknown sub-command '${sub}'`);
   }
@@ -67,6 +136,26 @@ function parse(args: string[]) {
       placeholders: { type: 'string' },
       rules: { type: 'string', multiple: true },
       events: { type: 'string' },
+      disable: { type: 'string', multiple: true },
+      'all-matches': { type: 'boolean', default: false },
+      stored: { type: 'boolean', default: false },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      agency: { type: 'string' },
+      config: { type: 'string' },
+      'data-dir': { type: 'string' },
+      expect: { type: 'string' },
+      junit: { type: 'string' },
+      rule: { type: 'string' },
+      filter: { type: 'string' },
+      apply: { type: 'string' },
+      source: { type: 'string' },
+      package: { type: 'string' },
+      sha256: { type: 'string' },
+      checksums: { type: 'string' },
+      dest: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
     },
   });
 }
@@ -157,14 +246,16 @@ async function match(p: Parsed): Promise<number> {
   if (rulePaths.length === 0 || !eventsFile) return usage('match needs --rules <paths...> and --events <file>');
   const set = await loadRuleSet(rulePaths, p.values.placeholders);
   if (set.errors.length) err(`${set.errors.length} rule problems (run 'canhgac rules validate' for details)\n`);
-  // Correlation rules in the rule set run over the base matches, in file order (event time from @timestamp).
-  const corr = set.engine.correlations.length
-    ? new CorrelationEngine(set.engine.correlations, { knownRules: set.engine.rules, maxFutureMs: Infinity })
-    : undefined;
-  for (const pr of corr?.problems ?? []) err(`${describeProblem(pr)}\n`);
+  // Exactly what the service raises (detection/raise.ts): correlations run over the base matches in file order
+  // (event time from @timestamp); a base rule a correlation references with generate: false raises nothing.
+  const disabled = new Set(p.values.disable ?? []);
+  const { raiser, problems } = alertRaiser(set, disabled);
+  for (const pr of problems) err(`${describeProblem(pr)}\n`);
+  const all = p.values['all-matches'] === true;
   let index = 0;
   let matches = 0;
   let alerts = 0;
+  let correlationAlerts = 0;
   let skipped = 0;
   const perRule = new Map<string, number>();
   const started = process.hrtime.bigint();
@@ -174,31 +265,18 @@ async function match(p: Parsed): Promise<number> {
       reportEventProblem(eventsFile, pr);
     },
   })) {
-    const found = matchEvent(set.engine, ev);
-    for (const m of found) {
-      matches++;
-      perRule.set(m.id, (perRule.get(m.id) ?? 0) + 1);
-      if (p.values.json) {
-        out(`${JSON.stringify({ event: index, rule_id: m.id, rule_title: m.title, level: m.level ?? null })}\n`);
-      } else {
-        const ts = typeof ev['@timestamp'] === 'string' ? ` ${ev['@timestamp']}` : '';
-        out(`event ${index}${ts}: [${m.level ?? '-'}] ${m.title} (${m.id})\n`);
-      }
+    const outcome = raiser.process(ev);
+    matches += outcome.matches.length;
+    for (const a of outcome.alerts) {
+      alerts++;
+      if (a.kind === 'correlation') correlationAlerts++;
+      perRule.set(a.ruleId, (perRule.get(a.ruleId) ?? 0) + 1);
+      out(describeAlert(index, ev, a, p.values.json === true));
     }
-    if (corr && found.length) {
-      for (const a of corr.process(ev, found)) {
-        alerts++;
-        const c = a.correlation;
-        if (p.values.json) {
-          const extra = { type: a.type, group: a.group, value: a.value, count: a.count, rule_ids: a.ruleIds };
-          out(
-            `${JSON.stringify({ event: index, rule_id: c.id, rule_title: c.title, level: c.level ?? null, correlation: extra })}\n`,
-          );
-        } else {
-          out(
-            `event ${index}: CORRELATION [${c.level ?? '-'}] ${c.title} (${c.id}) ${a.type} ${JSON.stringify(a.group)} = ${a.value}\n`,
-          );
-        }
+    if (all) {
+      for (const m of outcome.silent) {
+        const silent: RaisedAlert = { kind: 'rule', ruleId: m.id, title: m.title, level: m.level };
+        out(describeAlert(index, ev, silent, p.values.json === true, false));
       }
     }
     index++;
@@ -210,14 +288,31 @@ async function match(p: Parsed): Promise<number> {
     events: index,
     skipped,
     matches,
-    correlation_alerts: alerts,
-    rules_matched: perRule.size,
+    alerts,
+    correlation_alerts: correlationAlerts,
+    rules_alerting: perRule.size,
     seconds: Math.round(seconds * 1000) / 1000,
   };
   err(
     p.values.json
       ? `${JSON.stringify(summary)}\n`
-      : `${matches} matches of ${perRule.size} rules in ${index} events (${skipped} skipped, ${set.loaded} rules, ${summary.seconds} s)\n`,
+      : `${alerts} alerts (${correlationAlerts} from correlations) of ${perRule.size} rules, ${matches} rule matches in ${index} events (${skipped} skipped, ${set.loaded} rules, ${summary.seconds} s)\n`,
   );
   return 0;
+}
+
+/** One output line: an alert the service raises, or (with --all-matches) a match that raises nothing. */
+function describeAlert(index: number, ev: SigmaEvent, a: RaisedAlert, json: boolean, raised = true): string {
+  const c = a.correlation;
+  if (json) {
+    const o: Record<string, unknown> = { event: index, rule_id: a.ruleId, rule_title: a.title, level: a.level ?? null };
+    if (c) o.correlation = { type: c.type, group: c.group, value: c.value, count: c.count, rule_ids: c.ruleIds };
+    if (!raised) o.raised = false;
+    return `${JSON.stringify(o)}\n`;
+  }
+  const ts = typeof ev['@timestamp'] === 'string' ? ` ${ev['@timestamp']}` : '';
+  if (c)
+    return `event ${index}${ts}: CORRELATION [${a.level ?? '-'}] ${a.title} (${a.ruleId}) ${c.type} ${JSON.stringify(c.group)} = ${c.value}\n`;
+  const note = raised ? '' : ' (no alert: referenced by a correlation with generate: false)';
+  return `event ${index}${ts}: [${a.level ?? '-'}] ${a.title} (${a.ruleId})${note}\n`;
 }

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { openSqliteStores, type SqliteStores } from '../../store/sqlite/index.js';
 import { agencyScope, SCOPE_ALL } from '../../store/types.js';
 import { AssetService, parseAssetsCsv, validateAsset } from './assets.js';

@@ -56,3 +56,36 @@ describe('GeoIP enrichment (shipped country database)', () => {
     expect(() => new GeoEnricher({ networks: [{ network: '300.1.1.0/24', label: 'x' }] })).toThrow('300.1.1.0/24');
   });
 });
+
+describe('GeoIP enrichment: city and AS by default, with no download', () => {
+  const g = new GeoEnricher();
+
+  test('a public address gets its city (DB-IP City Lite) and its AS number and organisation', () => {
+    const info = g.lookup('8.8.8.8');
+    expect(info).toMatchObject({ countryIso: 'US', asn: 15169 });
+    expect(info?.asOrg).toMatch(/google/i);
+    expect(typeof info?.city).toBe('string');
+    expect(g.lookup('113.160.1.1')).toMatchObject({ countryIso: 'VN', city: expect.any(String), asn: 45899 });
+  });
+
+  test('IPv6 addresses too (the IPv6 city file opens on the first one)', () => {
+    const info = g.lookup('2001:4860:4860::8888');
+    expect(info).toMatchObject({ countryIso: expect.stringMatching(/^[A-Z]{2}$/), asn: 15169 });
+    expect(typeof info?.city).toBe('string');
+  });
+
+  test('Vietnamese government networks are labelled gov-vn (the Government Portal, AS149129)', () => {
+    expect(g.lookup('103.1.200.10')).toMatchObject({ label: 'gov-vn', countryIso: 'VN', asn: 149129 });
+    const own = new GeoEnricher({ governmentAsns: [45899] });
+    expect(own.lookup('113.160.1.1')).toMatchObject({ label: 'gov-vn' });
+    expect(own.lookup('103.1.200.10')?.label).toBeUndefined();
+  });
+
+  test('city and AS can be turned off (country only, from the small database)', () => {
+    const small = new GeoEnricher({ city: false, asn: false });
+    const info = small.lookup('8.8.8.8');
+    expect(info).toMatchObject({ countryIso: 'US' });
+    expect(info?.city).toBeUndefined();
+    expect(info?.asn).toBeUndefined();
+  });
+});

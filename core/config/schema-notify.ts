@@ -1,4 +1,5 @@
 /** The `incidents` and `notify` sections of the configuration schema, and the API's proxy keys (schema.ts). */
+import { GROUPING_SCHEMA, RISK_SCHEMA } from './schema-grouping.js';
 import { host, obj, port } from './schema-parts.js';
 
 /** Incident checks (SLA clocks, silent hosts) and the sweep of the incident outbox (incidents/outbox.ts). */
@@ -11,6 +12,8 @@ export const INCIDENTS_SCHEMA = obj('Incident checks and the outbox of incident 
     description:
       'How often SLA clocks and silent hosts are checked and the incident outbox is swept for events a stop left unsent.',
   },
+  grouping: GROUPING_SCHEMA,
+  risk: RISK_SCHEMA,
 });
 
 /** Where notification channels may send (notify/channels/destination.ts). */

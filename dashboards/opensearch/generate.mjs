@@ -76,6 +76,7 @@ export const INCIDENT_STRINGS = [
   'state',
   'assignee',
   'attack',
+  'entities',
 ];
 export const INCIDENT_NUMBERS = [
   'alertCount',
@@ -86,6 +87,7 @@ export const INCIDENT_NUMBERS = [
   'acknowledgedAt',
   'resolvedAt',
   'reopenCount',
+  'entitiesDropped',
 ];
 export const ALERT_STRINGS = [
   'id',
@@ -98,6 +100,7 @@ export const ALERT_STRINGS = [
   'host',
   'incidentId',
   'suppressedBy',
+  'entities',
 ];
 export const ALERT_NUMBERS = ['ts'];
 

@@ -155,9 +155,15 @@ describe('sshd lines', () => {
     expect(auth(sshd(m))).toEqual(want);
   });
 
-  it('keeps the envelope: source.ip stays the sender, host.name the syslog host', () => {
+  it('one field per entity: source.ip the attacker, log.source.address the sender, host.name the syslog host', () => {
     const e = ev(sshd('Failed password for root from 203.0.113.5 port 52144 ssh2'));
-    expect([e['source.ip'], e['host.name'], e['logsource.service']]).toEqual(['10.20.0.5', 'web01', 'sshd']);
+    expect([e['source.ip'], e['client.ip'], e['log.source.address'], e['host.name'], e['logsource.service']]).toEqual([
+      '203.0.113.5',
+      '203.0.113.5',
+      '10.20.0.5',
+      'web01',
+      'sshd',
+    ]);
   });
 
   it('works for lines shipped inside JSON by Filebeat or Fluent Bit', () => {

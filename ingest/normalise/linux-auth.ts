@@ -3,8 +3,9 @@
  * which arrive as free text in syslog. Rules and correlations group by who and from where, so these lines get
  * ECS names (decision 0001: the flat event carries them as dotted keys):
  *
- * - `client.ip`, `client.port`: the remote peer of an SSH connection. `source.ip` stays the sender of the log
- *   line (the envelope; see ARCHITECTURE.md), so a query on a server's address still finds all its lines.
+ * - `client.ip`, `client.port`: the remote peer of an SSH connection, kept for the rules that name them; the
+ *   normaliser also copies it to `source.ip` (one field per entity, core/event/entity-fields.ts), and the sender
+ *   of the log line (the relay) is `log.source.address`.
  * - `user.name`: the account logged into / the invoking user (sudo, su) / the account created or changed;
  *   `user.target.name`: the account sudo/su switches to; `group.name`, `group.id`, `user.id` for account changes.
  * - `process.command_line`, `process.working_directory`, `process.tty`: what sudo ran, where.

@@ -52,7 +52,9 @@ describe('normaliseRecord', () => {
       'agency.id': '000.00.01.H40',
       'agency.name': 'Phòng máy chủ',
       'host.name': 'web01',
-      'source.ip': '10.1.2.3',
+      // One field per entity: the attacker the line names is source.ip; the relay that sent it log.source.address.
+      'source.ip': '203.0.113.5',
+      'log.source.address': '10.1.2.3',
       'log.syslog.facility': 4,
       'log.syslog.severity': 6,
       'log.syslog.appname': 'sshd',
@@ -158,7 +160,51 @@ describe('normaliseRecord', () => {
       rec('{"message":"m","source.ip":"6.6.6.6","agency.id":"evil","host":{"name":"h"},"user":"u"}'),
       ctx,
     )!;
-    expect([ev['source.ip'], ev['agency.id'], ev['host.name'], ev.user]).toEqual(['10.1.2.3', 'unassigned', 'h', 'u']);
+    // source.ip is the peer the line names (an ECS document's own source.ip); the sender stays log.source.address.
+    expect([ev['log.source.address'], ev['agency.id'], ev['host.name'], ev.user]).toEqual([
+      '10.1.2.3',
+      'unassigned',
+      'h',
+      'u',
+    ]);
+    expect(ev['source.ip']).toBe('6.6.6.6');
+    // Not an address: no source.ip at all.
+    const bad = normaliseRecord(rec('{"message":"m","source.ip":"not-an-ip"}'), ctx)!;
+    expect(bad['source.ip']).toBeUndefined();
+  });
+
+  it('puts the attacker of every source in source.ip and keeps the names Sigma rules use', () => {
+    const ctx = createNormaliseContext();
+    const lines: [string, string, string][] = [
+      [
+        '<38>Nov 22 09:59:58 web01 sshd[4242]: Failed password for root from 203.0.113.5 port 4000 ssh2',
+        'client.ip',
+        '203.0.113.5',
+      ],
+      [
+        '<190>Nov 22 09:59:58 web01 nginx: 198.51.100.7 - - [22/Nov/2026:09:59:58 +0700] "GET /a.php?id=1 HTTP/1.1" 404 12 "-" "sqlmap"',
+        'c-ip',
+        '198.51.100.7',
+      ],
+      [
+        '<4>Nov 22 09:59:58 fw01 kernel: [1.2] DROP IN=eth0 OUT= MAC= SRC=192.0.2.44 DST=10.0.0.5 LEN=40 PROTO=TCP SPT=1 DPT=22 SYN',
+        'SRC',
+        '192.0.2.44',
+      ],
+    ];
+    for (const [line, field, ip] of lines) {
+      const ev = normaliseRecord(rec(line), ctx)!;
+      expect({ field, kept: ev[field], attacker: ev['source.ip'], relay: ev['log.source.address'] }).toEqual({
+        field,
+        kept: ip,
+        attacker: ip,
+        relay: '10.1.2.3',
+      });
+    }
+    // A line naming no peer has no source.ip.
+    expect(
+      normaliseRecord(rec('<78>Nov 22 10:00:01 web01 CRON[1]: (root) CMD (true)'), ctx)!['source.ip'],
+    ).toBeUndefined();
   });
 
   it('payload keys that would clash with envelope objects or leaves move under payload.', () => {
@@ -352,7 +398,7 @@ describe('normaliseRecord on arbitrary records', () => {
           if (ev === undefined) return;
           expect(typeof ev['@timestamp']).toBe('string');
           expect(typeof ev['event.ingested']).toBe('string');
-          expect(ev['source.ip']).toBe(source);
+          expect(ev['log.source.address']).toBe(source);
           expect(typeof ev['agency.id']).toBe('string');
           expect(typeof ev.message).toBe('string');
         },

@@ -4,6 +4,7 @@
  * per distinct second, and per-sender state (W3C headers, time caches) lives in a bounded map.
  */
 
+import { attackerIn } from '../../core/event/entity-fields.js';
 import type { NormalisedEvent as SigmaEvent } from '../../core/event/event.js';
 import { logger } from '../../core/log.js';
 import { counter, type StageTelemetry, stageTelemetry } from '../../core/metrics.js';
@@ -331,7 +332,10 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Sigma
     'agency.name': agencyName,
     'host.name': host,
     'host.ip': host === undefined ? record.source : isIpLiteral(host) ? host : undefined,
-    'source.ip': record.source,
+    // One field per entity (core/event/entity-fields.ts): source.ip is the remote peer the line names (the
+    // attacker), never the relay that delivered it, which is log.source.address (a shipper's own value wins).
+    'source.ip': d.fields === undefined ? undefined : attackerIn(d.fields),
+    'log.source.address': record.source,
     'log.syslog.facility': d.facility >= 0 ? d.facility : undefined,
     'log.syslog.severity': d.severity >= 0 ? d.severity : undefined,
     'log.syslog.appname': d.appname,

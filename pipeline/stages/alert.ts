@@ -1,14 +1,21 @@
 /**
  * Stage alert: the batch's alerts in event order: for each event its rule alerts (one per match; the id is event +
  * rule, so a replayed batch raises nothing twice), then the correlation alerts its observation fired (correlate);
- * then the threat-intel hits of the context stage.
+ * then the threat-intel hits of the context stage; then each level weighed by its asset's criticality. Each
+ * alert carries the entities of its event (attacker address, host, account, URL, process: incidents/entities.ts),
+ * which entity grouping and risk read.
  */
+
+import { raisesAlert } from '../../detection/raise.js';
+import { type Entity, entitiesOf, entityKey } from '../../incidents/entities.js';
 import type { Alert } from '../../incidents/types.js';
 import { eventTime, levelOf, outputsOf, type Stage } from '../stage.js';
 
+const keysOf = (es: readonly Entity[]): string[] => es.map(entityKey);
+
 export const alert: Stage = {
   name: 'alert',
-  async run(batch) {
+  async run(batch, deps) {
     const { corr } = batch.det;
     const alerts: Alert[] = [];
     const outs = outputsOf(batch);
@@ -16,9 +23,11 @@ export const alert: Stage = {
       const o = outs[i]!;
       const e = o.event;
       const host = typeof e['host.name'] === 'string' ? e['host.name'] : undefined;
+      const entities = o.matches?.length ? keysOf(entitiesOf(e)) : undefined;
       for (const m of o.matches ?? []) {
-        // A rule referenced by a correlation with `generate: false` raises no alert of its own.
-        if (!corr.shouldAlert(m)) continue;
+        // A rule referenced by a correlation with `generate: false` raises no alert of its own (detection/raise.ts,
+        // which `canhgac rules match` reads too).
+        if (!raisesAlert(corr, m)) continue;
         alerts.push({
           id: `${e['event.id']}:${m.id}`,
           kind: 'rule',
@@ -30,13 +39,25 @@ export const alert: Stage = {
           ...(host ? { host } : {}),
           eventIds: [String(e['event.id'])],
           ts: eventTime(e),
+          ...(entities?.length ? { entities } : {}),
         });
       }
       const fired = batch.correlated?.get(i);
-      if (fired) alerts.push(...fired);
+      // A correlation's entities: its group-by values over the event that fired it.
+      if (fired)
+        for (const a of fired) alerts.push(a.entities ? a : { ...a, entities: keysOf(entitiesOf(e, a.fields)) });
     }
-    // Threat-intel hits of the context stage, after the rule and correlation alerts.
-    alerts.push(...(batch.contextAlerts ?? []));
+    // Threat-intel hits of the context stage, after the rule and correlation alerts, with their event's entities.
+    const ctx = batch.contextAlerts ?? [];
+    if (ctx.length > 0) {
+      const byId = new Map(outs.map((o) => [String(o.event['event.id']), o.event]));
+      for (const a of ctx) {
+        const e = byId.get(a.eventIds[0] ?? '');
+        alerts.push(a.entities || !e ? a : { ...a, entities: keysOf(entitiesOf(e, a.fields)) });
+      }
+    }
+    // Asset criticality moves each alert's level (context/assets/weigh.ts states the rule).
+    deps.context?.weigh(alerts);
     batch.alerts = alerts;
   },
 };

@@ -6,6 +6,7 @@
  * no-op for alerts already stored).
  */
 import { counter } from '../../core/metrics.js';
+import { correlationRaises } from '../../detection/raise.js';
 import type { Alert } from '../../incidents/types.js';
 import { eventTime, levelOf, outputsOf, type Stage } from '../stage.js';
 
@@ -43,7 +44,7 @@ export const correlate: Stage = {
       const host = typeof e['host.name'] === 'string' ? e['host.name'] : undefined;
       const alerts: Alert[] = [];
       for (const a of fired) {
-        if (!a.standalone) continue;
+        if (!correlationRaises(a)) continue;
         alerts.push({
           id: a.id,
           kind: 'correlation',

@@ -37,7 +37,7 @@ export const store: Stage = {
         '@timestamp': new Date(r.receivedAt).toISOString(),
         'event.id': r.id,
         'agency.id': r.agency ?? 'unassigned',
-        'source.ip': r.source,
+        'log.source.address': r.source,
         message: r.data,
         'canhgac.decode_error': `processing failed: ${p.reason}`,
       });

@@ -10,6 +10,7 @@ import { logger } from '../../core/log.js';
 import { projectRoot } from '../../core/shared-data.js';
 import { storeError } from '../errors.js';
 import { type Json, rest, waitUsable } from './client.js';
+import { migrateEntities } from './migrate-entities.js';
 
 /** One mapping file: OpenSearch mappings with `_meta.schema_version`. */
 export type Mapping = Json & { _meta: { schema_version: number } };
@@ -119,7 +120,7 @@ export async function ensureSchema(client: Client, l: Layout, m: Mappings, s: In
     if (have >= want) continue;
     await rest(client, 'PUT', `/_index_template/${k.name}`, templateBody(k.patterns, k.mapping, s, k.alias));
     log.info({ template: k.name, from: have, to: want }, 'Installed index template.');
-    if (have > 0) await upgradeLive(client, k.patterns.join(','), k.mapping);
+    if (have > 0) await upgradeLive(client, k.patterns.join(','), k.mapping, k.alias !== undefined);
   }
   // The dead-letter index exists up front so its alias and mapping are there before the first refusal.
   await rest(client, 'PUT', `/${l.deadLetters}`, undefined, { ok: [400] });
@@ -133,7 +134,7 @@ function templateVersion(body: Json): number {
 }
 
 /** Puts the new mapping on every live index below its version. */
-async function upgradeLive(client: Client, pattern: string, mapping: Mapping): Promise<void> {
+async function upgradeLive(client: Client, pattern: string, mapping: Mapping, events = false): Promise<void> {
   const res = await rest(client, 'GET', `/${pattern}/_mapping`, undefined, { ok: [404] });
   if (res.status === 404) return;
   for (const [index, v] of Object.entries(res.body)) {
@@ -148,6 +149,8 @@ async function upgradeLive(client: Client, pattern: string, mapping: Mapping): P
       );
     } else {
       log.info({ index, from: have, to: mapping._meta.schema_version }, 'Upgraded the mapping of a live index.');
+      // Schema 3: one field per entity (the relay out of source.ip), as a background task.
+      if (events && have < 3 && mapping._meta.schema_version >= 3) await migrateEntities(client, index);
     }
   }
 }

@@ -4,9 +4,11 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ftsText } from './events.js';
 import { registerFunctions } from './functions.js';
+import { ensureIncidentStats } from './incident-stats.js';
+import { migrateEntities } from './migrate-entities.js';
 
 /** Schema version stored in `PRAGMA user_version`; raise it with a migration when the schema changes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -84,8 +86,11 @@ export function openDatabase(opts: SqliteOptions): Database.Database {
   db.pragma('cache_size = -65536');
   // Fewer, larger checkpoints while ingesting (the default 1000 pages checkpoints every ~4 MB of WAL).
   db.pragma('wal_autocheckpoint = 16384');
+  const had = db.pragma('user_version', { simple: true }) as number;
   migrate(db);
   db.exec(SCHEMA);
+  if (had > 0 && had < 3) migrateEntities(db);
+  ensureIncidentStats(db);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   // FTS5 merges its b-tree segments once 16 (default 4) of one size exist: each posting is rewritten fewer times
   // while ingesting (~10% of the write path), searches read a few more segments. Those merges run a little with

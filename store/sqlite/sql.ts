@@ -168,9 +168,19 @@ function likePattern(parts: readonly PatternPart[]): string {
  * character either way); anything else (non-ASCII text, numbers, booleans, arrays) goes to the exact function.
  */
 function emitLike(node: Extract<QueryNode, { kind: 'match' }>, path: string, params: unknown[]): string {
-  const pat = likePattern(node.parts);
   const key = sqlText(JSON.stringify(node));
   const p = sqlText(path);
+  const lit = node.parts.every((x) => typeof x === 'string') ? node.parts.join('') : undefined;
+  if (lit !== undefined && lit === lit.toLowerCase() && lit === lit.toUpperCase()) {
+    // A literal with no cased character (an IPv4 address, a number, a port): a text value matches it ignoring
+    // case only when it is the same text (no character lowercases to an uncased one), so one comparison decides.
+    params.push(lit);
+    return `(CASE coalesce(json_type(doc, ${p}), 'absent')
+      WHEN 'text' THEN coalesce((doc ->> ${p}) = ?, 0)
+      WHEN 'absent' THEN 0 WHEN 'null' THEN 0 WHEN 'object' THEN 0
+      ELSE cg_v(doc -> ${p}, ${key}) END)`;
+  }
+  const pat = likePattern(node.parts);
   params.push(pat);
   return `(CASE coalesce(json_type(doc, ${p}), 'absent')
     WHEN 'text' THEN (CASE WHEN (doc ->> ${p}) GLOB '*[^ -~]*' THEN cg_v(doc -> ${p}, ${key}) ELSE (doc ->> ${p}) LIKE ? ESCAPE '\\' END)

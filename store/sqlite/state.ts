@@ -5,7 +5,10 @@ import {
   COLLECTION_NAME,
   type Collection,
   type CollectionName,
+  type DocFilter,
   type DocPage,
+  type GroupStatsRequest,
+  type GroupStatsRow,
   type ListOptions,
   MAX_PAGE_SIZE,
   type NewDoc,
@@ -14,6 +17,7 @@ import {
   type StateStore,
   type Versioned,
 } from '../types.js';
+import { incidentStatRows, summaryAnswers } from './incident-stats.js';
 import { jsonPath } from './sql.js';
 
 type Row = { id: string; agency: string | null; version: number; doc: string };
@@ -34,6 +38,30 @@ function decodeCursor(c: string): [SortValue, string] {
     // fall through
   }
   throw storeError('CANHGAC_ERR_STORE_CURSOR');
+}
+
+const DAY_MS = 86_400_000;
+
+/** Adds grouped rows (k, s, n, sum<i>, max<i>, first<i>) into the groups of a request. */
+function foldRows(out: Map<unknown, GroupStatsRow>, req: GroupStatsRequest, rows: Record<string, unknown>[]): void {
+  for (const r of rows) {
+    const key = r.k as string | number | null;
+    let g = out.get(key);
+    if (!g) {
+      g = { key, count: 0, sum: {}, max: {}, first: {}, split: {} };
+      out.set(key, g);
+    }
+    const n = Number(r.n);
+    g.count += n;
+    if (req.split) g.split[String(r.s)] = (g.split[String(r.s)] ?? 0) + n;
+    for (const [i, f] of (req.sum ?? []).entries()) g.sum[f] = (g.sum[f] ?? 0) + Number(r[`sum${i}`] ?? 0);
+    for (const [i, f] of (req.max ?? []).entries()) {
+      const v = r[`max${i}`];
+      if (typeof v === 'number') g.max[f] = Math.max(g.max[f] ?? v, v);
+    }
+    for (const [i, f] of (req.first ?? []).entries())
+      if (g.first[f] === undefined && r[`first${i}`] !== null) g.first[f] = r[`first${i}`];
+  }
 }
 
 /** Prepared statements per database and SQL text: listings repeat the same few queries. */
@@ -156,28 +184,8 @@ class SqliteCollection<T extends object> implements Collection<T> {
     if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
       throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `size must be 1..${MAX_PAGE_SIZE}` });
     }
-    const conds = ['coll = ?'];
-    const params: unknown[] = [this.name];
-    if (scope.kind === 'agency') {
-      conds.push('agency = ?');
-      params.push(scope.agencyId);
-    }
-    for (const [field, want] of Object.entries(opts.filter ?? {})) {
-      const v = this.fieldSql(field, params);
-      if (want === null) {
-        conds.push(`(${v} IS NULL OR ${v} = 'null')`);
-        params.push(...params.slice(-1));
-      } else if (Array.isArray(want)) {
-        if (want.length === 0) conds.push('0');
-        else {
-          conds.push(`${v} IN (${want.map(() => '?').join(', ')})`);
-          params.push(...want.map((w) => JSON.stringify(w)));
-        }
-      } else {
-        conds.push(`${v} = ?`);
-        params.push(JSON.stringify(want));
-      }
-    }
+    const params: unknown[] = [];
+    const conds = this.where(scope, opts.filter, params);
     const sortField = opts.sort?.field ?? 'id';
     const desc = opts.sort?.order === 'desc';
     let keySql = 'id';
@@ -222,6 +230,78 @@ class SqliteCollection<T extends object> implements Collection<T> {
     const last = rows[rows.length - 1];
     if (more && last) page.next = encodeCursor(sortField === 'id' ? null : last.k, last.id);
     return page;
+  }
+
+  /** The WHERE conditions of a scope and a filter (parameters appended to `params`). */
+  private where(scope: Scope, filter: DocFilter | undefined, params: unknown[]): string[] {
+    const conds = ['coll = ?'];
+    params.push(this.name);
+    if (scope.kind === 'agency') {
+      conds.push('agency = ?');
+      params.push(scope.agencyId);
+    }
+    for (const [field, want] of Object.entries(filter ?? {})) {
+      const v = this.fieldSql(field, params);
+      if (want === null) {
+        conds.push(`(${v} IS NULL OR ${v} = 'null')`);
+        params.push(...params.slice(-1));
+      } else if (Array.isArray(want)) {
+        if (want.length === 0) conds.push('0');
+        else {
+          conds.push(`${v} IN (${want.map(() => '?').join(', ')})`);
+          params.push(...want.map((w) => JSON.stringify(w)));
+        }
+      } else {
+        conds.push(`${v} = ?`);
+        params.push(JSON.stringify(want));
+      }
+    }
+    return conds;
+  }
+
+  /**
+   * Grouped figures: incidents by rule and state from the summary the triggers keep (incident-stats.ts), the
+   * first day of a period from the incidents themselves; anything else in one grouped statement.
+   */
+  async groupStats(scope: Scope, req: GroupStatsRequest): Promise<GroupStatsRow[]> {
+    this.check();
+    const out = new Map<unknown, GroupStatsRow>();
+    if (this.name === 'incidents' && summaryAnswers(req)) {
+      const sinceDay = req.since ? Math.floor(req.since.from / DAY_MS) : undefined;
+      foldRows(out, req, incidentStatRows(this.db, scope.kind === 'agency' ? scope.agencyId : undefined, sinceDay));
+      if (sinceDay !== undefined) foldRows(out, req, this.sqlGroups(scope, req, (sinceDay + 1) * DAY_MS));
+    } else foldRows(out, req, this.sqlGroups(scope, req));
+    return [...out.values()];
+  }
+
+  /** One grouped statement (a `since` on lastSeen spells the state_last_seen index's expression: a range). */
+  private sqlGroups(scope: Scope, req: GroupStatsRequest, until?: number): Record<string, unknown>[] {
+    const params: unknown[] = [];
+    const conds = this.where(scope, req.filter, params);
+    const path = (f: string) => {
+      const p = jsonPath(f);
+      if (p === undefined) throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `cannot group on ${f}` });
+      return `'${p.replace(/'/g, "''")}'`;
+    };
+    if (req.since) {
+      conds.push(`json_extract(doc, ${path(req.since.field)}) >= ?`);
+      params.push(req.since.from);
+      if (until !== undefined) {
+        conds.push(`json_extract(doc, ${path(req.since.field)}) < ?`);
+        params.push(until);
+      }
+    }
+    const cols = [
+      `json_extract(doc, ${path(req.by)}) AS k`,
+      req.split ? `json_extract(doc, ${path(req.split)}) AS s` : 'NULL AS s',
+      'count(*) AS n',
+      ...(req.sum ?? []).map((f, i) => `total(json_extract(doc, ${path(f)})) AS sum${i}`),
+      ...(req.max ?? []).map((f, i) => `max(json_extract(doc, ${path(f)})) AS max${i}`),
+      ...(req.first ?? []).map((f, i) => `max(json_extract(doc, ${path(f)})) AS first${i}`),
+    ];
+    return preparedOn(this.db, `SELECT ${cols.join(', ')} FROM state WHERE ${conds.join(' AND ')} GROUP BY k, s`).all(
+      ...params,
+    ) as Record<string, unknown>[];
   }
 
   private fieldSql(field: string, params: unknown[]): string {

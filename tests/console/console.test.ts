@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { CONSOLE_CSP } from '../../api/console-bundle.js';
 import { fmtDate, fmtDateTime, fmtDuration, parseDateTime } from '../../dashboards/console/src/format.js';
 import { termFor } from '../../dashboards/console/src/query.js';
@@ -16,6 +15,7 @@ import { attackLinks, ruleFields } from '../../dashboards/console/src/rulefields
 import { evaluate } from '../../store/query/evaluate.js';
 import { parseQuery } from '../../store/query/parse.js';
 import { SCOPE_ALL } from '../../store/types.js';
+import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 
 describe('serving the console', () => {
   let f: Fixture;
@@ -34,7 +34,16 @@ describe('serving the console', () => {
   });
 
   it('answers index.html (not cached, strict CSP) for the root and client routes', async () => {
-    for (const path of ['/', '/incidents', '/incidents/abc%20d', '/search?q=x']) {
+    // Entity pages end like a file name (an address, an agency code) and are still routes.
+    for (const path of [
+      '/',
+      '/incidents',
+      '/incidents/abc%20d',
+      '/search?q=x',
+      '/attack',
+      '/entities/ip/203.0.113.7',
+      '/entities/agency/000.00.31.H40',
+    ]) {
       const r = await fetch(f.url + path);
       expect(r.status).toBe(200);
       expect(r.headers.get('content-type')).toContain('text/html');

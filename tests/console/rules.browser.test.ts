@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { SCOPE_ALL } from '../../store/types.js';
+import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { buildConsoleOnce, CHROMIUM, launch, login, SHOTS, shot, until } from './browser-kit.js';
 
 const ANALYST = { username: 'hoa.pham', password: 'mat-khau-rat-dai-03' };
@@ -116,8 +116,9 @@ suite('rules in chromium', () => {
     // Details: meaning, response guide, exceptions.
     await page.fill('[data-testid=rule-q]', TRAVERSAL);
     await page.click(`tr[data-rule="${TRAVERSAL}"] [data-testid=rule-open]`);
-    await page.waitForSelector('[data-testid=rule-about] >> text=CVE-2021-41773');
-    expect(await page.textContent('[data-testid=rule-fps]')).toContain('Vulnerability scans');
+    // The shipped rule's own words in Vietnamese (rules/vi.yml) in the Vietnamese console.
+    await page.waitForSelector('[data-testid=rule-about] >> text=leo ra khỏi thư mục gốc');
+    expect(await page.textContent('[data-testid=rule-fps]')).toContain('Đợt quét lỗ hổng');
     expect(await page.locator('[data-testid=response-guide] li').count()).toBeGreaterThan(0);
     await page.selectOption('[data-testid=exc-agency]', AGENCY_A);
     await page.fill('[data-testid=exc-host]', 'may-quet-01');
@@ -162,7 +163,7 @@ suite('rules in chromium', () => {
     expect(await page.locator('nav a[href="/rules"]').count()).toBe(0);
     await page.goto(`${f.url}/incidents/${encodeURIComponent(incident)}`);
     await page.waitForSelector('[data-testid=rule-about]');
-    expect(await page.textContent('[data-testid=rule-description]')).toContain('web root');
+    expect(await page.textContent('[data-testid=rule-description]')).toContain('thư mục gốc của trang');
     expect(await page.locator('[data-testid=response-guide] li').count()).toBeGreaterThan(0);
     await page.waitForSelector('[data-testid=event] tr.matched mark', { state: 'attached' });
     const marks = await page.locator('[data-testid=event] tr.matched mark').allTextContents();

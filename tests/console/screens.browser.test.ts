@@ -7,8 +7,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { SCOPE_ALL } from '../../store/types.js';
+import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { buildConsoleOnce, CHROMIUM, launch, login, SHOTS } from './browser-kit.js';
 
 const ANALYST = { username: 'mai.ho', password: 'mat-khau-rat-dai-10' };
@@ -28,6 +28,9 @@ async function pages(): Promise<Record<string, string>> {
     search: '/search?q=*&range=365d',
     rules: '/rules',
     agencies: '/agencies',
+    attack: '/attack',
+    'entity-host': '/entities/host/web01',
+    'entity-agency': `/entities/agency/${AGENCY_A}`,
   };
 }
 
@@ -36,6 +39,7 @@ async function visitAll(page: Page, who: string, lang: 'vi' | 'en') {
     if (who === 'agency-admin' && name === 'rules') continue;
     await page.goto(f.url + path);
     await page.waitForSelector('main.content h1, [data-testid=incident]');
+    if (name.startsWith('entity')) await page.waitForSelector('[data-testid=entity-count]');
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: join(DIR, `${who}-${name}-${lang}.png`), fullPage: true });
     const body = (await page.textContent('body')) ?? '';

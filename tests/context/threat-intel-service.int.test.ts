@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { type Service, startService } from '../../cli/service.js';
 import { loadConfig } from '../../core/config/load.js';
-import { LOOPBACK_LISTENERS } from '../kit/loopback.js';
 import { projectRoot } from '../../core/shared-data.js';
+import { LOOPBACK_LISTENERS } from '../kit/loopback.js';
 
 const built = existsSync(join(projectRoot, 'dist', 'pipeline', 'processor.js'));
 const KEY = 'ti-service-test-admin-key-0123456789abcdef';
@@ -94,6 +94,19 @@ function sendSyslog(s: Service, line: string): Promise<void> {
       'threat.found_later': true,
     });
 
+    // The target is the province's public-service portal: criticality 5 in the inventory (through the API).
+    const put = await fetch(`${svc.apiUrl}/api/v1/assets`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        agencyId: 'unassigned',
+        host: 'web02.so-tttt.gov.vn',
+        role: 'Cổng dịch vụ công',
+        criticality: 5,
+      }),
+    });
+    expect(put.status).toBe(200);
+
     // A live event from the address: an incident with the indicator's context.
     await sendSyslog(
       svc,
@@ -104,12 +117,21 @@ function sendSyslog(s: Service, line: string): Promise<void> {
       return items.find((i) => i.ruleId === 'canhgac-threat-intel' && i.host === 'web02.so-tttt.gov.vn');
     });
     expect(incident.title).toContain('45.134.26.77');
-    expect(incident.severity).toBe('high');
+    // Confidence 90 is high; the vital asset moves it one level up.
+    expect(incident.severity).toBe('critical');
     const live = await until(
       'live alert',
       async () => (await api(`/api/v1/alerts?incidentId=${String(incident.id)}`)).items[0],
     );
-    expect(live.fields).toMatchObject({ 'threat.indicator.type': 'ipv4', 'threat.indicator.feed': 'vncert' });
+    expect(live.fields).toMatchObject({
+      'threat.indicator.type': 'ipv4',
+      'threat.indicator.feed': 'vncert',
+      'asset.criticality': 5,
+      'asset.role': 'Cổng dịch vụ công',
+      'severity.original': 'high',
+      'host.name': 'web02.so-tttt.gov.vn',
+      'client.ip': '45.134.26.77',
+    });
     expect((live.fields as Record<string, unknown>)['threat.found_later']).toBeUndefined();
 
     // The stored live event carries the indicator and its GeoIP context.
@@ -120,9 +142,14 @@ function sendSyslog(s: Service, line: string): Promise<void> {
     });
     expect(stored).toMatchObject({
       'threat.indicator.value': '45.134.26.77',
-      // sshd's remote party is client.ip (source.ip is the sender, here loopback).
+      // One field per entity: sshd's remote party (client.ip) is source.ip too; the loopback sender is
+      // log.source.address, no longer enriched as if it were the source.
       'client.geo.country_iso_code': 'BY',
-      'source.geo.label': 'loopback/link-local',
+      'client.geo.city_name': expect.any(String),
+      'client.as.number': expect.any(Number),
+      'source.ip': '45.134.26.77',
+      'source.geo.country_iso_code': 'BY',
+      'log.source.address': '127.0.0.1',
     });
     expect(svc.internals.threatIntel!.status()[0]).toMatchObject({ name: 'vncert', indicators: 3, stale: false });
   }, 90_000);

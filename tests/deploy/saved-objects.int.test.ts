@@ -11,13 +11,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../../core/shared-data.js';
-import type { Alert, Incident } from '../../incidents/types.js';
-import { rest } from '../../store/opensearch/client.js';
-import { loadMapping, openOpenSearchStores, type OpenSearchStores } from '../../store/opensearch/index.js';
-import { describeOpenSearch, testPrefix } from '../kit/opensearch.js';
-import { SCOPE_ALL } from '../../store/types.js';
 // @ts-expect-error: plain JavaScript module without declarations
 import * as gen from '../../dashboards/opensearch/generate.mjs';
+import type { Alert, Incident } from '../../incidents/types.js';
+import { rest } from '../../store/opensearch/client.js';
+import { loadMapping, type OpenSearchStores, openOpenSearchStores } from '../../store/opensearch/index.js';
+import { SCOPE_ALL } from '../../store/types.js';
+import { describeOpenSearch, testPrefix } from '../kit/opensearch.js';
 
 type Json = Record<string, unknown>;
 interface Attributes {
@@ -205,8 +205,13 @@ describe('dashboards/opensearch/canhgac.ndjson', () => {
       reopenCount: 0,
       sla: {},
       closure: { by: 'u', at: 5 },
+      disposition: { verdict: 'benign', by: 'u', at: 6 },
       outbox: [],
       outboxPending: false,
+      entities: ['ip:203.0.113.5'],
+      entitiesDropped: 0,
+      chain: [],
+      risk: { entity: 'ip:203.0.113.5', score: 1, rules: 1, tactics: [], contributions: [] },
     };
     const alert: Required<Alert> = {
       id: 'a1',
@@ -222,12 +227,15 @@ describe('dashboards/opensearch/canhgac.ndjson', () => {
       fields: {},
       suppressedBy: 's',
       incidentId: 'i1',
+      entities: ['host:h'],
+      risk: { entity: 'host:h', score: 1 },
     };
     const kinds = (doc: Json) => ({
       strings: Object.keys(doc)
         .filter(
           (k) =>
-            typeof doc[k] === 'string' || (Array.isArray(doc[k]) && !['alertIds', 'eventIds', 'outbox'].includes(k)),
+            typeof doc[k] === 'string' ||
+            (Array.isArray(doc[k]) && !['alertIds', 'eventIds', 'outbox', 'chain'].includes(k)),
         )
         .sort(),
       numbers: Object.keys(doc)

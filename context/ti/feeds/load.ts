@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { configError } from '../../../core/config/errors.js';
+import { contextError } from '../../errors.js';
 import type { Indicator, Tlp } from '../types.js';
 import { type FeedHttpOptions, feedGetOk } from './http.js';
 import { collectMispEvent, parseMispManifest } from './misp.js';
@@ -12,8 +14,6 @@ import { type FeedDefaults, IndicatorCollector, type ParseProblem, type ParseRes
 import { parsePlainList } from './plain.js';
 import { collectStixObjects, parseStixBundle } from './stix.js';
 import { taxiiReadObjects } from './taxii.js';
-import { configError } from '../../../core/config/errors.js';
-import { contextError } from '../../errors.js';
 
 /** A feed as configured (threatIntel.feeds[] in the schema). */
 export interface FeedConfig {

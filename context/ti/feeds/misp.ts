@@ -5,9 +5,9 @@
  * overrides the feed's marking; an attribute's comment, else the event's info, is the description.
  */
 
+import { contextError } from '../../errors.js';
 import type { IndicatorType, Tlp } from '../types.js';
 import { type FeedDefaults, IndicatorCollector, type ParseResult, parseFeedTime, parseTlp } from './parse-common.js';
-import { contextError } from '../../errors.js';
 
 /** One manifest entry: what decides whether an event must be fetched again. */
 export interface MispManifestEntry {

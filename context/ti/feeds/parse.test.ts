@@ -1,6 +1,6 @@
-import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { projectRoot } from '../../../core/shared-data.js';
 import { parseMispEvents } from './misp.js';

@@ -2,8 +2,9 @@
  * TAXII 2.1 client: discovery (`/taxii2/`), API root, collections, and a collection's objects read page by page
  * with `added_after` (and `next` when the server offers it), so each refresh fetches only what was added since.
  */
-import { type FeedHttpOptions, feedGetOk } from './http.js';
+
 import { contextError } from '../../errors.js';
+import { type FeedHttpOptions, feedGetOk } from './http.js';
 
 const ACCEPT = 'application/taxii+json;version=2.1';
 

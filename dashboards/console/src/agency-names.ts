@@ -11,7 +11,8 @@ export const UNASSIGNED = 'unassigned';
 
 let cached: { at: number; list: Promise<Agency[]> } | undefined;
 
-function load(): Promise<Agency[]> {
+/** The agencies the caller may see (one listing shared by the pages, read again after a minute). */
+export function loadAgencies(): Promise<Agency[]> {
   if (!cached || Date.now() - cached.at > 60_000) {
     const list = api<Page<Agency>>('GET', '/api/v1/agencies?limit=1000').then((p) => p.items);
     cached = { at: Date.now(), list };
@@ -39,7 +40,7 @@ export function useAgencyNames(): { list: Agency[]; label: (id: string) => strin
   const [list, setList] = useState<Agency[]>([]);
   useEffect(() => {
     let live = true;
-    load().then(
+    loadAgencies().then(
       (l) => live && setList(l),
       () => {},
     );

@@ -102,6 +102,7 @@ export interface Incident {
   resolvedAt?: number;
   sla?: { ackDueAt?: number; resolveDueAt?: number; ackBreachedAt?: number; resolveBreachedAt?: number };
   closure?: { category?: string; reason?: string; by: string; at: number };
+  disposition?: { verdict: string; category?: string; note?: string; minutes?: number; by: string; at: number };
 }
 export interface Alert {
   id: string;

@@ -2,6 +2,7 @@
 import { createContext, useContext } from 'react';
 import {
   CLOSE_CATEGORY_TERMS,
+  DISPOSITION_TERMS,
   ROLE_TERMS,
   RULE_SOURCE_TERMS,
   SEVERITY_TERMS,
@@ -11,11 +12,13 @@ import {
 import type { Lang } from './format.js';
 import { ADMIN_EN, ADMIN_VI } from './admin-strings.js';
 import { STRINGS_EN, STRINGS_VI } from './strings.js';
+import { INVESTIGATE_EN, INVESTIGATE_VI } from './strings-investigate.js';
 
 export type { Lang } from './format.js';
 
 const vi = {
   ...STRINGS_VI,
+  ...INVESTIGATE_VI,
   ...ADMIN_VI,
   appName: 'Canh Gác SOC',
   login: 'Đăng nhập',
@@ -28,6 +31,8 @@ const vi = {
   search: 'Tìm kiếm sự kiện',
   rules: 'Luật phát hiện',
   agencies: 'Đơn vị và máy',
+  assets: 'Tài sản',
+  threatIntel: 'Tình báo mối đe dọa',
   intakeHealth: 'Tiếp nhận log',
   reportsNav: 'Báo cáo',
   language: 'English',
@@ -169,6 +174,7 @@ export type Key = keyof typeof vi;
 
 const en: Record<Key, string> = {
   ...STRINGS_EN,
+  ...INVESTIGATE_EN,
   ...ADMIN_EN,
   appName: 'Canh Gác SOC',
   login: 'Log in',
@@ -181,6 +187,8 @@ const en: Record<Key, string> = {
   search: 'Event search',
   rules: 'Detection rules',
   agencies: 'Agencies and hosts',
+  assets: 'Assets',
+  threatIntel: 'Threat intel',
   intakeHealth: 'Intake health',
   reportsNav: 'Reports',
   language: 'Tiếng Việt',
@@ -375,6 +383,7 @@ function glossary(lang: Lang): Record<string, string> {
   add('cat_', CLOSE_CATEGORY_TERMS);
   add('tac_', TACTIC_TERMS);
   add('src_', RULE_SOURCE_TERMS);
+  add('v_', DISPOSITION_TERMS);
   return out;
 }
 

@@ -3,15 +3,20 @@ import { type FormEvent, type MouseEvent, useCallback, useEffect, useMemo, useSt
 import { createRoot } from 'react-dom/client';
 import { api, type Me, setUnauthenticatedHandler } from './api.js';
 import { translateError } from './error-text.js';
+import { HeaderAgency } from './header-agency.js';
 import { App, type AppCtx, type Key, type Lang, rememberLang, roleLabel, storedLang, translator } from './i18n.js';
 import { NotifyBanner } from './notify-banner.js';
 import { ADMIN_ROLES, AdminPage } from './pages/admin/admin.js';
 import { AgenciesPage } from './pages/agencies.js';
+import { AssetsPage } from './pages/assets.js';
+import { AttackPage } from './pages/attack.js';
 import { CompliancePage } from './pages/compliance.js';
+import { EntityPage } from './pages/entity.js';
 import { ExportPage } from './pages/export-centre.js';
 import { IncidentPage } from './pages/incident.js';
 import { IntakePage } from './pages/intake.js';
 import { KioskPage } from './pages/kiosk.js';
+import { NoisePage } from './pages/noise.js';
 import { NotificationReportsPage } from './pages/notification-reports.js';
 import { OverviewPage } from './pages/overview.js';
 import { QueuePage } from './pages/queue.js';
@@ -19,6 +24,7 @@ import { ReportsPage } from './pages/reports.js';
 import { REPORT_PATHS } from './pages/reports-tabs.js';
 import { RulesPage } from './pages/rules.js';
 import { SearchPage } from './pages/search.js';
+import { ThreatIntelPage } from './pages/threat-intel.js';
 import { PipelineBanner } from './pipeline-banner.js';
 import './styles.css';
 
@@ -116,7 +122,11 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
   { path: '/incidents', key: 'incidents' },
   { path: '/search', key: 'search' },
   { path: '/rules', key: 'rules', roles: ['admin', 'analyst'] },
+  { path: '/attack', key: 'attackMatrix' },
+  { path: '/noise', key: 'noiseNav', roles: ['admin', 'analyst', 'agency_admin'] },
   { path: '/agencies', key: 'agencies' },
+  { path: '/assets', key: 'assets' },
+  { path: '/threat-intel', key: 'threatIntel', roles: ['admin', 'analyst'] },
   { path: '/intake', key: 'intakeHealth' },
   { path: '/reports', key: 'reportsNav' },
   { path: '/admin', key: 'administration', roles: ADMIN_ROLES },
@@ -125,11 +135,18 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
 function Page({ path }: { path: string }) {
   const inc = /^\/incidents\/([^/]+)$/.exec(path);
   if (inc) return <IncidentPage id={decodeURIComponent(inc[1]!)} />;
+  const ent = /^\/entities\/(ip|host|user|agency)\/([^/]+)$/.exec(path);
+  if (ent) return <EntityPage kind={ent[1] as 'ip'} value={decodeURIComponent(ent[2]!)} />;
+  if (path === '/attack') return <AttackPage />;
   if (path === '/' || path === '/overview') return <OverviewPage />;
   if (path === '/incidents') return <QueuePage />;
   if (path === '/search') return <SearchPage />;
   if (path === '/rules') return <RulesPage />;
+  if (path === '/noise') return <NoisePage />;
   if (path === '/agencies') return <AgenciesPage />;
+  if (path === '/assets')
+    return <AssetsPage agency={new URLSearchParams(location.search).get('agency') ?? undefined} />;
+  if (path === '/threat-intel') return <ThreatIntelPage />;
   if (path === '/intake') return <IntakePage />;
   if (path === '/reports') return <ReportsPage />;
   if (path === '/compliance') return <CompliancePage />;
@@ -215,7 +232,7 @@ function Root() {
           {me ? (
             <span className="muted" data-testid="whoami">
               {me.id} · {roleLabel(t, me.role)}
-              {me.agencyId ? ` · ${me.agencyId}` : ''}
+              {me.agencyId ? <HeaderAgency t={t} id={me.agencyId} /> : null}
             </span>
           ) : null}
           <button type="button" className="link" onClick={switchLang} data-testid="lang">

@@ -76,6 +76,8 @@ export const STRINGS_VI = {
   rulesWord: 'luật',
   disabledByConfig: 'Tắt trong tệp cấu hình (rules.disabled)',
   details: 'Chi tiết',
+  noiseNav: 'Nhiễu cảnh báo',
+  actDisposition: 'đánh giá',
 };
 
 export const STRINGS_EN: Record<keyof typeof STRINGS_VI, string> = {
@@ -154,4 +156,6 @@ export const STRINGS_EN: Record<keyof typeof STRINGS_VI, string> = {
   rulesWord: 'rules',
   disabledByConfig: 'Switched off in the configuration file (rules.disabled)',
   details: 'Details',
+  noiseNav: 'Alert noise',
+  actDisposition: 'verdict',
 };

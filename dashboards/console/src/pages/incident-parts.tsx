@@ -6,7 +6,8 @@
 import type { MouseEvent, ReactNode } from 'react';
 import type { Alert, AuditEntry, Bucket, Comment, EventDoc, Incident } from '../api.js';
 import { api, qs } from '../api.js';
-import { fmtDateTime, fmtNumber, type Key, sevLabel, stateLabel, useApp } from '../i18n.js';
+import { EntityLink, FIELD_ENTITY } from '../entity-link.js';
+import { fmtDateTime, fmtNumber, type Key, sevLabel, stateLabel, term, useApp } from '../i18n.js';
 import { Highlight, LogText, Panel, useData } from '../ui.js';
 
 /** Fields an analyst asks about first, in this order: who attacked, what was hit, which account. */
@@ -35,6 +36,8 @@ export function actionLabel(t: (k: Key) => string, a: AuditEntry): string {
   if (a.action === 'incident.assign') return `${t('assignedTo')} ${after?.assignee ?? '—'}`;
   if (a.action === 'incident.sla_breach') return t('actSlaBreach');
   if (a.action === 'comment.create') return t('actComment');
+  if (a.action === 'incident.disposition')
+    return `${t('actDisposition')}: ${term(t, `v_${(a.after as { verdict?: string } | undefined)?.verdict ?? ''}`)}`;
   if (after?.state && a.action.startsWith('incident.')) return stateLabel(t, after.state);
   return a.action;
 }
@@ -67,7 +70,7 @@ export function IncidentSummary({ incident }: { incident: Incident }) {
               {b.map((x, j) => (
                 <span key={String(x.key)}>
                   {j > 0 ? ', ' : null}
-                  <LogText text={x.key} /> ({fmtNumber(x.count, lang)})
+                  <EntityLink kind={FIELD_ENTITY[f.field]!} value={String(x.key)} /> ({fmtNumber(x.count, lang)})
                 </span>
               ))}
             </dd>,

@@ -12,11 +12,17 @@ import {
   type Page,
   type Rule,
 } from '../api.js';
+import { EntityLink } from '../entity-link.js';
 import { fmtDateTime, fmtDuration, fmtNumber, roleLabel, sevLabel, stateLabel, term, useApp } from '../i18n.js';
+import { IncidentTitle } from '../incident-title.js';
+import { useRuleTitle } from '../rule-titles.js';
 import { attackLinks, ruleFields } from '../rulefields.js';
 import { allows, CLOSING, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
-import { ErrorBox, Highlight, Loading, LogText, Panel, sevClass, useData } from '../ui.js';
+import { ErrorBox, Loading, Panel, sevClass, useData } from '../ui.js';
+import { AttackStory, type AttackView } from './attack-story.js';
+import { DispositionPanel } from './disposition.js';
+import { IncidentContext } from './incident-context.js';
 import { actionLabel, actorLabel, EventList, IncidentSummary, Timeline } from './incident-parts.js';
 import type { Assignee } from './queue.js';
 import { RuleAbout } from './rule-detail.js';
@@ -57,9 +63,13 @@ async function loadDetail(id: string): Promise<Detail> {
   ]);
   const eventIds = [...new Set([...(incident.eventIds ?? []), ...alerts.items.flatMap((a) => a.eventIds ?? [])])];
   const [events, total] = await Promise.all([
-    Promise.all(
-      eventIds.slice(0, 25).map((e) => optional(api<EventDoc>('GET', `/api/v1/events/${encodeURIComponent(e)}`))),
-    ).then((l) => l.filter((e): e is EventDoc => e !== undefined)),
+    // The newest 25 of the incident's events in one search (not 25 reads of one event each).
+    eventIds.length
+      ? api<Page<EventDoc>>(
+          'GET',
+          `/api/v1/events?incidentId=${encodeURIComponent(id)}&limit=25&from=${new Date(incident.firstSeen - 3_600_000).toISOString()}`,
+        ).then((p) => p.items)
+      : Promise.resolve([] as EventDoc[]),
     optional(
       api<{ count: number }>(
         'GET',
@@ -96,6 +106,7 @@ function Clock({ due, done, breachedAt }: { due?: number; done?: number; breache
 export function IncidentPage({ id }: { id: string }) {
   const { t, lang, navigate, me } = useApp();
   const { data, error, reload } = useData(() => loadDetail(id), [id], 10000);
+  const ruleTitle = useRuleTitle();
   const [actionError, setActionError] = useState<unknown>();
   const [comment, setComment] = useState('');
   const [assignee, setAssignee] = useState('');
@@ -122,7 +133,7 @@ export function IncidentPage({ id }: { id: string }) {
     hold({
       ids: [inc.id],
       to,
-      label: `${to === 'false_positive' ? t('markedFp') : t('closed')}: ${inc.title}`,
+      label: `${to === 'false_positive' ? t('markedFp') : t('closed')}: ${ruleTitle(inc.ruleId, inc.title, inc.host)}`,
       run: async () => {
         setActionError(undefined);
         try {
@@ -173,7 +184,8 @@ export function IncidentPage({ id }: { id: string }) {
         ← {t('back')}
       </a>
       <h1>
-        <span className={sevClass(inc.severity)}>{sevLabel(t, inc.severity)}</span> <LogText text={inc.title} />
+        <span className={sevClass(inc.severity)}>{sevLabel(t, inc.severity)}</span>{' '}
+        <IncidentTitle ruleId={inc.ruleId} title={inc.title} host={inc.host} original />
       </h1>
       <div className="facts">
         <span>
@@ -186,10 +198,15 @@ export function IncidentPage({ id }: { id: string }) {
           {t('assignee')}: <strong data-testid="inc-assignee">{inc.assignee ?? '—'}</strong>
         </span>
         <span>
-          {t('agency')}: <strong title={inc.agencyId}>{agencies.label(inc.agencyId)}</strong>
+          {t('agency')}:{' '}
+          <strong title={inc.agencyId}>
+            <EntityLink kind="agency" value={inc.agencyId}>
+              {agencies.label(inc.agencyId)}
+            </EntityLink>
+          </strong>
         </span>
         <span>
-          {t('host')}: {inc.host === undefined ? '—' : <LogText text={inc.host} />}
+          {t('host')}: {inc.host === undefined ? '—' : <EntityLink kind="host" value={inc.host} />}
         </span>
         <span>
           {t('alerts')}: {fmtNumber(inc.alertCount, lang)}
@@ -268,6 +285,7 @@ export function IncidentPage({ id }: { id: string }) {
         />
       ) : null}
       <ErrorBox error={actionError} />
+      <DispositionPanel incident={inc} canWrite={canWrite} onSaved={reload} />
       <div className="cols">
         <Panel title={t('sla')}>
           <dl className="sla">
@@ -297,11 +315,13 @@ export function IncidentPage({ id }: { id: string }) {
           </ul>
         </Panel>
       </div>
+      <AttackStory incident={inc as AttackView} navigate={navigate} />
       <IncidentSummary incident={inc} />
+      <IncidentContext incident={inc} alerts={data.alerts} events={data.events} />
       <Timeline incident={inc} alerts={data.alerts} comments={data.comments} audit={data.audit} />
       <EventList incident={inc} events={data.events} total={data.total} fields={fields} navigate={navigate} />
       {data.about ? (
-        <Panel title={`${t('aboutRule')}: ${data.about.title}`}>
+        <Panel title={`${t('aboutRule')}: ${ruleTitle(data.about.id, data.about.title)}`}>
           <RuleAbout rule={data.about} />
         </Panel>
       ) : null}

@@ -4,6 +4,7 @@ import { agencyLabel } from '../agency-names.js';
 import { type Agency, api, type Bucket, type Incident, type Page, qs } from '../api.js';
 import { fmtDate, fmtNumber, fmtTime, sevLabel, useApp } from '../i18n.js';
 import { useLive } from '../live.js';
+import { useRuleTitle } from '../rule-titles.js';
 import { BarList, ErrorBox, fillBuckets, Loading, Panel, TimeBars, useData } from '../ui.js';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'];
@@ -40,6 +41,7 @@ export function OverviewPage() {
   // Pushed: new or changed incidents reload the figures at once (the 60 s poll is a fallback).
   useLive(reload);
   const [groupBy, setGroupBy] = useState<'severity' | 'agency' | 'rule'>('severity');
+  const ruleTitle = useRuleTitle();
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
   const total = data.perMinute.reduce((a, b) => a + b.count, 0);
@@ -47,10 +49,11 @@ export function OverviewPage() {
   const names = new Map(data.agencies.map((a) => [a.id, a.name]));
   const bySev = countBy(data.incidents, (i) => i.severity);
   const byAgency = countBy(data.incidents, (i) => i.agencyId);
-  const byRule = countBy(data.incidents, (i) => i.title);
+  const byRule = countBy(data.incidents, (i) => ruleTitle(i.ruleId, i.title, i.host));
   const now = Date.now();
   // Incidents per day over 14 days, stacked by severity, or by the top five agencies / rules (and the rest).
-  const groupOf = (i: Incident) => (groupBy === 'severity' ? i.severity : groupBy === 'agency' ? i.agencyId : i.title);
+  const groupOf = (i: Incident) =>
+    groupBy === 'severity' ? i.severity : groupBy === 'agency' ? i.agencyId : ruleTitle(i.ruleId, i.title, i.host);
   const counts = groupBy === 'severity' ? bySev : groupBy === 'agency' ? byAgency : byRule;
   const top =
     groupBy === 'severity'

@@ -4,12 +4,16 @@
  */
 import { type MouseEvent, useEffect, useMemo, useState } from 'react';
 import { useAgencyNames } from '../agency-names.js';
-import { type Agency, api, type Incident, type Page, qs } from '../api.js';
+import { api, type Incident, type Page, qs } from '../api.js';
+import { EntityLink } from '../entity-link.js';
 import { fmtDateTime, roleLabel, sevLabel, stateLabel, useApp } from '../i18n.js';
+import { IncidentTitle } from '../incident-title.js';
 import { useLive } from '../live.js';
+import { downloadQueue, fetchQueue, queueRows } from '../queue-export.js';
+import { useRuleTitle } from '../rule-titles.js';
 import { allows, CLOSING, cursorAfter, mergeQueue, needsReason } from '../triage.js';
 import { ReasonDialog, sendChange, UndoBar, usePendingChange } from '../triage-ui.js';
-import { ErrorBox, Loading, LogText, sevClass, useData } from '../ui.js';
+import { ErrorBox, Loading, sevClass, useData } from '../ui.js';
 
 const STATES = ['new', 'acknowledged', 'in_progress', 'resolved', 'false_positive'];
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'];
@@ -53,6 +57,8 @@ export function QueuePage() {
   const [asking, setAsking] = useState<{ ids: string[]; to: string }>();
   const { pending, hold, undo, now } = usePendingChange();
   const agencies = useAgencyNames();
+  const title = useRuleTitle();
+  const [exporting, setExporting] = useState(false);
   const query = qs({
     state: f.state,
     severity: f.severity,
@@ -192,6 +198,22 @@ export function QueuePage() {
     navigate(`/incidents/${encodeURIComponent(id)}`);
   };
 
+  /** Every incident the filters match (not only the rows shown), as a file. */
+  const exportAs = async (kind: 'csv' | 'json') => {
+    setExporting(true);
+    setBusyError(undefined);
+    try {
+      const span = RANGES[f.range];
+      const from = span ? Date.now() - span : 0;
+      const list = await fetchQueue(query, (i) => i.lastSeen >= from);
+      downloadQueue(kind, list, () => queueRows(list, t, agencies.label, title), t);
+      setMessage(`${list.length} ${t('exportedCount')}`);
+    } catch (e) {
+      setBusyError(e);
+    } finally {
+      setExporting(false);
+    }
+  };
   const canDo = (to: string) => targets().some((i) => allows(i.state, to));
   const held = new Set(pending?.ids ?? []);
   const allSelected = items.length > 0 && items.every((i) => selected.has(i.id));
@@ -239,11 +261,13 @@ export function QueuePage() {
           {t('rule')}
           <input value={f.ruleId} onChange={set('ruleId')} list="queue-rules" data-testid="f-rule" />
           <datalist id="queue-rules">
-            {[...new Map((data?.page.items ?? []).map((i) => [i.ruleId, i.title]))].map(([id, title]) => (
-              <option key={id} value={id}>
-                {title}
-              </option>
-            ))}
+            {[...new Map((data?.page.items ?? []).map((i) => [i.ruleId, title(i.ruleId, i.title)]))].map(
+              ([id, name]) => (
+                <option key={id} value={id}>
+                  {name}
+                </option>
+              ),
+            )}
           </datalist>
         </label>
         <label>
@@ -306,6 +330,24 @@ export function QueuePage() {
         </button>
         <button type="button" className="link" onClick={reload}>
           {t('refresh')}
+        </button>
+        <button
+          type="button"
+          className="link"
+          onClick={() => exportAs('csv')}
+          disabled={exporting}
+          data-testid="queue-export-csv"
+        >
+          {exporting ? t('exporting') : t('exportCsv')}
+        </button>
+        <button
+          type="button"
+          className="link"
+          onClick={() => exportAs('json')}
+          disabled={exporting}
+          data-testid="queue-export-json"
+        >
+          {t('exportJson')}
         </button>
         {message ? (
           <span className="ok-text" data-testid="queue-message">
@@ -387,13 +429,15 @@ export function QueuePage() {
                 </td>
                 <td>
                   <a href={`/incidents/${encodeURIComponent(i.id)}`} onClick={open(i.id)}>
-                    <LogText text={i.title} />
+                    <IncidentTitle ruleId={i.ruleId} title={i.title} host={i.host} />
                   </a>
                 </td>
-                <td title={i.agencyId}>{agencies.label(i.agencyId)}</td>
-                <td>
-                  <LogText text={i.host} />
+                <td title={i.agencyId}>
+                  <EntityLink kind="agency" value={i.agencyId}>
+                    {agencies.label(i.agencyId)}
+                  </EntityLink>
                 </td>
+                <td>{i.host ? <EntityLink kind="host" value={i.host} /> : null}</td>
                 <td>
                   <span className={`state state-${i.state}`}>{stateLabel(t, i.state)}</span>
                   {held.has(i.id) && pending ? <span className="muted"> → {stateLabel(t, pending.to)}</span> : null}

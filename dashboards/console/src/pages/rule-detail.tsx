@@ -7,6 +7,7 @@ import { type FormEvent, useState } from 'react';
 import { type Agency, api, type Page, type Rule, type RuleException } from '../api.js';
 import { guideFor } from '../guides.js';
 import { fmtDateTime, sevLabel, term, useApp } from '../i18n.js';
+import { useRuleWords } from '../rule-titles.js';
 import { attackLinks } from '../rulefields.js';
 import { ErrorBox, Panel, useData } from '../ui.js';
 
@@ -14,10 +15,15 @@ import { ErrorBox, Panel, useData } from '../ui.js';
 export function RuleAbout({ rule }: { rule: Rule }) {
   const { t, lang } = useApp();
   const guide = guideFor(rule, lang);
+  // The shipped rules' Vietnamese words (rules/vi.yml) in the Vietnamese console.
+  const words = useRuleWords();
+  const vi = lang === 'vi' ? words.get(rule.id) : undefined;
+  const description = vi?.description ?? rule.description;
+  const falsepositives = vi?.falsepositives ?? rule.falsepositives;
   const ls = rule.logsource ? [rule.logsource.product, rule.logsource.category, rule.logsource.service] : [];
   return (
     <div className="rule-about" data-testid="rule-about">
-      {rule.description ? <p data-testid="rule-description">{rule.description}</p> : null}
+      {description ? <p data-testid="rule-description">{description}</p> : null}
       <dl className="kvlist">
         <dt>{t('severity')}</dt>
         <dd>{rule.level ? sevLabel(t, rule.level) : '—'}</dd>
@@ -56,9 +62,9 @@ export function RuleAbout({ rule }: { rule: Rule }) {
         <p className="muted">—</p>
       )}
       <h3>{t('falsePositives')}</h3>
-      {rule.falsepositives.length ? (
+      {falsepositives.length ? (
         <ul data-testid="rule-fps">
-          {rule.falsepositives.map((x) => (
+          {falsepositives.map((x) => (
             <li key={x}>{x}</li>
           ))}
         </ul>

@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { ApiError, api, type EventDoc, type Page, type Problem, qs, type Rule, type RuleStat } from '../api.js';
 import { fmtDateTime, fmtNumber, parseDateTime, sevLabel, term, useApp } from '../i18n.js';
+import { useRuleTitle } from '../rule-titles.js';
 import { attackLinks } from '../rulefields.js';
 import { DateTimeInput, ErrorBox, errorText, Loading, Panel, sevClass, useData } from '../ui.js';
 import { RuleAbout, RuleExceptions } from './rule-detail.js';
@@ -124,6 +125,7 @@ function parseEvents(text: string): Record<string, unknown>[] {
 
 function RuleTools({ rule, onChanged }: { rule: Rule; onChanged: () => void }) {
   const { t } = useApp();
+  const ruleTitle = useRuleTitle();
   const full = useData(() => api<Rule>('GET', `/api/v1/rules/${encodeURIComponent(rule.id)}`), [rule.id]);
   const [pasted, setPasted] = useState('{"message": "Failed password for root from 10.0.0.9"}');
   const [tested, setTested] = useState<{ index: number; matched: boolean; explanation?: unknown }[]>();
@@ -178,7 +180,7 @@ function RuleTools({ rule, onChanged }: { rule: Rule; onChanged: () => void }) {
   };
   return (
     <div className="rule-tools" data-testid="rule-tools">
-      <h2>{rule.title}</h2>
+      <h2 title={rule.title}>{ruleTitle(rule.id, rule.title)}</h2>
       <Panel title={t('aboutRule')}>
         <RuleAbout rule={full.data ?? rule} />
       </Panel>
@@ -262,6 +264,7 @@ const LEVELS = ['critical', 'high', 'medium', 'low', 'informational'];
 
 export function RulesPage() {
   const { t, lang } = useApp();
+  const ruleTitle = useRuleTitle();
   const [q, setQ] = useState(() => new URLSearchParams(location.search).get('q') ?? '');
   const [level, setLevel] = useState('');
   const [source, setSource] = useState('');
@@ -387,8 +390,8 @@ export function RulesPage() {
             const ls = r.logsource ? [r.logsource.product, r.logsource.category, r.logsource.service] : [];
             return (
               <tr key={r.id} className={r.id === chosen ? 'cursor' : undefined} data-rule={r.id}>
-                <td>
-                  {r.title}
+                <td title={r.title}>
+                  {ruleTitle(r.id, r.title)}
                   <div className="muted small">{term(t, `src_${r.source}`)}</div>
                 </td>
                 <td>{r.level ? <span className={sevClass(r.level)}>{sevLabel(t, r.level)}</span> : ''}</td>
