@@ -96,6 +96,10 @@ export const CONSOLE_MESSAGES: Readonly<Record<string, ConsoleMessage>> = {
     vi: 'Sự cố {id} đang được cập nhật liên tục; hãy thử lại',
     en: 'Incident {id} kept changing under this update; try again',
   },
+  CANHGAC_ERR_INCIDENT_DISPOSITION: {
+    vi: 'Kết luận «{verdict}» chưa hợp lệ: {problem}',
+    en: 'Disposition {verdict}: {problem}',
+  },
   CANHGAC_ERR_NOTIFY_DESTINATION: {
     vi: 'Địa chỉ nhận {url} bị từ chối: {reason} (mạng nội bộ chỉ được phép khi khai báo notify.allowPrivateDestinations)',
     en: 'Destination {url} refused: {reason} (private ranges need notify.allowPrivateDestinations)',
