@@ -11,6 +11,8 @@ import { compress, MIN_COMPRESS_BYTES, pickEncoding } from '../core/http-compres
 import { logger } from '../core/log.js';
 import { counter, histogram } from '../core/metrics.js';
 import { IncidentService } from '../incidents/service.js';
+import { channelSenders } from '../notify/index.js';
+import { Notifier } from '../notify/notifier.js';
 import { SCOPE_ALL, type Stores } from '../store/types.js';
 import { type OidcConfig, type OidcOptions, OidcSignIn } from './auth/oidc.js';
 import { oidcRoutes } from './auth/oidc-routes.js';
@@ -34,6 +36,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { kpiRoutes } from './routes/kpi.js';
 import { notificationRoutes } from './routes/notification.js';
 import { notifyRoutes } from './routes/notify.js';
+import { notifyAdminRoutes } from './routes/notify-admin.js';
 import { pipelineRoutes } from './routes/pipeline.js';
 import { reportRoutes } from './routes/reports.js';
 import { ruleExceptionRoutes } from './routes/rule-exceptions.js';
@@ -41,6 +44,7 @@ import { ruleWordRoutes } from './routes/rule-words.js';
 import { ruleRoutes } from './routes/rules.js';
 import { savedSearchRoutes } from './routes/saved-searches.js';
 import { streamRoutes } from './routes/stream.js';
+import { suppressionRoutes } from './routes/suppressions.js';
 import { systemRoutes } from './routes/system.js';
 import { tuningRoutes } from './routes/tuning.js';
 import { RuleCatalog, type RuleSources } from './rule-catalog.js';
@@ -92,6 +96,8 @@ export interface ApiDeps {
   oidcOptions?: OidcOptions;
   /** Where the rules the engine runs come from (config `rules`); default: the shipped rules only. */
   ruleSources?: RuleSources;
+  /** The service's notifier (its senders, for "send a test"); default: HTTP channels only, no e-mail. */
+  notifier?: Pick<Notifier, 'test'>;
 }
 
 /** A JSON answer, brotli- or gzip-compressed when the client accepts it and it is over 1 KB. */
@@ -118,6 +124,8 @@ export const ROUTES: readonly RouteDef[] = [
   ...adminRoutes,
   ...agencyRoutes,
   ...notifyRoutes,
+  ...notifyAdminRoutes,
+  ...suppressionRoutes,
   ...reportRoutes,
   ...kpiRoutes,
   ...complianceRoutes,
@@ -239,6 +247,18 @@ function toApiError(err: unknown): CanhgacError {
   return apiError('CANHGAC_ERR_API_INTERNAL', { ref });
 }
 
+/**
+ * The error body with the message's placeholder values (strings and numbers only, already in the message), so
+ * the console can word it in the user's language (core/catalogue/console.ts).
+ */
+function withParams(e: CanhgacError): { error: Record<string, unknown> } {
+  const json = e.toJSON();
+  const params: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(e.params ?? {}))
+    if (typeof v === 'string' || typeof v === 'number') params[k] = typeof v === 'string' ? v.slice(0, 500) : v;
+  return Object.keys(params).length ? { error: { ...json.error, params } } : json;
+}
+
 /** Builds the API services from the deps (shared by createApiApp and the CLI). */
 export function apiServices(deps: ApiDeps): ApiServices {
   const auth = deps.auth ?? new AuthService(deps.stores.state, deps.authOptions);
@@ -263,6 +283,7 @@ export function apiServices(deps: ApiDeps): ApiServices {
     ...(deps.pipelineStatus ? { pipelineStatus: deps.pipelineStatus } : {}),
     ...(deps.rulesChanged ? { rulesChanged: deps.rulesChanged } : {}),
     ...(deps.threatIntel ? { threatIntel: deps.threatIntel } : {}),
+    notifier: deps.notifier ?? new Notifier(deps.stores.state, channelSenders()),
   };
 }
 
@@ -341,7 +362,7 @@ export function createApiApp(deps: ApiDeps): express.Application {
     const e = toApiError(err);
     if (res.locals.operation === undefined) requests.labels('none', String(e.status)).inc();
     if (res.headersSent) return;
-    res.status(e.status).json(e.toJSON());
+    res.status(e.status).json(withParams(e));
   });
   app.locals.services = svc;
   return app;

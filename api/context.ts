@@ -1,6 +1,7 @@
 /** What a route handler receives and returns, and helpers shared by the route files. */
 import type { Request, Response } from 'express';
 import type { IncidentService } from '../incidents/service.js';
+import type { Notifier } from '../notify/notifier.js';
 import type { DocPage, ListOptions, Scope, Stores } from '../store/types.js';
 import type { OidcSignIn } from './auth/oidc.js';
 import type { Principal } from './auth/roles.js';
@@ -35,6 +36,8 @@ export interface ApiServices {
     /** The asset inventory changed: weigh alerts with it from now on. */
     assetsChanged?(): Promise<void>;
   };
+  /** Sends a channel's test notice ("send a test" in the console). */
+  notifier: Pick<Notifier, 'test'>;
 }
 
 /** One request as a handler sees it: validated inputs and the caller's Scope. */

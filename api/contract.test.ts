@@ -221,6 +221,20 @@ function cases(): Record<string, Case> {
       status: 200,
     },
     deleteRoute: { method: 'DELETE', path: `/api/v1/routes/${a.route}`, key: k.agency_admin_a, status: 204 },
+    testChannel: { method: 'POST', path: `/api/v1/channels/${f.b.channel}/test`, key: k.admin, status: 200 },
+    notifyStatus: { path: '/api/v1/notify/status', key: k.viewer_a, status: 200 },
+    listSuppressions: { path: '/api/v1/suppressions?expired=true', key: k.viewer_a, status: 200 },
+    createSuppression: {
+      path: '/api/v1/suppressions',
+      key: k.agency_admin_a,
+      body: {
+        host: 'scanner01',
+        reason: 'Máy quét lỗ hổng',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+      status: 201,
+    },
+    deleteSuppression: { method: 'DELETE', path: '/api/v1/suppressions/nope', key: k.agency_admin_a, status: 404 },
     listRules: { path: '/api/v1/rules?enabled=true', key: k.analyst, status: 200 },
     uploadRule: {
       path: '/api/v1/rules',

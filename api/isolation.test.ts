@@ -75,6 +75,7 @@ const RESOURCE: [RegExp, keyof BIds][] = [
   [/^\/api\/v1\/api-keys\//, 'apiKey'],
   [/^\/api\/v1\/rules\//, 'rule'],
   [/^\/api\/v1\/saved-searches\//, 'savedSearch'],
+  [/^\/api\/v1\/suppressions\//, 'suppression'],
   // An entity page names the agency as an entity of kind agency.
   [/^\/api\/v1\/entities\//, 'agency'],
   // The export's outbox is the province's (settings.write): any id; agency-bound callers are refused before it.

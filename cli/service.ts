@@ -215,6 +215,7 @@ export async function startService(config: Config): Promise<Service> {
     },
     pipelineStatus: () => health.check(),
     ruleSources: { ...config.rules, dirs: [...config.rules.dirs, ...installedRuleDirs(config.dataDir)] },
+    notifier,
     ...(context.ti ? { threatIntel: threatIntelApi(context.ti, context) } : {}),
   });
   const reports = startReports(config, stores);

@@ -37,6 +37,8 @@ export class CanhgacError extends Error {
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
   readonly location: SourceLocation | undefined;
+  /** The message's placeholder values (the console words the message in the user's language from them). */
+  readonly params: Record<string, unknown>;
 
   constructor(
     code: string,
@@ -50,6 +52,7 @@ export class CanhgacError extends Error {
     this.status = spec.status;
     this.details = opts.details;
     this.location = opts.location;
+    this.params = params;
   }
 
   /** `file:line:col: message` when a location is known, else the message. */

@@ -5,6 +5,8 @@ import { type SettingsCache, settingsFor } from '../core/settings.js';
 import { SEVERITIES, type Severity } from '../incidents/types.js';
 import { isStoreConflict } from '../store/errors.js';
 import { type Collection, SCOPE_ALL, type StateStore, type Versioned } from '../store/types.js';
+import { recordChannelAttempt, scrubSecrets } from './channel-status.js';
+import { notifyError } from './errors.js';
 import { routeKinds } from './kinds.js';
 import { render } from './templates.js';
 import {
@@ -16,7 +18,6 @@ import {
   type NoticeKind,
   type RouteConfig,
 } from './types.js';
-import { notifyError } from './errors.js';
 
 const log = logger('notify');
 const outcomes = counter('canhgac_notifications_total', 'Notification deliveries by channel type and outcome', [
@@ -54,6 +55,12 @@ interface DigestItem {
   notice: Notice;
 }
 
+/** The catalogue code of an error, if it has one. */
+const errorCode = (err: unknown): string | undefined => {
+  const c = (err as { code?: unknown } | undefined)?.code;
+  return typeof c === 'string' && c.startsWith('CANHGAC_ERR_') ? c : undefined;
+};
+
 const atLeast = (s: Severity, min: Severity) => SEVERITIES.indexOf(s) >= SEVERITIES.indexOf(min);
 const hashId = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 
@@ -81,7 +88,7 @@ export class Notifier {
   private readonly settings: SettingsCache;
 
   constructor(
-    state: StateStore,
+    private readonly state: StateStore,
     private readonly senders: Partial<Record<ChannelConfig['type'], ChannelSender>>,
     opts: NotifierOptions = {},
   ) {
@@ -213,6 +220,7 @@ export class Notifier {
     const { version, ...base } = d;
     const next: Delivery = { ...base, attempts: d.attempts + 1 };
     let outcome: 'sent' | 'retry' | 'dead';
+    let failCode: string | undefined;
     try {
       if (!channel?.enabled)
         throw notifyError('CANHGAC_ERR_NOTIFY_CHANNEL', { channel: d.channelId, reason: 'missing or disabled' });
@@ -229,7 +237,9 @@ export class Notifier {
       outcome = 'sent';
       outcomes.labels(channel.type, 'sent').inc();
     } catch (err) {
-      next.lastError = (err as Error).message.slice(0, 500);
+      // A bot token or webhook path in an error text must not reach the delivery log, the logs or the console.
+      next.lastError = scrubSecrets((err as Error).message, channel).slice(0, 500);
+      failCode = errorCode(err);
       const type = channel?.type ?? 'unknown';
       if (next.attempts >= this.maxAttempts) {
         next.state = 'dead';
@@ -250,7 +260,67 @@ export class Notifier {
       }
     }
     await this.deliveries.put(SCOPE_ALL, next, { expectedVersion: version });
+    if (channel)
+      await recordChannelAttempt(
+        this.state,
+        channel,
+        this.now(),
+        outcome === 'sent'
+          ? { ok: true }
+          : { ok: false, error: next.lastError ?? '', ...(failCode ? { code: failCode } : {}) },
+      );
     return outcome;
+  }
+
+  /**
+   * Sends a test notice through one channel now (outside the outbox: no retry) and records the outcome in the
+   * channel's status; the error text is scrubbed of the channel's secrets.
+   */
+  async test(
+    channel: ChannelConfig,
+    language: 'vi' | 'en',
+    by: string,
+  ): Promise<{ ok: boolean; ms: number; error?: string; code?: string; params?: Record<string, string | number> }> {
+    const started = this.now();
+    const sender = this.senders[channel.type];
+    const at = Date.now();
+    const notice: Notice = {
+      id: `test-${channel.id}-${at}`,
+      kind: 'test',
+      agencyId: channel.agencyId ?? 'province',
+      severity: 'informational',
+      title: language === 'vi' ? `Thông báo thử do ${by} gửi từ Canh Gác` : `Test notice sent by ${by} from Canh Gác`,
+      at,
+    };
+    try {
+      if (!sender)
+        throw notifyError('CANHGAC_ERR_NOTIFY_CHANNEL', {
+          channel: channel.name,
+          reason: channel.type === 'email' ? 'no SMTP server is configured (smtp in the configuration)' : 'no sender',
+        });
+      await sender.send(channel, render(notice, language));
+      await recordChannelAttempt(this.state, channel, this.now(), { ok: true }, true);
+      outcomes.labels(channel.type, 'test_sent').inc();
+      return { ok: true, ms: this.now() - started };
+    } catch (err) {
+      const error = scrubSecrets((err as Error).message, channel).slice(0, 500);
+      const coded = errorCode(err);
+      await recordChannelAttempt(
+        this.state,
+        channel,
+        this.now(),
+        { ok: false, error, ...(coded ? { code: coded } : {}) },
+        true,
+      );
+      outcomes.labels(channel.type, 'test_failed').inc();
+      log.warn({ channel: channel.id, error }, 'Test notification failed');
+      // The message's values (scrubbed like the message), so the console can word it in the user's language.
+      const params: Record<string, string | number> = {};
+      for (const [k, v] of Object.entries((err as { params?: Record<string, unknown> }).params ?? {}))
+        if (typeof v === 'string' || typeof v === 'number')
+          params[k] = typeof v === 'string' ? scrubSecrets(v, channel).slice(0, 500) : v;
+      return { ok: false, ms: this.now() - started, error, ...(coded ? { code: coded, params } : {}) };
+    }
   }
 
   /** The pause before try `attempts + 1`: baseDelayMs doubled per failed try, at most maxDelayMs. */

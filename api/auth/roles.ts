@@ -60,6 +60,8 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'notify.write',
     'agencies.keys',
     'audit.read',
+    // Its own agency's accounts only (api/routes/user-scope.ts).
+    'users.admin',
   ]),
   viewer: new Set(READ_ALL),
   intake: new Set(),

@@ -1,18 +1,29 @@
-/** Users, API keys and settings (administrators only, except a user changing their own password). */
+/**
+ * Users, API keys and settings: administrators; agency admins for their own agency's accounts (user-scope.ts); a
+ * user changing their own password.
+ */
 import {
   DEFAULT_SETTINGS as RUNTIME_DEFAULTS,
   SETTINGS_ID,
   type SettingsDoc,
   settingsFor,
 } from '../../core/settings.js';
-import { SCOPE_ALL } from '../../store/types.js';
+import type { Versioned } from '../../store/types.js';
 import type { Role } from '../auth/roles.js';
 import { type ApiKeyDoc, publicKey, publicUser, type User } from '../auth/service.js';
-import { pageBody, paging, type RouteDef } from '../context.js';
+import { type Ctx, pageBody, paging, type RouteDef } from '../context.js';
 import { apiError } from '../errors.js';
+import { checkGrant, checkNotSelf, managedAgency } from './user-scope.js';
 
 /** Settings every deployment starts with (the document `settings/global`; core/settings.ts reads it). */
 export const DEFAULT_SETTINGS: Record<string, unknown> = { ...RUNTIME_DEFAULTS };
+
+/** The user of the path in the caller's scope, or 404 (another agency's users look absent). */
+async function inScope(ctx: Ctx): Promise<Versioned<User>> {
+  const u = await ctx.svc.auth.users.get(ctx.scope, ctx.params.id!);
+  if (!u) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'user', id: ctx.params.id });
+  return u;
+}
 
 /** Routes of this file. */
 export const adminRoutes: RouteDef[] = [
@@ -20,23 +31,26 @@ export const adminRoutes: RouteDef[] = [
     method: 'get',
     path: '/api/v1/users',
     operationId: 'listUsers',
-    handle: async ({ svc, query }) => pageBody<User>(await svc.auth.users.list(SCOPE_ALL, paging(query)), publicUser),
+    handle: async ({ svc, scope, query }) =>
+      pageBody<User>(await svc.auth.users.list(scope, paging(query)), publicUser),
   },
   {
     method: 'post',
     path: '/api/v1/users',
     operationId: 'createUser',
-    handle: async ({ svc, body, actor }) => {
-      const b = body as { username: string; password: string; role: Role; agencyId?: string };
-      return { status: 201, body: publicUser(await svc.auth.createUser(actor, b)) };
+    handle: async (ctx) => {
+      const b = ctx.body as { username: string; password: string; role: Role; agencyId?: string };
+      const agencyId = checkGrant(ctx, b.role, b.agencyId);
+      const input = { username: b.username, password: b.password, role: b.role, ...(agencyId ? { agencyId } : {}) };
+      return { status: 201, body: publicUser(await ctx.svc.auth.createUser(ctx.actor, input)) };
     },
   },
   {
     method: 'get',
     path: '/api/v1/users/:id',
     operationId: 'getUser',
-    handle: async ({ svc, params }) => {
-      const u = await svc.auth.users.get(SCOPE_ALL, params.id!);
+    handle: async ({ svc, scope, params }) => {
+      const u = await svc.auth.users.get(scope, params.id!);
       if (!u) throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'user', id: params.id });
       return { body: publicUser(u) };
     },
@@ -45,23 +59,23 @@ export const adminRoutes: RouteDef[] = [
     method: 'patch',
     path: '/api/v1/users/:id',
     operationId: 'updateUser',
-    handle: async ({ svc, params, body, actor }) => ({
-      body: publicUser(
-        await svc.auth.updateUser(
-          actor,
-          params.id!,
-          body as { role?: Role; agencyId?: string | null; disabled?: boolean },
-        ),
-      ),
-    }),
+    handle: async (ctx) => {
+      const b = ctx.body as { role?: Role; agencyId?: string | null; disabled?: boolean };
+      const cur = await inScope(ctx);
+      checkNotSelf(ctx, cur, b);
+      if (managedAgency(ctx) !== undefined) checkGrant(ctx, b.role, b.agencyId);
+      return { body: publicUser(await ctx.svc.auth.updateUser(ctx.actor, cur.id, b)) };
+    },
   },
   {
     method: 'delete',
     path: '/api/v1/users/:id',
     operationId: 'deleteUser',
-    handle: async ({ svc, params, actor }) => {
-      if (!(await svc.auth.deleteUser(actor, params.id!)))
-        throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'user', id: params.id });
+    handle: async (ctx) => {
+      const cur = await inScope(ctx);
+      checkNotSelf(ctx, cur, { delete: true });
+      if (!(await ctx.svc.auth.deleteUser(ctx.actor, cur.id)))
+        throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'user', id: ctx.params.id });
       return { status: 204 };
     },
   },
@@ -69,10 +83,13 @@ export const adminRoutes: RouteDef[] = [
     method: 'post',
     path: '/api/v1/users/:id/password',
     operationId: 'setPassword',
-    handle: async ({ svc, params, body, principal, actor }) => {
+    handle: async ({ svc, scope, params, body, principal, actor }) => {
       const b = body as { password: string; currentPassword?: string };
       const self = principal?.kind === 'user' && principal.id === params.id;
-      const admin = principal?.role === 'admin';
+      // A province admin resets anyone's; an agency admin the accounts of its own agency (other than its own).
+      const admin =
+        principal?.role === 'admin' ||
+        (principal?.role === 'agency_admin' && !self && (await svc.auth.users.get(scope, params.id!)) !== undefined);
       if (!self && !admin) throw apiError('CANHGAC_ERR_API_FORBIDDEN', { action: "set another user's password" });
       if (!admin) {
         // Someone holding a stolen session must still know the password to change it.
@@ -87,8 +104,8 @@ export const adminRoutes: RouteDef[] = [
     method: 'post',
     path: '/api/v1/users/:id/unlock',
     operationId: 'unlockUser',
-    handle: async ({ svc, params, actor }) => {
-      await svc.auth.unlock(actor, params.id!);
+    handle: async (ctx) => {
+      await ctx.svc.auth.unlock(ctx.actor, (await inScope(ctx)).id);
       return { status: 204 };
     },
   },
@@ -96,15 +113,19 @@ export const adminRoutes: RouteDef[] = [
     method: 'get',
     path: '/api/v1/api-keys',
     operationId: 'listApiKeys',
-    handle: async ({ svc, query }) =>
-      pageBody<ApiKeyDoc>(await svc.auth.keys.list(SCOPE_ALL, paging(query)), publicKey),
+    handle: async ({ svc, scope, query }) =>
+      // Agents' intake keys are managed on the Agencies page; here the keys of people and programs.
+      pageBody<ApiKeyDoc>(await svc.auth.keys.list(scope, paging(query)), publicKey),
   },
   {
     method: 'post',
     path: '/api/v1/api-keys',
     operationId: 'createApiKey',
-    handle: async ({ svc, body, actor }) => {
-      const made = await svc.auth.createKey(actor, SCOPE_ALL, body as { name: string; role: Role; agencyId?: string });
+    handle: async (ctx) => {
+      const b = ctx.body as { name: string; role: Role; agencyId?: string };
+      const agencyId = checkGrant(ctx, b.role, b.agencyId);
+      const input = { name: b.name, role: b.role, ...(agencyId ? { agencyId } : {}) };
+      const made = await ctx.svc.auth.createKey(ctx.actor, ctx.scope, input);
       return { status: 201, body: { key: made.key, apiKey: publicKey(made.doc) } };
     },
   },
@@ -112,8 +133,8 @@ export const adminRoutes: RouteDef[] = [
     method: 'delete',
     path: '/api/v1/api-keys/:id',
     operationId: 'revokeApiKey',
-    handle: async ({ svc, params, actor }) => {
-      if (!(await svc.auth.revokeKey(actor, SCOPE_ALL, params.id!)))
+    handle: async ({ svc, scope, params, actor }) => {
+      if (!(await svc.auth.revokeKey(actor, scope, params.id!)))
         throw apiError('CANHGAC_ERR_API_NOT_FOUND', { what: 'API key', id: params.id });
       return { status: 204 };
     },

@@ -1,5 +1,6 @@
 /** Notification channels and routes (an agency admin manages its own agency's, through its Scope). */
 import { newEventId } from '../../core/ids.js';
+import { channelStatuses, SECRET_SETTINGS } from '../../notify/channel-status.js';
 import { routeKinds } from '../../notify/kinds.js';
 import type { ChannelConfig, RouteConfig } from '../../notify/types.js';
 import type { Versioned } from '../../store/types.js';
@@ -8,7 +9,6 @@ import { pageBody, paging } from '../context.js';
 import { apiError } from '../errors.js';
 import { createDoc, deleteDoc, getOr404, updateDoc } from './crud.js';
 
-const SECRET_SETTINGS = new Set(['secret', 'token', 'url', 'apiBase']);
 const HIDDEN = '[hidden]';
 
 /** A channel as the API shows it: secrets (tokens, webhook URLs) never leave the server. */
@@ -35,7 +35,19 @@ export const notifyRoutes: RouteDef[] = [
     method: 'get',
     path: '/api/v1/channels',
     operationId: 'listChannels',
-    handle: async (ctx) => pageBody(await channels(ctx).list(ctx.scope, paging(ctx.query)), publicChannel),
+    handle: async (ctx) => {
+      const page = await channels(ctx).list(ctx.scope, paging(ctx.query));
+      // Each channel with its last outcome (the console marks a channel whose last delivery failed).
+      const status = channelStatuses(ctx.svc.stores.state);
+      const withStatus = await Promise.all(
+        page.docs.map(async (c) => {
+          const s = await status.get(ctx.scope, c.id);
+          const { id: _i, version: _v, agencyId: _a, ...last } = s ?? ({} as Record<string, unknown>);
+          return { ...publicChannel(c), ...(s ? { status: last } : {}) };
+        }),
+      );
+      return { body: { items: withStatus, ...(page.next ? { next: page.next } : {}) } };
+    },
   },
   {
     method: 'post',

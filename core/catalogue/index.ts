@@ -6,6 +6,7 @@
 import type { ErrorSpec } from '../errors.js';
 import { API_ERRORS, OIDC_ERRORS } from './api.js';
 import { CLI_ERRORS, CONFIG_ERRORS } from './config.js';
+import { CONSOLE_MESSAGES } from './console.js';
 import { CONTEXT_ERRORS } from './context.js';
 import { CORRELATION_ERRORS, ENGINE_ERRORS, HUNT_ERRORS } from './detection.js';
 import { INCIDENT_ERRORS, NOTIFY_ERRORS, REPORT_ERRORS } from './incidents.js';
@@ -69,6 +70,17 @@ export function errorsReference(): string {
       out.push(`| \`${code}\` | ${s.status} | ${cell(s.message)} | ${cell(s.meaning)} | ${cell(s.remedy)} |`);
     }
   }
+  out.push(
+    '',
+    '## Console wording',
+    '',
+    "The web console shows these errors in the user's language (core/catalogue/console.ts), filled from the",
+    "error's `params`; a field named by a validation error is shown by its label.",
+    '',
+    '| code | Tiếng Việt | English |',
+    '|---|---|---|',
+  );
+  for (const [code, m] of Object.entries(CONSOLE_MESSAGES)) out.push(`| \`${code}\` | ${cell(m.vi)} | ${cell(m.en)} |`);
   out.push('');
   return out.join('\n');
 }

@@ -36,6 +36,7 @@ export interface BIds {
   apiKey: string;
   rule: string;
   savedSearch: string;
+  suppression: string;
 }
 
 /** A running fixture. */
@@ -141,6 +142,15 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string, tag:
     shared: true,
     createdAt: 1,
   });
+  await state.collection<Record<string, unknown>>('suppressions').put(SCOPE_ALL, {
+    id: `supp-${tag}`,
+    agencyId,
+    host: `scanner-${mark}`,
+    reason: `Scanner ${mark}`,
+    expiresAt: Date.parse('2099-01-01T00:00:00Z'),
+    createdBy: 'user:seed',
+    createdAt: 1,
+  });
   return {
     incident,
     alert: `alert-${tag}-1`,
@@ -153,6 +163,7 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string, tag:
     apiKey: key.doc.id,
     rule: rule.id,
     savedSearch: `saved-${tag}`,
+    suppression: `supp-${tag}`,
   };
 }
 

@@ -1,16 +1,8 @@
 /** The console's one way to call the REST API: same origin, session cookie, CSRF header on changes. */
 
-/** An API error in the API's one error shape. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
+import { ApiError } from './api-error.js';
+
+export { ApiError } from './api-error.js';
 
 function cookie(name: string): string {
   for (const part of document.cookie.split(';')) {
@@ -47,9 +39,24 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     json = undefined;
   }
   if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })?.error;
+    const e = (
+      json as {
+        error?: {
+          code?: string;
+          message?: string;
+          details?: Record<string, unknown>;
+          params?: Record<string, unknown>;
+        };
+      }
+    )?.error;
     if (res.status === 401 && !path.endsWith('/auth/login')) onUnauthenticated();
-    throw new ApiError(res.status, e?.code ?? 'HTTP', e?.message ?? `HTTP ${res.status}`, e?.details ?? {});
+    throw new ApiError(
+      res.status,
+      e?.code ?? 'HTTP',
+      e?.message ?? `HTTP ${res.status}`,
+      e?.details ?? {},
+      e?.params ?? {},
+    );
   }
   return json as T;
 }

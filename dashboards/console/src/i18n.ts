@@ -10,6 +10,7 @@ import {
   TACTIC_TERMS,
 } from '../../../core/glossary.js';
 import type { Lang } from './format.js';
+import { ADMIN_EN, ADMIN_VI } from './admin-strings.js';
 import { STRINGS_EN, STRINGS_VI } from './strings.js';
 import { INVESTIGATE_EN, INVESTIGATE_VI } from './strings-investigate.js';
 
@@ -18,6 +19,7 @@ export type { Lang } from './format.js';
 const vi = {
   ...STRINGS_VI,
   ...INVESTIGATE_VI,
+  ...ADMIN_VI,
   appName: 'Canh Gác SOC',
   login: 'Đăng nhập',
   logout: 'Đăng xuất',
@@ -173,6 +175,7 @@ export type Key = keyof typeof vi;
 const en: Record<Key, string> = {
   ...STRINGS_EN,
   ...INVESTIGATE_EN,
+  ...ADMIN_EN,
   appName: 'Canh Gác SOC',
   login: 'Log in',
   logout: 'Log out',

@@ -1,9 +1,12 @@
 /** The SOC web console: login, then the pages of the navigation. Served by the API process (same origin). */
 import { type FormEvent, type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiError, api, type Me, setUnauthenticatedHandler } from './api.js';
+import { api, type Me, setUnauthenticatedHandler } from './api.js';
+import { translateError } from './error-text.js';
 import { HeaderAgency } from './header-agency.js';
 import { App, type AppCtx, type Key, type Lang, rememberLang, roleLabel, storedLang, translator } from './i18n.js';
+import { NotifyBanner } from './notify-banner.js';
+import { ADMIN_ROLES, AdminPage } from './pages/admin/admin.js';
 import { AgenciesPage } from './pages/agencies.js';
 import { AssetsPage } from './pages/assets.js';
 import { AttackPage } from './pages/attack.js';
@@ -40,7 +43,7 @@ function useLocation(): [string, (to: string) => void] {
   return [loc, navigate];
 }
 
-function Login({ t, onLogin }: { t: (k: Key) => string; onLogin: (me: Me) => void }) {
+function Login({ t, lang, onLogin }: { t: (k: Key) => string; lang: Lang; onLogin: (me: Me) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
@@ -57,13 +60,7 @@ function Login({ t, onLogin }: { t: (k: Key) => string; onLogin: (me: Me) => voi
     try {
       onLogin(await api<Me>('POST', '/api/v1/auth/login', { username, password }));
     } catch (err) {
-      setError(
-        err instanceof ApiError && err.code === 'CANHGAC_ERR_API_LOGIN_FAILED'
-          ? t('loginFailed')
-          : err instanceof Error
-            ? err.message
-            : String(err),
-      );
+      setError(translateError(err, lang));
     } finally {
       setBusy(false);
     }
@@ -132,6 +129,7 @@ const NAV: { path: string; key: Key; roles?: string[] }[] = [
   { path: '/threat-intel', key: 'threatIntel', roles: ['admin', 'analyst'] },
   { path: '/intake', key: 'intakeHealth' },
   { path: '/reports', key: 'reportsNav' },
+  { path: '/admin', key: 'administration', roles: ADMIN_ROLES },
 ];
 
 function Page({ path }: { path: string }) {
@@ -154,6 +152,7 @@ function Page({ path }: { path: string }) {
   if (path === '/compliance') return <CompliancePage />;
   if (path === '/notifications') return <NotificationReportsPage />;
   if (path === '/export') return <ExportPage />;
+  if (path === '/admin' || path.startsWith('/admin/')) return <AdminPage path={path} />;
   return <NotFound />;
 }
 
@@ -250,11 +249,12 @@ function Root() {
         <App.Provider value={ctx}>
           <main className="content">
             <PipelineBanner t={t} />
+            <NotifyBanner t={t} role={me!.role} path={path} navigate={navigate} />
             <Page path={path} />
           </main>
         </App.Provider>
       ) : (
-        <Login t={t} onLogin={setMe} />
+        <Login t={t} lang={lang} onLogin={setMe} />
       )}
     </>
   );

@@ -1,6 +1,8 @@
 /** Small shared pieces: data loading, error boxes, text highlighting and SVG charts (classes only, no style). */
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, type Bucket } from './api.js';
+import { translateError } from './error-text.js';
+import type { Lang } from './format.js';
 import { parseDateTime, useApp } from './i18n.js';
 import { textPieces } from './untrusted.js';
 
@@ -41,19 +43,19 @@ export function useData<T>(
   return { data, error, reload: useCallback(() => setTick((n) => n + 1), []) };
 }
 
-/** An error as a short text (the API's message and code). */
-export function errorText(e: unknown): string {
-  if (e instanceof ApiError) return `${e.message} (${e.code})`;
-  return e instanceof Error ? e.message : String(e);
+/** An error as a short text in the language (the catalogue's console wording; the API's message otherwise). */
+export function errorText(e: unknown, lang: Lang = 'vi'): string {
+  return translateError(e, lang);
 }
 
-/** A red box with an error. */
+/** A red box with an error in the user's language; the code stays visible (small) for support. */
 export function ErrorBox({ error }: { error: unknown }) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   if (!error) return null;
   return (
     <div className="error" role="alert">
-      {t('error')}: {errorText(error)}
+      {t('error')}: {translateError(error, lang)}
+      {error instanceof ApiError ? <span className="err-code"> ({error.code})</span> : null}
     </div>
   );
 }
