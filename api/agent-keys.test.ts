@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SCOPE_ALL } from '../store/types.js';
+import { AGENCY_A, AGENCY_B, type Fixture, startFixture } from '../tests/kit/api.js';
 import { KEY_USE_RESOLUTION_MS } from './auth/key-use.js';
 import { AuthService } from './auth/service.js';
-import { AGENCY_A, AGENCY_B, type Fixture, startFixture } from '../tests/kit/api.js';
 
 let f: Fixture;
 beforeAll(async () => {

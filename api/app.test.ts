@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openSqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
-import { AuthService } from './auth/service.js';
 import { AGENCY_A, type Fixture, startFixture, TEST_SCRYPT } from '../tests/kit/api.js';
+import { AuthService } from './auth/service.js';
 
 let f: Fixture;
 beforeAll(async () => {

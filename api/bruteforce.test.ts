@@ -4,8 +4,8 @@
  * right password is refused until an administrator unlocks it or the lock expires.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_SCRYPT } from './auth/passwords.js';
 import { type Fixture, startFixture } from '../tests/kit/api.js';
+import { DEFAULT_SCRYPT } from './auth/passwords.js';
 
 let f: Fixture;
 let now = Date.parse('2026-11-22T08:00:00Z');

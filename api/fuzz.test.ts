@@ -1,8 +1,8 @@
 /** Property tests: arbitrary JSON bodies, query strings and cookies never crash the API or break the error shape. */
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
 import fc from 'fast-check';
-import { parseCookies } from './app.js';
 import { type Fixture, startFixture } from '../tests/kit/api.js';
+import { parseCookies } from './app.js';
 import { findForbiddenKey } from './openapi.js';
 
 let f: Fixture;

@@ -76,6 +76,9 @@ const RESOURCE: [RegExp, keyof BIds][] = [
   [/^\/api\/v1\/rules\//, 'rule'],
   [/^\/api\/v1\/saved-searches\//, 'savedSearch'],
   [/^\/api\/v1\/suppressions\//, 'suppression'],
+  [/^\/api\/v1\/assets\//, 'asset'],
+  // The analysts' local indicator list is the province's (rules.write): any id; agency-bound callers are refused.
+  [/^\/api\/v1\/threat-intel\/local\//, 'incident'],
   // An entity page names the agency as an entity of kind agency.
   [/^\/api\/v1\/entities\//, 'agency'],
   // The export's outbox is the province's (settings.write): any id; agency-bound callers are refused before it.
@@ -113,7 +116,18 @@ const PRINCIPALS: { name: string; principal?: Principal }[] = [
 /** Agency B's documents in every collection (and its events), to prove nothing of B changed. */
 async function snapshotB(): Promise<string> {
   const parts: unknown[] = [];
-  for (const c of ['incidents', 'alerts', 'comments', 'hosts', 'channels', 'routes', 'agencies', 'users', 'api_keys']) {
+  for (const c of [
+    'incidents',
+    'alerts',
+    'comments',
+    'hosts',
+    'channels',
+    'routes',
+    'agencies',
+    'users',
+    'api_keys',
+    'assets',
+  ]) {
     const page = await f.stores.state.collection(c).list({ kind: 'agency', agencyId: AGENCY_B }, { size: 1000 });
     parts.push(c, page.docs);
   }

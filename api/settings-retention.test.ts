@@ -3,13 +3,14 @@
  * retention (store.retentionDays 90), events older than the new setting are deleted within a check of the
  * retention timer, and resetting the setting (null) goes back to the configured days.
  */
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
-import { createApiApp, servicesOf } from './app.js';
 import { TEST_SCRYPT } from '../tests/kit/api.js';
+import { createApiApp, servicesOf } from './app.js';
 
 const DAY = 86_400_000;
 let stores: SqliteStores;

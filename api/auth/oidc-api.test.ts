@@ -5,20 +5,21 @@
  * with that session (CSRF included). Also the refusals a browser can meet, and the configuration path
  * (auth.oidc in the config given to startApi).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../core/config/load.js';
 import { REDACT_PATHS } from '../../core/log.js';
-import { pino } from 'pino';
 import { openSqliteStores } from '../../store/sqlite/index.js';
 import { SCOPE_ALL } from '../../store/types.js';
 import { AGENCY_A, type Fixture, startFixture, TEST_SCRYPT } from '../../tests/kit/api.js';
+import { TINY_CLIENT, TinyProvider } from '../../tests/kit/oidc.js';
 import { type ApiConfig, startApi } from '../server.js';
 import { type OidcConfig, OidcSignIn } from './oidc.js';
-import { TINY_CLIENT, TinyProvider } from '../../tests/kit/oidc.js';
 
 let idp: TinyProvider;
 let f: Fixture;

@@ -2,13 +2,14 @@
  * OIDC sign-in against a tiny OpenID provider (tests/kit/oidc.ts: discovery, authorize, token with PKCE checks,
  * JWKS, RS256 ID tokens signed with node:crypto), over real HTTP on the loopback interface.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
 import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { openSqliteStores, type SqliteStores } from '../../store/sqlite/index.js';
 import { SCOPE_ALL } from '../../store/types.js';
 import { TEST_SCRYPT } from '../../tests/kit/api.js';
-import { OidcSignIn, type OidcConfig } from './oidc.js';
 import { TINY_CLIENT, TinyProvider } from '../../tests/kit/oidc.js';
+import { type OidcConfig, OidcSignIn } from './oidc.js';
 import { AuthService } from './service.js';
 
 const H40 = '000.00.31.H40';

@@ -11,8 +11,8 @@
  */
 
 import { createHash, createPublicKey, type KeyObject, randomBytes, verify } from 'node:crypto';
-import { errorFactory } from '../../core/errors.js';
 import { OIDC_ERRORS } from '../../core/catalogue/api.js';
+import { errorFactory } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
 import { SCOPE_ALL, type StateStore } from '../../store/types.js';

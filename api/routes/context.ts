@@ -108,7 +108,9 @@ export const contextRoutes: RouteDef[] = [
     operationId: 'searchIndicators',
     handle: async (ctx) => {
       const value = typeof ctx.query.value === 'string' ? ctx.query.value : '';
-      const r = ctx.svc.threatIntel?.search?.(value) ?? { error: 'no threat intelligence in this service' };
+      // Without threat intelligence (no feeds configured) nothing can match: an empty answer, not an error.
+      if (!ctx.svc.threatIntel?.search) return { body: { value, hits: [], enabled: false } };
+      const r = ctx.svc.threatIntel.search(value);
       if ('error' in r) throw apiError('CANHGAC_ERR_API_VALIDATION', { reason: `value: ${r.error}` });
       return { body: r };
     },

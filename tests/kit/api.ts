@@ -5,13 +5,13 @@
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ApiDeps, createApiApp, servicesOf } from '../../api/app.js';
+import type { Role } from '../../api/auth/roles.js';
+import type { ApiServices } from '../../api/context.js';
 import { SilentHostWatcher } from '../../incidents/silent-hosts.js';
 import type { Alert } from '../../incidents/types.js';
 import { openSqliteStores, type SqliteStores } from '../../store/sqlite/index.js';
 import { SCOPE_ALL } from '../../store/types.js';
-import { type ApiDeps, createApiApp, servicesOf } from '../../api/app.js';
-import type { Role } from '../../api/auth/roles.js';
-import type { ApiServices } from '../../api/context.js';
 
 /** Agency codes of the fixture. */
 export const AGENCY_A = '000.00.31.H40';
@@ -37,6 +37,7 @@ export interface BIds {
   rule: string;
   savedSearch: string;
   suppression: string;
+  asset: string;
 }
 
 /** A running fixture. */
@@ -151,6 +152,16 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string, tag:
     createdBy: 'user:seed',
     createdAt: 1,
   });
+  await state.collection<Record<string, unknown>>('assets').put(SCOPE_ALL, {
+    id: `asset-${tag}`,
+    agencyId,
+    host: `asset-${tag}`,
+    addresses: [],
+    role: `Portal ${mark}`,
+    criticality: 3,
+    updatedBy: 'seed',
+    updatedAt: 1,
+  });
   return {
     incident,
     alert: `alert-${tag}-1`,
@@ -164,6 +175,7 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string, tag:
     rule: rule.id,
     savedSearch: `saved-${tag}`,
     suppression: `supp-${tag}`,
+    asset: `asset-${tag}`,
   };
 }
 
