@@ -97,8 +97,9 @@ export function IncidentContext({
       carried || !host
         ? Promise.resolve(undefined)
         : api<{ items: AssetDoc[] }>('GET', `/api/v1/assets${qs({ agencyId: incident.agencyId })}`).then(
-            (r) => r.items.find((a) => a.host === host),
-            () => undefined,
+            // null: looked, not in the inventory (undefined is still loading).
+            (r) => r.items.find((a) => a.host === host) ?? null,
+            () => null,
           ),
     [incident.id],
   );
@@ -110,7 +111,7 @@ export function IncidentContext({
         ...(carried['asset.owner'] ? { owner: str(carried['asset.owner']) } : {}),
         ...(carried['asset.security_level'] ? { securityLevel: Number(carried['asset.security_level']) } : {}),
       }
-    : inventory.data;
+    : (inventory.data ?? undefined);
   const original = alerts.find((a) => a.fields?.['severity.original'])?.fields?.['severity.original'];
   const tiAlerts = alerts.filter((a) => a.fields?.['threat.indicator.value']);
   const seen = new Set<string>();
