@@ -37,6 +37,10 @@ suite('a shipped rule switched off in the console (embedded service)', () => {
         dataDir: mkdtempSync(join(tmpdir(), 'canhgac-live-')),
         ...LOOPBACK_LISTENERS,
         'rules.reloadSeconds': 1,
+        // The test counts each rule's alerts on its own incident: one incident per rule (no entity grouping), and
+        // the low-level marker rule opens incidents instead of only adding risk.
+        'incidents.grouping.mode': 'rule',
+        'incidents.risk.enabled': false,
       },
     });
     svc = await startService(config);

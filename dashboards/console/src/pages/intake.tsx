@@ -105,7 +105,7 @@ export function IntakePage() {
                     {text(s['agency.name'])} ({text(s['agency.id'])})
                   </dd>
                   <dt>{w.sender}</dt>
-                  <dd>{text(s['source.ip'])}</dd>
+                  <dd>{text(s['log.source.address'] ?? s['source.ip'])}</dd>
                   {agent ? (
                     <>
                       <dt>{w.agent}</dt>
