@@ -21,9 +21,15 @@ describe('asset inventory API', () => {
     const mine = (await f.call('GET', '/api/v1/assets', { key: k.viewer_a! })).body as {
       items: { host: string; agencyId: string }[];
     };
-    expect(mine.items.map((a) => [a.agencyId, a.host])).toEqual([[AGENCY_A, 'cong-dvc']]);
+    // The fixture seeds one asset per agency (f.a.asset, f.b.asset) besides the ones written here.
+    expect(mine.items.map((a) => [a.agencyId, a.host]).sort()).toEqual(
+      [
+        [AGENCY_A, f.a.asset],
+        [AGENCY_A, 'cong-dvc'],
+      ].sort(),
+    );
     const all = (await f.call('GET', '/api/v1/assets', { key: k.analyst! })).body as { items: { host: string }[] };
-    expect(all.items.map((a) => a.host).sort()).toEqual(['cong-dvc', 'portal-b']);
+    expect(all.items.map((a) => a.host).sort()).toEqual([f.a.asset, f.b.asset, 'cong-dvc', 'portal-b'].sort());
   });
 
   it('a bad asset answers 400 naming the fields', async () => {
