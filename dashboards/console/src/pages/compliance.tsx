@@ -150,12 +150,17 @@ export function CompliancePage() {
     [period, agency],
   );
   const canEdit = EDITORS.includes(me.role);
+  // The box ticks at once (what the analyst clicked), then the figures reload; a refusal unticks it again.
+  const [ticked, setTicked] = useState<Record<string, boolean>>({});
+  const keyOf = (s: System) => `${s.agencyId}\u0000${s.name}`;
   const flag = async (s: System, decree53: boolean) => {
     setFlagError(undefined);
+    setTicked((t) => ({ ...t, [keyOf(s)]: decree53 }));
     try {
       await api('PUT', '/api/v1/compliance/systems', { agencyId: s.agencyId, system: s.name, decree53 });
       reload();
     } catch (e) {
+      setTicked(({ [keyOf(s)]: _, ...rest }) => rest);
       setFlagError(e);
     }
   };
@@ -284,7 +289,7 @@ export function CompliancePage() {
                         <label className="count">
                           <input
                             type="checkbox"
-                            checked={s.decree53}
+                            checked={ticked[keyOf(s)] ?? s.decree53}
                             disabled={!canEdit}
                             onChange={(e) => void flag(s, e.target.checked)}
                             data-testid="decree53"
