@@ -7,11 +7,11 @@ import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFi
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../core/shared-data.js';
 import { q } from '../../core/event/query.js';
+import { removeRedisKeys } from '../../core/redis-keys.js';
+import { projectRoot } from '../../core/shared-data.js';
 import { parseQuery } from '../../store/query/parse.js';
 import { SCOPE_ALL, type Stores } from '../../store/types.js';
-import { removeRedisKeys } from '../../core/redis-keys.js';
 
 /** Agencies by the loopback address their hosts send from. */
 export const AGENCY_A = { id: '000.00.31.H40', name: 'Sở Thông tin và Truyền thông', address: '127.0.0.2' };
@@ -238,6 +238,21 @@ export async function incidentSummary(stores: Stores): Promise<string[]> {
       .list(SCOPE_ALL, { size: 1000 })
   ).docs;
   return docs.map((i) => `${i.ruleId} ${i.agencyId} ${i.host ?? '-'} ${i.alertCount}`).sort();
+}
+
+/** The alerts of a store as sorted `ruleId agency host count` lines (what was raised, whatever incident holds it). */
+export async function alertSummary(stores: Stores): Promise<string[]> {
+  const docs = (
+    await stores.state
+      .collection<{ ruleId: string; agencyId: string; host?: string }>('alerts')
+      .list(SCOPE_ALL, { size: 5000 })
+  ).docs;
+  const n = new Map<string, number>();
+  for (const a of docs) {
+    const k = `${a.ruleId} ${a.agencyId} ${a.host ?? '-'}`;
+    n.set(k, (n.get(k) ?? 0) + 1);
+  }
+  return [...n].map(([k, c]) => `${k} ${c}`).sort();
 }
 
 /**
