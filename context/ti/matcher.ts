@@ -71,7 +71,7 @@ const FIELD_KIND = new Map<string, number>([
  * names, messages, geo fields) are passed over with one typed-array read instead of a Map probe.
  */
 const MAYBE = new Uint8Array(64 * 128);
-const maybeAt = (f: string) => (f.length > 63 ? 63 : f.length) * 128 + (f.charCodeAt(0) & 127);
+const maybeAt = (f: string) => (f.length & 63) * 128 + (f.charCodeAt(0) & 127);
 for (const f of FIELD_KIND.keys()) MAYBE[maybeAt(f)] = 1;
 
 /** Checks events against one indicator set. Reuses its scratch array: hits are copied into the caller's array. */
