@@ -45,8 +45,8 @@ export class IndicatorSet {
   private domainBloom: Bloom = new Bloom(0);
   private urlBloom: Bloom = new Bloom(0);
   private hashBloom: Bloom = new Bloom(0);
-  /** Scratch of lookupDomainIn: where the suffixes the Bloom filter let through start. */
-  private readonly starts: number[] = [];
+  /** Scratch of lookupDomainIn: where the suffixes the Bloom filter let through start (grown when needed). */
+  private starts = new Int32Array(64);
   readonly counts: TypeCounts = { ipv4: 0, ipv6: 0, cidr: 0, domain: 0, url: 0, md5: 0, sha1: 0, sha256: 0 };
 
   /** Compiles indicators whose values are already normalised (normaliseIndicator). */
@@ -238,24 +238,33 @@ export class IndicatorSet {
    */
   lookupDomainIn(s: string, from: number, to: number, now: number, out: Indicator[]): boolean {
     const bloom = this.domainBloom;
-    const starts = this.starts;
-    starts.length = 0;
+    let n = 0;
     let h = SEED;
     for (let i = to - 1; i >= from; i--) {
       let c = s.charCodeAt(i);
       if (c >= 128) return false;
       // At a dot, h is the hash of the suffix after it: the same as a whole indicator of that text.
-      if (c === 46 && bloom.has(h)) starts.push(i + 1);
+      if (c === 46 && bloom.has(h)) n = this.keep(n, i + 1);
       if (c >= 65 && c <= 90) c |= 32;
       h = Math.imul(h ^ c, 0x01000193);
     }
-    if (bloom.has(h)) starts.push(from);
+    if (bloom.has(h)) n = this.keep(n, from);
     // Longest first, as lookupDomain.
-    for (let j = starts.length - 1; j >= 0; j--) {
-      const idx = this.domains.get(s.slice(starts[j]!, to).toLowerCase());
+    for (let j = n - 1; j >= 0; j--) {
+      const idx = this.domains.get(s.slice(this.starts[j]!, to).toLowerCase());
       if (idx !== undefined) this.chain(idx, now, out);
     }
     return true;
+  }
+
+  private keep(n: number, at: number): number {
+    if (n === this.starts.length) {
+      const grown = new Int32Array(n * 2);
+      grown.set(this.starts);
+      this.starts = grown;
+    }
+    this.starts[n] = at;
+    return n + 1;
   }
 
   /** Whether a URL or digest with this hash (bloom.ts) may be in the set (false: certainly not). */
