@@ -15,6 +15,9 @@ interface V4Net {
   idx: number;
 }
 
+/** Above this many IPv4 addresses and networks the bitmap is per /24 (below, per /16: most sets are small). */
+export const V4_BITMAP_24 = 20_000;
+
 /** Counts by type, for metrics and the API. */
 export type TypeCounts = Record<IndicatorType, number>;
 
@@ -38,10 +41,12 @@ export class IndicatorSet {
   /** For an IPv4 address or network indicator: the indicator of the network enclosing it, or -1. */
   private parent: Int32Array = new Int32Array(0);
   /**
-   * One bit per /24 that any IPv4 indicator touches (2 MB, stays in the processor's cache): most addresses are in
-   * no indicator's /24 and are answered without reaching the segment arrays.
+   * One bit per /24 (or /16) that any IPv4 indicator touches (2 MB, stays in the processor's cache): most
+   * addresses are in no indicator's /24 and are answered without reaching the segment arrays.
    */
   private v4Bits: Uint32Array = new Uint32Array(0);
+  /** The bitmap's granularity: /24 (2 MB) for large sets, /16 (8 KB) for small ones (the retro-match's, tests'). */
+  private v4Shift = 8;
   private domainBloom: Bloom = new Bloom(0);
   private urlBloom: Bloom = new Bloom(0);
   private hashBloom: Bloom = new Bloom(0);
@@ -118,9 +123,11 @@ export class IndicatorSet {
 
   private buildSegments(nets: V4Net[], n: number): void {
     if (nets.length > 0) {
-      const b = new Uint32Array(1 << 19);
-      for (const c of nets) setBits(b, c.start >>> 8, c.end >>> 8);
+      const shift = nets.length > V4_BITMAP_24 ? 8 : 16;
+      const b = new Uint32Array(1 << (27 - shift));
+      for (const c of nets) setBits(b, c.start >>> shift, c.end >>> shift);
       this.v4Bits = b;
+      this.v4Shift = shift;
     }
     nets.sort((a, b) => a.start - b.start || b.end - a.end);
     const parent = new Int32Array(n).fill(-1);
@@ -181,7 +188,7 @@ export class IndicatorSet {
   lookupIPv4(a: number, now: number, out: Indicator[]): void {
     const s = this.segStart;
     if (s.length === 0) return;
-    const q = a >>> 8;
+    const q = a >>> this.v4Shift;
     if ((this.v4Bits[q >>> 5]! & (1 << (q & 31))) === 0 || s[0]! > a) return;
     const b = a >>> 16;
     let lo = this.bucket[b]!;
