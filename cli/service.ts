@@ -348,6 +348,7 @@ export async function startIngestService(config: Config): Promise<IngestService>
         status: () => readStatus(stores.state),
         search: (v) => tiSearch.search(v),
         localChanged: () => tiSearch.localChanged(),
+        assetsChanged: () => tiSearch.assetsChanged(),
       },
       rulesChanged: ruleChangePublisher(pub, dist.queue),
     });

@@ -83,6 +83,7 @@ async function openParts(
         search: (v) => ti.search(v),
         syncLocal: context.syncLocal,
         localSettled: context.localSettled,
+        refreshAssets: context.refreshAssets,
       }),
     );
   }

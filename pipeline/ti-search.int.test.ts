@@ -83,5 +83,12 @@ function fakeWorker(feed: string, syncMs = 0) {
     await client.localChanged();
     const after = await client.search('203.0.113.9');
     expect('hits' in after && after.hits.map((h) => h.feed)).toEqual(['local', 'vncert']);
+    // An asset change reaches every worker.
+    let refreshed = 0;
+    w1.refreshAssets = async () => void refreshed++;
+    w2.refreshAssets = async () => void refreshed++;
+    await client.assetsChanged();
+    for (let i = 0; i < 100 && refreshed < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(refreshed).toBe(2);
   });
 });

@@ -5,7 +5,8 @@
  * request on `<queue>:ti` and the first answer on `<queue>:ti-replies` carrying its id is the answer (every
  * worker answers from the same feeds; the others are dropped). The answer is from the very set that matches
  * events. A change to the analysts' local list is announced on the same channel, before any later search, so a
- * worker reads the list again before it answers a search made after the change (read your own write).
+ * worker reads the list again before it answers a search made after the change (read your own write). Asset
+ * inventory changes are announced there too (workers weigh alerts with the new inventory at once).
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -31,6 +32,8 @@ export interface SearchServer {
   syncLocal(): Promise<void>;
   /** Settles when the reads asked for so far are done. */
   localSettled(): Promise<void>;
+  /** Read the asset inventory again (another process changed it). */
+  refreshAssets?(): Promise<void>;
 }
 
 const requestChannel = (queue: string) => `${queue}:ti`;
@@ -56,6 +59,10 @@ export async function serveIndicatorSearch(
       void server.syncLocal();
       return;
     }
+    if (m.t === 'assets') {
+      void server.refreshAssets?.().catch(() => undefined);
+      return;
+    }
     if (m.t !== 'search' || typeof m.id !== 'string' || typeof m.value !== 'string') return;
     const { id, value } = m;
     void server
@@ -72,6 +79,8 @@ export interface SearchClient {
   search(value: string): Promise<SearchAnswer>;
   /** Announces a change of the local list (workers read it again before their next answer). */
   localChanged(): Promise<void>;
+  /** Announces a change of the asset inventory (workers weigh alerts with it at once, not after their 30 s poll). */
+  assetsChanged(): Promise<void>;
   close(): void;
 }
 
@@ -120,6 +129,9 @@ export async function indicatorSearchClient(
     },
     async localChanged() {
       await pub.publish(requestChannel(queue), JSON.stringify({ t: 'local' }));
+    },
+    async assetsChanged() {
+      await pub.publish(requestChannel(queue), JSON.stringify({ t: 'assets' }));
     },
     close() {
       sub.disconnect();
