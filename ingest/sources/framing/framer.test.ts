@@ -11,8 +11,8 @@ interface Out {
 function collect(): { sink: FramerSink; out: Out } {
   const out: Out = { msgs: [], truncated: 0, errors: [] };
   const sink: FramerSink = {
-    message(m, t) {
-      out.msgs.push(m);
+    message(d, s, e, t) {
+      out.msgs.push(d.toString('utf8', s, e));
       if (t) out.truncated++;
     },
     framingError(offset, reason) {
