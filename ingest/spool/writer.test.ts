@@ -31,7 +31,7 @@ describe('RecordWriter', () => {
           // Messages sit at an offset inside a larger read, as the framer hands them over.
           for (const [i, [m, agency]] of msgs.entries()) {
             const read = Buffer.concat([Buffer.from('xx\n'), m, Buffer.from('\nyy')]);
-            w.add(read, 3, 3 + m.length, 1_796_000_000_000 + (i % 3), agency);
+            w.add(read, 3, 3 + m.length, 1_796_000_000_000 + (i % 3), agency, i % 4 === 3 ? '2001:db8::1' : undefined);
           }
           const batch = w.take()!;
           expect(batch.count).toBe(msgs.length);
@@ -40,7 +40,7 @@ describe('RecordWriter', () => {
             id: got[i]!.id,
             receivedAt: 1_796_000_000_000 + (i % 3),
             transport: 'tcp',
-            source: '192.0.2.1',
+            source: i % 4 === 3 ? '2001:db8::1' : '192.0.2.1',
             agency,
             format,
             data: m.toString('utf8'),

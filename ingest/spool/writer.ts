@@ -51,6 +51,7 @@ export class RecordWriter {
   private mid: Buffer = Buffer.alloc(0);
   private midAt = -1;
   private midAgency: string | undefined;
+  private midSource = '';
 
   constructor(private readonly fixed: WriterFixed) {}
 
@@ -66,15 +67,16 @@ export class RecordWriter {
 
   // `","receivedAt":N,"transport":…,"source":…[,"agency":…][,"format":…],"data":` — rebuilt when the
   // millisecond or the agency changes (once per read in practice).
-  private midFor(now: number, agency: string | undefined): Buffer {
-    if (now !== this.midAt || agency !== this.midAgency) {
+  private midFor(now: number, agency: string | undefined, source: string): Buffer {
+    if (now !== this.midAt || agency !== this.midAgency || source !== this.midSource) {
       const f = this.fixed;
-      let s = `","receivedAt":${now},"transport":${JSON.stringify(f.transport)},"source":${JSON.stringify(f.source)}`;
+      let s = `","receivedAt":${now},"transport":${JSON.stringify(f.transport)},"source":${JSON.stringify(source)}`;
       if (agency !== undefined) s += `,"agency":${JSON.stringify(agency)}`;
       if (f.format !== undefined) s += `,"format":${JSON.stringify(f.format)}`;
       this.mid = Buffer.from(`${s},"data":`);
       this.midAt = now;
       this.midAgency = agency;
+      this.midSource = source;
     }
     return this.mid;
   }
@@ -89,9 +91,12 @@ export class RecordWriter {
     this.pos = used;
   }
 
-  /** Encodes the message `d[s, e)` received at `now` (ms) as one record with a new event id. */
-  add(d: Buffer, s: number, e: number, now: number, agency?: string): void {
-    const mid = this.midFor(now, agency);
+  /**
+   * Encodes the message `d[s, e)` received at `now` (ms) as one record with a new event id (`source`: the
+   * sender when it differs per message, UDP).
+   */
+  add(d: Buffer, s: number, e: number, now: number, agency?: string, source = this.fixed.source): void {
+    const mid = this.midFor(now, agency, source);
     const len = e - s;
     // Worst case of the slow path: each byte escaped as \u00XX (6 bytes).
     this.ensure(HEADER_BYTES + ID_OPEN.length + ID_BYTES + mid.length + 6 * len + 4);
