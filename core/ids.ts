@@ -31,7 +31,7 @@ function fill(now: number): void {
   out[6] = 0x70 | (seq >> 8);
   out[7] = seq & 0xff;
   const at = random(8);
-  POOL.copy(out, 8, at, at + 8);
+  for (let i = 0; i < 8; i++) out[8 + i] = POOL[at + i]!;
   out[8] = (out[8]! & 0x3f) | 0x80;
 }
 
