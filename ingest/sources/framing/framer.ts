@@ -52,6 +52,12 @@ export class SyslogFramer {
   private base = 0;
   private st = START;
   private skip = 0;
+  /**
+   * auto framing: the first NUL at or after the last search in the buffer being processed (-1: none left, -2: not
+   * searched yet). Searched once per buffer, not once per message: a read with no NUL in it (nearly every one)
+   * was scanned to its end for every message it held.
+   */
+  private nulAt = -2;
   /** The delimiter of non-transparent framing when configured (auto: none, decided per message). */
   private readonly delim: number;
 
@@ -100,6 +106,7 @@ export class SyslogFramer {
   }
 
   private process(d: Buffer): number {
+    this.nulAt = -2;
     let p = 0;
     const n = d.length;
     while (p < n) {
@@ -172,10 +179,12 @@ export class SyslogFramer {
     // arrived follows it), otherwise it is data inside an LF line, so one stray NUL cannot turn the rest of the
     // connection into one NUL-framed blob.
     const lf = d.indexOf(LF, from);
-    let nul = d.indexOf(NUL, from);
+    if (this.nulAt === -2 || (this.nulAt >= 0 && this.nulAt < from)) this.nulAt = d.indexOf(NUL, from);
+    let nul = this.nulAt;
     while (nul >= 0 && (lf < 0 || nul < lf)) {
       if (nul + 1 >= d.length || isFrameStart(d[nul + 1]!)) return nul;
-      nul = d.indexOf(NUL, nul + 1);
+      // Data inside this LF line: the next search starts after it (the next message starts after the LF).
+      nul = this.nulAt = d.indexOf(NUL, nul + 1);
     }
     return lf;
   }
