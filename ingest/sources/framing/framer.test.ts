@@ -148,6 +148,25 @@ describe('SyslogFramer', () => {
     }
   });
 
+  it('auto: NULs inside lines and NUL-framed messages mixed in one read give each message once (property)', () => {
+    // Data NULs are followed by a byte that starts no frame; NUL frame ends by a PRI. One read holds them all,
+    // so the NUL found for one message is reused (or searched past) for the next ones.
+    const part = fc.stringMatching(/^[a-z ]{0,12}$/);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(part, { minLength: 1, maxLength: 4 }), fc.constantFrom('\n', '\0')), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (items) => {
+          const msgs = items.map(([parts]) => `<13>x ${parts.map((p) => `q${p}`).join('\0')}`);
+          const stream = Buffer.from(items.map(([, d], i) => `${msgs[i]}${d}`).join(''));
+          expect(run(stream, []).msgs).toEqual(msgs);
+        },
+      ),
+    );
+  });
+
   it('auto: decides LF, NUL or octet counting per message on one connection', () => {
     const stream = Buffer.from('<13>lf one\n<13>nul one\x00<13>nul two\x009 <14>octet<13>lf two\n<13>last\x00');
     for (const cuts of [[], [5, 17, 30, 41]]) {
