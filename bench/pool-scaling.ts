@@ -4,7 +4,7 @@
  * the load of a shared machine falls on both alike. Input: every line of the ../shared corpus syslog files and
  * loghub samples plus the OTRF Windows events (as JSON lines), against the shipped rules and all SigmaHQ rules,
  * batches of 2,000 raw records as the service hands them over; the main thread keeps two batches per thread in
- * flight. Prints ONE JSON line: events/s for each size (median of the rounds), the scaling (2 over 1) and the
+ * flight. Prints ONE JSON line: events/s for each size (best of the rounds, every round listed), the scaling (2 over 1) and the
  * machine's cores and load.
  *
  *   npm run build && node dist/bench/pool-scaling.js [--seconds 10] [--rounds 2] [--sizes 1,2]
@@ -101,7 +101,8 @@ async function rate(size: number): Promise<number> {
   return Math.round(done / s);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+// Best of the rounds: on a shared machine another process only ever slows a round down.
+const best = (xs: number[]) => Math.max(...xs);
 const runs = new Map<number, number[]>(SIZES.map((s) => [s, []]));
 const load0 = loadavg()[0]!;
 for (let r = 0; r < ROUNDS; r++)
@@ -110,9 +111,9 @@ for (let r = 0; r < ROUNDS; r++)
     runs.get(size)!.push(v);
     process.stderr.write(`[pool-scaling] round ${r + 1}: ${size} thread(s) ${v} events/s\n`);
   }
-const per = Object.fromEntries([...runs].map(([s, v]) => [`threads_${s}`, { events_per_s: median(v), runs: v }]));
-const one = median(runs.get(1) ?? [0]);
-const two = median(runs.get(2) ?? [0]);
+const per = Object.fromEntries([...runs].map(([s, v]) => [`threads_${s}`, { events_per_s: best(v), runs: v }]));
+const one = best(runs.get(1) ?? [0]);
+const two = best(runs.get(2) ?? [0]);
 process.stdout.write(
   `${JSON.stringify({
     bench: 'pool-scaling',
