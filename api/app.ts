@@ -46,6 +46,7 @@ import { savedSearchRoutes } from './routes/saved-searches.js';
 import { streamRoutes } from './routes/stream.js';
 import { suppressionRoutes } from './routes/suppressions.js';
 import { systemRoutes } from './routes/system.js';
+import { tiFeedRoutes } from './routes/ti-feeds.js';
 import { tuningRoutes } from './routes/tuning.js';
 import { RuleCatalog, type RuleSources } from './rule-catalog.js';
 
@@ -137,6 +138,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...savedSearchRoutes,
   ...consoleRoutes,
   ...contextRoutes,
+  ...tiFeedRoutes,
   ...entityRoutes,
   ...attackRoutes,
   ...ruleWordRoutes,

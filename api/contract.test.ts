@@ -179,6 +179,20 @@ function cases(): Record<string, Case> {
     },
     listLearnedHosts: { path: '/api/v1/assets/learned', key: k.viewer_a, status: 200 },
     listThreatIntelFeeds: { path: '/api/v1/threat-intel/feeds', key: k.analyst, status: 200 },
+    createThreatIntelFeed: {
+      path: '/api/v1/threat-intel/feeds',
+      key: k.admin,
+      body: { name: 'contract', type: 'list', url: 'http://127.0.0.1:9/none.txt', enabled: false },
+      status: 201,
+    },
+    updateThreatIntelFeed: {
+      method: 'PUT',
+      path: '/api/v1/threat-intel/feeds/nope',
+      key: k.admin,
+      body: { confidence: 50 },
+      status: 404,
+    },
+    deleteThreatIntelFeed: { method: 'DELETE', path: '/api/v1/threat-intel/feeds/nope', key: k.admin, status: 404 },
     // No feeds in this fixture: nothing can match, an empty answer.
     searchIndicators: { path: '/api/v1/threat-intel/search?value=1.2.3.4', key: k.analyst, status: 200 },
     listLocalIndicators: { path: '/api/v1/threat-intel/local', key: k.analyst, status: 200 },

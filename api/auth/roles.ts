@@ -40,6 +40,7 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'settings.read',
     'settings.write',
     'metrics.read',
+    'feeds.read',
   ]),
   analyst: new Set([
     ...READ_ALL,
@@ -51,6 +52,7 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'audit.read',
     'settings.read',
     'metrics.read',
+    'feeds.read',
   ]),
   agency_admin: new Set([
     ...READ_ALL,
@@ -62,6 +64,8 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'audit.read',
     // Its own agency's accounts only (api/routes/user-scope.ts).
     'users.admin',
+    // The threat-intel feeds' list (read only).
+    'feeds.read',
   ]),
   viewer: new Set(READ_ALL),
   intake: new Set(),
