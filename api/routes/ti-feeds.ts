@@ -74,7 +74,8 @@ export const tiFeedRoutes: RouteDef[] = [
       const added = await store(ctx).list();
       const items: unknown[] = status.filter((s) => s.origin !== 'console');
       // A console feed: its settings (no secrets) with its status; a paused one has no status.
-      for (const f of added) items.push({ ...(byName.get(f.name) ?? {}), origin: 'console', config: publicFeed(f) });
+      for (const f of added)
+        items.push({ ...(byName.get(f.name) ?? {}), name: f.name, origin: 'console', config: publicFeed(f) });
       return { body: { items } };
     },
   },

@@ -39,6 +39,12 @@ export const FEED_WORDS = {
     removeAsk: 'Gỡ nguồn tin này? Các chỉ báo của nó thôi khớp ngay.',
     empty: 'Chưa có nguồn tin nào được thêm trên giao diện.',
     changed: 'Sửa lần cuối',
+    defaults: 'Độ tin cậy · TLP · hết hạn',
+    days: 'ngày',
+    never: 'không hết hạn',
+    list: 'danh sách',
+    addTitle: 'Thêm nguồn tin mới',
+    editTitle: 'Sửa nguồn tin',
   },
   en: {
     title: 'Manage feeds',
@@ -70,6 +76,12 @@ export const FEED_WORDS = {
     removeAsk: 'Remove this feed? Its indicators stop matching at once.',
     empty: 'No feed has been added in the console yet.',
     changed: 'Last changed',
+    defaults: 'Confidence · TLP · expiry',
+    days: 'days',
+    never: 'no expiry',
+    list: 'list',
+    addTitle: 'Add a feed',
+    editTitle: 'Edit feed',
   },
 };
 
@@ -162,6 +174,7 @@ export function FeedAdmin({ feeds, onChange }: { feeds: FeedSettings[]; onChange
     value: form[k],
     onChange: (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value }),
   });
+  const kind = (k: string) => (k === 'list' ? w.list : k.toUpperCase());
   const enc = (n: string) => `/api/v1/threat-intel/feeds/${encodeURIComponent(n)}`;
   return (
     <Panel title={w.title}>
@@ -175,6 +188,7 @@ export function FeedAdmin({ feeds, onChange }: { feeds: FeedSettings[]; onChange
               <th>{w.name}</th>
               <th>{w.url}</th>
               <th className="num">{w.refresh}</th>
+              <th>{w.defaults}</th>
               <th>{w.auth}</th>
               <th>{w.changed}</th>
               <th />
@@ -184,13 +198,17 @@ export function FeedAdmin({ feeds, onChange }: { feeds: FeedSettings[]; onChange
             {feeds.map((f) => (
               <tr key={f.name} data-feed={f.name}>
                 <td>
-                  <strong>{f.name}</strong> <span className="small muted">{f.type}</span>
-                  {f.enabled ? null : <span className="ti-badge bad"> {w.paused}</span>}
+                  <strong>{f.name}</strong> <span className="small muted">{kind(f.type)}</span>{' '}
+                  {f.enabled ? null : <span className="ti-badge">{w.paused}</span>}
                 </td>
                 <td className="small">
                   <code>{f.url}</code>
                 </td>
                 <td className="num">{f.refreshMinutes ?? 60}</td>
+                <td className="small">
+                  {f.confidence ?? 70} · {(f.tlp ?? 'amber').toUpperCase()} ·{' '}
+                  {(f.expireDays ?? 30) === 0 ? w.never : `${f.expireDays ?? 30} ${w.days}`}
+                </td>
                 <td className="small">
                   {[
                     f.username ? `${w.username}: ${f.username}` : '',
@@ -227,6 +245,7 @@ export function FeedAdmin({ feeds, onChange }: { feeds: FeedSettings[]; onChange
           </tbody>
         </table>
       )}
+      <h3>{editing ? `${w.editTitle} ${editing.name}` : w.addTitle}</h3>
       <form className="filters ti-add" onSubmit={submit} data-testid="ti-feed-form">
         <label>
           {w.name}
@@ -237,7 +256,7 @@ export function FeedAdmin({ feeds, onChange }: { feeds: FeedSettings[]; onChange
           <select {...field('type')}>
             {KINDS.map((k) => (
               <option key={k} value={k}>
-                {k.toUpperCase()}
+                {kind(k)}
               </option>
             ))}
           </select>
@@ -277,7 +296,7 @@ export function FeedAdmin({ feeds, onChange }: { feeds: FeedSettings[]; onChange
           <input
             {...field('password')}
             type="password"
-            size={14}
+            size={26}
             autoComplete="new-password"
             placeholder={editing?.passwordSet ? w.keep : ''}
           />
@@ -287,7 +306,7 @@ export function FeedAdmin({ feeds, onChange }: { feeds: FeedSettings[]; onChange
           <input
             {...field('token')}
             type="password"
-            size={14}
+            size={26}
             autoComplete="off"
             placeholder={editing?.tokenSet ? w.keep : ''}
           />
