@@ -37,7 +37,7 @@ export class AlertIntake {
     this.grouping = { ...DEFAULT_ENTITY_GROUPING, ...g };
     this.risk = { ...DEFAULT_RISK, ...o.risk, points: { ...DEFAULT_RISK.points, ...o.risk?.points } };
     const guards = new GroupingGuards(stopValues, stopAgencyNetworks ? o.agencyNetworks : undefined);
-    this.grouper = new EntityGrouper(state, this.grouping, guards, service.incidents);
+    this.grouper = new EntityGrouper(state, this.grouping, guards, service);
     this.scorer = new RiskScorer(state, this.risk);
   }
 
@@ -63,8 +63,8 @@ export class AlertIntake {
         return this.service.ingestAlert({ ...alert, risk }, { riskOnly: true });
       }
       const out = await this.service.ingestAlert(alert, { key: found.key, attack: { ...note, via: found.via } });
-      await this.grouper.link(alert, found.key, out.incident?.entities ?? []);
-      return out;
+      await this.grouper.link(alert, found.key, out.incident?.entities ?? [], found.bridges);
+      return this.current(out);
     }
     if (!entity) return this.service.ingestAlert(alert, { attack: note });
     const placed = await this.grouper.place(alert);
@@ -72,9 +72,16 @@ export class AlertIntake {
       key: placed.key,
       attack: { ...note, ...(placed.via ? { via: placed.via } : {}) },
     });
-    await this.grouper.link(alert, placed.key, out.incident?.entities ?? []);
+    await this.grouper.link(alert, placed.key, out.incident?.entities ?? [], placed.bridges);
     if (out.created && this.risk.enabled) await this.adopt(alert, placed.key, keys);
-    return out;
+    return this.current(out);
+  }
+
+  /** The outcome with the incident as it is now (an alert that bridged two incidents merged them). */
+  private async current(out: AlertOutcome): Promise<AlertOutcome> {
+    if (!out.incident) return out;
+    const { current } = await this.service.resolve(out.incident.id);
+    return current && current.version !== out.incident.version ? { ...out, incident: current } : out;
   }
 
   /**
