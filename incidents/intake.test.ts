@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { assetId } from '../context/assets/assets.js';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
-import { entitiesOf, entityKey } from './entities.js';
+import { entitiesOf, entityKey, groupEntities } from './entities.js';
 import { AlertIntake, type IntakeOptions } from './intake.js';
 import { IncidentService } from './service.js';
 import type { Alert, Incident } from './types.js';
@@ -71,6 +71,23 @@ describe('entities of an event', () => {
     expect(entitiesOf({ 'host.name': 'h', 'source.ip': '10.0.0.2' }).map(entityKey)).toEqual(['host:h']);
     // A Windows "-" address or account is no entity.
     expect(entitiesOf({ 'host.name': 'dc', IpAddress: '-', TargetUserName: '-' }).map(entityKey)).toEqual(['host:dc']);
+  });
+});
+
+describe('entities of a correlation alert', () => {
+  it('are its group-by values, not the attacker or account of the event that crossed its count', () => {
+    const crossing = {
+      'host.name': 'web01',
+      'source.ip': '203.0.113.9',
+      'log.source.address': '10.0.0.2',
+      'user.name': 'root',
+    };
+    expect(groupEntities({ 'host.name': 'web01' }, crossing).map(entityKey)).toEqual(['host:web01']);
+    // Grouped by the attacker: the address is the entity, also from an event without a relay field.
+    expect(groupEntities({ 'source.ip': '203.0.113.9' }, { 'host.name': 'web01' }).map(entityKey)).toEqual([
+      'ip:203.0.113.9',
+    ]);
+    expect(groupEntities(undefined, crossing)).toEqual([]);
   });
 });
 

@@ -3,11 +3,11 @@
  * rule, so a replayed batch raises nothing twice), then the correlation alerts its observation fired (correlate);
  * then the threat-intel hits of the context stage; then each level weighed by its asset's criticality. Each
  * alert carries the entities of its event (attacker address, host, account, URL, process: incidents/entities.ts),
- * which entity grouping and risk read.
+ * a correlation alert those of its group-by values; entity grouping and risk read them.
  */
 
 import { raisesAlert } from '../../detection/raise.js';
-import { type Entity, entitiesOf, entityKey } from '../../incidents/entities.js';
+import { type Entity, entitiesOf, entityKey, groupEntities } from '../../incidents/entities.js';
 import type { Alert } from '../../incidents/types.js';
 import { eventTime, levelOf, outputsOf, type Stage } from '../stage.js';
 
@@ -43,9 +43,9 @@ export const alert: Stage = {
         });
       }
       const fired = batch.correlated?.get(i);
-      // A correlation's entities: its group-by values over the event that fired it.
+      // A correlation's entities: its group-by values only (incidents/entities.ts says why not its last event's).
       if (fired)
-        for (const a of fired) alerts.push(a.entities ? a : { ...a, entities: keysOf(entitiesOf(e, a.fields)) });
+        for (const a of fired) alerts.push(a.entities ? a : { ...a, entities: keysOf(groupEntities(a.fields, e)) });
     }
     // Threat-intel hits of the context stage, after the rule and correlation alerts, with their event's entities.
     const ctx = batch.contextAlerts ?? [];
