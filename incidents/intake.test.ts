@@ -343,6 +343,22 @@ describe('risk-based alerting', () => {
 });
 
 describe('risk and grouping together', () => {
+  it('a low alert that arrived before the incident opened on its entity joins it, later in time or earlier', async () => {
+    const outcome = async (order: 'in' | 'reverse') => {
+      await stores.close();
+      stores = openSqliteStores({ path: ':memory:' });
+      svc = new IncidentService(stores.state, { now: () => T0, settings: false });
+      const i = intake();
+      const high = alert({ id: 'h1', ip: '203.0.113.5', ts: T0 });
+      const after = alert({ id: 'l1', ruleId: 'r-low', level: 'low', ip: '203.0.113.5', ts: T0 + 5 * MIN });
+      for (const a of order === 'in' ? [high, after] : [after, high]) await i.ingest(a);
+      return (await svc.alerts.get(SCOPE_ALL, 'l1'))!.incidentId;
+    };
+    const inOrder = await outcome('in');
+    expect(inOrder).toBeDefined();
+    expect(await outcome('reverse')).toBe(inOrder);
+  });
+
   it('a new incident takes in the earlier alerts that only fed risk on its entities', async () => {
     const i = intake();
     const scan = await i.ingest(

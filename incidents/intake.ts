@@ -85,9 +85,9 @@ export class AlertIntake {
   }
 
   /**
-   * A new incident takes in the alerts that only fed risk on its entities within the join window before it
-   * (the brute force's failed logins before the success, the scan before the injection): the attack's story
-   * starts where it started, and they are why the incident opened.
+   * A new incident takes in the alerts that only fed risk on its entities within the join window (the brute
+   * force's failed logins before the success, the scan before the injection; also a later one that arrived
+   * before it): the attack's story starts where it started, and they are why the incident opened.
    */
   private async adopt(alert: Alert, key: string, keys: readonly string[]): Promise<void> {
     const ids = await this.scorer.recent(alert.agencyId, keys, alert.ts, this.grouping.windowMs);

@@ -167,12 +167,15 @@ export class RiskScorer {
     return best;
   }
 
-  /** The alerts that added risk to these entities of an agency within `windowMs` before `ts` (oldest first). */
+  /**
+   * The alerts that added risk to these entities of an agency within `windowMs` of `ts`, before or after it (one
+   * that arrived early, before the alert that opens the incident, is found too); oldest first.
+   */
   async recent(agency: string, entities: readonly string[], ts: number, windowMs: number): Promise<string[]> {
     const out = new Map<string, number>();
     for (const k of entities) {
       const cur = await this.risk.get(SCOPE_ALL, riskId(agency, k));
-      for (const c of cur?.contributions ?? []) if (c.ts <= ts && ts - c.ts <= windowMs) out.set(c.alertId, c.ts);
+      for (const c of cur?.contributions ?? []) if (Math.abs(ts - c.ts) <= windowMs) out.set(c.alertId, c.ts);
     }
     return [...out].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
   }
