@@ -12,6 +12,7 @@ export const GROUPING_VI = {
   offForAgency: 'Đã tắt cho đơn vị',
   switchOff: 'Tắt cho đơn vị',
   switchOn: 'Bật lại',
+  pkgSigmahq: 'Gói SigmaHQ đã cài',
 };
 
 export const GROUPING_EN: Record<keyof typeof GROUPING_VI, string> = {
@@ -26,4 +27,5 @@ export const GROUPING_EN: Record<keyof typeof GROUPING_VI, string> = {
   offForAgency: 'Off for this agency',
   switchOff: 'Switch off for the agency',
   switchOn: 'Switch back on',
+  pkgSigmahq: 'Installed SigmaHQ package',
 };

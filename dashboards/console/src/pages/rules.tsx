@@ -394,7 +394,7 @@ export function RulesPage() {
               <tr key={r.id} className={r.id === chosen ? 'cursor' : undefined} data-rule={r.id}>
                 <td title={r.title}>
                   {ruleTitle(r.id, r.title)}
-                  <div className="muted small">{term(t, `src_${r.source}`)}</div>
+                  <div className="muted small">{r.package ? t('pkgSigmahq') : term(t, `src_${r.source}`)}</div>
                 </td>
                 <td>{r.level ? <span className={sevClass(r.level)}>{sevLabel(t, r.level)}</span> : ''}</td>
                 <td className="small">{ls.filter(Boolean).join(' / ')}</td>
