@@ -3,7 +3,8 @@
  * was killed, two workers racing). fast-check draws a set of alerts over a few attackers, hosts and accounts of
  * two agencies, spread over two hours (the join window is one), and feeds them in two orders, one after another
  * and as two concurrent lanes on one store (two workers): the incidents hold the same alerts, and they are the
- * connected groups of alerts sharing an entity within the window (a model computed apart).
+ * connected groups of alerts sharing an entity within the window (a model computed apart). With risk on, low
+ * alerts (risk only until a score or three tactics open an incident) end in the same incidents in any order.
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -86,28 +87,39 @@ function normalise(pairs: readonly (readonly [string, string])[]): string[][] {
   return [...by.values()].map((l) => l.sort()).sort((x, y) => (x[0]! < y[0]! ? -1 : 1));
 }
 
+/** The alerts with risk on: levels drawn low (risk only until a score or three tactics open), medium or high. */
+function riskAlertsOf(drawn: readonly Drawn[], levels: readonly number[]): Alert[] {
+  const TACTICS = ['attack.reconnaissance', 'attack.credential_access', 'attack.execution', 'attack.persistence'];
+  return alertsOf(drawn).map((a, i) => ({
+    ...a,
+    level: (['low', 'low', 'medium', 'high'] as const)[levels[i]! % 4]!,
+    tags: [TACTICS[Number(a.ruleId === 'r-sqli') + Number(a.ruleId === 'r-sudo') * 2 + (i % 2)]!],
+  }));
+}
+
 /** Feeds the alerts in `lanes` (each in its order, the lanes concurrently); returns the incidents' members. */
-async function run(lanes: readonly (readonly Alert[])[]) {
+async function run(lanes: readonly (readonly Alert[])[], risk = false) {
   const stores = openSqliteStores({ path: ':memory:' });
   try {
     const svc = new IncidentService(stores.state, { now: () => T0, settings: false });
     // One intake per lane: two workers share only the store.
     await Promise.all(
       lanes.map(async (lane) => {
-        const intake = new AlertIntake(svc, stores.state, { risk: { enabled: false } });
+        const intake = new AlertIntake(svc, stores.state, { risk: { enabled: risk } });
         for (const a of lane) await intake.ingest(a);
       }),
     );
     const alerts = (await svc.alerts.list(SCOPE_ALL, { size: 1000 })).docs;
     const pairs: [string, string][] = [];
-    for (const a of alerts) pairs.push([(await svc.resolve(a.incidentId!)).id, a.id]);
+    // An alert that only fed risk is in no incident: a group of its own.
+    for (const a of alerts) pairs.push([a.incidentId ? (await svc.resolve(a.incidentId)).id : `risk:${a.id}`, a.id]);
     const live = (await svc.incidents.list(SCOPE_ALL, { size: 1000 })).docs.filter((i) => !i.mergedInto);
     const summary = live
       .map(
         (i) => `${i.agencyId} ${i.ruleId} ${i.host ?? '-'} ${i.severity} ${i.alertCount} ${i.firstSeen} ${i.lastSeen}`,
       )
       .sort();
-    return { members: normalise(pairs), summary, counted: live.reduce((n, i) => n + i.alertCount, 0) };
+    return { members: normalise(pairs), summary, counted: live.reduce((n, i) => n + i.alertCount, 0), alerts };
   } finally {
     await stores.close();
   }
@@ -154,4 +166,28 @@ describe('entity grouping whatever the order of arrival', () => {
       { numRuns: 80 },
     );
   }, 120_000);
+
+  it('with risk on, low alerts join or open the same incidents in any order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(arbAlert, { minLength: 1, maxLength: 14 }),
+        fc.array(fc.nat(), { minLength: 14, maxLength: 14 }),
+        fc.array(fc.nat(), { minLength: 14, maxLength: 14 }),
+        async (drawn, levels, keys) => {
+          const alerts = riskAlertsOf(drawn, levels);
+          const shuffled = alerts
+            .map((a, i) => [keys[i]!, a] as const)
+            .sort((x, y) => x[0] - y[0])
+            .map(([, a]) => a);
+          const inOrder = await run([[...alerts].sort((a, b) => a.ts - b.ts)], true);
+          const other = await run([shuffled], true);
+          expect(other.members).toEqual(inOrder.members);
+          expect(other.summary).toEqual(inOrder.summary);
+          // Every alert stored once, in an incident or with risk only.
+          expect(inOrder.alerts).toHaveLength(alerts.length);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, 180_000);
 });

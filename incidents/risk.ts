@@ -175,9 +175,28 @@ export class RiskScorer {
     const out = new Map<string, number>();
     for (const k of entities) {
       const cur = await this.risk.get(SCOPE_ALL, riskId(agency, k));
-      for (const c of cur?.contributions ?? []) if (Math.abs(ts - c.ts) <= windowMs) out.set(c.alertId, c.ts);
+      // Only alerts below the opening level can have stayed outside an incident.
+      for (const c of cur?.contributions ?? [])
+        if (Math.abs(ts - c.ts) <= windowMs && !this.opensAlone(c.level)) out.set(c.alertId, c.ts);
     }
     return [...out].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+  }
+
+  /**
+   * Alerts below the opening level on these entities, later in event time than `alert`, whose risk now reaches an
+   * opening verdict with `alert` counted (it arrived after them): each is looked at again, so that which alerts
+   * open does not depend on arrival order.
+   */
+  async later(alert: Alert, entities: readonly string[]): Promise<string[]> {
+    const out = new Set<string>();
+    for (const k of entities) {
+      const cur = await this.risk.get(SCOPE_ALL, riskId(alert.agencyId, k));
+      const live = (cur?.contributions ?? []).filter((c) => Math.abs(alert.ts - c.ts) <= this.o.windowMs);
+      for (const c of live)
+        if (c.ts > alert.ts && !this.opensAlone(c.level) && this.verdict({ ...alert, ...c }, k, live).opens)
+          out.add(c.alertId);
+    }
+    return [...out];
   }
 
   private async addTo(alert: Alert, entity: string, tactics: string[]): Promise<RiskVerdict> {
@@ -212,7 +231,7 @@ export class RiskScorer {
     }
   }
 
-  private verdict(alert: Alert, entity: string, live: readonly RiskContribution[]): RiskVerdict {
+  private verdict(alert: Pick<Alert, 'ts' | 'level'>, entity: string, live: readonly RiskContribution[]): RiskVerdict {
     const upTo = live.filter((c) => c.ts <= alert.ts);
     const score = scoreAt(upTo, alert.ts, this.o);
     const rules = new Set(upTo.map((c) => c.ruleId)).size;
