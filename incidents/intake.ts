@@ -9,7 +9,7 @@
 import { SCOPE_ALL, type StateStore } from '../store/types.js';
 import { DEFAULT_ENTITY_GROUPING, EntityGrouper, type EntityGroupingOptions } from './grouping.js';
 import { GroupingGuards, type StopValue } from './guards.js';
-import { DEFAULT_RISK, type RiskOptions, RiskScorer } from './risk.js';
+import { DEFAULT_RISK, type RiskOptions, RiskScorer, type Seen } from './risk.js';
 import type { AlertOutcome, IncidentService } from './service.js';
 import type { Alert } from './types.js';
 
@@ -53,10 +53,11 @@ export class AlertIntake {
   async ingest(alert: Alert): Promise<AlertOutcome> {
     if (alert.kind === 'silent_host' || (await this.service.activeSuppression(alert)))
       return this.service.ingestAlert(alert);
-    const out = await this.place(alert, false);
+    const seen: Seen = new Map();
+    const out = await this.place(alert, false, seen);
     // Arrived after later alerts below the opening level: those it now makes open are looked at again.
     if (this.risk.enabled && this.grouping.mode === 'entity')
-      for (const id of await this.scorer.later(alert, this.grouper.joiningKeys(alert))) {
+      for (const id of await this.scorer.later(alert, this.grouper.joiningKeys(alert), seen)) {
         const prior = await this.riskOnly(id);
         if (prior) await this.place(prior, true);
       }
@@ -81,10 +82,10 @@ export class AlertIntake {
   }
 
   /** Risk, then grouping, then the service; `stored`: a risk-only alert stored earlier, now looked at again. */
-  private async place(alert: Alert, stored: boolean): Promise<AlertOutcome> {
+  private async place(alert: Alert, stored: boolean, seen: Seen = new Map()): Promise<AlertOutcome> {
     const entity = this.grouping.mode === 'entity';
     const keys = this.grouper.joiningKeys(alert);
-    const verdict = await this.scorer.add(alert, keys);
+    const verdict = await this.scorer.add(alert, keys, seen);
     const note = { entities: keys, maxEntities: this.grouping.maxEntities, ...(verdict ? { risk: verdict } : {}) };
     const adopt = stored ? { adopt: true } : {};
     if (verdict && !verdict.opens) {
@@ -98,7 +99,7 @@ export class AlertIntake {
       const attack = { ...note, via: found.via };
       const out = await this.service.ingestAlert(alert, { key: found.key, attack, ...adopt });
       await this.grouper.link(alert, found.key, out.incident?.entities ?? [], found.bridges);
-      await this.adopt(alert, found.key);
+      await this.adopt(alert, found.key, seen);
       return this.current(out);
     }
     if (!entity) return this.service.ingestAlert(alert, { attack: note });
@@ -109,7 +110,7 @@ export class AlertIntake {
       ...adopt,
     });
     await this.grouper.link(alert, placed.key, out.incident?.entities ?? [], placed.bridges);
-    if (this.risk.enabled) await this.adopt(alert, placed.key);
+    if (this.risk.enabled) await this.adopt(alert, placed.key, seen);
     return this.current(out);
   }
 
@@ -126,12 +127,19 @@ export class AlertIntake {
    * arrived before it), and those near them in turn: the attack's story starts where it started, and they are why
    * the incident opened. Alerts known to be in an incident are remembered, so a flood does not read them again.
    */
-  private async adopt(first: Alert, key: string): Promise<void> {
+  private async adopt(first: Alert, key: string, seen: Seen): Promise<void> {
     const queue = [first];
     for (let n = 0; queue.length > 0 && n < 500; n++) {
       const from = queue.shift()!;
       const keys = this.grouper.joiningKeys(from);
-      for (const id of await this.scorer.recent(from.agencyId, keys, from.ts, this.grouping.windowMs)) {
+      const near = await this.scorer.recent(
+        from.agencyId,
+        keys,
+        from.ts,
+        this.grouping.windowMs,
+        n === 0 ? seen : undefined,
+      );
+      for (const id of near) {
         if (id === from.id) continue;
         const a = await this.riskOnly(id);
         if (!a) continue;

@@ -79,6 +79,9 @@ export interface RiskVerdict {
 }
 
 const MAX_CONTRIBUTIONS = 40;
+
+/** Entities' contributions as one alert's `add` left them (agency + entity -> contributions), read again after. */
+export type Seen = Map<string, RiskContribution[]>;
 const TACTICS = new Set([
   'reconnaissance',
   'resource_development',
@@ -154,14 +157,14 @@ export class RiskScorer {
    * Adds the alert's risk to each of its entities (an alert id counts once) and returns the verdict of the
    * entity closest to opening (the highest score). `entities` are the alert's joining entity keys.
    */
-  async add(alert: Alert, entities: readonly string[]): Promise<RiskVerdict | undefined> {
+  async add(alert: Alert, entities: readonly string[], seen?: Seen): Promise<RiskVerdict | undefined> {
     if (!this.o.enabled) return undefined;
     const keys = entities.length > 0 ? entities : alert.host ? [entityKey({ kind: 'host', value: alert.host })] : [];
     if (keys.length === 0) return undefined;
     const tactics = tacticsOf(alert.tags);
     let best: RiskVerdict | undefined;
     for (const k of keys) {
-      const v = await this.addTo(alert, k, tactics);
+      const v = await this.addTo(alert, k, tactics, seen);
       if (!best || (v.opens && !best.opens) || (v.opens === best.opens && v.score > best.score)) best = v;
     }
     return best;
@@ -171,10 +174,16 @@ export class RiskScorer {
    * The alerts that added risk to these entities of an agency within `windowMs` of `ts`, before or after it (one
    * that arrived early, before the alert that opens the incident, is found too); oldest first.
    */
-  async recent(agency: string, entities: readonly string[], ts: number, windowMs: number): Promise<string[]> {
+  async recent(
+    agency: string,
+    entities: readonly string[],
+    ts: number,
+    windowMs: number,
+    seen?: Seen,
+  ): Promise<string[]> {
     const out = new Map<string, number>();
     for (const k of entities) {
-      const cur = await this.risk.get(SCOPE_ALL, riskId(agency, k));
+      const cur = await this.read(agency, k, seen);
       // Only alerts below the opening level can have stayed outside an incident.
       for (const c of cur?.contributions ?? [])
         if (Math.abs(ts - c.ts) <= windowMs && !this.opensAlone(c.level)) out.set(c.alertId, c.ts);
@@ -187,10 +196,10 @@ export class RiskScorer {
    * opening verdict with `alert` counted (it arrived after them): each is looked at again, so that which alerts
    * open does not depend on arrival order.
    */
-  async later(alert: Alert, entities: readonly string[]): Promise<string[]> {
+  async later(alert: Alert, entities: readonly string[], seen?: Seen): Promise<string[]> {
     const out = new Set<string>();
     for (const k of entities) {
-      const cur = await this.risk.get(SCOPE_ALL, riskId(alert.agencyId, k));
+      const cur = await this.read(alert.agencyId, k, seen);
       const live = (cur?.contributions ?? []).filter((c) => Math.abs(alert.ts - c.ts) <= this.o.windowMs);
       for (const c of live)
         if (c.ts > alert.ts && !this.opensAlone(c.level) && this.verdict({ ...alert, ...c }, k, live).opens)
@@ -199,7 +208,17 @@ export class RiskScorer {
     return [...out];
   }
 
-  private async addTo(alert: Alert, entity: string, tactics: string[]): Promise<RiskVerdict> {
+  /** An entity's risk record: as `add` just left it (`seen`), else from the store. */
+  private async read(
+    agency: string,
+    entity: string,
+    seen?: Seen,
+  ): Promise<Pick<EntityRisk, 'contributions'> | undefined> {
+    const known = seen?.get(`${agency}\u0000${entity}`);
+    return known ? { contributions: known } : this.risk.get(SCOPE_ALL, riskId(agency, entity));
+  }
+
+  private async addTo(alert: Alert, entity: string, tactics: string[], seen?: Seen): Promise<RiskVerdict> {
     const id = riskId(alert.agencyId, entity);
     for (let attempt = 0; ; attempt++) {
       const cur = await this.risk.get(SCOPE_ALL, id);
@@ -227,6 +246,7 @@ export class RiskScorer {
           continue;
         }
       }
+      seen?.set(`${alert.agencyId}\u0000${entity}`, live.slice(-MAX_CONTRIBUTIONS));
       return this.verdict(alert, entity, live);
     }
   }
