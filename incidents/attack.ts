@@ -5,7 +5,7 @@
  */
 import type { RiskVerdict } from './risk.js';
 import { tacticsOf } from './risk.js';
-import type { Alert, AttackStep, Incident, Severity } from './types.js';
+import type { Alert, AttackStep, Incident } from './types.js';
 import { SEVERITIES } from './types.js';
 
 /** What the intake knows about an alert when it applies it to an incident. */
@@ -61,11 +61,10 @@ export function mergeAttack(next: Incident, alert: Alert, note: AttackNote | und
   // The ATT&CK panel shows every technique and tactic the attack's rules carry, not only the first rule's.
   const tags = alert.tags.filter((t) => t.toLowerCase().startsWith('attack.'));
   if (prev) next.attack = [...new Set([...(next.attack ?? []), ...tags])];
-  // Named after its most severe rule, the earliest on a tie: the same whatever order its alerts arrived in.
-  const named = namedStep(chain);
-  if (named) {
-    next.title = named.ruleTitle;
-    next.ruleId = named.ruleId;
+  // Named after its most severe rule; on a tie it keeps the name it opened (and was notified) with.
+  if (prev && SEVERITIES.indexOf(alert.level) > SEVERITIES.indexOf(prev.severity)) {
+    next.title = alert.ruleTitle;
+    next.ruleId = alert.ruleId;
   }
   if (note.risk && (created || !next.risk || note.risk.score > next.risk.score)) {
     const r = note.risk;
@@ -81,13 +80,6 @@ export function mergeAttack(next: Incident, alert: Alert, note: AttackNote | und
 }
 
 const byTime = (a: AttackStep, b: AttackStep) => a.firstTs - b.firstTs || (a.ruleId < b.ruleId ? -1 : 1);
-
-/** The step an incident is named after: its most severe rule, the earliest on a tie (chains are in time order). */
-export function namedStep<T extends { level: Severity }>(chain: readonly T[]): T | undefined {
-  let best: T | undefined;
-  for (const s of chain) if (!best || SEVERITIES.indexOf(s.level) > SEVERITIES.indexOf(best.level)) best = s;
-  return best;
-}
 
 /** Two kill chains as one (merged incidents): a rule's steps add up; in time order, bounded. */
 export function mergeChains(a: readonly AttackStep[], b: readonly AttackStep[]): AttackStep[] {

@@ -13,7 +13,7 @@ import { logger } from '../core/log.js';
 import { counter } from '../core/metrics.js';
 import { isStoreConflict } from '../store/errors.js';
 import { SCOPE_ALL, type Versioned } from '../store/types.js';
-import { mergeChains, namedStep } from './attack.js';
+import { mergeChains } from './attack.js';
 import { writeAudit } from './audit.js';
 import { earlier } from './changes.js';
 import { isClosed } from './policy.js';
@@ -225,13 +225,11 @@ export function combine(s: Incident, l: Incident, maxEntities: number, now: numb
   }
   if (s.entities || l.entities) next.entities = ents;
   if (dropped > 0) next.entitiesDropped = dropped;
-  if (s.chain || l.chain) {
-    next.chain = mergeChains(s.chain ?? [], l.chain ?? []);
-    const named = namedStep(next.chain);
-    if (named) {
-      next.title = named.ruleTitle;
-      next.ruleId = named.ruleId;
-    }
+  if (s.chain || l.chain) next.chain = mergeChains(s.chain ?? [], l.chain ?? []);
+  // Named after its most severe rule; on a tie the survivor keeps its name (the one its notices carried).
+  if (SEVERITIES.indexOf(l.severity) > SEVERITIES.indexOf(s.severity)) {
+    next.title = l.title;
+    next.ruleId = l.ruleId;
   }
   if (l.risk && (!s.risk || l.risk.score > s.risk.score)) next.risk = l.risk;
   return next;
