@@ -160,7 +160,7 @@ export class EntityGrouper {
     let best: { ref: IncidentRef; via: string } | undefined;
     for (const c of reached.values()) if (!best || survives(c.ref, best.ref)) best = c;
     if (!best) return undefined;
-    const bridges = [...reached.values()].filter((c) => c !== best).map((c) => c.ref);
+    const bridges = [...reached.values()].filter((c) => c !== best).map((c) => ({ ...c.ref, via: c.via }));
     return { key: best.ref.key, joined: true, via: best.via, ...(bridges.length ? { bridges } : {}) };
   }
 

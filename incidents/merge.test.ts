@@ -61,7 +61,12 @@ describe('merging incidents an alert bridges', () => {
     // Named after its most severe rule, its host that of its earliest alert, its span the whole attack.
     expect([inc.ruleId, inc.severity, inc.host, inc.firstSeen]).toEqual(['r-success', 'critical', 'web02', T0 + MIN]);
     expect(inc.entities).toEqual(expect.arrayContaining(['host:web01', 'ip:203.0.113.5', 'host:web02']));
-    expect(inc.chain!.map((s) => s.ruleId)).toEqual(['r-brute', 'r-scan', 'r-success']);
+    // The merged incident's step joined through the attacker that bridged the two.
+    expect(inc.chain!.map((s) => [s.ruleId, s.via ?? null])).toEqual([
+      ['r-brute', 'ip:203.0.113.5'],
+      ['r-scan', null],
+      ['r-success', 'host:web01'],
+    ]);
     const gone = (await svc.incidents.get(SCOPE_ALL, ssh.incident!.id))!;
     expect(gone.mergedInto).toBe(inc.id);
     expect(gone.state).toBe('resolved');

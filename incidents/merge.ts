@@ -32,6 +32,8 @@ export interface IncidentRef {
   firstSeen: number;
   /** When it was created; undefined while it does not exist yet. */
   createdAt?: number;
+  /** The entity through which an alert reached it (a bridge: shown on the steps it brings). */
+  via?: string;
 }
 
 /** Whether `a` survives a merge with `b`: created first (existing before claimed), then the smaller id. */
@@ -59,7 +61,8 @@ export class IncidentMerger {
   }
 
   /** Makes `a` and `b` one incident; returns the survivor. `via`: the entity that bridged them (for the audit). */
-  async merge(a: IncidentRef, b: IncidentRef, via?: string): Promise<IncidentRef> {
+  async merge(a: IncidentRef, b: IncidentRef, bridge?: string): Promise<IncidentRef> {
+    const via = bridge ?? b.via ?? a.via;
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       const [ra, rb] = [await this.root(a), await this.root(b)];
       if (ra.id === rb.id) return ra;
@@ -116,7 +119,7 @@ export class IncidentMerger {
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       const { current } = await this.svc.resolve(s.id);
       if (!current || current.mergedFrom?.includes(loserId)) break;
-      const next = combine(strip(current), l, this.maxEntities, this.now());
+      const next = combine(strip(current), l, this.maxEntities, this.now(), via);
       try {
         await this.svc.incidents.put(SCOPE_ALL, next, { expectedVersion: current.version, refresh: false });
       } catch (err) {
@@ -198,7 +201,7 @@ function pointer(l: IncidentRef, s: IncidentRef, now: number, reason: string): I
 }
 
 /** The survivor with the loser's alerts, entities, chain and tags added (the loser's own state is not taken). */
-export function combine(s: Incident, l: Incident, maxEntities: number, now: number): Incident {
+export function combine(s: Incident, l: Incident, maxEntities: number, now: number, via?: string): Incident {
   const next: Incident = {
     ...s,
     alertCount: s.alertCount + l.alertCount,
@@ -225,7 +228,9 @@ export function combine(s: Incident, l: Incident, maxEntities: number, now: numb
   }
   if (s.entities || l.entities) next.entities = ents;
   if (dropped > 0) next.entitiesDropped = dropped;
-  if (s.chain || l.chain) next.chain = mergeChains(s.chain ?? [], l.chain ?? []);
+  // The merged incident's steps joined through the entity that bridged the two (its first step opened it).
+  const brought = (l.chain ?? []).map((st) => (st.via === undefined && via ? { ...st, via } : st));
+  if (s.chain || l.chain) next.chain = mergeChains(s.chain ?? [], brought);
   // Named after its most severe rule; on a tie the survivor keeps its name (the one its notices carried).
   if (SEVERITIES.indexOf(l.severity) > SEVERITIES.indexOf(s.severity)) {
     next.title = l.title;

@@ -240,7 +240,7 @@ export function IncidentPage({ id }: { id: string }) {
           . {t('mergedIntoHelp')}
         </p>
       ) : null}
-      {canWrite ? (
+      {canWrite && !inc.mergedInto ? (
         <div className="actions">
           {may('acknowledged') ? (
             <button type="button" onClick={() => move('acknowledged')} data-testid="act-ack">
