@@ -31,11 +31,11 @@ export const ENTITY_INCIDENT_SCAN = 20_000;
 const INCIDENTS_SHOWN = 50;
 const DAY = 86_400_000;
 /**
- * The default period: the last 24 hours, what an analyst asks about first. Addresses and accounts have no index
- * in the embedded store, so their events are read by time (1,000,000 events over 30 days: ~0.2-0.5 s a day of
- * them on a loaded machine); longer periods are chosen on the page.
+ * The default period: the last 7 days, which holds a working week of an attacker or an account. Addresses and
+ * accounts are read through their indexes in the embedded store (store/sqlite/entity-columns.ts) and by keyword
+ * fields in OpenSearch; longer periods are chosen on the page.
  */
-export const DEFAULT_DAYS = 1;
+export const DEFAULT_DAYS = 7;
 
 /** `field:"value"` in the search language (the console's query.ts spells the same). */
 function termFor(field: string, value: string): string {

@@ -266,7 +266,7 @@ function IncidentRows({ items }: { items: Incident[] }) {
 
 export function EntityPage({ kind, value }: { kind: EntityKind; value: string }) {
   const { t, lang, navigate } = useApp();
-  const [days, setDays] = useState(1);
+  const [days, setDays] = useState(7);
   const agencies = useAgencyNames();
   const { data, error } = useData(
     () => api<Entity>('GET', `/api/v1/entities/${kind}/${encodeURIComponent(value)}${qs({ days })}`),
