@@ -126,12 +126,25 @@ suite('administration in chromium', () => {
     const hookRow = page.locator('[data-testid=channels] tr', { hasText: 'Webhook SIEM tỉnh' });
     await hookRow.locator('[data-testid=send-test]').click();
     await hookRow.locator('[data-testid=test-result]').waitFor();
-    const said = (await hookRow.locator('[data-testid=test-result]').textContent()) ?? '';
-    expect(said).toContain('Gửi thử thất bại');
-    expect(said).toContain('Kênh nhận từ chối thông báo');
-    expect(said).toContain('HTTP 500');
+    // The failure in Vietnamese by its class; the sender's English only behind "Chi tiết kỹ thuật".
+    const result = hookRow.locator('[data-testid=test-result]');
+    expect(await result.textContent()).toContain('Gửi thử thất bại');
+    expect(await result.locator('[data-testid=delivery-error]').textContent()).toBe(
+      'Máy nhận gặp lỗi, trả mã HTTP 500 (lỗi phía máy nhận)',
+    );
+    expect(await result.locator('[data-testid=raw-error]').isVisible()).toBe(false);
     await until(async () =>
       ((await hookRow.locator('[data-testid=last-delivery]').textContent()) ?? '').includes('Thất bại'),
+    );
+    const last = hookRow.locator('[data-testid=last-delivery] .failure');
+    expect(await last.locator('[data-testid=delivery-error]').textContent()).toContain(
+      'Máy nhận gặp lỗi, trả mã HTTP 500',
+    );
+    expect(await last.locator('[data-testid=raw-error]').isVisible()).toBe(false);
+    await last.locator('summary').click();
+    expect(await last.locator('[data-testid=raw-error]').isVisible()).toBe(true);
+    expect(await last.locator('[data-testid=raw-error]').textContent()).toBe(
+      'The channel refused the delivery: HTTP 500 from the channel',
     );
     expect(await page.content()).not.toContain('T0KEN-path-secret');
 
@@ -152,6 +165,9 @@ suite('administration in chromium', () => {
     await page.goto(`${f.url}/`);
     await page.waitForSelector('[data-testid=notify-banner] .note');
     expect(await page.textContent('[data-testid=notify-banner]')).toContain('Webhook SIEM tỉnh');
+    expect(await page.textContent('[data-testid=notify-banner] [data-testid=delivery-error]')).toContain(
+      'Máy nhận gặp lỗi, trả mã HTTP 500',
+    );
     await tab(page, '/admin/channels', '[data-testid=routes] tbody tr');
     await page.waitForSelector('[data-testid=audit] tr');
     expect(await page.textContent('[data-testid=audit]')).toContain('gửi thử kênh');
@@ -246,6 +262,12 @@ suite('administration in chromium', () => {
     await tab(page, '/admin/channels', '[data-testid=channels] tbody tr');
     await page.waitForSelector('[data-testid=notify-banner]');
     expect(await page.textContent('[data-testid=notify-banner]')).toContain('Notification channels failing');
+    expect(await page.textContent('[data-testid=notify-banner] [data-testid=delivery-error]')).toContain(
+      'The receiver failed with HTTP 500',
+    );
+    expect(await page.textContent('[data-testid=channels] .failure [data-testid=delivery-error]')).toContain(
+      'The receiver failed with HTTP 500',
+    );
     await shot(page, 'admin-channels-en');
     await tab(page, '/admin/sla', '[data-testid=sla]');
     await page.fill('input[name=retention-days]', '0');

@@ -1,0 +1,27 @@
+/**
+ * A failed delivery (a notification channel's, an export's) as a sentence of its class in the user's language
+ * (core/catalogue/delivery.ts), with the stored raw text behind "technical details": plain text, since it may be
+ * a receiver's response body.
+ */
+import { classifyDeliveryError, deliveryErrorText } from '../../../core/catalogue/delivery.js';
+import { useApp } from './i18n.js';
+import { LogText } from './ui.js';
+
+/** The sentence, and the raw text on demand. `status`: the HTTP status an export delivery recorded. */
+export function DeliveryError({ text, code, status }: { text?: string | undefined; code?: string; status?: number }) {
+  const { t, lang } = useApp();
+  const c = classifyDeliveryError(text, code, status);
+  return (
+    <span className="delivery-error" data-kind={c.kind}>
+      <span data-testid="delivery-error">{deliveryErrorText(c, lang)}</span>
+      {text ? (
+        <details className="raw-error">
+          <summary>{t('technicalDetails')}</summary>
+          <code className="raw-error-text" data-testid="raw-error">
+            <LogText text={text} />
+          </code>
+        </details>
+      ) : null}
+    </span>
+  );
+}
