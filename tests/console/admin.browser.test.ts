@@ -171,6 +171,11 @@ suite('administration in chromium', () => {
     await tab(page, '/admin/channels', '[data-testid=routes] tbody tr');
     await page.waitForSelector('[data-testid=audit] tr');
     expect(await page.textContent('[data-testid=audit]')).toContain('gửi thử kênh');
+    // Targets by name (a route by its severity and channels), never a document id.
+    const targets = await page.locator('[data-testid=audit-target]').allTextContents();
+    expect(targets).toContain('Webhook SIEM tỉnh');
+    expect(targets).toContain('≥ Cao → Thư trực SOC, Webhook SIEM tỉnh');
+    for (const x of targets) expect([x, /[0-9a-f]{16}|[0-9a-f-]{32}/i.test(x)]).toEqual([x, false]);
     await shot(page, 'admin-channels-vi');
     await page.close();
   }, 90_000);
@@ -207,6 +212,12 @@ suite('administration in chromium', () => {
     expect(await f.svc.auth.authenticateKey(key)).toMatchObject({ role: 'viewer' });
     await page.waitForSelector('[data-testid=audit] tr:has-text("đặt lại mật khẩu")');
     expect(await page.textContent('[data-testid=users]')).not.toContain('agency_admin');
+    // The key by its name and role in words, the user by name: no key id in the recent changes.
+    await page.waitForSelector('[data-testid=audit] tr:has-text("Báo cáo tự động")');
+    const audit = await page.textContent('[data-testid=audit]');
+    expect(audit).toContain('Báo cáo tự động · Người xem');
+    expect(audit).toContain('nguyen.lan');
+    expect(audit).not.toMatch(/\b(viewer|analyst|agency_admin)\b/);
     await shot(page, 'admin-users-vi');
     await page.reload();
     await page.waitForSelector('[data-testid=api-keys] tbody tr');
