@@ -118,11 +118,21 @@ export function classifyDeliveryError(text: string | undefined, code?: string, s
   return { kind: 'unknown' };
 }
 
+/** Who is at the other end: a receiver (notifications, exports) or a source fetched from (threat-intel feeds). */
+export type DeliveryPeer = 'receiver' | 'source';
+
 /** The sentence of a failure in a language (the raw text stays with the caller, shown on demand). */
-export function deliveryErrorText(c: DeliveryErrorClass, lang: 'vi' | 'en'): string {
+export function deliveryErrorText(c: DeliveryErrorClass, lang: 'vi' | 'en', peer: DeliveryPeer = 'receiver'): string {
   let s = DELIVERY_ERROR_TEXT[c.kind][lang];
   // Without the number, the sentence leaves its parenthesis or clause out rather than showing a placeholder.
   if (c.smtp === undefined) s = s.replace(/ \([^)]*\{code\}\)/, '');
   if (c.status === undefined) s = s.replace(/ \([^)]*\{status\}\)|,? [^,;(]*\{status\}/, '');
+  if (peer === 'source')
+    s = s
+      .replace(/^Máy nhận/, 'Máy chủ nguồn tin')
+      .replace(/máy nhận/g, 'máy chủ nguồn tin')
+      .replace(/The receiver's/, "The feed server's")
+      .replace(/^The receiver/, 'The feed server')
+      .replace(/its own error|an error on its side/, 'an error on its side');
   return s.replace('{status}', String(c.status)).replace('{code}', String(c.smtp));
 }

@@ -142,6 +142,11 @@ suite('threat intelligence, GeoIP and assets in the console', () => {
     expect(await page.getAttribute('tr[data-feed=misp-circl]', 'data-stale')).toBe('true');
     expect(await page.textContent('[data-testid=ti-stale-banner]')).toContain('misp-circl');
     expect(await page.getAttribute('tr[data-feed=vncert]', 'data-stale')).toBe('false');
+    // The fetch failure in Vietnamese by its class; Node's English only behind "Chi tiết kỹ thuật".
+    expect(await page.textContent('tr[data-feed=misp-circl] [data-testid=delivery-error]')).toMatch(
+      /^Máy chủ nguồn tin từ chối hoặc ngắt kết nối/,
+    );
+    expect(await page.locator('tr[data-feed=misp-circl] [data-testid=raw-error]').isVisible()).toBe(false);
     expect(await page.textContent('tr[data-feed=vncert]')).toContain('3');
     await page.fill('[data-testid=ti-search]', 'a.b.evil-apt.example');
     await page.click('form:has([data-testid=ti-search]) button[type=submit]');

@@ -133,6 +133,9 @@ describe('a failed delivery in words', () => {
     );
     expect(deliveryErrorText({ kind: 'smtp', smtp: 550 }, 'en')).toBe('The mail server refused the message (SMTP 550)');
     expect(deliveryErrorText({ kind: 'smtp' }, 'vi')).toBe('Máy chủ thư từ chối thư');
+    // A threat-intel feed is a source fetched from, not a receiver.
+    expect(deliveryErrorText({ kind: 'refused' }, 'vi', 'source')).toMatch(/^Máy chủ nguồn tin từ chối/);
+    expect(deliveryErrorText({ kind: 'dns' }, 'en', 'source')).toMatch(/^The feed server's name was not found/);
     for (const kind of Object.keys(DELIVERY_ERROR_TEXT) as DeliveryErrorKind[])
       for (const lang of ['vi', 'en'] as const) {
         const bare = deliveryErrorText({ kind }, lang);

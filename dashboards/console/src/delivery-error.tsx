@@ -3,17 +3,28 @@
  * (core/catalogue/delivery.ts), with the stored raw text behind "technical details": plain text, since it may be
  * a receiver's response body.
  */
-import { classifyDeliveryError, deliveryErrorText } from '../../../core/catalogue/delivery.js';
+import { classifyDeliveryError, type DeliveryPeer, deliveryErrorText } from '../../../core/catalogue/delivery.js';
 import { useApp } from './i18n.js';
 import { LogText } from './ui.js';
 
 /** The sentence, and the raw text on demand. `status`: the HTTP status an export delivery recorded. */
-export function DeliveryError({ text, code, status }: { text?: string | undefined; code?: string; status?: number }) {
+export function DeliveryError({
+  text,
+  code,
+  status,
+  peer,
+}: {
+  text?: string | undefined;
+  code?: string;
+  status?: number;
+  /** 'source' for a feed fetched from ("Máy chủ nguồn tin …"). */
+  peer?: DeliveryPeer;
+}) {
   const { t, lang } = useApp();
   const c = classifyDeliveryError(text, code, status);
   return (
     <span className="delivery-error" data-kind={c.kind}>
-      <span data-testid="delivery-error">{deliveryErrorText(c, lang)}</span>
+      <span data-testid="delivery-error">{deliveryErrorText(c, lang, peer)}</span>
       {text ? (
         <details className="raw-error">
           <summary>{t('technicalDetails')}</summary>

@@ -9,8 +9,8 @@ import {
   STATE_TERMS,
   TACTIC_TERMS,
 } from '../../../core/glossary.js';
-import type { Lang } from './format.js';
 import { ADMIN_EN, ADMIN_VI } from './admin-strings.js';
+import type { Lang } from './format.js';
 import { STRINGS_EN, STRINGS_VI } from './strings.js';
 import { INVESTIGATE_EN, INVESTIGATE_VI } from './strings-investigate.js';
 
