@@ -186,6 +186,9 @@ suite('threat intelligence, GeoIP and assets in the console', () => {
     );
     await page.waitForSelector('[data-testid=assets] tr[data-host=web02]');
     await page.waitForSelector('[data-testid=assets-learned]');
+    // The CSV picker speaks Vietnamese (the browser's own button would say "Choose File").
+    expect(await page.textContent('.file-pick')).toContain('Chọn tệp CSV…');
+    expect(await page.locator('input[type=file]').isVisible()).toBe(false);
     await page.screenshot({ path: join(DIR, 'assets-vi.png'), fullPage: true });
     await page.close();
     const en = await open('en');
