@@ -149,6 +149,7 @@ async function all<T extends object>(ctx: Ctx, scope: Scope, coll: string, filte
 async function incidentsOf(ctx: Ctx, scope: Scope, kind: EntityKind, value: string, ids: Set<string>, since: number) {
   const coll = ctx.svc.incidents.incidents;
   const host = value.toLowerCase();
+  const key = `${kind}:${value.toLowerCase()}`;
   const found: Incident[] = [];
   let total = 0;
   let open = 0;
@@ -168,7 +169,14 @@ async function incidentsOf(ctx: Ctx, scope: Scope, kind: EntityKind, value: stri
         break;
       }
       if (kind === 'host' && i.host?.toLowerCase() !== host) continue;
-      if ((kind === 'ip' || kind === 'user') && !i.eventIds?.some((e) => ids.has(e))) continue;
+      // An address's or account's incidents: grouped on it (its entities: `ip:…`, `user:name@host`), or holding
+      // one of its sampled events.
+      if (
+        (kind === 'ip' || kind === 'user') &&
+        !i.entities?.some((k) => k === key || (kind === 'user' && k.startsWith(`${key}@`))) &&
+        !i.eventIds?.some((e) => ids.has(e))
+      )
+        continue;
       total++;
       if (i.state === 'new' || i.state === 'acknowledged' || i.state === 'in_progress') open++;
       if (found.length < INCIDENTS_SHOWN) found.push(i);
