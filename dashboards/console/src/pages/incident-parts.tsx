@@ -8,6 +8,7 @@ import type { Alert, AuditEntry, Bucket, Comment, EventDoc, Incident } from '../
 import { api, qs } from '../api.js';
 import { EntityLink, FIELD_ENTITY } from '../entity-link.js';
 import { fmtDateTime, fmtNumber, type Key, sevLabel, stateLabel, term, useApp } from '../i18n.js';
+import { RecordValue } from '../record-value.js';
 import { Highlight, LogText, Panel, useData } from '../ui.js';
 
 /** Fields an analyst asks about first, in this order: who attacked, what was hit, which account. */
@@ -268,7 +269,7 @@ export function EventList({
                       return (
                         <tr key={k} className={terms ? 'matched' : undefined}>
                           <th>{k}</th>
-                          <td>{terms ? <Highlight text={text(v)} terms={terms} /> : <LogText text={text(v)} />}</td>
+                          <td>{terms ? <Highlight text={text(v)} terms={terms} /> : <RecordValue k={k} v={v} />}</td>
                         </tr>
                       );
                     })}
