@@ -228,6 +228,11 @@ suite('administration in chromium', () => {
   it('SLA and retention are saved; a bad value is refused naming the field in Vietnamese', async () => {
     const page = await open(ADMIN);
     await tab(page, '/admin/sla', '[data-testid=sla]');
+    // Laid out as a table: each severity's row under the headings (the incident page's .sla grid once split it).
+    expect(await page.evaluate("getComputedStyle(document.querySelector('[data-testid=sla]')).display")).toBe('table');
+    const headX = await page.locator('[data-testid=sla] thead th').first().boundingBox();
+    const rowX = await page.locator('[data-testid=sla] tbody td').first().boundingBox();
+    expect(Math.abs((headX?.x ?? 0) - (rowX?.x ?? 99))).toBeLessThan(2);
     await page.fill('input[name=sla-critical-ack]', '0');
     await page.click('[data-testid=save-settings]');
     await page.waitForSelector('.error[role=alert]');
