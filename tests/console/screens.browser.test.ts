@@ -83,6 +83,11 @@ async function visitAll(page: Page, who: string, lang: 'vi' | 'en') {
       expect(await page.locator('[data-testid=no-incidents-14d]').count()).toBe(1);
       expect(await page.textContent('[data-testid=new-14d] .big')).toBe('0');
     }
+    // The rules table's "Chi tiết" link and last-hit time stay on one line (they wrapped into two).
+    if (name === 'rules') {
+      const link = await page.locator('[data-testid=rule-open]').first().boundingBox();
+      expect(link?.height).toBeLessThan(30);
+    }
     // An empty part says so in words (a rule without a guide), never a bare dash.
     const bare = await page.locator('main.content p.muted, main.content dd').allTextContents();
     expect({ page: name, lang, dashes: bare.filter((x) => x.trim() === '—').length }).toEqual({
