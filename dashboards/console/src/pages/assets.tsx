@@ -84,7 +84,7 @@ const WORDS = {
     learned: 'Hosts seen in the logs but not in the inventory',
     learnedNone: 'Every host sending logs is in the inventory.',
     lastSeen: 'Last seen',
-    complete: 'Complete',
+    complete: 'Add to the inventory',
     viewOnly: 'You may only read this inventory.',
   },
 };
