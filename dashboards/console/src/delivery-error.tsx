@@ -13,19 +13,22 @@ export function DeliveryError({
   code,
   status,
   peer,
+  raw = true,
 }: {
   text?: string | undefined;
   code?: string;
   status?: number;
   /** 'source' for a feed fetched from ("Máy chủ nguồn tin …"). */
   peer?: DeliveryPeer;
+  /** Whether the raw text is offered here (the banner leaves it to the channels page). */
+  raw?: boolean;
 }) {
   const { t, lang } = useApp();
   const c = classifyDeliveryError(text, code, status);
   return (
     <span className="delivery-error" data-kind={c.kind}>
       <span data-testid="delivery-error">{deliveryErrorText(c, lang, peer)}</span>
-      {text ? (
+      {text && raw ? (
         <details className="raw-error">
           <summary>{t('technicalDetails')}</summary>
           <code className="raw-error-text" data-testid="raw-error">

@@ -84,7 +84,7 @@ export function NotifyBanner({
               {f.error !== undefined ? (
                 <>
                   {': '}
-                  <DeliveryError text={f.error} {...(f.code ? { code: f.code } : {})} />
+                  <DeliveryError text={f.error} raw={false} {...(f.code ? { code: f.code } : {})} />
                 </>
               ) : null}
             </span>
