@@ -54,8 +54,9 @@ async function pages(): Promise<Record<string, { path: string; who?: string[] }>
 /** What a user must never read: raw codes and values, English words in the Vietnamese console, ISO dates. */
 function lint(body: string, lang: 'vi' | 'en'): string[] {
   const out: string[] = [];
+  // Whole words: the fixture's API key names (agency_admin_a) are names, not raw roles.
   for (const raw of ['agency_admin', 'in_progress', 'false_positive', 'unassigned', 'CANHGAC_ERR', 'undefined', 'NaN'])
-    if (body.includes(raw)) out.push(raw);
+    if (new RegExp(`(?<![\\w.-])${raw}(?![\\w.-])`).test(body)) out.push(raw);
   if (/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(body)) out.push('ISO date');
   if (lang === 'vi')
     for (const w of ['Loading', 'Failed', 'No data', 'Unknown', 'Error', 'None', 'Never', 'Deleted', 'Recent changes'])

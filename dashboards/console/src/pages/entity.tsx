@@ -106,7 +106,7 @@ function Context({ data }: { data: Entity }) {
                   {geo.countryIso ? <span className="muted"> ({geo.countryIso})</span> : null}
                 </>
               ) : (
-                '—'
+                <span className="muted">{t('entityNoGeo')}</span>
               )}
             </dd>
             {geo?.asn || geo?.asOrg ? (
