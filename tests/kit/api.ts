@@ -161,7 +161,7 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string, tag:
     role: `Portal ${mark}`,
     criticality: 3,
     updatedBy: 'seed',
-    updatedAt: 1,
+    updatedAt: Date.parse('2026-11-01T01:00:00Z'),
   });
   return {
     incident,
