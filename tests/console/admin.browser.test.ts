@@ -217,6 +217,9 @@ suite('administration in chromium', () => {
     const audit = await page.textContent('[data-testid=audit]');
     expect(audit).toContain('Báo cáo tự động · Người xem');
     expect(audit).toContain('nguyen.lan');
+    // Locking and unlocking are said as such (both are user.update in the audit).
+    expect(audit).toContain('khóa tài khoản');
+    expect(audit).toContain('mở lại tài khoản');
     expect(audit).not.toMatch(/\b(viewer|analyst|agency_admin)\b/);
     await shot(page, 'admin-users-vi');
     await page.reload();

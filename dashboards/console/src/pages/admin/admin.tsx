@@ -100,7 +100,7 @@ export function RecentChanges({ collections, reloadKey }: { collections: string[
             <tr key={a.id}>
               <td className="nowrap">{fmtDateTime(a.at)}</td>
               <td>{a.actorName ? `🔑 ${a.actorName}` : actorName(t, a.actor)}</td>
-              <td>{actionWords(t, a.action)}</td>
+              <td>{actionWords(t, refined(a))}</td>
               <td data-testid="audit-target">
                 <AuditTargetText t={t} a={a} />
               </td>
@@ -110,6 +110,14 @@ export function RecentChanges({ collections, reloadKey }: { collections: string[
       </table>
     </Panel>
   );
+}
+
+/** A user change said as what it did: locked, unlocked or a new role (all are user.update in the audit). */
+function refined(a: NamedEntry): string {
+  if (a.action !== 'user.update' || !a.before || !a.after) return a.action;
+  if (a.before.disabled !== a.after.disabled) return a.after.disabled ? 'user.disable' : 'user.enable';
+  if (a.before.role !== a.after.role) return 'user.role';
+  return a.action;
 }
 
 /** An action in words; an action the console has no words for says what kind of change it was, not its code. */
