@@ -131,6 +131,10 @@ suite('threat intelligence, GeoIP and assets in the console', () => {
     expect(geo).toMatch(/AS\d+/);
     expect(geo).toContain('mạng nội bộ');
     await page.locator('.incident-context').screenshot({ path: join(DIR, 'incident-context-vi.png') });
+    // The built-in threat-intel rule has no YAML and no ATT&CK tag: both panels say so (one showed its id as YAML,
+    // the other an empty heading).
+    expect(await page.textContent('[data-testid=rule-no-yaml]')).toContain('không có tệp YAML');
+    expect(await page.textContent('[data-testid=rule-no-yaml] code')).toBe('canhgac-threat-intel');
     await page.screenshot({ path: join(DIR, 'incident-vi.png'), fullPage: true });
     await page.close();
   }, 60_000);
