@@ -67,6 +67,8 @@ export const INVESTIGATE_VI = {
   noIncidents14d: 'Không có sự cố mới nào trong 14 ngày qua.',
   entityNoGeo: 'Không có vị trí cho địa chỉ này (địa chỉ nội bộ, dành riêng hoặc chưa có trong dữ liệu GeoIP).',
   noRuleYaml: 'Luật dựng sẵn trong Canh Gác hoặc đã bị gỡ, không có tệp YAML để hiện. Mã luật:',
+  entityIncidentsPartial:
+    'Chỉ xét 5.000 sự cố mới nhất trong khoảng thời gian này: có thể còn sự cố cũ hơn; hãy chọn khoảng ngắn hơn.',
   noGuide: 'Luật này chưa có hướng dẫn riêng: xử lý theo quy trình ứng cứu chung của đơn vị.',
   noFalsePositives: 'Tác giả luật không nêu trường hợp cảnh báo nhầm nào.',
   notSet: 'chưa đặt',
@@ -146,6 +148,8 @@ export const INVESTIGATE_EN: Record<keyof typeof INVESTIGATE_VI, string> = {
   noIncidents14d: 'No new incidents in the last 14 days.',
   entityNoGeo: 'No location for this address (private, reserved or not in the GeoIP data).',
   noRuleYaml: 'A rule built into Canh Gác, or one since removed: there is no YAML to show. Rule id:',
+  entityIncidentsPartial:
+    'Only the newest 5,000 incidents of the period were looked at: older ones may be missing; choose a shorter period.',
   noGuide: "This rule has no guide of its own: follow the agency's general response procedure.",
   noFalsePositives: "The rule's author lists no known false positives.",
   notSet: 'not set',

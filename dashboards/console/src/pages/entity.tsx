@@ -331,6 +331,11 @@ export function EntityPage({ kind, value }: { kind: EntityKind; value: string })
             {data.kind === 'ip' || data.kind === 'user' ? (
               <p className="muted small">{t('entityIncidentsVia')}</p>
             ) : null}
+            {data.incidents.complete ? null : (
+              <p className="note small" data-testid="entity-incidents-partial">
+                {t('entityIncidentsPartial')}
+              </p>
+            )}
             {data.incidents.items.length ? (
               <>
                 <IncidentRows items={data.incidents.items} />
