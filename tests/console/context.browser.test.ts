@@ -133,6 +133,7 @@ suite('threat intelligence, GeoIP and assets in the console', () => {
     await page.locator('.incident-context').screenshot({ path: join(DIR, 'incident-context-vi.png') });
     // Its title in Vietnamese only (the stored title carries both languages).
     expect(await page.textContent('[data-testid=incident-title]')).toMatch(/^Chỉ báo mối đe dọa: 45\.134\.26\.10/);
+    expect(await page.textContent('[data-testid=timeline]')).not.toContain('Threat indicator');
     // The built-in threat-intel rule has no YAML and no ATT&CK tag: both panels say so (one showed its id as YAML,
     // the other an empty heading).
     expect(await page.textContent('[data-testid=rule-no-yaml]')).toContain('không có tệp YAML');
