@@ -1,6 +1,7 @@
 /** Vietnamese (default) and English; dates d/M/yyyy HH:mm in Asia/Ho_Chi_Minh whatever the browser's zone. */
 import { createContext, useContext } from 'react';
 import {
+  AUDIT_ACTION_TERMS,
   CLOSE_CATEGORY_TERMS,
   DISPOSITION_TERMS,
   ROLE_TERMS,
@@ -387,6 +388,7 @@ function glossary(lang: Lang): Record<string, string> {
   add('tac_', TACTIC_TERMS);
   add('src_', RULE_SOURCE_TERMS);
   add('v_', DISPOSITION_TERMS);
+  add('act_', AUDIT_ACTION_TERMS);
   return out;
 }
 

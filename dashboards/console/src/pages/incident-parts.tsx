@@ -8,6 +8,8 @@ import type { Alert, AuditEntry, Bucket, Comment, EventDoc, Incident } from '../
 import { api, qs } from '../api.js';
 import { EntityLink, FIELD_ENTITY } from '../entity-link.js';
 import { fmtDateTime, fmtNumber, type Key, sevLabel, stateLabel, term, useApp } from '../i18n.js';
+import { RecordValue } from '../record-value.js';
+import { useRuleTitle } from '../rule-titles.js';
 import { Highlight, LogText, Panel, useData } from '../ui.js';
 
 /** Fields an analyst asks about first, in this order: who attacked, what was hit, which account. */
@@ -118,10 +120,13 @@ export function Timeline({
   audit: AuditEntry[] | undefined;
 }) {
   const { t, lang } = useApp();
-  const alertText = (a: Alert) => `${a.ruleTitle ?? a.ruleId}${a.host ? ` @ ${a.host}` : ''} (${sevLabel(t, a.level)})`;
+  // The rule's title in the console's language (Vietnamese words of shipped rules, one half of a bilingual one).
+  const ruleTitle = useRuleTitle();
+  const titleOf = (a: Alert) => ruleTitle(a.ruleId, a.ruleTitle ?? a.ruleId, a.host);
+  const alertText = (a: Alert) => `${titleOf(a)}${a.host ? ` @ ${a.host}` : ''} (${sevLabel(t, a.level)})`;
   const alertNode = (a: Alert) => (
     <>
-      <LogText text={a.ruleTitle ?? a.ruleId} />
+      <LogText text={titleOf(a)} />
       {a.host ? (
         <>
           {' @ '}
@@ -273,7 +278,7 @@ export function EventList({
                       return (
                         <tr key={k} className={terms ? 'matched' : undefined}>
                           <th>{k}</th>
-                          <td>{terms ? <Highlight text={text(v)} terms={terms} /> : <LogText text={text(v)} />}</td>
+                          <td>{terms ? <Highlight text={text(v)} terms={terms} /> : <RecordValue k={k} v={v} />}</td>
                         </tr>
                       );
                     })}

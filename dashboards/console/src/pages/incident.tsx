@@ -316,6 +316,7 @@ export function IncidentPage({ id }: { id: string }) {
           </dl>
         </Panel>
         <Panel title={t('attack')}>
+          {(inc.attack ?? []).length === 0 ? <p className="muted">{t('noAttackTags')}</p> : null}
           <ul className="tags">
             {attackLinks(inc.attack ?? []).map((l) => (
               <li key={l.label}>
@@ -349,7 +350,10 @@ export function IncidentPage({ id }: { id: string }) {
             {data.rule.text}
           </pre>
         ) : (
-          <p className="muted">{inc.ruleId}</p>
+          // A built-in rule (threat intelligence, correlation) or one since removed: no YAML to show.
+          <p className="muted" data-testid="rule-no-yaml">
+            {t('noRuleYaml')} <code>{inc.ruleId}</code>
+          </p>
         )}
       </Panel>
       <Panel title={`${t('comments')} (${data.comments.length})`}>

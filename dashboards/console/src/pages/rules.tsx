@@ -406,7 +406,7 @@ export function RulesPage() {
                 <td className="num">{fmtNumber(s?.alerts ?? 0, lang)}</td>
                 <td className="num">{fmtNumber(s?.incidents ?? 0, lang)}</td>
                 <td className="num">{s?.incidents ? `${fmtNumber(100 * s.falsePositiveRate, lang, 1)} %` : '—'}</td>
-                <td>{s ? fmtDateTime(s.lastSeen) : '—'}</td>
+                <td className="nowrap">{s ? fmtDateTime(s.lastSeen) : '—'}</td>
                 <td>
                   <button
                     type="button"
@@ -419,7 +419,7 @@ export function RulesPage() {
                     {r.enabled ? t('enabled') : t('disabled')}
                   </button>
                 </td>
-                <td>
+                <td className="nowrap">
                   <button
                     type="button"
                     className="link"
