@@ -30,6 +30,7 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'incidents.write',
     'rules.read',
     'rules.write',
+    'rules.agency',
     'agencies.write',
     'agencies.keys',
     'hosts.write',
@@ -47,6 +48,7 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'incidents.write',
     'rules.read',
     'rules.write',
+    'rules.agency',
     'hosts.write',
     'notify.read',
     'audit.read',
@@ -66,6 +68,8 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'users.admin',
     // The threat-intel feeds' list (read only).
     'feeds.read',
+    // Its own agency's switches of installed SigmaHQ rules (api/routes/agency-rules.ts).
+    'rules.agency',
   ]),
   viewer: new Set(READ_ALL),
   intake: new Set(),

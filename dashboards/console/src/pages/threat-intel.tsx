@@ -6,6 +6,7 @@
  */
 import { type FormEvent, useState } from 'react';
 import { api, qs } from '../api.js';
+import { DeliveryError } from '../delivery-error.js';
 import { fmtDateTime, fmtNumber, useApp } from '../i18n.js';
 import { ErrorBox, Loading, LogText, Panel, useData } from '../ui.js';
 import { FEED_WORDS, FeedAdmin, type FeedSettings } from './ti-feeds.js';
@@ -216,7 +217,7 @@ function FeedRow({ f, w }: { f: Feed; w: Words }) {
             ) : null}
             {f.lastError ? (
               <div className="small error-text">
-                <LogText text={f.lastError} />
+                <DeliveryError text={f.lastError} peer="source" />
               </div>
             ) : null}
           </>
