@@ -100,8 +100,7 @@ export function formValues(inc: Incident, input: FormInput): Record<string, stri
     result: input.result,
     sentTo: input.sentTo?.length ? input.sentTo.join(', ') : undefined,
     previousReport: input.previousReport,
-    previousReportDate:
-      input.previousReportAt !== undefined ? ddmmyyyy(input.previousReportAt) : input.previousReport,
+    previousReportDate: input.previousReportAt !== undefined ? ddmmyyyy(input.previousReportAt) : input.previousReport,
   };
   // The description: what the monitoring recorded, in sentences, then what the people did (when they said it).
   v.summary = [
