@@ -107,7 +107,7 @@ export function formHtml(t: FormTemplate, inc: Incident, input: FormInput): stri
     ? `<table style="width:100%;border-collapse:collapse;font-size:11.5px"><tr><td style="width:45%"></td><td style="border:1px solid #333;padding:4px 8px;text-align:center"><b>${e(f.number)}</b>${t.basis ? `<br><i>${e(t.basis)}</i>` : ''}</td></tr></table>`
     : '';
   const sig = f.signature
-    ? `<table style="width:100%;font-size:12.5px;margin-top:22px;page-break-inside:avoid;border-collapse:collapse"><tr><td style="width:50%"></td><td style="text-align:center;vertical-align:top"><b>${e(f.signature.title)}</b>${f.signature.note ? `<br><i>${e(f.signature.note)}</i>` : ''}<br><br><br><br><br>${e(input.reporter ?? '')}</td></tr></table>`
+    ? `<table style="width:100%;font-size:12.5px;margin-top:22px;page-break-inside:avoid;border-collapse:collapse"><tr><td style="width:50%"></td><td style="text-align:center;vertical-align:top"><b>${e(f.signature.title)}</b>${f.signature.note ? `<br><i>${e(f.signature.note)}</i>` : ''}<br><br><br><br><br></td></tr></table>`
     : '';
   const notes = (f.notes ?? []).map((n) => `<div>${e(n)}</div>`).join('');
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${e(f.heading)}</title></head><body style="font-family:'DejaVu Sans','Noto Sans',sans-serif;color:#111;padding:6px 10px">
@@ -164,11 +164,8 @@ export function formDocx(t: FormTemplate, inc: Incident, input: FormInput): Buff
   if (f.signature) {
     blocks.push({ kind: 'para', text: f.signature.title, bold: true, center: true });
     if (f.signature.note) blocks.push({ kind: 'para', text: f.signature.note, italic: true, center: true });
-    blocks.push(
-      { kind: 'para', text: '' },
-      { kind: 'para', text: '' },
-      { kind: 'para', text: input.reporter ?? '', center: true },
-    );
+    // Left for the legal representative's signature and seal (the analyst who filled it is named as contact).
+    blocks.push({ kind: 'para', text: '' }, { kind: 'para', text: '' }, { kind: 'para', text: '' });
   }
   for (const n of f.notes ?? []) blocks.push({ kind: 'para', text: n, italic: true });
   return docx(f.heading, blocks);

@@ -80,6 +80,8 @@ export const FIELDS = [
   'agencyId',
   'reporter',
   'contact',
+  'contactEmail',
+  'contactPhone',
   'systemName',
   'securityLevel',
   'summary',

@@ -58,6 +58,17 @@ function ddmmyyyy(ms: number): string {
   return `${String(d.day).padStart(2, '0')}/${String(d.month).padStart(2, '0')}/${d.year}`;
 }
 
+/** The e-mail addresses and the telephone number in what the person typed as contact ("0912 345 678, a@b.vn"). */
+export function contactParts(contact: string | undefined): { contactEmail?: string; contactPhone?: string } {
+  if (!contact) return {};
+  const emails = contact.match(/[^\s,;()]+@[^\s,;()]+\.[^\s,;()]+/g) ?? [];
+  let rest = contact;
+  for (const m of emails) rest = rest.replace(m, ' ');
+  rest = rest.replace(/^[\s,;.-]+|[\s,;.-]+$/g, '').replace(/\s*[,;]\s*[,;\s]*/g, ', ');
+  const phone = (rest.match(/\d/g) ?? []).length >= 6 ? rest : undefined;
+  return { ...(emails.length ? { contactEmail: emails.join(', ') } : {}), ...(phone ? { contactPhone: phone } : {}) };
+}
+
 /** The field values of a form for an incident; a field nobody knows is absent. */
 export function formValues(inc: Incident, input: FormInput): Record<string, string> {
   const tech = inc.attack.filter((t) => /^attack\.t\d{4}/i.test(t)).map((t) => techniqueName(t.slice(7), 'vi'));
@@ -91,7 +102,8 @@ export function formValues(inc: Incident, input: FormInput): Record<string, stri
     detectedAt: formatDateTime(inc.createdAt),
     detectedDate: ddmmyyyy(inc.createdAt),
     detectedTime: clockTime(inc.createdAt),
-    reportTime: formatDateTime(now),
+    reportTime: `${ddmmyyyy(now)} ${clockTime(now)}`,
+    ...contactParts(input.contact),
     alertCount: String(inc.alertCount),
     dueAt: formatDateTime(deadline(inc, undefined, now).dueAt),
     actions: input.actions,

@@ -24,6 +24,7 @@ import {
   sentReports,
 } from '../../reports/notification/notification.js';
 import { BLANK } from '../../reports/notification/render.js';
+import { contactParts } from '../../reports/notification/values.js';
 import { openSqliteStores, type SqliteStores } from '../../store/sqlite/index.js';
 import { incidentDoc, incidentSpecs, seedLeader } from './leader-seed.js';
 
@@ -36,7 +37,7 @@ const input = {
   kind: 'initial' as const,
   agencyName: 'Văn phòng UBND tỉnh',
   reporter: 'Trần Thị Lan, Chuyên viên phân tích',
-  contact: 'soc@tinh.example.vn',
+  contact: '0912 345 678, soc@tinh.example.vn',
   securityLevel: 3,
   actions: 'Cô lập máy chủ egov-vp khỏi Internet, thu thập nhật ký',
   proposal: 'Đề nghị hỗ trợ phân tích mã độc',
@@ -169,6 +170,13 @@ describe('notification forms', () => {
     expect(initial).toContain('☐ Không');
     expect(initial).toContain('Biện pháp ban đầu đã thực hiện: Cô lập máy chủ egov-vp khỏi Internet');
     expect(initial).toContain('Đề nghị hỗ trợ phân tích mã độc');
+    // The contact as typed, split into the form's telephone and e-mail lines; the analyst is the contact, not the
+    // signer: nothing is printed under the legal representative's signature.
+    const contact = following(initial, 'NGƯỜI LIÊN HỆ', 400);
+    expect(following(contact, 'Điện thoại (*)', 14).trim()).toBe('0912 345 678');
+    expect(following(contact, 'Email (*)', 20).trim()).toBe('soc@tinh.example.vn');
+    expect(initial.split('Trần Thị Lan')).toHaveLength(2);
+    expect(following(initial, '(Ký tên, đóng dấu)', 30).trim()).toMatch(/^Chú thích/);
     const ticks = (s: string) => s.match(/☒/g)?.length ?? 0;
     // Level, state, detection by monitoring, central log collection: the only facts the data decides.
     expect(ticks(initial)).toBe(4);
@@ -177,6 +185,17 @@ describe('notification forms', () => {
     expect(final).toContain('Đã gỡ web shell, vá lỗ hổng tải tệp lên');
     expect(final).toContain('Trạng thái trên hệ thống giám sát: Đã xử lý xong lúc 4/12/2026 14:00.');
     expect(following(final, 'Số ký hiệu', BLANK.length + 1).trim()).toBe(BLANK);
+  });
+
+  it('the contact typed in one field gives the telephone and e-mail lines, or nothing it does not hold', () => {
+    expect(contactParts('0912 345 678, soc@tinh.example.vn')).toEqual({
+      contactPhone: '0912 345 678',
+      contactEmail: 'soc@tinh.example.vn',
+    });
+    expect(contactParts('a@b.vn; c@d.vn')).toEqual({ contactEmail: 'a@b.vn, c@d.vn' });
+    expect(contactParts('(024) 3825 1234')).toEqual({ contactPhone: '(024) 3825 1234' });
+    expect(contactParts('anh Nam phòng CNTT')).toEqual({});
+    expect(contactParts(undefined)).toEqual({});
   });
 
   it('DOCX: untrusted text stays text', () => {
