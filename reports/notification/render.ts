@@ -57,7 +57,12 @@ const text = (s: string) => e(s).replace(/\n/g, '<br>');
 const hintHtml = (h?: string) => (h ? `<div style="font-style:italic;font-size:11px;color:#333">${e(h)}</div>` : '');
 const CELL = 'border:1px solid #555;padding:4px 7px;vertical-align:top';
 
-function rowsHtml(rows: Row[]): string {
+/** A tick box and its text. */
+const tick = (i: { text: string; ticked: boolean }) =>
+  `<span style="white-space:nowrap;margin-right:14px"><span style="font-size:15px">${i.ticked ? TICK : BOX}</span> ${e(i.text)}</span>`;
+
+/** The rows as HTML chunks: runs of label/value rows (inline tick lists among them) as one table, then each box. */
+function rowsHtml(rows: Row[]): string[] {
   const out: string[] = [];
   let table: string[] = [];
   const flush = () => {
@@ -68,9 +73,15 @@ function rowsHtml(rows: Row[]): string {
     table = [];
   };
   for (const r of rows) {
-    if (r.kind === 'value') {
+    if (r.kind === 'value' || (r.kind === 'choices' && r.inline)) {
+      const value =
+        r.kind === 'choices'
+          ? r.items.map(tick).join(' ')
+          : r.value !== undefined
+            ? text(r.value)
+            : `<span style="color:#555">${BLANK}</span>`;
       table.push(
-        `<tr style="page-break-inside:avoid"><td style="${CELL};width:40%">${e(r.label)}${hintHtml(r.hint)}</td><td style="${CELL}">${r.value !== undefined ? text(r.value) : `<span style="color:#555">${BLANK}</span>`}</td></tr>`,
+        `<tr style="page-break-inside:avoid"><td style="${CELL};width:40%">${e(r.label)}${hintHtml(r.hint)}</td><td style="${CELL}">${value}</td></tr>`,
       );
       continue;
     }
@@ -81,27 +92,25 @@ function rowsHtml(rows: Row[]): string {
         `<table style="width:100%;border-collapse:collapse;font-size:12.5px;margin:6px 0;page-break-inside:avoid"><tr><td style="${CELL}">${e(r.label)}${hintHtml(r.hint)}</td></tr><tr><td style="${CELL};min-height:40px">${body}</td></tr></table>`,
       );
     } else {
-      const items = r.items.map(
-        (i) =>
-          `<span style="white-space:nowrap;margin-right:18px"><span style="font-size:15px">${i.ticked ? TICK : BOX}</span> ${e(i.text)}</span>`,
-      );
       out.push(
-        `<div style="font-size:12.5px;margin:6px 0;page-break-inside:avoid"><div>${e(r.label)}${r.inline ? ` ${items.join(' ')}` : ''}</div>${hintHtml(r.hint)}${r.inline ? '' : items.map((i) => `<div style="margin:3px 0 3px 14px">${i}</div>`).join('')}</div>`,
+        `<div style="font-size:12.5px;margin:6px 0;page-break-inside:avoid">${r.label ? `<div>${e(r.label)}</div>` : ''}${hintHtml(r.hint)}${r.items.map((i) => `<div style="margin:3px 0 3px 14px">${tick(i)}</div>`).join('')}</div>`,
       );
     }
   }
   flush();
-  return out.join('');
+  return out;
 }
 
 /** The form as a self-contained HTML document (the PDF's source). */
 export function formHtml(t: FormTemplate, inc: Incident, input: FormInput): string {
   const f = t.forms[input.kind];
   const sections = formRows(t, inc, input)
-    .map(
-      (s) =>
-        `<div style="margin-top:12px">${s.title ? `<div style="font-weight:bold;font-size:13px;margin:8px 0 4px;page-break-after:avoid">${e(s.title)}</div>` : ''}${s.hint ? hintHtml(s.hint) : ''}${rowsHtml(s.rows)}</div>`,
-    )
+    .map((s) => {
+      // The heading stays on the page of its first lines (never alone at the foot of a page).
+      const [first = '', ...rest] = rowsHtml(s.rows);
+      const title = s.title ? `<div style="font-weight:bold;font-size:13px;margin:8px 0 4px">${e(s.title)}</div>` : '';
+      return `<div style="margin-top:12px"><div style="page-break-inside:avoid;break-inside:avoid">${title}${s.hint ? hintHtml(s.hint) : ''}${first}</div>${rest.join('')}</div>`;
+    })
     .join('\n');
   const box = f.number
     ? `<table style="width:100%;border-collapse:collapse;font-size:11.5px"><tr><td style="width:45%"></td><td style="border:1px solid #333;padding:4px 8px;text-align:center"><b>${e(f.number)}</b>${t.basis ? `<br><i>${e(t.basis)}</i>` : ''}</td></tr></table>`
@@ -141,6 +150,10 @@ export function formDocx(t: FormTemplate, inc: Incident, input: FormInput): Buff
         table.push([r.label, r.value ?? BLANK, r.hint]);
         continue;
       }
+      if (r.kind === 'choices' && r.inline) {
+        table.push([r.label, r.items.map((i) => `${i.ticked ? TICK : BOX} ${i.text}`).join('    '), r.hint]);
+        continue;
+      }
       flush();
       if (r.kind === 'block') {
         blocks.push({
@@ -150,13 +163,10 @@ export function formDocx(t: FormTemplate, inc: Incident, input: FormInput): Buff
           text: r.value ?? `${BLANK}\n${BLANK}`,
         });
       } else {
-        const items = r.items.map((i) => `${i.ticked ? TICK : BOX} ${i.text}`);
-        if (r.inline) blocks.push({ kind: 'para', text: `${r.label} ${items.join('    ')}` });
-        else {
-          blocks.push({ kind: 'para', text: r.label });
-          if (r.hint) blocks.push({ kind: 'para', text: r.hint, italic: true });
-          for (const i of items) blocks.push({ kind: 'para', text: i, indent: true });
-        }
+        if (r.label) blocks.push({ kind: 'para', text: r.label });
+        if (r.hint) blocks.push({ kind: 'para', text: r.hint, italic: true });
+        for (const i of r.items)
+          blocks.push({ kind: 'para', text: `${i.ticked ? TICK : BOX} ${i.text}`, indent: true });
       }
     }
     flush();

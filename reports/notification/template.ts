@@ -20,6 +20,7 @@ export interface Choice {
 
 /** One line of a form. */
 export interface FormLine {
+  /** Empty only for a tick list standing under its section's heading. */
   label: string;
   /** The value's field (FIELDS); without one, or without a value, the line is a dotted blank for a person. */
   field?: string;
@@ -165,7 +166,9 @@ export function loadTemplate(file: string = DEFAULT_TEMPLATE): FormTemplate {
         const label = String((l as { get(k: string): unknown })?.get?.('label') ?? '');
         const w = `${where} line '${label}'`;
         keys(l, 'line', w);
-        if (!label) fail(l, `${where}: a line without a label`);
+        // A tick list may stand under its section's heading alone (the form's own lists have no label).
+        if (!label && (l as { get(k: string): unknown }).get('choices') === undefined)
+          fail(l, `${where}: a line without a label`);
         const line = l as { get(k: string, keep?: boolean): unknown };
         const field = line.get('field');
         if (field !== undefined && !(FIELDS as readonly string[]).includes(String(field)))

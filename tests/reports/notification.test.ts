@@ -59,7 +59,7 @@ function formWords(t: FormTemplate, kind: 'initial' | 'followup'): string[] {
   const out = [f.number!, f.heading];
   for (const s of f.sections) {
     if (s.title) out.push(s.title);
-    for (const l of s.lines) out.push(l.label, ...(l.choices ?? []).map((c) => c.label));
+    for (const l of s.lines) out.push(...(l.label ? [l.label] : []), ...(l.choices ?? []).map((c) => c.label));
   }
   if (f.signature) out.push(f.signature.title);
   return out;
@@ -324,9 +324,11 @@ describe('notification forms', () => {
         ['initial', inc, input],
         ['followup', closed, closing],
       ] as const) {
-        const file = join(dir, `${kind}.pdf`);
+        // Kept beside the page images, for a person to open as the officer would.
+        const file = join(shots, `notification-${kind}.pdf`);
         writeFileSync(file, await formPdf(t, incident, i));
-        const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+        // -raw: the page's own order (the layout modes move a cell's hint below the next cell).
+        const text = execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' });
         inOrder(text, formWords(t, kind));
         expect(text).toContain('☒ Cấp độ 3');
         expect(text).toContain('Truy cập web shell');
