@@ -81,11 +81,14 @@ export async function generateReport(stores: Stores, r: GenerateRequest): Promis
         to: model.asOf,
       })
     : undefined;
-  const extra = (target: 'email' | 'pdf') =>
-    (compliance ? complianceHtml(compliance, lang) : '') +
-    (form05 && template ? form05Html(form05, template, lang, target) : '');
-  const html = renderHtml(model, lang, 'email', extra('email'));
-  const printHtml = renderHtml(model, lang, 'pdf', extra('pdf'));
+  const extra = compliance ? complianceHtml(compliance, lang) : '';
+  // The appendix comes last, after the report's notes (a form to complete and send, not part of the figures).
+  const appendix = (doc: string, target: 'email' | 'pdf') =>
+    form05 && template
+      ? doc.replace(/<\/div><\/body><\/html>$/, `${form05Html(form05, template, lang, target)}</div></body></html>`)
+      : doc;
+  const html = appendix(renderHtml(model, lang, 'email', extra), 'email');
+  const printHtml = appendix(renderHtml(model, lang, 'pdf', extra), 'pdf');
   const out: GeneratedReport = {
     model,
     ...(compliance ? { compliance } : {}),

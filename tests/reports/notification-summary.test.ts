@@ -113,6 +113,9 @@ describe('Mẫu số 05 in the six-monthly report', () => {
     expect(half.form05?.total).toBeGreaterThan(0);
     expect(half.html).toContain('BÁO CÁO TỔNG HỢP [06 THÁNG/01 NĂM]');
     expect(half.printHtml).toMatch(/page-break-before:always[^>]*>\s*<h2[^>]*>Phụ lục: Mẫu số 05/);
+    // The last thing of the report, after its notes.
+    expect(half.printHtml.indexOf('Phụ lục: Mẫu số 05')).toBeGreaterThan(half.printHtml.lastIndexOf('Ghi chú'));
+    expect(half.html.indexOf('Phụ lục: Mẫu số 05')).toBeGreaterThan(half.html.lastIndexOf('Ghi chú'));
     const week = await generateReport(stores, { kind: 'weekly', period: '2026-W49', scope: SCOPE_ALL, now: NOW });
     expect(week.form05).toBeUndefined();
     expect(week.html).not.toContain('Mẫu số 05');
