@@ -25,6 +25,7 @@ import { type BucketOptions, TokenBuckets } from './limits.js';
 import { type ApiSpec, loadSpec, type Operation, validateRequest } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
+import { agencyRuleRoutes } from './routes/agency-rules.js';
 import { attackRoutes } from './routes/attack.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
@@ -133,6 +134,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...notificationRoutes,
   ...ruleRoutes,
   ...ruleExceptionRoutes,
+  ...agencyRuleRoutes,
   ...streamRoutes,
   ...savedSearchRoutes,
   ...consoleRoutes,

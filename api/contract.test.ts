@@ -246,6 +246,14 @@ function cases(): Record<string, Case> {
       status: 201,
     },
     getRule: { path: `/api/v1/rules/${a.rule}`, key: k.analyst, status: 200 },
+    listAgencyRules: { path: '/api/v1/agency-rules', key: k.agency_admin_a, status: 200 },
+    updateAgencyRules: {
+      method: 'PATCH',
+      path: `/api/v1/agency-rules/${AGENCY_A}`,
+      key: k.agency_admin_a,
+      body: { enabled: false },
+      status: 200,
+    },
     updateRule: { path: `/api/v1/rules/${a.rule}`, key: k.analyst, body: { enabled: false }, status: 200 },
     deleteRule: {
       method: 'DELETE',

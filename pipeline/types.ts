@@ -1,6 +1,8 @@
 /** The types the pipeline (pipeline/pipeline.ts and its stages) is built from and hands out. */
+
 import type { ContextStage } from '../context/index.js';
 import type { Config } from '../core/config/load.js';
+import type { AgencyRuleSwitches } from '../detection/agency-rules.js';
 import type { CorrelationEngine, CorrelationStore } from '../detection/correlation/index.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { SilentHostWatcher } from '../incidents/silent-hosts.js';
@@ -16,19 +18,24 @@ export interface Detection {
   corr: CorrelationEngine;
   corrTags: Map<string, string[]>;
   correlations: number;
+  /** Installed rules an agency switched off for its own events (detection/agency-rules.ts). */
+  agencyOff?: AgencyRuleSwitches;
   /** Batches running on this detection; a replaced one closes when this drops to 0. */
   inflight: number;
   retired: boolean;
 }
 
 /**
- * Replays (a batch run again after its worker died) must not count twice. `claim(key)` is `{ first: true }` the
- * first time a key is claimed (Redis SET NX with a TTL in the distributed mode), else it returns the note that
- * the first claimant left with `note(key, value)` (if any).
+ * Replays (a batch run again after its worker died) must not count twice. `claim(keys)` answers `{ first: true }`
+ * for a key claimed the first time (Redis SET NX with a TTL in the distributed mode: ./replay-guard.ts), else the
+ * note the first claimant left with `note([[key, value]])` (if any). Both take a whole batch: a storm of matching
+ * events costs the same round trips as one.
  */
 export interface ReplayGuard {
-  claim(key: string): Promise<{ first: true } | { first: false; note?: string }>;
-  note(key: string, value: string): Promise<void>;
+  /** Claims a batch's keys at once (one round trip), answering for each in order. */
+  claim(keys: readonly string[]): Promise<Array<{ first: true } | { first: false; note?: string }>>;
+  /** Leaves notes for keys claimed first (one round trip for the batch). */
+  note(entries: ReadonlyArray<readonly [key: string, value: string]>): Promise<void>;
 }
 
 /** What the pipeline runs on. */

@@ -30,6 +30,7 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'incidents.write',
     'rules.read',
     'rules.write',
+    'rules.agency',
     'agencies.write',
     'agencies.keys',
     'hosts.write',
@@ -46,6 +47,7 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'incidents.write',
     'rules.read',
     'rules.write',
+    'rules.agency',
     'hosts.write',
     'notify.read',
     'audit.read',
@@ -62,6 +64,8 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'audit.read',
     // Its own agency's accounts only (api/routes/user-scope.ts).
     'users.admin',
+    // Its own agency's switches of installed SigmaHQ rules (api/routes/agency-rules.ts).
+    'rules.agency',
   ]),
   viewer: new Set(READ_ALL),
   intake: new Set(),

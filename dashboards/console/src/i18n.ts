@@ -9,9 +9,10 @@ import {
   STATE_TERMS,
   TACTIC_TERMS,
 } from '../../../core/glossary.js';
-import type { Lang } from './format.js';
 import { ADMIN_EN, ADMIN_VI } from './admin-strings.js';
+import type { Lang } from './format.js';
 import { STRINGS_EN, STRINGS_VI } from './strings.js';
+import { GROUPING_EN, GROUPING_VI } from './strings-grouping.js';
 import { INVESTIGATE_EN, INVESTIGATE_VI } from './strings-investigate.js';
 
 export type { Lang } from './format.js';
@@ -20,6 +21,7 @@ const vi = {
   ...STRINGS_VI,
   ...INVESTIGATE_VI,
   ...ADMIN_VI,
+  ...GROUPING_VI,
   appName: 'Canh Gác SOC',
   login: 'Đăng nhập',
   logout: 'Đăng xuất',
@@ -176,6 +178,7 @@ const en: Record<Key, string> = {
   ...STRINGS_EN,
   ...INVESTIGATE_EN,
   ...ADMIN_EN,
+  ...GROUPING_EN,
   appName: 'Canh Gác SOC',
   login: 'Log in',
   logout: 'Log out',

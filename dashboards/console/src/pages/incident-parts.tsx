@@ -35,6 +35,11 @@ export function actionLabel(t: (k: Key) => string, a: AuditEntry): string {
   if (a.action === 'incident.reopen') return t('actReopen');
   if (a.action === 'incident.assign') return `${t('assignedTo')} ${after?.assignee ?? '—'}`;
   if (a.action === 'incident.sla_breach') return t('actSlaBreach');
+  // Entity grouping's merges (incidents/merge.ts): which incident went where.
+  if (a.action === 'incident.merge')
+    return `${t('actMerge')} (${(a.after as { mergedFrom?: string })?.mergedFrom ?? ''})`;
+  if (a.action === 'incident.merged')
+    return `${t('actMerged')} (${(a.after as { mergedInto?: string })?.mergedInto ?? ''})`;
   if (a.action === 'comment.create') return t('actComment');
   if (a.action === 'incident.disposition')
     return `${t('actDisposition')}: ${term(t, `v_${(a.after as { verdict?: string } | undefined)?.verdict ?? ''}`)}`;

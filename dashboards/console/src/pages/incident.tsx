@@ -221,10 +221,26 @@ export function IncidentPage({ id }: { id: string }) {
       {inc.closure && (inc.state === 'resolved' || inc.state === 'false_positive') ? (
         <p className="closure" data-testid="closure">
           {t('closureLabel')}: {inc.closure.category ? term(t, `cat_${inc.closure.category}`) : ''}
-          {inc.closure.reason ? ` — ${inc.closure.reason}` : ''} ({inc.closure.by}, {fmtDateTime(inc.closure.at)})
+          {inc.closure.reason && !inc.mergedInto ? ` — ${inc.closure.reason}` : ''} ({inc.closure.by},{' '}
+          {fmtDateTime(inc.closure.at)})
         </p>
       ) : null}
-      {canWrite ? (
+      {inc.mergedInto ? (
+        <p className="notice" data-testid="merged-into" title={t('mergedIntoHelp')}>
+          {t('mergedInto')}{' '}
+          <a
+            href={`/incidents/${encodeURIComponent(inc.mergedInto)}`}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(`/incidents/${encodeURIComponent(inc.mergedInto!)}`);
+            }}
+          >
+            {inc.mergedInto}
+          </a>
+          . {t('mergedIntoHelp')}
+        </p>
+      ) : null}
+      {canWrite && !inc.mergedInto ? (
         <div className="actions">
           {may('acknowledged') ? (
             <button type="button" onClick={() => move('acknowledged')} data-testid="act-ack">

@@ -29,7 +29,7 @@ export function RuleAbout({ rule }: { rule: Rule }) {
         <dd>{rule.level ? sevLabel(t, rule.level) : '—'}</dd>
         <dt>{t('ruleSource')}</dt>
         <dd>
-          {term(t, `src_${rule.source}`)}
+          {rule.package ? t('pkgSigmahq') : term(t, `src_${rule.source}`)}
           {rule.file ? <span className="muted"> · {rule.file}</span> : null}
         </dd>
         <dt>{t('logSource')}</dt>
