@@ -80,6 +80,8 @@ const RESOURCE: [RegExp, keyof BIds][] = [
   [/^\/api\/v1\/assets\//, 'asset'],
   // The analysts' local indicator list is the province's (rules.write): any id; agency-bound callers are refused.
   [/^\/api\/v1\/threat-intel\/local\//, 'incident'],
+  // Feeds are the province's (settings.write to change them): any name; agency-bound callers are refused.
+  [/^\/api\/v1\/threat-intel\/feeds\//, 'incident'],
   // An entity page names the agency as an entity of kind agency.
   [/^\/api\/v1\/entities\//, 'agency'],
   // The export's outbox is the province's (settings.write): any id; agency-bound callers are refused before it.
