@@ -18,7 +18,7 @@ import { configError } from '../core/config/errors.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { counter, enableDefaultMetrics, metricsText, registry } from '../core/metrics.js';
-import { RedisCorrelationStore } from '../detection/correlation/index.js';
+import { RedisBaselineStore, RedisCorrelationStore } from '../detection/correlation/index.js';
 import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.js';
 import { openDistributedCore } from './distributed-core.js';
 import { feedNotice } from './feed-notice.js';
@@ -83,6 +83,7 @@ async function openParts(
     notifier,
     agencies,
     correlationStore: new RedisCorrelationStore(redis, { prefix: `${prefix}corr:` }),
+    baselineStore: new RedisBaselineStore(redis, { prefix: `${prefix}corr:` }),
     replay: {
       // A day is far longer than any batch stays in the queue or is retried.
       claim: async (key) => {

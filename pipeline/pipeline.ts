@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { logger } from '../core/log.js';
 import { counter, gauge } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
-import { CorrelationEngine } from '../detection/correlation/index.js';
+import { type BaselineStore, CorrelationEngine, MemoryBaselineStore } from '../detection/correlation/index.js';
 import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
 import type { CorrelationRule } from '../detection/sigma/model.js';
 import type { Alert } from '../incidents/types.js';
@@ -92,9 +92,12 @@ export class Pipeline {
   private readonly uploadedDir: string;
   private readonly ruleCacheDir: string;
   private staticAgencies: AgencyConfig[] = [];
+  /** Learned normals outlive rule reloads (a reload keeps a host's normal; windows start afresh in memory). */
+  private readonly baselines: BaselineStore;
 
   private constructor(private readonly d: PipelineDeps) {
     this.rules = d.config.rules;
+    this.baselines = d.baselineStore ?? new MemoryBaselineStore();
     this.placeholders = this.rules.placeholdersFile ? loadPlaceholders(this.rules.placeholdersFile) : undefined;
     this.uploadedDir = join(resolve(d.config.dataDir), 'rules-uploaded');
     this.ruleCacheDir = join(resolve(d.config.dataDir), 'rule-cache');
@@ -351,7 +354,10 @@ export class Pipeline {
     return {
       pool,
       // In memory, correlation windows start afresh with a new rule set; in Redis they are shared and stay.
-      corr: new CorrelationEngine(correlations, this.d.correlationStore ? { store: this.d.correlationStore } : {}),
+      corr: new CorrelationEngine(correlations, {
+        baselines: this.baselines,
+        ...(this.d.correlationStore ? { store: this.d.correlationStore } : {}),
+      }),
       corrTags: new Map(correlations.map((c) => [c.id, c.tags])),
       correlations: correlations.length,
       inflight: 0,

@@ -56,7 +56,15 @@ export const correlate: Stage = {
           ...(host ? { host } : {}),
           eventIds: a.eventIds,
           ts: a.lastTs,
-          fields: a.group,
+          // Above a learned normal (docs/baselines.md): the analyst sees how far above.
+          fields: a.baseline
+            ? {
+                ...a.group,
+                'canhgac.baseline.value': a.value,
+                'canhgac.baseline.normal': a.baseline.normal,
+                'canhgac.baseline.floor': a.baseline.floor,
+              }
+            : a.group,
         });
       }
       if (replay && alerts.length > 0) await replay.note(key, JSON.stringify(alerts));
