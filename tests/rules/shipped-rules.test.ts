@@ -15,8 +15,8 @@ import { countAlerts, listRuleStems, listSamples, RULES_DIR, readSample, runLine
 const ALERTS: Record<string, Record<string, number>> = {
   'linux/sshd_failed_password.log': {},
   // 12 addresses in 2 minutes (no history: the fixed threshold), then web02's day: its warm-up fires 7 times on the
-  // bots, the same noise after it nothing, the 80-failure burst once (and the per-address rule, low, 8 times).
-  'linux/sshd_brute_force.log': { canhgac_sshd_brute_force: 9, canhgac_sshd_brute_force_source: 8 },
+  // bots, the same noise after it nothing, the 120-failure burst once (and the per-address rule, low, 12 times).
+  'linux/sshd_brute_force.log': { canhgac_sshd_brute_force: 9, canhgac_sshd_brute_force_source: 12 },
   'linux/sshd_auth_failure.log': {},
   'linux/sshd_brute_force_source.log': { canhgac_sshd_brute_force_source: 1 },
   // The spray across hosts, then app02's bots: 12 fires during its warm-up, none after, and the spray of names the
