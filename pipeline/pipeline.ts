@@ -14,7 +14,13 @@ import { join, resolve } from 'node:path';
 import { logger } from '../core/log.js';
 import { counter, gauge } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
-import { type BaselineStore, CorrelationEngine, MemoryBaselineStore } from '../detection/correlation/index.js';
+import {
+  type BaselineStore,
+  CorrelationEngine,
+  loadBaselines,
+  MemoryBaselineStore,
+  saveBaselines,
+} from '../detection/correlation/index.js';
 import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
 import type { CorrelationRule } from '../detection/sigma/model.js';
 import type { Alert } from '../incidents/types.js';
@@ -94,10 +100,13 @@ export class Pipeline {
   private staticAgencies: AgencyConfig[] = [];
   /** Learned normals outlive rule reloads (a reload keeps a host's normal; windows start afresh in memory). */
   private readonly baselines: BaselineStore;
+  private readonly baselineFile: string;
+  private baselineTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly d: PipelineDeps) {
     this.rules = d.config.rules;
     this.baselines = d.baselineStore ?? new MemoryBaselineStore();
+    this.baselineFile = join(resolve(d.config.dataDir), 'baselines.json');
     this.placeholders = this.rules.placeholdersFile ? loadPlaceholders(this.rules.placeholdersFile) : undefined;
     this.uploadedDir = join(resolve(d.config.dataDir), 'rules-uploaded');
     this.ruleCacheDir = join(resolve(d.config.dataDir), 'rule-cache');
@@ -131,6 +140,13 @@ export class Pipeline {
       }
     }
     p.det = await p.build();
+    const b = p.baselines;
+    if (b instanceof MemoryBaselineStore) {
+      // Embedded: learned normals survive a restart (docs/baselines.md); Redis keeps its own in distributed mode.
+      loadBaselines(b, p.baselineFile);
+      p.baselineTimer = setInterval(() => saveBaselines(b, p.baselineFile), 300_000);
+      p.baselineTimer.unref();
+    }
     return p;
   }
 
@@ -262,6 +278,8 @@ export class Pipeline {
   async close(): Promise<void> {
     await this.reloading?.catch(() => undefined);
     await this.det.pool.close();
+    if (this.baselineTimer) clearInterval(this.baselineTimer);
+    if (this.baselines instanceof MemoryBaselineStore) saveBaselines(this.baselines, this.baselineFile);
   }
 
   private agencyList(): AgencyConfig[] {

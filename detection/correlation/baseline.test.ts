@@ -3,10 +3,15 @@
  * learning and decay of a key's normal, warm-up falling back to the fixed condition, a correlation that fires on
  * an attack but not on the host's ordinary bot noise, `values: new`, and spec correlations unchanged.
  */
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parseRuleText } from '../sigma/load.js';
 import type { CorrelationRule } from '../sigma/model.js';
 import { baselineSpec, MemoryBaselineStore } from './baseline.js';
+import { loadBaselines, saveBaselines } from './baseline-snapshot.js';
 import { type CorrelationAlert, CorrelationEngine } from './engine.js';
 import { type BaselineStep, botNoiseThenAttack } from './testing.js';
 
@@ -149,6 +154,27 @@ describe('learning and decay', () => {
     expect(s.peek('c', 'h')).toMatchObject({ n: 4 });
     // Idle longer than 3 x learn: forgotten, warming up again.
     expect(s.normal('c', 'h', spec, 3_000_000 + 4 * 300_000 + 3 * 1_200_000 + 1)).toBe(-1);
+  });
+
+  it('survives a restart of the embedded service (saved to a file, read back; a broken file means learning again)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canhgac-baselines-'));
+    try {
+      const s = new MemoryBaselineStore();
+      for (let b = 0; b < 6; b++) s.record('c', 'h', spec, b * 300_000, 9);
+      s.seen('c', 'h', spec, 10, 'root');
+      const file = join(dir, 'baselines.json');
+      saveBaselines(s, file);
+      const again = new MemoryBaselineStore();
+      loadBaselines(again, file);
+      expect(again.normal('c', 'h', spec, 1_800_000)).toBe(s.normal('c', 'h', spec, 1_800_000));
+      expect(again.seen('c', 'h', spec, 700_000, 'root')).toBe(0);
+      writeFileSync(file, '{"version":1,"keys":[[1,2]],');
+      const broken = new MemoryBaselineStore();
+      loadBaselines(broken, file);
+      expect(broken.size).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keys are bounded (least recently used out)', () => {

@@ -54,6 +54,15 @@ export interface BaselineStore {
   clear(): MaybePromise<void>;
 }
 
+/** What MemoryBaselineStore.snapshot() returns: plain arrays, JSON as it is. */
+export interface BaselineSnapshot {
+  version: 1;
+  /** [key, bucket, peak, normal in thousandths, buckets learnt, last time]. */
+  keys: Array<[string, number, number, number, number, number]>;
+  /** [key, first time, last time, [value, last seen][]]. */
+  values: Array<[string, number, number, Array<[string, number]>]>;
+}
+
 /** Values remembered per key for `values: new`. */
 export const MAX_VALUES = 10_000;
 
@@ -175,6 +184,31 @@ export class MemoryBaselineStore implements BaselineStore {
   /** A key's state (tests, the console's why). */
   peek(correlationId: string, key: string): Readonly<BaselineState> | undefined {
     return this.keys.get(`${correlationId}\u001e${key}`);
+  }
+
+  /** Everything learnt, as plain data (the embedded service saves it across restarts: baseline-snapshot.ts). */
+  snapshot(): BaselineSnapshot {
+    return {
+      version: 1,
+      keys: [...this.keys].map(([k, s]) => [k, s.b, s.p, s.m, s.n, s.t]),
+      values: [...this.values].map(([k, v]) => [k, v.first, v.t, [...v.seen]]),
+    };
+  }
+
+  /** Takes back what snapshot() gave (replacing what is held); malformed entries are skipped. */
+  restore(s: BaselineSnapshot): void {
+    this.clear();
+    if (s?.version !== 1) return;
+    const num = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+    for (const e of s.keys ?? [])
+      if (Array.isArray(e) && typeof e[0] === 'string' && e.slice(1).every(num))
+        this.keys.set(e[0], { b: e[1], p: e[2], m: e[3], n: e[4], t: e[5] });
+    for (const e of s.values ?? []) {
+      if (!Array.isArray(e) || typeof e[0] !== 'string' || !num(e[1]) || !num(e[2]) || !Array.isArray(e[3])) continue;
+      const seen = new Map<string, number>();
+      for (const [v, t] of e[3].slice(0, MAX_VALUES)) if (typeof v === 'string' && num(t)) seen.set(v, t);
+      this.values.set(e[0], { first: e[1], t: e[2], seen });
+    }
   }
 
   get size(): number {

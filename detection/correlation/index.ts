@@ -8,6 +8,7 @@ export {
   MemoryBaselineStore,
 } from './baseline.js';
 export { RedisBaselineStore } from './baseline-redis.js';
+export { loadBaselines, saveBaselines } from './baseline-snapshot.js';
 export { type CompiledCorrelation, type CompileOptions, compileCorrelations, neededEntries } from './compile.js';
 export {
   type BaseMatch,
