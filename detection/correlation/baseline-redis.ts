@@ -106,14 +106,15 @@ export class RedisBaselineStore implements BaselineStore {
     this.seenCmd = (r[SEEN] as Cmd).bind(redis);
   }
 
-  private key(correlationId: string, key: string): string {
-    return `${this.prefix}{${correlationId}}:b:${key}`;
+  /** The bucket length is part of the key: a rule whose timespan changes learns again (bucket numbers differ). */
+  private key(correlationId: string, key: string, spec: BaselineSpec): string {
+    return `${this.prefix}{${correlationId}}:b:${spec.bucketMs}:${key}`;
   }
 
   async normal(correlationId: string, key: string, spec: BaselineSpec, ts: number): Promise<number> {
     return Number(
       await this.cmd(
-        this.key(correlationId, key),
+        this.key(correlationId, key, spec),
         'n',
         ts,
         spec.bucketMs,
@@ -126,7 +127,7 @@ export class RedisBaselineStore implements BaselineStore {
 
   async record(correlationId: string, key: string, spec: BaselineSpec, ts: number, value: number): Promise<void> {
     await this.cmd(
-      this.key(correlationId, key),
+      this.key(correlationId, key, spec),
       'r',
       ts,
       spec.bucketMs,

@@ -151,7 +151,7 @@ describe('learning and decay', () => {
     expect(s.normal('c', 'h', spec, 3_000_000)).toBe(10_000);
     // Four quiet buckets (nothing recorded): each folds a 0 with weight 1/4.
     expect(s.normal('c', 'h', spec, 3_000_000 + 4 * 300_000)).toBe(3164); // 10000 * (3/4)^4 = 3164.06
-    expect(s.peek('c', 'h')).toMatchObject({ n: 4 });
+    expect(s.peek('c', 'h', spec)).toMatchObject({ n: 4 });
     // Idle longer than 3 x learn: forgotten, warming up again.
     expect(s.normal('c', 'h', spec, 3_000_000 + 4 * 300_000 + 3 * 1_200_000 + 1)).toBe(-1);
   });
@@ -184,8 +184,8 @@ describe('learning and decay', () => {
     s.normal('c', 'a', spec, 1);
     s.normal('c', 'c', spec, 2);
     expect(s.size).toBe(2);
-    expect(s.peek('c', 'b')).toBeUndefined();
-    expect(s.peek('c', 'a')).toBeDefined();
+    expect(s.peek('c', 'b', spec)).toBeUndefined();
+    expect(s.peek('c', 'a', spec)).toBeDefined();
   });
 });
 

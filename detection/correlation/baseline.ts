@@ -128,7 +128,7 @@ export class MemoryBaselineStore implements BaselineStore {
   }
 
   private state(correlationId: string, key: string, spec: BaselineSpec, ts: number): BaselineState & { t: number } {
-    const k = `${correlationId}\u001e${key}`;
+    const k = `${correlationId}\u001e${spec.bucketMs}\u001e${key}`;
     const bucket = Math.floor(ts / spec.bucketMs);
     let st = this.keys.get(k);
     if (st && ts - st.t > spec.ttlMs) st = undefined; // forgotten, as Redis expires it
@@ -182,8 +182,8 @@ export class MemoryBaselineStore implements BaselineStore {
   }
 
   /** A key's state (tests, the console's why). */
-  peek(correlationId: string, key: string): Readonly<BaselineState> | undefined {
-    return this.keys.get(`${correlationId}\u001e${key}`);
+  peek(correlationId: string, key: string, spec: BaselineSpec): Readonly<BaselineState> | undefined {
+    return this.keys.get(`${correlationId}\u001e${spec.bucketMs}\u001e${key}`);
   }
 
   /** Everything learnt, as plain data (the embedded service saves it across restarts: baseline-snapshot.ts). */
