@@ -38,7 +38,7 @@ export interface RaisedAlert {
     ruleIds: string[];
     eventIds: string[];
     /** Above a learned normal (docs/baselines.md): whose, the normal, the least value that could fire. */
-    baseline?: { key: Record<string, unknown>; normal: number; floor: number };
+    baseline?: { key: Record<string, unknown>; normal: number; floor: number; learning?: boolean };
   };
 }
 

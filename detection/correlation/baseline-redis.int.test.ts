@@ -22,7 +22,14 @@ const d = url ? describe : describe.skip;
 const failed = { id: 'f0000000-0000-4000-8000-000000000001', name: 'ssh_failed' };
 const T0 = Date.parse('2026-12-07T00:00:00Z');
 const now = () => T0 + 86_400_000;
-const baseline = { by: ['host.name'], factor: 3, newValues: false, learnMs: 86_400_000, warmupMs: 1_800_000 };
+const baseline = {
+  by: ['host.name'],
+  factor: 3,
+  newValues: false,
+  learnMs: 86_400_000,
+  warmupMs: 1_800_000,
+  warmupLevel: 'informational' as const,
+};
 const RULES: CorrelationRule[] = [
   correlationRule({
     id: 'brute',
@@ -107,6 +114,7 @@ d('baselines in Redis', () => {
       newValues: false,
       learnMs: 420_000,
       warmupMs: 180_000,
+      warmupLevel: 'informational',
       ttlMs: 3 * 420_000,
     };
     await fc.assert(

@@ -6,13 +6,28 @@
 import type { Redis } from 'ioredis';
 import { type BaselineSpec, type BaselineStore, MAX_FOLDS, MAX_VALUES } from './baseline.js';
 
-const COMMAND = 'canhgacCorrelationBaseline';
-const SEEN = 'canhgacCorrelationSeen';
+const COMMAND = 'canhgacCorrelationBaseline2';
+
+/** The correlation's learning start (KEYS[2], a hash f/t), mirrored from MemoryBaselineStore.start. */
+const START = `local function start(ts, ttl)
+  local sf = tonumber(redis.call('HGET', KEYS[2], 'f'))
+  local st = tonumber(redis.call('HGET', KEYS[2], 't'))
+  if sf == nil or ts - st > ttl then sf, st = ts, ts end
+  if ts > st then st = ts end
+  if ts < sf then sf = ts end
+  redis.call('HSET', KEYS[2], 'f', string.format('%d', sf), 't', string.format('%d', st))
+  redis.call('PEXPIRE', KEYS[2], math.floor(ttl))
+  return sf
+end
+`;
+const SEEN = 'canhgacCorrelationSeen2';
 
 /** KEYS: 1 the key's hash (#first, #t, v:<value> -> last seen). ARGV: 1 ts, 2 learnMs, 3 warmupMs, 4 ttlMs, 5 value.
  * Mirrors MemoryBaselineStore.seen: 1 new, 0 seen within learn, -1 warming up. */
 export const SEEN_LUA = `
 local ts, learn, warm, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+${START}
+local start0 = start(ts, ttl)
 local k = KEYS[1]
 local first = tonumber(redis.call('HGET', k, '#first'))
 local t = tonumber(redis.call('HGET', k, '#t'))
@@ -32,7 +47,7 @@ elseif ts > last then
   redis.call('HSET', k, f, string.format('%d', ts))
 end
 redis.call('PEXPIRE', k, math.floor(ttl))
-if ts - first < warm then return -1 end
+if ts - start0 < warm then return -1 end
 if known then return 0 end
 return 1
 `;
@@ -42,9 +57,11 @@ return 1
 export const BASELINE_LUA = `
 local op, ts, bucketMs = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local L, W, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+${START}
 local bucket = math.floor(ts / bucketMs)
+local first = start(ts, ttl)
 local raw = redis.call('GET', KEYS[1])
-local b, p, m, n, t = bucket, 0, 0, 0, ts
+local b, p, m, n, t = bucket, 0, 0, math.min(math.max(0, bucket - math.floor(first / bucketMs)), L), ts
 if raw then
   local f = {}
   for x in string.gmatch(raw, '%S+') do f[#f + 1] = tonumber(x) end
@@ -100,10 +117,14 @@ export class RedisBaselineStore implements BaselineStore {
   ) {
     this.prefix = opts.prefix ?? 'canhgac:corr:';
     const r = redis as unknown as Record<string, Cmd | undefined>;
-    if (!r[COMMAND]) redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: BASELINE_LUA });
-    if (!r[SEEN]) redis.defineCommand(SEEN, { numberOfKeys: 1, lua: SEEN_LUA });
+    if (!r[COMMAND]) redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: BASELINE_LUA });
+    if (!r[SEEN]) redis.defineCommand(SEEN, { numberOfKeys: 2, lua: SEEN_LUA });
     this.cmd = (r[COMMAND] as Cmd).bind(redis);
     this.seenCmd = (r[SEEN] as Cmd).bind(redis);
+  }
+
+  private startKey(correlationId: string, spec: BaselineSpec): string {
+    return `${this.prefix}{${correlationId}}:s:${spec.bucketMs}`;
   }
 
   /** The bucket length is part of the key: a rule whose timespan changes learns again (bucket numbers differ). */
@@ -115,6 +136,7 @@ export class RedisBaselineStore implements BaselineStore {
     return Number(
       await this.cmd(
         this.key(correlationId, key, spec),
+        this.startKey(correlationId, spec),
         'n',
         ts,
         spec.bucketMs,
@@ -128,6 +150,7 @@ export class RedisBaselineStore implements BaselineStore {
   async record(correlationId: string, key: string, spec: BaselineSpec, ts: number, value: number): Promise<void> {
     await this.cmd(
       this.key(correlationId, key, spec),
+      this.startKey(correlationId, spec),
       'r',
       ts,
       spec.bucketMs,
@@ -140,14 +163,16 @@ export class RedisBaselineStore implements BaselineStore {
 
   async seen(correlationId: string, key: string, spec: BaselineSpec, ts: number, value: string): Promise<number> {
     const k = `${this.prefix}{${correlationId}}:v:${key}`;
-    return Number(await this.seenCmd(k, ts, spec.learnMs, spec.warmupMs, spec.ttlMs, value));
+    return Number(
+      await this.seenCmd(k, this.startKey(correlationId, spec), ts, spec.learnMs, spec.warmupMs, spec.ttlMs, value),
+    );
   }
 
   /** Deletes this store's baseline keys (SCAN + UNLINK; tests). */
   async clear(): Promise<void> {
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*:[bv]:*`, 'COUNT', 500);
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*:[bvs]:*`, 'COUNT', 500);
       cursor = next;
       if (keys.length > 0) await this.redis.unlink(...keys);
     } while (cursor !== '0');

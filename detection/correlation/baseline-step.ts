@@ -62,7 +62,8 @@ export function observeWithBaseline(
     return w instanceof Promise ? w.then(() => r) : r;
   };
   const withNormal = (nm: number): ObserveResult | Promise<ObserveResult> => {
-    entry.floor = nm >= 0 ? (spec.factor * nm) / 1000 : 0;
+    // -1: warming up (the fixed condition alone; the alert is marked and raised at warmup-level).
+    entry.floor = nm >= 0 ? (spec.factor * nm) / 1000 : -1;
     const r = store.observe(id, groupKey, c.spec, entry, now);
     return r instanceof Promise ? r.then(after) : after(r);
   };
@@ -72,8 +73,12 @@ export function observeWithBaseline(
   };
   if (!spec.newValues) return rate();
   // A value the key has seen within learn is not counted at all (during warm-up every value counts).
-  const go = (fresh: number): ObserveResult | Promise<ObserveResult> =>
-    fresh === 0 ? KNOWN : spec.factor > 0 ? rate() : store.observe(id, groupKey, c.spec, entry, now);
+  const go = (fresh: number): ObserveResult | Promise<ObserveResult> => {
+    if (fresh === 0) return KNOWN;
+    if (spec.factor > 0) return rate();
+    entry.floor = fresh < 0 ? -1 : 0;
+    return store.observe(id, groupKey, c.spec, entry, now);
+  };
   const s = baselines.seen(id, key, spec, ts, entry.key);
   return s instanceof Promise ? s.then(go) : go(s);
 }

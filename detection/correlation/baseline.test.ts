@@ -48,6 +48,8 @@ const SPRAY = `  type: value_count
     gte: 5
 `;
 
+const attackLevel = (alerts: CorrelationAlert[]) => alerts[alerts.length - 1]?.correlation.level;
+
 function replay(engine: CorrelationEngine, steps: BaselineStep[], t0: number): CorrelationAlert[] {
   const out: CorrelationAlert[] = [];
   steps.forEach((s, i) => {
@@ -78,6 +80,7 @@ describe('parsing the baseline block', () => {
       newValues: false,
       learnMs: 172_800_000,
       warmupMs: 2_700_000,
+      warmupLevel: 'informational',
     });
     const d = correlation(`${HOST_COUNT}  baseline: {}\n`);
     expect(d.rule?.baseline).toEqual({
@@ -86,16 +89,19 @@ describe('parsing the baseline block', () => {
       newValues: false,
       learnMs: 86_400_000,
       warmupMs: 3_600_000,
+      warmupLevel: 'informational',
     });
     const v = correlation(`${SPRAY}  baseline:\n    by: host.name\n    values: new\n`);
     expect(v.rule?.baseline).toMatchObject({ newValues: true, factor: 0 });
+    const w = correlation(`${HOST_COUNT}  baseline:\n    warmup-level: loud\n`);
+    expect(w.problems[0]).toMatch(/^brute.yml:13:19: error: .*warmup-level must be one of informational, low, same/);
   });
 
   it('refuses unknown keys and bad values with file:line:col', () => {
     const r = correlation(`${HOST_COUNT}  baseline:\n    by: host.name\n    factr: 4\n    learn: soon\n`);
     expect(r.rule).toBeUndefined();
     expect(r.problems).toEqual([
-      'brute.yml:14:5: error: Correlation: baseline: unknown key factr (by, factor, values, learn, warmup)',
+      'brute.yml:14:5: error: Correlation: baseline: unknown key factr (by, factor, values, learn, warmup, warmup-level)',
       'brute.yml:15:12: error: Correlation: baseline: learn must be a duration such as 30m, 6h, 7d, not "soon"',
     ]);
     expect(correlation(`${HOST_COUNT}  baseline:\n    factor: -1\n`).problems[0]).toMatch(
@@ -134,7 +140,14 @@ describe('parsing the baseline block', () => {
 
 describe('learning and decay', () => {
   const spec = baselineSpec(
-    { by: ['host.name'], factor: 3, newValues: false, learnMs: 20 * 60_000, warmupMs: 10 * 60_000 },
+    {
+      by: ['host.name'],
+      factor: 3,
+      newValues: false,
+      learnMs: 20 * 60_000,
+      warmupMs: 10 * 60_000,
+      warmupLevel: 'same',
+    },
     300_000,
   );
   it('averages the peak of each timespan, applies after warm-up and decays through quiet buckets', () => {
@@ -198,9 +211,11 @@ describe('a correlation over the host’s own normal', () => {
     const warm = alerts.filter((a) => a.lastTs < T0 + 30 * 60_000);
     const noise = alerts.filter((a) => a.lastTs >= T0 + 30 * 60_000 && a.lastTs < attackStart);
     const attack = alerts.filter((a) => a.lastTs >= attackStart);
-    // Warm-up: before 30 minutes of history the fixed threshold alone applies (the noise fires, as without baseline).
+    // Warm-up: before 30 minutes of history the fixed threshold alone applies (the noise fires, as without
+    // baseline), marked as learning and raised at the warm-up level (informational: risk only, no incident alone).
     expect(warm.length).toBeGreaterThan(0);
-    expect(warm.every((a) => a.baseline === undefined)).toBe(true);
+    expect(warm.every((a) => a.baseline?.learning === true && a.correlation.level === 'informational')).toBe(true);
+    expect(attackLevel(alerts)).toBe('high');
     expect(noise).toEqual([]);
     // 50 failures in two minutes over a normal of 12 per 5 minutes: two windows of 3x normal (each fire resets).
     expect(attack).toHaveLength(2);
@@ -223,6 +238,19 @@ describe('a correlation over the host’s own normal', () => {
     const after = alerts.filter((a) => a.lastTs >= T0 + 30 * 60_000);
     expect(after.map((a) => a.group['source.ip'])).toEqual(['203.0.113.66']);
     expect(alerts.filter((a) => a.lastTs < T0 + 30 * 60_000).length).toBeGreaterThan(0); // warm-up: fixed
+  });
+
+  it('a server first seen after the warm-up has a normal of 0: its first brute force fires at once, at the rule level', () => {
+    const { rule } = correlation(`${HOST_COUNT}  baseline:\n    by: host.name\n    factor: 3\n    warmup: 30m\n`);
+    const steps = botNoiseThenAttack(2, 7_200_000).filter((s) => s.t < 7_200_000);
+    // An internal database server that never failed a login: 10 failures in a minute, 90 minutes in.
+    for (let i = 0; i < 10; i++) steps.push({ t: 5_400_000 + i * 6_000, host: 'csdl01', ip: '10.20.0.9', user: 'sa' });
+    steps.sort((x, y) => x.t - y.t);
+    const alerts = replay(new CorrelationEngine([rule as CorrelationRule], { now }), steps, T0);
+    const db = alerts.filter((a) => a.group['host.name'] === 'csdl01');
+    expect(db).toHaveLength(1);
+    expect(db[0]?.correlation.level).toBe('high');
+    expect(db[0]?.baseline).toBeUndefined(); // normal 0: the fixed threshold is the only bound
   });
 
   it('keeps the normal across rule reloads when the engines share the baseline store', () => {

@@ -24,6 +24,8 @@ export interface BaselineSpec {
   newValues: boolean;
   learnMs: number;
   warmupMs: number;
+  /** The level of alerts fired on the fixed condition during warm-up ('same': the rule's own). */
+  warmupLevel: 'informational' | 'low' | 'same';
   /** Idle keys are forgotten after this long (3 x learn: the normal has decayed to a few percent by then). */
   ttlMs: number;
 }
@@ -61,6 +63,8 @@ export interface BaselineSnapshot {
   keys: Array<[string, number, number, number, number, number]>;
   /** [key, first time, last time, [value, last seen][]]. */
   values: Array<[string, number, number, Array<[string, number]>]>;
+  /** [correlation and bucket length, first time, last time]. */
+  starts?: Array<[string, number, number]>;
 }
 
 /** Values remembered per key for `values: new`. */
@@ -76,6 +80,7 @@ export function baselineSpec(b: CorrelationBaseline, timespanMs: number): Baseli
     newValues: b.newValues,
     learnMs: b.learnMs,
     warmupMs: b.warmupMs,
+    warmupLevel: b.warmupLevel,
     ttlMs: 3 * b.learnMs,
   };
 }
@@ -117,6 +122,7 @@ export function normalOf(st: BaselineState, spec: BaselineSpec): number {
 export class MemoryBaselineStore implements BaselineStore {
   private readonly keys = new Map<string, BaselineState & { t: number }>();
   private readonly values = new Map<string, { first: number; t: number; seen: Map<string, number> }>();
+  private readonly starts = new Map<string, { first: number; t: number }>();
   private readonly maxKeys: number;
   private readonly evicted = counter(
     'canhgac_correlation_baselines_evicted_total',
@@ -127,14 +133,33 @@ export class MemoryBaselineStore implements BaselineStore {
     this.maxKeys = opts.maxKeys ?? 200_000;
   }
 
+  /**
+   * When the correlation started learning (its first observation; again after 3 x learn without any): warm-up is
+   * counted from it, so a key first seen later (an internal server's first failed login) starts with the quiet
+   * buckets before it as history, a normal of 0, instead of a warm-up of its own.
+   */
+  private start(correlationId: string, spec: BaselineSpec, ts: number): number {
+    const k = `${correlationId}\u001e${spec.bucketMs}`;
+    let st = this.starts.get(k);
+    if (!st || ts - st.t > spec.ttlMs) {
+      st = { first: ts, t: ts };
+      this.starts.set(k, st);
+    }
+    if (ts > st.t) st.t = ts;
+    if (ts < st.first) st.first = ts; // an older event (a relay's backlog) moves the start back
+    return st.first;
+  }
+
   private state(correlationId: string, key: string, spec: BaselineSpec, ts: number): BaselineState & { t: number } {
     const k = `${correlationId}\u001e${spec.bucketMs}\u001e${key}`;
     const bucket = Math.floor(ts / spec.bucketMs);
+    const first = this.start(correlationId, spec, ts);
     let st = this.keys.get(k);
     if (st && ts - st.t > spec.ttlMs) st = undefined; // forgotten, as Redis expires it
     if (st) this.keys.delete(k);
     else {
-      st = { b: bucket, p: 0, m: 0, n: 0, t: ts };
+      const quiet = Math.max(0, bucket - Math.floor(first / spec.bucketMs));
+      st = { b: bucket, p: 0, m: 0, n: Math.min(quiet, spec.learnBuckets), t: ts };
       while (this.keys.size >= this.maxKeys) {
         this.keys.delete(this.keys.keys().next().value as string);
         this.evicted.inc();
@@ -160,6 +185,7 @@ export class MemoryBaselineStore implements BaselineStore {
 
   seen(correlationId: string, key: string, spec: BaselineSpec, ts: number, value: string): number {
     const k = `${correlationId}\u001e${key}`;
+    const first = this.start(correlationId, spec, ts);
     let st = this.values.get(k);
     if (st && ts - st.t > spec.ttlMs) st = undefined;
     if (st) this.values.delete(k);
@@ -177,7 +203,7 @@ export class MemoryBaselineStore implements BaselineStore {
     if (last === undefined) {
       if (st.seen.size < MAX_VALUES) st.seen.set(value, ts);
     } else if (ts > last) st.seen.set(value, ts);
-    if (ts - st.first < spec.warmupMs) return -1;
+    if (ts - first < spec.warmupMs) return -1;
     return known ? 0 : 1;
   }
 
@@ -192,6 +218,7 @@ export class MemoryBaselineStore implements BaselineStore {
       version: 1,
       keys: [...this.keys].map(([k, s]) => [k, s.b, s.p, s.m, s.n, s.t]),
       values: [...this.values].map(([k, v]) => [k, v.first, v.t, [...v.seen]]),
+      starts: [...this.starts].map(([k, v]) => [k, v.first, v.t]),
     };
   }
 
@@ -209,6 +236,9 @@ export class MemoryBaselineStore implements BaselineStore {
       for (const [v, t] of e[3].slice(0, MAX_VALUES)) if (typeof v === 'string' && num(t)) seen.set(v, t);
       this.values.set(e[0], { first: e[1], t: e[2], seen });
     }
+    for (const e of s.starts ?? [])
+      if (Array.isArray(e) && typeof e[0] === 'string' && num(e[1]) && num(e[2]))
+        this.starts.set(e[0], { first: e[1], t: e[2] });
   }
 
   get size(): number {
@@ -218,5 +248,6 @@ export class MemoryBaselineStore implements BaselineStore {
   clear(): void {
     this.keys.clear();
     this.values.clear();
+    this.starts.clear();
   }
 }

@@ -50,7 +50,7 @@ export interface CorrelationAlert {
    * With a baseline (docs/baselines.md): whose normal applied (`by` field -> value), the normal per timespan and
    * the least value that could fire (factor x normal); absent while warming up or without a baseline.
    */
-  baseline?: { key: Record<string, unknown>; normal: number; floor: number };
+  baseline?: { key: Record<string, unknown>; normal: number; floor: number; learning?: boolean };
   /** False when a correlation referencing this one has generate: false (raise it only through that chain). */
   standalone: boolean;
 }
@@ -437,6 +437,11 @@ export class CorrelationEngine {
     };
     if (floor > 0 && c.baseline)
       alert.baseline = { key: baselineKeyRecord(ref, m, event), normal: floor / c.baseline.factor, floor };
+    else if (floor < 0 && c.baseline) {
+      // Warm-up: the fixed condition fired before a normal exists (docs/baselines.md).
+      alert.baseline = { key: baselineKeyRecord(ref, m, event), normal: -1, floor: 0, learning: true };
+      if (c.baseline.warmupLevel !== 'same') alert.correlation.level = c.baseline.warmupLevel;
+    }
     return alert;
   }
 

@@ -8,12 +8,19 @@ import { indexMap } from './meta.js';
 import type { CorrelationBaseline, CorrelationType, Loc } from './model.js';
 import { type DocContext, describeNode } from './yaml.js';
 
-const KEYS = ['by', 'factor', 'values', 'learn', 'warmup'];
+const KEYS = ['by', 'factor', 'values', 'learn', 'warmup', 'warmup-level'];
+const WARMUP_LEVELS = ['informational', 'low', 'same'] as const;
 /** Aggregates a rate baseline means something for (a count per timespan). */
 const BASELINE_TYPES = new Set<CorrelationType>(['event_count', 'value_count']);
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 /** Defaults: a day's moving average, an hour of history before the normal applies. */
-export const BASELINE_DEFAULTS = { factor: 3, newValues: false, learnMs: 86_400_000, warmupMs: 3_600_000 } as const;
+export const BASELINE_DEFAULTS = {
+  factor: 3,
+  newValues: false,
+  learnMs: 86_400_000,
+  warmupMs: 3_600_000,
+  warmupLevel: 'informational',
+} as const;
 
 function duration(s: string): number | undefined {
   const m = /^(\d+)([smhdw])$/.exec(s.trim());
@@ -76,6 +83,14 @@ export function readBaseline(
       } else bad('by must be a field name or a list of them', where);
       if (names.length === 0) bad('by names no field', where);
       out.by = names;
+    } else if (k === 'warmup-level') {
+      if ((WARMUP_LEVELS as readonly unknown[]).includes(val))
+        out.warmupLevel = val as CorrelationBaseline['warmupLevel'];
+      else
+        bad(
+          `warmup-level must be one of ${WARMUP_LEVELS.join(', ')}, not ${JSON.stringify(val ?? describeNode(v))}`,
+          where,
+        );
     } else if (k === 'values') {
       if (val === 'new') out.newValues = true;
       else

@@ -168,8 +168,13 @@ export interface CorrelationBaseline {
   newValues: boolean;
   /** The averaging length (an exponential moving average over learnMs / timespan buckets). */
   learnMs: number;
-  /** History a value needs before its normal applies. */
+  /** History the correlation needs (from its first observation) before normals apply. */
   warmupMs: number;
+  /**
+   * The level of the fixed condition's alerts during warm-up: informational (default) and low only add risk and
+   * join incidents (docs/grouping.md); 'same' raises them at the rule's level.
+   */
+  warmupLevel: 'informational' | 'low' | 'same';
 }
 
 /** A Sigma filter document: conditions that exclude events from the rules it names. */

@@ -57,14 +57,16 @@ export const correlate: Stage = {
           eventIds: a.eventIds,
           ts: a.lastTs,
           // Above a learned normal (docs/baselines.md): the analyst sees how far above.
-          fields: a.baseline
-            ? {
-                ...a.group,
-                'canhgac.baseline.value': a.value,
-                'canhgac.baseline.normal': a.baseline.normal,
-                'canhgac.baseline.floor': a.baseline.floor,
-              }
-            : a.group,
+          fields: !a.baseline
+            ? a.group
+            : a.baseline.learning
+              ? { ...a.group, 'canhgac.baseline.learning': true }
+              : {
+                  ...a.group,
+                  'canhgac.baseline.value': a.value,
+                  'canhgac.baseline.normal': a.baseline.normal,
+                  'canhgac.baseline.floor': a.baseline.floor,
+                },
         });
       }
       if (replay && alerts.length > 0) await replay.note(key, JSON.stringify(alerts));
