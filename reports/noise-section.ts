@@ -13,16 +13,16 @@ const W = {
     intro:
       'Trong kỳ, chuyên viên đã đánh giá {judged}/{incidents} sự cố: {tp} tấn công thật, {benign} vô hại, {fp} cảnh báo nhầm ({ratio} số đã đánh giá). Các sự cố vô hại hoặc nhầm tốn khoảng {wasted} phút xử lý.',
     none: 'Chưa có sự cố nào được chuyên viên đánh giá trong kỳ; tỉ lệ cảnh báo nhầm chưa tính được.',
-    head: ['Luật', 'Đơn vị', 'Sự cố', 'Nhầm', 'Vô hại', 'Tỉ lệ nhầm', 'Phút lãng phí'],
-    text: 'Tinh chỉnh luật: {fp} cảnh báo nhầm, {benign} vô hại trên {judged} sự cố đã đánh giá, {wasted} phút lãng phí',
+    head: ['Luật', 'Đơn vị', 'Sự cố', 'Nhầm', 'Vô hại', 'Tỉ lệ nhầm', 'Phút xử lý'],
+    text: 'Tinh chỉnh luật: {fp} cảnh báo nhầm, {benign} vô hại trên {judged} sự cố đã đánh giá, {wasted} phút xử lý cảnh báo nhầm hoặc vô hại',
   },
   en: {
     title: 'Rule tuning: false positives and analyst time',
     intro:
       'Analysts judged {judged} of {incidents} incidents in the period: {tp} true positives, {benign} benign, {fp} false positives ({ratio} of those judged). Benign and false-positive incidents took about {wasted} analyst minutes.',
     none: 'No incident was judged by an analyst in the period; the false-positive ratio cannot be given yet.',
-    head: ['Rule', 'Agency', 'Incidents', 'False positive', 'Benign', 'FP ratio', 'Wasted minutes'],
-    text: 'Rule tuning: {fp} false positives, {benign} benign of {judged} judged incidents, {wasted} wasted minutes',
+    head: ['Rule', 'Agency', 'Incidents', 'False positive', 'Benign', 'FP ratio', 'Analyst minutes'],
+    text: 'Rule tuning: {fp} false positives, {benign} benign of {judged} judged incidents, {wasted} analyst minutes on them',
   },
 } as const;
 

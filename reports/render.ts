@@ -261,16 +261,23 @@ export function renderHtml(
     section(
       w.topHosts!,
       m.topHosts.length
-        ? table(
-            [w.host!, w.agency!, w.asset!, w.alerts!],
-            m.topHosts.map((h) => [
-              e(h.host),
-              e(agencyName(m, h.agencyId)),
-              h.asset ? e(assetLine(h.asset, lang)) : '',
-              n(h.alerts),
-            ]),
-            [3],
-          )
+        ? // The asset column only when the inventory knows one of these hosts; a host it does not know says so.
+          m.topHosts.some((h) => h.asset)
+          ? table(
+              [w.host!, w.agency!, w.asset!, w.alerts!],
+              m.topHosts.map((h) => [
+                e(h.host),
+                e(agencyName(m, h.agencyId)),
+                h.asset ? e(assetLine(h.asset, lang)) : e(w.notInInventory!),
+                n(h.alerts),
+              ]),
+              [3],
+            )
+          : table(
+              [w.host!, w.agency!, w.alerts!],
+              m.topHosts.map((h) => [e(h.host), e(agencyName(m, h.agencyId)), n(h.alerts)]),
+              [2],
+            )
         : nothing(w),
     ),
   );

@@ -25,6 +25,9 @@ it('top hosts and notable incidents show their asset; another agency’s invento
   const req = { kind: 'weekly' as const, period: parseWeek('2026-W47'), scope: agencyScope(A), agencyId: A };
   const before = await buildReport(stores, req);
   const host = before.topHosts[0]!.host;
+  // No host of the table in the inventory: no empty asset column.
+  expect(before.topHosts.some((h) => h.asset)).toBe(false);
+  expect(renderHtml(before, 'vi')).not.toContain('Tài sản (vai trò, mức quan trọng)');
   const svc = new AssetService(stores.state);
   for (const [agencyId, role] of [
     [A, 'Cổng dịch vụ công'],
@@ -40,6 +43,9 @@ it('top hosts and notable incidents show their asset; another agency’s invento
   for (const i of notable) expect(i.asset?.criticality).toBe(5);
   const html = renderHtml(m, 'vi');
   expect(html).toContain('Cổng dịch vụ công, mức quan trọng 5/5, cấp độ 3');
+  expect(html).toContain('Tài sản (vai trò, mức quan trọng)');
+  // The other hosts of the table are said to be missing from the inventory, not left blank.
+  if (m.topHosts.length > 1) expect(html).toContain('chưa có trong danh mục tài sản');
   expect(renderHtml(m, 'en')).toContain('criticality 5/5, security level 3');
   expect(JSON.stringify(m)).not.toContain('SECRET-B-ROLE');
 });

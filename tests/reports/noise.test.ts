@@ -102,7 +102,7 @@ describe('rule tuning section of the weekly report', () => {
     // Only rules with benign or false-positive incidents are listed; agency B's 99 minutes never appear.
     expect(html).not.toContain('>99<');
     expect(renderText(m, 'en')).toContain(
-      'Rule tuning: 2 false positives, 1 benign of 4 judged incidents, 16 wasted minutes',
+      'Rule tuning: 2 false positives, 1 benign of 4 judged incidents, 16 analyst minutes on them',
     );
     expect(renderHtml(m, 'en')).toContain('Rule tuning: false positives and analyst time');
   });
