@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { explainSkip, sharedPath } from '../../core/shared-data.js';
 import { loadRuleSet, type RuleSet } from '../../cli/rules/common.js';
+import { explainSkip, sharedPath } from '../../core/shared-data.js';
 import { countAlerts, RULES_DIR, runLines, type SampleLine } from './samples.js';
 
 const FILES = [
