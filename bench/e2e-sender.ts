@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 const SENDER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const net = require('node:net');
-const { port, lines, rate, seconds, connections, plantEvery, tzOffsetMs } = workerData;
+const { port, lines, rate, seconds, connections, plantEvery, stormEvery, tzOffsetMs } = workerData;
 // Each line is [before, kind, after]: kind 0 = no time to replace; else the format of the time that the send time
 // replaces (see templates() in bench/e2e-service.ts): the rest of the line stays verbatim.
 const MON = ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'];
@@ -33,13 +33,21 @@ const stamp = () => {
 };
 const line = (t) => (t[1] === 0 ? t[0] : t[0] + st[t[1]] + t[2]);
 const socks = [];
-let sent = 0, planted = 0, next = 0, lagged = 0;
+let sent = 0, planted = 0, stormed = 0, next = 0, lagged = 0;
 const total = Math.floor(rate * seconds);
 const plant = (k) => {
   const m = '<85>1 ' + new Date().toISOString() + ' bench-p' + k + ' sudo - - -     bob : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/bash';
   return Buffer.byteLength(m) + ' ' + m;
 };
 const frame = (m) => Buffer.byteLength(m) + ' ' + m;
+// An alert storm (--storm-every): two attacks, alternating: an SSH brute force from one address against one host,
+// and a port scan from another address through the firewall (a new port each time).
+const storm = (k) => {
+  const ts = new Date().toISOString();
+  return frame(k % 2 === 0
+    ? '<38>1 ' + ts + ' storm-web01 sshd 2222 - - Failed password for root from 203.0.113.66 port ' + (40000 + (k % 20000)) + ' ssh2'
+    : '<4>1 ' + ts + ' fw01 kernel - - - IPTABLES-DROP: IN=eth0 OUT= SRC=198.51.100.23 DST=10.20.0.10 LEN=44 TTL=41 ID=' + k + ' PROTO=TCP SPT=60000 DPT=' + (1 + (k % 1000)) + ' WINDOW=1024 SYN URGP=0');
+};
 let opened = 0;
 for (let c = 0; c < connections; c++) {
   const s = net.connect(port, '127.0.0.1', () => { if (++opened === connections) start(); });
@@ -62,7 +70,8 @@ function start() {
         const parts = new Array(n);
         stamp();
         for (let i = 0; i < n; i++) {
-          if ((sent + i) % plantEvery === plantEvery - 1) parts[i] = plant(planted++);
+          if (stormEvery > 0 && (sent + i) % stormEvery === stormEvery - 1) parts[i] = storm(stormed++);
+          else if ((sent + i) % plantEvery === plantEvery - 1) parts[i] = plant(planted++);
           else { parts[i] = frame(line(lines[next])); next = (next + 1) % lines.length; }
         }
         s.write(parts.join(''));
@@ -71,7 +80,7 @@ function start() {
     }
     if (sent >= total) {
       let open = socks.length;
-      for (const s of socks) s.end(() => { if (--open === 0) parentPort.postMessage({ type: 'done', sent, planted, lagged, t1: Date.now() }); });
+      for (const s of socks) s.end(() => { if (--open === 0) parentPort.postMessage({ type: 'done', sent, planted, stormed, lagged, t1: Date.now() }); });
       return;
     }
     if (elapsed % 1000 < 10) parentPort.postMessage({ type: 'progress', sent, planted });
@@ -84,6 +93,8 @@ function start() {
 export interface SenderDone {
   sent: number;
   planted: number;
+  /** Attack lines of the storm (--storm-every). */
+  stormed: number;
   lagged: number;
   t1: number;
 }
@@ -129,12 +140,16 @@ export function templates(lines: string[]): Template[] {
 /** Offset of the service's default zone (Asia/Ho_Chi_Minh, UTC+7 all year, no summer time). */
 export const TZ_OFFSET_MS = 7 * 3600_000;
 
-/** What the sender is asked to do: events/s for seconds over connections, one planted line in plantEvery. */
+/**
+ * What the sender is asked to do: events/s for seconds over connections, one planted line in plantEvery, and
+ * (stormEvery > 0) one attack line of the storm in stormEvery.
+ */
 export interface SenderLoad {
   rate: number;
   seconds: number;
   connections: number;
   plantEvery: number;
+  stormEvery?: number;
 }
 
 export function runSender(
@@ -145,7 +160,7 @@ export function runSender(
 ): Promise<SenderDone> {
   const w = new Worker(SENDER, {
     eval: true,
-    workerData: { port, lines, ...load, tzOffsetMs: TZ_OFFSET_MS },
+    workerData: { port, lines, stormEvery: 0, ...load, tzOffsetMs: TZ_OFFSET_MS },
   });
   return new Promise((resolve, reject) => {
     w.on('message', (m: { type: string } & Partial<SenderDone> & { t0?: number; message?: string }) => {

@@ -16,15 +16,23 @@
  *
  *   npm run build && node dist/bench/e2e-service.js [--rate 20000] [--seconds 300] [--workers 1]
  *       [--connections 4] [--plant-every 2000] [--mode embedded|distributed]
- *       [--drain-seconds 900] [--context on|off] [--indicators 100000]
+ *       [--drain-seconds 900] [--context on|off] [--indicators 100000] [--storm-every 3]
  *   (profile the main thread: node --cpu-prof --cpu-prof-dir DIR dist/bench/e2e-service.js ...)
  *
  * --mode distributed spawns `canhgac ingest` and two `canhgac worker` processes on Redis (CANHGAC_REDIS_URL or
  * CANHGAC_TEST_REDIS_URL) and OpenSearch (CANHGAC_OPENSEARCH_URL or CANHGAC_TEST_OPENSEARCH_URL), reading the
  * figures from the stores; RSS is the sum over the three processes.
+ *
+ * --storm-every N: an alert storm, one line in N is an attack line (two attacks alternating: an SSH brute force
+ * from 203.0.113.66 against storm-web01, a port scan from 198.51.100.23 through fw01); the line gains `storm`:
+ * the incidents of each attack (one expected), the notices a webhook route with a 60-minute re-alert interval
+ * received for them (throttled: one per incident expected), and the headline figure `absorbed`: events stored
+ * per second while sending over the rate offered (1.0: no backlog beyond the burst).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,8 +51,10 @@ const { values: argv } = parseArgs({
     'drain-seconds': { type: 'string', default: '900' },
     context: { type: 'string', default: 'on' },
     indicators: { type: 'string', default: '100000' },
+    'storm-every': { type: 'string', default: '0' },
   },
 });
+const STORM_EVERY = Number(argv['storm-every']);
 const RATE = Number(argv.rate);
 const SECONDS = Number(argv.seconds);
 const WORKERS = Number(argv.workers);
@@ -149,6 +159,49 @@ function rssOfPid(pid: number): number {
   }
 }
 
+const STORM_HOSTS = ['storm-web01', 'fw01'];
+
+/** A webhook receiver counting the notices per host, and the channel and route (60-minute re-alert) sending there. */
+async function stormHook(stores: Awaited<ReturnType<typeof openStores>>) {
+  const byHost: Record<string, number> = {};
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const host = STORM_HOSTS.find((h) => body.includes(`"${h}"`)) ?? 'other';
+      byHost[host] = (byHost[host] ?? 0) + 1;
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const channel = { id: 'storm-hook', type: 'webhook', name: 'storm', settings: { url }, enabled: true };
+  await stores.state.collection('channels').put(SCOPE_ALL, channel);
+  const route = { id: 'storm-route', minSeverity: 'low', channelIds: ['storm-hook'], realertMinutes: 60 };
+  await stores.state.collection('routes').put(SCOPE_ALL, route);
+  return { stores, byHost, close: () => server.close() };
+}
+
+/** One incident per attack? How many notices reached the webhook? The headline: stored/s over offered/s. */
+async function stormFigures(hook: Awaited<ReturnType<typeof stormHook>>, attackLines: number, storedPerS: number) {
+  const incidents = hook.stores.state.collection<{ host?: string; alertCount: number }>('incidents');
+  const per: Record<string, { incidents: number; alerts: number }> = {};
+  for (const host of STORM_HOSTS) {
+    const docs = (await incidents.list(SCOPE_ALL, { filter: { host }, size: 100 })).docs;
+    per[host] = { incidents: docs.length, alerts: docs.reduce((a, d) => a + d.alertCount, 0) };
+  }
+  // Deliveries run on the notifier's timer: give them a few seconds.
+  for (let i = 0; i < 20 && Object.keys(hook.byHost).length < STORM_HOSTS.length; i++)
+    await new Promise((r) => setTimeout(r, 500));
+  return {
+    absorbed: Math.round((100 * storedPerS) / RATE) / 100,
+    attack_lines: attackLines,
+    share: `1 in ${STORM_EVERY}`,
+    incidents_per_attack: per,
+    notices_received: hook.byHost,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 const lines = corpusLines();
@@ -172,6 +225,8 @@ const baseOverrides: Record<string, unknown> = {
   // The few lines whose time is not replaced keep their own (old) ones: retention must not delete them mid-run.
   'store.retentionDays': 36500,
   agencies: [{ id: AGENCY, name: 'Sở Thông tin và Truyền thông', networks: ['127.0.0.0/8'] }],
+  // The storm's webhook receiver is on the loopback.
+  'notify.allowPrivateDestinations': ['127.0.0.0/8'],
 };
 mkdirSync(join(dir, 'data'));
 if (CONTEXT) {
@@ -238,6 +293,7 @@ async function distributed(): Promise<Target> {
       `redis: { url: '${redisUrl}' }`,
       `store: { kind: opensearch, retentionDays: 36500, opensearch: { url: '${osUrl}', indexPrefix: '${prefix}' } }`,
       `distributed: { queue: '${prefix}' }`,
+      "notify: { allowPrivateDestinations: ['127.0.0.0/8'] }",
       '',
     ].join('\n'),
   );
@@ -291,6 +347,7 @@ async function distributed(): Promise<Target> {
 }
 
 const target = MODE === 'embedded' ? await embedded() : await distributed();
+const hook = STORM_EVERY > 0 ? await stormHook(target.stores) : undefined;
 say(`${MODE} service up; sending ${RATE} ev/s for ${SECONDS} s over ${CONNECTIONS} connections`);
 
 const rss: { t: number; mb: number }[] = [];
@@ -306,7 +363,13 @@ const sampler = setInterval(() => {
       say(`t=${Math.round(t)} s stored ${n} backlog ${target.backlog()} rss ${rss.at(-1)!.mb} MB`);
   });
 }, 5000);
-const load = { rate: RATE, seconds: SECONDS, connections: CONNECTIONS, plantEvery: PLANT_EVERY };
+const load = {
+  rate: RATE,
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+  plantEvery: STORM_EVERY > 0 ? 1e12 : PLANT_EVERY,
+  stormEvery: STORM_EVERY,
+};
 const done = await runSender(target.syslogTcp, mix, load, (t) => {
   t0 = t;
 });
@@ -413,8 +476,10 @@ const result = {
     max: delays.length ? Math.max(...delays) : null,
   },
   drops: MODE === 'embedded' ? await drops() : 'see the processes /metrics',
+  ...(hook ? { storm: await stormFigures(hook, done.stormed, writtenAtEnd / sendSeconds) } : {}),
   note: 'shared 2-core machine: other engineers build and test at the same time; figures are pessimistic',
 };
 await target.stop();
+hook?.close();
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

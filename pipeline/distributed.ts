@@ -23,6 +23,7 @@ import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.j
 import { openDistributedCore } from './distributed-core.js';
 import { feedNotice } from './feed-notice.js';
 import { Pipeline } from './pipeline.js';
+import { redisReplayGuard } from './replay-guard.js';
 import { redisRetroClaim } from './retro-claim.js';
 import { subscribeRuleChanges } from './rule-signal.js';
 
@@ -57,7 +58,8 @@ async function openParts(
     opened,
     true,
   );
-  const redis = new Redis({ ...(connection as object), lazyConnect: false });
+  // Auto-pipelining: the correlate stage issues a batch's window observations at once, sent in one write.
+  const redis = new Redis({ ...(connection as object), lazyConnect: false, enableAutoPipelining: true });
   redis.on('error', (err) => log.warn({ err: err.message }, 'Redis connection error'));
   opened.push(() => redis.disconnect());
   const prefix = `${dist.queue}:`;
@@ -84,18 +86,7 @@ async function openParts(
     agencies,
     correlationStore: new RedisCorrelationStore(redis, { prefix: `${prefix}corr:` }),
     baselineStore: new RedisBaselineStore(redis, { prefix: `${prefix}corr:` }),
-    replay: {
-      // A day is far longer than any batch stays in the queue or is retried.
-      claim: async (key) => {
-        const k = `${prefix}seen:${key}`;
-        if ((await redis.set(k, '', 'PX', 86_400_000, 'NX')) === 'OK') return { first: true };
-        const note = await redis.get(k);
-        return note ? { first: false, note } : { first: false };
-      },
-      note: async (key, value) => {
-        await redis.set(`${prefix}seen:${key}`, value, 'PX', 86_400_000);
-      },
-    },
+    replay: redisReplayGuard(redis, prefix),
   });
   raiseLater = (a) => pipeline.raiseAlert(a);
   return { stores, silent, notifier, redis, agencies, pipeline };

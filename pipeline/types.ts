@@ -22,13 +22,16 @@ export interface Detection {
 }
 
 /**
- * Replays (a batch run again after its worker died) must not count twice. `claim(key)` is `{ first: true }` the
- * first time a key is claimed (Redis SET NX with a TTL in the distributed mode), else it returns the note that
- * the first claimant left with `note(key, value)` (if any).
+ * Replays (a batch run again after its worker died) must not count twice. `claim(keys)` answers `{ first: true }`
+ * for a key claimed the first time (Redis SET NX with a TTL in the distributed mode: ./replay-guard.ts), else the
+ * note the first claimant left with `note([[key, value]])` (if any). Both take a whole batch: a storm of matching
+ * events costs the same round trips as one.
  */
 export interface ReplayGuard {
-  claim(key: string): Promise<{ first: true } | { first: false; note?: string }>;
-  note(key: string, value: string): Promise<void>;
+  /** Claims a batch's keys at once (one round trip), answering for each in order. */
+  claim(keys: readonly string[]): Promise<Array<{ first: true } | { first: false; note?: string }>>;
+  /** Leaves notes for keys claimed first (one round trip for the batch). */
+  note(entries: ReadonlyArray<readonly [key: string, value: string]>): Promise<void>;
 }
 
 /** What the pipeline runs on. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Finds or builds rsigma (timescale/rsigma, the Rust Sigma engine) for the peer comparison and prints the
 # binary's path. Order: $RSIGMA if set and runnable; a cached build in $CANHGAC_PEERS_CACHE (default
-# ~/.cache/canhgac-peers, outside the repository); else `cargo install rsigma --version V --no-default-features
+# ~/.cache/canhgac-peers, outside the repository: <cache>/rsigma-V/bin, then <cache>/target/release); else `cargo install rsigma --version V --no-default-features
 # --locked --root <cache>/rsigma-V` for the newest version in RSIGMA_VERSIONS that builds with this machine's
 # Rust (0.23.0 is the newest whose rust-version is 1.95 or older; 0.24+ need a newer compiler). Default features:
 # syslog input (`--input-format syslog`) lives in its daemon feature, and 0.23.0 does not compile without it
@@ -20,6 +20,9 @@ fi
 for v in $VERSIONS; do
   if works "$CACHE/rsigma-$v/bin/rsigma"; then echo "$CACHE/rsigma-$v/bin/rsigma"; exit 0; fi
 done
+# A build left in the shared cargo target directory (CARGO_TARGET_DIR=$CACHE/target cargo install ... that did
+# not reach its install step, or cargo build --release of a checkout).
+if works "$CACHE/target/release/rsigma"; then echo "$CACHE/target/release/rsigma"; exit 0; fi
 if works "$(command -v rsigma 2>/dev/null)"; then command -v rsigma; exit 0; fi
 if ! command -v cargo >/dev/null 2>&1; then
   echo "rsigma: not cached in $CACHE and no cargo to build it (install Rust, or set RSIGMA=/path/to/rsigma)" >&2

@@ -5,9 +5,10 @@
  * predicates themselves never see malformed rules.
  */
 import RE2 from 're2';
-import { compilePattern, exactText, normalisePattern, type TextTest } from '../../core/event/pattern.js';
+import { ANY, compilePattern, exactText, normalisePattern, type TextTest } from '../../core/event/pattern.js';
 import { networkTest, numericValue, scalarText, timePart } from '../../core/event/values.js';
 import type { Condition, DetectionItem, Search, ValueMatcher } from '../sigma/model.js';
+import { AhoCorasick } from './aho.js';
 import type { EvalContext, FieldTable } from './context.js';
 import { engineError } from './errors.js';
 import { keywordForm } from './keyword.js';
@@ -130,7 +131,18 @@ function itemCost(item: DetectionItem): number {
 export function compileItem(item: DetectionItem, fields: FieldTable, rule: string): Predicate {
   const field = item.field;
   if (field === null) {
-    const ps = item.matchers.map((m) => keywordMatcher(m, rule));
+    // Many case-insensitive keywords: one Aho-Corasick pass over the event's texts instead of one search each.
+    const many = item.all ? undefined : containsAny(item.matchers.map(keywordForm));
+    const rest = many ? many.rest : item.matchers;
+    const ps = rest.map((m) => keywordMatcher(m, rule));
+    if (many) {
+      const test = many.test;
+      ps.unshift((ctx) => {
+        const ts = ctx.keywordsLower();
+        for (let i = 0; i < ts.length; i++) if (test(ts[i]!)) return true;
+        return false;
+      });
+    }
     const positive = item.all ? allOf(ps) : anyOf(ps);
     if (!item.negate) return positive;
     return (ctx) => !positive(ctx);
@@ -139,10 +151,13 @@ export function compileItem(item: DetectionItem, fields: FieldTable, rule: strin
   let ps: Predicate[];
   if (item.all) ps = item.matchers.map((m) => fieldMatcher(m, slot, rule));
   else {
-    // Many exact case-insensitive values of one field (`Image|endswith` lists aside) become one Set lookup.
+    // Many exact case-insensitive values of one field (`Image|endswith` lists aside) become one Set lookup, many
+    // case-insensitive `contains` values one Aho-Corasick pass.
     const exact = new Set<string>();
     ps = [];
-    for (const m of item.matchers) {
+    const many = containsAny(item.matchers);
+    if (many) ps.push(onText(slot, true, many.test));
+    for (const m of many ? many.rest : item.matchers) {
       const e = m.t === 'str' && !m.cased ? exactText(normalisePattern(m.parts, false)) : undefined;
       if (e !== undefined) exact.add(e);
       else ps.push(fieldMatcher(m, slot, rule));
@@ -157,6 +172,39 @@ export function compileItem(item: DetectionItem, fields: FieldTable, rule: strin
   return (ctx) => {
     const v = ctx.raw(slot);
     return v !== undefined && v !== null && !positive(ctx);
+  };
+}
+
+/** From this many case-insensitive `contains` values on, one automaton beats one `includes` per value. */
+const MANY_CONTAINS = 4;
+
+/**
+ * The case-insensitive `*literal*` matchers of an OR list as one test of lowercase text (an Aho-Corasick
+ * automaton over their literals), and the matchers left; undefined when there are too few to be worth it.
+ */
+function containsAny(ms: readonly ValueMatcher[]): { test: TextTest; rest: ValueMatcher[] } | undefined {
+  const lits: string[] = [];
+  const rest: ValueMatcher[] = [];
+  for (const m of ms) {
+    const n = m.t === 'str' && !m.cased ? normalisePattern(m.parts, false) : undefined;
+    if (n && n.length === 3 && n[0] === ANY && n[2] === ANY && typeof n[1] === 'string') lits.push(n[1]);
+    else rest.push(m);
+  }
+  if (lits.length < MANY_CONTAINS) return undefined;
+  const ac = new AhoCorasick();
+  for (const l of lits) ac.add(l, 0);
+  ac.build();
+  let hit = false;
+  const found = () => {
+    hit = true;
+  };
+  return {
+    test: (t) => {
+      hit = false;
+      ac.scan(t, found);
+      return hit;
+    },
+    rest,
   };
 }
 

@@ -28,6 +28,13 @@ const part: fc.Arbitrary<PatternPart> = fc.oneof(
 );
 
 const matcher: fc.Arbitrary<ValueMatcher> = fc.oneof(
+  // `|contains` values, case-insensitive: an OR list of four or more compiles to one Aho-Corasick automaton.
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(fc.constantFrom(...LITS), { minLength: 1, maxLength: 2 })
+      .map((ls) => ({ t: 'str' as const, parts: [ANY, ls.join(''), ANY], cased: false })),
+  },
   {
     weight: 8,
     arbitrary: fc.record({
@@ -93,7 +100,7 @@ const item: fc.Arbitrary<DetectionItem> = fc.record({
     { weight: 1, arbitrary: fc.constant(null) },
   ),
   modifiers: fc.constant([]),
-  matchers: fc.array(matcher, { minLength: 1, maxLength: 3 }),
+  matchers: fc.array(matcher, { minLength: 1, maxLength: 6 }),
   all: rarely,
   negate: rarely,
   loc: fc.constant({ line: 1, col: 1 }),

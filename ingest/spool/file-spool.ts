@@ -2,13 +2,14 @@ import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, unlink } from 'node:fs/promises';
 import { logger } from '../../core/log.js';
 import { decodePayload, encodeRecords } from './codec.js';
-import { type FileSpoolOptions, type FsyncPolicy, resolveOptions } from './options.js';
 import { spoolError } from './errors.js';
 import { type SpoolMetrics, spoolMetrics } from './metrics.js';
+import { type FileSpoolOptions, type FsyncPolicy, resolveOptions } from './options.js';
 import { listSegments, scanSegment, segmentPath, syncDir } from './segment-io.js';
-import * as sd from './spool-dir.js';
 import type { Segment } from './spool-dir.js';
+import * as sd from './spool-dir.js';
 import {
+  type EncodedRecords,
   type RawRecord,
   type Spool,
   type SpoolBatch,
@@ -181,7 +182,14 @@ export class FileSpool implements Spool {
   append(records: RawRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(spoolError('CANHGAC_ERR_SPOOL_CLOSED'));
     if (records.length === 0) return Promise.resolve();
-    const buf = encodeRecords(records);
+    return this.appendEncoded({ buf: encodeRecords(records), count: records.length });
+  }
+
+  /** {@inheritDoc Spool.appendEncoded} */
+  appendEncoded(batch: EncodedRecords): Promise<void> {
+    if (this.closed) return Promise.reject(spoolError('CANHGAC_ERR_SPOOL_CLOSED'));
+    if (batch.count === 0) return Promise.resolve();
+    const { buf, count } = batch;
     const bytes = buf.length;
     if (!this.hasRoom(bytes)) {
       this.m.fullRejections.inc();
@@ -189,7 +197,7 @@ export class FileSpool implements Spool {
     }
     this.pending.push(buf);
     this.pendingBytes += bytes;
-    this.pendingRecords += records.length;
+    this.pendingRecords += count;
     this.m.appends.inc();
     return new Promise<void>((resolve, reject) => {
       this.pendingWaiters.push({ resolve, reject });

@@ -1,5 +1,6 @@
 import { recordBytes } from './codec.js';
 import {
+  type EncodedRecords,
   type RawRecord,
   type Spool,
   type SpoolBatch,
@@ -7,6 +8,7 @@ import {
   SpoolFullError,
   type SpoolRawBatch,
 } from './types.js';
+import { decodeRecords } from './writer.js';
 
 /**
  * An in-memory Spool with the same contract as FileSpool (bounded, onceRoom, read/commit cursors) but no
@@ -44,6 +46,11 @@ export class MemorySpool implements Spool {
     this.dataWaiters = [];
     for (const w of ws) w();
     return Promise.resolve();
+  }
+
+  /** {@inheritDoc Spool.appendEncoded} */
+  appendEncoded(batch: EncodedRecords): Promise<void> {
+    return this.append(decodeRecords(batch));
   }
 
   /** {@inheritDoc Spool.hasRoom} */

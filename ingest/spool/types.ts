@@ -24,6 +24,13 @@ export interface RawRecord {
   data: string;
 }
 
+/** Records already in the spool's on-disk framing (./codec.ts, made by ./writer.ts), appended as they are. */
+export interface EncodedRecords {
+  /** `count` records, each `u32le length | u32le crc32 | JSON of a RawRecord`. */
+  buf: Buffer;
+  count: number;
+}
+
 /** A batch read from the spool; commit `cursor` once every record of it is safely downstream. */
 export interface SpoolBatch {
   records: RawRecord[];
@@ -61,6 +68,11 @@ export interface Spool {
    * Rejects with SpoolFullError (nothing appended) when the spool has no room.
    */
   append(records: RawRecord[]): Promise<void>;
+  /**
+   * Like append(), for records a source encoded itself (./writer.ts: the stream intake's hot path); optional:
+   * a source falls back to append(decodeRecords(batch)) on a spool without it.
+   */
+  appendEncoded?(batch: EncodedRecords): Promise<void>;
   /** Whether `bytes` more would fit now (sources use it to push back before reading more). */
   hasRoom(bytes?: number): boolean;
   /** Calls `cb` once when room frees up (after a commit removes segments). */

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { newEventId } from '../../../core/ids.js';
-import { type RawRecord, type Spool, SpoolFullError, type Transport } from '../../spool/types.js';
+import { type EncodedRecords, type Spool, SpoolFullError, type Transport } from '../../spool/types.js';
+import { decodeRecords, RecordWriter } from '../../spool/writer.js';
 import type { SenderGate } from '../gate.js';
 import { senderAddress } from './address.js';
 import { type FramerSink, type Framing, SyslogFramer } from './framer.js';
@@ -30,9 +30,6 @@ export interface StreamIntakeOptions {
   gate?: SenderGate;
 }
 
-// Per-record bytes of JSON envelope around `data`, for in-flight accounting only.
-const ENVELOPE = 160;
-
 /** One connection: frames its bytes, appends records to the spool, pauses the socket instead of dropping. */
 class Connection implements FramerSink {
   private readonly framer: SyslogFramer;
@@ -40,11 +37,11 @@ class Connection implements FramerSink {
   readonly agency: (() => string | undefined) | undefined;
   /** Admitted although no agency claims the sender (accept / quarantine): its records are counted. */
   unclaimed = false;
-  private batch: RawRecord[] = [];
-  private batchBytes = 0;
+  /** Records framed since the last flush, encoded for the spool as they come (no string, no object). */
+  private readonly writer: RecordWriter;
   private inflight = 0;
   private waitingRoom = false;
-  private readonly retries: Array<{ recs: RawRecord[]; bytes: number }> = [];
+  private readonly retries: EncodedRecords[] = [];
   private paused = false;
   closed = false;
 
@@ -56,21 +53,12 @@ class Connection implements FramerSink {
     this.framer = new SyslogFramer(this, { framing: o.framing, maxMessageBytes: o.maxMessageBytes });
     this.source = senderAddress(socket.remoteAddress);
     this.agency = o.agencyOf?.(socket);
+    this.writer = new RecordWriter({ transport: o.transport, source: this.source, format: o.format });
   }
 
-  message(msg: string, truncated: boolean): void {
+  message(d: Buffer, start: number, end: number, truncated: boolean): void {
     if (truncated) this.o.telemetry.truncated.inc();
-    const now = Date.now();
-    this.batch.push({
-      id: newEventId(now),
-      receivedAt: now,
-      transport: this.o.transport,
-      source: this.source,
-      agency: this.agency?.(),
-      format: this.o.format,
-      data: msg,
-    });
-    this.batchBytes += msg.length + ENVELOPE;
+    this.writer.add(d, start, end, Date.now(), this.agency?.());
   }
 
   framingError(offset: number, reason: string): void {
@@ -92,48 +80,49 @@ class Connection implements FramerSink {
 
   /** Sends the framed batch to the spool (one append per chunk read; the spool group-commits across sockets). */
   flush(): void {
-    if (this.batch.length === 0) return;
-    const recs = this.batch;
-    const bytes = this.batchBytes;
-    this.batch = [];
-    this.batchBytes = 0;
-    this.o.telemetry.received(recs.length);
-    if (this.unclaimed) this.o.gate?.countAdmitted(this.o.transport, recs.length);
+    const batch = this.writer.take();
+    if (!batch) return;
+    this.o.telemetry.received(batch.count);
+    if (this.unclaimed) this.o.gate?.countAdmitted(this.o.transport, batch.count);
     if (this.retries.length > 0) {
       // Keep order behind records already waiting for room.
-      this.retries.push({ recs, bytes });
-      this.inflight += bytes;
+      this.retries.push(batch);
+      this.inflight += batch.buf.length;
       this.updateFlow();
       return;
     }
-    this.submit(recs, bytes, false);
+    this.submit(batch, false);
   }
 
-  private submit(recs: RawRecord[], bytes: number, isRetry: boolean): void {
+  private submit(batch: EncodedRecords, isRetry: boolean): void {
+    const bytes = batch.buf.length;
+    const n = batch.count;
     if (!isRetry) this.inflight += bytes;
-    const p = this.o.spool.append(recs).then(
+    const spool = this.o.spool;
+    const appended = spool.appendEncoded ? spool.appendEncoded(batch) : spool.append(decodeRecords(batch));
+    const p = appended.then(
       () => {
         this.inflight -= bytes;
-        this.o.telemetry.sent(recs.length);
+        this.o.telemetry.sent(n);
         this.updateFlow();
         if (this.closed && !this.busy) this.owner.lingering.delete(this);
       },
       (e: unknown) => {
         if (e instanceof SpoolFullError) {
-          this.retries.push({ recs, bytes });
+          this.retries.push(batch);
           this.waitForRoom();
         } else if ((e as { code?: string }).code === 'CANHGAC_ERR_SPOOL_CLOSED') {
           this.inflight -= bytes;
-          this.o.telemetry.dropped('spool_closed', recs.length);
-          this.o.log.error({ records: recs.length, source: this.source }, 'Dropped records: the spool is closed');
+          this.o.telemetry.dropped('spool_closed', n);
+          this.o.log.error({ records: n, source: this.source }, 'Dropped records: the spool is closed');
         } else {
           // A failing disk (ENOSPC, EIO) may recover: hold the records, keep the socket paused, retry in 1 s.
           this.o.telemetry.error('sending', 'spool_append');
           this.o.log.error(
-            { err: e, records: recs.length, source: this.source },
+            { err: e, records: n, source: this.source },
             'Spool append failed: pausing the connection and retrying in 1 s',
           );
-          this.retries.push({ recs, bytes });
+          this.retries.push(batch);
           this.waitForRoom(1000);
         }
         this.updateFlow();
@@ -151,7 +140,7 @@ class Connection implements FramerSink {
       setTimeout(() => {
         this.waitingRoom = false;
         const rs = this.retries.splice(0);
-        for (const r of rs) this.submit(r.recs, r.bytes, true);
+        for (const r of rs) this.submit(r, true);
         this.updateFlow();
       }, delayMs),
     );
@@ -180,7 +169,7 @@ class Connection implements FramerSink {
   /** Counts what can no longer reach the spool (shutdown with a full spool). */
   abandon(): void {
     let n = 0;
-    for (const r of this.retries.splice(0)) n += r.recs.length;
+    for (const r of this.retries.splice(0)) n += r.count;
     if (n > 0) {
       this.o.telemetry.dropped('shutdown_spool_full', n);
       this.o.log.error({ records: n, source: this.source }, 'Dropped records at shutdown: the spool stayed full');

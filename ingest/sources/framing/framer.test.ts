@@ -11,8 +11,8 @@ interface Out {
 function collect(): { sink: FramerSink; out: Out } {
   const out: Out = { msgs: [], truncated: 0, errors: [] };
   const sink: FramerSink = {
-    message(m, t) {
-      out.msgs.push(m);
+    message(d, s, e, t) {
+      out.msgs.push(d.toString('utf8', s, e));
       if (t) out.truncated++;
     },
     framingError(offset, reason) {
@@ -146,6 +146,25 @@ describe('SyslogFramer', () => {
       expect(out.msgs[0]).toBe('<13>Dec  7 04:00:00 web01 app: a\0b');
       expect(out.msgs.slice(1)).toEqual(rest);
     }
+  });
+
+  it('auto: NULs inside lines and NUL-framed messages mixed in one read give each message once (property)', () => {
+    // Data NULs are followed by a byte that starts no frame; NUL frame ends by a PRI. One read holds them all,
+    // so the NUL found for one message is reused (or searched past) for the next ones.
+    const part = fc.stringMatching(/^[a-z ]{0,12}$/);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(part, { minLength: 1, maxLength: 4 }), fc.constantFrom('\n', '\0')), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        (items) => {
+          const msgs = items.map(([parts]) => `<13>x ${parts.map((p) => `q${p}`).join('\0')}`);
+          const stream = Buffer.from(items.map(([, d], i) => `${msgs[i]}${d}`).join(''));
+          expect(run(stream, []).msgs).toEqual(msgs);
+        },
+      ),
+    );
   });
 
   it('auto: decides LF, NUL or octet counting per message on one connection', () => {

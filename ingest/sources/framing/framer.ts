@@ -1,7 +1,7 @@
 /**
  * Syslog stream framing (RFC 6587): octet-counted (`LEN SP MSG`, RFC 5425 over TLS), LF-delimited or
  * NUL-delimited. One framer per connection; bytes go in as they arrive, in chunks split anywhere, and whole
- * messages come out. Never throws on input: bad framing is reported with its byte offset and the framer
+ * messages come out (as byte ranges: the intake encodes them for the spool without making strings). Never throws on input: bad framing is reported with its byte offset and the framer
  * resynchronises at the next delimiter. `auto` decides each message on its own, like rsyslog's imtcp and
  * syslog-ng's network(): a leading non-zero digit with a valid count is octet-counted, otherwise LF or NUL ends
  * it. A NUL counts as a frame end only where a new frame starts after it (`<`, a digit, a delimiter) or where the
@@ -21,8 +21,11 @@ export interface FramerOptions {
 
 /** Where framed messages and problems go (one object per connection, no per-message closures). */
 export interface FramerSink {
-  /** One complete message (UTF-8 decoded). `truncated` when it was cut at maxMessageBytes. */
-  message(msg: string, truncated: boolean): void;
+  /**
+   * One complete message: bytes `d[start, end)`, valid only during the call (copy or decode them there).
+   * `truncated` when it was cut at maxMessageBytes.
+   */
+  message(d: Buffer, start: number, end: number, truncated: boolean): void;
   /** Bad framing at stream byte `offset`; the framer skips to the next delimiter. */
   framingError(offset: number, reason: string): void;
 }
@@ -49,6 +52,12 @@ export class SyslogFramer {
   private base = 0;
   private st = START;
   private skip = 0;
+  /**
+   * auto framing: the first NUL at or after the last search in the buffer being processed (-1: none left, -2: not
+   * searched yet). Searched once per buffer, not once per message: a read with no NUL in it (nearly every one)
+   * was scanned to its end for every message it held.
+   */
+  private nulAt = -2;
   /** The delimiter of non-transparent framing when configured (auto: none, decided per message). */
   private readonly delim: number;
 
@@ -97,6 +106,7 @@ export class SyslogFramer {
   }
 
   private process(d: Buffer): number {
+    this.nulAt = -2;
     let p = 0;
     const n = d.length;
     while (p < n) {
@@ -169,10 +179,12 @@ export class SyslogFramer {
     // arrived follows it), otherwise it is data inside an LF line, so one stray NUL cannot turn the rest of the
     // connection into one NUL-framed blob.
     const lf = d.indexOf(LF, from);
-    let nul = d.indexOf(NUL, from);
+    if (this.nulAt === -2 || (this.nulAt >= 0 && this.nulAt < from)) this.nulAt = d.indexOf(NUL, from);
+    let nul = this.nulAt;
     while (nul >= 0 && (lf < 0 || nul < lf)) {
       if (nul + 1 >= d.length || isFrameStart(d[nul + 1]!)) return nul;
-      nul = d.indexOf(NUL, nul + 1);
+      // Data inside this LF line: the next search starts after it (the next message starts after the LF).
+      nul = this.nulAt = d.indexOf(NUL, nul + 1);
     }
     return lf;
   }
@@ -181,7 +193,7 @@ export class SyslogFramer {
     // CRLF senders: the CR belongs to the delimiter, not the message.
     if (delimited && e > s && d[e - 1] === 0x0d) e--;
     if (e <= s) return;
-    this.sink.message(d.toString('utf8', s, e), truncated);
+    this.sink.message(d, s, e, truncated);
   }
 }
 

@@ -1,10 +1,10 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { newEventId } from '../../../core/ids.js';
 import { logger } from '../../../core/log.js';
 import { counter, gauge } from '../../../core/metrics.js';
-import type { RawRecord, Spool } from '../../spool/types.js';
+import type { Spool } from '../../spool/types.js';
 import { SpoolFullError } from '../../spool/types.js';
+import { decodeRecords, RecordWriter } from '../../spool/writer.js';
 import { senderAddress } from '../framing/address.js';
 import { sourceError } from '../framing/errors.js';
 import { sourceTelemetry } from '../framing/telemetry.js';
@@ -44,7 +44,8 @@ export class SyslogUdpSource {
   readonly config: SyslogUdpConfig;
   private readonly t = sourceTelemetry('syslog_udp');
   private socket: Socket | undefined;
-  private batch: RawRecord[] = [];
+  /** Datagrams since the last flush, encoded for the spool as they come (./spool/writer.ts). */
+  private readonly batch: RecordWriter;
   private batchBytes = 0;
   private flushQueued = false;
   private readonly pending = new Set<Promise<void>>();
@@ -64,6 +65,7 @@ export class SyslogUdpSource {
   ) {
     this.config = syslogUdpConfig(config);
     this.gate = opts.gate;
+    this.batch = new RecordWriter({ transport: 'udp', source: '', format: this.config.format });
   }
 
   /** Starts listening; resolves with the bound port. */
@@ -125,17 +127,8 @@ export class SyslogUdpSource {
       this.t.dropped('unclaimed_sender');
       return;
     }
-    const now = Date.now();
-    this.batch.push({
-      id: newEventId(now),
-      receivedAt: now,
-      transport: 'udp',
-      source,
-      agency: undefined,
-      format: this.config.format,
-      data: msg.toString('utf8', 0, end),
-    });
-    if (this.batch.length >= this.config.batchSize) this.flush();
+    this.batch.add(msg, 0, end, Date.now(), undefined, source);
+    if (this.batch.count >= this.config.batchSize) this.flush();
     else if (!this.flushQueued) {
       // Datagrams that arrive in one event-loop turn share one append (and one fsync).
       this.flushQueued = true;
@@ -149,13 +142,14 @@ export class SyslogUdpSource {
       this.t.bytes.inc(this.batchBytes);
       this.batchBytes = 0;
     }
-    if (this.batch.length === 0) return;
-    const recs = this.batch;
-    this.batch = [];
-    this.t.received(recs.length);
-    const p = this.spool.append(recs).then(
-      () => this.t.sent(recs.length),
-      (e: unknown) => this.drop(e instanceof SpoolFullError ? 'spool_full' : 'spool_error', recs.length, e),
+    const recs = this.batch.take();
+    if (!recs) return;
+    const n = recs.count;
+    this.t.received(n);
+    const spool = this.spool;
+    const p = (spool.appendEncoded ? spool.appendEncoded(recs) : spool.append(decodeRecords(recs))).then(
+      () => this.t.sent(n),
+      (e: unknown) => this.drop(e instanceof SpoolFullError ? 'spool_full' : 'spool_error', n, e),
     );
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
