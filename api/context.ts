@@ -31,7 +31,13 @@ export interface ApiServices {
    * local list changed (read it again now). */
   threatIntel?: {
     status(): unknown[] | Promise<unknown[]>;
-    search?(value: string): { type: string; value: string; hits: unknown[] } | { error: string };
+    /** Distributed: asked of the workers, `unavailable` when none answered. */
+    search?(
+      value: string,
+    ):
+      | { type: string; value: string; hits: unknown[] }
+      | { error: string }
+      | Promise<{ type: string; value: string; hits: unknown[] } | { error: string } | { unavailable: true }>;
     localChanged?(): Promise<void>;
     /** The asset inventory changed: weigh alerts with it from now on. */
     assetsChanged?(): Promise<void>;

@@ -30,6 +30,7 @@ import { installedRuleDirs, Pipeline } from '../pipeline/pipeline.js';
 import type { WorkerPool } from '../pipeline/pool.js';
 import { refreshQuarantineGauge, replayMarked } from '../pipeline/quarantine.js';
 import { ruleChangePublisher } from '../pipeline/rule-signal.js';
+import { indicatorSearchClient } from '../pipeline/ti-search.js';
 import { syncRetentionFloor } from '../reports/compliance/compliance.js';
 import { startExport } from '../reports/export/start.js';
 import { registerKpiGauges } from '../reports/kpi.js';
@@ -335,12 +336,20 @@ export async function startIngestService(config: Config): Promise<IngestService>
     const pub = new Redis({ ...(connection as object), lazyConnect: false });
     pub.on('error', (err) => log.warn({ err: err.message }, 'Redis connection error'));
     opened.push(() => pub.disconnect());
-    // Feeds are loaded and matched by the workers; their published status is what the console shows.
+    // Feeds are loaded and matched by the workers: the console shows the status they publish, and searches
+    // and local-list changes go to them over Redis (pipeline/ti-search.ts).
+    const tiSearch = await indicatorSearchClient(connection as object, pub, dist.queue);
+    opened.push(() => tiSearch.close());
     const api = await startApi(config, {
       stores,
       incidents,
       ruleSources: { ...config.rules, dirs: [...config.rules.dirs, ...installedRuleDirs(config.dataDir)] },
-      threatIntel: { status: () => readStatus(stores.state) },
+      threatIntel: {
+        status: () => readStatus(stores.state),
+        search: (v) => tiSearch.search(v),
+        localChanged: () => tiSearch.localChanged(),
+        assetsChanged: () => tiSearch.assetsChanged(),
+      },
       rulesChanged: ruleChangePublisher(pub, dist.queue),
     });
     return { stores, incidents, silent, notifier, agencies, ingest, api };

@@ -18,7 +18,9 @@ export { ContextStage, type IndicatorAlert, TI_RULE_ID } from './stage.js';
 export { LOCAL_FEED, type LocalIndicator, LocalList, validateLocal } from './ti/local.js';
 export type { FeedNotice, FeedStatus } from './ti/manager.js';
 export { ThreatIntel } from './ti/manager.js';
+export { normaliseIndicator } from './ti/observable.js';
 export { publishStatus, readStatus } from './ti/shared-status.js';
+export type { Indicator } from './ti/types.js';
 
 const log = logger('context');
 
@@ -47,6 +49,8 @@ export interface OpenedContext {
   geo: GeoEnricher | undefined;
   /** Reads the local list again now (the API calls it after a change; other processes poll). */
   syncLocal(): Promise<void>;
+  /** Settles when the local-list reads asked for so far are done (without asking another). */
+  localSettled(): Promise<void>;
   /** Settles when the retro-matches started so far have finished. */
   idle(): Promise<void>;
   /** Reads the asset inventory again now (the API calls it after a change; otherwise every 30 s). */
@@ -117,6 +121,7 @@ export async function openContext(config: Record<string, unknown>, deps: Context
     ti,
     geo,
     syncLocal,
+    localSettled: () => syncing,
     idle: () => retro,
     refreshAssets: () => assets?.refresh() ?? Promise.resolve(),
     close: () => {

@@ -26,6 +26,7 @@ import { Pipeline } from './pipeline.js';
 import { redisReplayGuard } from './replay-guard.js';
 import { redisRetroClaim } from './retro-claim.js';
 import { subscribeRuleChanges } from './rule-signal.js';
+import { serveIndicatorSearch } from './ti-search.js';
 
 const log = logger('worker');
 const batches = counter('canhgac_worker_batches_total', 'Batches a distributed worker handled, by outcome', [
@@ -73,9 +74,25 @@ async function openParts(
     retroClaim: redisRetroClaim(redis, prefix),
     notice: (n) => void feedNotice(notifier, n),
   });
-  opened.push(() => context.close());
-  // The API runs in `canhgac ingest`: it shows the feeds' status the workers publish.
-  if (context.ti) opened.push(publishStatus(stores.state, context.ti));
+  // Closed on the failure path with the rest, and by stop() before the stores (the last status write).
+  const contextParts: (() => unknown)[] = [() => context.close()];
+  // The API runs in `canhgac ingest`: it shows the feeds' status the workers publish and asks them to search.
+  const ti = context.ti;
+  if (ti) {
+    contextParts.push(publishStatus(stores.state, ti));
+    contextParts.push(
+      await serveIndicatorSearch(connection as object, redis, dist.queue, {
+        search: (v) => ti.search(v),
+        syncLocal: context.syncLocal,
+        localSettled: context.localSettled,
+        refreshAssets: context.refreshAssets,
+      }),
+    );
+  }
+  const closeContext = async () => {
+    for (const f of contextParts.splice(0).reverse()) await Promise.resolve(f()).catch(() => undefined);
+  };
+  opened.push(closeContext);
   const pipeline = await Pipeline.open({
     context: context.stage,
     config,
@@ -89,7 +106,7 @@ async function openParts(
     replay: redisReplayGuard(redis, prefix),
   });
   raiseLater = (a) => pipeline.raiseAlert(a);
-  return { stores, silent, notifier, redis, agencies, pipeline };
+  return { stores, silent, notifier, redis, agencies, pipeline, closeContext };
 }
 
 /** Starts a worker: pipeline + BullMQ consumer. */
@@ -123,7 +140,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     await undo();
     throw err;
   }
-  const { stores, silent, notifier, redis, agencies, pipeline } = parts;
+  const { stores, silent, notifier, redis, agencies, pipeline, closeContext } = parts;
   const reload = () =>
     void pipeline.reload().catch((err: unknown) => log.error({ err }, 'Rule or agency reload failed'));
   const unsubscribe = agencies.onChange(reload);
@@ -229,6 +246,8 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
       await worker.close();
       await notifier.close();
       await pipeline.close();
+      // Feeds stopped, the search answered no more, the last feed status written (its matches stay counted).
+      await closeContext();
       agencies.close();
       await silent.flush().catch(() => undefined);
       redis.disconnect();

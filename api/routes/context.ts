@@ -110,8 +110,10 @@ export const contextRoutes: RouteDef[] = [
       const value = typeof ctx.query.value === 'string' ? ctx.query.value : '';
       // Without threat intelligence (no feeds configured) nothing can match: an empty answer, not an error.
       if (!ctx.svc.threatIntel?.search) return { body: { value, hits: [], enabled: false } };
-      const r = ctx.svc.threatIntel.search(value);
+      const r = await ctx.svc.threatIntel.search(value);
       if ('error' in r) throw apiError('CANHGAC_ERR_API_VALIDATION', { reason: `value: ${r.error}` });
+      if ('unavailable' in r)
+        throw apiError('CANHGAC_ERR_API_UNAVAILABLE', { what: 'indicator search (no canhgac worker answered)' });
       return { body: r };
     },
   },

@@ -11,7 +11,7 @@ import { counter, gauge } from '../../core/metrics.js';
 import { contextError } from '../errors.js';
 import { redact } from './feeds/http.js';
 import { type FeedConfig, type FeedLoader, feedLoader } from './feeds/load.js';
-import { normaliseIndicator } from './observable.js';
+import { normaliseIndicator, parseIPv4, parseIPv6 } from './observable.js';
 import { IndicatorSet, type TypeCounts } from './set.js';
 import type { Indicator, IndicatorHit } from './types.js';
 
@@ -259,9 +259,22 @@ export class ThreatIntel {
     else if (n.type === 'domain') set.lookupDomain(n.value, now, out);
     else if (n.type === 'url') set.lookupUrl(n.value, now, out);
     else if (n.type === 'cidr') {
+      // A network: the indicators that overlap it (networks nest or are disjoint: the ones holding it, itself,
+      // and the addresses and networks inside it), the widest first. A scan: an analyst's search, not per event.
+      const net = netOf(n.value);
+      const found: { i: Indicator; width: number }[] = [];
       for (const f of this.feeds.values())
-        for (const i of f.indicators)
-          if (i.type === 'cidr' && i.value === n.value && (i.expiresAt ?? Infinity) > now) out.push(i);
+        for (const i of f.indicators) {
+          if ((i.expiresAt ?? Infinity) <= now) continue;
+          let r: Net | undefined;
+          if (i.type === 'ipv4') {
+            const a4 = parseIPv4(i.value);
+            r = { v6: false, start: a4, end: a4, len: 32 };
+          } else if (i.type === 'cidr' || i.type === 'ipv6') r = netOf(i.type === 'cidr' ? i.value : `${i.value}/128`);
+          if (r && net && overlaps(r, net)) found.push({ i, width: r.len });
+        }
+      found.sort((a, b) => a.width - b.width);
+      for (const x of found) out.push(x.i);
     } else set.lookupHash(n.value, now, out);
     return { type: n.type, value: n.value, hits: out.slice(0, 100) };
   }
@@ -274,4 +287,24 @@ export class ThreatIntel {
       matchesByDay: { ...s.status.matchesByDay },
     }));
   }
+}
+
+/** A network: IPv4 as a number range, IPv6 as its 128 bits and prefix length. */
+type Net = { v6: false; start: number; end: number; len: number } | { v6: true; bits: bigint; len: number };
+
+function netOf(v: string): Net | undefined {
+  const slash = v.indexOf('/');
+  const len = Number(v.slice(slash + 1));
+  const a4 = parseIPv4(v.slice(0, slash));
+  if (a4 >= 0) return { v6: false, start: a4, end: a4 + 2 ** (32 - len) - 1, len };
+  const p = parseIPv6(v.slice(0, slash));
+  return p ? { v6: true, bits: p.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n), len } : undefined;
+}
+
+/** Whether two networks share an address (networks nest or are disjoint: one holds the other). */
+function overlaps(a: Net, b: Net): boolean {
+  if (!a.v6 && !b.v6) return a.start <= b.end && b.start <= a.end;
+  if (!a.v6 || !b.v6) return false;
+  const drop = 128n - BigInt(Math.min(a.len, b.len));
+  return a.bits >> drop === b.bits >> drop;
 }

@@ -8,13 +8,18 @@ import type { IndicatorType } from './types.js';
 
 /** An IPv4 dotted quad as an unsigned 32-bit number, or -1. No allocation. */
 export function parseIPv4(s: string): number {
-  const n = s.length;
+  return parseIPv4Range(s, 0, s.length);
+}
+
+/** parseIPv4 of `s[from, to)`, without cutting it out. */
+export function parseIPv4Range(s: string, from: number, to: number): number {
+  const n = to - from;
   if (n < 7 || n > 15) return -1;
   let acc = 0;
   let part = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c === 46) {
       if (digits === 0 || ++dots > 3) return -1;

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { Matcher } from './matcher.js';
 import { formatIPv4, normaliseIndicator, normaliseUrl, parseIPv4 } from './observable.js';
-import { IndicatorSet } from './set.js';
+import { IndicatorSet, V4_BITMAP_24 } from './set.js';
 import type { Indicator, IndicatorHit, IndicatorType } from './types.js';
 
 const NOW = Date.parse('2026-12-07T00:00:00Z');
@@ -158,6 +158,53 @@ describe('IndicatorSet and Matcher', () => {
           }
         },
       ),
+    );
+  });
+
+  test('a large set (its bitmap per /24) agrees with a direct check, at the edges of every network (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 0x7fffffff }), (seed) => {
+        let x = seed;
+        const rand = () => {
+          x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+          return x;
+        };
+        const inds: Indicator[] = [];
+        const singles = new Set<number>();
+        for (let i = 0; i <= V4_BITMAP_24; i++) {
+          const a = rand();
+          singles.add(a);
+          inds.push({ type: 'ipv4', value: formatIPv4(a), feed: 'f', confidence: 50, tlp: 'green', firstSeen: NOW });
+        }
+        const nets: { start: number; end: number; value: string }[] = [];
+        for (let i = 0; i < 200; i++) {
+          const len = 8 + (rand() % 25);
+          const n = ind(`${formatIPv4(rand())}/${len}`);
+          inds.push(n);
+          const start = parseIPv4(n.value.split('/')[0]!);
+          nets.push({ start, end: start + 2 ** (32 - len) - 1, value: n.value });
+        }
+        const m = new Matcher(new IndicatorSet(inds));
+        const probes = [...nets.flatMap((n) => [n.start - 1, n.start, n.end, n.end + 1])];
+        for (let i = 0; i < 300; i++)
+          probes.push(
+            rand(),
+            inds[rand() % V4_BITMAP_24]!.value === ''
+              ? 0
+              : parseIPv4(inds[rand() % V4_BITMAP_24]!.value) + (rand() % 3) - 1,
+          );
+        for (const p of probes) {
+          if (p < 0 || p > 0xffffffff) continue;
+          const out: IndicatorHit[] = [];
+          m.match({ 'source.ip': formatIPv4(p) }, NOW, out);
+          const want = [
+            ...(singles.has(p) ? [formatIPv4(p)] : []),
+            ...nets.filter((n) => p >= n.start && p <= n.end).map((n) => n.value),
+          ];
+          expect(out.map((h) => h.indicator.value).sort()).toEqual(want.sort());
+        }
+      }),
+      { numRuns: 5 },
     );
   });
 });

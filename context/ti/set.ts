@@ -4,6 +4,7 @@
  * indicators: exact values in Maps, IPv4 networks flattened into sorted non-overlapping segments (networks nest
  * or are disjoint, so each segment knows its most specific network and each network its enclosing one).
  */
+import { Bloom, hashText, SEED } from './bloom.js';
 import { formatIPv6, ipv6Key, mappedIPv4, parseIPv4, parseIPv6 } from './observable.js';
 import type { Indicator, IndicatorType } from './types.js';
 
@@ -13,6 +14,9 @@ interface V4Net {
   end: number;
   idx: number;
 }
+
+/** Above this many IPv4 addresses and networks the bitmap is per /24 (below, per /16: most sets are small). */
+export const V4_BITMAP_24 = 20_000;
 
 /** Counts by type, for metrics and the API. */
 export type TypeCounts = Record<IndicatorType, number>;
@@ -36,6 +40,18 @@ export class IndicatorSet {
   private bucket: Uint32Array = new Uint32Array(65537);
   /** For an IPv4 address or network indicator: the indicator of the network enclosing it, or -1. */
   private parent: Int32Array = new Int32Array(0);
+  /**
+   * One bit per /24 (or /16) that any IPv4 indicator touches (2 MB, stays in the processor's cache): most
+   * addresses are in no indicator's /24 and are answered without reaching the segment arrays.
+   */
+  private v4Bits: Uint32Array = new Uint32Array(0);
+  /** The bitmap's granularity: /24 (2 MB) for large sets, /16 (8 KB) for small ones (the retro-match's, tests'). */
+  private v4Shift = 8;
+  private domainBloom: Bloom = new Bloom(0);
+  private urlBloom: Bloom = new Bloom(0);
+  private hashBloom: Bloom = new Bloom(0);
+  /** Scratch of lookupDomainIn: where the suffixes the Bloom filter let through start (grown when needed). */
+  private starts = new Int32Array(64);
   readonly counts: TypeCounts = { ipv4: 0, ipv6: 0, cidr: 0, domain: 0, url: 0, md5: 0, sha1: 0, sha256: 0 };
 
   /** Compiles indicators whose values are already normalised (normaliseIndicator). */
@@ -90,6 +106,14 @@ export class IndicatorSet {
     }
     this.v6Lens = [...v6Lens].sort((a, b) => b - a);
     this.buildSegments(nets, indicators.length);
+    this.domainBloom = bloomOf(this.domains);
+    this.urlBloom = bloomOf(this.urls);
+    this.hashBloom = bloomOf(this.hashes);
+  }
+
+  /** Bytes held by the front filters (the /24 bitmap and the Bloom filters). */
+  get filterBytes(): number {
+    return this.v4Bits.byteLength + this.domainBloom.bytes + this.urlBloom.bytes + this.hashBloom.bytes;
   }
 
   /** Number of indicators. */
@@ -98,6 +122,13 @@ export class IndicatorSet {
   }
 
   private buildSegments(nets: V4Net[], n: number): void {
+    if (nets.length > 0) {
+      const shift = nets.length > V4_BITMAP_24 ? 8 : 16;
+      const b = new Uint32Array(1 << (27 - shift));
+      for (const c of nets) setBits(b, c.start >>> shift, c.end >>> shift);
+      this.v4Bits = b;
+      this.v4Shift = shift;
+    }
     nets.sort((a, b) => a.start - b.start || b.end - a.end);
     const parent = new Int32Array(n).fill(-1);
     const starts: number[] = [];
@@ -156,7 +187,9 @@ export class IndicatorSet {
   /** Indicators naming an IPv4 address (as a number) or a network holding it; appended to `out`. */
   lookupIPv4(a: number, now: number, out: Indicator[]): void {
     const s = this.segStart;
-    if (s.length === 0 || s[0]! > a) return;
+    if (s.length === 0) return;
+    const q = a >>> this.v4Shift;
+    if ((this.v4Bits[q >>> 5]! & (1 << (q & 31))) === 0 || s[0]! > a) return;
     const b = a >>> 16;
     let lo = this.bucket[b]!;
     let hi = this.bucket[b + 1]!;
@@ -205,6 +238,50 @@ export class IndicatorSet {
     }
   }
 
+  /**
+   * lookupDomain for the host name `s[from, to)` as it stands in an event, ASCII letters compared in lower case,
+   * without building a string unless a suffix passes the Bloom filter. False (nothing looked up) when the name has
+   * a non-ASCII character: the caller then lower-cases it and calls lookupDomain.
+   */
+  lookupDomainIn(s: string, from: number, to: number, now: number, out: Indicator[]): boolean {
+    const bloom = this.domainBloom;
+    let n = 0;
+    let h = SEED;
+    for (let i = to - 1; i >= from; i--) {
+      let c = s.charCodeAt(i);
+      if (c >= 128) return false;
+      // At a dot, h is the hash of the suffix after it: the same as a whole indicator of that text.
+      if (c === 46 && bloom.has(h)) n = this.keep(n, i + 1);
+      if (c >= 65 && c <= 90) c |= 32;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (bloom.has(h)) n = this.keep(n, from);
+    // Longest first, as lookupDomain.
+    for (let j = n - 1; j >= 0; j--) {
+      const idx = this.domains.get(s.slice(this.starts[j]!, to).toLowerCase());
+      if (idx !== undefined) this.chain(idx, now, out);
+    }
+    return true;
+  }
+
+  private keep(n: number, at: number): number {
+    if (n === this.starts.length) {
+      const grown = new Int32Array(n * 2);
+      grown.set(this.starts);
+      this.starts = grown;
+    }
+    this.starts[n] = at;
+    return n + 1;
+  }
+
+  /** Whether a URL or digest with this hash (bloom.ts) may be in the set (false: certainly not). */
+  mayHaveUrl(h: number): boolean {
+    return this.urlBloom.has(h);
+  }
+  mayHaveHash(h: number): boolean {
+    return this.hashBloom.has(h);
+  }
+
   /** Indicators naming a normalised URL. */
   lookupUrl(url: string, now: number, out: Indicator[]): void {
     if (this.urls.size > 0) this.chain(this.urls.get(url), now, out);
@@ -225,6 +302,26 @@ export class IndicatorSet {
   get hasHashes(): boolean {
     return this.hashes.size > 0;
   }
+}
+
+/** Sets bits lo..hi (inclusive) of a bitmap. */
+function setBits(b: Uint32Array, lo: number, hi: number): void {
+  for (let i = lo; i <= hi; ) {
+    if ((i & 31) === 0 && i + 31 <= hi) {
+      b[i >>> 5] = 0xffffffff;
+      i += 32;
+    } else {
+      b[i >>> 5]! |= 1 << (i & 31);
+      i++;
+    }
+  }
+}
+
+/** A Bloom filter of a Map's keys. */
+function bloomOf(m: Map<string, number>): Bloom {
+  const b = new Bloom(m.size);
+  for (const k of m.keys()) b.add(hashText(k));
+  return b;
 }
 
 /** An empty set (no feeds configured). */
