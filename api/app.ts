@@ -25,6 +25,7 @@ import { type BucketOptions, TokenBuckets } from './limits.js';
 import { type ApiSpec, loadSpec, type Operation, validateRequest } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { agencyRoutes } from './routes/agencies.js';
+import { agencyRuleRoutes } from './routes/agency-rules.js';
 import { attackRoutes } from './routes/attack.js';
 import { complianceRoutes } from './routes/compliance.js';
 import { consoleRoutes } from './routes/console.js';
@@ -46,6 +47,7 @@ import { savedSearchRoutes } from './routes/saved-searches.js';
 import { streamRoutes } from './routes/stream.js';
 import { suppressionRoutes } from './routes/suppressions.js';
 import { systemRoutes } from './routes/system.js';
+import { tiFeedRoutes } from './routes/ti-feeds.js';
 import { tuningRoutes } from './routes/tuning.js';
 import { RuleCatalog, type RuleSources } from './rule-catalog.js';
 
@@ -133,10 +135,12 @@ export const ROUTES: readonly RouteDef[] = [
   ...notificationRoutes,
   ...ruleRoutes,
   ...ruleExceptionRoutes,
+  ...agencyRuleRoutes,
   ...streamRoutes,
   ...savedSearchRoutes,
   ...consoleRoutes,
   ...contextRoutes,
+  ...tiFeedRoutes,
   ...entityRoutes,
   ...attackRoutes,
   ...ruleWordRoutes,

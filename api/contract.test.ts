@@ -179,6 +179,20 @@ function cases(): Record<string, Case> {
     },
     listLearnedHosts: { path: '/api/v1/assets/learned', key: k.viewer_a, status: 200 },
     listThreatIntelFeeds: { path: '/api/v1/threat-intel/feeds', key: k.analyst, status: 200 },
+    createThreatIntelFeed: {
+      path: '/api/v1/threat-intel/feeds',
+      key: k.admin,
+      body: { name: 'contract', type: 'list', url: 'http://127.0.0.1:9/none.txt', enabled: false },
+      status: 201,
+    },
+    updateThreatIntelFeed: {
+      method: 'PUT',
+      path: '/api/v1/threat-intel/feeds/nope',
+      key: k.admin,
+      body: { confidence: 50 },
+      status: 404,
+    },
+    deleteThreatIntelFeed: { method: 'DELETE', path: '/api/v1/threat-intel/feeds/nope', key: k.admin, status: 404 },
     // No feeds in this fixture: nothing can match, an empty answer.
     searchIndicators: { path: '/api/v1/threat-intel/search?value=1.2.3.4', key: k.analyst, status: 200 },
     listLocalIndicators: { path: '/api/v1/threat-intel/local', key: k.analyst, status: 200 },
@@ -246,6 +260,14 @@ function cases(): Record<string, Case> {
       status: 201,
     },
     getRule: { path: `/api/v1/rules/${a.rule}`, key: k.analyst, status: 200 },
+    listAgencyRules: { path: '/api/v1/agency-rules', key: k.agency_admin_a, status: 200 },
+    updateAgencyRules: {
+      method: 'PATCH',
+      path: `/api/v1/agency-rules/${AGENCY_A}`,
+      key: k.agency_admin_a,
+      body: { enabled: false },
+      status: 200,
+    },
     updateRule: { path: `/api/v1/rules/${a.rule}`, key: k.analyst, body: { enabled: false }, status: 200 },
     deleteRule: {
       method: 'DELETE',

@@ -36,6 +36,15 @@ beforeAll(async () => {
         'threat.indicator.confidence': 80,
         message: `Failed password for root-${mark} from ${IP} port 22 ssh2 ${mark}`,
       });
+  // An account seen three days ago only: inside the default period (7 days), outside a day.
+  events.push({
+    'event.id': 'ent-old-1',
+    '@timestamp': at(3 * 24 * 60),
+    'agency.id': AGENCY_A,
+    'host.name': 'web-a',
+    'user.name': 'Ke.Toan',
+    message: 'Accepted password for Ke.Toan',
+  });
   await f.stores.events.write(SCOPE_ALL, events);
   for (const [agency, mark, host] of [
     [AGENCY_A, 'amark', 'web-a'],
@@ -133,13 +142,23 @@ describe('entity pages (API)', () => {
     const agency = await get('agency_admin_a', `/api/v1/entities/agency/${AGENCY_A}`);
     expect(agency.status).toBe(200);
     expect(agency.body.context.agency?.name).toBe('Agency amark-91c2');
-    expect(agency.body.events.total).toBe(3);
-    // Incidents last seen in the period (a day by default); the fixture's own is from November.
+    // Its three events of the hour and the account's event of three days ago.
+    expect(agency.body.events.total).toBe(4);
+    // Incidents last seen in the period (7 days by default); the fixture's own is from November.
     expect(agency.body.incidents.total).toBe(1);
     const year = await get('agency_admin_a', `/api/v1/entities/agency/${AGENCY_A}?days=365`);
     expect(year.body.incidents.total).toBe(2);
     expect(agency.text).not.toContain(B_MARK);
     expect(year.text).not.toContain(B_MARK);
+  });
+
+  it('looks back 7 days by default: an account seen three days ago is found (any case)', async () => {
+    const week = await get('analyst', '/api/v1/entities/user/ke.toan');
+    expect((week.body as unknown as { window: { days: number } }).window.days).toBe(7);
+    expect(week.body.events.total).toBe(1);
+    expect(week.body.events.recent[0]!['event.id']).toBe('ent-old-1');
+    const day = await get('analyst', '/api/v1/entities/user/ke.toan?days=1');
+    expect(day.body.events.total).toBe(0);
   });
 
   it('an unknown kind is refused with the field named', async () => {

@@ -71,6 +71,7 @@ const RESOURCE: [RegExp, keyof BIds][] = [
   [/^\/api\/v1\/channels\//, 'channel'],
   [/^\/api\/v1\/routes\//, 'route'],
   [/^\/api\/v1\/agencies\//, 'agency'],
+  [/^\/api\/v1\/agency-rules\//, 'agency'],
   [/^\/api\/v1\/users\//, 'user'],
   [/^\/api\/v1\/api-keys\//, 'apiKey'],
   [/^\/api\/v1\/rules\//, 'rule'],
@@ -127,6 +128,7 @@ async function snapshotB(): Promise<string> {
     'users',
     'api_keys',
     'assets',
+    'agency_rules',
   ]) {
     const page = await f.stores.state.collection(c).list({ kind: 'agency', agencyId: AGENCY_B }, { size: 1000 });
     parts.push(c, page.docs);

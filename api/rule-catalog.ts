@@ -4,9 +4,10 @@
  * `rule_overrides`, read by the pipeline's reload too). Files are read again after `ttlMs`, off the request path.
  */
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { projectRoot } from '../core/shared-data.js';
+import { INSTALLED_RULES_DIR } from '../detection/agency-rules.js';
 import { loadRules, parseRuleText } from '../detection/sigma/load.js';
 import { ANY, ONE, type SigmaDocument } from '../detection/sigma/model.js';
 import { SCOPE_ALL, type StateStore } from '../store/types.js';
@@ -48,6 +49,8 @@ export interface CatalogRule {
   fields: Record<string, string[]>;
   /** What to do when it fires (a rule's `response:` list, when it has one). */
   response: string[];
+  /** `sigmahq`: installed by `canhgac rules update` (each agency may switch it off for itself). */
+  package?: 'sigmahq';
   /** Uploaded rules: the document version and last change. */
   version?: number;
   updatedAt?: number;
@@ -188,7 +191,7 @@ export class RuleCatalog {
   private texts = new Map<string, string>();
   private readAt = 0;
   private loading: Promise<CatalogRule[]> | undefined;
-  private readonly dirs: { path: string; source: RuleSource }[];
+  private readonly dirs: { path: string; source: RuleSource; installed?: boolean }[];
 
   constructor(
     private readonly state: StateStore,
@@ -197,7 +200,11 @@ export class RuleCatalog {
   ) {
     this.dirs = [
       { path: resolve(sources.shipped ?? SHIPPED_RULE_DIR), source: 'shipped' },
-      ...sources.dirs.map((p) => ({ path: resolve(p), source: 'dir' as const })),
+      ...sources.dirs.map((p) => ({
+        path: resolve(p),
+        source: 'dir' as const,
+        installed: basename(resolve(p)) === INSTALLED_RULES_DIR,
+      })),
     ];
   }
 
@@ -255,7 +262,8 @@ export class RuleCatalog {
           // Removed since it was read: listed without its text until the next read.
         }
         texts.set(d.id, text);
-        out.push(entryOf(d, dir.source, relative(dir.path, d.file) || d.file, text));
+        const entry = entryOf(d, dir.source, relative(dir.path, d.file) || d.file, text);
+        out.push(dir.installed ? { ...entry, package: 'sigmahq' } : entry);
       }
     }
     this.files = out;

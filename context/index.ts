@@ -9,12 +9,14 @@ import type { EventStore, StateStore } from '../store/types.js';
 import { AssetDirectory } from './assets/weigh.js';
 import { GeoEnricher, type GeoOptions } from './geo/enrich.js';
 import { ContextStage, type IndicatorAlert, retroMatch } from './stage.js';
+import { ConsoleFeeds } from './ti/console-feeds.js';
 import type { FeedConfig } from './ti/feeds/load.js';
 import { LocalList, toIndicator } from './ti/local.js';
 import { type FeedNotice, ThreatIntel } from './ti/manager.js';
 import type { Indicator } from './ti/types.js';
 
 export { ContextStage, type IndicatorAlert, TI_RULE_ID } from './stage.js';
+export { type ConsoleFeed, ConsoleFeeds, publicFeed, validateFeed } from './ti/console-feeds.js';
 export { LOCAL_FEED, type LocalIndicator, LocalList, validateLocal } from './ti/local.js';
 export type { FeedNotice, FeedStatus } from './ti/manager.js';
 export { ThreatIntel } from './ti/manager.js';
@@ -94,7 +96,9 @@ export async function openContext(config: Record<string, unknown>, deps: Context
         })
       : undefined;
   const local = deps.state ? new LocalList(deps.state) : undefined;
+  const added = deps.state ? new ConsoleFeeds(deps.state) : undefined;
   let seen = '';
+  let seenFeeds = '';
   let syncing = Promise.resolve();
   const syncLocal = (): Promise<void> => {
     if (!ti || !local) return Promise.resolve();
@@ -102,9 +106,16 @@ export async function openContext(config: Record<string, unknown>, deps: Context
       .then(async () => {
         const entries = await local.list();
         const print = LocalList.fingerprint(entries);
-        if (print === seen) return;
-        seen = print;
-        ti.setLocal(entries.map(toIndicator));
+        if (print !== seen) {
+          seen = print;
+          ti.setLocal(entries.map(toIndicator));
+        }
+        // The feeds added in the console, read on the same poll and change announcement as the list.
+        const feeds = ((await added?.list()) ?? []).map(({ id, updatedBy, updatedAt, version, agencyId, ...f }) => f);
+        const fp = JSON.stringify(feeds);
+        if (fp === seenFeeds) return;
+        seenFeeds = fp;
+        await ti.setConsoleFeeds(feeds);
       })
       .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'Reading the local indicator list failed'));
     return syncing;

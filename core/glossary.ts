@@ -170,3 +170,42 @@ export const RULE_SOURCE_TERMS = {
   dir: { vi: 'Thư mục cấu hình', en: 'Configured folder' },
   uploaded: { vi: 'Tải lên', en: 'Uploaded' },
 } as const satisfies Record<string, Term>;
+
+/**
+ * What an audited change did (the audit entry's action, dots as underscores: `user.create` -> user_create), as the
+ * administration pages' recent changes say it.
+ */
+export const AUDIT_ACTION_TERMS = {
+  user_create: { vi: 'tạo tài khoản', en: 'created the user' },
+  user_update: { vi: 'sửa tài khoản', en: 'changed the user' },
+  user_delete: { vi: 'xóa tài khoản', en: 'deleted the user' },
+  user_password: { vi: 'đặt lại mật khẩu', en: 'reset the password' },
+  user_unlock: { vi: 'mở khóa tài khoản', en: 'unlocked the user' },
+  user_lock: { vi: 'tự khóa do nhập sai', en: 'locked after failures' },
+  user_disable: { vi: 'khóa tài khoản', en: 'locked the user' },
+  user_enable: { vi: 'mở lại tài khoản', en: 're-enabled the user' },
+  user_role: { vi: 'đổi vai trò', en: 'changed the role' },
+  api_key_create: { vi: 'tạo khóa API', en: 'created an API key' },
+  api_key_revoke: { vi: 'thu hồi khóa API', en: 'revoked an API key' },
+  channel_create: { vi: 'thêm kênh', en: 'added a channel' },
+  channel_update: { vi: 'sửa kênh', en: 'changed a channel' },
+  channel_delete: { vi: 'xóa kênh', en: 'removed a channel' },
+  channel_test: { vi: 'gửi thử kênh', en: 'tested a channel' },
+  route_create: { vi: 'thêm tuyến', en: 'added a route' },
+  route_update: { vi: 'sửa tuyến', en: 'changed a route' },
+  route_delete: { vi: 'xóa tuyến', en: 'removed a route' },
+  settings_update: { vi: 'sửa cài đặt', en: 'changed settings' },
+  suppression_create: { vi: 'tạm ẩn cảnh báo', en: 'suppressed alerts' },
+  suppression_delete: { vi: 'bỏ tạm ẩn', en: 'removed a suppression' },
+  agency_create: { vi: 'thêm đơn vị', en: 'added an agency' },
+  agency_update: { vi: 'sửa đơn vị', en: 'changed an agency' },
+  agency_delete: { vi: 'xóa đơn vị', en: 'removed an agency' },
+  asset_create: { vi: 'thêm tài sản', en: 'added an asset' },
+  asset_update: { vi: 'sửa tài sản', en: 'changed an asset' },
+  asset_delete: { vi: 'xóa tài sản', en: 'removed an asset' },
+  asset_import: { vi: 'nhập danh mục tài sản', en: 'imported assets' },
+  indicator_create: { vi: 'thêm chỉ báo', en: 'added an indicator' },
+  indicator_update: { vi: 'sửa chỉ báo', en: 'changed an indicator' },
+  indicator_delete: { vi: 'gỡ chỉ báo', en: 'removed an indicator' },
+  compliance_system: { vi: 'khai báo hệ thống thông tin', en: 'declared an information system' },
+} as const satisfies Record<string, Term>;

@@ -5,7 +5,7 @@
  */
 import type { RiskVerdict } from './risk.js';
 import { tacticsOf } from './risk.js';
-import type { Alert, Incident } from './types.js';
+import type { Alert, AttackStep, Incident } from './types.js';
 import { SEVERITIES } from './types.js';
 
 /** What the intake knows about an alert when it applies it to an incident. */
@@ -41,6 +41,8 @@ export function mergeAttack(next: Incident, alert: Alert, note: AttackNote | und
     step.count += 1;
     step.firstTs = Math.min(step.firstTs, alert.ts);
     step.lastTs = Math.max(step.lastTs, alert.ts);
+    // A rule's alerts may differ in level (asset weighing): the step shows its highest, whatever came first.
+    if (SEVERITIES.indexOf(alert.level) > SEVERITIES.indexOf(step.level)) step.level = alert.level;
   } else if (chain.length < MAX_STEPS) {
     chain.push({
       ruleId: alert.ruleId,
@@ -54,12 +56,12 @@ export function mergeAttack(next: Incident, alert: Alert, note: AttackNote | und
       ...(note.via ? { via: note.via } : {}),
     });
   }
-  chain.sort((a, b) => a.firstTs - b.firstTs || (a.ruleId < b.ruleId ? -1 : 1));
+  chain.sort(byTime);
   next.chain = chain;
   // The ATT&CK panel shows every technique and tactic the attack's rules carry, not only the first rule's.
   const tags = alert.tags.filter((t) => t.toLowerCase().startsWith('attack.'));
   if (prev) next.attack = [...new Set([...(next.attack ?? []), ...tags])];
-  // The incident is named after its most severe rule (the first one on a tie).
+  // Named after its most severe rule; on a tie it keeps the name it opened (and was notified) with.
   if (prev && SEVERITIES.indexOf(alert.level) > SEVERITIES.indexOf(prev.severity)) {
     next.title = alert.ruleTitle;
     next.ruleId = alert.ruleId;
@@ -75,4 +77,25 @@ export function mergeAttack(next: Incident, alert: Alert, note: AttackNote | und
       contributions: r.contributions.map((c) => ({ ...c })),
     };
   }
+}
+
+const byTime = (a: AttackStep, b: AttackStep) => a.firstTs - b.firstTs || (a.ruleId < b.ruleId ? -1 : 1);
+
+/** Two kill chains as one (merged incidents): a rule's steps add up; in time order, bounded. */
+export function mergeChains(a: readonly AttackStep[], b: readonly AttackStep[]): AttackStep[] {
+  const out = a.map((s) => ({ ...s, tactics: [...s.tactics] }));
+  for (const t of b) {
+    const s = out.find((x) => x.ruleId === t.ruleId);
+    if (!s) {
+      out.push({ ...t, tactics: [...t.tactics] });
+      continue;
+    }
+    s.count += t.count;
+    if (t.firstTs < s.firstTs && t.via === undefined) delete s.via;
+    else if (t.firstTs < s.firstTs && t.via !== undefined) s.via = t.via;
+    s.firstTs = Math.min(s.firstTs, t.firstTs);
+    s.lastTs = Math.max(s.lastTs, t.lastTs);
+    if (SEVERITIES.indexOf(t.level) > SEVERITIES.indexOf(s.level)) s.level = t.level;
+  }
+  return out.sort(byTime).slice(0, MAX_STEPS);
 }

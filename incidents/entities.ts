@@ -50,12 +50,14 @@ export function ipOf(v: string): string | undefined {
 }
 
 /**
- * The entities of an event (and of a correlation's group-by values, which win: they are what the rule grouped
- * on). The address the line came from (the syslog relay, `log.source.address`) is never the attacker.
+ * The entities of an event (and of a rule's fields, which win). The address the line came from (the syslog relay,
+ * `log.source.address`) is never the attacker. `stored`: the event may predate the entity fields (source.ip was
+ * the relay then), so source.ip counts only beside log.source.address.
  */
 export function entitiesOf(
   event: Readonly<Record<string, unknown>>,
   fields?: Readonly<Record<string, unknown>>,
+  stored = true,
 ): Entity[] {
   const src = fields ? { ...event, ...fields } : event;
   const out: Entity[] = [];
@@ -65,7 +67,7 @@ export function entitiesOf(
     const v = text(src[n]);
     const ip = v === undefined ? undefined : ipOf(v);
     // Before the relay moved to log.source.address, source.ip held the relay's address: not the attacker then.
-    if (ip === undefined || ip === relay || (n === 'source.ip' && relay === undefined)) continue;
+    if (ip === undefined || ip === relay || (stored && n === 'source.ip' && relay === undefined)) continue;
     out.push({ kind: 'ip', value: ip });
     break;
   }
@@ -81,6 +83,19 @@ export function entitiesOf(
   const tiIp = ti === undefined ? undefined : ipOf(ti);
   if (tiIp && !out.some((e) => e.kind === 'ip' && e.value === tiIp)) out.push({ kind: 'ip', value: tiIp });
   return out;
+}
+
+/**
+ * The entities of a correlation alert: its group-by values only. The event that crossed its count is one of many
+ * (ten failed logins from ten addresses): its attacker, host or account is not the correlation's, and which event
+ * crosses follows the order events arrive in, so reading them would make grouping depend on that order.
+ */
+export function groupEntities(
+  group: Readonly<Record<string, unknown>> | undefined,
+  event: Readonly<Record<string, unknown>>,
+): Entity[] {
+  if (!group) return [];
+  return entitiesOf({ 'log.source.address': event['log.source.address'] }, group, false);
 }
 
 /** The stable text of an entity (`ip:203.0.113.5`). */

@@ -1,8 +1,9 @@
 /**
  * Identical incidents embedded and distributed (issue 15): the same alerts give the same partition into incidents
  * when one intake applies them in order on SQLite (embedded) and when two intakes, as two distributed workers,
- * apply them concurrently on one shared OpenSearch state store (each worker its own batches; alerts that share an
- * entity race on its links). Skipped without CANHGAC_TEST_OPENSEARCH_URL.
+ * apply them concurrently on one shared OpenSearch state store (each worker its own batches, one in reverse; alerts
+ * that share an entity race on its links; an alert bridging two attacks merges their incidents). Skipped without
+ * CANHGAC_TEST_OPENSEARCH_URL.
  */
 import { expect, it } from '@jest/globals';
 import { rest } from '../store/opensearch/client.js';
@@ -38,6 +39,16 @@ function alerts(): Alert[] {
       entities: [`ip:${attackers[k]}`, `host:${hosts[k]}`],
     });
   }
+  // The first attacker logs in on web02: its attack and web02's are one (their incidents merge).
+  out.push({
+    ...out[0]!,
+    id: 'bridge',
+    ruleId: 'r-bridge',
+    host: 'web02',
+    eventIds: ['e-bridge'],
+    ts: T0 + 295_000,
+    entities: [`ip:${attackers[0]}`, 'host:web02'],
+  });
   return out;
 }
 
@@ -56,8 +67,12 @@ async function partition(
   // The pipeline writes alerts without a forced refresh: make them visible to the listing.
   await settle();
   const by = new Map<string, string[]>();
-  for (const a of (await svc.alerts.list(SCOPE_ALL, { size: 1000 })).docs)
-    if (a.incidentId) by.set(a.incidentId, [...(by.get(a.incidentId) ?? []), a.id].sort());
+  for (const a of (await svc.alerts.list(SCOPE_ALL, { size: 1000 })).docs) {
+    if (!a.incidentId) continue;
+    // An incident merged into another stands for the survivor.
+    const { id } = await svc.resolve(a.incidentId);
+    by.set(id, [...(by.get(id) ?? []), a.id].sort());
+  }
   return [...by.values()].sort((x, y) => (x[0]! < y[0]! ? -1 : 1));
 }
 
@@ -69,14 +84,16 @@ describeOpenSearch('entity grouping embedded and distributed', (url) => {
     const prefix = testPrefix();
     const os = await openOpenSearchStores({ node: url, prefix });
     try {
-      // Two workers, each with every other alert (interleaved batches), racing on the shared store.
+      // Two workers, each with every other alert (interleaved batches, the second worker's in reverse, as a redone
+      // batch would come), racing on the shared store.
       const all = alerts();
       const distributed = await partition(
         os.state,
-        [all.filter((_, i) => i % 2 === 0), all.filter((_, i) => i % 2)],
+        [all.filter((_, i) => i % 2 === 0), all.filter((_, i) => i % 2).reverse()],
         () => rest(os.client, 'POST', `/${prefix}-*/_refresh`),
       );
-      expect(embedded).toHaveLength(3);
+      // The first two attacks are one through the bridge; the third apart.
+      expect(embedded).toHaveLength(2);
       expect(distributed).toEqual(embedded);
     } finally {
       await rest(os.client, 'DELETE', `/${prefix}-*`, undefined, { ok: [404] });

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { assetId } from '../context/assets/assets.js';
+import { AssetDirectory } from '../context/assets/weigh.js';
 import { openSqliteStores, type SqliteStores } from '../store/sqlite/index.js';
 import { SCOPE_ALL } from '../store/types.js';
-import { entitiesOf, entityKey } from './entities.js';
+import { entitiesOf, entityKey, groupEntities } from './entities.js';
 import { AlertIntake, type IntakeOptions } from './intake.js';
 import { IncidentService } from './service.js';
 import type { Alert, Incident } from './types.js';
@@ -71,6 +72,23 @@ describe('entities of an event', () => {
     expect(entitiesOf({ 'host.name': 'h', 'source.ip': '10.0.0.2' }).map(entityKey)).toEqual(['host:h']);
     // A Windows "-" address or account is no entity.
     expect(entitiesOf({ 'host.name': 'dc', IpAddress: '-', TargetUserName: '-' }).map(entityKey)).toEqual(['host:dc']);
+  });
+});
+
+describe('entities of a correlation alert', () => {
+  it('are its group-by values, not the attacker or account of the event that crossed its count', () => {
+    const crossing = {
+      'host.name': 'web01',
+      'source.ip': '203.0.113.9',
+      'log.source.address': '10.0.0.2',
+      'user.name': 'root',
+    };
+    expect(groupEntities({ 'host.name': 'web01' }, crossing).map(entityKey)).toEqual(['host:web01']);
+    // Grouped by the attacker: the address is the entity, also from an event without a relay field.
+    expect(groupEntities({ 'source.ip': '203.0.113.9' }, { 'host.name': 'web01' }).map(entityKey)).toEqual([
+      'ip:203.0.113.9',
+    ]);
+    expect(groupEntities(undefined, crossing)).toEqual([]);
   });
 });
 
@@ -275,15 +293,44 @@ describe('risk-based alerting', () => {
     expect(after.incident!.id).toBe(high.incident!.id);
   });
 
-  it('weighs the asset criticality of the inventory', async () => {
+  it('counts asset criticality once: in the alert level the asset weighed, not again in risk', async () => {
     await stores.state
       .collection<Record<string, unknown>>('assets')
       .put(SCOPE_ALL, { id: assetId(A, 'db01'), agencyId: A, host: 'db01', addresses: [], criticality: 5 });
-    const i = intake();
-    const vital = await i.ingest(low({ host: 'db01' }));
-    const plain = await i.ingest(low({ host: 'web07' }));
-    expect(vital.alert.risk!.score).toBe(35);
-    expect(plain.alert.risk!.score).toBe(25);
+    // The pipeline's alert stage weighs each alert by its asset before the incident stage (issue 14).
+    const assets = new AssetDirectory(stores.state);
+    await assets.refresh();
+    const vital = low({ host: 'db01', ts: T0 });
+    const plain = low({ host: 'web07', ts: T0 });
+    assets.weigh([vital, plain]);
+    expect([vital.level, vital.fields?.['severity.original']]).toEqual(['medium', 'low']);
+    expect(plain.level).toBe('low');
+    const i = intake({ risk: { openLevel: 'high' } });
+    const v = await i.ingest(vital);
+    const p = await i.ingest(plain);
+    // Medium's points (50) on the vital host, not 50 x a criticality factor (70 before); low's 25 elsewhere.
+    expect(v.alert.risk!.score).toBe(50);
+    expect(p.alert.risk!.score).toBe(25);
+  });
+
+  it('scores repetition in event time: the same alerts give the same score in any order', async () => {
+    const alerts = [0, 1, 2, 3].map((k) => low({ id: `rep-${k}`, ip: '203.0.113.5', ts: T0 + k * MIN }));
+    const scores: number[] = [];
+    for (const order of [alerts, [...alerts].reverse()]) {
+      await stores.close();
+      stores = openSqliteStores({ path: ':memory:' });
+      svc = new IncidentService(stores.state, { now: () => T0, settings: false });
+      const i = intake();
+      for (const a of order) await i.ingest(a);
+      // Scored at the last alert's time: 25 + 12.5 + 6.25 + 3.1, decayed a little.
+      scores.push(
+        (await i.ingest(low({ id: 'probe', ruleId: 'r-probe', ip: '203.0.113.5', ts: T0 + 3 * MIN }))).alert.risk!
+          .score,
+      );
+    }
+    expect(scores[1]).toBe(scores[0]);
+    expect(scores[0]).toBeGreaterThan(70);
+    expect(scores[0]).toBeLessThan(72.5);
   });
 
   it('counts a replayed alert once', async () => {
@@ -296,6 +343,22 @@ describe('risk-based alerting', () => {
 });
 
 describe('risk and grouping together', () => {
+  it('a low alert that arrived before the incident opened on its entity joins it, later in time or earlier', async () => {
+    const outcome = async (order: 'in' | 'reverse') => {
+      await stores.close();
+      stores = openSqliteStores({ path: ':memory:' });
+      svc = new IncidentService(stores.state, { now: () => T0, settings: false });
+      const i = intake();
+      const high = alert({ id: 'h1', ip: '203.0.113.5', ts: T0 });
+      const after = alert({ id: 'l1', ruleId: 'r-low', level: 'low', ip: '203.0.113.5', ts: T0 + 5 * MIN });
+      for (const a of order === 'in' ? [high, after] : [after, high]) await i.ingest(a);
+      return (await svc.alerts.get(SCOPE_ALL, 'l1'))!.incidentId;
+    };
+    const inOrder = await outcome('in');
+    expect(inOrder).toBeDefined();
+    expect(await outcome('reverse')).toBe(inOrder);
+  });
+
   it('a new incident takes in the earlier alerts that only fed risk on its entities', async () => {
     const i = intake();
     const scan = await i.ingest(

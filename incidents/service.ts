@@ -8,8 +8,9 @@ import { isStoreConflict } from '../store/errors.js';
 import { type Collection, SCOPE_ALL, type Scope, type StateStore, type Versioned } from '../store/types.js';
 import { type AttackNote, mergeAttack } from './attack.js';
 import { writeAudit } from './audit.js';
+import { alertEvents, earlier, stateView } from './changes.js';
 import { incidentError } from './errors.js';
-import { IncidentOutbox, pushEvent, RECURRING_AT } from './outbox.js';
+import { IncidentOutbox, pushEvent } from './outbox.js';
 import {
   attackTags,
   DEFAULT_GROUPING,
@@ -135,17 +136,16 @@ export class IncidentService {
   /** `adopt`: an alert stored earlier with risk only (no incident) now joins this incident. */
   private async applyAlert(alert: Alert, key: string, attack?: AttackNote, adopt = false): Promise<AlertOutcome> {
     await this.currentSla();
-    const id = IncidentService.incidentId(key);
     // A batch replayed after a crash raises the same alert ids again: count each alert once.
     const seen = await this.alerts.get(SCOPE_ALL, alert.id);
     if (seen && !(adopt && !seen.incidentId && !seen.suppressedBy)) {
       alertsTotal.labels('duplicate').inc();
       const { version: _v, ...prior } = seen;
-      const incident = await this.incidents.get(SCOPE_ALL, id);
+      const { current: incident } = await this.resolve(IncidentService.incidentId(key), seen);
       return { alert: prior, ...(incident ? { incident } : {}), created: false, reopened: false, suppressed: false };
     }
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      const current = await this.incidents.get(SCOPE_ALL, id);
+      const { id, current } = await this.resolve(IncidentService.incidentId(key));
       if (current?.alertIds.includes(alert.id)) {
         // Counted already, but the process stopped before the alert record was written (the two are separate
         // writes): write it now and count nothing. alertIds keeps the newest ids, which is what a replay raises.
@@ -193,6 +193,11 @@ export class IncidentService {
           eventIds: [...new Set([...alert.eventIds, ...current.eventIds])].slice(0, this.maxIds),
           updatedAt: now,
         };
+        // The host of the earliest alert (the smaller name on a tie): the same whatever order alerts arrive in.
+        if (earlier(alert.ts, alert.host, current.firstSeen, current.host)) {
+          if (alert.host === undefined) delete next.host;
+          else next.host = alert.host;
+        }
         if (current.state === 'resolved' || (current.state === 'false_positive' && this.opts.reopenFalsePositives)) {
           reopened = true;
           next.state = 'new';
@@ -233,7 +238,21 @@ export class IncidentService {
         await backoff(attempt);
       }
     }
-    throw incidentError('CANHGAC_ERR_INCIDENT_BUSY', { id });
+    throw incidentError('CANHGAC_ERR_INCIDENT_BUSY', { id: IncidentService.incidentId(key) });
+  }
+
+  /**
+   * The incident an id stands for now: itself, or the one entity grouping merged it into (incidents/merge.ts),
+   * followed to the end. `seen`: an alert already stored, whose own incident id is read instead.
+   */
+  async resolve(id: string, seen?: Alert): Promise<{ id: string; current: Versioned<Incident> | undefined }> {
+    let target = seen?.incidentId ?? id;
+    let current = await this.incidents.get(SCOPE_ALL, target);
+    for (let hop = 0; current?.mergedInto && hop < 16; hop++) {
+      target = current.mergedInto;
+      current = await this.incidents.get(SCOPE_ALL, target);
+    }
+    return { id: target, current };
   }
 
   /** Moves an incident to another state (analyst action), within the caller's scope. */
@@ -459,38 +478,4 @@ export class IncidentService {
   ): Promise<void> {
     await writeAudit(this.audit, this.now(), { actor, action, collection, targetId, agencyId, before, after });
   }
-}
-
-/** The events an alert makes on its incident: opened or reopened, escalated, or its count past a threshold. */
-function alertEvents(current: Incident | undefined, next: Incident, alert: Alert, opened: boolean, now: number): void {
-  const silent = alert.kind === 'silent_host';
-  if (opened) {
-    // The id of the notice before the outbox existed (incident + reopen count): a notice sent then is not repeated.
-    const kind = silent ? 'host.silent' : current ? 'incident.reopened' : 'incident.created';
-    pushEvent(next, { id: `${next.id}:${next.reopenCount}`, kind, at: now });
-    return;
-  }
-  if (!current) return;
-  if (SEVERITIES.indexOf(next.severity) > SEVERITIES.indexOf(current.severity))
-    pushEvent(next, {
-      id: `${next.id}:escalated:${next.reopenCount}:${next.severity}`,
-      kind: 'incident.escalated',
-      at: now,
-      from: current.severity,
-    });
-  const crossed = RECURRING_AT.filter((t) => current.alertCount < t && next.alertCount >= t).pop();
-  if (crossed !== undefined)
-    pushEvent(next, { id: `${next.id}:recurring:${next.reopenCount}:${crossed}`, kind: 'incident.recurring', at: now });
-}
-
-/** The fields of an incident an audit entry records (not the growing id lists). */
-function stateView(inc: Incident): Record<string, unknown> {
-  return {
-    state: inc.state,
-    assignee: inc.assignee ?? null,
-    severity: inc.severity,
-    alertCount: inc.alertCount,
-    sla: inc.sla,
-    ...(inc.closure ? { closure: inc.closure } : {}),
-  };
 }

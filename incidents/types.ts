@@ -106,6 +106,10 @@ export interface Incident {
   chain?: AttackStep[];
   /** Risk: why it opened. */
   risk?: IncidentRisk;
+  /** Entity grouping merged it into this incident (an alert bridged the two): closed as a duplicate, kept to read. */
+  mergedInto?: string;
+  /** The incidents merged into this one (incidents/merge.ts). */
+  mergedFrom?: string[];
   /** Incident events not yet handed to notify (incidents/outbox.ts), written with the change that made them. */
   outbox?: IncidentEvent[];
   /** true while `outbox` holds events (a filterable flag for the sweep). */

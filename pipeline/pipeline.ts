@@ -15,6 +15,12 @@ import { logger } from '../core/log.js';
 import { counter, gauge } from '../core/metrics.js';
 import { projectRoot } from '../core/shared-data.js';
 import {
+  AGENCY_RULES,
+  type AgencyRuleState,
+  AgencyRuleSwitches,
+  INSTALLED_RULES_DIR,
+} from '../detection/agency-rules.js';
+import {
   type BaselineStore,
   CorrelationEngine,
   loadBaselines,
@@ -56,7 +62,7 @@ export const SHIPPED_RULES = join(projectRoot, 'rules', 'sigma');
 
 /** Where `canhgac rules update` installs SigmaHQ packages (loaded like rules.dirs when present). */
 export function installedRuleDirs(dataDir: string): string[] {
-  const dir = join(resolve(dataDir), 'rules-sigmahq');
+  const dir = join(resolve(dataDir), INSTALLED_RULES_DIR);
   return existsSync(dir) ? [dir] : [];
 }
 
@@ -94,6 +100,7 @@ export class Pipeline {
   private reloadAgain = false;
   private readonly rules: PipelineDeps['config']['rules'];
   private consoleDisabled: string[] = [];
+  private agencyOff = new AgencyRuleSwitches();
   private readonly placeholders: Record<string, string[]> | undefined;
   private readonly uploadedDir: string;
   private readonly ruleCacheDir: string;
@@ -307,9 +314,13 @@ export class Pipeline {
     // File rules switched off in the console (api/rule-catalog.ts): disabled like rules.disabled, no restart.
     const overrides = await listAll(this.d.stores.state.collection<RuleOverride>('rule_overrides'));
     this.consoleDisabled = overrides.filter((o) => !o.enabled).map((o) => o.id);
+    // Installed rules an agency switched off for itself (detection/agency-rules.ts).
+    const perAgency = await listAll(this.d.stores.state.collection<AgencyRuleState>(AGENCY_RULES));
+    this.agencyOff = new AgencyRuleSwitches(perAgency);
     return [
       ...docs.map((x) => `${x.id}:${x.version}:${x.enabled}`),
       ...overrides.map((o) => `o:${o.id}:${o.version}:${o.enabled}`),
+      ...perAgency.map((a) => `a:${a.id}:${a.version}`),
     ]
       .sort()
       .join(',');
@@ -378,6 +389,7 @@ export class Pipeline {
       }),
       corrTags: new Map(correlations.map((c) => [c.id, c.tags])),
       correlations: correlations.length,
+      agencyOff: this.agencyOff,
       inflight: 0,
       retired: false,
     };

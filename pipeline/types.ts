@@ -1,6 +1,8 @@
 /** The types the pipeline (pipeline/pipeline.ts and its stages) is built from and hands out. */
+
 import type { ContextStage } from '../context/index.js';
 import type { Config } from '../core/config/load.js';
+import type { AgencyRuleSwitches } from '../detection/agency-rules.js';
 import type { BaselineStore, CorrelationEngine, CorrelationStore } from '../detection/correlation/index.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { SilentHostWatcher } from '../incidents/silent-hosts.js';
@@ -16,6 +18,8 @@ export interface Detection {
   corr: CorrelationEngine;
   corrTags: Map<string, string[]>;
   correlations: number;
+  /** Installed rules an agency switched off for its own events (detection/agency-rules.ts). */
+  agencyOff?: AgencyRuleSwitches;
   /** Batches running on this detection; a replaced one closes when this drops to 0. */
   inflight: number;
   retired: boolean;

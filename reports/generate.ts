@@ -4,6 +4,8 @@ import type { Scope, Stores } from '../store/types.js';
 import { buildCompliance, type ComplianceModel } from './compliance/compliance.js';
 import { complianceHtml } from './compliance/render.js';
 import { buildReport, type ReportModel } from './model.js';
+import { loadTemplate } from './notification/notification.js';
+import { buildForm05, type Form05, form05Html } from './notification/summary.js';
 import { htmlToPdf } from './pdf.js';
 import { parseHalf, parseWeek } from './period.js';
 import { renderHtml, renderText, reportSubject, words } from './render.js';
@@ -32,6 +34,8 @@ export interface GeneratedReport {
   model: ReportModel;
   /** The six-monthly report's compliance view (Circular 12/2022/TT-BTTTT). */
   compliance?: ComplianceModel;
+  /** The six-monthly report's appendix in the table of Mẫu số 05 (Circular 20/2017/TT-BTTTT). */
+  form05?: Form05;
   subject: string;
   /** The e-mail body (charts as tables). */
   html: string;
@@ -66,12 +70,29 @@ export async function generateReport(stores: Stores, r: GenerateRequest): Promis
           ...(r.configuredRetentionDays !== undefined ? { configuredRetentionDays: r.configuredRetentionDays } : {}),
         })
       : undefined;
+  // ... and the incidents of the period in the table of Mẫu số 05 (Circular 20/2017/TT-BTTTT), as an appendix.
+  const template = r.kind === 'semiannual' ? loadTemplate() : undefined;
+  const form05 = template
+    ? await buildForm05(stores, template, {
+        scope: r.scope,
+        ...(r.agencyId !== undefined ? { agencyId: r.agencyId } : {}),
+        ...(model.agency?.name ? { agencyName: model.agency.name } : {}),
+        from: period.from,
+        to: model.asOf,
+      })
+    : undefined;
   const extra = compliance ? complianceHtml(compliance, lang) : '';
-  const html = renderHtml(model, lang, 'email', extra);
-  const printHtml = renderHtml(model, lang, 'pdf', extra);
+  // The appendix comes last, after the report's notes (a form to complete and send, not part of the figures).
+  const appendix = (doc: string, target: 'email' | 'pdf') =>
+    form05 && template
+      ? doc.replace(/<\/div><\/body><\/html>$/, `${form05Html(form05, template, lang, target)}</div></body></html>`)
+      : doc;
+  const html = appendix(renderHtml(model, lang, 'email', extra), 'email');
+  const printHtml = appendix(renderHtml(model, lang, 'pdf', extra), 'pdf');
   const out: GeneratedReport = {
     model,
     ...(compliance ? { compliance } : {}),
+    ...(form05 ? { form05 } : {}),
     subject: reportSubject(model, lang),
     html,
     printHtml,

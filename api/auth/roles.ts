@@ -30,6 +30,7 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'incidents.write',
     'rules.read',
     'rules.write',
+    'rules.agency',
     'agencies.write',
     'agencies.keys',
     'hosts.write',
@@ -40,17 +41,20 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'settings.read',
     'settings.write',
     'metrics.read',
+    'feeds.read',
   ]),
   analyst: new Set([
     ...READ_ALL,
     'incidents.write',
     'rules.read',
     'rules.write',
+    'rules.agency',
     'hosts.write',
     'notify.read',
     'audit.read',
     'settings.read',
     'metrics.read',
+    'feeds.read',
   ]),
   agency_admin: new Set([
     ...READ_ALL,
@@ -62,6 +66,10 @@ export const PERMISSIONS: Record<Role, ReadonlySet<string>> = {
     'audit.read',
     // Its own agency's accounts only (api/routes/user-scope.ts).
     'users.admin',
+    // The threat-intel feeds' list (read only).
+    'feeds.read',
+    // Its own agency's switches of installed SigmaHQ rules (api/routes/agency-rules.ts).
+    'rules.agency',
   ]),
   viewer: new Set(READ_ALL),
   intake: new Set(),

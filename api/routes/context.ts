@@ -98,12 +98,6 @@ export const contextRoutes: RouteDef[] = [
   },
   {
     method: 'get',
-    path: '/api/v1/threat-intel/feeds',
-    operationId: 'listThreatIntelFeeds',
-    handle: async (ctx) => ({ body: { items: (await ctx.svc.threatIntel?.status()) ?? [] } }),
-  },
-  {
-    method: 'get',
     path: '/api/v1/threat-intel/search',
     operationId: 'searchIndicators',
     handle: async (ctx) => {

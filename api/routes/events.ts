@@ -4,8 +4,9 @@ import type { QueryNode } from '../../core/event/query.js';
 import type { AuditEntry, Incident } from '../../incidents/types.js';
 import { parseQuery } from '../../store/query/parse.js';
 import type { Aggregation } from '../../store/types.js';
-import { type Ctx, filterFrom, pageBody, paging, type RouteDef } from '../context.js';
+import { type Ctx, filterFrom, paging, type RouteDef } from '../context.js';
 import { apiError } from '../errors.js';
+import { withAuditNames } from './audit-names.js';
 
 function range(query: Record<string, unknown>): { from?: number; to?: number } {
   const out: { from?: number; to?: number } = {};
@@ -136,13 +137,15 @@ export const eventRoutes: RouteDef[] = [
     method: 'get',
     path: '/api/v1/audit',
     operationId: 'listAudit',
-    handle: async ({ svc, scope, query }) =>
-      pageBody<AuditEntry>(
-        await svc.incidents.audit.list(scope, {
-          filter: filterFrom(query, ['collection', 'actor', 'targetId']),
-          sort: { field: 'at', order: 'desc' },
-          ...paging(query),
-        }),
-      ),
+    handle: async (ctx) => {
+      const page = await ctx.svc.incidents.audit.list(ctx.scope, {
+        filter: filterFrom(ctx.query, ['collection', 'actor', 'targetId']),
+        sort: { field: 'at', order: 'desc' },
+        ...paging(ctx.query),
+      });
+      // Names instead of document ids, resolved in the caller's scope (audit-names.ts).
+      const items = await withAuditNames(ctx, page.docs as AuditEntry[]);
+      return { body: { items, ...(page.next ? { next: page.next } : {}) } };
+    },
   },
 ];

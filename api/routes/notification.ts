@@ -65,7 +65,10 @@ async function known(ctx: Ctx, inc: Incident, i: FormInput): Promise<FormInput> 
     if (out.securityLevel === undefined && a?.securityLevel !== undefined) out.securityLevel = a.securityLevel;
   }
   const first = (await sentReports(ctx.svc.stores, inc.id)).find((r) => r.kind === 'initial');
-  if (first) out.previousReport = `gửi lúc ${formatDateTime(first.sentAt)} tới ${first.to.join(', ')}`;
+  if (first) {
+    out.previousReport = `gửi lúc ${formatDateTime(first.sentAt)} tới ${first.to.join(', ')}`;
+    out.previousReportAt = first.sentAt;
+  }
   return out;
 }
 
@@ -143,7 +146,7 @@ async function form(ctx: Ctx) {
   const t = loadTemplate(notificationRouteOptions.template ?? DEFAULT_TEMPLATE);
   const i = await known(ctx, inc, input(ctx.body, await agencyName(ctx, inc.agencyId)));
   const b = (ctx.body ?? {}) as { format?: string };
-  const base = `bao-cao-${i.kind === 'initial' ? 'ban-dau' : 'cap-nhat'}-${inc.id}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const base = `bao-cao-${i.kind === 'initial' ? 'ban-dau' : 'ket-thuc'}-${inc.id}`.replace(/[^A-Za-z0-9._-]/g, '_');
   if (b.format === 'docx') {
     ctx.res.setHeader('Content-Disposition', `attachment; filename="${base}.docx"`);
     ctx.res

@@ -279,7 +279,10 @@ export async function runProvince(opts: ProvinceOptions): Promise<ProvinceResult
     }
     const base = svc.apiUrl;
     const alerts = await listAll<AlertView>(base, '/api/v1/alerts');
-    const incidents = await listAll<IncidentView>(base, '/api/v1/incidents');
+    // An incident merged into another (an alert bridged the two: incidents/merge.ts) is not one of its own.
+    const incidents = (await listAll<IncidentView & { mergedInto?: string }>(base, '/api/v1/incidents')).filter(
+      (i) => !i.mergedInto,
+    );
     const set = await loadRuleSet([SHIPPED_RULES]);
     const names = new Map<string, string>();
     for (const d of set.load.documents) if (d.name) names.set(d.id, d.name);

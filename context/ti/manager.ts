@@ -29,6 +29,8 @@ const mMatches = counter('canhgac_ti_matches_total', 'Events matched per feed', 
 export interface FeedStatus {
   name: string;
   type: FeedConfig['type'] | 'local';
+  /** Where it is defined: the configuration file (read-only in the console), the console, or the local list. */
+  origin: 'file' | 'console' | 'local';
   /** URL without credentials or query, or the file. */
   source: string;
   indicators: number;
@@ -91,11 +93,17 @@ export class ThreatIntel {
         throw configError('CANHGAC_ERR_CONFIG_INVALID', {
           problems: `threatIntel.feeds: the name ${f.name} is used twice`,
         });
-      this.feeds.set(f.name, this.stateFor(f, f.type, feedLoader(f), f.url ? redact(f.url) : (f.file ?? '')));
+      this.feeds.set(f.name, this.stateFor(f, f.type, feedLoader(f), f.url ? redact(f.url) : (f.file ?? ''), 'file'));
     }
   }
 
-  private stateFor(config: FeedConfig, type: FeedStatus['type'], loader: FeedLoader, source: string): FeedState {
+  private stateFor(
+    config: FeedConfig,
+    type: FeedStatus['type'],
+    loader: FeedLoader,
+    source: string,
+    origin: FeedStatus['origin'],
+  ): FeedState {
     return {
       config,
       loader,
@@ -103,6 +111,7 @@ export class ThreatIntel {
       status: {
         name: config.name,
         type,
+        origin,
         source,
         indicators: 0,
         counts: {},
@@ -127,7 +136,7 @@ export class ThreatIntel {
   }
 
   private schedule(s: FeedState): void {
-    if (this.stopped || s.status.type === 'local') return;
+    if (this.stopped || s.status.type === 'local' || this.feeds.get(s.config.name) !== s) return;
     const ms = (s.config.refreshMinutes ?? 60) * 60_000;
     s.timer = setTimeout(() => {
       void this.refresh(s.config.name).finally(() => this.schedule(s));
@@ -159,10 +168,42 @@ export class ThreatIntel {
     let s = this.feeds.get('local');
     if (!s) {
       const config: FeedConfig = { name: 'local', type: 'list' };
-      s = this.stateFor(config, 'local', { load: async () => ({ indicators: [], problems: [], skipped: 0 }) }, '');
+      const none = { load: async () => ({ indicators: [], problems: [], skipped: 0 }) };
+      s = this.stateFor(config, 'local', none, '', 'local');
       this.feeds.set('local', s);
     }
     this.accept(s, indicators, 0, 0);
+  }
+
+  /**
+   * Replaces the feeds added in the console (no restart): a removed, paused or edited feed stops and its indicators
+   * leave the set; a new or edited one loads now, then on its own timer. A name the file uses stays the file's.
+   */
+  async setConsoleFeeds(feeds: readonly FeedConfig[]): Promise<void> {
+    const want = new Map<string, FeedConfig>();
+    for (const f of feeds) if (f.enabled !== false) want.set(f.name, f);
+    let dropped = false;
+    for (const [name, s] of this.feeds) {
+      if (s.status.origin !== 'console') continue;
+      const w = want.get(name);
+      if (w && JSON.stringify(w) === JSON.stringify(s.config)) {
+        want.delete(name);
+        continue;
+      }
+      clearTimeout(s.timer);
+      this.feeds.delete(name);
+      mIndicators.labels(name).set(0);
+      dropped = true;
+    }
+    if (dropped) this.rebuild([]);
+    const loads: Promise<void>[] = [];
+    for (const f of want.values()) {
+      if (this.feeds.has(f.name)) continue;
+      const s = this.stateFor(f, f.type, feedLoader(f), f.url ? redact(f.url) : '', 'console');
+      this.feeds.set(f.name, s);
+      loads.push(this.refresh(f.name).then(() => this.schedule(s)));
+    }
+    await Promise.all(loads);
   }
 
   private async load(s: FeedState): Promise<void> {
@@ -223,10 +264,14 @@ export class ThreatIntel {
     for (const i of indicators) counts[i.type] = (counts[i.type] ?? 0) + 1;
     st.counts = counts;
     mIndicators.labels(st.name).set(indicators.length);
+    if (this.feeds.get(st.name) !== s) return; // removed while it loaded
+    this.rebuild(indicators.filter((i) => !before.has(keyOf(i))));
+  }
+
+  private rebuild(added: Indicator[]): void {
     const all: Indicator[] = [];
     for (const f of this.feeds.values()) for (const i of f.indicators) all.push(i);
     this.current = new IndicatorSet(all);
-    const added = indicators.filter((i) => !before.has(keyOf(i)));
     this.o.onChange?.(this.current, added);
   }
 

@@ -9,6 +9,7 @@ function feed(name: string, extra: Partial<FeedStatus> = {}): FeedStatus {
   return {
     name,
     type: 'list',
+    origin: 'file',
     source: '/feeds/x.txt',
     indicators: 10,
     counts: { ipv4: 10 },

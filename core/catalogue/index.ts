@@ -8,6 +8,7 @@ import { API_ERRORS, OIDC_ERRORS } from './api.js';
 import { CLI_ERRORS, CONFIG_ERRORS } from './config.js';
 import { CONSOLE_MESSAGES } from './console.js';
 import { CONTEXT_ERRORS } from './context.js';
+import { DELIVERY_ERROR_TEXT } from './delivery.js';
 import { CORRELATION_ERRORS, ENGINE_ERRORS, HUNT_ERRORS } from './detection.js';
 import { INCIDENT_ERRORS, NOTIFY_ERRORS, REPORT_ERRORS } from './incidents.js';
 import { DECODER_ERRORS, HTTP_INTAKE_ERRORS, SOURCE_ERRORS, SPOOL_ERRORS, WINDOWS_ERRORS } from './ingest.js';
@@ -81,6 +82,19 @@ export function errorsReference(): string {
     '|---|---|---|',
   );
   for (const [code, m] of Object.entries(CONSOLE_MESSAGES)) out.push(`| \`${code}\` | ${cell(m.vi)} | ${cell(m.en)} |`);
+  out.push(
+    '',
+    '## Failed deliveries in the console',
+    '',
+    "A notification channel's, an export's or a threat-intel feed's failure is stored as the raw text of what failed",
+    '(Node, nodemailer, the receiver). The console shows the sentence of its class (core/catalogue/delivery.ts) and',
+    'the raw text, as plain text, behind "Chi tiết kỹ thuật" / "Technical details".',
+    '',
+    '| class | Tiếng Việt | English |',
+    '|---|---|---|',
+  );
+  for (const [kind, m] of Object.entries(DELIVERY_ERROR_TEXT))
+    out.push(`| \`${kind}\` | ${cell(m.vi)} | ${cell(m.en)} |`);
   out.push('');
   return out.join('\n');
 }

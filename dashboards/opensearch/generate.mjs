@@ -77,6 +77,8 @@ export const INCIDENT_STRINGS = [
   'assignee',
   'attack',
   'entities',
+  'mergedInto',
+  'mergedFrom',
 ];
 export const INCIDENT_NUMBERS = [
   'alertCount',

@@ -203,7 +203,10 @@ export class MonitoringExport {
         attempts: attempt,
         state: r.ok ? 'sent' : attempt >= max ? 'failed' : 'pending',
         nextAt: r.ok ? t : t + Math.min(3_600_000, (this.o.backoffMs ?? 30_000) * 2 ** (attempt - 1)),
-        ...(r.ok ? {} : { lastError: r.detail ?? `HTTP ${r.status}` }),
+        // The status leads (the console words the failure by it); the receiver's body follows as detail.
+        ...(r.ok
+          ? {}
+          : { lastError: r.status ? `HTTP ${r.status}${r.detail ? `: ${r.detail}` : ''}` : (r.detail ?? '') }),
       };
       await box.put(SCOPE_ALL, next, { expectedVersion: version });
       const outcome = r.ok ? 'sent' : next.state === 'failed' ? 'failed' : 'retry';

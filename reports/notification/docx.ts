@@ -1,5 +1,5 @@
 /**
- * A minimal DOCX (Office Open XML) writer: headings, paragraphs and two-column tables, enough for a notification
+ * A minimal DOCX (Office Open XML) writer: headings, paragraphs, two-column tables and boxes, enough for a notification
  * form that Word and LibreOffice open. The package is a ZIP written here with node:zlib (deflate, crc32), so no
  * dependency is needed. Every text goes through xml() (untrusted incident titles and host names are text).
  */
@@ -8,8 +8,19 @@ import { crc32, deflateRawSync } from 'node:zlib';
 /** A block of the document. */
 export type Block =
   | { kind: 'heading'; text: string; level: 1 | 2; center?: boolean }
-  | { kind: 'para'; text: string; bold?: boolean; italic?: boolean; center?: boolean }
-  | { kind: 'table'; rows: [string, string][] };
+  | {
+      kind: 'para';
+      text: string;
+      bold?: boolean;
+      italic?: boolean;
+      center?: boolean;
+      right?: boolean;
+      indent?: boolean;
+    }
+  /** Label, value and an optional italic hint under the label; a value's line breaks become paragraphs. */
+  | { kind: 'table'; rows: [string, string, string?][] }
+  /** One bordered box across the page: a title (and italic hint), then the text below it. */
+  | { kind: 'box'; title: string; hint?: string; text: string };
 
 /** XML-escapes text (and drops characters XML 1.0 cannot hold). */
 export function xml(s: string): string {
@@ -28,27 +39,57 @@ function run(text: string, o: { bold?: boolean; italic?: boolean; size?: number 
 
 function para(
   text: string,
-  o: { bold?: boolean; italic?: boolean; center?: boolean; size?: number; keep?: boolean } = {},
+  o: {
+    bold?: boolean;
+    italic?: boolean;
+    center?: boolean;
+    right?: boolean;
+    indent?: boolean;
+    size?: number;
+    keep?: boolean;
+  } = {},
 ) {
-  const ppr = `${o.center ? '<w:jc w:val="center"/>' : ''}${o.keep ? '<w:keepNext/>' : ''}`;
+  const jc = o.center ? 'center' : o.right ? 'right' : '';
+  const ppr = `${o.keep ? '<w:keepNext/>' : ''}${o.indent ? '<w:ind w:left="360"/>' : ''}${jc ? `<w:jc w:val="${jc}"/>` : ''}`;
   return `<w:p>${ppr ? `<w:pPr>${ppr}</w:pPr>` : ''}${run(text, o)}</w:p>`;
 }
 
-function cell(text: string, width: number, shade?: string): string {
-  return `<w:tc><w:tcPr><w:tcW w:w="${width}" w:type="dxa"/>${shade ? `<w:shd w:val="clear" w:color="auto" w:fill="${shade}"/>` : ''}</w:tcPr>${para(text)}</w:tc>`;
+/** A cell's paragraphs: each line of the text, then the hint in italics. */
+function cell(text: string, width: number, o: { shade?: string; hint?: string; span?: number } = {}): string {
+  const paras =
+    text
+      .split('\n')
+      .map((t) => para(t))
+      .join('') + (o.hint ? para(o.hint, { italic: true, size: 18 }) : '');
+  return `<w:tc><w:tcPr><w:tcW w:w="${width}" w:type="dxa"/>${o.span ? `<w:gridSpan w:val="${o.span}"/>` : ''}${o.shade ? `<w:shd w:val="clear" w:color="auto" w:fill="${o.shade}"/>` : ''}</w:tcPr>${paras}</w:tc>`;
 }
 
-function table(rows: [string, string][]): string {
-  const border = ['top', 'left', 'bottom', 'right', 'insideH', 'insideV']
-    .map((b) => `<w:${b} w:val="single" w:sz="4" w:space="0" w:color="999999"/>`)
-    .join('');
+const BORDERS = ['top', 'left', 'bottom', 'right', 'insideH', 'insideV']
+  .map((b) => `<w:${b} w:val="single" w:sz="4" w:space="0" w:color="555555"/>`)
+  .join('');
+
+function table(rows: [string, string, string?][]): string {
   return (
-    `<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:tblBorders>${border}</w:tblBorders></w:tblPr>` +
-    '<w:tblGrid><w:gridCol w:w="3400"/><w:gridCol w:w="5600"/></w:tblGrid>' +
+    `<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:tblBorders>${BORDERS}</w:tblBorders></w:tblPr>` +
+    '<w:tblGrid><w:gridCol w:w="3600"/><w:gridCol w:w="5400"/></w:tblGrid>' +
     rows
-      .map(([a, b]) => `<w:tr><w:trPr><w:cantSplit/></w:trPr>${cell(a, 3400, 'F2F4F7')}${cell(b, 5600)}</w:tr>`)
+      .map(
+        ([a, b, h]) =>
+          `<w:tr><w:trPr><w:cantSplit/></w:trPr>${cell(a, 3600, { shade: 'F2F4F7', ...(h ? { hint: h } : {}) })}${cell(b, 5400)}</w:tr>`,
+      )
       .join('') +
     '</w:tbl>'
+  );
+}
+
+/** A one-column box: the title row (with its hint), then the text. */
+function box(title: string, hint: string | undefined, text: string): string {
+  return (
+    `<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:tblBorders>${BORDERS}</w:tblBorders></w:tblPr>` +
+    '<w:tblGrid><w:gridCol w:w="9000"/></w:tblGrid>' +
+    `<w:tr><w:trPr><w:cantSplit/></w:trPr>${cell(title, 9000, { shade: 'F2F4F7', ...(hint ? { hint } : {}) })}</w:tr>` +
+    `<w:tr><w:trPr><w:cantSplit/></w:trPr>${cell(text, 9000)}</w:tr></w:tbl>` +
+    para('')
   );
 }
 
@@ -59,6 +100,7 @@ function documentXml(blocks: Block[]): string {
       if (b.kind === 'heading')
         return para(b.text, { bold: true, center: b.center ?? false, size: b.level === 1 ? 28 : 24, keep: true });
       if (b.kind === 'para') return para(b.text, b);
+      if (b.kind === 'box') return box(b.title, b.hint, b.text);
       return table(b.rows);
     })
     .join('');

@@ -2,13 +2,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { addEntityColumns, ENTITY_COLUMNS_SQL, ENTITY_INDEXES_SQL, fillEntityColumns } from './entity-columns.js';
 import { ftsText } from './events.js';
 import { registerFunctions } from './functions.js';
 import { ensureIncidentStats } from './incident-stats.js';
 import { migrateEntities } from './migrate-entities.js';
 
 /** Schema version stored in `PRAGMA user_version`; raise it with a migration when the schema changes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -20,6 +21,8 @@ CREATE TABLE IF NOT EXISTS events (
   product TEXT,
   category TEXT,
   service TEXT,
+  -- Entity fields lowercased, indexed (entity-columns.ts).
+  ${ENTITY_COLUMNS_SQL},
   -- The whole event as JSONB (SQLite's binary JSON): field reads skip re-parsing the text.
   doc BLOB NOT NULL
 );
@@ -87,9 +90,14 @@ export function openDatabase(opts: SqliteOptions): Database.Database {
   // Fewer, larger checkpoints while ingesting (the default 1000 pages checkpoints every ~4 MB of WAL).
   db.pragma('wal_autocheckpoint = 16384');
   const had = db.pragma('user_version', { simple: true }) as number;
+  // Before the schema statements: the version 1 -> 2 step below runs them on the old table.
+  const added = addEntityColumns(db);
   migrate(db);
   db.exec(SCHEMA);
   if (had > 0 && had < 3) migrateEntities(db);
+  // Version 3 -> 4 after the entity rewrite above (which moves source.ip), before the indexes exist (faster).
+  if (added || (had > 0 && had < 4)) fillEntityColumns(db);
+  db.exec(ENTITY_INDEXES_SQL);
   ensureIncidentStats(db);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   // FTS5 merges its b-tree segments once 16 (default 4) of one size exist: each posting is rewritten fewer times

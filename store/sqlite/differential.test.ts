@@ -55,6 +55,9 @@ describe('SQLite search equals the reference evaluator', () => {
       { 'host.name': 'Đà01', message: 'ĐĂNG NHẬP thất bại' },
       { message: 42 },
       { 'host.name': 7, message: 'web01 mentioned' },
+      { 'user.name': 'Quản_Trị', 'source.ip': ['203.0.113.7', '10.0.0.1'] },
+      { 'user.name': ['root', 'ADMIN'], 'source.ip': '203.0.113.7' },
+      { 'user.name': 12, 'source.ip': { nested: true } },
     ]);
     const s = openSqliteStores({ path: ':memory:' });
     await s.events.write(SCOPE_ALL, corpus);
@@ -70,6 +73,15 @@ describe('SQLite search equals the reference evaluator', () => {
       '42',
       'host.name:7',
       'host.name:*01 AND NOT again',
+      'source.ip:"203.0.113.7"',
+      'source.ip:203.0.113.*',
+      'user.name:quản_trị',
+      'user.name:admin',
+      'user.name:ro*',
+      'user.name:*t',
+      'user.name:12',
+      'NOT user.name:root',
+      'user.name:*',
     ]) {
       const pred = compileQuery(parseQuery(text));
       const want = corpus.filter((e) => pred(e)).map((e) => e['event.id']);

@@ -16,6 +16,7 @@ import {
   type StoredEvent,
   type WriteResult,
 } from '../types.js';
+import { ENTITY_COLUMNS, entityColumn } from './entity-columns.js';
 import { jsonPath, type SqlOptions, toSql } from './sql.js';
 
 const log = logger('store_sqlite');
@@ -28,6 +29,9 @@ const latency = histogram(
 );
 const searchTimer = latency.labels('sqlite', 'search');
 const aggTimer = latency.labels('sqlite', 'aggregate');
+
+/** The entity columns in ENTITY_COLUMNS order (the insert below passes their values in that order). */
+const ENTITY_LIST = Object.values(ENTITY_COLUMNS).join(', ');
 
 /** Events written per transaction: big enough to amortise the commit, small enough to keep readers moving. */
 const TX_BATCH = 5000;
@@ -90,8 +94,8 @@ export class SqliteEventStore implements EventStore {
     this.vocab = db.prepare('SELECT doc FROM events_fts_vocab WHERE term = ?').pluck();
     this.rowCount = db.prepare('SELECT max(rid) - min(rid) + 1 FROM events').pluck();
     this.insert = db.prepare(
-      `INSERT INTO events (id, ts, agency, host, product, category, service, doc)
-       VALUES (?, ?, ?, ?, ?, ?, ?, jsonb(?)) ON CONFLICT(id) DO NOTHING`,
+      `INSERT INTO events (id, ts, agency, host, product, category, service, ${ENTITY_LIST}, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ${ENTITY_LIST.replace(/\w+/g, '?')}, jsonb(?)) ON CONFLICT(id) DO NOTHING`,
     );
     this.insertFts = db.prepare('INSERT INTO events_fts (rowid, message) VALUES (?, ?)');
     this.writeTx = db.transaction((events, scope, res, base) => {
@@ -120,6 +124,10 @@ export class SqliteEventStore implements EventStore {
           folded(e['logsource.product']),
           folded(e['logsource.category']),
           folded(e['logsource.service']),
+          entityColumn(e['source.ip']),
+          entityColumn(e['destination.ip']),
+          entityColumn(e['host.ip']),
+          entityColumn(e['user.name']),
           json,
         );
         if (info.changes === 0) {

@@ -2,9 +2,11 @@
  * Query AST -> SQLite WHERE clause. Value comparisons call user functions (functions.ts) that run the very
  * primitives of the reference evaluator, so semantics are identical; the SQL around them adds the fast paths:
  * indexed envelope columns (time, agency, lowercased host and logsource) and an FTS5 trigram pre-filter for
- * substring searches on `message`. Every emitted expression is 0/1, never NULL, so NOT stays two-valued.
+ * substring searches on `message`. Every emitted expression is 0/1, except an entity column's test, which is
+ * NULL for an absent field (a plain `=` is what an index serves) and which NOT reads as 0.
  */
 import { ANY, KEYWORDS_FIELD, ONE, type PatternPart, type QueryNode } from '../../core/event/query.js';
+import { ARRAY_MARK, ENTITY_COLUMNS } from './entity-columns.js';
 
 /** A compiled WHERE fragment and its positional parameters. */
 export interface SqlFragment {
@@ -112,7 +114,8 @@ function emit(node: QueryNode, ctx: Ctx): string {
       return balanced(node.args, ' OR ', ctx);
     }
     case 'not':
-      return `(NOT ${emit(node.arg, ctx)})`;
+      // An entity column's test is NULL for an absent field (a "no" everywhere else): NOT reads it as 0.
+      return `(NOT coalesce(${emit(node.arg, ctx)}, 0))`;
     case 'exists': {
       const v = valueSql(node.field, params);
       return `coalesce(${v} <> 'null', 0)`;
@@ -221,6 +224,8 @@ function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, ctx: Ctx): strin
     }
     return `(cg_s(${col}, ${sqlText(JSON.stringify(node))}) OR (${col} IS NULL AND ${emitValueFn(node.field, node, params)}))`;
   }
+  const ent = Object.hasOwn(ENTITY_COLUMNS, node.field) ? ENTITY_COLUMNS[node.field] : undefined;
+  if (ent !== undefined && !node.cased) return emitEntity(node, ent, ctx);
   if (node.field === KEYWORDS_FIELD) {
     // Keywords: the message when it is a string (with the message's fast paths), else every string value.
     const onMessage = emitMatch({ ...node, field: 'message' }, ctx);
@@ -237,6 +242,27 @@ function emitMatch(node: Extract<QueryNode, { kind: 'match' }>, ctx: Ctx): strin
   }
   const test = path !== undefined && !node.cased ? emitLike(node, path, params) : emitValueFn(node.field, node, params);
   return pre ? `(${pre}${test})` : test;
+}
+
+/**
+ * A case-insensitive match on an entity column (entity-columns.ts): a scalar is decided on the column (through
+ * its partial index for a literal or a prefix), an array by the exact test on the document, absent/null/object
+ * never. Plain `=` and ranges (NULL on an absent field) so the partial index serves them; see `not` above.
+ */
+function emitEntity(node: Extract<QueryNode, { kind: 'match' }>, col: string, ctx: Ctx): string {
+  const params = ctx.params;
+  const key = sqlText(JSON.stringify(node));
+  const mark = sqlText(ARRAY_MARK);
+  let fast: string;
+  if (node.parts.every((p) => typeof p === 'string')) {
+    params.push(node.parts.join('').toLowerCase());
+    fast = `${col} = ?`;
+  } else if (typeof node.parts[0] === 'string' && node.parts[0] !== '') {
+    const p = node.parts[0].toLowerCase();
+    params.push(p, `${p}\u{10FFFF}`);
+    fast = `(${col} >= ? AND ${col} < ? AND ${col} <> ${mark} AND cg_s(${col}, ${key}))`;
+  } else fast = `(${col} <> ${mark} AND cg_s(${col}, ${key}))`;
+  return `(${fast} OR (${col} = ${mark} AND ${emitValueFn(node.field, node, params)}))`;
 }
 
 function emitTimeRange(node: Extract<QueryNode, { kind: 'range' }>, params: unknown[]): string {

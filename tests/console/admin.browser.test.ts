@@ -126,12 +126,25 @@ suite('administration in chromium', () => {
     const hookRow = page.locator('[data-testid=channels] tr', { hasText: 'Webhook SIEM tỉnh' });
     await hookRow.locator('[data-testid=send-test]').click();
     await hookRow.locator('[data-testid=test-result]').waitFor();
-    const said = (await hookRow.locator('[data-testid=test-result]').textContent()) ?? '';
-    expect(said).toContain('Gửi thử thất bại');
-    expect(said).toContain('Kênh nhận từ chối thông báo');
-    expect(said).toContain('HTTP 500');
+    // The failure in Vietnamese by its class; the sender's English only behind "Chi tiết kỹ thuật".
+    const result = hookRow.locator('[data-testid=test-result]');
+    expect(await result.textContent()).toContain('Gửi thử thất bại');
+    expect(await result.locator('[data-testid=delivery-error]').textContent()).toBe(
+      'Máy nhận gặp lỗi, trả mã HTTP 500 (lỗi phía máy nhận)',
+    );
+    expect(await result.locator('[data-testid=raw-error]').isVisible()).toBe(false);
     await until(async () =>
       ((await hookRow.locator('[data-testid=last-delivery]').textContent()) ?? '').includes('Thất bại'),
+    );
+    const last = hookRow.locator('[data-testid=last-delivery] .failure');
+    expect(await last.locator('[data-testid=delivery-error]').textContent()).toContain(
+      'Máy nhận gặp lỗi, trả mã HTTP 500',
+    );
+    expect(await last.locator('[data-testid=raw-error]').isVisible()).toBe(false);
+    await last.locator('summary').click();
+    expect(await last.locator('[data-testid=raw-error]').isVisible()).toBe(true);
+    expect(await last.locator('[data-testid=raw-error]').textContent()).toBe(
+      'The channel refused the delivery: HTTP 500 from the channel',
     );
     expect(await page.content()).not.toContain('T0KEN-path-secret');
 
@@ -152,9 +165,17 @@ suite('administration in chromium', () => {
     await page.goto(`${f.url}/`);
     await page.waitForSelector('[data-testid=notify-banner] .note');
     expect(await page.textContent('[data-testid=notify-banner]')).toContain('Webhook SIEM tỉnh');
+    expect(await page.textContent('[data-testid=notify-banner] [data-testid=delivery-error]')).toContain(
+      'Máy nhận gặp lỗi, trả mã HTTP 500',
+    );
     await tab(page, '/admin/channels', '[data-testid=routes] tbody tr');
     await page.waitForSelector('[data-testid=audit] tr');
     expect(await page.textContent('[data-testid=audit]')).toContain('gửi thử kênh');
+    // Targets by name (a route by its severity and channels), never a document id.
+    const targets = await page.locator('[data-testid=audit-target]').allTextContents();
+    expect(targets).toContain('Webhook SIEM tỉnh');
+    expect(targets).toContain('≥ Cao → Thư trực SOC, Webhook SIEM tỉnh');
+    for (const x of targets) expect([x, /[0-9a-f]{16}|[0-9a-f-]{32}/i.test(x)]).toEqual([x, false]);
     await shot(page, 'admin-channels-vi');
     await page.close();
   }, 90_000);
@@ -191,6 +212,15 @@ suite('administration in chromium', () => {
     expect(await f.svc.auth.authenticateKey(key)).toMatchObject({ role: 'viewer' });
     await page.waitForSelector('[data-testid=audit] tr:has-text("đặt lại mật khẩu")');
     expect(await page.textContent('[data-testid=users]')).not.toContain('agency_admin');
+    // The key by its name and role in words, the user by name: no key id in the recent changes.
+    await page.waitForSelector('[data-testid=audit] tr:has-text("Báo cáo tự động")');
+    const audit = await page.textContent('[data-testid=audit]');
+    expect(audit).toContain('Báo cáo tự động · Người xem');
+    expect(audit).toContain('nguyen.lan');
+    // Locking and unlocking are said as such (both are user.update in the audit).
+    expect(audit).toContain('khóa tài khoản');
+    expect(audit).toContain('mở lại tài khoản');
+    expect(audit).not.toMatch(/\b(viewer|analyst|agency_admin)\b/);
     await shot(page, 'admin-users-vi');
     await page.reload();
     await page.waitForSelector('[data-testid=api-keys] tbody tr');
@@ -201,6 +231,11 @@ suite('administration in chromium', () => {
   it('SLA and retention are saved; a bad value is refused naming the field in Vietnamese', async () => {
     const page = await open(ADMIN);
     await tab(page, '/admin/sla', '[data-testid=sla]');
+    // Laid out as a table: each severity's row under the headings (the incident page's .sla grid once split it).
+    expect(await page.evaluate("getComputedStyle(document.querySelector('[data-testid=sla]')).display")).toBe('table');
+    const headX = await page.locator('[data-testid=sla] thead th').first().boundingBox();
+    const rowX = await page.locator('[data-testid=sla] tbody td').first().boundingBox();
+    expect(Math.abs((headX?.x ?? 0) - (rowX?.x ?? 99))).toBeLessThan(2);
     await page.fill('input[name=sla-critical-ack]', '0');
     await page.click('[data-testid=save-settings]');
     await page.waitForSelector('.error[role=alert]');
@@ -246,6 +281,12 @@ suite('administration in chromium', () => {
     await tab(page, '/admin/channels', '[data-testid=channels] tbody tr');
     await page.waitForSelector('[data-testid=notify-banner]');
     expect(await page.textContent('[data-testid=notify-banner]')).toContain('Notification channels failing');
+    expect(await page.textContent('[data-testid=notify-banner] [data-testid=delivery-error]')).toContain(
+      'The receiver failed with HTTP 500',
+    );
+    expect(await page.textContent('[data-testid=channels] .failure [data-testid=delivery-error]')).toContain(
+      'The receiver failed with HTTP 500',
+    );
     await shot(page, 'admin-channels-en');
     await tab(page, '/admin/sla', '[data-testid=sla]');
     await page.fill('input[name=retention-days]', '0');

@@ -131,6 +131,13 @@ suite('threat intelligence, GeoIP and assets in the console', () => {
     expect(geo).toMatch(/AS\d+/);
     expect(geo).toContain('mạng nội bộ');
     await page.locator('.incident-context').screenshot({ path: join(DIR, 'incident-context-vi.png') });
+    // Its title in Vietnamese only (the stored title carries both languages).
+    expect(await page.textContent('[data-testid=incident-title]')).toMatch(/^Chỉ báo mối đe dọa: 45\.134\.26\.10/);
+    expect(await page.textContent('[data-testid=timeline]')).not.toContain('Threat indicator');
+    // The built-in threat-intel rule has no YAML and no ATT&CK tag: both panels say so (one showed its id as YAML,
+    // the other an empty heading).
+    expect(await page.textContent('[data-testid=rule-no-yaml]')).toContain('không có tệp YAML');
+    expect(await page.textContent('[data-testid=rule-no-yaml] code')).toBe('canhgac-threat-intel');
     await page.screenshot({ path: join(DIR, 'incident-vi.png'), fullPage: true });
     await page.close();
   }, 60_000);
@@ -142,6 +149,11 @@ suite('threat intelligence, GeoIP and assets in the console', () => {
     expect(await page.getAttribute('tr[data-feed=misp-circl]', 'data-stale')).toBe('true');
     expect(await page.textContent('[data-testid=ti-stale-banner]')).toContain('misp-circl');
     expect(await page.getAttribute('tr[data-feed=vncert]', 'data-stale')).toBe('false');
+    // The fetch failure in Vietnamese by its class; Node's English only behind "Chi tiết kỹ thuật".
+    expect(await page.textContent('tr[data-feed=misp-circl] [data-testid=delivery-error]')).toMatch(
+      /^Máy chủ nguồn tin từ chối hoặc ngắt kết nối/,
+    );
+    expect(await page.locator('tr[data-feed=misp-circl] [data-testid=raw-error]').isVisible()).toBe(false);
     expect(await page.textContent('tr[data-feed=vncert]')).toContain('3');
     await page.fill('[data-testid=ti-search]', 'a.b.evil-apt.example');
     await page.click('form:has([data-testid=ti-search]) button[type=submit]');
@@ -181,6 +193,11 @@ suite('threat intelligence, GeoIP and assets in the console', () => {
     );
     await page.waitForSelector('[data-testid=assets] tr[data-host=web02]');
     await page.waitForSelector('[data-testid=assets-learned]');
+    // The CSV picker speaks Vietnamese (the browser's own button would say "Choose File").
+    expect(await page.textContent('.file-pick')).toContain('Chọn tệp CSV…');
+    expect(await page.evaluate("getComputedStyle(document.querySelector('.file-pick input[type=file]')).opacity")).toBe(
+      '0',
+    );
     await page.screenshot({ path: join(DIR, 'assets-vi.png'), fullPage: true });
     await page.close();
     const en = await open('en');

@@ -8,9 +8,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { csvCell, toCsv } from '../../dashboards/console/src/export.js';
 import { SCOPE_ALL } from '../../store/types.js';
+import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
 import { buildConsoleOnce, CHROMIUM, launch, login, SHOTS, shot } from './browser-kit.js';
 
 const ANALYST = { username: 'tuan.vo', password: 'mat-khau-rat-dai-08' };
@@ -101,6 +101,10 @@ suite('investigation in chromium', () => {
     expect(await page.locator('[data-testid=event]:visible').count()).toBe(0);
     await page.locator('[data-testid=event-line] summary').first().click();
     expect(await page.locator('[data-testid=event]:visible').count()).toBe(1);
+    // The record's time in Hà Nội time with seconds, the stored UTC text on hover.
+    const recordTime = page.locator('[data-testid=event]:visible [data-testid=record-time]');
+    expect(await recordTime.textContent()).toMatch(/^2\/12\/2026 10:\d\d:\d\d$/);
+    expect(await recordTime.getAttribute('title')).toMatch(/^2026-12-02T03:/);
     await shot(page, 'incident-1500');
     await page.click('[data-testid=events-all]');
     await page.waitForSelector('[data-testid=hit-count] >> text=1.500 sự kiện');

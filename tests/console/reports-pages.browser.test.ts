@@ -244,6 +244,14 @@ async function open(page: Page, path: string, ready: string): Promise<void> {
       expect(profiles).toContain('monitoring_only');
       expect(profiles).toContain('none');
       expect(await page.locator('[data-testid=export-deliveries] tbody tr').count()).toBe(4);
+      // A failed delivery is worded by its class in the page's language; the receiver's text only on demand.
+      const failed = page.locator('[data-testid=export-deliveries] .delivery-error').first();
+      expect(await failed.locator('[data-testid=delivery-error]').textContent()).toContain(
+        lang === 'vi' ? 'Máy nhận gặp lỗi, trả mã HTTP 503' : 'The receiver failed with HTTP 503',
+      );
+      expect(await failed.locator('[data-testid=raw-error]').isVisible()).toBe(false);
+      await failed.locator('summary').click();
+      expect(await failed.locator('[data-testid=raw-error]').textContent()).toBe('Service Unavailable');
       await page.click('[data-testid=export-dry]');
       await page.waitForSelector('[data-testid=export-dry-result]');
       if (lang === 'vi') {

@@ -8,6 +8,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../../core/shared-data.js';
@@ -120,6 +122,29 @@ interface Feed {
     expect(((await search('192.0.2.44')).body.hits as Hit[]).map((h) => [h.feed, h.value])).toEqual([
       ['local', '192.0.2.44'],
     ]);
+
+    // A feed added by an administrator through the ingest API is loaded by the worker without a restart (the
+    // worker is told on the change channel and loads it before it answers the next search); paused, it is gone.
+    const http = createServer((_req, res) => res.writeHead(200).end('phish-dvc.example\n'));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const feedUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/list.txt`;
+    const addFeed = await fetch(`${apiUrl}/api/v1/threat-intel/feeds`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'so-tttt', type: 'list', url: feedUrl }),
+    });
+    expect(addFeed.status).toBe(201);
+    expect(((await search('phish-dvc.example')).body.hits as Hit[]).map((h) => [h.feed, h.value])).toEqual([
+      ['so-tttt', 'phish-dvc.example'],
+    ]);
+    const pause = await fetch(`${apiUrl}/api/v1/threat-intel/feeds/so-tttt`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ enabled: false }),
+    });
+    expect(pause.status).toBe(200);
+    expect((await search('phish-dvc.example')).body.hits).toEqual([]);
+    await new Promise((r) => http.close(r));
 
     // An event from the listed address is matched by the worker; the feed page counts it.
     const now = new Date().toISOString();

@@ -212,6 +212,8 @@ describe('dashboards/opensearch/canhgac.ndjson', () => {
       entitiesDropped: 0,
       chain: [],
       risk: { entity: 'ip:203.0.113.5', score: 1, rules: 1, tactics: [], contributions: [] },
+      mergedInto: 'i0',
+      mergedFrom: ['i2'],
     };
     const alert: Required<Alert> = {
       id: 'a1',

@@ -150,7 +150,8 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string, tag:
     reason: `Scanner ${mark}`,
     expiresAt: Date.parse('2099-01-01T00:00:00Z'),
     createdBy: 'user:seed',
-    createdAt: 1,
+    // A real date (1 showed as 1/1/1970 in the suppressions screenshot).
+    createdAt: Date.parse('2026-11-01T01:00:00Z'),
   });
   await state.collection<Record<string, unknown>>('assets').put(SCOPE_ALL, {
     id: `asset-${tag}`,
@@ -160,7 +161,7 @@ async function seedAgency(svc: ApiServices, agencyId: string, mark: string, tag:
     role: `Portal ${mark}`,
     criticality: 3,
     updatedBy: 'seed',
-    updatedAt: 1,
+    updatedAt: Date.parse('2026-11-01T01:00:00Z'),
   });
   return {
     incident,

@@ -230,14 +230,22 @@ export async function countEvents(stores: Stores, query?: string): Promise<numbe
   return r.count ?? 0;
 }
 
-/** Incidents as the comparison sees them: rule, agency, host, alert count; sorted. */
+/**
+ * Incidents as the comparison sees them: rule, agency, host, alert count; sorted. An incident merged into another
+ * (an alert bridged the two: incidents/merge.ts) is a closed pointer, not an incident of its own.
+ */
 export async function incidentSummary(stores: Stores): Promise<string[]> {
   const docs = (
     await stores.state
-      .collection<{ ruleId: string; agencyId: string; host?: string; alertCount: number }>('incidents')
+      .collection<{ ruleId: string; agencyId: string; host?: string; alertCount: number; mergedInto?: string }>(
+        'incidents',
+      )
       .list(SCOPE_ALL, { size: 1000 })
   ).docs;
-  return docs.map((i) => `${i.ruleId} ${i.agencyId} ${i.host ?? '-'} ${i.alertCount}`).sort();
+  return docs
+    .filter((i) => !i.mergedInto)
+    .map((i) => `${i.ruleId} ${i.agencyId} ${i.host ?? '-'} ${i.alertCount}`)
+    .sort();
 }
 
 /** The alerts of a store as sorted `ruleId agency host count` lines (what was raised, whatever incident holds it). */

@@ -17,6 +17,9 @@ export const GEN_FIELDS = [
   'Image',
   'we"ird',
   'constructor',
+  // Entity fields with their own indexed column in SQLite (store/sqlite/entity-columns.ts).
+  'user.name',
+  'source.ip',
 ] as const;
 
 // Letters chosen to exercise case folding (ASCII and Vietnamese capitals) and characters special to SQL,
@@ -49,6 +52,8 @@ export const eventArb: fc.Arbitrary<Record<string, unknown>> = fc.record(
     Image: word,
     'we"ird': scalar,
     constructor: word,
+    'user.name': fc.oneof(scalar, fc.array(scalar, { maxLength: 2 }), fc.constant({ a: 'b' })),
+    'source.ip': fc.oneof(ip, fc.array(ip, { maxLength: 2 }), fc.constant(null)),
   },
   { requiredKeys: [] },
 );

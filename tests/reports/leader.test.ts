@@ -233,6 +233,10 @@ async function pdfOf(name: string, r: Awaited<ReturnType<typeof generateReport>>
     });
     const { text } = await pdfOf('report-semiannual-h2', vi);
     expect(text).toContain('6 tháng cuối năm 2026 (từ ngày 1/7/2026, tính đến ngày 9/12/2026)');
+    // The appendix in the table of Mẫu số 05 (Circular 20/2017/TT-BTTTT) closes the six-monthly report.
+    const tail = text.replace(/\s+/g, ' ');
+    expect(tail).toContain('BÁO CÁO TỔNG HỢP [06 THÁNG/01 NĂM] VỀ HOẠT ĐỘNG TIẾP NHẬN VÀ XỬ LÝ SỰ CỐ');
+    expect(tail.indexOf('Từ chối dịch vụ')).toBeGreaterThan(tail.indexOf('Mẫu số 05')); // -layout wraps the longer kinds
     const en = await generateReport(stores, {
       kind: 'semiannual',
       period: '2026-H2',

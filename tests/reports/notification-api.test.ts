@@ -54,7 +54,8 @@ it('forms from the inventory and the caller, records of what was sent, the clock
     })
   ).text();
   expect(html).toContain('Cổng thông tin điện tử tỉnh (egov-vp)');
-  expect(html).toContain('Cấp độ 4');
+  expect(html).toMatch(/☒<\/span> Cấp độ 4/); // the inventory's level ticks its box
+  expect(html).toMatch(/☐<\/span> Cấp độ 3/);
   expect(html).toContain('Văn phòng UBND tỉnh');
   const docx = await post('/api/v1/incidents/L2/notifications/form', keys.vp!, { kind: 'initial', format: 'docx' });
   expect(docx.status).toBe(200);
@@ -102,7 +103,7 @@ it('forms from the inventory and the caller, records of what was sent, the clock
     .list(SCOPE_ALL, { size: 500 });
   expect(audit.docs.some((d) => d.action === 'notification.sent')).toBe(true);
 
-  // The follow-up names the initial report.
+  // The closing report (Mẫu số 04) names the initial report.
   const up = await (
     await post('/api/v1/incidents/L2/notifications/form', keys.vp!, {
       kind: 'followup',
@@ -110,7 +111,8 @@ it('forms from the inventory and the caller, records of what was sent, the clock
       progress: 'Đã gỡ web shell',
     })
   ).text();
-  expect(up).toContain('BÁO CÁO CẬP NHẬT');
-  expect(up).toMatch(/Báo cáo ban đầu<\/td><td[^>]*>gửi lúc \d+\/12\/2026 \d\d:\d\d tới ir@vncert.vn, Sở TT&amp;TT/);
+  expect(up).toContain('BÁO CÁO KẾT THÚC ỨNG PHÓ SỰ CỐ');
+  // The initial report's date as the form asks for it (the day it was sent), not the sending record's sentence.
+  expect(up).toMatch(/Ngày báo cáo<\/td><td[^>]*>\d+\/12\/2026</);
   expect(up).toContain('Đã gỡ web shell');
 });

@@ -103,6 +103,9 @@ export interface Incident {
   sla?: { ackDueAt?: number; resolveDueAt?: number; ackBreachedAt?: number; resolveBreachedAt?: number };
   closure?: { category?: string; reason?: string; by: string; at: number };
   disposition?: { verdict: string; category?: string; note?: string; minutes?: number; by: string; at: number };
+  /** Entity grouping merged it into this incident (an alert bridged the two). */
+  mergedInto?: string;
+  mergedFrom?: string[];
 }
 export interface Alert {
   id: string;
@@ -148,6 +151,8 @@ export interface Rule {
   logsource?: { product?: string; category?: string; service?: string };
   source: 'shipped' | 'dir' | 'uploaded';
   file?: string;
+  /** Installed by `canhgac rules update`: switched on or off per agency. */
+  package?: 'sigmahq';
   enabled: boolean;
   disabledBy?: 'config' | 'console';
   fields: Record<string, string[]>;

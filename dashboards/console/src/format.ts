@@ -29,6 +29,14 @@ export function fmtDateTime(ms: number | undefined): string {
   return `${Number(o.day)}/${Number(o.month)}/${o.year} ${o.hour}:${o.minute}`;
 }
 
+/** d/M/yyyy HH:mm:ss in Asia/Ho_Chi_Minh (an event's own time: seconds matter). */
+export function fmtDateTimeSec(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  // Zone offsets are whole minutes: the seconds are the instant's own.
+  const sec = Math.floor((((ms % 60_000) + 60_000) % 60_000) / 1000);
+  return `${fmtDateTime(ms)}:${String(sec).padStart(2, '0')}`;
+}
+
 /** d/M/yyyy in Asia/Ho_Chi_Minh. */
 export function fmtDate(ms: number): string {
   const o = pick(ms);

@@ -1,6 +1,7 @@
 /** Vietnamese (default) and English; dates d/M/yyyy HH:mm in Asia/Ho_Chi_Minh whatever the browser's zone. */
 import { createContext, useContext } from 'react';
 import {
+  AUDIT_ACTION_TERMS,
   CLOSE_CATEGORY_TERMS,
   DISPOSITION_TERMS,
   ROLE_TERMS,
@@ -9,9 +10,10 @@ import {
   STATE_TERMS,
   TACTIC_TERMS,
 } from '../../../core/glossary.js';
-import type { Lang } from './format.js';
 import { ADMIN_EN, ADMIN_VI } from './admin-strings.js';
+import type { Lang } from './format.js';
 import { STRINGS_EN, STRINGS_VI } from './strings.js';
+import { GROUPING_EN, GROUPING_VI } from './strings-grouping.js';
 import { INVESTIGATE_EN, INVESTIGATE_VI } from './strings-investigate.js';
 
 export type { Lang } from './format.js';
@@ -20,6 +22,7 @@ const vi = {
   ...STRINGS_VI,
   ...INVESTIGATE_VI,
   ...ADMIN_VI,
+  ...GROUPING_VI,
   appName: 'Canh Gác SOC',
   login: 'Đăng nhập',
   logout: 'Đăng xuất',
@@ -176,6 +179,7 @@ const en: Record<Key, string> = {
   ...STRINGS_EN,
   ...INVESTIGATE_EN,
   ...ADMIN_EN,
+  ...GROUPING_EN,
   appName: 'Canh Gác SOC',
   login: 'Log in',
   logout: 'Log out',
@@ -384,6 +388,7 @@ function glossary(lang: Lang): Record<string, string> {
   add('tac_', TACTIC_TERMS);
   add('src_', RULE_SOURCE_TERMS);
   add('v_', DISPOSITION_TERMS);
+  add('act_', AUDIT_ACTION_TERMS);
   return out;
 }
 

@@ -5,6 +5,7 @@
  */
 import { type MouseEvent, useEffect, useState } from 'react';
 import { api } from './api.js';
+import { DeliveryError } from './delivery-error.js';
 import { fmtDateTime } from './format.js';
 import type { Key } from './i18n.js';
 
@@ -12,7 +13,16 @@ interface Status {
   configured: boolean;
   channels: number;
   routes: number;
-  failing: { channelId: string; name: string; type: string; failedAt: number; failures: number }[];
+  failing: {
+    channelId: string;
+    name: string;
+    type: string;
+    failedAt: number;
+    failures: number;
+    /** The raw error and its code, for the callers the channel belongs to. */
+    error?: string;
+    code?: string;
+  }[];
 }
 
 const MANAGES = new Set(['admin', 'agency_admin']);
@@ -65,11 +75,22 @@ export function NotifyBanner({
           {link}
         </p>
       ) : (
-        <p className="note" role="status">
+        <div className="note" role="status">
           <strong>⚠ {t('failingBanner')}</strong>{' '}
-          {s.failing.map((f) => `${f.name} (${fmtDateTime(f.failedAt)})`).join(', ')}
+          {s.failing.map((f, i) => (
+            <span key={f.channelId} className="failing-channel" data-testid="failing-channel">
+              {i > 0 ? '; ' : ''}
+              {f.name} ({fmtDateTime(f.failedAt)})
+              {f.error !== undefined ? (
+                <>
+                  {': '}
+                  <DeliveryError text={f.error} raw={false} {...(f.code ? { code: f.code } : {})} />
+                </>
+              ) : null}
+            </span>
+          ))}{' '}
           {link}
-        </p>
+        </div>
       )}
     </div>
   );

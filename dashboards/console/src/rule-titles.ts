@@ -48,12 +48,20 @@ export function useRuleTitle(): (ruleId: string, own: string, host?: string) => 
   const { lang } = useApp();
   const words = useRuleWords();
   return (ruleId, own, host) => {
+    // The threat-intel incident's title carries both languages (context/stage.ts): each console shows its own.
+    if (ruleId === THREAT_INTEL_RULE) {
+      const m = /^(.+?) \/ (.+?): (.*)$/.exec(own);
+      if (m) return `${lang === 'vi' ? m[1] : m[2]}: ${m[3]}`;
+    }
     if (lang !== 'vi') return own;
     // The silent-host incident's title names its host (incidents/silent-hosts.ts writes it in English).
     if (ruleId === SILENT_HOST_RULE && host) return `Máy chủ ${host} ngừng gửi log`;
     return words.get(ruleId)?.title ?? own;
   };
 }
+
+/** The rule id of threat-intel incidents (context/stage.ts). */
+export const THREAT_INTEL_RULE = 'canhgac-threat-intel';
 
 /** The rule id of silent-host incidents (incidents/types.ts SILENT_HOST_RULE). */
 export const SILENT_HOST_RULE = 'canhgac.silent_host';

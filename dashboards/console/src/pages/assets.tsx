@@ -24,16 +24,18 @@ const WORDS = {
     notes: 'Ghi chú',
     updated: 'Cập nhật',
     edit: 'Sửa',
-    remove: 'Xoá',
-    removeAsk: 'Xoá tài sản này khỏi danh mục?',
+    remove: 'Xóa',
+    removeAsk: 'Xóa tài sản này khỏi danh mục?',
     save: 'Lưu tài sản',
-    cancel: 'Huỷ',
+    cancel: 'Hủy',
     addTitle: 'Thêm hoặc sửa tài sản',
     none: 'Đơn vị chưa có tài sản nào trong danh mục.',
     critHint: '5: hệ thống trọng yếu (mức độ sự cố tăng một bậc) · 1: máy thử nghiệm (giảm một bậc)',
     import: 'Nhập từ CSV',
     importHint: 'Dòng đầu là tiêu đề: Tên máy, Địa chỉ IP, Chủ quản, Vai trò, Mức quan trọng, Cấp độ, Ghi chú',
     importDo: 'Nhập',
+    pickFile: 'Chọn tệp CSV…',
+    noFile: 'chưa chọn tệp nào (hoặc dán nội dung vào ô dưới)',
     written: 'Đã ghi {n} tài sản.',
     count: 'Tài sản',
     r_required: 'bắt buộc',
@@ -70,6 +72,8 @@ const WORDS = {
     import: 'Import a CSV',
     importHint: 'First line is the header: host, addresses, owner, role, criticality, securityLevel, notes',
     importDo: 'Import',
+    pickFile: 'Choose a CSV file…',
+    noFile: 'no file chosen (or paste the content below)',
     written: '{n} assets written.',
     count: 'Assets',
     r_required: 'required',
@@ -80,7 +84,7 @@ const WORDS = {
     learned: 'Hosts seen in the logs but not in the inventory',
     learnedNone: 'Every host sending logs is in the inventory.',
     lastSeen: 'Last seen',
-    complete: 'Complete',
+    complete: 'Add to the inventory',
     viewOnly: 'You may only read this inventory.',
   },
 };
@@ -227,6 +231,7 @@ function AssetForm({
 
 function Import({ w, agencyId, onDone }: { w: Words; agencyId: string; onDone: () => void }) {
   const [csv, setCsv] = useState('');
+  const [fileName, setFileName] = useState('');
   const [result, setResult] = useState<{ written: number; problems: Problem[] }>();
   const [error, setError] = useState<unknown>();
   const run = async () => {
@@ -241,12 +246,21 @@ function Import({ w, agencyId, onDone }: { w: Words; agencyId: string; onDone: (
   return (
     <Panel title={w.import}>
       <p className="small muted">{w.importHint}</p>
-      <input
-        type="file"
-        accept=".csv,text/csv"
-        onChange={(e) => void e.target.files?.[0]?.text().then(setCsv)}
-        data-testid="asset-csv-file"
-      />
+      {/* The browser's own file button speaks the browser's language ("Choose File"): ours speaks the console's. */}
+      <label className="file-pick">
+        <input
+          type="file"
+          accept=".csv,text/csv"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            setFileName(file?.name ?? '');
+            void file?.text().then(setCsv);
+          }}
+          data-testid="asset-csv-file"
+        />
+        <span className="file-pick-button">{w.pickFile}</span>{' '}
+        <span className="muted small">{fileName ? <LogText text={fileName} /> : w.noFile}</span>
+      </label>
       <textarea rows={4} value={csv} onChange={(e) => setCsv(e.target.value)} data-testid="asset-csv" />
       <button type="button" disabled={!csv.trim()} onClick={run}>
         {w.importDo}

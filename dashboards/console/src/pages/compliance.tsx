@@ -61,8 +61,8 @@ const WORDS = {
     retentionNow: 'Lưu trữ hiện tại',
     days: '{d} ngày',
     atLeast: 'tối thiểu {m} tháng',
-    forever: 'không tự xoá',
-    minimum: 'tối thiểu theo quy định: {d} ngày',
+    forever: 'Không tự xóa',
+    minimum: 'tối thiểu theo quy định: {m} tháng ({d} ngày)',
     system: 'Hệ thống',
     level: 'Cấp độ',
     hosts: 'Máy',
@@ -100,8 +100,8 @@ const WORDS = {
     retentionNow: 'Retention now',
     days: '{d} days',
     atLeast: 'at least {m} months',
-    forever: 'never deleted',
-    minimum: 'legal minimum: {d} days',
+    forever: 'Never deleted',
+    minimum: 'legal minimum: {m} months ({d} days)',
     system: 'System',
     level: 'Level',
     hosts: 'Hosts',
@@ -233,7 +233,13 @@ export function CompliancePage() {
               <b>{data.retentionDays === undefined ? w.forever : fill(w.days, { d: data.retentionDays })}</b>
               {w.retentionNow}
               {data.retentionMinimumDays ? (
-                <span className="muted small block">{fill(w.minimum, { d: data.retentionMinimumDays })}</span>
+                <span className="muted small block">
+                  {fill(w.minimum, {
+                    d: data.retentionMinimumDays,
+                    // The legal minimum is set in months (3, 12): say it in months, the days after.
+                    m: Math.round(data.retentionMinimumDays / 30.5),
+                  })}
+                </span>
               ) : null}
             </div>
           </div>

@@ -106,7 +106,7 @@ function Context({ data }: { data: Entity }) {
                   {geo.countryIso ? <span className="muted"> ({geo.countryIso})</span> : null}
                 </>
               ) : (
-                '—'
+                <span className="muted">{t('entityNoGeo')}</span>
               )}
             </dd>
             {geo?.asn || geo?.asOrg ? (
@@ -266,7 +266,7 @@ function IncidentRows({ items }: { items: Incident[] }) {
 
 export function EntityPage({ kind, value }: { kind: EntityKind; value: string }) {
   const { t, lang, navigate } = useApp();
-  const [days, setDays] = useState(1);
+  const [days, setDays] = useState(7);
   const agencies = useAgencyNames();
   const { data, error } = useData(
     () => api<Entity>('GET', `/api/v1/entities/${kind}/${encodeURIComponent(value)}${qs({ days })}`),
@@ -331,6 +331,11 @@ export function EntityPage({ kind, value }: { kind: EntityKind; value: string })
             {data.kind === 'ip' || data.kind === 'user' ? (
               <p className="muted small">{t('entityIncidentsVia')}</p>
             ) : null}
+            {data.incidents.complete ? null : (
+              <p className="note small" data-testid="entity-incidents-partial">
+                {t('entityIncidentsPartial')}
+              </p>
+            )}
             {data.incidents.items.length ? (
               <>
                 <IncidentRows items={data.incidents.items} />

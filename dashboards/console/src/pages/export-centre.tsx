@@ -6,6 +6,7 @@
  */
 import { useState } from 'react';
 import { api } from '../api.js';
+import { DeliveryError } from '../delivery-error.js';
 import { download } from '../download.js';
 import { fmtDateTime, fmtNumber, useApp } from '../i18n.js';
 import { ErrorBox, errorText, Loading, Panel, useData } from '../ui.js';
@@ -69,7 +70,7 @@ const WORDS = {
     target: 'Nơi nhận',
     https: 'HTTPS (xác thực hai chiều bằng chứng thư)',
     taxii: 'TAXII 2.1',
-    mtls: 'chứng thư máy khách',
+    mtls: 'Chứng thư máy khách',
     yes: 'có',
     no: 'không',
     producer: 'Bên gửi',
@@ -116,7 +117,7 @@ const WORDS = {
     target: 'Target',
     https: 'HTTPS (mutual TLS)',
     taxii: 'TAXII 2.1',
-    mtls: 'client certificate',
+    mtls: 'Client certificate',
     yes: 'yes',
     no: 'no',
     producer: 'Producer',
@@ -342,7 +343,9 @@ export function ExportPage() {
                               {w.failed}
                               {d.status ? ` (HTTP ${d.status})` : ''}
                             </span>
-                            {d.error ? <span className="muted small"> {d.error}</span> : null}
+                            <div className="small">
+                              <DeliveryError text={d.error} status={d.status} />
+                            </div>
                           </>
                         )}
                       </td>
@@ -388,7 +391,11 @@ export function ExportPage() {
                         >
                           {stateWord(o.state)}
                         </span>
-                        {o.lastError && o.state !== 'sent' ? <span className="muted small"> {o.lastError}</span> : null}
+                        {o.lastError && o.state !== 'sent' ? (
+                          <div className="small">
+                            <DeliveryError text={o.lastError} />
+                          </div>
+                        ) : null}
                       </td>
                       <td className="num">{o.attempts}</td>
                       <td className="nowrap">{o.state === 'pending' ? fmtDateTime(o.nextAt) : '—'}</td>

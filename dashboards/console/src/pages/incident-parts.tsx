@@ -8,6 +8,8 @@ import type { Alert, AuditEntry, Bucket, Comment, EventDoc, Incident } from '../
 import { api, qs } from '../api.js';
 import { EntityLink, FIELD_ENTITY } from '../entity-link.js';
 import { fmtDateTime, fmtNumber, type Key, sevLabel, stateLabel, term, useApp } from '../i18n.js';
+import { RecordValue } from '../record-value.js';
+import { useRuleTitle } from '../rule-titles.js';
 import { Highlight, LogText, Panel, useData } from '../ui.js';
 
 /** Fields an analyst asks about first, in this order: who attacked, what was hit, which account. */
@@ -35,6 +37,11 @@ export function actionLabel(t: (k: Key) => string, a: AuditEntry): string {
   if (a.action === 'incident.reopen') return t('actReopen');
   if (a.action === 'incident.assign') return `${t('assignedTo')} ${after?.assignee ?? '—'}`;
   if (a.action === 'incident.sla_breach') return t('actSlaBreach');
+  // Entity grouping's merges (incidents/merge.ts): which incident went where.
+  if (a.action === 'incident.merge')
+    return `${t('actMerge')} (${(a.after as { mergedFrom?: string })?.mergedFrom ?? ''})`;
+  if (a.action === 'incident.merged')
+    return `${t('actMerged')} (${(a.after as { mergedInto?: string })?.mergedInto ?? ''})`;
   if (a.action === 'comment.create') return t('actComment');
   if (a.action === 'incident.disposition')
     return `${t('actDisposition')}: ${term(t, `v_${(a.after as { verdict?: string } | undefined)?.verdict ?? ''}`)}`;
@@ -113,10 +120,13 @@ export function Timeline({
   audit: AuditEntry[] | undefined;
 }) {
   const { t, lang } = useApp();
-  const alertText = (a: Alert) => `${a.ruleTitle ?? a.ruleId}${a.host ? ` @ ${a.host}` : ''} (${sevLabel(t, a.level)})`;
+  // The rule's title in the console's language (Vietnamese words of shipped rules, one half of a bilingual one).
+  const ruleTitle = useRuleTitle();
+  const titleOf = (a: Alert) => ruleTitle(a.ruleId, a.ruleTitle ?? a.ruleId, a.host);
+  const alertText = (a: Alert) => `${titleOf(a)}${a.host ? ` @ ${a.host}` : ''} (${sevLabel(t, a.level)})`;
   const alertNode = (a: Alert) => (
     <>
-      <LogText text={a.ruleTitle ?? a.ruleId} />
+      <LogText text={titleOf(a)} />
       {a.host ? (
         <>
           {' @ '}
@@ -268,7 +278,7 @@ export function EventList({
                       return (
                         <tr key={k} className={terms ? 'matched' : undefined}>
                           <th>{k}</th>
-                          <td>{terms ? <Highlight text={text(v)} terms={terms} /> : <LogText text={text(v)} />}</td>
+                          <td>{terms ? <Highlight text={text(v)} terms={terms} /> : <RecordValue k={k} v={v} />}</td>
                         </tr>
                       );
                     })}

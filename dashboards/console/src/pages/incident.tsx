@@ -221,10 +221,26 @@ export function IncidentPage({ id }: { id: string }) {
       {inc.closure && (inc.state === 'resolved' || inc.state === 'false_positive') ? (
         <p className="closure" data-testid="closure">
           {t('closureLabel')}: {inc.closure.category ? term(t, `cat_${inc.closure.category}`) : ''}
-          {inc.closure.reason ? ` — ${inc.closure.reason}` : ''} ({inc.closure.by}, {fmtDateTime(inc.closure.at)})
+          {inc.closure.reason && !inc.mergedInto ? ` — ${inc.closure.reason}` : ''} ({inc.closure.by},{' '}
+          {fmtDateTime(inc.closure.at)})
         </p>
       ) : null}
-      {canWrite ? (
+      {inc.mergedInto ? (
+        <p className="notice" data-testid="merged-into" title={t('mergedIntoHelp')}>
+          {t('mergedInto')}{' '}
+          <a
+            href={`/incidents/${encodeURIComponent(inc.mergedInto)}`}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(`/incidents/${encodeURIComponent(inc.mergedInto!)}`);
+            }}
+          >
+            {inc.mergedInto}
+          </a>
+          . {t('mergedIntoHelp')}
+        </p>
+      ) : null}
+      {canWrite && !inc.mergedInto ? (
         <div className="actions">
           {may('acknowledged') ? (
             <button type="button" onClick={() => move('acknowledged')} data-testid="act-ack">
@@ -300,6 +316,7 @@ export function IncidentPage({ id }: { id: string }) {
           </dl>
         </Panel>
         <Panel title={t('attack')}>
+          {(inc.attack ?? []).length === 0 ? <p className="muted">{t('noAttackTags')}</p> : null}
           <ul className="tags">
             {attackLinks(inc.attack ?? []).map((l) => (
               <li key={l.label}>
@@ -333,7 +350,10 @@ export function IncidentPage({ id }: { id: string }) {
             {data.rule.text}
           </pre>
         ) : (
-          <p className="muted">{inc.ruleId}</p>
+          // A built-in rule (threat intelligence, correlation) or one since removed: no YAML to show.
+          <p className="muted" data-testid="rule-no-yaml">
+            {t('noRuleYaml')} <code>{inc.ruleId}</code>
+          </p>
         )}
       </Panel>
       <Panel title={`${t('comments')} (${data.comments.length})`}>

@@ -43,7 +43,7 @@ const WORDS = {
   vi: {
     title: 'Báo cáo sự cố an toàn thông tin mạng',
     intro:
-      'Sự cố mức cao và nghiêm trọng trong 30 ngày qua. Báo cáo ban đầu phải gửi trong 5 ngày kể từ khi phát hiện; sau đó là các báo cáo cập nhật. Biểu mẫu theo cấu trúc các mẫu của Thông tư 20/2017/TT-BTTTT (tệp mẫu thay được khi có mẫu mới).',
+      'Sự cố mức cao và nghiêm trọng trong 30 ngày qua. Báo cáo ban đầu (Mẫu số 03) phải gửi trong 5 ngày kể từ khi phát hiện; khi xử lý xong, gửi báo cáo kết thúc ứng phó sự cố (Mẫu số 04). Biểu mẫu theo Phụ lục Thông tư 20/2017/TT-BTTTT (tệp mẫu thay được khi có mẫu mới).',
     none: 'Không có sự cố mức cao hoặc nghiêm trọng nào trong 30 ngày qua.',
     incident: 'Sự cố',
     detected: 'Phát hiện',
@@ -56,8 +56,8 @@ const WORDS = {
     choose: 'Lập báo cáo',
     form: 'Lập báo cáo cho sự cố',
     kind: 'Loại báo cáo',
-    initial: 'Báo cáo ban đầu',
-    followup: 'Báo cáo cập nhật',
+    initial: 'Báo cáo ban đầu (Mẫu 03)',
+    followup: 'Báo cáo kết thúc ứng phó (Mẫu 04)',
     reporter: 'Người báo cáo (họ tên, chức vụ)',
     contact: 'Liên hệ (điện thoại, thư điện tử)',
     level: 'Cấp độ hệ thống (1-5)',
@@ -86,7 +86,7 @@ const WORDS = {
   en: {
     title: 'Information security incident notifications',
     intro:
-      'High and critical incidents of the last 30 days. The initial report is due within 5 days of detection; follow-up reports come after it. Forms in the structure of Circular 20/2017/TT-BTTTT (the template file is replaceable when new forms are published).',
+      'High and critical incidents of the last 30 days. The initial report (form 03) is due within 5 days of detection; when the response is over, the closing report (form 04) follows. Forms of the annex to Circular 20/2017/TT-BTTTT (the template file is replaceable when new forms are published).',
     none: 'No high or critical incident in the last 30 days.',
     incident: 'Incident',
     detected: 'Detected',
@@ -99,8 +99,8 @@ const WORDS = {
     choose: 'Prepare report',
     form: 'Report for incident',
     kind: 'Report',
-    initial: 'Initial report',
-    followup: 'Follow-up report',
+    initial: 'Initial report (form 03)',
+    followup: 'Closing report (form 04)',
     reporter: 'Reporter (name, position)',
     contact: 'Contact (phone, e-mail)',
     level: 'System security level (1-5)',

@@ -86,6 +86,8 @@ export function OverviewPage() {
     const at = keys.indexOf(keys.includes(g) ? g : OTHER);
     if (d && at >= 0) d.values[at]! += 1;
   }
+  // The tile counts what the chart shows (a total of the latest 1,000 listed would have no period).
+  const new14 = days.reduce((n, d) => n + d.values.reduce((a, b) => a + b, 0), 0);
   const open = data.incidents.filter((i) => OPEN.has(i.state));
   const ages = [
     { key: 'ageLt1h', max: 3_600_000 },
@@ -114,9 +116,9 @@ export function OverviewPage() {
           <div className="muted">{t('openIncidents')}</div>
           <div className="big">{fmtNumber(open.length, lang)}</div>
         </div>
-        <div className="card">
-          <div className="muted">{t('incidents')}</div>
-          <div className="big">{fmtNumber(data.incidents.length, lang)}</div>
+        <div className="card" data-testid="new-14d">
+          <div className="muted">{t('newIncidents14d')}</div>
+          <div className="big">{fmtNumber(new14, lang)}</div>
         </div>
       </div>
       <Panel title={t('eps')}>
@@ -137,6 +139,11 @@ export function OverviewPage() {
           </select>
         </label>
         <TimeBars label={t('overTime')} buckets={days} series={series} tickLabel={fmtDate} />
+        {new14 === 0 ? (
+          <p className="muted" data-testid="no-incidents-14d">
+            {t('noIncidents14d')}
+          </p>
+        ) : null}
       </Panel>
       <div className="cols">
         <Panel title={t('bySeverity')}>

@@ -26,16 +26,17 @@ export function RuleAbout({ rule }: { rule: Rule }) {
       {description ? <p data-testid="rule-description">{description}</p> : null}
       <dl className="kvlist">
         <dt>{t('severity')}</dt>
-        <dd>{rule.level ? sevLabel(t, rule.level) : '—'}</dd>
+        <dd>{rule.level ? sevLabel(t, rule.level) : <span className="muted">{t('notSet')}</span>}</dd>
         <dt>{t('ruleSource')}</dt>
         <dd>
-          {term(t, `src_${rule.source}`)}
+          {rule.package ? t('pkgSigmahq') : term(t, `src_${rule.source}`)}
           {rule.file ? <span className="muted"> · {rule.file}</span> : null}
         </dd>
         <dt>{t('logSource')}</dt>
-        <dd>{ls.filter(Boolean).join(' / ') || '—'}</dd>
+        <dd>{ls.filter(Boolean).join(' / ') || <span className="muted">{t('notSet')}</span>}</dd>
         <dt>ATT&amp;CK</dt>
         <dd>
+          {rule.tags.some((x) => x.startsWith('attack.')) ? null : <span className="muted">{t('noAttackTags')}</span>}
           {attackLinks(rule.tags.filter((x) => x.startsWith('attack.'))).map((l) =>
             l.href ? (
               <a key={l.label} className="tag" href={l.href} target="_blank" rel="noopener noreferrer">
@@ -59,7 +60,7 @@ export function RuleAbout({ rule }: { rule: Rule }) {
           ))}
         </ol>
       ) : (
-        <p className="muted">—</p>
+        <p className="muted">{t('noGuide')}</p>
       )}
       <h3>{t('falsePositives')}</h3>
       {falsepositives.length ? (
@@ -69,7 +70,7 @@ export function RuleAbout({ rule }: { rule: Rule }) {
           ))}
         </ul>
       ) : (
-        <p className="muted">—</p>
+        <p className="muted">{t('noFalsePositives')}</p>
       )}
       {rule.references.length ? (
         <>

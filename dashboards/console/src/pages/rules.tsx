@@ -8,6 +8,7 @@ import { fmtDateTime, fmtNumber, parseDateTime, sevLabel, term, useApp } from '.
 import { useRuleTitle } from '../rule-titles.js';
 import { attackLinks } from '../rulefields.js';
 import { DateTimeInput, ErrorBox, errorText, Loading, Panel, sevClass, useData } from '../ui.js';
+import { RuleAgencySwitches } from './rule-agencies.js';
 import { RuleAbout, RuleExceptions } from './rule-detail.js';
 
 const SAMPLE = `title: SSH login failures
@@ -185,6 +186,7 @@ function RuleTools({ rule, onChanged }: { rule: Rule; onChanged: () => void }) {
         <RuleAbout rule={full.data ?? rule} />
       </Panel>
       <RuleExceptions rule={rule} />
+      {rule.package === 'sigmahq' ? <RuleAgencySwitches rule={rule} /> : null}
       <Panel title={rule.source === 'uploaded' ? t('edit') : t('ruleYaml')}>
         {full.data?.text !== undefined && rule.source !== 'uploaded' ? (
           <pre className="yaml" data-testid="rule-yaml">
@@ -392,7 +394,7 @@ export function RulesPage() {
               <tr key={r.id} className={r.id === chosen ? 'cursor' : undefined} data-rule={r.id}>
                 <td title={r.title}>
                   {ruleTitle(r.id, r.title)}
-                  <div className="muted small">{term(t, `src_${r.source}`)}</div>
+                  <div className="muted small">{r.package ? t('pkgSigmahq') : term(t, `src_${r.source}`)}</div>
                 </td>
                 <td>{r.level ? <span className={sevClass(r.level)}>{sevLabel(t, r.level)}</span> : ''}</td>
                 <td className="small">{ls.filter(Boolean).join(' / ')}</td>
@@ -404,7 +406,7 @@ export function RulesPage() {
                 <td className="num">{fmtNumber(s?.alerts ?? 0, lang)}</td>
                 <td className="num">{fmtNumber(s?.incidents ?? 0, lang)}</td>
                 <td className="num">{s?.incidents ? `${fmtNumber(100 * s.falsePositiveRate, lang, 1)} %` : '—'}</td>
-                <td>{s ? fmtDateTime(s.lastSeen) : '—'}</td>
+                <td className="nowrap">{s ? fmtDateTime(s.lastSeen) : '—'}</td>
                 <td>
                   <button
                     type="button"
@@ -417,7 +419,7 @@ export function RulesPage() {
                     {r.enabled ? t('enabled') : t('disabled')}
                   </button>
                 </td>
-                <td>
+                <td className="nowrap">
                   <button
                     type="button"
                     className="link"

@@ -6,6 +6,7 @@ import { EntityLink, FIELD_ENTITY } from '../entity-link.js';
 import { toCsv } from '../export.js';
 import { fmtDate, fmtDateTime, fmtNumber, fmtTime, parseDateTime, useApp } from '../i18n.js';
 import { termFor } from '../query.js';
+import { RecordValue } from '../record-value.js';
 import { DateTimeInput, ErrorBox, fillBuckets, Loading, LogText, Panel, TimeBars, useData } from '../ui.js';
 import { SavedSearches } from './saved-searches.js';
 
@@ -375,7 +376,7 @@ export function SearchPage() {
                             <tr key={k}>
                               <th>{k}</th>
                               <td>
-                                <LogText text={v} />
+                                <RecordValue k={k} v={v} />
                               </td>
                             </tr>
                           ))}

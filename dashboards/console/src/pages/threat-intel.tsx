@@ -6,8 +6,10 @@
  */
 import { type FormEvent, useState } from 'react';
 import { api, qs } from '../api.js';
+import { DeliveryError } from '../delivery-error.js';
 import { fmtDateTime, fmtNumber, useApp } from '../i18n.js';
 import { ErrorBox, Loading, LogText, Panel, useData } from '../ui.js';
+import { FEED_WORDS, FeedAdmin, type FeedSettings } from './ti-feeds.js';
 
 const WORDS = {
   vi: {
@@ -114,7 +116,26 @@ interface Feed {
   rejected: number;
   skipped: number;
   matchesByDay: Record<string, number>;
+  /** file: the configuration file (read-only here); console: added here (its settings in config). */
+  origin?: 'file' | 'console' | 'local';
+  config?: FeedSettings;
 }
+
+/** A paused console feed has no status: shown from its settings. */
+const asFeed = (f: Feed): Feed =>
+  f.type
+    ? f
+    : {
+        ...f,
+        type: f.config?.type ?? '',
+        source: f.config?.url ?? '',
+        indicators: 0,
+        counts: {},
+        stale: false,
+        rejected: 0,
+        skipped: 0,
+        matchesByDay: {},
+      };
 
 interface LocalEntry {
   id: string;
@@ -169,15 +190,24 @@ function MatchDays({ feed, w }: { feed: Feed; w: Words }) {
 function FeedRow({ f, w }: { f: Feed; w: Words }) {
   const { lang } = useApp();
   const never = f.lastSuccessAt === undefined && f.type !== 'local';
+  const fw = FEED_WORDS[lang];
+  const paused = f.config?.enabled === false;
   return (
     <tr className={f.stale ? 'ti-stale' : undefined} data-feed={f.name} data-stale={f.stale}>
       <td>
         <strong>{f.name}</strong>
         <div className="small muted">{f.source}</div>
+        {f.origin === 'file' || f.origin === 'console' ? (
+          <div className="small muted" data-origin={f.origin}>
+            {f.origin === 'file' ? fw.fromFile : fw.fromConsole}
+          </div>
+        ) : null}
       </td>
       <td>{f.type === 'local' ? w.type_local : f.type === 'list' ? w.type_list : f.type.toUpperCase()}</td>
       <td>
-        {f.stale ? (
+        {paused ? (
+          <span className="ti-badge">{fw.paused}</span>
+        ) : f.stale ? (
           <>
             <span className="ti-badge bad">{never ? w.never : w.stale}</span>{' '}
             {f.failingSince ? (
@@ -187,7 +217,7 @@ function FeedRow({ f, w }: { f: Feed; w: Words }) {
             ) : null}
             {f.lastError ? (
               <div className="small error-text">
-                <LogText text={f.lastError} />
+                <DeliveryError text={f.lastError} peer="source" />
               </div>
             ) : null}
           </>
@@ -400,7 +430,7 @@ export function ThreatIntelPage() {
   const canEdit = me.role === 'admin' || me.role === 'analyst';
   if (feeds.error) return <ErrorBox error={feeds.error} />;
   if (!feeds.data) return <Loading />;
-  const items = feeds.data.items;
+  const items = feeds.data.items.map(asFeed);
   const stale = items.filter((f) => f.stale);
   return (
     <div className="threat-intel">
@@ -434,6 +464,9 @@ export function ThreatIntelPage() {
           </table>
         )}
       </Panel>
+      {me.role === 'admin' ? (
+        <FeedAdmin feeds={items.flatMap((f) => (f.config ? [f.config] : []))} onChange={feeds.reload} />
+      ) : null}
       <Search w={w} />
       <LocalList w={w} canEdit={canEdit} onChange={feeds.reload} />
       <p className="small muted">

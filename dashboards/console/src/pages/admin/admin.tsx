@@ -6,7 +6,7 @@
 import type { MouseEvent } from 'react';
 import { useAgencyNames } from '../../agency-names.js';
 import { type AuditEntry, api, type Page, qs } from '../../api.js';
-import { fmtDateTime, type Key, term, useApp } from '../../i18n.js';
+import { fmtDateTime, type Key, roleLabel, sevLabel, term, useApp } from '../../i18n.js';
 import { ErrorBox, Panel, useData } from '../../ui.js';
 import { ChannelsTab } from './channels.js';
 import { SettingsTab } from './settings.js';
@@ -60,12 +60,30 @@ export function AdminPage({ path }: { path: string }) {
   );
 }
 
+/** An audit entry as the API lists it: with its target's name resolved in the caller's scope (audit-names.ts). */
+type NamedEntry = AuditEntry & {
+  target?: { name?: string; gone?: boolean; minSeverity?: string; channels?: string[]; role?: string };
+  actorName?: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+};
+
+/** Settings keys in words (a settings change lists what it changed). */
+const SETTING_KEYS: Record<string, Key> = {
+  retentionDays: 'retentionDaysLabel',
+  sessionHours: 'sessionHoursLabel',
+  silentHostMinutes: 'silentHostLabel',
+  defaultLanguage: 'defaultLanguageLabel',
+  sla: 'slaLabel',
+  retentionMinimumDays: 'retentionMinimumLabel',
+};
+
 /** Who changed what, when: the latest audit entries of some collections (in the caller's scope). */
 export function RecentChanges({ collections, reloadKey }: { collections: string[]; reloadKey: unknown }) {
   const { t } = useApp();
   const { data, error } = useData(async () => {
     const pages = await Promise.all(
-      collections.map((c) => api<Page<AuditEntry>>('GET', `/api/v1/audit${qs({ collection: c, limit: 15 })}`)),
+      collections.map((c) => api<Page<NamedEntry>>('GET', `/api/v1/audit${qs({ collection: c, limit: 15 })}`)),
     );
     return pages
       .flatMap((p) => p.items)
@@ -75,20 +93,63 @@ export function RecentChanges({ collections, reloadKey }: { collections: string[
   return (
     <Panel title={t('recentChanges')} className="recent-changes">
       <ErrorBox error={error} />
-      {data && data.length === 0 ? <p className="muted">{t('none')}</p> : null}
+      {data && data.length === 0 ? <p className="muted">{t('noRecentChanges')}</p> : null}
       <table className="grid" data-testid="audit">
         <tbody>
           {(data ?? []).map((a) => (
             <tr key={a.id}>
               <td className="nowrap">{fmtDateTime(a.at)}</td>
-              <td>{actorName(t, a.actor)}</td>
-              <td>{term(t, `act_${a.action.replace(/\./g, '_')}`)}</td>
-              <td className="muted">{a.targetId.length > 40 ? `${a.targetId.slice(0, 12)}…` : a.targetId}</td>
+              <td>{a.actorName ? `🔑 ${a.actorName}` : actorName(t, a.actor)}</td>
+              <td>{actionWords(t, refined(a))}</td>
+              <td data-testid="audit-target">
+                <AuditTargetText t={t} a={a} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </Panel>
+  );
+}
+
+/** A user change said as what it did: locked, unlocked or a new role (all are user.update in the audit). */
+function refined(a: NamedEntry): string {
+  if (a.action !== 'user.update' || !a.before || !a.after) return a.action;
+  if (a.before.disabled !== a.after.disabled) return a.after.disabled ? 'user.disable' : 'user.enable';
+  if (a.before.role !== a.after.role) return 'user.role';
+  return a.action;
+}
+
+/** An action in words; an action the console has no words for says what kind of change it was, not its code. */
+function actionWords(t: (k: Key) => string, action: string): string {
+  const key = `act_${action.replace(/\./g, '_')}`;
+  const w = term(t, key);
+  if (w !== key) return w;
+  const verb = action.split('.').pop();
+  return t(verb === 'create' ? 'actGenericCreate' : verb === 'delete' ? 'actGenericDelete' : 'actGenericUpdate');
+}
+
+/** The target's name, role or route in words, "(đã xóa)" when gone; settings list the values they changed. */
+function AuditTargetText({ t, a }: { t: (k: Key) => string; a: NamedEntry }) {
+  if (a.collection === 'settings') {
+    const before = a.before ?? {};
+    const after = a.after ?? {};
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+      (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+    );
+    return <span>{keys.map((k) => (SETTING_KEYS[k] ? t(SETTING_KEYS[k]) : k)).join(', ')}</span>;
+  }
+  const x = a.target;
+  const name =
+    a.collection === 'routes' && x
+      ? `${x.minSeverity ? `≥ ${sevLabel(t, x.minSeverity)}` : ''} → ${(x.channels ?? []).join(', ') || '—'}`
+      : (x?.name ?? t('unnamedTarget'));
+  return (
+    <>
+      <span>{name}</span>
+      {x?.role ? <span className="muted"> · {roleLabel(t, x.role)}</span> : null}
+      {x?.gone ? <span className="muted"> ({t('goneTarget')})</span> : null}
+    </>
   );
 }
 

@@ -4,7 +4,8 @@
  * write-only: the API shows "[hidden]" and the form keeps a stored secret when its field is left empty.
  */
 import { type FormEvent, useState } from 'react';
-import { ApiError, api, type Page } from '../../api.js';
+import { api, type Page } from '../../api.js';
+import { DeliveryError } from '../../delivery-error.js';
 import { translateError } from '../../error-text.js';
 import { fmtDateTime, type Key, sevLabel, term, useApp } from '../../i18n.js';
 import { ErrorBox, Panel, useData } from '../../ui.js';
@@ -61,7 +62,9 @@ export function ChannelsTab() {
   const channels = useData(() => api<Page<Channel>>('GET', '/api/v1/channels?limit=1000'), [tick]);
   const routes = useData(() => api<Page<Route>>('GET', '/api/v1/routes?limit=1000'), [tick]);
   const [error, setError] = useState<unknown>();
-  const [tests, setTests] = useState<Record<string, { busy?: boolean; ok?: boolean; text?: string }>>({});
+  const [tests, setTests] = useState<
+    Record<string, { busy?: boolean; ok?: boolean; text?: string; error?: { text: string; code?: string } }>
+  >({});
   const agencies = useAgencyChoice();
   const act = async (fn: () => Promise<unknown>) => {
     setError(undefined);
@@ -75,14 +78,14 @@ export function ChannelsTab() {
   const test = async (c: Channel) => {
     setTests((s) => ({ ...s, [c.id]: { busy: true } }));
     try {
-      const r = await api<{ ok: boolean; ms: number; error?: string; code?: string; params?: Record<string, unknown> }>(
+      const r = await api<{ ok: boolean; ms: number; error?: string; code?: string }>(
         'POST',
         `/api/v1/channels/${encodeURIComponent(c.id)}/test?language=${lang}`,
       );
-      const text = r.ok
-        ? `${t('testOk')} (${r.ms} ms)`
-        : `${t('testFailed')}: ${r.code ? translateError(new ApiError(0, r.code, r.error ?? '', {}, r.params ?? {}), lang) : r.error}`;
-      setTests((s) => ({ ...s, [c.id]: { ok: r.ok, text } }));
+      // A failure is worded by its class (the raw text on demand), never the sender's English.
+      const text = r.ok ? `${t('testOk')} (${r.ms} ms)` : `${t('testFailed')}:`;
+      const error = r.ok ? undefined : { text: r.error ?? '', ...(r.code ? { code: r.code } : {}) };
+      setTests((s) => ({ ...s, [c.id]: { ok: r.ok, text, ...(error ? { error } : {}) } }));
     } catch (e) {
       setTests((s) => ({ ...s, [c.id]: { ok: false, text: `${t('testFailed')}: ${translateError(e, lang)}` } }));
     }
@@ -132,11 +135,9 @@ export function ChannelsTab() {
                           ⚠ {t('deliveryFailed')} · {fmtDateTime(s.lastAttemptAt)}
                           {s.failures > 1 ? ` · ${s.failures} ${t('failuresInRow')}` : ''}
                         </span>
-                        {s.lastError ? (
-                          <div className="failure">
-                            <code>{s.lastError}</code>
-                          </div>
-                        ) : null}
+                        <div className="failure">
+                          <DeliveryError text={s.lastError} {...(s.lastErrorCode ? { code: s.lastErrorCode } : {})} />
+                        </div>
                       </>
                     )}
                     {tr?.text ? (
@@ -145,7 +146,10 @@ export function ChannelsTab() {
                         role="status"
                         data-testid="test-result"
                       >
-                        {tr.text}
+                        {tr.text}{' '}
+                        {tr.error ? (
+                          <DeliveryError text={tr.error.text} {...(tr.error.code ? { code: tr.error.code } : {})} />
+                        ) : null}
                       </div>
                     ) : null}
                   </td>

@@ -77,7 +77,7 @@ export function SettingsTab() {
       ) : null}
       <Panel title={t('slaTargets')}>
         <p className="help">{t('slaHelp')}</p>
-        <table className="grid sla" data-testid="sla">
+        <table className="grid sla-targets" data-testid="sla">
           <thead>
             <tr>
               <th>{t('severity')}</th>
