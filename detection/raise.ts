@@ -37,6 +37,8 @@ export interface RaisedAlert {
     count: number;
     ruleIds: string[];
     eventIds: string[];
+    /** Above a learned normal (docs/baselines.md): whose, the normal, the least value that could fire. */
+    baseline?: { key: Record<string, unknown>; normal: number; floor: number; learning?: boolean };
   };
 }
 
@@ -89,6 +91,7 @@ export class AlertRaiser {
             count: a.count,
             ruleIds: a.ruleIds,
             eventIds: a.eventIds,
+            ...(a.baseline ? { baseline: a.baseline } : {}),
           },
         });
       }

@@ -18,7 +18,7 @@ import { configError } from '../core/config/errors.js';
 import type { Config } from '../core/config/load.js';
 import { logger } from '../core/log.js';
 import { counter, enableDefaultMetrics, metricsText, registry } from '../core/metrics.js';
-import { RedisCorrelationStore } from '../detection/correlation/index.js';
+import { RedisBaselineStore, RedisCorrelationStore } from '../detection/correlation/index.js';
 import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.js';
 import { openDistributedCore } from './distributed-core.js';
 import { feedNotice } from './feed-notice.js';
@@ -102,6 +102,7 @@ async function openParts(
     notifier,
     agencies,
     correlationStore: new RedisCorrelationStore(redis, { prefix: `${prefix}corr:` }),
+    baselineStore: new RedisBaselineStore(redis, { prefix: `${prefix}corr:` }),
     replay: redisReplayGuard(redis, prefix),
   });
   raiseLater = (a) => pipeline.raiseAlert(a);

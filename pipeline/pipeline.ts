@@ -20,7 +20,13 @@ import {
   AgencyRuleSwitches,
   INSTALLED_RULES_DIR,
 } from '../detection/agency-rules.js';
-import { CorrelationEngine } from '../detection/correlation/index.js';
+import {
+  type BaselineStore,
+  CorrelationEngine,
+  loadBaselines,
+  MemoryBaselineStore,
+  saveBaselines,
+} from '../detection/correlation/index.js';
 import { loadPlaceholders, loadRules } from '../detection/sigma/load.js';
 import type { CorrelationRule } from '../detection/sigma/model.js';
 import type { Alert } from '../incidents/types.js';
@@ -99,9 +105,15 @@ export class Pipeline {
   private readonly uploadedDir: string;
   private readonly ruleCacheDir: string;
   private staticAgencies: AgencyConfig[] = [];
+  /** Learned normals outlive rule reloads (a reload keeps a host's normal; windows start afresh in memory). */
+  private readonly baselines: BaselineStore;
+  private readonly baselineFile: string;
+  private baselineTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly d: PipelineDeps) {
     this.rules = d.config.rules;
+    this.baselines = d.baselineStore ?? new MemoryBaselineStore();
+    this.baselineFile = join(resolve(d.config.dataDir), 'baselines.json');
     this.placeholders = this.rules.placeholdersFile ? loadPlaceholders(this.rules.placeholdersFile) : undefined;
     this.uploadedDir = join(resolve(d.config.dataDir), 'rules-uploaded');
     this.ruleCacheDir = join(resolve(d.config.dataDir), 'rule-cache');
@@ -135,6 +147,13 @@ export class Pipeline {
       }
     }
     p.det = await p.build();
+    const b = p.baselines;
+    if (b instanceof MemoryBaselineStore) {
+      // Embedded: learned normals survive a restart (docs/baselines.md); Redis keeps its own in distributed mode.
+      loadBaselines(b, p.baselineFile);
+      p.baselineTimer = setInterval(() => saveBaselines(b, p.baselineFile), 300_000);
+      p.baselineTimer.unref();
+    }
     return p;
   }
 
@@ -266,6 +285,8 @@ export class Pipeline {
   async close(): Promise<void> {
     await this.reloading?.catch(() => undefined);
     await this.det.pool.close();
+    if (this.baselineTimer) clearInterval(this.baselineTimer);
+    if (this.baselines instanceof MemoryBaselineStore) saveBaselines(this.baselines, this.baselineFile);
   }
 
   private agencyList(): AgencyConfig[] {
@@ -362,7 +383,10 @@ export class Pipeline {
     return {
       pool,
       // In memory, correlation windows start afresh with a new rule set; in Redis they are shared and stay.
-      corr: new CorrelationEngine(correlations, this.d.correlationStore ? { store: this.d.correlationStore } : {}),
+      corr: new CorrelationEngine(correlations, {
+        baselines: this.baselines,
+        ...(this.d.correlationStore ? { store: this.d.correlationStore } : {}),
+      }),
       corrTags: new Map(correlations.map((c) => [c.id, c.tags])),
       correlations: correlations.length,
       agencyOff: this.agencyOff,

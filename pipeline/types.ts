@@ -3,7 +3,7 @@
 import type { ContextStage } from '../context/index.js';
 import type { Config } from '../core/config/load.js';
 import type { AgencyRuleSwitches } from '../detection/agency-rules.js';
-import type { CorrelationEngine, CorrelationStore } from '../detection/correlation/index.js';
+import type { BaselineStore, CorrelationEngine, CorrelationStore } from '../detection/correlation/index.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { SilentHostWatcher } from '../incidents/silent-hosts.js';
 import type { Alert } from '../incidents/types.js';
@@ -49,6 +49,8 @@ export interface PipelineDeps {
   agencies?: AgencyDirectory;
   /** Correlation windows (distributed: RedisCorrelationStore shared by every worker); default in memory. */
   correlationStore?: CorrelationStore;
+  /** Learned normals of baseline correlations (distributed: RedisBaselineStore); default one in memory per process. */
+  baselineStore?: BaselineStore;
   /** Distributed: filter replayed batches (correlation observations by event; alerts are idempotent by id). */
   replay?: ReplayGuard;
   /** GeoIP/ASN enrichment and the threat-intel match (context/), run on each batch before it is stored. */

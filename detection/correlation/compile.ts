@@ -4,11 +4,13 @@
  * correlations. Problems are collected (file:line:col from the rule), never thrown; a rule with an error is
  * left out and the others still run.
  */
+
+import { formatMessage } from '../../core/errors.js';
 import type { CorrelationRule, RuleProblem } from '../sigma/model.js';
+import { type BaselineSpec, baselineSpec } from './baseline.js';
 import { CORRELATION_ERRORS, type CorrelationErrorCode } from './errors.js';
 import type { WindowSpec } from './types.js';
 import { hasBound } from './window.js';
-import { formatMessage } from '../../core/errors.js';
 
 /** Field names resolved for events of one referenced rule (aliases applied). */
 export interface ResolvedFields {
@@ -27,6 +29,8 @@ export interface CompiledCorrelation {
   ruleIds: string[];
   /** Correlations that reference this one (chaining), with the position it takes in their rule list. */
   parents: CorrelationRef[];
+  /** canhgac's baseline extension, compiled against the timespan (docs/baselines.md). */
+  baseline?: BaselineSpec;
 }
 
 /** A correlation and the position of a referenced rule in its `rules` list. */
@@ -252,6 +256,7 @@ export function compileCorrelations(rules: readonly CorrelationRule[], opts: Com
       ruleIds: [...rule.rules],
       parents: [],
     };
+    if (rule.baseline) c.baseline = baselineSpec(rule.baseline, rule.timespanMs);
     compiled.push(c);
     byRule.set(rule, c);
   }

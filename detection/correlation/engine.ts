@@ -7,15 +7,18 @@ import { newEventId } from '../../core/ids.js';
 import { logger } from '../../core/log.js';
 import { counter, type StageTelemetry, stageTelemetry } from '../../core/metrics.js';
 import type { CorrelationRule, CorrelationType, RuleProblem, SigmaEvent } from '../sigma/model.js';
+import { type BaselineStore, MemoryBaselineStore } from './baseline.js';
+import { baselineKeyRecord, observeWithBaseline } from './baseline-step.js';
 import {
-  type CompileOptions,
   type CompiledCorrelation,
+  type CompileOptions,
   type CorrelationRef,
   compileCorrelations,
   type ResolvedFields,
   resolveField,
 } from './compile.js';
 import { correlationError } from './errors.js';
+import { valueKey } from './keys.js';
 import { MemoryCorrelationStore } from './memory-store.js';
 import type { CorrelationStore, CorrelationStoreStats, ObserveResult, WindowEntry } from './types.js';
 
@@ -43,6 +46,11 @@ export interface CorrelationAlert {
   eventIds: string[];
   /** Ids of the referenced rules that had events in the window. */
   ruleIds: string[];
+  /**
+   * With a baseline (docs/baselines.md): whose normal applied (`by` field -> value), the normal per timespan and
+   * the least value that could fire (factor x normal); absent while warming up or without a baseline.
+   */
+  baseline?: { key: Record<string, unknown>; normal: number; floor: number; learning?: boolean };
   /** False when a correlation referencing this one has generate: false (raise it only through that chain). */
   standalone: boolean;
 }
@@ -51,6 +59,11 @@ export interface CorrelationAlert {
 export interface CorrelationEngineOptions extends CompileOptions {
   /** Where windows live (default: a new MemoryCorrelationStore). */
   store?: CorrelationStore;
+  /**
+   * Where learned normals live (default: a new MemoryBaselineStore). Pass the same one to the engines of later
+   * rule sets: a normal takes hours to learn and should survive a reload.
+   */
+  baselines?: BaselineStore;
   /** Wall clock for expiry (default Date.now). */
   now?: () => number;
   /**
@@ -88,36 +101,6 @@ export function eventTime(v: unknown): number {
 /** The key part of an absent group-by value with missingGroupField 'group' (a NUL, which log values do not carry). */
 const MISSING = '\u0000';
 
-/** Keys longer than this are shortened to a prefix plus a hash, so one huge field value cannot bloat memory. */
-const MAX_KEY_CHARS = 512;
-
-/** FNV-1a over UTF-16 code units, as 8 hex digits (collisions only matter between equally long, equal-prefix keys). */
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
-
-/** The string a group-by or value_count value is keyed by; undefined when the field is absent or null. */
-function valueKey(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  let s: string;
-  if (typeof v === 'string') s = v;
-  else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') s = String(v);
-  else {
-    try {
-      s = JSON.stringify(v) ?? String(v);
-    } catch {
-      // Untrusted input: a value JSON cannot write (BigInt inside, cycles) still gets a key.
-      s = String(v);
-    }
-  }
-  return s.length <= MAX_KEY_CHARS ? s : `${s.slice(0, 200)}\u2026${s.length}:${fnv1a(s)}`;
-}
-
 function numeric(v: unknown): number {
   if (typeof v === 'number') return Number.isFinite(v) ? v : Number.NaN;
   if (typeof v === 'string' && v.trim() !== '') return Number(v);
@@ -146,9 +129,10 @@ export class CorrelationEngine {
   private readonly byIdentity = new Map<string, CompiledCorrelation>();
   private readonly generates = new Map<string, boolean>();
   private readonly store: CorrelationStore;
+  private readonly baselines: BaselineStore;
   private readonly now: () => number;
   private readonly telemetry: StageTelemetry = stageTelemetry('correlation');
-  private readonly entry: WindowEntry = { ts: 0, rule: 0, num: Number.NaN, key: '', id: '' };
+  private readonly entry: WindowEntry = { ts: 0, rule: 0, num: Number.NaN, key: '', id: '', floor: 0 };
   private readonly targets: CorrelationRef[] = [];
   private readonly maxFutureMs: number;
   private readonly groupMissing: boolean;
@@ -182,6 +166,7 @@ export class CorrelationEngine {
       if (c.rule.name) mark(c.rule.name, c.parents);
     }
     this.store = opts.store ?? new MemoryCorrelationStore();
+    this.baselines = opts.baselines ?? new MemoryBaselineStore();
     this.now = opts.now ?? Date.now;
     this.maxFutureMs = opts.maxFutureMs ?? 300_000;
     this.groupMissing = opts.missingGroupField === 'group';
@@ -232,7 +217,7 @@ export class CorrelationEngine {
         const r = this.observe(ref, m, event, t);
         if (r === undefined) continue;
         if (r instanceof Promise) throw correlationError('CANHGAC_ERR_CORRELATION_ASYNC_STORE');
-        const a = this.onResult(ref, r, event, m);
+        const a = this.onResult(ref, r, event, m, this.entry.floor);
         if (a) {
           alerts ??= [];
           queue ??= [];
@@ -247,7 +232,7 @@ export class CorrelationEngine {
         const r = this.observe(ref, p.match, p.event, p.ts);
         if (r === undefined) continue;
         if (r instanceof Promise) throw correlationError('CANHGAC_ERR_CORRELATION_ASYNC_STORE');
-        const a = this.onResult(ref, r, p.event, p.match);
+        const a = this.onResult(ref, r, p.event, p.match, this.entry.floor);
         if (a) {
           (alerts as CorrelationAlert[]).push(a);
           this.enqueueChain(queue, ref.corr, a, p.event);
@@ -285,11 +270,12 @@ export class CorrelationEngine {
       const p = queue.shift() as Pending;
       for (const ref of [...this.collectTargets(p.match)]) {
         // A fresh entry per call: an asynchronous store may still read it after the next observation starts.
-        const pending = this.observe(ref, p.match, p.event, p.ts, { ts: 0, rule: 0, num: Number.NaN, key: '', id: '' });
+        const entry: WindowEntry = { ts: 0, rule: 0, num: Number.NaN, key: '', id: '', floor: 0 };
+        const pending = this.observe(ref, p.match, p.event, p.ts, entry);
         // A synchronous store's result object is reused: read it before yielding to another processAsync call.
         const r = pending instanceof Promise ? await pending : pending;
         if (r === undefined) continue;
-        const a = this.onResult(ref, r, p.event, p.match);
+        const a = this.onResult(ref, r, p.event, p.match, entry.floor);
         if (a) {
           alerts.push(a);
           this.enqueueChain(queue, ref.corr, a, p.event);
@@ -407,7 +393,8 @@ export class CorrelationEngine {
       }
       entry.num = n;
     }
-    return this.store.observe(c.rule.id, key, c.spec, entry, this.now());
+    entry.floor = 0;
+    return observeWithBaseline(this.store, this.baselines, ref, m, event, key, entry, this.now());
   }
 
   private onResult(
@@ -415,6 +402,7 @@ export class CorrelationEngine {
     r: ObserveResult,
     event: SigmaEvent,
     m: BaseMatch,
+    floor = 0,
   ): CorrelationAlert | undefined {
     const c = ref.corr;
     if (r.status === 'late') {
@@ -434,7 +422,7 @@ export class CorrelationEngine {
     });
     // Named after the event that fired it, so a replayed batch raises the same alert id (counted once).
     const trigger = event['event.id'];
-    return {
+    const alert: CorrelationAlert = {
       id: typeof trigger === 'string' && trigger ? `${trigger}:${rule.id}` : newEventId(),
       correlation: { id: rule.id, title: rule.title, name: rule.name, level: rule.level },
       type: rule.type,
@@ -447,6 +435,14 @@ export class CorrelationEngine {
       ruleIds: r.rules.map((i) => c.ruleIds[i] as string),
       standalone: this.shouldAlert({ id: rule.id, name: rule.name }),
     };
+    if (floor > 0 && c.baseline)
+      alert.baseline = { key: baselineKeyRecord(ref, m, event), normal: floor / c.baseline.factor, floor };
+    else if (floor < 0 && c.baseline) {
+      // Warm-up: the fixed condition fired before a normal exists (docs/baselines.md).
+      alert.baseline = { key: baselineKeyRecord(ref, m, event), normal: -1, floor: 0, learning: true };
+      if (c.baseline.warmupLevel !== 'same') alert.correlation.level = c.baseline.warmupLevel;
+    }
+    return alert;
   }
 
   /**

@@ -1,5 +1,15 @@
 /** Sigma correlation rules: the engine, the store seam and its in-memory implementation. */
-export { type CompileOptions, compileCorrelations, type CompiledCorrelation, neededEntries } from './compile.js';
+
+export {
+  type BaselineSpec,
+  type BaselineState,
+  type BaselineStore,
+  baselineSpec,
+  MemoryBaselineStore,
+} from './baseline.js';
+export { RedisBaselineStore } from './baseline-redis.js';
+export { loadBaselines, saveBaselines } from './baseline-snapshot.js';
+export { type CompiledCorrelation, type CompileOptions, compileCorrelations, neededEntries } from './compile.js';
 export {
   type BaseMatch,
   type CorrelationAlert,

@@ -11,7 +11,7 @@ export const OBSERVE_LUA = `-- canhgac correlation window: one observation, atom
 -- ARGV: 1 type, 2 spanMs, 3 ruleCount, 4-9 gt gte lt lte eq neq ('' = absent), 10 percentile, 11 maxEntries,
 --       12 allowedLatenessMs (-1 = none), 13 maxEventIds, 14 ts, 15 rule, 16 num ('' = none), 17 key, 18 id,
 --       19 nowMs, 20 graceMs, 21 maxGroups, 22 group key, 23 key prefix of the correlation's groups,
---       24 suppressMs.
+--       24 suppressMs, 25 floor (the baseline's least value, 0 = none).
 local zk, hk, idx, stk = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local typ = ARGV[1]
 local span = tonumber(ARGV[2])
@@ -33,6 +33,7 @@ local maxGroups = tonumber(ARGV[21])
 local groupKey = ARGV[22]
 local prefix = ARGV[23]
 local suppressMs = tonumber(ARGV[24])
+local floorV = tonumber(ARGV[25]) or 0
 local ttl = math.floor(span + grace)
 local temporal = (typ == 'temporal' or typ == 'temporal_ordered')
 
@@ -150,7 +151,7 @@ if n > maxEntries then
 end
 if n == 0 then redis.call('HSET', hk, 'sum', '0') end
 local v = aggregate(n)
-if not holds(v) then return result(0, 0, v, n, 0, 0, {}, {}, evictedEntries) end
+if not holds(v) or v < floorV then return result(0, 0, v, n, 0, 0, {}, {}, evictedEntries) end
 
 local suppressUntil = tonumber(redis.call('HGET', hk, 'suppressUntil'))
 local keepSeq = redis.call('HGET', hk, 'seq')

@@ -123,6 +123,7 @@ export class RedisCorrelationStore implements CorrelationStore {
       groupKey,
       groups,
       spec.suppressMs,
+      entry.floor ?? 0,
     );
     const [status, fired, value, count, firstTs, lastTs, ids, rules, evEntries, evGroups, expired, suppressed] = reply;
     if (evEntries > 0) {

@@ -44,6 +44,11 @@ export interface WindowEntry {
   key: string;
   /** `event.id` of the event ('' when absent). */
   id: string;
+  /**
+   * The least aggregate that may fire besides the condition (a correlation's baseline: factor x the learned
+   * normal, docs/baselines.md); 0 when none. Optional so a caller without baselines need not set it.
+   */
+  floor?: number;
 }
 
 /** What happened to an observed entry. */

@@ -177,9 +177,10 @@ export class GroupWindow {
     out.count = this.size;
     const c = spec.condition;
     const holds =
-      c !== undefined && hasBound(c)
+      (c !== undefined && hasBound(c)
         ? conditionHolds(c, v)
-        : (spec.type === 'temporal' || spec.type === 'temporal_ordered') && v === spec.ruleCount;
+        : (spec.type === 'temporal' || spec.type === 'temporal_ordered') && v === spec.ruleCount) &&
+      !(v < (e.floor ?? 0));
     if (holds) {
       if (this.newest < this.suppressUntil) {
         out.suppressed = true;

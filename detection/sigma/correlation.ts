@@ -3,6 +3,9 @@
  * the rules they name were loaded.
  */
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { formatMessage } from '../../core/errors.js';
+import { DETECTION_ERRORS } from '../errors.js';
+import { CORRELATION_KEYS, readBaseline } from './baseline.js';
 import { readDetection } from './detection.js';
 import { indexMap, readLogsource, readMeta, type TopMap } from './meta.js';
 import type {
@@ -15,8 +18,6 @@ import type {
   SigmaFilter,
 } from './model.js';
 import { type DocContext, describeNode } from './yaml.js';
-import { DETECTION_ERRORS } from '../errors.js';
-import { formatMessage } from '../../core/errors.js';
 
 const TYPES: CorrelationType[] = [
   'event_count',
@@ -167,9 +168,22 @@ export function readCorrelation(ctx: DocContext, top: TopMap, rootLoc: Loc): Cor
         ctx.loc(g ?? (gen.key as Node)),
       );
   }
+  const blV = get('baseline');
+  const baseline = blV ? readBaseline(ctx, blV.n, blV.loc, type, groupBy, timespanMs) : undefined;
+  for (const [k, p] of m) {
+    // The schema allows other keys; one canhgac does not read is most likely a typo (baselin:), so say so.
+    if (!CORRELATION_KEYS.includes(k))
+      ctx.add(
+        'CANHGAC_ERR_SIGMA_CORRELATION',
+        { reason: `unknown key ${k} is ignored (${CORRELATION_KEYS.join(', ')})` },
+        ctx.loc(p.key as Node),
+        'warning',
+      );
+  }
   if (type === undefined || ctx.failed) return null;
   const out: CorrelationRule = { ...meta, kind: 'correlation', type, rules, groupBy, timespanMs, aliases, generate };
   if (condition) out.condition = condition;
+  if (baseline) out.baseline = baseline;
   return out;
 }
 

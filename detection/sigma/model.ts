@@ -147,6 +147,34 @@ export interface CorrelationRule extends RuleMeta {
   aliases: Record<string, Record<string, string>>;
   /** Whether the referenced rules also raise their own alerts. */
   generate: boolean;
+  /** canhgac's extension `correlation.baseline` (not Sigma 2.1): also need a multiple of the learned normal. */
+  baseline?: CorrelationBaseline;
+}
+
+/**
+ * A learned normal for a count correlation (docs/baselines.md): per value of `by`, the average over the last
+ * `learnMs` of the highest aggregate any group of that value reached per timespan; the condition then also needs
+ * `factor` times it. Until a value has `warmupMs` of history the fixed condition alone applies.
+ */
+export interface CorrelationBaseline {
+  /** Fields whose values each learn their own normal (default: the group-by fields). */
+  by: string[];
+  /** The aggregate must also reach factor x the normal (0: no rate floor, with `newValues`). */
+  factor: number;
+  /**
+   * value_count only (`values: new`): count only values of condition.field the key has not seen within `learn`
+   * (first-seen accounts, ports, ...), once the key is past its warm-up.
+   */
+  newValues: boolean;
+  /** The averaging length (an exponential moving average over learnMs / timespan buckets). */
+  learnMs: number;
+  /** History the correlation needs (from its first observation) before normals apply. */
+  warmupMs: number;
+  /**
+   * The level of the fixed condition's alerts during warm-up: informational (default) and low only add risk and
+   * join incidents (docs/grouping.md); 'same' raises them at the rule's level.
+   */
+  warmupLevel: 'informational' | 'low' | 'same';
 }
 
 /** A Sigma filter document: conditions that exclude events from the rules it names. */

@@ -63,7 +63,17 @@ export const correlate: Stage = {
           ...(host ? { host } : {}),
           eventIds: a.eventIds,
           ts: a.lastTs,
-          fields: a.group,
+          // Above a learned normal (docs/baselines.md): the analyst sees how far above.
+          fields: !a.baseline
+            ? a.group
+            : a.baseline.learning
+              ? { ...a.group, 'canhgac.baseline.learning': true }
+              : {
+                  ...a.group,
+                  'canhgac.baseline.value': a.value,
+                  'canhgac.baseline.normal': a.baseline.normal,
+                  'canhgac.baseline.floor': a.baseline.floor,
+                },
         });
       }
       return alerts;

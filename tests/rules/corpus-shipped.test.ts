@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { explainSkip, sharedPath } from '../../core/shared-data.js';
 import { loadRuleSet, type RuleSet } from '../../cli/rules/common.js';
+import { explainSkip, sharedPath } from '../../core/shared-data.js';
 import { countAlerts, RULES_DIR, runLines, type SampleLine } from './samples.js';
 
 const FILES = [
@@ -30,11 +30,13 @@ const FILES = [
 /** Alerts per corpus file (files not listed must raise none). */
 const EXPECTED: Record<string, Record<string, number>> = {
   // A server under constant SSH attack (loghub): the windows reset after each alert, so a sustained attack
-  // alerts again every 10 attempts; incidents fold them (rule + agency + host).
+  // alerts again every 10 attempts; incidents fold them. The host and spraying rules have baselines
+  // (docs/baselines.md): after the host's 30-minute warm-up they need 8x its normal failures per 5 minutes, or
+  // accounts it has not seen fail (66 and 19 alerts before baselines; the per-address rule is low now).
   'loghub/OpenSSH/OpenSSH_2k.log': {
-    canhgac_sshd_brute_force: 66,
+    canhgac_sshd_brute_force: 13,
     canhgac_sshd_brute_force_source: 36,
-    canhgac_sshd_password_spraying: 19,
+    canhgac_sshd_password_spraying: 8,
   },
   // pascal..pascal5 from one address (spraying), `Invalid user hadoop` every 30 s (per-address brute force),
   // and three real "user NOT in sudoers" lines.
@@ -45,8 +47,12 @@ const EXPECTED: Record<string, Record<string, number>> = {
     canhgac_sudo_not_in_sudoers: 3,
   },
   // The attack probes in the nginx sample (information_schema, UNION SELECT, pg_sleep, %2fetc%2fpasswd,
-  // %252E%252E%252F, CVE-2021-41773 .%2e/, the FortiOS sslvpn traversal).
-  'syslog/nginx_access.log': { canhgac_web_sql_injection: 5, canhgac_web_path_traversal: 11 },
+  // %252E%252E%252F, CVE-2021-41773 .%2e/, the FortiOS sslvpn traversal): all but one refused with a 4xx.
+  'syslog/nginx_access.log': {
+    canhgac_web_sql_injection: 5,
+    canhgac_web_path_traversal: 1,
+    canhgac_web_path_traversal_refused: 10,
+  },
   'syslog/rfc5424_misc.log': { canhgac_sshd_brute_force: 1, canhgac_sshd_brute_force_source: 1 },
 };
 

@@ -9,11 +9,16 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { projectRoot } from '../../core/shared-data.js';
 import type { RuleSet } from '../../cli/rules/common.js';
-import { type CorrelationAlert, CorrelationEngine, type CorrelationStore } from '../../detection/correlation/index.js';
-import type { RuleMatch } from '../../detection/engine/index.js';
 import type { NormalisedEvent as SigmaEvent } from '../../core/event/event.js';
+import { projectRoot } from '../../core/shared-data.js';
+import {
+  type BaselineStore,
+  type CorrelationAlert,
+  CorrelationEngine,
+  type CorrelationStore,
+} from '../../detection/correlation/index.js';
+import type { RuleMatch } from '../../detection/engine/index.js';
 import { createNormaliseContext, normaliseRecord } from '../../ingest/normalise/index.js';
 import type { RawRecord } from '../../ingest/spool/types.js';
 
@@ -113,11 +118,12 @@ function prepare(set: RuleSet, lines: readonly SampleLine[], source: string) {
   return out;
 }
 
-function correlationEngine(set: RuleSet, store?: CorrelationStore): CorrelationEngine {
+function correlationEngine(set: RuleSet, store?: CorrelationStore, baselines?: BaselineStore): CorrelationEngine {
   const corr = new CorrelationEngine(set.engine.correlations, {
     knownRules: set.engine.rules,
     now: () => SAMPLE_RECEIVED_AT + 3_600_000,
     ...(store ? { store } : {}),
+    ...(baselines ? { baselines } : {}),
   });
   if (corr.problems.length) throw new Error(`correlation problems: ${JSON.stringify(corr.problems)}`);
   return corr;
@@ -150,14 +156,15 @@ export function runLines(set: RuleSet, lines: readonly SampleLine[], source = '1
   return run;
 }
 
-/** The same with a given correlation store (Redis: distributed mode), through processAsync. */
+/** The same with a given correlation store and baseline store (Redis: distributed mode), through processAsync. */
 export async function runLinesAsync(
   set: RuleSet,
   lines: readonly SampleLine[],
   store: CorrelationStore,
   source = '10.20.0.5',
+  baselines?: BaselineStore,
 ): Promise<SampleRun> {
-  const corr = correlationEngine(set, store);
+  const corr = correlationEngine(set, store, baselines);
   const run: SampleRun = { events: [], alerts: [] };
   for (const p of prepare(set, lines, source)) collect(run, corr, p, await corr.processAsync(p.event, p.matches));
   return run;

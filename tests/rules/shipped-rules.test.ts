@@ -14,10 +14,15 @@ import { countAlerts, listRuleStems, listSamples, RULES_DIR, readSample, runLine
 /** Alerts (rule name -> count) each whole sample raises with all shipped rules loaded. */
 const ALERTS: Record<string, Record<string, number>> = {
   'linux/sshd_failed_password.log': {},
-  'linux/sshd_brute_force.log': { canhgac_sshd_brute_force: 1 },
+  // 12 addresses in 2 minutes (no history: the fixed threshold), then web02's day: its warm-up fires 7 times on the
+  // bots, the same noise after it nothing, the 120-failure burst once (and the per-address rule, low, 12 times).
+  'linux/sshd_brute_force.log': { canhgac_sshd_brute_force: 9, canhgac_sshd_brute_force_source: 12 },
   'linux/sshd_auth_failure.log': {},
   'linux/sshd_brute_force_source.log': { canhgac_sshd_brute_force_source: 1 },
-  'linux/sshd_password_spraying.log': { canhgac_sshd_password_spraying: 1 },
+  // The spray across hosts, then app02's bots: 4 fires during the 10-minute warm-up (informational), none after,
+  // and the spray of names the agency never saw fail once (the host rule counts the bots' failures in its own
+  // 30-minute warm-up).
+  'linux/sshd_password_spraying.log': { canhgac_sshd_password_spraying: 6, canhgac_sshd_brute_force: 7 },
   'linux/sudo_not_in_sudoers.log': { canhgac_sudo_not_in_sudoers: 2 },
   'linux/sudo_auth_failure.log': {},
   'linux/su_root_failure.log': {},
@@ -56,7 +61,8 @@ const ALERTS: Record<string, Record<string, number>> = {
   'windows/powershell_script_amsi_bypass.jsonl': { canhgac_win_ps_script_amsi_bypass: 5 },
   'windows/powershell_script_download_cradle.jsonl': { canhgac_win_ps_script_download_cradle: 2 },
   'web/sql_injection.log': { canhgac_web_sql_injection: 21 },
-  'web/path_traversal.log': { canhgac_web_path_traversal: 5 },
+  'web/path_traversal.log': { canhgac_web_path_traversal: 2, canhgac_web_path_traversal_refused: 3 },
+  'web/path_traversal_refused.log': { canhgac_web_path_traversal: 2, canhgac_web_path_traversal_refused: 3 },
   'web/web_shell.log': { canhgac_web_shell: 5 },
   'web/web_not_found.log': {},
   'web/web_scan.log': { canhgac_web_scan: 1 },
