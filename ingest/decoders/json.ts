@@ -134,7 +134,10 @@ function shipperInto(d: Decoded, v: SyslogView, ctx: DecodeContext): boolean {
     d.msgid = v.msgid;
     d.facility = v.facility;
     d.severity = v.severity;
-    d.time = shipperTime(v.time, ctx);
+    d.time =
+      v.bsdTime !== undefined && scanBsd(v.bsdTime, 0, ctx.zone, ctx.receivedAt, ctx.scan)
+        ? ctx.scan.ms
+        : shipperTime(v.time, ctx);
     d.message = (v.message ?? '').trimEnd();
     decodeBody(d, d.message, ctx);
   }

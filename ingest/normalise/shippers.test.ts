@@ -98,6 +98,29 @@ describe('shipper fixtures', () => {
   }
 });
 
+describe("rsyslog's BSD times", () => {
+  it("reads the raw line of %jsonmesg% in the senders' zone, not rsyslog's UTC stamp of it", () => {
+    const line =
+      '<86>Nov 22 10:15:00 web01.so-tttt.gov.vn sshd[3000]: Failed password for root from 203.0.113.10 port 40000 ssh2';
+    const doc = {
+      msg: ' Failed password for root from 203.0.113.10 port 40000 ssh2',
+      rawmsg: line,
+      timereported: '2026-11-22T10:15:00+00:00', // what rsyslogd writes for it, TZ set or not
+      hostname: 'web01.so-tttt.gov.vn',
+      syslogtag: 'sshd[3000]:',
+      programname: 'sshd',
+      procid: '3000',
+    };
+    const d = decodeJson(JSON.stringify(doc), ctx());
+    const r = decodeRfc3164(line, ctx());
+    expect(new Date(d.time).toISOString()).toBe(new Date(r.time).toISOString());
+    expect(new Date(d.time).toISOString()).toBe('2026-11-22T03:15:00.000Z');
+    // Without the raw line the document's own time stands.
+    const { rawmsg: _, ...bare } = doc;
+    expect(new Date(decodeJson(JSON.stringify(bare), ctx()).time).toISOString()).toBe('2026-11-22T10:15:00.000Z');
+  });
+});
+
 describe('what a shipper adds beyond the line', () => {
   it('keeps custom fields, tags, file path and agent; not the header fields it rebuilt the line from', () => {
     const fb = JSON.parse(readFileSync(join(DIR, 'filebeat-8--filestream.json'), 'utf8')) as Record<string, unknown>;

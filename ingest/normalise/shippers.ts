@@ -17,6 +17,11 @@ export interface SyslogView {
   msgid: string | undefined;
   /** Event time as the document has it (ISO text or epoch); undefined -> the receive time. */
   time: unknown;
+  /**
+   * The zone-less BSD timestamp of the raw line the document was made from (`Nov 22 10:15:00`), when it had one:
+   * read in the senders' zone like the line over syslog, before `time` (rsyslog stamps such a time as UTC).
+   */
+  bsdTime: string | undefined;
   severity: number;
   facility: number;
   /** The message body (what follows `program[pid]: ` on a syslog line). */
@@ -63,6 +68,7 @@ function view(shipper: string): SyslogView {
     pid: undefined,
     msgid: undefined,
     time: undefined,
+    bsdTime: undefined,
     severity: -1,
     facility: -1,
     message: undefined,
@@ -135,11 +141,23 @@ function rsyslog(o: Obj): SyslogView | undefined {
   v.host = text(o.hostname) ?? text(o.host) ?? text(o.sysloghost) ?? text(o.fromhost) ?? text(o.source);
   v.message = msg.charCodeAt(0) === 32 ? msg.slice(1) : msg;
   v.time = o.timereported ?? o['@timestamp'] ?? o.timestamp ?? o.timegenerated;
+  // rsyslog reads a BSD timestamp (no zone) as UTC whatever its TZ, so `timereported` of a Vietnamese server's line
+  // is 7 hours ahead; `%jsonmesg%` carries the raw line, whose own time canhgac reads as it would over syslog.
+  if (typeof o.rawmsg === 'string') v.bsdTime = bsdStamp(o.rawmsg);
   v.severity = severityOf(o.syslogseverity ?? o['syslogseverity-text'] ?? o.severity ?? o.priority);
   v.facility = facilityOf(o.syslogfacility ?? o['syslogfacility-text'] ?? o.facility);
   if (v.severity < 0 || v.facility < 0) priInto(v, o.pri);
   v.sender = text(o['fromhost-ip']);
   return v;
+}
+
+const MONTHS = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d/;
+
+/** The BSD timestamp at the head of a raw syslog line (after its PRI), or undefined. */
+function bsdStamp(raw: string): string | undefined {
+  const i = raw.charCodeAt(0) === 60 ? raw.indexOf('>') + 1 : 0;
+  const m = MONTHS.exec(raw.slice(i, i + 15));
+  return m ? m[0] : undefined;
 }
 
 /**

@@ -215,7 +215,8 @@ describe('rsyslog omelasticsearch snippet of docs/operations.md, real rsyslogd i
         conf,
         `global(workDirectory="${dir}")\nmodule(load="imtcp")\ninput(type="imtcp" address="127.0.0.1" port="${inPort}")\n${body}\n`,
       );
-      // rsyslogd reads BSD timestamps in its local zone: the senders' (Vietnam), as on a real relay.
+      // A relay in Vietnam runs with TZ=Asia/Ho_Chi_Minh; rsyslogd still stamps a BSD timestamp as UTC in
+      // `timereported`, so canhgac reads the time from `rawmsg` (ingest/normalise/shippers.ts).
       const tz = process.env.TZ;
       process.env.TZ = 'Asia/Ho_Chi_Minh';
       let child: ChildProcess;

@@ -29,6 +29,7 @@ const WORDS = {
     noMatches14: 'không khớp lần nào',
     refused: 'bị loại',
     staleBanner: 'nguồn tin không cập nhật được: vẫn đang dùng bộ chỉ báo tốt gần nhất.',
+    staleBannerOne: 'nguồn tin không cập nhật được: vẫn đang dùng bộ chỉ báo tốt gần nhất.',
     noFeeds: 'Chưa cấu hình nguồn tin nào (threatIntel.feeds).',
     search: 'Tra cứu chỉ báo',
     searchHint: 'Địa chỉ IP, dải mạng, tên miền, URL hoặc mã băm',
@@ -73,6 +74,7 @@ const WORDS = {
     noMatches14: 'no match',
     refused: 'refused',
     staleBanner: 'feeds are failing: their last good indicator set is still in use.',
+    staleBannerOne: 'feed is failing: its last good indicator set is still in use.',
     noFeeds: 'No feed is configured (threatIntel.feeds).',
     search: 'Search an indicator',
     searchHint: 'IP address, network, domain, URL or hash',
@@ -437,7 +439,7 @@ export function ThreatIntelPage() {
       <h1>{w.title}</h1>
       {stale.length > 0 ? (
         <div className="error" role="alert" data-testid="ti-stale-banner">
-          {stale.length} {w.staleBanner} ({stale.map((f) => f.name).join(', ')})
+          {stale.length} {stale.length === 1 ? w.staleBannerOne : w.staleBanner} ({stale.map((f) => f.name).join(', ')})
         </div>
       ) : null}
       <Panel title={w.feeds}>
