@@ -84,12 +84,13 @@ describe('SyslogTcpSource', () => {
     const spool = new MemorySpool();
     const { src, port } = await start(spool);
     const socks = await Promise.all(Array.from({ length: 2000 }, () => open(port)));
-    await until(() => src.connections === 2000);
+    // 2,000 accepts and closes on a loaded 2-core machine take seconds: wait on the conditions, not the default 5 s.
+    await until(() => src.connections === 2000, 30_000);
     await Promise.all(socks.map((s, i) => write(s, `<13>conn ${i}\n`)));
-    await until(() => spool.stats().records === 2000);
+    await until(() => spool.stats().records === 2000, 30_000);
     for (const s of socks) s.destroy();
-    await until(() => src.connections === 0);
-  });
+    await until(() => src.connections === 0, 30_000);
+  }, 60_000);
 
   it('pauses a connection while the spool is full and loses nothing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'canhgac-bp-'));
