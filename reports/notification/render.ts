@@ -29,10 +29,11 @@ function row(l: FormLine, v: Record<string, string>, inc: Incident, input: FormI
       kind: 'choices',
       ...base,
       inline: l.inline === true,
-      items: l.choices.map((c) => ({
-        text: c.other ? `${c.label} ${BLANK}` : c.label,
-        ticked: holds(c.when, inc, input),
-      })),
+      items: l.choices.map((c) => {
+        const ticked = holds(c.when, inc, input);
+        const after = ticked && c.text ? c.text : c.other ? BLANK : undefined;
+        return { text: after ? `${c.label} ${after}` : c.label, ticked };
+      }),
     };
   const value = l.field ? v[l.field] : undefined;
   return { kind: l.block ? 'block' : 'value', ...base, ...(value !== undefined ? { value } : {}) };
