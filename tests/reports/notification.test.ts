@@ -125,11 +125,11 @@ describe('notification forms', () => {
       'NGƯỜI LIÊN HỆ',
       'THÔNG TIN CHI TIẾT VỀ HỆ THỐNG BỊ SỰ CỐ',
       'HIỆN TRẠNG SỰ CỐ (*)',
-      'CÁCH THỨC PHÁT HIỆN (*)',
-      'ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO (*)',
+      'CÁCH THỨC PHÁT HIỆN *',
+      'ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO *',
       'THÔNG TIN BỔ SUNG VỀ HỆ THỐNG XẢY RA SỰ CỐ',
       'KIẾN NGHỊ, ĐỀ XUẤT HỖ TRỢ',
-      'THỜI GIAN THỰC HIỆN BÁO CÁO SỰ CỐ (*)',
+      'THỜI GIAN THỰC HIỆN BÁO CÁO SỰ CỐ *',
     ]);
     expect(t.forms.followup.sections.map((s) => s.title).filter(Boolean)).toEqual([
       'THÔNG TIN VỀ TỔ CHỨC/CÁ NHÂN BÁO CÁO SỰ CỐ',
@@ -150,13 +150,13 @@ describe('notification forms', () => {
     expect(lists).toEqual({
       'Phân loại cấp độ của hệ thống thông tin (nếu có)': [1, 2, 3, 4, 5].map((n) => `Cấp độ ${n}`),
       'HIỆN TRẠNG SỰ CỐ (*)': ['Đã được xử lý', 'Chưa được xử lý'],
-      'CÁCH THỨC PHÁT HIỆN (*)': [
+      'CÁCH THỨC PHÁT HIỆN *': [
         'Qua hệ thống phát hiện xâm nhập',
         'Kiểm tra dữ liệu lưu lại (Log File)',
         'Nhận được thông báo từ:',
         'Khác, đó là',
       ],
-      'ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO (*)': [
+      'ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO *': [
         'Thành viên mạng lưới chịu trách nhiệm ứng cứu sự cố cho tổ chức, cá nhân',
         'ISP đang trực tiếp cung cấp dịch vụ',
         'Cơ quan điều phối',
