@@ -379,6 +379,14 @@ describe('notification forms', () => {
         execFileSync('pdftoppm', ['-r', '80', '-png', file, join(shots, `notification-${kind}`)]);
         const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
         expect(readdirSync(shots).filter((f) => f.startsWith(`notification-${kind}-`))).toHaveLength(pages);
+        // The signature block never stands alone at the top of a page: the form's last block goes with it.
+        const sig = t.forms[kind].signature!.title;
+        for (let p = 1; p <= pages; p++) {
+          const page = execFileSync('pdftotext', ['-raw', '-f', String(p), '-l', String(p), file, '-'], {
+            encoding: 'utf8',
+          });
+          expect(page.trim().startsWith(sig)).toBe(false);
+        }
       }
     },
     90_000,
