@@ -13,14 +13,15 @@ import { AhoCorasick } from './aho.js';
  * per rule scanned the same texts once per keyword rule evaluated.
  */
 export class KeywordGroups {
-  private readonly ac = new AhoCorasick();
+  private ac: AhoCorasick | null = null;
+  private readonly literals: [string, number][] = [];
   private groups = 0;
-  private built = false;
 
   /** Registers one OR list of lowercase literals; returns its group number. */
   add(literals: readonly string[]): number {
     const g = this.groups++;
-    for (const l of literals) this.ac.add(l, g);
+    for (const l of literals) this.literals.push([l, g]);
+    this.ac = null; // built again, with every list, at the next scan
     return g;
   }
 
@@ -30,11 +31,14 @@ export class KeywordGroups {
 
   /** Calls `emit(group)` for every group with a literal in the lowercase `text` (groups may repeat). */
   scan(text: string, emit: (group: number) => void): void {
-    if (!this.built) {
-      this.ac.build();
-      this.built = true;
+    let ac = this.ac;
+    if (ac === null) {
+      ac = new AhoCorasick();
+      for (const [l, g] of this.literals) ac.add(l, g);
+      ac.build();
+      this.ac = ac;
     }
-    this.ac.scan(text, emit);
+    ac.scan(text, emit);
   }
 }
 
