@@ -349,7 +349,10 @@ export class SqliteStateStore implements StateStore {
   }
 
   /** Many writes in one transaction (each in its own savepoint: a conflicting one is undone alone). */
-  async writeMany(writes: readonly StateWrite[]): Promise<(Versioned<object> | undefined | Error)[]> {
+  async writeMany(
+    writes: readonly StateWrite[],
+    _refresh?: boolean,
+  ): Promise<(Versioned<object> | undefined | Error)[]> {
     const cols = new Map<string, SqliteCollection<object>>();
     const col = (n: string) => cols.get(n) ?? cols.set(n, this.collection(n) as SqliteCollection<object>).get(n)!;
     return this.db.transaction(() =>
