@@ -28,11 +28,13 @@ import type { PipelineDeps } from '../types.js';
 const RAISE_CONCURRENCY = 8;
 /** Lanes applied at once against a batch's state (in memory: more lanes, more reads in one call). */
 const BATCH_CONCURRENCY = 256;
+/** Bulk attempts of a batch before it is applied one alert at a time (each lost to a concurrent writer). */
+const BATCH_TRIES = 4;
 
 const log = logger('incidents');
 const batches = counter(
   'canhgac_incident_batches_total',
-  'Alert batches applied by the incident stage: batched (bulk state reads and writes) or redone one alert at a time after a conflicting write',
+  'Alert batches of the incident stage: batched (bulk state reads and writes), retried in bulk after a conflicting write, or redone one alert at a time',
   ['outcome'],
 );
 
@@ -158,7 +160,14 @@ export const incident: Stage = {
   name: 'incident',
   async run(batch, deps) {
     if (batch.alerts.length === 0) return;
-    const written = await raiseBatched(deps, batch.alerts);
+    let written = await raiseBatched(deps, batch.alerts);
+    // Another worker wrote the same incident meanwhile (two workers in one storm): read again and redo the batch
+    // in bulk; what the lost attempt wrote counts once (alert ids). Past a few tries, one alert at a time.
+    for (let attempt = 1; written === false && attempt < BATCH_TRIES; attempt++) {
+      batches.labels('retried').inc();
+      await new Promise((r) => setTimeout(r, Math.random() * 25 * attempt));
+      written = await raiseBatched(deps, batch.alerts);
+    }
     if (written === false) {
       batches.labels('redone').inc();
       log.info({ alerts: batch.alerts.length }, 'Alert batch redone one alert at a time after a conflicting write');
