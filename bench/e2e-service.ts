@@ -17,7 +17,8 @@
  *   npm run build && node dist/bench/e2e-service.js [--rate 20000] [--seconds 300] [--workers 1]
  *       [--connections 4] [--plant-every 2000] [--mode embedded|distributed]
  *       [--drain-seconds 900] [--context on|off] [--indicators 100000] [--storm-every 3]
- *   (profile the main thread: node --cpu-prof --cpu-prof-dir DIR dist/bench/e2e-service.js ...)
+ *   (profile the main thread: node --cpu-prof --cpu-prof-dir DIR dist/bench/e2e-service.js ...; in distributed
+ *   mode --cpu-prof-dir DIR profiles the spawned ingest and worker processes)
  *
  * --mode distributed spawns `canhgac ingest` and two `canhgac worker` processes on Redis (CANHGAC_REDIS_URL or
  * CANHGAC_TEST_REDIS_URL) and OpenSearch (CANHGAC_OPENSEARCH_URL or CANHGAC_TEST_OPENSEARCH_URL), reading the
@@ -52,6 +53,7 @@ const { values: argv } = parseArgs({
     context: { type: 'string', default: 'on' },
     indicators: { type: 'string', default: '100000' },
     'storm-every': { type: 'string', default: '0' },
+    'cpu-prof-dir': { type: 'string' },
   },
 });
 const STORM_EVERY = Number(argv['storm-every']);
@@ -303,7 +305,16 @@ async function distributed(): Promise<Target> {
       mkdirSync(dataDir, { recursive: true });
       const child = spawn(
         process.execPath,
-        [join(projectRoot, 'bin', 'canhgac.js'), cmd, '--config', file, '--data-dir', dataDir],
+        [
+          // Distributed: profile ingest and the workers (node refuses --cpu-prof in NODE_OPTIONS).
+          ...(argv['cpu-prof-dir'] ? ['--cpu-prof', '--cpu-prof-dir', argv['cpu-prof-dir']] : []),
+          join(projectRoot, 'bin', 'canhgac.js'),
+          cmd,
+          '--config',
+          file,
+          '--data-dir',
+          dataDir,
+        ],
         { env: { ...process.env, CANHGAC_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
       );
       procs.push(child);
