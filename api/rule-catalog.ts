@@ -10,7 +10,8 @@ import { projectRoot } from '../core/shared-data.js';
 import { INSTALLED_RULES_DIR } from '../detection/agency-rules.js';
 import { loadRules, parseRuleText } from '../detection/sigma/load.js';
 import { ANY, ONE, type SigmaDocument } from '../detection/sigma/model.js';
-import { SCOPE_ALL, type StateStore } from '../store/types.js';
+import { listAll } from '../store/list-all.js';
+import type { StateStore } from '../store/types.js';
 
 /** The shipped Sigma rules (cli/pipeline.ts SHIPPED_RULES names the same folder). */
 export const SHIPPED_RULE_DIR = join(projectRoot, 'rules', 'sigma');
@@ -218,8 +219,8 @@ export class RuleCatalog {
   async list(): Promise<CatalogRule[]> {
     const [files, overrides, uploaded] = await Promise.all([
       this.fileRules(),
-      listAll<RuleOverride>(this.state, 'rule_overrides'),
-      listAll<Parameters<typeof uploadedEntry>[0]>(this.state, 'rules'),
+      listNamed<RuleOverride>(this.state, 'rule_overrides'),
+      listNamed<Parameters<typeof uploadedEntry>[0]>(this.state, 'rules'),
     ]);
     const off = new Map(overrides.map((o) => [o.id, o]));
     const out = files.map((r) => {
@@ -273,15 +274,8 @@ export class RuleCatalog {
   }
 }
 
-async function listAll<T>(state: StateStore, name: string): Promise<T[]> {
-  const out: T[] = [];
-  let after: string | undefined;
-  do {
-    const page = await state.collection<T & object>(name).list(SCOPE_ALL, { size: 1000, ...(after ? { after } : {}) });
-    out.push(...(page.docs as T[]));
-    after = page.next;
-  } while (after);
-  return out;
+async function listNamed<T>(state: StateStore, name: string): Promise<T[]> {
+  return (await listAll(state.collection<T & object>(name))) as T[];
 }
 
 /** Lower-cased text a rule is searched by: title, id, tags (ATT&CK techniques and tactics), log source, level. */

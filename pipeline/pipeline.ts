@@ -33,7 +33,7 @@ import type { Alert } from '../incidents/types.js';
 import type { AgencyConfig } from '../ingest/normalise/agency.js';
 import { normaliseOptionsFromConfig } from '../ingest/normalise/normalise.js';
 import type { RawRecord } from '../ingest/spool/types.js';
-import { type Collection, SCOPE_ALL, type Versioned } from '../store/types.js';
+import { listAll } from '../store/list-all.js';
 import { WorkerPool } from './pool.js';
 import type { PipelineOptions } from './processor.js';
 import { quarantineRecords } from './quarantine.js';
@@ -64,18 +64,6 @@ export const SHIPPED_RULES = join(projectRoot, 'rules', 'sigma');
 export function installedRuleDirs(dataDir: string): string[] {
   const dir = join(resolve(dataDir), INSTALLED_RULES_DIR);
   return existsSync(dir) ? [dir] : [];
-}
-
-/** Every document of a collection, page by page. */
-async function listAll<T extends object>(c: Collection<T>): Promise<Versioned<T>[]> {
-  const out: Versioned<T>[] = [];
-  let after: string | undefined;
-  do {
-    const page = await c.list(SCOPE_ALL, { size: 1000, ...(after ? { after } : {}) });
-    out.push(...page.docs);
-    after = page.next;
-  } while (after);
-  return out;
 }
 
 /** A shipped or configured rule switched on or off in the console (state collection `rule_overrides`, written by

@@ -8,6 +8,7 @@
 import { logger } from '../core/log.js';
 import { counter, gauge } from '../core/metrics.js';
 import type { RawRecord } from '../ingest/spool/types.js';
+import { listAll } from '../store/list-all.js';
 import { type Collection, SCOPE_ALL, type StateStore, type Versioned } from '../store/types.js';
 
 const log = logger('quarantine');
@@ -46,18 +47,7 @@ export function quarantine(state: StateStore): Collection<QuarantineDoc> {
 
 /** Every quarantined record (optionally only those marked for replay). */
 export async function listQuarantine(state: StateStore, markedOnly = false): Promise<Versioned<QuarantineDoc>[]> {
-  const out: Versioned<QuarantineDoc>[] = [];
-  let after: string | undefined;
-  do {
-    const page = await quarantine(state).list(SCOPE_ALL, {
-      size: 1000,
-      ...(markedOnly ? { filter: { replay: true } } : {}),
-      ...(after ? { after } : {}),
-    });
-    out.push(...page.docs);
-    after = page.next;
-  } while (after);
-  return out;
+  return listAll(quarantine(state), SCOPE_ALL, markedOnly ? { replay: true } : undefined);
 }
 
 /** Sets the gauge from the store (at start, after changes). */

@@ -9,6 +9,7 @@
  *   several per matching event, and a batch redone after a worker died observes nothing twice. (Round trips are
  *   counted as writes of the client's socket: auto-pipelining sends what is issued in one tick in one write.)
  */
+
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ import { relayIncidentEvents } from '../notify/incident-relay.js';
 import { Notifier } from '../notify/notifier.js';
 import { openStores } from '../store/index.js';
 import { type Collection, SCOPE_ALL, type StateStore } from '../store/types.js';
+import { seedLearnedBaselines } from '../tests/kit/baselines.js';
 import { Pipeline } from './pipeline.js';
 import { redisReplayGuard } from './replay-guard.js';
 
@@ -99,6 +101,8 @@ function countingState(inner: StateStore) {
 async function openPipeline(redis?: Redis) {
   const dir = mkdtempSync(join(tmpdir(), 'canhgac-storm-'));
   closers.push(() => rmSync(dir, { recursive: true, force: true }));
+  // A running deployment: its baselines past the warm-up (a storm is not about a fresh installation's learning).
+  seedLearnedBaselines(dir);
   const config = loadConfig({
     env: {},
     overrides: { dataDir: dir, agencies: [{ id: AGENCY, name: 'Sở TTTT', networks: ['127.0.0.0/8'] }] },

@@ -6,6 +6,7 @@
  * inventory are listed for completion.
  */
 import { createHash } from 'node:crypto';
+import { listAll } from '../../store/list-all.js';
 import type { Scope, StateStore, Versioned } from '../../store/types.js';
 import { splitCsv } from '../ti/feeds/plain.js';
 import { normaliseIndicator } from '../ti/observable.js';
@@ -176,18 +177,7 @@ export class AssetService {
 
   /** Every asset the scope sees (optionally one agency). */
   async list(scope: Scope, agencyId?: string): Promise<Versioned<Asset>[]> {
-    const out: Versioned<Asset>[] = [];
-    let after: string | undefined;
-    do {
-      const page = await this.coll.list(scope, {
-        size: 1000,
-        ...(agencyId ? { filter: { agencyId } } : {}),
-        ...(after ? { after } : {}),
-      });
-      out.push(...page.docs);
-      after = page.next;
-    } while (after);
-    return out;
+    return listAll(this.coll, scope, agencyId ? { agencyId } : undefined);
   }
 
   /** Creates or replaces one asset (the store refuses another agency's for an agency scope). */
@@ -212,18 +202,9 @@ export class AssetService {
     const known = new Set((await this.list(scope, agencyId)).map((a) => `${a.agencyId}\u0000${a.host}`));
     const hosts = this.state.collection<{ agencyId: string; host: string; lastSeen: number }>('hosts');
     const out: { agencyId: string; host: string; lastSeen: number }[] = [];
-    let after: string | undefined;
-    do {
-      const page = await hosts.list(scope, {
-        size: 1000,
-        ...(agencyId ? { filter: { agencyId } } : {}),
-        ...(after ? { after } : {}),
-      });
-      for (const h of page.docs)
-        if (!known.has(`${h.agencyId}\u0000${h.host.toLowerCase()}`))
-          out.push({ agencyId: h.agencyId, host: h.host, lastSeen: h.lastSeen });
-      after = page.next;
-    } while (after);
+    for (const h of await listAll(hosts, scope, agencyId ? { agencyId } : undefined))
+      if (!known.has(`${h.agencyId}\u0000${h.host.toLowerCase()}`))
+        out.push({ agencyId: h.agencyId, host: h.host, lastSeen: h.lastSeen });
     return out.sort((a, b) => b.lastSeen - a.lastSeen);
   }
 

@@ -5,6 +5,8 @@
  * written and never read back: the API shows them as set. Every process reads the collection again when it
  * changes (the same poll and change channel as the local list).
  */
+
+import { listAll } from '../../store/list-all.js';
 import { SCOPE_ALL, type StateStore, type Versioned } from '../../store/types.js';
 import type { FeedConfig } from './feeds/load.js';
 import { TLP_LEVELS, type Tlp } from './types.js';
@@ -139,14 +141,7 @@ export class ConsoleFeeds {
 
   /** Every console feed, by name. */
   async list(): Promise<Versioned<ConsoleFeed>[]> {
-    const out: Versioned<ConsoleFeed>[] = [];
-    let after: string | undefined;
-    do {
-      const page = await this.coll.list(SCOPE_ALL, { size: 1000, ...(after ? { after } : {}) });
-      out.push(...page.docs);
-      after = page.next;
-    } while (after);
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+    return (await listAll(this.coll)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   get(name: string): Promise<Versioned<ConsoleFeed> | undefined> {

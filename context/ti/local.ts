@@ -5,6 +5,7 @@
  * (the embedded service, each distributed worker) reads it again when it changes (`version()` is cheap to poll).
  */
 import { createHash } from 'node:crypto';
+import { listAll } from '../../store/list-all.js';
 import { SCOPE_ALL, type StateStore, type Versioned } from '../../store/types.js';
 import { normaliseIndicator } from './observable.js';
 import { INDICATOR_TYPES, type Indicator, type IndicatorType, TLP_LEVELS, type Tlp } from './types.js';
@@ -110,14 +111,7 @@ export class LocalList {
 
   /** Every entry, newest first. */
   async list(): Promise<Versioned<LocalIndicator>[]> {
-    const out: Versioned<LocalIndicator>[] = [];
-    let after: string | undefined;
-    do {
-      const page = await this.coll.list(SCOPE_ALL, { size: 1000, ...(after ? { after } : {}) });
-      out.push(...page.docs);
-      after = page.next;
-    } while (after);
-    return out.sort((a, b) => b.addedAt - a.addedAt);
+    return (await listAll(this.coll)).sort((a, b) => b.addedAt - a.addedAt);
   }
 
   /** The entry with this id. */

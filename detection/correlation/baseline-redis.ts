@@ -132,33 +132,28 @@ export class RedisBaselineStore implements BaselineStore {
     return `${this.prefix}{${correlationId}}:b:${spec.bucketMs}:${key}`;
   }
 
-  async normal(correlationId: string, key: string, spec: BaselineSpec, ts: number): Promise<number> {
-    return Number(
-      await this.cmd(
-        this.key(correlationId, key, spec),
-        this.startKey(correlationId, spec),
-        'n',
-        ts,
-        spec.bucketMs,
-        spec.learnBuckets,
-        spec.warmupBuckets,
-        spec.ttlMs,
-      ),
-    );
-  }
-
-  async record(correlationId: string, key: string, spec: BaselineSpec, ts: number, value: number): Promise<void> {
-    await this.cmd(
+  /** One call of the baseline script: `op` n (read the normal) or r (record a peak, `value`). */
+  private call(op: 'n' | 'r', correlationId: string, key: string, spec: BaselineSpec, ts: number, value?: number) {
+    const args: Array<string | number> = [
       this.key(correlationId, key, spec),
       this.startKey(correlationId, spec),
-      'r',
+      op,
       ts,
       spec.bucketMs,
       spec.learnBuckets,
       spec.warmupBuckets,
       spec.ttlMs,
-      value,
-    );
+    ];
+    if (value !== undefined) args.push(value);
+    return this.cmd(...args);
+  }
+
+  async normal(correlationId: string, key: string, spec: BaselineSpec, ts: number): Promise<number> {
+    return Number(await this.call('n', correlationId, key, spec, ts));
+  }
+
+  async record(correlationId: string, key: string, spec: BaselineSpec, ts: number, value: number): Promise<void> {
+    await this.call('r', correlationId, key, spec, ts, value);
   }
 
   async seen(correlationId: string, key: string, spec: BaselineSpec, ts: number, value: string): Promise<number> {

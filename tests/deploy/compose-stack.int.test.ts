@@ -186,15 +186,27 @@ run('deploy/canhgac.yaml running as ingest + worker', () => {
 
   it('stores syslog from TCP and TLS in OpenSearch and raises an incident', async () => {
     const n = 20;
-    const now = new Date().toISOString();
-    await new Promise<void>((resolve, reject) => {
-      const s = netConnect({ host: '127.0.0.1', port: ports.syslog }, () => {
-        for (let i = 0; i < n; i++)
-          s.write(`<38>${now} web1 sshd[42]: Failed password for root from 203.0.113.${i} port 22 ssh2\n`);
-        s.end(resolve);
+    const failures = (host: string, ts: string, count: number) =>
+      new Promise<void>((resolve, reject) => {
+        const s = netConnect({ host: '127.0.0.1', port: ports.syslog }, () => {
+          for (let i = 0; i < count; i++)
+            s.write(`<38>${ts} ${host} sshd[42]: Failed password for root from 203.0.113.${i} port 22 ssh2\n`);
+          s.end(resolve);
+        });
+        s.on('error', reject);
       });
-      s.on('error', reject);
-    });
+    // A new installation learns its hosts' normal for 30 minutes (docs/baselines.md): a brute force then is a
+    // learning alert without an incident. History from 40 minutes ago makes this a running deployment.
+    await failures('backup1', new Date(Date.now() - 40 * 60_000).toISOString(), 10);
+    await waitFor(
+      "the history's learning alert",
+      async () => (await count(`${prefix}-state-alerts`)) >= 1,
+      60_000,
+      logs,
+    );
+    expect(await count(`${prefix}-state-incidents`)).toBe(0);
+    const now = new Date().toISOString();
+    await failures('web1', now, n);
     await new Promise<void>((resolve, reject) => {
       const s = tlsConnect(
         { host: '127.0.0.1', port: ports.tls, servername: 'canhgac', ca: readFileSync(join(certs, 'ca.pem')) },
@@ -205,7 +217,12 @@ run('deploy/canhgac.yaml running as ingest + worker', () => {
       );
       s.on('error', reject);
     });
-    await waitFor('21 events in OpenSearch', async () => (await count(`${prefix}-events`)) === n + 1, 60_000, logs);
+    await waitFor(
+      '31 events in OpenSearch',
+      async () => (await count(`${prefix}-events`)) === 10 + n + 1,
+      60_000,
+      logs,
+    );
     await waitFor('an incident', async () => (await count(`${prefix}-state-incidents`)) >= 1, 60_000, logs);
   }, 120_000);
 });

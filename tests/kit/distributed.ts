@@ -198,6 +198,36 @@ export function testInput(noise: number, now = new Date().toISOString()): Line[]
   return lines;
 }
 
+/** The host of `historyInput`: no other test line names it. */
+export const HISTORY_HOST = 'backup01.so-tttt.gov.vn';
+
+/**
+ * The service's history: 10 failed SSH logins on one host 40 minutes before `now`. Learned baselines
+ * (docs/baselines.md) start at a correlation's first observation and learn for `warmup` (30 min for the shipped
+ * brute-force rule): alerts raised meanwhile are informational ("learning") and open no incident of their own.
+ * Sent (and its alert awaited, `awaitHistory`) before the test input, it makes the service one that has watched
+ * for 40 minutes, so the input's brute force is judged as on any ordinary day: 10 in 5 min on a host whose
+ * normal is 0 fires at the rule's level. The history's own alert is the learning one (informational).
+ */
+export function historyInput(now = Date.now()): Line[] {
+  const ts = new Date(now - 40 * 60_000).toISOString();
+  return Array.from({ length: 10 }, (_, i) => ({
+    from: '127.0.0.1',
+    text: `<38>1 ${ts} ${HISTORY_HOST} sshd 4242 - - Failed password for admin from 198.51.100.${i} port 22 ssh2`,
+  }));
+}
+
+/** Waits until the history's learning alert is stored, i.e. the correlation has seen the history. */
+export async function awaitHistory(stores: Stores, timeoutMs = 30_000): Promise<void> {
+  const got = await waitFor(
+    () => alertSummary(stores),
+    (v) => v.some((x) => x.includes(` ${HISTORY_HOST} `)),
+    timeoutMs,
+  );
+  if (!got.some((x) => x.includes(` ${HISTORY_HOST} `)))
+    throw new Error(`the history's alert on ${HISTORY_HOST} was not raised within ${timeoutMs} ms`);
+}
+
 /** Sends lines over syslog TCP (octet counting), one connection per source address, all at once. */
 export async function sendLines(port: number, lines: readonly Line[]): Promise<void> {
   const bySource = new Map<string, string[]>();

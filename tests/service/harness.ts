@@ -3,11 +3,13 @@
  * minimal MIME reader for what nodemailer sends, the embedded service on temporary ports and data directory,
  * the REST API with the bootstrap key, and syslog over TCP.
  */
+
 import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../core/config/load.js';
+import { seedLearnedBaselines } from '../kit/baselines.js';
 import { LOOPBACK_LISTENERS } from '../kit/loopback.js';
 
 /** The bootstrap admin key every test service starts with (CANHGAC_BOOTSTRAP_API_KEY). */
@@ -85,13 +87,19 @@ export function parseMail(raw: string): ParsedMail {
   return out;
 }
 
-/** A config for the embedded service on a fresh temporary data directory, every listener on 127.0.0.1:0. */
+/**
+ * A config for the embedded service on a fresh temporary data directory, every listener on 127.0.0.1:0. The data
+ * directory holds baselines learning since a day ago (tests/kit/baselines.ts): these tests are about delivery,
+ * faults and intake, not the warm-up, so a brute force is an incident at once, as on an operator's second day.
+ */
 export function serviceConfig(overrides: Record<string, unknown> = {}): ReturnType<typeof loadConfig> {
   process.env.CANHGAC_BOOTSTRAP_API_KEY = ADMIN_KEY;
+  const dataDir = mkdtempSync(join(tmpdir(), 'canhgac-e2e-'));
+  seedLearnedBaselines(dataDir);
   return loadConfig({
     env: {},
     overrides: {
-      dataDir: mkdtempSync(join(tmpdir(), 'canhgac-e2e-')),
+      dataDir,
       ...LOOPBACK_LISTENERS,
       agencies: [{ id: AGENCY, name: 'Sở Thông tin và Truyền thông', networks: ['127.0.0.0/8'] }],
       ...overrides,
