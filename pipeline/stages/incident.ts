@@ -9,8 +9,10 @@
  * A batch is applied against its own view of the state (incidents/batch-state.ts, issue 18 point 4): every
  * document it needs is read once (the reads of all lanes together, one `getMany` per turn), changed in memory and
  * written once in three bulk calls, so an alert storm costs a few round trips per batch, not several per alert.
- * Its incident events are handed to notify once the batch is written. When another writer changed a document
- * meanwhile, the batch is redone one alert at a time against the store (idempotent: an alert id counts once).
+ * Its incident events are handed to notify once the batch is written. A process applies one batch at a time
+ * here (its other batches go on in the other stages). When another writer changed a document meanwhile, the
+ * batch is read again and redone in bulk, then, past a few tries, one alert at a time against the store
+ * (idempotent: an alert id counts once).
  */
 import type { Config } from '../../core/config/load.js';
 import { logger } from '../../core/log.js';
@@ -44,6 +46,8 @@ interface Cached {
   options: IntakeOptions;
 }
 const intakes = new WeakMap<IncidentService, Cached>();
+/** The batch each process's incident stage is applying (the next one waits for it). */
+const running = new WeakMap<IncidentService, Promise<unknown>>();
 
 function cachedFor(deps: PipelineDeps): Cached {
   const agencies = deps.agencies?.list() ?? deps.config.agencies ?? [];
@@ -160,31 +164,44 @@ export const incident: Stage = {
   name: 'incident',
   async run(batch, deps) {
     if (batch.alerts.length === 0) return;
-    let written = await raiseBatched(deps, batch.alerts);
-    // Another worker wrote the same incident meanwhile (two workers in one storm): read again and redo the batch
-    // in bulk; what the lost attempt wrote counts once (alert ids). Past a few tries, one alert at a time.
-    for (let attempt = 1; written === false && attempt < BATCH_TRIES; attempt++) {
-      batches.labels('retried').inc();
-      await new Promise((r) => setTimeout(r, Math.random() * 25 * attempt));
-      written = await raiseBatched(deps, batch.alerts);
-    }
-    if (written === false) {
-      batches.labels('redone').inc();
-      log.info({ alerts: batch.alerts.length }, 'Alert batch redone one alert at a time after a conflicting write');
-      await raise(intakeFor(deps), batch.alerts, RAISE_CONCURRENCY);
-      return;
-    }
-    batches.labels('batched').inc();
-    // The batch's incident events to notify, once per incident (the sweep takes what fails here).
-    const outbox = deps.incidents.outbox;
-    if (!outbox.attached) return;
-    for (const inc of written) {
-      if (!inc.outboxPending) continue;
-      try {
-        await outbox.drain(inc.id, inc);
-      } catch (err) {
-        log.warn({ incident: inc.id, err: (err as Error).message }, 'Incident events left pending for the sweep');
-      }
-    }
+    // One batch at a time per process here (a worker handles several batches at once): batches of one storm
+    // touch the same incident, and two in one process would only make each other redo their writes.
+    const prior = running.get(deps.incidents) ?? Promise.resolve();
+    const mine = prior.then(() => raiseWithRetries(deps, batch.alerts));
+    running.set(
+      deps.incidents,
+      mine.catch(() => undefined),
+    );
+    await mine;
   },
 };
+
+/** The batch in bulk, tried again after a lost write, then one alert at a time (see the file comment). */
+async function raiseWithRetries(deps: PipelineDeps, alerts: readonly Alert[]): Promise<void> {
+  let written = await raiseBatched(deps, alerts);
+  // Another worker wrote the same incident meanwhile (two workers in one storm): read again and redo the batch
+  // in bulk; what the lost attempt wrote counts once (alert ids). Past a few tries, one alert at a time.
+  for (let attempt = 1; written === false && attempt < BATCH_TRIES; attempt++) {
+    batches.labels('retried').inc();
+    await new Promise((r) => setTimeout(r, Math.random() * 25 * attempt));
+    written = await raiseBatched(deps, alerts);
+  }
+  if (written === false) {
+    batches.labels('redone').inc();
+    log.info({ alerts: alerts.length }, 'Alert batch redone one alert at a time after a conflicting write');
+    await raise(intakeFor(deps), alerts, RAISE_CONCURRENCY);
+    return;
+  }
+  batches.labels('batched').inc();
+  // The batch's incident events to notify, once per incident (the sweep takes what fails here).
+  const outbox = deps.incidents.outbox;
+  if (!outbox.attached) return;
+  for (const inc of written) {
+    if (!inc.outboxPending) continue;
+    try {
+      await outbox.drain(inc.id, inc);
+    } catch (err) {
+      log.warn({ incident: inc.id, err: (err as Error).message }, 'Incident events left pending for the sweep');
+    }
+  }
+}
