@@ -38,7 +38,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliLogsToStderr } from '../cli/logs.js';
-import { seedLearnedBaselines } from '../tests/kit/baselines.js';
+import { seedLearnedBaselines, shippedBaselineCorrelations } from '../tests/kit/baselines.js';
 import { LOOPBACK_LISTENERS } from '../tests/kit/loopback.js';
 import { runSender, templates } from './e2e-sender.js';
 
@@ -259,7 +259,7 @@ async function embedded(): Promise<Target> {
   const { startService } = await import('../cli/service.js');
   const config = loadConfig({ env: {}, overrides: baseOverrides });
   // A storm on an operator's second day: the shipped baselines past their warm-up (during it the brute force is
-  // informational and opens no incident, docs/baselines.md). The distributed mode learns in Redis: not seeded.
+  // informational and opens no incident, docs/baselines.md); the distributed mode's start is seeded in Redis.
   if (STORM_EVERY > 0) {
     mkdirSync(config.dataDir, { recursive: true });
     seedLearnedBaselines(config.dataDir);
@@ -280,12 +280,32 @@ async function embedded(): Promise<Target> {
   };
 }
 
+/**
+ * The distributed twin of seedLearnedBaselines: each shipped baseline correlation's learning start in Redis
+ * (detection/correlation/baseline-redis.ts, `<queue>:corr:{id}:s:<bucket ms>`, fields f first / t last) a day ago.
+ */
+async function seedRedisBaselines(url: string, queue: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url);
+  const now = Date.now();
+  try {
+    for (const c of shippedBaselineCorrelations()) {
+      const key = `${queue}:corr:{${c.id}}:s:${c.timespanMs}`;
+      await redis.hset(key, 'f', String(now - 24 * 3_600_000), 't', String(now));
+      await redis.pexpire(key, 2 * 3_600_000);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function distributed(): Promise<Target> {
   const redisUrl = process.env.CANHGAC_REDIS_URL ?? process.env.CANHGAC_TEST_REDIS_URL;
   const osUrl = process.env.CANHGAC_OPENSEARCH_URL ?? process.env.CANHGAC_TEST_OPENSEARCH_URL;
   if (!redisUrl || !osUrl)
     throw new Error('--mode distributed needs CANHGAC_REDIS_URL and CANHGAC_OPENSEARCH_URL (or the _TEST_ ones)');
   const prefix = `bench${Date.now().toString(36)}`;
+  if (STORM_EVERY > 0) await seedRedisBaselines(redisUrl, prefix);
   const file = join(dir, 'canhgac.yaml');
   writeFileSync(
     file,
