@@ -29,10 +29,11 @@ function row(l: FormLine, v: Record<string, string>, inc: Incident, input: FormI
       kind: 'choices',
       ...base,
       inline: l.inline === true,
-      items: l.choices.map((c) => ({
-        text: c.other ? `${c.label} ${BLANK}` : c.label,
-        ticked: holds(c.when, inc, input),
-      })),
+      items: l.choices.map((c) => {
+        const ticked = holds(c.when, inc, input);
+        const after = ticked && c.text ? c.text : c.other ? BLANK : undefined;
+        return { text: after ? `${c.label} ${after}` : c.label, ticked };
+      }),
     };
   const value = l.field ? v[l.field] : undefined;
   return { kind: l.block ? 'block' : 'value', ...base, ...(value !== undefined ? { value } : {}) };
@@ -104,29 +105,39 @@ function rowsHtml(rows: Row[]): string[] {
 /** The form as a self-contained HTML document (the PDF's source). */
 export function formHtml(t: FormTemplate, inc: Incident, input: FormInput): string {
   const f = t.forms[input.kind];
-  const sections = formRows(t, inc, input)
-    .map((s) => {
+  const sig = f.signature
+    ? `<table style="width:100%;font-size:12.5px;margin-top:8px;page-break-inside:avoid;border-collapse:collapse"><tr><td style="width:50%"></td><td style="text-align:center;vertical-align:top"><b>${e(f.signature.title)}</b>${f.signature.note ? `<br><i>${e(f.signature.note)}</i>` : ''}<br><br><br><br></td></tr></table>`
+    : '';
+  const all = formRows(t, inc, input);
+  const sections = all
+    .map((s, si) => {
       // The heading stays on the page of its first lines (never alone at the foot of a page).
       const [first = '', ...rest] = rowsHtml(s.rows);
       const title = s.title
         ? `<div style="font-weight:bold;font-size:13px;line-height:1.35;padding-top:2px;margin:4px 0 3px">${e(s.title)}</div>`
         : '';
+      const keep = (html: string) => `<div style="page-break-inside:avoid;break-inside:avoid">${html}</div>`;
+      // The signature stays with the form's last block (never alone on a page of its own).
+      const last = si === all.length - 1 && sig;
+      const head = `${title}${s.hint ? hintHtml(s.hint) : ''}${first}`;
+      const body = !last
+        ? `${keep(head)}${rest.join('')}`
+        : rest.length
+          ? `${keep(head)}${rest.slice(0, -1).join('')}${keep(`${rest.at(-1)}${sig}`)}`
+          : keep(`${head}${sig}`);
       // Padding, not margin, above: at the top of a page the stacked diacritics (Ế, Ị, Ỗ) stay inside the page.
-      return `<div style="padding-top:4px"><div style="page-break-inside:avoid;break-inside:avoid">${title}${s.hint ? hintHtml(s.hint) : ''}${first}</div>${rest.join('')}</div>`;
+      return `<div style="padding-top:4px">${body}</div>`;
     })
     .join('\n');
   const box = f.number
     ? `<table style="width:100%;border-collapse:collapse;font-size:11.5px"><tr><td style="width:45%"></td><td style="border:1px solid #333;padding:4px 8px;text-align:center"><b>${e(f.number)}</b>${t.basis ? `<br><i>${e(t.basis)}</i>` : ''}</td></tr></table>`
-    : '';
-  const sig = f.signature
-    ? `<table style="width:100%;font-size:12.5px;margin-top:14px;page-break-inside:avoid;border-collapse:collapse"><tr><td style="width:50%"></td><td style="text-align:center;vertical-align:top"><b>${e(f.signature.title)}</b>${f.signature.note ? `<br><i>${e(f.signature.note)}</i>` : ''}<br><br><br><br><br></td></tr></table>`
     : '';
   const notes = (f.notes ?? []).map((n) => `<div>${e(n)}</div>`).join('');
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${e(f.heading)}</title></head><body style="font-family:'DejaVu Sans','Noto Sans',sans-serif;color:#111;padding:6px 10px">
 ${box}
 <h1 style="text-align:center;font-size:15px;margin:18px 0 6px">${e(f.heading)}</h1>
 ${sections}
-${sig}
+${all.length ? '' : sig}
 ${notes ? `<div style="font-size:11px;font-style:italic;margin-top:16px;page-break-inside:avoid">${notes}</div>` : ''}
 </body></html>`;
 }

@@ -14,8 +14,10 @@ export interface Choice {
   label: string;
   /** A condition (CONDITIONS); without one the box is left empty for the person filling the form. */
   when?: string;
-  /** A dotted blank after the label ("Khác (ghi rõ): ……"). */
+  /** A dotted blank after the label ("Khác: ……"). */
   other?: boolean;
+  /** What canhgac writes on that blank when `when` ticks the box (a fact of its own, not a guess). */
+  text?: string;
 }
 
 /** One line of a form. */
@@ -130,7 +132,7 @@ const KEYS: Record<string, string[]> = {
   form: ['number', 'heading', 'sections', 'signature', 'notes'],
   section: ['title', 'hint', 'lines'],
   line: ['label', 'field', 'hint', 'block', 'choices', 'inline'],
-  choice: ['label', 'when', 'other'],
+  choice: ['label', 'when', 'other', 'text'],
 };
 
 /** Reads a template; a bad line is an error naming the file and its line. */

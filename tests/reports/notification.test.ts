@@ -125,17 +125,52 @@ describe('notification forms', () => {
       'NGƯỜI LIÊN HỆ',
       'THÔNG TIN CHI TIẾT VỀ HỆ THỐNG BỊ SỰ CỐ',
       'HIỆN TRẠNG SỰ CỐ (*)',
-      'CÁCH THỨC PHÁT HIỆN (*)',
-      'ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO (*)',
+      'CÁCH THỨC PHÁT HIỆN *',
+      'ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO *',
       'THÔNG TIN BỔ SUNG VỀ HỆ THỐNG XẢY RA SỰ CỐ',
       'KIẾN NGHỊ, ĐỀ XUẤT HỖ TRỢ',
-      'THỜI GIAN THỰC HIỆN BÁO CÁO SỰ CỐ (*)',
+      'THỜI GIAN THỰC HIỆN BÁO CÁO SỰ CỐ *',
     ]);
     expect(t.forms.followup.sections.map((s) => s.title).filter(Boolean)).toEqual([
       'THÔNG TIN VỀ TỔ CHỨC/CÁ NHÂN BÁO CÁO SỰ CỐ',
       'KÝ HIỆU BÁO CÁO BAN ĐẦU SỰ CỐ',
       'THÔNG TIN CHI TIẾT VỀ HỆ THỐNG BỊ SỰ CỐ',
     ]);
+  });
+
+  it("Mẫu số 03's tick lists are the annex's items, in its order", () => {
+    // From the annex of Circular 20/2017/TT-BTTTT (Phụ lục I, Mẫu số 03), a Word copy kept by the VNCERT portal's
+    // developers: github.com/zggcd/ITT, 01.CongTTDT/01.Documents/bieu mau_tt20.doc (see tt20-2017.yml).
+    const lists = Object.fromEntries(
+      loadTemplate()
+        .forms.initial.sections.flatMap((s) => s.lines.map((l) => [l.label || s.title, l.choices] as const))
+        .filter(([, c]) => c)
+        .map(([k, c]) => [k, c!.map((x) => x.label)]),
+    );
+    expect(lists).toEqual({
+      'Phân loại cấp độ của hệ thống thông tin (nếu có)': [1, 2, 3, 4, 5].map((n) => `Cấp độ ${n}`),
+      'HIỆN TRẠNG SỰ CỐ (*)': ['Đã được xử lý', 'Chưa được xử lý'],
+      'CÁCH THỨC PHÁT HIỆN *': [
+        'Qua hệ thống phát hiện xâm nhập',
+        'Kiểm tra dữ liệu lưu lại (Log File)',
+        'Nhận được thông báo từ:',
+        'Khác, đó là',
+      ],
+      'ĐÃ GỬI THÔNG BÁO SỰ CỐ CHO *': [
+        'Thành viên mạng lưới chịu trách nhiệm ứng cứu sự cố cho tổ chức, cá nhân',
+        'ISP đang trực tiếp cung cấp dịch vụ',
+        'Cơ quan điều phối',
+      ],
+      'Các dịch vụ có trên hệ thống': ['Web server', 'Mail server', 'Database server', 'Dịch vụ khác, đó là'],
+      'Các biện pháp an toàn thông tin đã triển khai': [
+        'Antivirus',
+        'Firewall',
+        'Hệ thống phát hiện xâm nhập',
+        'Khác:',
+      ],
+      'Thông tin gửi kèm': ['Nhật ký hệ thống', 'Mẫu virus / mã độc', 'Khác:'],
+      'Các thông tin cung cấp trong thông báo sự cố này đều phải được giữ bí mật:': ['Có', 'Không'],
+    });
   });
 
   it('DOCX: both forms carry every heading and label in order, ticks follow the data, unknowns are blanks', () => {
@@ -161,11 +196,17 @@ describe('notification forms', () => {
       expect(text).toContain('14 giờ 00 phút');
     }
     const initial = docxText(join(dir, 'initial.docx'));
-    // In progress: the first state box ticked, not "handled"; detected by the monitoring; nothing else decided.
-    expect(initial).toContain('☒ Đang diễn ra hoặc đang xử lý (chưa xử lý xong)');
-    expect(initial).toContain('☐ Đã xử lý xong');
-    expect(initial).toContain('☒ Hệ thống giám sát an toàn thông tin (phân tích nhật ký tập trung, luật phát hiện)');
-    expect(initial).toContain('☐ Cơ quan chủ quản');
+    // In progress: "not handled" ticked, not "handled"; found in the logs canhgac keeps; central log collection as
+    // the "other" measure, written on its blank; nothing else decided.
+    expect(initial).toContain('☒ Chưa được xử lý');
+    expect(initial).toContain('☐ Đã được xử lý');
+    expect(initial).toContain('☐ Qua hệ thống phát hiện xâm nhập');
+    expect(initial).toContain('☒ Kiểm tra dữ liệu lưu lại (Log File)');
+    expect(initial).toContain(`☐ Nhận được thông báo từ: ${BLANK}`);
+    expect(initial).toContain('☐ Cơ quan điều phối');
+    expect(initial).toContain('☒ Khác: giám sát an toàn thông tin, thu thập nhật ký tập trung');
+    expect(initial).toContain('☐ Firewall');
+    expect(initial).toContain(`☐ Khác: ${BLANK}`); // the attachments' "other", left for the officer
     expect(initial).toContain('☐ Có');
     expect(initial).toContain('☐ Không');
     expect(initial).toContain('Biện pháp ban đầu đã thực hiện: Cô lập máy chủ egov-vp khỏi Internet');
@@ -178,7 +219,7 @@ describe('notification forms', () => {
     expect(initial.split('Trần Thị Lan')).toHaveLength(2);
     expect(following(initial, '(Ký tên, đóng dấu)', 30).trim()).toMatch(/^Chú thích/);
     const ticks = (s: string) => s.match(/☒/g)?.length ?? 0;
-    // Level, state, detection by monitoring, central log collection: the only facts the data decides.
+    // Level, state, found in the kept logs, central log collection: the only facts the data decides.
     expect(ticks(initial)).toBe(4);
     const final = docxText(join(dir, 'followup.docx'));
     expect(following(final, 'Ngày báo cáo', 12).trim()).toBe('02/12/2026');
@@ -332,14 +373,20 @@ describe('notification forms', () => {
         inOrder(text, formWords(t, kind));
         expect(text).toContain('☒ Cấp độ 3');
         expect(text).toContain('Truy cập web shell');
-        expect(text).toContain(
-          kind === 'initial' ? '☒ Đang diễn ra hoặc đang xử lý' : 'Đã xử lý xong lúc 4/12/2026 14:00',
-        );
+        expect(text).toContain(kind === 'initial' ? '☒ Chưa được xử lý' : 'Đã xử lý xong lúc 4/12/2026 14:00');
         for (const old of readdirSync(shots).filter((f) => f.startsWith(`notification-${kind}-`)))
           rmSync(join(shots, old));
         execFileSync('pdftoppm', ['-r', '80', '-png', file, join(shots, `notification-${kind}`)]);
         const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))![1]);
         expect(readdirSync(shots).filter((f) => f.startsWith(`notification-${kind}-`))).toHaveLength(pages);
+        // The signature block never stands alone at the top of a page: the form's last block goes with it.
+        const sig = t.forms[kind].signature!.title;
+        for (let p = 1; p <= pages; p++) {
+          const page = execFileSync('pdftotext', ['-raw', '-f', String(p), '-l', String(p), file, '-'], {
+            encoding: 'utf8',
+          });
+          expect(page.trim().startsWith(sig)).toBe(false);
+        }
       }
     },
     90_000,

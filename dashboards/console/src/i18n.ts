@@ -11,7 +11,7 @@ import {
   TACTIC_TERMS,
 } from '../../../core/glossary.js';
 import { ADMIN_EN, ADMIN_VI } from './admin-strings.js';
-import type { Lang } from './format.js';
+import { fmtNumber, type Lang } from './format.js';
 import { STRINGS_EN, STRINGS_VI } from './strings.js';
 import { GROUPING_EN, GROUPING_VI } from './strings-grouping.js';
 import { INVESTIGATE_EN, INVESTIGATE_VI } from './strings-investigate.js';
@@ -407,4 +407,11 @@ export function roleLabel(t: (k: Key) => string, r: string): string {
 }
 export function sevLabel(t: (k: Key) => string, s: string): string {
   return term(t, `sev_${s}`) ?? s;
+}
+
+/** "1 incident", "2 incidents" (Vietnamese has one form): the count, formatted, and the word. */
+export function incidentsCount(t: (k: Key) => string, n: number, lang: Lang, fresh = false): string {
+  const one = n === 1;
+  const word = fresh ? t(one ? 'newIncident' : 'newIncidents') : t(one ? 'incidentWord' : 'incidentsWord');
+  return `${fmtNumber(n, lang)} ${word}`;
 }

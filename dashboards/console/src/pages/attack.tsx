@@ -6,7 +6,7 @@
 import { type MouseEvent, useState } from 'react';
 import { useAgencyNames } from '../agency-names.js';
 import { api, qs } from '../api.js';
-import { fmtNumber, type Key, useApp } from '../i18n.js';
+import { fmtNumber, incidentsCount, type Key, useApp } from '../i18n.js';
 import { useRuleTitle } from '../rule-titles.js';
 import { ErrorBox, Loading, LogText, useData } from '../ui.js';
 import '../investigate.css';
@@ -128,9 +128,7 @@ export function AttackPage() {
                   >
                     <span className="tid">{c.id}</span>
                     <span className="tname">{c.name[lang]}</span>
-                    <span className="tcount">
-                      {c.incidents ? `${fmtNumber(c.incidents, lang)} ${t('incidentsWord')}` : '—'}
-                    </span>
+                    <span className="tcount">{c.incidents ? incidentsCount(t, c.incidents, lang) : '—'}</span>
                   </button>
                 ))}
               </section>
@@ -142,9 +140,9 @@ export function AttackPage() {
                 {chosen.id} {chosen.name[lang]}
               </h3>
               <p>
-                {fmtNumber(chosen.incidents, lang)} {t('incidentsWord')} · {fmtNumber(chosen.open, lang)}{' '}
-                {t('entityOpen')} · {fmtNumber(chosen.alerts, lang)} {t('alerts').toLowerCase()} ·{' '}
-                {fmtNumber(chosen.enabledRules, lang)}/{fmtNumber(chosen.rules, lang)} {t('attackRulesOnOf')}
+                {incidentsCount(t, chosen.incidents, lang)} · {fmtNumber(chosen.open, lang)} {t('entityOpen')} ·{' '}
+                {fmtNumber(chosen.alerts, lang)} {t('alerts').toLowerCase()} · {fmtNumber(chosen.enabledRules, lang)}/
+                {fmtNumber(chosen.rules, lang)} {t('attackRulesOnOf')}
               </p>
               {chosen.ruleList ? (
                 <ul>

@@ -6,7 +6,7 @@ import { type MouseEvent, useEffect, useMemo, useState } from 'react';
 import { useAgencyNames } from '../agency-names.js';
 import { api, type Incident, type Page, qs } from '../api.js';
 import { EntityLink } from '../entity-link.js';
-import { fmtDateTime, roleLabel, sevLabel, stateLabel, useApp } from '../i18n.js';
+import { fmtDateTime, incidentsCount, roleLabel, sevLabel, stateLabel, useApp } from '../i18n.js';
 import { IncidentTitle } from '../incident-title.js';
 import { useLive } from '../live.js';
 import { downloadQueue, fetchQueue, queueRows } from '../queue-export.js';
@@ -44,7 +44,7 @@ export interface Assignee {
 }
 
 export function QueuePage() {
-  const { t, navigate, me } = useApp();
+  const { t, lang, navigate, me } = useApp();
   const [f, setF] = useState<Filters>({ state: OPEN, severity: '', agencyId: '', ruleId: '', assignee: '', range: '' });
   // The cursor and the selection are incident ids, never row positions; `shown` is the order rows were shown in
   // (null: take the next listing whole).
@@ -148,7 +148,7 @@ export function QueuePage() {
     hold({
       ids,
       to,
-      label: `${to === 'false_positive' ? t('markedFp') : t('closed')} ${ids.length} ${t('incidentsWord')}`,
+      label: `${to === 'false_positive' ? t('markedFp') : t('closed')} ${incidentsCount(t, ids.length, lang)}`,
       run: () => run(ids, { state: to, ...note }, skipped),
     });
   };
@@ -358,7 +358,7 @@ export function QueuePage() {
       <UndoBar pending={pending} now={now} undo={undo} />
       {fresh.length ? (
         <button type="button" className="fresh-banner" onClick={showFresh} data-testid="fresh">
-          {fresh.length} {t('newIncidents')} — {t('showThem')} (n)
+          {incidentsCount(t, fresh.length, lang, true)} — {t('showThem')} (n)
         </button>
       ) : null}
       {asking ? (
