@@ -68,6 +68,9 @@ export function pairsOfRsigma(
   });
   const out = new Set<string>();
   let unplaced = 0;
+  // rsigma writes matches in event order: a syslog match is placed on the first line at or after the previous
+  // match's line that carries its text and has not yet had this rule (repeated lines each get their own).
+  let cursor = 0;
   for (const l of (r.stdout ?? '').split('\n')) {
     if (!l.startsWith('{')) continue;
     const m = JSON.parse(l) as { rule_id?: string; rule_title: string; event?: Record<string, unknown> };
@@ -75,16 +78,25 @@ export function pairsOfRsigma(
     let line: number | undefined;
     if (json) line = typeof m.event.PeerLine === 'number' ? m.event.PeerLine : undefined;
     else {
-      // The syslog adapter keeps the original line (raw) or its message part: find the source line.
-      const raw = [m.event.raw, m.event.original, m.event.message].find((v) => typeof v === 'string') as string;
-      line = raw === undefined ? undefined : (byText.get(raw) ?? src.findIndex((s) => s.endsWith(raw)));
-      if (line === -1) line = undefined;
+      // The syslog adapter keeps the original line (raw) or its message part (0.23: `_raw`): find the line.
+      const raw = [m.event._raw, m.event.raw, m.event.original, m.event.message].find((v) => typeof v === 'string') as
+        | string
+        | undefined;
+      line = raw === undefined ? undefined : placeLine(src, raw, cursor, (i) => out.has(`${i}\t${m.rule_id}`));
+      if (line === undefined && raw !== undefined) line = byText.get(raw);
+      if (line !== undefined) cursor = line;
     }
     if (line === undefined) unplaced++;
     else out.add(`${line}\t${m.rule_id}`);
   }
   if (unplaced > 0 && out.size === 0) return `rsigma's ${unplaced} matches could not be placed on lines`;
   return out;
+}
+
+/** The first line from `from` on that is or ends with `raw` and is not `taken`. */
+function placeLine(src: string[], raw: string, from: number, taken: (i: number) => boolean): number | undefined {
+  for (let i = from; i < src.length; i++) if ((src[i] === raw || src[i]!.endsWith(raw)) && !taken(i)) return i;
+  return undefined;
 }
 
 function top(pairs: string[]): [string, number][] {

@@ -13,16 +13,25 @@ const BAIL = -0x40000000;
 
 let foldTemplate: Uint16Array | undefined;
 let upperOf: Map<number, number[]> | undefined;
+let specialUnits: Uint16Array | undefined;
+/** Per code unit its one-unit lowercase (SPECIAL units: themselves; only read for non-special units). */
+let lowerUnit: Uint16Array | undefined;
 
-/** Builds, once: the template of special units and, per lowercase unit, the units that lowercase to it. */
-function foldTables(): [Uint16Array, Map<number, number[]>] {
-  if (!foldTemplate || !upperOf) {
+/**
+ * Builds, once: the template of special units, per lowercase unit the units that lowercase to it, and the list
+ * of special units (so each automaton marks them without a pass over all 65,536 units).
+ */
+function foldTables(): [Uint16Array, Map<number, number[]>, Uint16Array] {
+  if (!foldTemplate || !upperOf || !specialUnits) {
     foldTemplate = new Uint16Array(65536);
     upperOf = new Map();
+    const specials: number[] = [];
     for (let u = 0; u < 65536; u++) {
       const l = String.fromCharCode(u).toLowerCase();
-      if (l.length !== 1 || u === 0x3a3 || (u >= 0xd800 && u <= 0xdfff)) foldTemplate[u] = SPECIAL;
-      else {
+      if (l.length !== 1 || u === 0x3a3 || (u >= 0xd800 && u <= 0xdfff)) {
+        foldTemplate[u] = SPECIAL;
+        specials.push(u);
+      } else {
         const lc = l.charCodeAt(0);
         if (lc !== u) {
           const us = upperOf.get(lc);
@@ -31,13 +40,18 @@ function foldTables(): [Uint16Array, Map<number, number[]>] {
         }
       }
     }
+    specialUnits = Uint16Array.from(specials);
+    lowerUnit = new Uint16Array(65536);
+    for (let u = 0; u < 65536; u++)
+      lowerUnit[u] = foldTemplate[u] === SPECIAL ? u : String.fromCharCode(u).toLowerCase().charCodeAt(0);
   }
-  return [foldTemplate, upperOf];
+  return [foldTemplate, upperOf, specialUnits];
 }
 
 /** A built automaton: needles map to the payload ids (rule numbers) given when adding them. */
 export class AhoCorasick {
   /** Column of each (lowercase) code unit; 0 = no needle has it. */
+  /** Indexed by code unit: all 65,536 when a needle has a unit above 0xff, else only 0..0xff (see high()). */
   private classOf = new Uint16Array(0);
   /** Column of each unit's lowercase, for case-blind scans; the last column for SPECIAL units. */
   private foldOf = new Uint16Array(0);
@@ -77,12 +91,21 @@ export class AhoCorasick {
 
   /** Builds the DFA; call once after every add. */
   build(): void {
-    const classOf = new Uint16Array(65536);
+    // Needles of Latin-1 units only (nearly all) get 256-entry tables: a 65,536-entry pair per automaton cost
+    // 256 KB each, hundreds of automata per rule set, and most of a cold rule load's allocation.
+    let small = true;
+    for (const needle of this.pending.keys()) if (/[^\x00-\xff]/.test(needle)) small = false;
+    const size = small ? 256 : 65536;
+    const classOf = new Uint16Array(size);
     let classes = 1;
+    const units: number[] = [];
     for (const needle of this.pending.keys()) {
       for (let i = 0; i < needle.length; i++) {
         const c = needle.charCodeAt(i);
-        if (classOf[c] === 0) classOf[c] = classes++;
+        if (classOf[c] === 0) {
+          classOf[c] = classes++;
+          units.push(c);
+        }
       }
     }
     // Columns: 0 = other characters, 1..classes-1 = needle characters, classes = SPECIAL units.
@@ -152,14 +175,14 @@ export class AhoCorasick {
     const outIds = new Int32Array(total);
     for (let i = 0; i < n; i++) outIds.set(own[i]!, outStart[i]!);
 
-    const [template, uppers] = foldTables();
-    const fold = new Uint16Array(65536);
-    for (let u = 0; u < 65536; u++) if (template[u] === SPECIAL) fold[u] = classes;
-    for (let c = 0; c < 65536; c++) {
+    const [template, uppers, specials] = foldTables();
+    const fold = new Uint16Array(size);
+    for (let i = 0; i < specials.length && specials[i]! < size; i++) fold[specials[i]!] = classes;
+    // Only the needles' units have a column (each unit lowercases to one unit: the writes never overlap).
+    for (const c of units) {
       const k = classOf[c]!;
-      if (k === 0) continue;
       if (template[c] !== SPECIAL && String.fromCharCode(c).toLowerCase().charCodeAt(0) === c) fold[c] = k;
-      for (const u of uppers.get(c) ?? []) fold[u] = k;
+      for (const u of uppers.get(c) ?? []) if (u < size) fold[u] = k;
     }
     let minLen = Number.MAX_SAFE_INTEGER;
     let ascii = true;
@@ -192,6 +215,19 @@ export class AhoCorasick {
     this.pending.clear();
   }
 
+  /** The fold column of any unit. */
+  private fold(u: number): number {
+    return u < this.foldOf.length ? this.foldOf[u]! : this.high(u);
+  }
+
+  /** The fold column of a unit above 0xff in a small automaton (no needle has such a unit). */
+  private high(u: number): number {
+    const t = foldTemplate!;
+    if (t[u] === SPECIAL) return this.width - 1;
+    const l = lowerUnit![u]!;
+    return l < 256 ? this.classOf[l]! : 0;
+  }
+
   /** Emits the payloads of a node and of its dictionary-suffix chain. */
   private emitAt(node: number, emit: (id: number) => void): void {
     const outStart = this.outStart;
@@ -210,7 +246,8 @@ export class AhoCorasick {
     const w = this.width;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
-      s = delta[s + classOf[text.charCodeAt(i)]!]!;
+      const c = text.charCodeAt(i);
+      s = delta[s + (c < classOf.length ? classOf[c]! : 0)]!;
       if (s < 0) {
         s = -s - 1;
         this.emitAt(s / w, emit);
@@ -237,13 +274,14 @@ export class AhoCorasick {
       if (s === 0 && bi !== null) {
         // At the root no match is in progress: jump windows whose last bigram no needle has.
         let e = i + span;
-        while (e < n && bi[foldOf[text.charCodeAt(e - 1)]! * w + foldOf[text.charCodeAt(e)]!] === 0) {
+        while (e < n && bi[this.fold(text.charCodeAt(e - 1)) * w + this.fold(text.charCodeAt(e))] === 0) {
           i = e;
           e = i + span;
         }
         if (e >= n) return;
       }
-      s = delta[s + foldOf[text.charCodeAt(i)]!]!;
+      const c = text.charCodeAt(i);
+      s = delta[s + (c < foldOf.length ? foldOf[c]! : this.high(c))]!;
       i++;
       if (s < 0) {
         if (s === BAIL) {

@@ -132,16 +132,14 @@ export function compileItem(item: DetectionItem, fields: FieldTable, rule: strin
   const field = item.field;
   if (field === null) {
     // Many case-insensitive keywords: one Aho-Corasick pass over the event's texts instead of one search each.
-    const many = item.all ? undefined : containsAny(item.matchers.map(keywordForm));
+    // The literals join every other rule's in one automaton (FieldTable.keywordGroups): an event's texts are
+    // scanned once for all keyword rules.
+    const many = item.all ? undefined : containsLiterals(item.matchers.map(keywordForm));
     const rest = many ? many.rest : item.matchers;
     const ps = rest.map((m) => keywordMatcher(m, rule));
     if (many) {
-      const test = many.test;
-      ps.unshift((ctx) => {
-        const ts = ctx.keywordsLower();
-        for (let i = 0; i < ts.length; i++) if (test(ts[i]!)) return true;
-        return false;
-      });
+      const group = fields.keywordGroups.add(many.lits);
+      ps.unshift((ctx) => ctx.keywordGroupHit(group));
     }
     const positive = item.all ? allOf(ps) : anyOf(ps);
     if (!item.negate) return positive;
@@ -183,14 +181,9 @@ const MANY_CONTAINS = 4;
  * automaton over their literals), and the matchers left; undefined when there are too few to be worth it.
  */
 function containsAny(ms: readonly ValueMatcher[]): { test: TextTest; rest: ValueMatcher[] } | undefined {
-  const lits: string[] = [];
-  const rest: ValueMatcher[] = [];
-  for (const m of ms) {
-    const n = m.t === 'str' && !m.cased ? normalisePattern(m.parts, false) : undefined;
-    if (n && n.length === 3 && n[0] === ANY && n[2] === ANY && typeof n[1] === 'string') lits.push(n[1]);
-    else rest.push(m);
-  }
-  if (lits.length < MANY_CONTAINS) return undefined;
+  const split = containsLiterals(ms);
+  if (!split) return undefined;
+  const { lits, rest } = split;
   const ac = new AhoCorasick();
   for (const l of lits) ac.add(l, 0);
   ac.build();
@@ -206,6 +199,18 @@ function containsAny(ms: readonly ValueMatcher[]): { test: TextTest; rest: Value
     },
     rest,
   };
+}
+
+/** The lowercase literals of an OR list's case-insensitive `*literal*` matchers (4 or more), and the others. */
+function containsLiterals(ms: readonly ValueMatcher[]): { lits: string[]; rest: ValueMatcher[] } | undefined {
+  const lits: string[] = [];
+  const rest: ValueMatcher[] = [];
+  for (const m of ms) {
+    const n = m.t === 'str' && !m.cased ? normalisePattern(m.parts, false) : undefined;
+    if (n && n.length === 3 && n[0] === ANY && n[2] === ANY && typeof n[1] === 'string') lits.push(n[1]);
+    else rest.push(m);
+  }
+  return lits.length < MANY_CONTAINS ? undefined : { lits, rest };
 }
 
 /** A text test over a field's (lowercase or cased) text, any array element sufficing. */

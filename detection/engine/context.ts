@@ -5,10 +5,48 @@
 
 import { scalarText } from '../../core/event/values.js';
 import type { SigmaEvent } from '../sigma/model.js';
+import { AhoCorasick } from './aho.js';
+
+/**
+ * The case-insensitive keyword literal lists of every compiled rule in one automaton: an event's keyword texts are
+ * scanned once for all of them (each list is a group; a rule asks whether its group was hit), where one automaton
+ * per rule scanned the same texts once per keyword rule evaluated.
+ */
+export class KeywordGroups {
+  private ac: AhoCorasick | null = null;
+  private readonly literals: [string, number][] = [];
+  private groups = 0;
+
+  /** Registers one OR list of lowercase literals; returns its group number. */
+  add(literals: readonly string[]): number {
+    const g = this.groups++;
+    for (const l of literals) this.literals.push([l, g]);
+    this.ac = null; // built again, with every list, at the next scan
+    return g;
+  }
+
+  get count(): number {
+    return this.groups;
+  }
+
+  /** Calls `emit(group)` for every group with a literal in the lowercase `text` (groups may repeat). */
+  scan(text: string, emit: (group: number) => void): void {
+    let ac = this.ac;
+    if (ac === null) {
+      ac = new AhoCorasick();
+      for (const [l, g] of this.literals) ac.add(l, g);
+      ac.build();
+      this.ac = ac;
+    }
+    ac.scan(text, emit);
+  }
+}
 
 /** Field names used by compiled rules, each given a small integer slot for the per-event caches. */
 export class FieldTable {
   readonly names: string[] = [];
+  /** Keyword literal lists shared by the rules compiled against this table. */
+  readonly keywordGroups = new KeywordGroups();
   private readonly slots = new Map<string, number>();
 
   /** The slot of a field name, allocated on first use. */
@@ -43,8 +81,17 @@ export class EvalContext {
   private kwTxt: string[] = [];
   private kwLowGen = 0;
   private kwLow: string[] = [];
+  private readonly groups: KeywordGroups;
+  private groupScanGen = 0;
+  /** Per keyword group, the generation of the last event whose keyword texts hit it. */
+  private groupHitGen: Uint32Array;
+  private readonly markGroup = (g: number): void => {
+    this.groupHitGen[g] = this.gen;
+  };
 
   constructor(fields: FieldTable) {
+    this.groups = fields.keywordGroups;
+    this.groupHitGen = new Uint32Array(this.groups.count);
     this.names = fields.names.slice();
     const n = this.names.length;
     this.guarded = new Uint8Array(n);
@@ -64,6 +111,8 @@ export class EvalContext {
       this.txtGen.fill(0);
       this.kwGen = 0;
       this.kwLowGen = 0;
+      this.groupScanGen = 0;
+      this.groupHitGen.fill(0);
     }
   }
 
@@ -138,5 +187,17 @@ export class EvalContext {
     this.kwLow = this.keywords().map((s) => s.toLowerCase());
     this.kwLowGen = this.gen;
     return this.kwLow;
+  }
+
+  /** Whether a keyword group (KeywordGroups.add) has a literal in this event's lowercase keyword texts. */
+  keywordGroupHit(group: number): boolean {
+    if (this.groupScanGen !== this.gen) {
+      // A group registered after this context was made (never at run time today) gets room here.
+      if (this.groupHitGen.length < this.groups.count) this.groupHitGen = new Uint32Array(this.groups.count);
+      const ts = this.keywordsLower();
+      for (let i = 0; i < ts.length; i++) this.groups.scan(ts[i]!, this.markGroup);
+      this.groupScanGen = this.gen;
+    }
+    return this.groupHitGen[group] === this.gen;
   }
 }

@@ -2,30 +2,26 @@
  * The public loader: Sigma text or files -> documents of model.ts plus every problem found (file:line:col).
  * Never throws on bad input; a document with an error is rejected and counted, the others load.
  */
-import {
-  closeSync,
-  type Dirent,
-  fstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  realpathSync,
-  statSync,
-} from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { isMap, isScalar, type Node, Pair, type ParsedNode, YAMLMap } from 'yaml';
-import { formatMessage } from '../../core/errors.js';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
-import { DETECTION_ERRORS, type DetectionErrorCode, detectionError } from '../errors.js';
+import { detectionError } from '../errors.js';
 import { RuleCacheSession } from './cache.js';
 import { checkReferences, readCorrelation, readFilter } from './correlation.js';
 import { readDetection } from './detection.js';
+import { listRuleFiles, problem, readRuleFile } from './files.js';
 import { indexMap, readLogsource, readMeta } from './meta.js';
 import type { DetectionRule, LoadResult, RuleProblem, SigmaDocument } from './model.js';
-import { decodeUtf8, Utf8Error } from './utf8.js';
-import { DEFAULT_YAML_LIMITS, type DocContext, describeNode, parseYaml, YamlLimitError } from './yaml.js';
+import {
+  DEFAULT_YAML_LIMITS,
+  type DocContext,
+  describeNode,
+  type ParsedDoc,
+  parseYaml,
+  YamlLimitError,
+} from './yaml.js';
+import { parseYamlFast } from './yaml-fast.js';
 
 /** Options of parseRuleText / loadRules. */
 export interface LoadOptions {
@@ -49,23 +45,43 @@ const problemsCounter = counter('canhgac_sigma_problems_total', 'Problems found 
   'severity',
 ]);
 
-function problem(
-  file: string,
-  code: DetectionErrorCode,
-  params: Record<string, unknown>,
-  line = 1,
-  col = 1,
-): RuleProblem {
-  return { file, line, col, code, severity: 'error', message: formatMessage(DETECTION_ERRORS[code].message, params) };
-}
+export { listRuleFiles } from './files.js';
 
 /** Parses one file's text (several YAML documents allowed). References to other files are not checked here. */
 export function parseRuleText(text: string, file: string, opts: LoadOptions = {}): LoadResult {
   return parseCounted(text, file, opts, {});
 }
 
-/** parseRuleText, adding the documents' outcomes (loaded, rejected, skipped) to `outcomes`. */
-function parseCounted(text: string, file: string, opts: LoadOptions, outcomes: Record<string, number>): LoadResult {
+/**
+ * parseRuleText through the fast YAML front end when it can read the file (bulk loads use it): the same documents
+ * and problems, except that positions inside a document without problems are the document's (rule.loc is exact).
+ */
+export function parseRuleTextFast(text: string, file: string, opts: LoadOptions = {}): LoadResult {
+  return parseCounted(text, file, opts, {}, true);
+}
+
+/**
+ * parseRuleText, adding the documents' outcomes (loaded, rejected, skipped) to `outcomes`. With `fast`, the text is
+ * first read by the fast front end (./yaml-fast.ts); a file in which that finds any problem, or that the fast
+ * front end leaves alone, is parsed again with positions, so problems are the same either way.
+ */
+function parseCounted(
+  text: string,
+  file: string,
+  opts: LoadOptions,
+  outcomes: Record<string, number>,
+  fast = false,
+): LoadResult {
+  if (fast && typeof text === 'string' && text.length <= (opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES)) {
+    const problems: RuleProblem[] = [];
+    const parsed = parseYamlFast(text, file, problems, DEFAULT_YAML_LIMITS);
+    if (parsed) {
+      const documents: SigmaDocument[] = [];
+      const local: Record<string, number> = {};
+      const rejected = readDocuments(parsed, opts, documents, local);
+      if (rejected === 0 && problems.length === 0) return finish(documents, problems, rejected, local, outcomes);
+    }
+  }
   const problems: RuleProblem[] = [];
   const documents: SigmaDocument[] = [];
   const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -90,6 +106,19 @@ function parseCounted(text: string, file: string, opts: LoadOptions, outcomes: R
     return { documents, problems, rejected: 1 };
   }
   if (parsed.length === 0 && problems.some((p) => p.severity === 'error')) rejected++;
+  const local: Record<string, number> = {};
+  rejected += readDocuments(parsed, opts, documents, local);
+  return finish(documents, problems, rejected, local, outcomes);
+}
+
+/** Reads parsed documents into `documents`, counting outcomes in `local`; returns how many were rejected. */
+function readDocuments(
+  parsed: ParsedDoc[],
+  opts: LoadOptions,
+  documents: SigmaDocument[],
+  local: Record<string, number>,
+): number {
+  let rejected = 0;
   let global: YAMLMap | null = null;
   let previous: YAMLMap | null = null;
   for (const { ctx, root } of parsed) {
@@ -115,8 +144,22 @@ function parseCounted(text: string, file: string, opts: LoadOptions, outcomes: R
     }
     if (ctx.failed) outcome = 'rejected';
     if (outcome === 'rejected') rejected++;
-    docsCounter.inc({ outcome });
-    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    local[outcome] = (local[outcome] ?? 0) + 1;
+  }
+  return rejected;
+}
+
+/** Counts the outcomes and gives later documents of a legacy collection unique ids. */
+function finish(
+  documents: SigmaDocument[],
+  problems: RuleProblem[],
+  rejected: number,
+  local: Record<string, number>,
+  outcomes: Record<string, number>,
+): LoadResult {
+  for (const [outcome, n] of Object.entries(local)) {
+    docsCounter.inc({ outcome }, n);
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + n;
   }
   // Documents of one legacy collection share the global part's id: later ones get `id#doc` so every loaded
   // document stays addressable by a unique id.
@@ -236,97 +279,6 @@ function mergeMaps(ctx: DocContext, a: YAMLMap, b: YAMLMap, depth: number): YAML
   return out;
 }
 
-/** Lists *.yml / *.yaml files under the given files and directories (recursively, sorted, symlink loops avoided). */
-export function listRuleFiles(paths: string[], opts: { forceDirectory?: boolean } = {}): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const walkDir = (dir: string, viaLink: boolean): void => {
-    // Only a directory reached through a symlink can close a loop; its real path is remembered.
-    let entries: Dirent[];
-    try {
-      if (viaLink) {
-        const real = realpathSync(dir);
-        if (seen.has(real)) return;
-        seen.add(real);
-      }
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      out.push(dir); // the loader reports it as unreadable instead of the walk throwing
-      return;
-    }
-    entries = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const p = join(dir, e.name);
-      // Only symlinks need a stat to know what they point to; plain entries are typed by readdir.
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        try {
-          const t = statSync(p);
-          isDir = t.isDirectory();
-          isFile = t.isFile();
-        } catch {
-          continue;
-        }
-      }
-      if (isDir) walkDir(p, e.isSymbolicLink());
-      else if (isFile && /\.ya?ml$/i.test(e.name)) out.push(p);
-    }
-  };
-  for (const p of paths) {
-    // A path named *.yml is taken as a file without a stat (callers such as the CLI pass thousands of them);
-    // the loader walks it after all if fstat says it is a directory.
-    if (!opts.forceDirectory && /\.ya?ml$/i.test(p)) {
-      out.push(p);
-      continue;
-    }
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(p);
-    } catch {
-      out.push(p); // reported as unreadable by the loader
-      continue;
-    }
-    if (st.isDirectory()) {
-      seen.add(realpathSync(p));
-      walkDir(p, false);
-    } else out.push(p);
-  }
-  return out;
-}
-
-type FileRead = { text: string } | { problem: RuleProblem } | { directory: true };
-
-/**
- * Reads one file with the fewest system calls (open, fstat, read, close): syscalls are the dominant cost of
- * loading thousands of small files on sandboxed or network file systems.
- */
-function readRuleFile(file: string, max: number, decoder: { decode(b: Uint8Array): string }): FileRead {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const st = fstatSync(fd);
-    if (st.isDirectory()) return { directory: true };
-    const size = st.size;
-    if (size > max) return { problem: problem(file, 'CANHGAC_ERR_SIGMA_FILE_TOO_LARGE', { size, limit: max }) };
-    const buf = Buffer.allocUnsafe(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return { text: decodeUtf8(got === size ? buf : buf.subarray(0, got), decoder) };
-  } catch (e) {
-    if (e instanceof Utf8Error) {
-      return { problem: problem(file, 'CANHGAC_ERR_SIGMA_INVALID_UTF8', { offset: e.offset }, e.line, e.col) };
-    }
-    return { problem: problem(file, 'CANHGAC_ERR_SIGMA_FILE_READ', { reason: (e as Error).message }) };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
 /** Files parsed between two yields to the event loop, so a server reloading rules stays responsive. */
 const YIELD_EVERY = 200;
 
@@ -374,7 +326,7 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
 
 /** One file through the cache: parsed only when this text (with these options and this loader) is new. */
 function parseCached(text: string, file: string, opts: LoadOptions, cache: RuleCacheSession | undefined): LoadResult {
-  if (!cache) return parseRuleText(text, file, opts);
+  if (!cache) return parseCounted(text, file, opts, {}, true);
   const key = cache.key(text);
   const hit = cache.get(key, file);
   if (hit) {
@@ -382,7 +334,7 @@ function parseCached(text: string, file: string, opts: LoadOptions, cache: RuleC
     return hit;
   }
   const outcomes: Record<string, number> = {};
-  const r = parseCounted(text, file, opts, outcomes);
+  const r = parseCounted(text, file, opts, outcomes, true);
   cache.set(key, r, outcomes);
   return r;
 }

@@ -15,8 +15,8 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
-import { DETECTION_ERRORS, type DetectionErrorCode } from '../errors.js';
 import { formatMessage } from '../../core/errors.js';
+import { DETECTION_ERRORS, type DetectionErrorCode } from '../errors.js';
 import type { Loc, RuleProblem } from './model.js';
 
 /**
@@ -279,7 +279,7 @@ export function parseYaml(text: string, file: string, problems: RuleProblem[], l
  * Document count and sizes from the `---` / `...` lines, before the parser runs: the parser needs seconds for
  * hundreds of thousands of documents or a multi-megabyte document, so those are refused up front.
  */
-function prescanDocuments(
+export function prescanDocuments(
   text: string,
   limits: YamlLimits,
 ): { code: DetectionErrorCode; params: Record<string, unknown>; offset: number } | null {
