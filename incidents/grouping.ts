@@ -84,7 +84,8 @@ export interface Placement {
   bridges?: IncidentRef[];
 }
 
-function linkId(agency: string, entity: string): string {
+/** The id of an agency's entity's link document (`entity_links`). */
+export function linkId(agency: string, entity: string): string {
   return `el-${createHash('sha256').update(`${agency}\u0000${entity}`).digest('hex').slice(0, 32)}`;
 }
 

@@ -6,10 +6,11 @@
  * Replaying an alert changes nothing (risk counts an alert id once; the service counts it once).
  */
 
-import { SCOPE_ALL, type StateStore } from '../store/types.js';
-import { DEFAULT_ENTITY_GROUPING, EntityGrouper, type EntityGroupingOptions } from './grouping.js';
+import { SCOPE_ALL, type StateRef, type StateStore } from '../store/types.js';
+import { entityKey } from './entities.js';
+import { DEFAULT_ENTITY_GROUPING, EntityGrouper, type EntityGroupingOptions, linkId } from './grouping.js';
 import { GroupingGuards, type StopValue } from './guards.js';
-import { DEFAULT_RISK, type RiskOptions, RiskScorer, type Seen } from './risk.js';
+import { DEFAULT_RISK, type RiskOptions, RiskScorer, riskId, type Seen } from './risk.js';
 import type { AlertOutcome, IncidentService } from './service.js';
 import type { Alert } from './types.js';
 
@@ -19,6 +20,8 @@ export interface IntakeOptions {
   risk?: Partial<RiskOptions>;
   /** Each agency's own networks (its relays): stop-values when `stopAgencyNetworks` (default true). */
   agencyNetworks?: ReadonlyMap<string, readonly string[]>;
+  /** Alerts known to be in an incident, shared by the intakes of successive batches (default: this intake's own). */
+  adopted?: Set<string>;
 }
 
 /** Turns the pipeline's alerts into incidents: risk, then entity grouping, then the incident service. */
@@ -28,13 +31,14 @@ export class AlertIntake {
   private readonly grouper: EntityGrouper;
   private readonly scorer: RiskScorer;
   /** Alerts known to be in an incident (not adopted again; bounded). */
-  private readonly adopted = new Set<string>();
+  private readonly adopted: Set<string>;
 
   constructor(
     private readonly service: IncidentService,
     state: StateStore,
     o: IntakeOptions = {},
   ) {
+    this.adopted = o.adopted ?? new Set<string>();
     const { stopValues = [], stopAgencyNetworks = true, ...g } = o.grouping ?? {};
     this.grouping = { ...DEFAULT_ENTITY_GROUPING, ...g };
     this.risk = { ...DEFAULT_RISK, ...o.risk, points: { ...DEFAULT_RISK.points, ...o.risk?.points } };
@@ -47,6 +51,21 @@ export class AlertIntake {
   laneKeys(alert: Alert): string[] {
     if (this.grouping.mode === 'rule') return [`${alert.ruleId}\u0000${alert.agencyId}\u0000${alert.host ?? ''}`];
     return this.grouper.joiningKeys(alert).map((k) => `${alert.agencyId}\u0000${k}`);
+  }
+
+  /** The state documents applying these alerts reads first: their records, their entities' links and risk. */
+  reads(alerts: readonly Alert[]): StateRef[] {
+    const out = new Map<string, StateRef>();
+    const add = (collection: string, id: string) => out.set(`${collection}\u0000${id}`, { collection, id });
+    for (const a of alerts) {
+      add('alerts', a.id);
+      const keys = this.grouper.joiningKeys(a);
+      for (const k of keys) add('entity_links', linkId(a.agencyId, k));
+      if (!this.risk.enabled) continue;
+      const risky = keys.length > 0 ? keys : a.host ? [entityKey({ kind: 'host', value: a.host })] : [];
+      for (const k of risky) add('entity_risk', riskId(a.agencyId, k));
+    }
+    return [...out.values()];
   }
 
   /** One alert into its incident (or only into risk). */

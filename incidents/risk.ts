@@ -134,7 +134,8 @@ export function scoreAt(cs: readonly RiskContribution[], t: number, o: RiskOptio
   return Math.round(s * 10) / 10;
 }
 
-const riskId = (agency: string, entity: string) =>
+/** The id of an agency's entity's risk document (`entity_risk`). */
+export const riskId = (agency: string, entity: string) =>
   `er-${createHash('sha256').update(`${agency}\u0000${entity}`).digest('hex').slice(0, 32)}`;
 
 /** Keeps entities' risk in the state store (`entity_risk`) and decides when risk opens an incident. */

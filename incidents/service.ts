@@ -108,6 +108,14 @@ export class IncidentService {
     this.now = opts.now ?? Date.now;
   }
 
+  /**
+   * The same service over another state store (a batch's, ./batch-state.ts), sharing the settings cache; its
+   * outbox has no sink (the batch's incident events are handed over once the batch is written).
+   */
+  forState(state: StateStore): IncidentService {
+    return new IncidentService(state, { ...this.opts, settings: this.settings ?? false });
+  }
+
   /** The incident id of a grouping key (stable: the same key always lands on the same incident). */
   static incidentId(key: string): string {
     return `inc-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;

@@ -25,7 +25,7 @@ import type { RawRecord } from '../ingest/spool/types.js';
 import { relayIncidentEvents } from '../notify/incident-relay.js';
 import { Notifier } from '../notify/notifier.js';
 import { openStores } from '../store/index.js';
-import { SCOPE_ALL } from '../store/types.js';
+import { type Collection, SCOPE_ALL, type StateStore } from '../store/types.js';
 import { seedLearnedBaselines } from '../tests/kit/baselines.js';
 import { Pipeline } from './pipeline.js';
 import { redisReplayGuard } from './replay-guard.js';
@@ -38,6 +38,8 @@ if (!redisUrl)
 
 const AGENCY = '000.00.31.H40';
 const BATCH = 1200;
+/** State store calls a storm batch may cost the pipeline (bulk reads and writes: a few, not some per alert). */
+const STATE_CALLS = 12;
 const closers: (() => unknown)[] = [];
 afterAll(async () => {
   for (const c of closers.reverse()) await c();
@@ -70,6 +72,32 @@ async function metric(name: string, labels: Record<string, string> = {}): Promis
     .reduce((a, v) => a + v.value, 0);
 }
 
+/** The state store with its calls counted (each a round trip on OpenSearch; bulk reads and writes count one). */
+function countingState(inner: StateStore) {
+  const calls = { n: 0 };
+  const count =
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    (...a: A) => {
+      calls.n++;
+      return f(...a);
+    };
+  const store: StateStore = {
+    collection<T extends object>(name: string) {
+      const c = inner.collection<T>(name);
+      return {
+        get: count(c.get.bind(c)),
+        put: count(c.put.bind(c)),
+        list: count(c.list.bind(c)),
+        delete: count(c.delete.bind(c)),
+      } as Collection<T>;
+    },
+    ...(inner.getMany ? { getMany: count(inner.getMany.bind(inner)) } : {}),
+    ...(inner.writeMany ? { writeMany: count(inner.writeMany.bind(inner)) } : {}),
+    close: () => inner.close(),
+  };
+  return { store, calls };
+}
+
 async function openPipeline(redis?: Redis) {
   const dir = mkdtempSync(join(tmpdir(), 'canhgac-storm-'));
   closers.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,9 +121,11 @@ async function openPipeline(redis?: Redis) {
   });
   await notifier.routes.put(SCOPE_ALL, { id: 'all', minSeverity: 'low', channelIds: ['ops'], realertMinutes: 60 });
   const prefix = `test-${randomUUID()}:`;
+  // The pipeline's state calls are counted (the incident service above and the notifier are the analysts' side).
+  const state = countingState(stores.state);
   const pipeline = await Pipeline.open({
     config,
-    stores,
+    stores: { ...stores, state: state.store },
     incidents,
     silent: new SilentHostWatcher(stores.state, incidents),
     notifier,
@@ -107,11 +137,11 @@ async function openPipeline(redis?: Redis) {
       : {}),
   });
   closers.push(() => pipeline.close());
-  return { pipeline, stores, notifier };
+  return { pipeline, stores, notifier, stateCalls: state.calls };
 }
 
 async function absorb(redis?: Redis) {
-  const { pipeline, stores, notifier } = await openPipeline(redis);
+  const { pipeline, stores, notifier, stateCalls } = await openPipeline(redis);
   // Round trips: writes of the client's socket while a batch is finished (auto-pipelining: one write per flush).
   let writes = 0;
   if (redis) {
@@ -125,11 +155,14 @@ async function absorb(redis?: Redis) {
   }
   const throttled0 = await metric('canhgac_notifications_total', { channel: 'route', outcome: 'throttled' });
   const perBatch: number[] = [];
+  const statePerBatch: number[] = [];
   const batches = [0, 1, 2].map(stormBatch);
   for (const b of batches) {
     writes = 0;
+    stateCalls.n = 0;
     await pipeline.handle(b);
     perBatch.push(writes);
+    statePerBatch.push(stateCalls.n);
   }
   const incs = (
     await stores.state
@@ -146,6 +179,7 @@ async function absorb(redis?: Redis) {
     deliveries,
     throttled,
     perBatch,
+    statePerBatch,
     batches,
     redisWrites: () => writes,
     resetWrites: () => (writes = 0),
@@ -160,6 +194,9 @@ describe('alert storm', () => {
     for (const i of r.incs) expect(i.alertCount).toBeGreaterThanOrEqual(20);
     expect(r.deliveries).toHaveLength(2);
     expect(r.throttled).toBeGreaterThan(0);
+    // The incident stage's state work per batch: reads in a few bulk calls, writes in three, whatever the number
+    // of alerts (one series of reads and writes per alert made several hundred calls a batch).
+    for (const n of r.statePerBatch) expect(n).toBeLessThanOrEqual(STATE_CALLS);
   }, 120_000);
 
   (redisUrl ? it : it.skip)(
@@ -174,6 +211,7 @@ describe('alert storm', () => {
       // in one per correlation a failed SSH login feeds (four) and per chain level, the notes in one: seven,
       // the same for every batch, where one round trip per claim, observation and note made well over a thousand.
       for (const w of r.perBatch) expect(w).toBeLessThanOrEqual(8);
+      for (const n of r.statePerBatch) expect(n).toBeLessThanOrEqual(STATE_CALLS);
       expect(new Set(r.perBatch).size).toBe(1);
       // A batch redone after its worker died: every observation claimed already, the same incidents.
       const replayed0 = await metric('canhgac_pipeline_replayed_total', { what: 'correlation' });

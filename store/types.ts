@@ -228,9 +228,30 @@ export type CollectionName =
   | 'settings'
   | (string & {});
 
+/** One document of a bulk read (StateStore.getMany), province-wide scope. */
+export interface StateRef {
+  collection: CollectionName;
+  id: string;
+}
+
+/** One write of a bulk write (StateStore.writeMany), province-wide scope; `doc` undefined deletes. */
+export interface StateWrite extends StateRef {
+  doc?: NewDoc<object>;
+  /** As PutOptions.expectedVersion (a delete without it deletes whatever is stored). */
+  expectedVersion?: number;
+}
+
 /** The state store: named collections on one backend. */
 export interface StateStore {
   collection<T extends object>(name: CollectionName): Collection<T>;
+  /** Optional: many documents of any collections in one round trip (SQLite: one statement each, no await). */
+  getMany?(refs: readonly StateRef[]): Promise<(Versioned<object> | undefined)[]>;
+  /**
+   * Optional: many writes in one round trip (SQLite: one transaction), in order; per write the stored document
+   * (a delete: undefined) or its error (a version conflict: CANHGAC_ERR_STORE_CONFLICT). One failing write does
+   * not stop the others; `refresh` as PutOptions.refresh for the whole call.
+   */
+  writeMany?(writes: readonly StateWrite[], refresh?: boolean): Promise<(Versioned<object> | undefined | Error)[]>;
   close(): Promise<void>;
 }
 

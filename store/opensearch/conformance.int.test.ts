@@ -1,8 +1,8 @@
 import { runEventStoreConformance, runStateStoreConformance } from '../../tests/conformance/store/index.js';
+import { describeOpenSearch, testPrefix } from '../../tests/kit/opensearch.js';
 import type { EventStore, StateStore } from '../types.js';
 import { rest } from './client.js';
-import { openOpenSearchStores, type OpenSearchStores } from './index.js';
-import { describeOpenSearch, testPrefix } from '../../tests/kit/opensearch.js';
+import { type OpenSearchStores, openOpenSearchStores } from './index.js';
 
 /** Closing a conformance store drops its indices, so a long test run does not fill the node. */
 async function dispose(s: OpenSearchStores): Promise<void> {
@@ -22,6 +22,12 @@ describeOpenSearch('OpenSearch store conformance', (url) => {
 
   runStateStoreConformance('opensearch', async (): Promise<StateStore> => {
     const s = await openOpenSearchStores({ node: url, prefix: testPrefix() });
-    return { collection: (name) => s.state.collection(name), close: () => dispose(s) };
+    const st = s.state;
+    return {
+      collection: (name) => st.collection(name),
+      getMany: (refs) => st.getMany(refs),
+      writeMany: (writes, refresh) => st.writeMany(writes, refresh),
+      close: () => dispose(s),
+    };
   });
 });

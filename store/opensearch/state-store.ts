@@ -17,7 +17,9 @@ import {
   type NewDoc,
   type PutOptions,
   type Scope,
+  type StateRef,
   type StateStore,
+  type StateWrite,
   type Versioned,
 } from '../types.js';
 import { type Json, rest, waitUsable } from './client.js';
@@ -135,9 +137,125 @@ export class OpenSearchStateStore implements StateStore {
     return p;
   }
 
+  /** The index and sequence numbers last seen of documents (for the conditional writes of writeMany). */
+  private readonly seqs = new Map<string, { version: number; seqNo: number; primaryTerm: number }>();
+
+  private remember(index: string, id: string, version: number, seqNo: unknown, primaryTerm: unknown): void {
+    if (this.seqs.size > 50_000) this.seqs.clear();
+    this.seqs.set(`${index}\u0000${id}`, { version, seqNo: Number(seqNo), primaryTerm: Number(primaryTerm) });
+  }
+
+  private indexOf(name: string): string {
+    if (!COLLECTION_NAME.test(name)) {
+      throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `bad collection name ${JSON.stringify(name)}` });
+    }
+    return `${this.l.prefix}-state-${name}`;
+  }
+
+  /** Many documents in one `_mget` (their sequence numbers kept for writeMany). */
+  async getMany(refs: readonly StateRef[]): Promise<(Versioned<object> | undefined)[]> {
+    if (this.closed) throw storeError('CANHGAC_ERR_STORE_CLOSED');
+    if (refs.length === 0) return [];
+    await Promise.all([...new Set(refs.map((r) => r.collection))].map((n) => this.ensure(n)));
+    const docs = refs.map((r) => ({ _index: this.indexOf(r.collection), _id: r.id }));
+    const res = await rest(this.client, 'POST', '/_mget', { docs }, { querystring: { realtime: 'true' } });
+    const items = (res.body.docs ?? []) as { _index: string; _id: string; found?: boolean; _source?: Stored }[];
+    return refs.map((_, i) => {
+      const it = items[i];
+      if (!it?.found || !it._source) {
+        this.seqs.delete(`${docs[i]!._index}\u0000${docs[i]!._id}`);
+        return undefined;
+      }
+      const h = it as unknown as { _seq_no: number; _primary_term: number };
+      this.remember(it._index, it._id, it._source.version, h._seq_no, h._primary_term);
+      return outOf(it._source);
+    });
+  }
+
+  /**
+   * Many writes in one `_bulk`, each checked against the version last read (getMany); writes of documents not
+   * read before cost one `_mget` first. A conflict is that write's CANHGAC_ERR_STORE_CONFLICT.
+   */
+  async writeMany(writes: readonly StateWrite[], refresh = false): Promise<(Versioned<object> | undefined | Error)[]> {
+    if (this.closed) throw storeError('CANHGAC_ERR_STORE_CLOSED');
+    if (writes.length === 0) return [];
+    const key = (w: StateRef) => `${this.indexOf(w.collection)}\u0000${w.id}`;
+    const unknown = writes.filter((w) => w.expectedVersion !== 0 && !this.seqs.has(key(w)));
+    if (unknown.length) await this.getMany(unknown);
+    else await Promise.all([...new Set(writes.map((r) => r.collection))].map((n) => this.ensure(n)));
+    const lines: string[] = [];
+    const out: (Versioned<object> | undefined | Error)[] = writes.map(() => undefined);
+    const sent: { i: number; src?: Stored }[] = [];
+    writes.forEach((w, i) => {
+      const _index = this.indexOf(w.collection);
+      const cur = w.expectedVersion === 0 ? undefined : this.seqs.get(key(w));
+      const expected = w.expectedVersion;
+      const conflict = () =>
+        storeError('CANHGAC_ERR_STORE_CONFLICT', {
+          collection: w.collection,
+          id: w.id,
+          expected: expected ?? 'any',
+          actual: cur?.version ?? 'none',
+        });
+      if (expected !== undefined && expected > 0 && cur?.version !== expected) {
+        out[i] = conflict();
+        return;
+      }
+      const cond = cur ? { if_seq_no: cur.seqNo, if_primary_term: cur.primaryTerm } : {};
+      if (!w.doc) {
+        if (!cur) return;
+        lines.push(JSON.stringify({ delete: { _index, _id: w.id, ...cond } }));
+        sent.push({ i });
+        return;
+      }
+      const { id: _i, version: _v, agencyId, ...body } = w.doc as NewDoc<object> & { version?: unknown };
+      const src = indexed(w.id, (cur?.version ?? 0) + 1, agencyId, body as Json) as unknown as Stored;
+      lines.push(JSON.stringify(cur ? { index: { _index, _id: w.id, ...cond } } : { create: { _index, _id: w.id } }));
+      lines.push(JSON.stringify(src));
+      sent.push({ i, src });
+    });
+    if (sent.length === 0) return out;
+    const res = await rest(this.client, 'POST', '/_bulk', undefined, {
+      ndjson: `${lines.join('\n')}\n`,
+      querystring: { refresh: refresh ? 'true' : 'false' },
+    });
+    const items = (res.body.items ?? []) as Record<string, Json>[];
+    sent.forEach(({ i, src }, n) => {
+      const w = writes[i]!;
+      const item = (items[n] && Object.values(items[n]!)[0]) as
+        | { status?: number; _seq_no?: number; _primary_term?: number; error?: unknown }
+        | undefined;
+      const status = item?.status ?? 500;
+      if (status === 409 || (!src && status === 404)) {
+        this.seqs.delete(key(w));
+        out[i] = storeError('CANHGAC_ERR_STORE_CONFLICT', {
+          collection: w.collection,
+          id: w.id,
+          expected: w.expectedVersion ?? 'any',
+          actual: 'changed',
+        });
+      } else if (status >= 300) {
+        out[i] = storeError('CANHGAC_ERR_STORE_UNAVAILABLE', { reason: JSON.stringify(item?.error ?? status) });
+      } else if (src) {
+        this.remember(this.indexOf(w.collection), w.id, src.version, item?._seq_no, item?._primary_term);
+        out[i] = outOf(src);
+      } else this.seqs.delete(key(w));
+    });
+    return out;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }
+}
+
+function outOf(s: Stored): Versioned<object> {
+  return {
+    ...(s.doc as object),
+    id: s.id,
+    version: s.version,
+    ...(s.agencyId === undefined ? {} : { agencyId: s.agencyId }),
+  };
 }
 
 class OpenSearchCollection<T extends object> implements Collection<T> {

@@ -1,9 +1,9 @@
-import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runEventStoreConformance, runStateStoreConformance } from '../../tests/conformance/store/index.js';
+import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
+import { runEventStoreConformance, runStateStoreConformance } from '../../tests/conformance/store/index.js';
 import { parseQuery } from '../query/parse.js';
 import { type EventStore, SCOPE_ALL, type StateStore } from '../types.js';
 import { openDatabase, SCHEMA_VERSION } from './db.js';
@@ -28,7 +28,12 @@ runEventStoreConformance('sqlite (sliced scans)', async (): Promise<EventStore> 
 
 runStateStoreConformance('sqlite', async (): Promise<StateStore> => {
   const s = openSqliteStores({ path: ':memory:' });
-  return { collection: (name) => s.state.collection(name), close: () => s.close() };
+  return {
+    collection: (name) => s.state.collection(name),
+    getMany: (refs) => s.state.getMany(refs),
+    writeMany: (writes, refresh) => s.state.writeMany(writes, refresh),
+    close: () => s.close(),
+  };
 });
 
 describe('sqlite durability', () => {

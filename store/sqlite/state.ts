@@ -13,8 +13,11 @@ import {
   MAX_PAGE_SIZE,
   type NewDoc,
   type PutOptions,
+  SCOPE_ALL,
   type Scope,
+  type StateRef,
   type StateStore,
+  type StateWrite,
   type Versioned,
 } from '../types.js';
 import { incidentStatRows, summaryAnswers } from './incident-stats.js';
@@ -100,6 +103,11 @@ class SqliteCollection<T extends object> implements Collection<T> {
   }
 
   async get(scope: Scope, id: string): Promise<Versioned<T> | undefined> {
+    return this.getNow(scope, id);
+  }
+
+  /** get, synchronously. */
+  getNow(scope: Scope, id: string): Versioned<T> | undefined {
     this.check();
     const r = this.row(id);
     if (!r || (scope.kind === 'agency' && r.agency !== scope.agencyId)) return undefined;
@@ -107,6 +115,11 @@ class SqliteCollection<T extends object> implements Collection<T> {
   }
 
   async put(scope: Scope, doc: NewDoc<T>, opts: PutOptions = {}): Promise<Versioned<T>> {
+    return this.putNow(scope, doc, opts);
+  }
+
+  /** put, synchronously (a bulk write runs many in one transaction). */
+  putNow(scope: Scope, doc: NewDoc<T>, opts: PutOptions = {}): Versioned<T> {
     this.check();
     if (typeof doc?.id !== 'string' || doc.id === '') {
       throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: 'a document needs a non-empty string id' });
@@ -164,6 +177,11 @@ class SqliteCollection<T extends object> implements Collection<T> {
   }
 
   async delete(scope: Scope, id: string, opts: PutOptions = {}): Promise<boolean> {
+    return this.deleteNow(scope, id, opts);
+  }
+
+  /** delete, synchronously. */
+  deleteNow(scope: Scope, id: string, opts: PutOptions = {}): boolean {
     this.check();
     return this.db.transaction((): boolean => {
       const cur = this.row(id);
@@ -321,6 +339,36 @@ export class SqliteStateStore implements StateStore {
     if (!COLLECTION_NAME.test(name))
       throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `bad collection name ${name}` });
     return new SqliteCollection<T>(this.db, name, () => this.closed);
+  }
+
+  /** Many documents, read one after the other without yielding (one consistent read). */
+  async getMany(refs: readonly StateRef[]): Promise<(Versioned<object> | undefined)[]> {
+    const cols = new Map<string, SqliteCollection<object>>();
+    const col = (n: string) => cols.get(n) ?? cols.set(n, this.collection(n) as SqliteCollection<object>).get(n)!;
+    return this.db.transaction(() => refs.map((r) => col(r.collection).getNow(SCOPE_ALL, r.id)))();
+  }
+
+  /** Many writes in one transaction (each in its own savepoint: a conflicting one is undone alone). */
+  async writeMany(
+    writes: readonly StateWrite[],
+    _refresh?: boolean,
+  ): Promise<(Versioned<object> | undefined | Error)[]> {
+    const cols = new Map<string, SqliteCollection<object>>();
+    const col = (n: string) => cols.get(n) ?? cols.set(n, this.collection(n) as SqliteCollection<object>).get(n)!;
+    return this.db.transaction(() =>
+      writes.map((w): Versioned<object> | undefined | Error => {
+        const opts = w.expectedVersion === undefined ? {} : { expectedVersion: w.expectedVersion };
+        try {
+          if (!w.doc) {
+            col(w.collection).deleteNow(SCOPE_ALL, w.id, opts);
+            return undefined;
+          }
+          return col(w.collection).putNow(SCOPE_ALL, w.doc, opts);
+        } catch (err) {
+          return err as Error;
+        }
+      }),
+    )();
   }
 
   async close(): Promise<void> {

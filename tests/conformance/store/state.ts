@@ -1,7 +1,7 @@
 /** The StateStore conformance suite: versioned documents, listing, and agency scope on every operation. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { agencyScope, type Collection, SCOPE_ALL, type StateStore } from '../../../store/types.js';
+import { agencyScope, type Collection, type NewDoc, SCOPE_ALL, type StateStore } from '../../../store/types.js';
 import { AGENCY_A, AGENCY_B } from './fixtures.js';
 
 /** Makes a fresh state store; `close()` must release it. */
@@ -13,6 +13,9 @@ interface Incident {
   severity: number;
   assignee?: string | null;
 }
+
+/** A document for a bulk write. */
+const d = (doc: { id: string; agencyId?: string } & Record<string, unknown>) => doc as NewDoc<object>;
 
 /** Defines the conformance tests of a StateStore implementation. */
 export function runStateStoreConformance(name: string, factory: StateStoreFactory): void {
@@ -149,6 +152,62 @@ export function runStateStoreConformance(name: string, factory: StateStoreFactor
       expect((await s.get(SCOPE_ALL, 'b1'))?.title).toBe('B');
       expect((await s.get(SCOPE_ALL, 'g1'))?.title).toBe('province-wide');
       expect(await s.delete(scopeB, 'b1')).toBe(true);
+    });
+
+    it('reads and writes many documents in one call, each write checked on its own (getMany/writeMany)', async () => {
+      if (!state.getMany || !state.writeMany) return; // optional: callers fall back to get/put
+      const other = `${collName}_b`;
+      await col.put(SCOPE_ALL, { id: 'm1', title: 'one', status: 'open', severity: 1 });
+      const read = await state.getMany([
+        { collection: collName, id: 'm1' },
+        { collection: collName, id: 'm-absent' },
+        { collection: other, id: 'm2' },
+      ]);
+      expect(read.map((d) => d?.version)).toEqual([1, undefined, undefined]);
+      const out = await state.writeMany([
+        {
+          collection: collName,
+          id: 'm1',
+          doc: d({ id: 'm1', title: 'two', status: 'ack', severity: 1 }),
+          expectedVersion: 1,
+        },
+        { collection: other, id: 'm2', doc: d({ id: 'm2', agencyId: AGENCY_A, title: 'new' }), expectedVersion: 0 },
+        // A stale version loses alone; the writes around it stand.
+        {
+          collection: collName,
+          id: 'm1',
+          doc: d({ id: 'm1', title: 'stale', status: 'x', severity: 1 }),
+          expectedVersion: 1,
+        },
+        { collection: collName, id: 'm3', doc: d({ id: 'm3', title: 'free', status: 'open', severity: 2 }) },
+      ]);
+      expect((out[0] as { version: number }).version).toBe(2);
+      expect(out[1]).toMatchObject({ id: 'm2', version: 1, agencyId: AGENCY_A, title: 'new' });
+      expect(out[2]).toMatchObject({ code: 'CANHGAC_ERR_STORE_CONFLICT' });
+      expect(out[3]).toMatchObject({ id: 'm3', version: 1 });
+      expect(await col.get(SCOPE_ALL, 'm1')).toMatchObject({ title: 'two', version: 2 });
+      expect(await state.collection(other).get(scopeA, 'm2')).toMatchObject({ title: 'new' });
+      // Create-only on an existing document conflicts; a delete with the version read removes it.
+      const again = await state.writeMany([
+        { collection: other, id: 'm2', doc: d({ id: 'm2', title: 'dup' }), expectedVersion: 0 },
+        { collection: collName, id: 'm3', expectedVersion: 1 },
+      ]);
+      expect(again[0]).toMatchObject({ code: 'CANHGAC_ERR_STORE_CONFLICT' });
+      expect(again[1]).toBeUndefined();
+      expect(await col.get(SCOPE_ALL, 'm3')).toBeUndefined();
+      // A write made by someone else after the read: the bulk write's version check sees it.
+      await state.getMany([{ collection: collName, id: 'm1' }]);
+      await col.put(SCOPE_ALL, { id: 'm1', title: 'analyst', status: 'ack', severity: 1 }, { expectedVersion: 2 });
+      const late = await state.writeMany([
+        {
+          collection: collName,
+          id: 'm1',
+          doc: d({ id: 'm1', title: 'batch', status: 'ack', severity: 1 }),
+          expectedVersion: 2,
+        },
+      ]);
+      expect(late[0]).toMatchObject({ code: 'CANHGAC_ERR_STORE_CONFLICT' });
+      expect(await col.get(SCOPE_ALL, 'm1')).toMatchObject({ title: 'analyst', version: 3 });
     });
 
     it('rejects documents without an id and bad cursors', async () => {
