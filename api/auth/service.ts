@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS, type SettingsCache, settingsFor } from '../../core/se
 import { writeAudit } from '../../incidents/audit.js';
 import type { AuditEntry } from '../../incidents/types.js';
 import { isStoreConflict } from '../../store/errors.js';
+import { listAll } from '../../store/list-all.js';
 import { type Collection, SCOPE_ALL, type Scope, type StateStore, type Versioned } from '../../store/types.js';
 import { apiError } from '../errors.js';
 import { noteKeyUse } from './key-use.js';
@@ -415,12 +416,8 @@ export class AuthService {
   }
 
   private async dropSessions(userId: string): Promise<void> {
-    let after: string | undefined;
-    do {
-      const page = await this.sessions.list(SCOPE_ALL, { filter: { userId }, size: 1000, ...(after ? { after } : {}) });
-      for (const s of page.docs) await this.sessions.delete(SCOPE_ALL, s.id);
-      after = page.next;
-    } while (after);
+    // All first, then delete: deleting while paging could move the cursor past documents not yet read.
+    for (const s of await listAll(this.sessions, SCOPE_ALL, { userId })) await this.sessions.delete(SCOPE_ALL, s.id);
   }
 
   /** The caller of a bearer API key, or undefined. */

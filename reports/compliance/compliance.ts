@@ -19,6 +19,7 @@ import { configError } from '../../core/config/errors.js';
 import type { QueryNode } from '../../core/event/query.js';
 import { SETTINGS_ID, type SettingsDoc, settingsFor } from '../../core/settings.js';
 import { projectRoot } from '../../core/shared-data.js';
+import { listAll } from '../../store/list-all.js';
 import { parseQuery } from '../../store/query/parse.js';
 import { agencyScope, SCOPE_ALL, type Scope, type Stores } from '../../store/types.js';
 
@@ -138,25 +139,14 @@ export interface ComplianceRequest {
   requirements?: ReturnType<typeof loadRequirements>;
 }
 
-async function listAll<T extends object>(stores: Stores, name: string, scope: Scope, agencyId?: string) {
-  const col = stores.state.collection<T>(name);
-  const out: T[] = [];
-  let after: string | undefined;
-  do {
-    const p = await col.list(scope, {
-      size: 1000,
-      ...(agencyId ? { filter: { agencyId } } : {}),
-      ...(after ? { after } : {}),
-    });
-    out.push(...p.docs);
-    after = p.next;
-  } while (after);
-  return out;
+/** A state collection's documents in the scope (optionally one agency's). */
+function listNamed<T extends object>(stores: Stores, name: string, scope: Scope, agencyId?: string) {
+  return listAll(stores.state.collection<T>(name), scope, agencyId ? { agencyId } : undefined);
 }
 
 /** Flags of every system the scope sees. */
 export async function systemFlags(stores: Stores, scope: Scope, agencyId?: string): Promise<Map<string, SystemFlags>> {
-  const docs = await listAll<SystemFlags>(stores, 'compliance_systems', scope, agencyId);
+  const docs = await listNamed<SystemFlags>(stores, 'compliance_systems', scope, agencyId);
   return new Map(docs.map((d) => [d.id, d]));
 }
 
@@ -220,7 +210,7 @@ export async function buildCompliance(stores: Stores, r: ComplianceRequest): Pro
   const set = settings.retentionDays ?? r.configuredRetentionDays;
   const effective = set === undefined ? undefined : Math.max(set, minimum ?? 0);
   const names = new Map<string, string | undefined>();
-  for (const a of await listAll<{ id: string; name?: string }>(stores, 'agencies', r.scope)) names.set(a.id, a.name);
+  for (const a of await listNamed<{ id: string; name?: string }>(stores, 'agencies', r.scope)) names.set(a.id, a.name);
 
   // The systems: hosts grouped by agency and role.
   const bySystem = new Map<string, { agencyId: string; name: string; hosts: typeof assets }>();
