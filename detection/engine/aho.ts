@@ -89,8 +89,20 @@ export class AhoCorasick {
     return this.pending.size;
   }
 
-  /** Builds the DFA; call once after every add. */
+  /**
+   * Marks the needles complete; call once after every add. The DFA itself is made at the first scan: a rule set
+   * of thousands of rules has hundreds of automata, most of whose rules never see an event of their log source
+   * (Windows rules in a province that sends Linux syslog), and building them all made up a quarter of a load.
+   */
   build(): void {
+    this.stale = true;
+  }
+
+  /** Set by build(), cleared once the DFA is made. */
+  private stale = false;
+
+  private compile(): void {
+    this.stale = false;
     // Needles of Latin-1 units only (nearly all) get 256-entry tables: a 65,536-entry pair per automaton cost
     // 256 KB each, hundreds of automata per rule set, and most of a cold rule load's allocation.
     let small = true;
@@ -240,6 +252,7 @@ export class AhoCorasick {
 
   /** Calls `emit(id)` for every payload whose needle occurs in an already lowercase `text` (ids may repeat). */
   scan(text: string, emit: (id: number) => void): void {
+    if (this.stale) this.compile();
     if (text.length < this.minLen) return;
     const delta = this.delta;
     const classOf = this.classOf;
@@ -260,6 +273,7 @@ export class AhoCorasick {
    * through a table; a unit whose lowercase depends on context or spans two units makes it scan a lowered copy.
    */
   scanFolded(text: string, emit: (id: number) => void): void {
+    if (this.stale) this.compile();
     const n = text.length;
     // Lowercasing only ever lengthens (İ becomes two units), so a short text without İ cannot hold a needle.
     if (n < this.minLen && !text.includes('\u0130')) return;
