@@ -116,10 +116,17 @@ suite('grouping and per-agency rules in the console', () => {
         lang === 'vi' ? 'đã được gộp vào' : 'was merged into',
       );
       await shot(page, `incident-merged-${lang}`);
+      // A draft begun on the merged incident stays there: the survivor is another page, not the last one's data.
+      await page.fill('[data-testid=comment-input]', 'bản nháp của sự cố đã gộp');
+      const mergedChain = await page.locator('[data-testid=attack-chain] tbody tr').count();
+      expect(mergedChain).toBe(1);
       await page.click('[data-testid=merged-into] a');
       await page.waitForURL(new RegExp(encodeURIComponent(survivor)));
+      // Whatever shows under the survivor's address is the survivor's: the chain of its three rules at once,
+      // never the merged incident's one step while the survivor loads.
       await page.waitForSelector('[data-testid=attack-chain]');
       expect(await page.locator('[data-testid=attack-chain] tbody tr').count()).toBe(3);
+      expect(await page.inputValue('[data-testid=comment-input]')).toBe('');
       await until(async () =>
         ((await page.textContent('body')) ?? '').includes(
           lang === 'vi' ? 'gộp sự cố khác vào đây' : 'merged another incident into this one',

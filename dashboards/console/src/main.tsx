@@ -250,7 +250,8 @@ function Root() {
           <main className="content">
             <PipelineBanner t={t} />
             <NotifyBanner t={t} role={me!.role} path={path} navigate={navigate} />
-            <Page path={path} />
+            {/* keyed by path: another incident or entity is a new page, never the last one's data and drafts */}
+            <Page key={path} path={path} />
           </main>
         </App.Provider>
       ) : (
