@@ -5,8 +5,9 @@
  * incidents, and notification deliveries through BullMQ.
  *
  * Workers can be added and removed while running. A killed worker's batch goes back to the queue once its lock
- * expires (distributed.lockSeconds) and another worker runs it; replays are filtered (rule alerts by their stable
- * id, correlation observations by event id) and the event store is idempotent by event.id.
+ * expires (distributed.lockSeconds) and another worker runs it; replays count nothing twice (rule alerts by their
+ * stable id; correlation observations answered from their record by event id, detection/correlation/redis-store.ts)
+ * and the event store is idempotent by event.id.
  */
 
 import { createServer, type Server } from 'node:http';
@@ -23,7 +24,6 @@ import { BATCH_QUEUE, type BatchJob, redisConnection } from '../ingest/forward.j
 import { openDistributedCore } from './distributed-core.js';
 import { feedNotice } from './feed-notice.js';
 import { Pipeline } from './pipeline.js';
-import { redisReplayGuard } from './replay-guard.js';
 import { redisRetroClaim } from './retro-claim.js';
 import { subscribeRuleChanges } from './rule-signal.js';
 import { serveIndicatorSearch } from './ti-search.js';
@@ -103,7 +103,6 @@ async function openParts(
     agencies,
     correlationStore: new RedisCorrelationStore(redis, { prefix: `${prefix}corr:` }),
     baselineStore: new RedisBaselineStore(redis, { prefix: `${prefix}corr:` }),
-    replay: redisReplayGuard(redis, prefix),
   });
   raiseLater = (a) => pipeline.raiseAlert(a);
   return { stores, silent, notifier, redis, agencies, pipeline, closeContext };

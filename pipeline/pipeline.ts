@@ -2,7 +2,7 @@
  * The batch handling that the embedded service (`canhgac start`) and the distributed workers (`canhgac worker`)
  * share: worker pool (decode, normalise, match) -> event store -> silent-host observation -> rule alerts ->
  * correlation -> incidents -> notifications. One implementation; the two modes differ only in what they hand it
- * (the correlation store: memory or Redis; whether replays must be filtered).
+ * (the correlation and baseline stores: memory, or Redis whose scripts answer a replayed event's observations once).
  *
  * Rules uploaded through the API and agencies changed through the API (AgencyDirectory) reach detection through
  * reload(): the running workers take the new rules in place between batches (rules re-read through the
@@ -55,7 +55,7 @@ const poisoned = counter(
   'Records no worker could process, stored raw with the reason',
 );
 
-export type { Detected, Detection, PipelineDeps, ReplayGuard } from './types.js';
+export type { Detected, Detection, PipelineDeps } from './types.js';
 
 /** The shipped Sigma rules (the pipelines/ folder beside them holds field mappings, not rules). */
 export const SHIPPED_RULES = join(projectRoot, 'rules', 'sigma');

@@ -25,19 +25,6 @@ export interface Detection {
   retired: boolean;
 }
 
-/**
- * Replays (a batch run again after its worker died) must not count twice. `claim(keys)` answers `{ first: true }`
- * for a key claimed the first time (Redis SET NX with a TTL in the distributed mode: ./replay-guard.ts), else the
- * note the first claimant left with `note([[key, value]])` (if any). Both take a whole batch: a storm of matching
- * events costs the same round trips as one.
- */
-export interface ReplayGuard {
-  /** Claims a batch's keys at once (one round trip), answering for each in order. */
-  claim(keys: readonly string[]): Promise<Array<{ first: true } | { first: false; note?: string }>>;
-  /** Leaves notes for keys claimed first (one round trip for the batch). */
-  note(entries: ReadonlyArray<readonly [key: string, value: string]>): Promise<void>;
-}
-
 /** What the pipeline runs on. */
 export interface PipelineDeps {
   config: Config;
@@ -51,8 +38,6 @@ export interface PipelineDeps {
   correlationStore?: CorrelationStore;
   /** Learned normals of baseline correlations (distributed: RedisBaselineStore); default one in memory per process. */
   baselineStore?: BaselineStore;
-  /** Distributed: filter replayed batches (correlation observations by event; alerts are idempotent by id). */
-  replay?: ReplayGuard;
   /** GeoIP/ASN enrichment and the threat-intel match (context/), run on each batch before it is stored. */
   context?: ContextStage;
 }

@@ -58,8 +58,6 @@ const INTERNAL_THROWS: Record<string, string> = {
   'pipeline/pipeline.ts': 'a batch finished twice (a pipeline bug)',
   'ingest/sources/http/source.ts': 'caught at once and answered as CANHGAC_ERR_INTAKE_BAD_ENCODING',
   'pipeline/pool.ts': 'the compiled worker entry is missing: the build was not run (developer setup)',
-  'pipeline/replay-guard.ts':
-    'Redis answered a pipeline with fewer replies than commands (a client fault); the batch fails and is redone',
 };
 
 describe('the error catalogue', () => {

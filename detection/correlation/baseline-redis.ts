@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { type BaselineSpec, type BaselineStore, MAX_FOLDS, MAX_VALUES } from './baseline.js';
+import { REPLAY_KEEP_MS } from './redis-script.js';
 
 const COMMAND = 'canhgacCorrelationBaseline2';
 
@@ -20,12 +21,19 @@ const START = `local function start(ts, ttl)
   return sf
 end
 `;
-const SEEN = 'canhgacCorrelationSeen2';
+const SEEN = 'canhgacCorrelationSeen3';
 
-/** KEYS: 1 the key's hash (#first, #t, v:<value> -> last seen). ARGV: 1 ts, 2 learnMs, 3 warmupMs, 4 ttlMs, 5 value.
- * Mirrors MemoryBaselineStore.seen: 1 new, 0 seen within learn, -1 warming up. */
+/** KEYS: 1 the key's hash (#first, #t, v:<value> -> last seen), 2 the start, 3 the answer's record.
+ * ARGV: 1 ts, 2 learnMs, 3 warmupMs, 4 ttlMs, 5 value, 6 how long to keep the record (0 = none).
+ * Mirrors MemoryBaselineStore.seen: 1 new, 0 seen within learn, -1 warming up. The same event asked again (its
+ * batch redone after a worker died) gets the first answer: its value, remembered then, is not "seen before". */
 export const SEEN_LUA = `
 local ts, learn, warm, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local doneMs = tonumber(ARGV[6]) or 0
+if doneMs > 0 then
+  local prior = redis.call('GET', KEYS[3])
+  if prior then return tonumber(prior) end
+end
 ${START}
 local start0 = start(ts, ttl)
 local k = KEYS[1]
@@ -47,9 +55,10 @@ elseif ts > last then
   redis.call('HSET', k, f, string.format('%d', ts))
 end
 redis.call('PEXPIRE', k, math.floor(ttl))
-if ts - start0 < warm then return -1 end
-if known then return 0 end
-return 1
+local answer = 1
+if ts - start0 < warm then answer = -1 elseif known then answer = 0 end
+if doneMs > 0 then redis.call('SET', KEYS[3], tostring(answer), 'PX', doneMs) end
+return answer
 `;
 
 /** KEYS: 1 the state key. ARGV: 1 op ('n' normal | 'r' record), 2 ts, 3 bucketMs, 4 learnBuckets,
@@ -118,7 +127,7 @@ export class RedisBaselineStore implements BaselineStore {
     this.prefix = opts.prefix ?? 'canhgac:corr:';
     const r = redis as unknown as Record<string, Cmd | undefined>;
     if (!r[COMMAND]) redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: BASELINE_LUA });
-    if (!r[SEEN]) redis.defineCommand(SEEN, { numberOfKeys: 2, lua: SEEN_LUA });
+    if (!r[SEEN]) redis.defineCommand(SEEN, { numberOfKeys: 3, lua: SEEN_LUA });
     this.cmd = (r[COMMAND] as Cmd).bind(redis);
     this.seenCmd = (r[SEEN] as Cmd).bind(redis);
   }
@@ -156,10 +165,27 @@ export class RedisBaselineStore implements BaselineStore {
     await this.call('r', correlationId, key, spec, ts, value);
   }
 
-  async seen(correlationId: string, key: string, spec: BaselineSpec, ts: number, value: string): Promise<number> {
-    const k = `${this.prefix}{${correlationId}}:v:${key}`;
+  async seen(
+    correlationId: string,
+    key: string,
+    spec: BaselineSpec,
+    ts: number,
+    value: string,
+    eventId = '',
+  ): Promise<number> {
+    const base = `${this.prefix}{${correlationId}}:`;
     return Number(
-      await this.seenCmd(k, this.startKey(correlationId, spec), ts, spec.learnMs, spec.warmupMs, spec.ttlMs, value),
+      await this.seenCmd(
+        `${base}v:${key}`,
+        this.startKey(correlationId, spec),
+        `${base}d:${eventId}:${key}\u001f${value}`,
+        ts,
+        spec.learnMs,
+        spec.warmupMs,
+        spec.ttlMs,
+        value,
+        eventId === '' ? 0 : REPLAY_KEEP_MS,
+      ),
     );
   }
 
@@ -167,7 +193,7 @@ export class RedisBaselineStore implements BaselineStore {
   async clear(): Promise<void> {
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*:[bvs]:*`, 'COUNT', 500);
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*:[bvsd]:*`, 'COUNT', 500);
       cursor = next;
       if (keys.length > 0) await this.redis.unlink(...keys);
     } while (cursor !== '0');

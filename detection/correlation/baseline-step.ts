@@ -79,7 +79,7 @@ export function observeWithBaseline(
     entry.floor = fresh < 0 ? -1 : 0;
     return store.observe(id, groupKey, c.spec, entry, now);
   };
-  const s = baselines.seen(id, key, spec, ts, entry.key);
+  const s = baselines.seen(id, key, spec, ts, entry.key, entry.id);
   return s instanceof Promise ? s.then(go) : go(s);
 }
 

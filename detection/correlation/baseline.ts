@@ -49,9 +49,17 @@ export interface BaselineStore {
   record(correlationId: string, key: string, spec: BaselineSpec, ts: number, value: number): MaybePromise<void>;
   /**
    * `values: new`: whether `value` is new for the key (1), seen within learn (0), or the key is warming up (-1);
-   * the value is remembered either way (at most MAX_VALUES per key: beyond, unseen values stay new).
+   * the value is remembered either way (at most MAX_VALUES per key: beyond, unseen values stay new). With
+   * `eventId` a shared store answers the same event asked again (a replayed batch) as it answered first.
    */
-  seen(correlationId: string, key: string, spec: BaselineSpec, ts: number, value: string): MaybePromise<number>;
+  seen(
+    correlationId: string,
+    key: string,
+    spec: BaselineSpec,
+    ts: number,
+    value: string,
+    eventId?: string,
+  ): MaybePromise<number>;
   /** Forgets everything (tests). */
   clear(): MaybePromise<void>;
 }

@@ -2,16 +2,25 @@
  * The Lua script of RedisCorrelationStore.observe (kept in TypeScript so the build ships it to dist/).
  */
 
+/**
+ * How long an observation's answer is kept for a replay of its event (at least; longer for a window that lives
+ * longer). A batch whose worker died is redone after distributed.lockSeconds and the next stalled-job check
+ * (about a minute); one redone later than this observes its events again.
+ */
+export const REPLAY_KEEP_MS = 3_600_000;
+
 /** Redis Lua: one correlation observation, atomically; mirrors GroupWindow.observe in window.ts. */
 export const OBSERVE_LUA = `-- canhgac correlation window: one observation, atomically (insert, prune, cap, aggregate, test, reset on fire).
 -- Same semantics as window.ts (GroupWindow); the store conformance suite runs against both.
 -- KEYS: 1 entries zset (score ts, member "<seq 15 digits>|<json [rule, num as text|false, key, id]>"),
 --       2 state hash (newest, seq, sum, present, distinct, r:<rule>, v:<value>),
---       3 per-correlation index zset (group key -> last touch), 4 stats hash.
+--       3 per-correlation index zset (group key -> last touch), 4 stats hash,
+--       5 the observation's record (its answer, kept ARGV 26 ms: a replay of the same event gets it back).
 -- ARGV: 1 type, 2 spanMs, 3 ruleCount, 4-9 gt gte lt lte eq neq ('' = absent), 10 percentile, 11 maxEntries,
 --       12 allowedLatenessMs (-1 = none), 13 maxEventIds, 14 ts, 15 rule, 16 num ('' = none), 17 key, 18 id,
 --       19 nowMs, 20 graceMs, 21 maxGroups, 22 group key, 23 key prefix of the correlation's groups,
---       24 suppressMs, 25 floor (the baseline's least value, 0 = none).
+--       24 suppressMs, 25 floor (the baseline's least value, 0 = none), 26 how long to keep the record (0 = none).
+-- The reply's 13th item is 1 when the answer is the record of an earlier run (nothing changed).
 local zk, hk, idx, stk = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local typ = ARGV[1]
 local span = tonumber(ARGV[2])
@@ -36,6 +45,17 @@ local suppressMs = tonumber(ARGV[24])
 local floorV = tonumber(ARGV[25]) or 0
 local ttl = math.floor(span + grace)
 local temporal = (typ == 'temporal' or typ == 'temporal_ordered')
+local doneKey, doneMs = KEYS[5], tonumber(ARGV[26]) or 0
+
+-- The same event observed again (its batch redone after a worker died): the first run's answer, nothing changed.
+if doneMs > 0 then
+  local prior = redis.call('GET', doneKey)
+  if prior then
+    local r = cjson.decode(prior)
+    r[13] = 1
+    return r
+  end
+end
 
 local evictedGroups, expiredGroups = 0, 0
 -- Expired groups (their keys are already gone through PEXPIRE) leave the index; then the group cap.
@@ -80,8 +100,11 @@ local function result(status, fired, value, count, firstTs, lastTs, ids, rules, 
   if evictedEntries > 0 then redis.call('HINCRBY', stk, 'evictedEntries', evictedEntries) end
   if evictedGroups > 0 then redis.call('HINCRBY', stk, 'evictedGroups', evictedGroups) end
   if expiredGroups > 0 then redis.call('HINCRBY', stk, 'expiredGroups', expiredGroups) end
-  return { status, fired, fmt(value), count, fmt(firstTs), fmt(lastTs), ids, rules, evictedEntries, evictedGroups,
-    expiredGroups, suppressed or 0 }
+  local reply = { status, fired, fmt(value), count, fmt(firstTs), fmt(lastTs), ids, rules, 0, 0, 0, suppressed or 0, 0 }
+  -- Recorded in the same step as the change it answers for: a replay gets this answer (its bounds counted once).
+  if doneMs > 0 then redis.call('SET', doneKey, cjson.encode(reply), 'PX', doneMs) end
+  reply[9], reply[10], reply[11] = evictedEntries, evictedGroups, expiredGroups
+  return reply
 end
 
 local function aggregate(n)

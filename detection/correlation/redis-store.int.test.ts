@@ -148,6 +148,35 @@ d('RedisCorrelationStore', () => {
     expect(fired.flat()).toHaveLength(2);
   });
 
+  it('answers an event observed again from its record: the same alert, the window unchanged', async () => {
+    const s = store();
+    const engine = new CorrelationEngine(
+      [correlationRule({ id: 'bf', type: 'event_count', rules: ['r'], groupBy: ['ip'], condition: { gte: 3 } })],
+      { store: s },
+    );
+    const ev = (i: number) => ({ ip: 'x', 'event.id': `e${i}` });
+    const seen = async (i: number) => (await engine.processAsync(ev(i), [{ id: 'r' }], 1000 + i)).map((a) => a.id);
+    expect(await seen(1)).toEqual([]);
+    expect(await seen(2)).toEqual([]);
+    const fired = await seen(3);
+    expect(fired).toHaveLength(1);
+    // The worker died after its observations, before its alert was stored: the replay raises it, once.
+    expect(await seen(2)).toEqual([]);
+    expect(await seen(3)).toEqual(fired);
+    // The window was reset by the fire and counts only new events: two more are not enough, a third is.
+    expect(await seen(4)).toEqual([]);
+    expect(await seen(5)).toEqual([]);
+    expect(await seen(4)).toEqual([]);
+    expect(await seen(6)).toHaveLength(1);
+    // Without an event id nothing is recorded (each call is a new observation).
+    const bare = new CorrelationEngine(
+      [correlationRule({ id: 'bare', type: 'event_count', rules: ['r'], groupBy: ['ip'], condition: { gte: 2 } })],
+      { store: store() },
+    );
+    expect(await bare.processAsync({ ip: 'y' }, [{ id: 'r' }], 1)).toHaveLength(0);
+    expect(await bare.processAsync({ ip: 'y' }, [{ id: 'r' }], 1)).toHaveLength(1);
+  });
+
   it('evicts the least recently touched group at the cap and counts it', async () => {
     const s = store({ maxGroups: 2 });
     const engine = new CorrelationEngine(

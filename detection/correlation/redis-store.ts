@@ -6,11 +6,15 @@
  * Bounds: entries per group as WindowSpec.maxEntries; groups per correlation (maxGroups, least recently touched
  * evicted first); every group key expires after timespan + grace without a touch (PEXPIRE), so there is no
  * sweep to run. Evictions and expiries are counted in Redis (per-correlation stats hash) and in this process.
+ *
+ * Exactly once: the script records each observation's answer under the event's id (`o:<rule>:<event.id>`) in the
+ * same atomic step as the change, so an event observed again (its batch redone after its worker died, at any
+ * point of the first run) changes nothing and gets the first run's answer: the same alert, with the same id.
  */
 import type { Redis } from 'ioredis';
 import { logger } from '../../core/log.js';
 import { counter } from '../../core/metrics.js';
-import { OBSERVE_LUA } from './redis-script.js';
+import { OBSERVE_LUA, REPLAY_KEEP_MS } from './redis-script.js';
 import type { CorrelationStore, CorrelationStoreStats, ObserveResult, WindowEntry, WindowSpec } from './types.js';
 
 /** Options of the Redis store. */
@@ -36,11 +40,12 @@ type ObserveReply = [
   number,
   number,
   number,
+  number,
 ];
 type ObserveCommand = (...args: Array<string | number>) => Promise<ObserveReply>;
 
 const log = logger('correlation-store');
-const COMMAND = 'canhgacCorrelationObserve';
+const COMMAND = 'canhgacCorrelationObserve2';
 
 function bound(v: number | undefined): string {
   return v === undefined ? '' : String(v);
@@ -66,6 +71,10 @@ export class RedisCorrelationStore implements CorrelationStore {
     'canhgac_correlation_groups_expired_total',
     'Correlation groups removed after being idle for timespan + grace',
   );
+  private readonly replayedCounter = counter(
+    'canhgac_correlation_observations_replayed_total',
+    "Observations of an event already observed (distributed: its batch redone after a worker died), answered from the first run's record",
+  );
 
   constructor(
     private readonly redis: Redis,
@@ -75,7 +84,7 @@ export class RedisCorrelationStore implements CorrelationStore {
     this.maxGroups = opts.maxGroups ?? 100_000;
     this.graceMs = opts.expiryGraceMs ?? 60_000;
     const r = redis as unknown as Record<string, ObserveCommand | undefined>;
-    if (!r[COMMAND]) redis.defineCommand(COMMAND, { numberOfKeys: 4, lua: OBSERVE_LUA });
+    if (!r[COMMAND]) redis.defineCommand(COMMAND, { numberOfKeys: 5, lua: OBSERVE_LUA });
     this.observeCmd = (r[COMMAND] as ObserveCommand).bind(redis);
   }
 
@@ -99,6 +108,7 @@ export class RedisCorrelationStore implements CorrelationStore {
       `${groups}${groupKey}:s`,
       `${base}idx`,
       `${base}stats`,
+      `${base}o:${entry.rule}:${entry.id}`,
       spec.type,
       spec.spanMs,
       spec.ruleCount,
@@ -124,8 +134,11 @@ export class RedisCorrelationStore implements CorrelationStore {
       groups,
       spec.suppressMs,
       entry.floor ?? 0,
+      entry.id === '' ? 0 : Math.max(REPLAY_KEEP_MS, spec.spanMs + this.graceMs),
     );
-    const [status, fired, value, count, firstTs, lastTs, ids, rules, evEntries, evGroups, expired, suppressed] = reply;
+    const [status, fired, value, count, firstTs, lastTs, ids, rules, evEntries, evGroups, expired, suppressed, again] =
+      reply;
+    if (again === 1) this.replayedCounter.inc();
     if (evEntries > 0) {
       this.local.evictedEntries += evEntries;
       this.evictedEntriesCounter.inc(evEntries);

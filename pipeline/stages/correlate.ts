@@ -1,50 +1,30 @@
 /**
  * Stage correlate: events that matched a rule a correlation refers to are observed in its windows
  * (detection/correlation; in memory, or in Redis shared by every distributed worker) in event order; what fires
- * is kept, per event, as correlation alerts for the alert stage. A replayed batch (distributed: a worker died)
- * does not observe an event twice: the replay guard returns what the first run fired, which is raised again (a
- * no-op for alerts already stored). In the distributed mode a batch costs a constant number of Redis round trips
- * (claims, observations, notes), not some per matching event: an alert storm is absorbed at the same cost.
+ * is kept, per event, as correlation alerts for the alert stage. A replayed batch (distributed: a worker died at
+ * any point of its run) observes nothing twice: the Redis store records each observation's answer under the
+ * event's id in the same atomic step as the change and answers a repeat from that record, so the replay raises
+ * what the first run fired (a no-op for alerts already stored) and what it had not reached yet. In the
+ * distributed mode a batch costs a constant number of Redis round trips (its observations, pipelined), not some
+ * per matching event: an alert storm is absorbed at the same cost.
  */
-import { counter } from '../../core/metrics.js';
 import { correlationRaises } from '../../detection/raise.js';
 import type { Alert } from '../../incidents/types.js';
 import { eventTime, levelOf, outputsOf, type Stage } from '../stage.js';
 
-const replayed = counter(
-  'canhgac_pipeline_replayed_total',
-  'Work skipped because a replayed batch had already done it (distributed mode: a batch retried after its worker died)',
-  ['what'],
-);
-
 export const correlate: Stage = {
   name: 'correlate',
-  async run(batch, { replay, correlationStore }) {
+  async run(batch, { correlationStore }) {
     const { corr, corrTags, correlations } = batch.det;
     if (correlations === 0) return;
     // Kept on the batch only when every event is observed: a stage that fails half-way runs again whole.
     const found = new Map<number, Alert[]>();
     const outs = outputsOf(batch);
     // The batch's events that feed a correlation, in event order.
-    const todo: number[] = [];
+    const observe: number[] = [];
     for (let i = 0; i < outs.length; i++) {
       const matches = outs[i]!.matches ?? [];
-      if (matches.length > 0 && matches.some((m) => corr.references(m))) todo.push(i);
-    }
-    const keyOf = (i: number) => `corr:${String(outs[i]!.event['event.id'])}`;
-    // Distributed: the whole batch claimed in one round trip; a replayed event raises what its first run fired.
-    let observe = todo;
-    if (replay && todo.length > 0) {
-      const claims = await replay.claim(todo.map(keyOf));
-      observe = [];
-      for (const [k, i] of todo.entries()) {
-        const c = claims[k]!;
-        if (c.first) observe.push(i);
-        else {
-          replayed.labels('correlation').inc();
-          if (c.note) found.set(i, JSON.parse(c.note) as Alert[]);
-        }
-      }
+      if (matches.length > 0 && matches.some((m) => corr.references(m))) observe.push(i);
     }
     const alertsOf = (i: number, fired: Awaited<ReturnType<typeof corr.processAsync>>): Alert[] => {
       const e = outs[i]!.event;
@@ -90,14 +70,7 @@ export const correlate: Stage = {
     } else
       for (const i of observe)
         fired.push(alertsOf(i, corr.process(outs[i]!.event, outs[i]!.matches ?? [], eventTime(outs[i]!.event))));
-    const notes: [string, string][] = [];
-    for (const [k, i] of observe.entries()) {
-      const alerts = fired[k]!;
-      if (alerts.length === 0) continue;
-      found.set(i, alerts);
-      if (replay) notes.push([keyOf(i), JSON.stringify(alerts)]);
-    }
-    if (replay && notes.length > 0) await replay.note(notes);
+    for (const [k, i] of observe.entries()) if (fired[k]!.length > 0) found.set(i, fired[k]!);
     batch.correlated = found;
   },
 };
