@@ -13,18 +13,19 @@
  * the batch one alert at a time against the store.
  */
 import { isStoreConflict, storeError } from '../store/errors.js';
-import type {
-  Collection,
-  CollectionName,
-  DocPage,
-  ListOptions,
-  NewDoc,
-  PutOptions,
-  Scope,
-  StateRef,
-  StateStore,
-  StateWrite,
-  Versioned,
+import {
+  type Collection,
+  type CollectionName,
+  type DocPage,
+  type ListOptions,
+  type NewDoc,
+  type PutOptions,
+  SCOPE_ALL,
+  type Scope,
+  type StateRef,
+  type StateStore,
+  type StateWrite,
+  type Versioned,
 } from '../store/types.js';
 
 /** A write of the batch lost to another writer: the stage redoes the batch one alert at a time. */
@@ -111,7 +112,7 @@ export class BatchState implements StateStore {
       this.calls.reads++;
       const docs = this.inner.getMany
         ? await this.inner.getMany(q.map((x) => x.ref))
-        : await Promise.all(q.map((x) => this.inner.collection(x.ref.collection).get({ kind: 'all' }, x.ref.id)));
+        : await Promise.all(q.map((x) => this.inner.collection(x.ref.collection).get(SCOPE_ALL, x.ref.id)));
       q.forEach((x, i) => {
         const k = keyOf(x.ref.collection, x.ref.id);
         const doc = docs[i];
@@ -250,9 +251,9 @@ export class BatchState implements StateStore {
       const col = this.inner.collection<object>(w.collection);
       const opts = { refresh, ...(w.expectedVersion !== undefined ? { expectedVersion: w.expectedVersion } : {}) };
       try {
-        if (w.doc) out.push(await col.put({ kind: 'all' }, w.doc, opts));
+        if (w.doc) out.push(await col.put(SCOPE_ALL, w.doc, opts));
         else {
-          await col.delete({ kind: 'all' }, w.id, opts);
+          await col.delete(SCOPE_ALL, w.id, opts);
           out.push(undefined);
         }
       } catch (err) {

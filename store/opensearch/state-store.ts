@@ -100,14 +100,11 @@ export class OpenSearchStateStore implements StateStore {
   ) {}
 
   collection<T extends object>(name: CollectionName): Collection<T> {
-    if (!COLLECTION_NAME.test(name)) {
-      throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `bad collection name ${JSON.stringify(name)}` });
-    }
     let c = this.cols.get(name);
     if (!c) {
       c = new OpenSearchCollection<object>(
         this.client,
-        `${this.l.prefix}-state-${name}`,
+        this.indexOf(name),
         name,
         () => this.ensure(name),
         () => this.closed,
@@ -121,7 +118,7 @@ export class OpenSearchStateStore implements StateStore {
   private ensure(name: string): Promise<void> {
     let p = this.made.get(name);
     if (!p) {
-      const index = `${this.l.prefix}-state-${name}`;
+      const index = this.indexOf(name);
       // Created by this process or a moment ago by another one: either way, wait until its shards are usable.
       p = rest(this.client, 'PUT', `/${index}`, undefined, { ok: [400] })
         .then(() => waitUsable(this.client, index))
@@ -145,6 +142,7 @@ export class OpenSearchStateStore implements StateStore {
     this.seqs.set(`${index}\u0000${id}`, { version, seqNo: Number(seqNo), primaryTerm: Number(primaryTerm) });
   }
 
+  /** The collection's index (its name checked: a bad one is CANHGAC_ERR_STORE_INVALID). */
   private indexOf(name: string): string {
     if (!COLLECTION_NAME.test(name)) {
       throw storeError('CANHGAC_ERR_STORE_INVALID', { reason: `bad collection name ${JSON.stringify(name)}` });
@@ -249,6 +247,7 @@ export class OpenSearchStateStore implements StateStore {
   }
 }
 
+/** A stored document as the store's users see it: its fields, id, version and agency. */
 function outOf(s: Stored): Versioned<object> {
   return {
     ...(s.doc as object),
@@ -285,12 +284,7 @@ class OpenSearchCollection<T extends object> implements Collection<T> {
   }
 
   private out(s: Stored): Versioned<T> {
-    return {
-      ...(s.doc as T),
-      id: s.id,
-      version: s.version,
-      ...(s.agencyId === undefined ? {} : { agencyId: s.agencyId }),
-    } as Versioned<T>;
+    return outOf(s) as Versioned<T>;
   }
 
   private conflict(id: string, expected: number | undefined, actual: number | undefined): Error {

@@ -341,10 +341,15 @@ export class SqliteStateStore implements StateStore {
     return new SqliteCollection<T>(this.db, name, () => this.closed);
   }
 
+  /** The collections of one many-document call, each made (and its name checked) once. */
+  private lookup(): (name: string) => SqliteCollection<object> {
+    const cols = new Map<string, SqliteCollection<object>>();
+    return (n) => cols.get(n) ?? cols.set(n, this.collection(n) as SqliteCollection<object>).get(n)!;
+  }
+
   /** Many documents, read one after the other without yielding (one consistent read). */
   async getMany(refs: readonly StateRef[]): Promise<(Versioned<object> | undefined)[]> {
-    const cols = new Map<string, SqliteCollection<object>>();
-    const col = (n: string) => cols.get(n) ?? cols.set(n, this.collection(n) as SqliteCollection<object>).get(n)!;
+    const col = this.lookup();
     return this.db.transaction(() => refs.map((r) => col(r.collection).getNow(SCOPE_ALL, r.id)))();
   }
 
@@ -353,8 +358,7 @@ export class SqliteStateStore implements StateStore {
     writes: readonly StateWrite[],
     _refresh?: boolean,
   ): Promise<(Versioned<object> | undefined | Error)[]> {
-    const cols = new Map<string, SqliteCollection<object>>();
-    const col = (n: string) => cols.get(n) ?? cols.set(n, this.collection(n) as SqliteCollection<object>).get(n)!;
+    const col = this.lookup();
     return this.db.transaction(() =>
       writes.map((w): Versioned<object> | undefined | Error => {
         const opts = w.expectedVersion === undefined ? {} : { expectedVersion: w.expectedVersion };
