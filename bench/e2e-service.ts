@@ -280,20 +280,16 @@ async function embedded(): Promise<Target> {
   };
 }
 
-/**
- * The distributed twin of seedLearnedBaselines: each shipped baseline correlation's learning start in Redis
- * (detection/correlation/baseline-redis.ts, `<queue>:corr:{id}:s:<bucket ms>`, fields f first / t last) a day ago.
- */
+/** The distributed twin of seedLearnedBaselines: each shipped baseline correlation learning in Redis since a day. */
 async function seedRedisBaselines(url: string, queue: string): Promise<void> {
   const { Redis } = await import('ioredis');
+  const { RedisBaselineStore } = await import('../detection/correlation/baseline-redis.js');
   const redis = new Redis(url);
+  const store = new RedisBaselineStore(redis, { prefix: `${queue}:corr:` });
   const now = Date.now();
   try {
-    for (const c of shippedBaselineCorrelations()) {
-      const key = `${queue}:corr:{${c.id}}:s:${c.timespanMs}`;
-      await redis.hset(key, 'f', String(now - 24 * 3_600_000), 't', String(now));
-      await redis.pexpire(key, 2 * 3_600_000);
-    }
+    for (const c of shippedBaselineCorrelations())
+      await store.setStart(c.id, c.timespanMs, now - 24 * 3_600_000, now, 2 * 3_600_000);
   } finally {
     redis.disconnect();
   }

@@ -141,6 +141,41 @@ d('baselines in Redis', () => {
     expect(first.some((a) => a.correlation.id === 'spray')).toBe(true);
   }, 120_000);
 
+  it('a correlation seeded as learning for a day (setStart) judges a new host at once; unseeded, it learns', async () => {
+    const tenFailures = async (engine: CorrelationEngine) => {
+      const out: CorrelationAlert[] = [];
+      for (let i = 0; i < 10; i++)
+        out.push(
+          ...(await engine.processAsync(
+            { '@timestamp': T0 + i * 1000, 'event.id': `s${i}`, 'host.name': 'new01', 'source.ip': `198.51.100.${i}` },
+            [failed],
+          )),
+        );
+      return out.filter((a) => a.correlation.id === 'brute');
+    };
+    const engineOn = (p: string) => {
+      const baselines = new RedisBaselineStore(redis, { prefix: p });
+      const engine = new CorrelationEngine(RULES, {
+        now,
+        store: new RedisCorrelationStore(redis, { prefix: p }),
+        baselines,
+      });
+      return { engine, baselines };
+    };
+    const seeded = engineOn(prefix());
+    await seeded.baselines.setStart('brute', 300_000, T0 - 86_400_000, T0 - 60_000, 3_600_000);
+    const fresh = engineOn(prefix());
+    const [a] = await tenFailures(seeded.engine);
+    const [b] = await tenFailures(fresh.engine);
+    // Seeded: a normal of 0 (nothing on new01 all day), so the fixed threshold fires at the rule's level.
+    expect(a).toBeDefined();
+    expect(a!.baseline).toBeUndefined();
+    expect(a!.correlation.level).not.toBe('informational');
+    // Unseeded: the correlation's first observation starts its warm-up, the alert is a learning one.
+    expect(b?.baseline?.learning).toBe(true);
+    expect(b?.correlation.level).toBe('informational');
+  });
+
   it('the Lua script learns the same normals as baseline.ts on random peaks and gaps', async () => {
     const spec: BaselineSpec = {
       bucketMs: 60_000,

@@ -132,8 +132,14 @@ export class RedisBaselineStore implements BaselineStore {
     this.seenCmd = (r[SEEN] as Cmd).bind(redis);
   }
 
-  private startKey(correlationId: string, spec: BaselineSpec): string {
+  private startKey(correlationId: string, spec: Pick<BaselineSpec, 'bucketMs'>): string {
     return `${this.prefix}{${correlationId}}:s:${spec.bucketMs}`;
+  }
+
+  /** As MemoryBaselineStore.setStart: learning since `first`, last observed at `last` (kept `ttlMs`). */
+  async setStart(correlationId: string, bucketMs: number, first: number, last: number, ttlMs: number): Promise<void> {
+    const key = this.startKey(correlationId, { bucketMs });
+    await this.redis.multi().hset(key, 'f', String(first), 't', String(last)).pexpire(key, ttlMs).exec();
   }
 
   /** The bucket length is part of the key: a rule whose timespan changes learns again (bucket numbers differ). */

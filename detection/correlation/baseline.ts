@@ -64,6 +64,11 @@ export interface BaselineStore {
   clear(): MaybePromise<void>;
 }
 
+/** The key of a correlation's learning start (per bucket length: a changed timespan learns again). */
+function startKey(correlationId: string, bucketMs: number): string {
+  return `${correlationId}\u001e${bucketMs}`;
+}
+
 /** What MemoryBaselineStore.snapshot() returns: plain arrays, JSON as it is. */
 export interface BaselineSnapshot {
   version: 1;
@@ -147,7 +152,7 @@ export class MemoryBaselineStore implements BaselineStore {
    * buckets before it as history, a normal of 0, instead of a warm-up of its own.
    */
   private start(correlationId: string, spec: BaselineSpec, ts: number): number {
-    const k = `${correlationId}\u001e${spec.bucketMs}`;
+    const k = startKey(correlationId, spec.bucketMs);
     let st = this.starts.get(k);
     if (!st || ts - st.t > spec.ttlMs) {
       st = { first: ts, t: ts };
@@ -218,6 +223,14 @@ export class MemoryBaselineStore implements BaselineStore {
   /** A key's state (tests, the console's why). */
   peek(correlationId: string, key: string, spec: BaselineSpec): Readonly<BaselineState> | undefined {
     return this.keys.get(`${correlationId}\u001e${spec.bucketMs}\u001e${key}`);
+  }
+
+  /**
+   * Says the correlation (of buckets `bucketMs` long: its timespan) has been learning since `first`, last observed
+   * at `last`: an installation restored or seeded as one that has watched before (tests, benchmarks).
+   */
+  setStart(correlationId: string, bucketMs: number, first: number, last: number): void {
+    this.starts.set(startKey(correlationId, bucketMs), { first, t: last });
   }
 
   /** Everything learnt, as plain data (the embedded service saves it across restarts: baseline-snapshot.ts). */

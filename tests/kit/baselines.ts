@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '../../core/shared-data.js';
-import type { BaselineSnapshot } from '../../detection/correlation/baseline.js';
+import { MemoryBaselineStore } from '../../detection/correlation/baseline.js';
 import { parseTimespan } from '../../detection/sigma/correlation.js';
 
 /** The shipped correlations with a `baseline` block: id and timespan (ms), read from rules/sigma. */
@@ -40,11 +40,7 @@ export function shippedBaselineCorrelations(): { id: string; timespanMs: number 
 /** Writes `<dataDir>/baselines.json`: every shipped baseline correlation learning since `agoMs` before now. */
 export function seedLearnedBaselines(dataDir: string, agoMs = 24 * 3_600_000): void {
   const now = Date.now();
-  const snapshot: BaselineSnapshot = {
-    version: 1,
-    keys: [],
-    values: [],
-    starts: shippedBaselineCorrelations().map((c) => [`${c.id}\u001e${c.timespanMs}`, now - agoMs, now]),
-  };
-  writeFileSync(join(dataDir, 'baselines.json'), JSON.stringify(snapshot));
+  const store = new MemoryBaselineStore();
+  for (const c of shippedBaselineCorrelations()) store.setStart(c.id, c.timespanMs, now - agoMs, now);
+  writeFileSync(join(dataDir, 'baselines.json'), JSON.stringify(store.snapshot()));
 }
