@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { AlertIntake } from '../../incidents/intake.js';
 import type { Alert } from '../../incidents/types.js';
 import { AGENCY_A, type Fixture, startFixture } from '../kit/api.js';
-import { buildConsoleOnce, CHROMIUM, launch, login, SHOTS, shot } from './browser-kit.js';
+import { buildConsoleOnce, CHROMIUM, launch, openAs, SHOTS, shot } from './browser-kit.js';
 
 const ANALYST = { username: 'lan.nguyen', password: 'mat-khau-rat-dai-15' };
 const suite = existsSync(CHROMIUM) ? describe : describe.skip;
@@ -40,13 +40,7 @@ function alert(n: number, over: Partial<Alert>): Alert {
   };
 }
 
-async function open(lang: 'vi' | 'en'): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.addInitScript(`localStorage.setItem('canhgac.lang', '${lang}')`);
-  await login(page, f, ANALYST);
-  return page;
-}
+const open = (lang: 'vi' | 'en'): Promise<Page> => openAs(browser, f, ANALYST, lang, problems);
 
 suite('the attack on the incident page', () => {
   beforeAll(async () => {

@@ -38,6 +38,24 @@ export async function login(page: Page, f: Fixture, user: { username: string; pa
   await page.waitForSelector('[data-testid=whoami]');
 }
 
+/**
+ * A new page (1360 x 1000) in `lang`, logged in as `user`; uncaught page errors are added to `problems` (a test
+ * asserts it empty at the end).
+ */
+export async function openAs(
+  browser: Browser,
+  f: Fixture,
+  user: { username: string; password: string },
+  lang: 'vi' | 'en',
+  problems: string[],
+): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.addInitScript(`localStorage.setItem('canhgac.lang', '${lang}')`);
+  await login(page, f, user);
+  return page;
+}
+
 /** A full-page screenshot under SHOTS. */
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });

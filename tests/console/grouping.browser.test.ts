@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { AlertIntake } from '../../incidents/intake.js';
 import type { Alert } from '../../incidents/types.js';
 import { AGENCY_A, AGENCY_B, type Fixture, startFixture } from '../kit/api.js';
-import { buildConsoleOnce, CHROMIUM, launch, login, SHOTS, shot, until } from './browser-kit.js';
+import { buildConsoleOnce, CHROMIUM, launch, openAs, SHOTS, shot, until } from './browser-kit.js';
 
 const ANALYST = { username: 'hoa.tran', password: 'mat-khau-rat-dai-16' };
 const suite = existsSync(CHROMIUM) ? describe : describe.skip;
@@ -42,13 +42,7 @@ function alert(id: string, ruleId: string, title: string, entities: string[], ov
   };
 }
 
-async function open(lang: 'vi' | 'en'): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.addInitScript(`localStorage.setItem('canhgac.lang', '${lang}')`);
-  await login(page, f, ANALYST);
-  return page;
-}
+const open = (lang: 'vi' | 'en'): Promise<Page> => openAs(browser, f, ANALYST, lang, problems);
 
 suite('grouping and per-agency rules in the console', () => {
   beforeAll(async () => {
