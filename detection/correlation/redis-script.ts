@@ -4,8 +4,10 @@
 
 /**
  * How long an observation's answer is kept for a replay of its event (at least; longer for a window that lives
- * longer). A batch whose worker died is redone after distributed.lockSeconds and the next stalled-job check
- * (about a minute); one redone later than this observes its events again.
+ * longer). A batch whose worker died is taken again after distributed.lockSeconds and the next stalled-job check
+ * (BullMQ puts it first in line: about a minute); one that failed later on (the store down) is retried for up to
+ * distributed.attempts (50) tries with a backoff of at most 60 s, about 45 minutes. One redone later than this
+ * observes its events again (counted twice, never lost).
  */
 export const REPLAY_KEEP_MS = 3_600_000;
 
