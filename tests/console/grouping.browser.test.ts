@@ -109,6 +109,14 @@ suite('grouping and per-agency rules in the console', () => {
       expect(await page.textContent('[data-testid=merged-into]')).toContain(
         lang === 'vi' ? 'đã được gộp vào' : 'was merged into',
       );
+      // Closed by the merge, its clocks are stopped (no acknowledge countdown, later "breached", on a closed
+      // incident), and its timeline says where its alert went, not that it is an older one.
+      expect(await page.textContent('[data-testid=sla-ack]')).toContain(lang === 'vi' ? 'Đạt' : 'Met');
+      expect(await page.textContent('[data-testid=timeline]')).toContain(
+        lang === 'vi'
+          ? '1 cảnh báo đã chuyển sang sự cố mà sự cố này được gộp vào'
+          : '1 alert moved to the incident this one was merged into',
+      );
       await shot(page, `incident-merged-${lang}`);
       // A draft begun on the merged incident stays there: the survivor is another page, not the last one's data.
       await page.fill('[data-testid=comment-input]', 'bản nháp của sự cố đã gộp');

@@ -173,7 +173,10 @@ export function Timeline({
       last.until = e.at;
     } else lines.push({ ...e });
   }
+  // A merged incident's alerts went to the incident it joined; otherwise the ones not listed are the oldest.
   const older = incident.alertCount - alerts.length;
+  const one = older === 1;
+  const olderWords = t(incident.mergedInto ? (one ? 'movedAlert' : 'movedAlerts') : one ? 'olderAlert' : 'olderAlerts');
   return (
     <Panel title={t('timeline')}>
       <ol className="timeline" data-testid="timeline">
@@ -182,7 +185,7 @@ export function Timeline({
           {older > 0 ? (
             <span className="muted">
               {' '}
-              · {fmtNumber(older, lang)} {t('olderAlerts')}
+              · {fmtNumber(older, lang)} {olderWords}
             </span>
           ) : null}
         </li>

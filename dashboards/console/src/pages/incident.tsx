@@ -307,7 +307,12 @@ export function IncidentPage({ id }: { id: string }) {
           <dl className="sla">
             <dt>{t('ackDue')}</dt>
             <dd data-testid="sla-ack">
-              <Clock due={inc.sla?.ackDueAt} done={inc.acknowledgedAt} breachedAt={inc.sla?.ackBreachedAt} />
+              {/* Resolving stops the acknowledge clock too (a merge closes an incident no one acknowledged). */}
+              <Clock
+                due={inc.sla?.ackDueAt}
+                done={inc.acknowledgedAt ?? inc.resolvedAt}
+                breachedAt={inc.sla?.ackBreachedAt}
+              />
             </dd>
             <dt>{t('resolveDue')}</dt>
             <dd data-testid="sla-resolve">
