@@ -46,10 +46,10 @@ export interface Assignee {
 export function QueuePage() {
   const { t, lang, navigate, me } = useApp();
   const [f, setF] = useState<Filters>({ state: OPEN, severity: '', agencyId: '', ruleId: '', assignee: '', range: '' });
-  // The cursor and the selection are incident ids, never row positions; `shown` is the order rows were shown in
-  // (null: take the next listing whole).
+  // The cursor and the selection are incident ids, never row positions; `seen` is the order rows were shown in,
+  // for the filters it was taken under (another view: take the next listing whole).
   const [cursorId, setCursorId] = useState<string>();
-  const [shown, setShown] = useState<string[] | null>(null);
+  const [seen, setSeen] = useState<{ view: string; ids: string[] }>();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [assignTo, setAssignTo] = useState('');
   const [message, setMessage] = useState('');
@@ -77,6 +77,10 @@ export function QueuePage() {
   // Pushed: the queue reloads as soon as an incident is stored or changed (the 30 s poll is a fallback).
   const live = useLive(reload);
   const current = data?.query === query;
+  // The order belongs to its filters: one taken under others (a listing answered, and its order about to be taken,
+  // as the analyst changed a filter) never orders this view's rows.
+  const view = `${query}#${f.range}`;
+  const shown = seen?.view === view ? seen.ids : null;
   const listing = useMemo(() => {
     const all = current ? (data?.page.items ?? []) : [];
     const span = RANGES[f.range];
@@ -85,8 +89,8 @@ export function QueuePage() {
     return all.filter((i) => i.lastSeen >= from);
   }, [data, current, f.range]);
   useEffect(() => {
-    if (current && shown === null) setShown(listing.map((i) => i.id));
-  }, [current, listing, shown]);
+    if (current && shown === null) setSeen({ view, ids: listing.map((i) => i.id) });
+  }, [current, listing, shown, view]);
   const { rows: items, fresh } = useMemo(
     () => (shown ? mergeQueue(shown, listing) : { rows: [] as Incident[], fresh: [] as Incident[] }),
     [shown, listing],
@@ -96,7 +100,7 @@ export function QueuePage() {
     if (cursor !== cursorId) setCursorId(cursor);
   }, [cursor, cursorId]);
   const cur = items.find((i) => i.id === cursor);
-  const showFresh = () => setShown(listing.map((i) => i.id));
+  const showFresh = () => setSeen({ view, ids: listing.map((i) => i.id) });
 
   const targets = (): Incident[] => (selected.size ? items.filter((i) => selected.has(i.id)) : cur ? [cur] : []);
   const targetAgency = (() => {
@@ -189,7 +193,6 @@ export function QueuePage() {
 
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => {
     setF({ ...f, [k]: e.target.value });
-    setShown(null);
     setCursorId(undefined);
     setSelected(new Set());
   };
